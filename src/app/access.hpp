@@ -1,0 +1,65 @@
+// Access rules: who may see and do what. The one place they are decided; services ask
+// here, the store filters lists by the TicketScope decided here.
+#pragma once
+
+#include "app/actor.hpp"
+#include "core/event.hpp"
+#include "core/names.hpp"
+#include "core/ticket.hpp"
+#include "core/ticket_scope.hpp"
+
+namespace fl {
+
+enum class TicketAction {
+  view,            // the ticket and its public timeline
+  view_internal,   // internal notes, calls and internal events
+  reply,           // public reply
+  note,            // internal note
+  log_call,        // call entry
+  set_status,
+  update,          // impact/urgency, category, tags
+  assign,          // change assignee
+  set_vendor_reference,
+  escalate,
+  transfer,
+  return_,
+};
+template <>
+struct EnumNames<TicketAction> {
+  static constexpr std::array<std::pair<TicketAction, std::string_view>, 12> table{{
+      {TicketAction::view, "view"},
+      {TicketAction::view_internal, "view_internal"},
+      {TicketAction::reply, "reply"},
+      {TicketAction::note, "note"},
+      {TicketAction::log_call, "log_call"},
+      {TicketAction::set_status, "set_status"},
+      {TicketAction::update, "update"},
+      {TicketAction::assign, "assign"},
+      {TicketAction::set_vendor_reference, "set_vendor_reference"},
+      {TicketAction::escalate, "escalate"},
+      {TicketAction::transfer, "transfer"},
+      {TicketAction::return_, "return"},
+  }};
+};
+
+enum class DirectoryAction { list, manage };
+
+// The tickets the actor may see.
+[[nodiscard]] TicketScope scope_for(const Actor& actor);
+
+// May the actor do `action` on `ticket`? Always false when the ticket is not in scope.
+[[nodiscard]] bool may(const Actor& actor, TicketAction action, const Ticket& ticket);
+
+// For timeline filtering: may the actor see this entry / this system event of a ticket
+// they can view? Vendors see public replies and the hand-off note of escalations to them.
+[[nodiscard]] bool may_see_entry(const Actor& actor, const Ticket& ticket, const Entry& entry);
+[[nodiscard]] bool may_see_event(const Actor& actor, const Ticket& ticket, const Event& event,
+                                 std::optional<TeamId> event_to_team);
+
+// Create tickets: everybody for themselves; staff (not vendors) on behalf of a requester.
+[[nodiscard]] bool may_create_for_others(const Actor& actor);
+
+// Users, teams, organisations: staff may list, admins manage.
+[[nodiscard]] bool may(const Actor& actor, DirectoryAction action);
+
+}  // namespace fl

@@ -1,0 +1,135 @@
+// Ticket use cases: open, read, list, write to the timeline, change, and move a ticket
+// between lines and teams. Access rules are checked here (app/access.hpp) on every call.
+// Thread-safe. Changes to one ticket are serialised within the process (striped locks), so
+// they never race each other here; across processes (several nodes on one database) the
+// store's version check turns a lost race into `conflict` and the change is retried.
+#pragma once
+
+#include <array>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/access.hpp"
+#include "app/actor.hpp"
+#include "app/clock.hpp"
+#include "core/escalation.hpp"
+#include "core/event.hpp"
+#include "core/ticket.hpp"
+#include "store/store.hpp"
+
+namespace fl {
+
+struct NewTicket {
+  std::string subject;
+  std::string description;
+  std::optional<UserId> requester;  // default: the actor
+  std::optional<Channel> channel;   // default: web
+  std::string category;
+  int impact = 3;
+  int urgency = 3;
+  std::vector<std::string> tags;
+  std::optional<TeamId> team;             // a first-line team; default chosen by routing
+  std::optional<CallDetails> call;        // the phone call that opened it
+};
+
+struct NewEntry {
+  EntryKind kind = EntryKind::reply;
+  std::string body;
+  std::optional<CallDetails> call;  // required for kind call
+};
+
+// Absent fields stay as they are.
+struct TicketPatch {
+  std::optional<TicketStatus> status;
+  std::optional<std::optional<UserId>> assignee;  // engaged + nullopt: unassign
+  std::optional<int> impact;
+  std::optional<int> urgency;
+  std::optional<std::string> category;
+  std::optional<std::vector<std::string>> tags;
+  std::optional<std::string> vendor_reference;
+};
+
+struct EscalationRequest {
+  int to_line = 0;
+  std::optional<TeamId> to_team;  // default: the line's team, if it is unambiguous
+  EscalationReason reason = EscalationReason::needs_expertise;
+  std::string handoff_note;
+};
+
+struct TransferRequest {
+  TeamId to_team = 0;
+  std::string note;
+};
+
+struct ReturnRequest {
+  std::optional<int> to_line;     // default: line 1
+  std::optional<TeamId> to_team;  // default: the origin team at line 1, else the line's team
+  std::string note;
+};
+
+// A recorded move: the plan plus who and when.
+struct RecordedMove {
+  TicketMove move;
+  UserId actor = 0;
+  Timestamp at{};
+};
+
+struct MovedTicket {
+  Ticket ticket;
+  RecordedMove move;
+};
+
+// One item of a ticket's timeline: an entry, or a system event.
+struct TimelineItem {
+  std::optional<Entry> entry;
+  std::optional<Event> event;
+  [[nodiscard]] Timestamp at() const { return entry ? entry->created_at : event->at; }
+};
+
+struct TicketFilter {
+  std::optional<int> line;
+  std::optional<TeamId> team;
+  std::vector<TicketStatus> statuses;
+  std::optional<UserId> assignee;
+  bool unassigned = false;
+  std::optional<UserId> requester;
+  std::optional<OrganizationId> organization;
+  std::optional<std::string> tag;
+  std::optional<TicketId> after;
+  int limit = 50;
+};
+
+class TicketService {
+ public:
+  TicketService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  Result<Ticket> create(const Actor& actor, const NewTicket& request);
+  // not_found also when the actor may not see the ticket (its existence is not disclosed).
+  Result<Ticket> get(const Actor& actor, TicketId id);
+  Result<TicketPage> list(const Actor& actor, const TicketFilter& filter);
+  Result<std::vector<TimelineItem>> timeline(const Actor& actor, TicketId id);
+  Result<Entry> add_entry(const Actor& actor, TicketId id, const NewEntry& entry);
+  Result<Ticket> update(const Actor& actor, TicketId id, const TicketPatch& patch);
+  Result<MovedTicket> escalate(const Actor& actor, TicketId id, const EscalationRequest& request);
+  Result<MovedTicket> transfer(const Actor& actor, TicketId id, const TransferRequest& request);
+  Result<MovedTicket> return_to(const Actor& actor, TicketId id, const ReturnRequest& request);
+
+ private:
+  Result<Ticket> visible_ticket(const Actor& actor, TicketId id);
+  Result<Team> first_line_team(const Actor& actor, const User& requester,
+                               std::optional<TeamId> requested);
+  Result<Team> default_team_at(int line);
+  Result<MovedTicket> move(const Actor& actor, TicketId id, TicketAction action,
+                           const std::function<Result<TicketMove>(const Ticket&)>& plan);
+
+  std::mutex& lock_for(TicketId id) { return ticket_locks_[static_cast<std::size_t>(id) % ticket_locks_.size()]; }
+
+  Store& store_;
+  const Clock& clock_;
+  std::array<std::mutex, 256> ticket_locks_;
+};
+
+}  // namespace fl

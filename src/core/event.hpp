@@ -1,0 +1,35 @@
+// Every change is an event appended in the same transaction as the change: the ticket's
+// history, and the feed for live updates, webhooks and reports.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/ids.hpp"
+#include "core/time.hpp"
+
+namespace fl {
+
+namespace event_type {
+inline constexpr std::string_view ticket_created = "ticket.created";
+inline constexpr std::string_view ticket_updated = "ticket.updated";
+inline constexpr std::string_view status_changed = "ticket.status_changed";
+inline constexpr std::string_view entry_added = "ticket.entry_added";
+inline constexpr std::string_view escalated = "ticket.escalated";
+inline constexpr std::string_view transferred = "ticket.transferred";
+inline constexpr std::string_view returned = "ticket.returned";
+inline constexpr std::string_view user_created = "user.created";
+inline constexpr std::string_view team_created = "team.created";
+inline constexpr std::string_view organization_created = "organization.created";
+}  // namespace event_type
+
+struct Event {
+  EventId id = 0;  // assigned by the store; strictly increasing: the feed's cursor
+  std::string type;
+  std::optional<TicketId> ticket;
+  std::optional<UserId> actor;  // empty for the system
+  Timestamp at{};
+  std::string payload;  // a JSON object, written by app/
+};
+
+}  // namespace fl

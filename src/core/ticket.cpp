@@ -1,0 +1,28 @@
+#include "core/ticket.hpp"
+
+#include <cctype>
+
+namespace fl {
+
+bool first_contact_resolution(const Ticket& t) {
+  return is_solved(t.status) && t.resolved_at_line == 1 && t.escalation_count == 0 &&
+         t.customer_contacts <= 1;
+}
+
+std::optional<std::string> normalise_tag(std::string_view raw) {
+  while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.front()))) raw.remove_prefix(1);
+  while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.back()))) raw.remove_suffix(1);
+  if (raw.empty() || raw.size() > 64) return std::nullopt;
+  std::string out;
+  out.reserve(raw.size());
+  for (char c : raw) {
+    auto u = static_cast<unsigned char>(c);
+    char lower = static_cast<char>(std::tolower(u));
+    bool ok = std::isalnum(u) || c == '.' || c == '_' || c == ':' || c == '-';
+    if (!ok) return std::nullopt;
+    out.push_back(lower);
+  }
+  return out;
+}
+
+}  // namespace fl

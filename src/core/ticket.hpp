@@ -1,0 +1,118 @@
+// The ticket and its timeline entries.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/ids.hpp"
+#include "core/names.hpp"
+#include "core/priority.hpp"
+#include "core/time.hpp"
+
+namespace fl {
+
+enum class Channel { phone, email, web, chat, bot, api };
+template <>
+struct EnumNames<Channel> {
+  static constexpr std::array<std::pair<Channel, std::string_view>, 6> table{{
+      {Channel::phone, "phone"},
+      {Channel::email, "email"},
+      {Channel::web, "web"},
+      {Channel::chat, "chat"},
+      {Channel::bot, "bot"},
+      {Channel::api, "api"},
+  }};
+};
+
+enum class TicketStatus { new_, open, pending_customer, pending_vendor, resolved, closed };
+template <>
+struct EnumNames<TicketStatus> {
+  static constexpr std::array<std::pair<TicketStatus, std::string_view>, 6> table{{
+      {TicketStatus::new_, "new"},
+      {TicketStatus::open, "open"},
+      {TicketStatus::pending_customer, "pending_customer"},
+      {TicketStatus::pending_vendor, "pending_vendor"},
+      {TicketStatus::resolved, "resolved"},
+      {TicketStatus::closed, "closed"},
+  }};
+};
+
+[[nodiscard]] constexpr bool is_solved(TicketStatus s) {
+  return s == TicketStatus::resolved || s == TicketStatus::closed;
+}
+
+struct Ticket {
+  TicketId id = 0;
+  TicketNumber number = 0;  // assigned by the store: unique, increasing, from 100001
+  std::string subject;
+  UserId requester = 0;
+  std::optional<OrganizationId> organization;
+  Channel channel = Channel::web;
+  std::string category;
+  int impact = 3;
+  int urgency = 3;
+  Priority priority = Priority::p4;  // always priority_for(impact, urgency)
+  TicketStatus status = TicketStatus::new_;
+  int line = 1;
+  TeamId team = 0;
+  // The first-line team that took the ticket; it stays the user's single point of contact.
+  TeamId origin_team = 0;
+  std::optional<UserId> assignee;
+  std::vector<std::string> tags;  // sorted, unique
+  std::string vendor_reference;   // the vendor's own case number (line 4)
+  // Facts kept for derived figures (first-contact resolution, reports).
+  int escalation_count = 0;
+  int customer_contacts = 0;
+  std::optional<int> resolved_at_line;
+  std::optional<Timestamp> resolved_at;
+  Timestamp created_at{};
+  Timestamp updated_at{};
+  std::int64_t version = 0;  // optimistic concurrency; the store bumps it on every change
+};
+
+// Derived, never typed: resolved at line 1, never escalated, at most one customer contact.
+[[nodiscard]] bool first_contact_resolution(const Ticket& t);
+
+enum class EntryKind { reply, note, call };
+template <>
+struct EnumNames<EntryKind> {
+  static constexpr std::array<std::pair<EntryKind, std::string_view>, 3> table{{
+      {EntryKind::reply, "reply"},
+      {EntryKind::note, "note"},
+      {EntryKind::call, "call"},
+  }};
+};
+
+enum class CallDirection { inbound, outbound };
+template <>
+struct EnumNames<CallDirection> {
+  static constexpr std::array<std::pair<CallDirection, std::string_view>, 2> table{{
+      {CallDirection::inbound, "inbound"},
+      {CallDirection::outbound, "outbound"},
+  }};
+};
+
+struct CallDetails {
+  CallDirection direction = CallDirection::inbound;
+  int duration_seconds = 0;
+  std::string caller;  // number or name of the other party
+};
+
+// A timeline entry. Replies are public; notes and calls are internal (agents only).
+struct Entry {
+  EntryId id = 0;
+  TicketId ticket = 0;
+  EntryKind kind = EntryKind::reply;
+  UserId author = 0;
+  std::string body;
+  std::optional<CallDetails> call;
+  Timestamp created_at{};
+};
+
+[[nodiscard]] constexpr bool is_public(EntryKind k) { return k == EntryKind::reply; }
+
+// Tags: lower-case, trimmed, [a-z0-9._:-], 1..64 chars. Returns the normalised tag or nullopt.
+[[nodiscard]] std::optional<std::string> normalise_tag(std::string_view raw);
+
+}  // namespace fl

@@ -1,0 +1,21 @@
+#include "http/api.hpp"
+
+#include "http/api_common.hpp"
+
+namespace fl::http {
+
+void add_api_routes(Router& router, ApiServices& s) {
+  router.add("GET", "/healthz", [](const Request&, const PathParams&) {
+    return json_response(200, boost::json::object{{"status", "ok"}});
+  });
+  router.add("GET", "/api/v1/openapi.yaml", [&s](const Request&, const PathParams&) {
+    Response r;
+    r.content_type = "application/yaml";
+    r.body = s.openapi_yaml;
+    return r;
+  });
+  add_people_routes(router, s);
+  add_ticket_routes(router, s);
+}
+
+}  // namespace fl::http

@@ -1,0 +1,24 @@
+// The REST API under /api/v1: registers its routes on a Router. Handlers parse, call one
+// service, and map the result; access rules and SQL live elsewhere.
+#pragma once
+
+#include <string>
+
+#include "app/auth_service.hpp"
+#include "app/directory_service.hpp"
+#include "app/ticket_service.hpp"
+#include "http/router.hpp"
+
+namespace fl::http {
+
+struct ApiServices {
+  AuthService& auth;
+  DirectoryService& directory;
+  TicketService& tickets;
+  std::string openapi_yaml;  // served at /api/v1/openapi.yaml
+};
+
+// `services` must outlive the router.
+void add_api_routes(Router& router, ApiServices& services);
+
+}  // namespace fl::http

@@ -1,0 +1,44 @@
+// Small shared pieces of the API handlers.
+#pragma once
+
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "http/api.hpp"
+#include "http/json_body.hpp"
+#include "http/problem.hpp"
+
+namespace fl::http {
+
+inline Response json_response(int status, const boost::json::value& v) {
+  Response r;
+  r.status = status;
+  r.body = boost::json::serialize(v);
+  return r;
+}
+
+inline Response no_content() {
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
+// A positive integer id from a path segment or query value.
+inline std::optional<std::int64_t> parse_id(std::string_view s) {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || p != s.data() + s.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+inline Response bad_id(std::string_view what) {
+  return problem(404, std::string("no such ") + std::string(what));
+}
+
+}  // namespace fl::http
+
+namespace fl::http {
+void add_people_routes(Router& router, ApiServices& s);
+void add_ticket_routes(Router& router, ApiServices& s);
+}  // namespace fl::http

@@ -1,0 +1,179 @@
+// Sessions, the current user and their API tokens; users, teams and organisations.
+#include <boost/json.hpp>
+
+#include "http/api_common.hpp"
+#include "http/json_mapping.hpp"
+
+namespace fl::http {
+
+namespace json = boost::json;
+
+namespace {
+
+template <class T>
+json::object items(const std::vector<T>& records) {
+  json::array a;
+  for (const auto& r : records) a.push_back(to_json(r));
+  return {{"items", std::move(a)}};
+}
+
+Response login(ApiServices& s, const Request& r) {
+  auto body = JsonBody::parse(r);
+  if (!body) return body.error();
+  auto login = body->string("login", true);
+  auto password = body->string("password", true);
+  if (auto ok = body->finish(); !ok) return problem(ok.error());
+  std::chrono::milliseconds retry{0};
+  auto result = s.auth.login(*login, *password, r.remote_address, &retry);
+  if (!result) {
+    Response p = problem(result.error());
+    if (retry.count() > 0)
+      p.headers.emplace_back("Retry-After", std::to_string((retry.count() + 999) / 1000));
+    return p;
+  }
+  return json_response(201,
+                       json::object{{"token", result->token}, {"user", to_json(result->user)}});
+}
+
+}  // namespace
+
+void add_people_routes(Router& router, ApiServices& s) {
+  router.add("POST", "/api/v1/sessions",
+             [&s](const Request& r, const PathParams&) { return login(s, r); });
+
+  router.add("DELETE", "/api/v1/sessions/current", [&s](const Request& r, const PathParams&) {
+    auto actor = s.auth.authenticate(r.authorization);
+    if (!actor) return problem(actor.error());
+    if (auto ok = s.auth.logout(*actor); !ok) return problem(ok.error());
+    return no_content();
+  });
+
+  router.add("GET", "/api/v1/me", [&s](const Request& r, const PathParams&) {
+    auto actor = s.auth.authenticate(r.authorization);
+    if (!actor) return problem(actor.error());
+    json::object me = to_json(actor->user);
+    json::array teams;
+    for (const auto& t : actor->teams) teams.push_back(to_json(t));
+    me["teams"] = std::move(teams);
+    return json_response(200, me);
+  });
+
+  router.add("GET", "/api/v1/me/tokens", [&s](const Request& r, const PathParams&) {
+    auto actor = s.auth.authenticate(r.authorization);
+    if (!actor) return problem(actor.error());
+    auto tokens = s.auth.api_tokens(*actor);
+    if (!tokens) return problem(tokens.error());
+    return json_response(200, items(*tokens));
+  });
+
+  router.add("POST", "/api/v1/me/tokens", [&s](const Request& r, const PathParams&) {
+    auto actor = s.auth.authenticate(r.authorization);
+    if (!actor) return problem(actor.error());
+    auto body = JsonBody::parse(r);
+    if (!body) return body.error();
+    auto name = body->string("name", true);
+    if (auto ok = body->finish(); !ok) return problem(ok.error());
+    auto issued = s.auth.create_api_token(*actor, *name);
+    if (!issued) return problem(issued.error());
+    json::object o = to_json(issued->credential);
+    o["token"] = issued->token;
+    return json_response(201, o);
+  });
+
+  router.add("DELETE", "/api/v1/me/tokens/{id}", [&s](const Request& r, const PathParams& p) {
+    auto actor = s.auth.authenticate(r.authorization);
+    if (!actor) return problem(actor.error());
+    auto id = parse_id(p[0]);
+    if (!id) return bad_id("token");
+    if (auto ok = s.auth.revoke_api_token(*actor, *id); !ok) return problem(ok.error());
+    return no_content();
+  });
+
+  router.add("GET", "/api/v1/users", [&s](const Request& r, const PathParams&) {
+    auto actor = s.auth.authenticate(r.authorization);
+    if (!actor) return problem(actor.error());
+    std::optional<Role> role;
+    if (auto v = r.param("role")) {
+      role = parse_name<Role>(*v);
+      if (!role)
+        return problem(Error{ErrorCode::invalid_argument,
+                             "role: unknown role",
+                             {{"role", "one of: " + allowed_names<Role>()}}});
+    }
+    auto users = s.directory.users(*actor, role);
+    if (!users) return problem(users.error());
+    return json_response(200, items(*users));
+  });
+
+  router.add("POST", "/api/v1/users", [&s](const Request& r, const PathParams&) {
+    auto actor = s.auth.authenticate(r.authorization);
+    if (!actor) return problem(actor.error());
+    auto body = JsonBody::parse(r);
+    if (!body) return body.error();
+    NewUser u;
+    u.login = body->string("login", true).value_or("");
+    u.name = body->string("name", true).value_or("");
+    u.email = body->string("email").value_or("");
+    u.role = body->enumeration<Role>("role", true).value_or(Role::customer);
+    if (auto o = body->integer("organization_id")) u.organization = *o;
+    u.teams = body->integers("team_ids").value_or(std::vector<std::int64_t>{});
+    u.language = body->string("language").value_or("en");
+    u.password = body->string("password").value_or("");
+    if (auto ok = body->finish(); !ok) return problem(ok.error());
+    auto user = s.directory.create_user(&*actor, u);
+    if (!user) return problem(user.error());
+    auto resp = json_response(201, to_json(*user));
+    resp.headers.emplace_back("Location", "/api/v1/users/" + std::to_string(user->id));
+    return resp;
+  });
+
+  router.add("GET", "/api/v1/teams", [&s](const Request& r, const PathParams&) {
+    auto actor = s.auth.authenticate(r.authorization);
+    if (!actor) return problem(actor.error());
+    auto teams = s.directory.teams(*actor);
+    if (!teams) return problem(teams.error());
+    return json_response(200, items(*teams));
+  });
+
+  router.add("POST", "/api/v1/teams", [&s](const Request& r, const PathParams&) {
+    auto actor = s.auth.authenticate(r.authorization);
+    if (!actor) return problem(actor.error());
+    auto body = JsonBody::parse(r);
+    if (!body) return body.error();
+    NewTeam t;
+    t.name = body->string("name", true).value_or("");
+    t.line = static_cast<int>(body->integer("line", true).value_or(0));
+    t.kind = body->enumeration<TeamKind>("kind").value_or(TeamKind::internal);
+    t.served_organizations =
+        body->integers("organization_ids").value_or(std::vector<std::int64_t>{});
+    if (auto ok = body->finish(); !ok) return problem(ok.error());
+    auto team = s.directory.create_team(&*actor, t);
+    if (!team) return problem(team.error());
+    return json_response(201, to_json(*team));
+  });
+
+  router.add("GET", "/api/v1/organizations", [&s](const Request& r, const PathParams&) {
+    auto actor = s.auth.authenticate(r.authorization);
+    if (!actor) return problem(actor.error());
+    auto orgs = s.directory.organizations(*actor);
+    if (!orgs) return problem(orgs.error());
+    return json_response(200, items(*orgs));
+  });
+
+  router.add("POST", "/api/v1/organizations", [&s](const Request& r, const PathParams&) {
+    auto actor = s.auth.authenticate(r.authorization);
+    if (!actor) return problem(actor.error());
+    auto body = JsonBody::parse(r);
+    if (!body) return body.error();
+    NewOrganization o;
+    o.name = body->string("name", true).value_or("");
+    o.domain = body->string("domain").value_or("");
+    o.customers_see_all_tickets = body->boolean("customers_see_all_tickets").value_or(false);
+    if (auto ok = body->finish(); !ok) return problem(ok.error());
+    auto org = s.directory.create_organization(&*actor, o);
+    if (!org) return problem(org.error());
+    return json_response(201, to_json(*org));
+  });
+}
+
+}  // namespace fl::http

@@ -1,0 +1,255 @@
+// Tickets, their timeline, and moves between lines and teams.
+#include <boost/json.hpp>
+
+#include "http/api_common.hpp"
+#include "http/json_mapping.hpp"
+
+namespace fl::http {
+
+namespace json = boost::json;
+
+namespace {
+
+std::vector<Team> team_names(ApiServices& s) {
+  auto teams = s.directory.all_teams();
+  return teams ? std::move(*teams) : std::vector<Team>{};
+}
+
+Response ticket_response(ApiServices& s, int status, const Ticket& t) {
+  auto r = json_response(status, to_json(t, team_names(s)));
+  if (status == 201) r.headers.emplace_back("Location", "/api/v1/tickets/" + std::to_string(t.id));
+  return r;
+}
+
+Response moved_response(ApiServices& s, const Result<MovedTicket>& moved) {
+  if (!moved) return problem(moved.error());
+  return json_response(201, json::object{{"ticket", to_json(moved->ticket, team_names(s))},
+                                         {"move", to_json(moved->move)}});
+}
+
+// The call fields ("direction", "duration_seconds", "caller"); nullopt if none is given.
+std::optional<CallDetails> read_call(JsonBody& b) {
+  auto dir = b.enumeration<CallDirection>("direction");
+  auto dur = b.integer("duration_seconds");
+  auto caller = b.string("caller");
+  if (!dir && !dur && !caller) return std::nullopt;
+  CallDetails c;
+  c.direction = dir.value_or(CallDirection::inbound);
+  c.duration_seconds =
+      static_cast<int>(std::clamp<std::int64_t>(dur.value_or(0), -1, 7 * 24 * 3600));
+  c.caller = caller.value_or("");
+  return c;
+}
+
+Response create_ticket(ApiServices& s, const Actor& actor, const Request& r) {
+  auto body = JsonBody::parse(r);
+  if (!body) return body.error();
+  NewTicket t;
+  t.subject = body->string("subject", true).value_or("");
+  t.description = body->string("description").value_or("");
+  t.requester = body->integer("requester_id");
+  t.channel = body->enumeration<Channel>("channel");
+  t.category = body->string("category").value_or("");
+  t.impact = static_cast<int>(body->integer("impact").value_or(3));
+  t.urgency = static_cast<int>(body->integer("urgency").value_or(3));
+  t.tags = body->strings("tags").value_or(std::vector<std::string>{});
+  t.team = body->integer("team_id");
+  if (auto call = body->object("call")) {
+    t.call = read_call(*call).value_or(CallDetails{});
+    body->absorb(*call);
+  }
+  if (auto ok = body->finish(); !ok) return problem(ok.error());
+  auto created = s.tickets.create(actor, t);
+  if (!created) return problem(created.error());
+  return ticket_response(s, 201, *created);
+}
+
+Response list_tickets(ApiServices& s, const Actor& actor, const Request& r) {
+  TicketFilter f;
+  std::vector<FieldError> errors;
+  auto id_param = [&](std::string_view name, std::optional<std::int64_t>& out) {
+    if (auto v = r.param(name)) {
+      out = parse_id(*v);
+      if (!out) errors.push_back({std::string(name), "must be a positive integer"});
+    }
+  };
+  std::optional<std::int64_t> line, team, requester, org, after, limit;
+  id_param("line", line);
+  id_param("team", team);
+  id_param("requester", requester);
+  id_param("organization", org);
+  id_param("limit", limit);
+  if (auto c = r.param("cursor")) {
+    after = parse_id(*c);
+    if (!after) errors.push_back({"cursor", "not a cursor returned by this API"});
+  }
+  if (auto a = r.param("assignee")) {
+    if (*a == "none") {
+      f.unassigned = true;
+    } else if (*a == "me") {
+      f.assignee = actor.user.id;
+    } else if (auto id = parse_id(*a)) {
+      f.assignee = *id;
+    } else {
+      errors.push_back({"assignee", "a user id, 'me' or 'none'"});
+    }
+  }
+  if (auto st = r.param("status")) {
+    std::string_view rest = *st;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto name = rest.substr(0, comma);
+      if (auto v = parse_name<TicketStatus>(name))
+        f.statuses.push_back(*v);
+      else
+        errors.push_back({"status", "one of: " + allowed_names<TicketStatus>()});
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+  }
+  if (auto tag = r.param("tag")) f.tag = std::string(*tag);
+  if (line && !is_ticket_line(static_cast<int>(*line))) errors.push_back({"line", "1 to 4"});
+  if (limit && *limit > 200) errors.push_back({"limit", "at most 200"});
+  if (!errors.empty())
+    return problem(Error{ErrorCode::invalid_argument,
+                         errors.front().field + ": " + errors.front().message, errors});
+  if (line) f.line = static_cast<int>(*line);
+  f.team = team;
+  f.requester = requester;
+  f.organization = org;
+  f.after = after;
+  f.limit = static_cast<int>(limit.value_or(50));
+  auto page = s.tickets.list(actor, f);
+  if (!page) return problem(page.error());
+  auto teams = team_names(s);
+  json::array items;
+  for (const auto& t : page->tickets) items.push_back(to_json(t, teams));
+  json::object o{{"items", std::move(items)}};
+  o["next_cursor"] = page->next ? json::value(std::to_string(*page->next)) : json::value(nullptr);
+  return json_response(200, o);
+}
+
+Response patch_ticket(ApiServices& s, const Actor& actor, TicketId id, const Request& r) {
+  auto body = JsonBody::parse(r);
+  if (!body) return body.error();
+  TicketPatch p;
+  p.status = body->enumeration<TicketStatus>("status");
+  if (body->has("assignee_id")) {
+    if (body->is_null("assignee_id"))
+      p.assignee = std::optional<UserId>{};
+    else if (auto a = body->integer("assignee_id"))
+      p.assignee = std::optional<UserId>{*a};
+  }
+  if (auto v = body->integer("impact")) p.impact = static_cast<int>(*v);
+  if (auto v = body->integer("urgency")) p.urgency = static_cast<int>(*v);
+  p.category = body->string("category");
+  p.tags = body->strings("tags");
+  p.vendor_reference = body->string("vendor_reference");
+  if (auto ok = body->finish(); !ok) return problem(ok.error());
+  auto t = s.tickets.update(actor, id, p);
+  if (!t) return problem(t.error());
+  return ticket_response(s, 200, *t);
+}
+
+Response add_entry(ApiServices& s, const Actor& actor, TicketId id, const Request& r) {
+  auto body = JsonBody::parse(r);
+  if (!body) return body.error();
+  NewEntry e;
+  e.kind = body->enumeration<EntryKind>("kind", true).value_or(EntryKind::reply);
+  e.body = body->string("body").value_or("");
+  auto call = read_call(*body);
+  if (e.kind == EntryKind::call) {
+    if (!body->has("direction"))
+      body->error("direction", "required for a call: inbound or outbound");
+    e.call = call;
+  }
+  if (auto ok = body->finish(); !ok) return problem(ok.error());
+  auto entry = s.tickets.add_entry(actor, id, e);
+  if (!entry) return problem(entry.error());
+  return json_response(201, to_json(*entry));
+}
+
+Response escalate(ApiServices& s, const Actor& actor, TicketId id, const Request& r) {
+  auto body = JsonBody::parse(r);
+  if (!body) return body.error();
+  EscalationRequest e;
+  e.to_line = static_cast<int>(body->integer("to_line", true).value_or(0));
+  e.to_team = body->integer("to_team");
+  e.reason = body->enumeration<EscalationReason>("reason", true)
+                 .value_or(EscalationReason::needs_expertise);
+  auto note = body->string("handoff_note");
+  if (!note || is_blank(*note)) body->error("handoff_note", "required: say what was already tried");
+  e.handoff_note = note.value_or("");
+  if (auto ok = body->finish(); !ok) return problem(ok.error());
+  return moved_response(s, s.tickets.escalate(actor, id, e));
+}
+
+Response transfer(ApiServices& s, const Actor& actor, TicketId id, const Request& r) {
+  auto body = JsonBody::parse(r);
+  if (!body) return body.error();
+  TransferRequest t;
+  t.to_team = body->integer("to_team", true).value_or(0);
+  t.note = body->string("note").value_or("");
+  if (auto ok = body->finish(); !ok) return problem(ok.error());
+  return moved_response(s, s.tickets.transfer(actor, id, t));
+}
+
+Response return_ticket(ApiServices& s, const Actor& actor, TicketId id, const Request& r) {
+  auto body = JsonBody::parse(r);
+  if (!body) return body.error();
+  ReturnRequest ret;
+  if (auto l = body->integer("to_line")) ret.to_line = static_cast<int>(*l);
+  ret.to_team = body->integer("to_team");
+  auto note = body->string("note");
+  if (!note || is_blank(*note)) body->error("note", "required: say why the ticket comes back");
+  ret.note = note.value_or("");
+  if (auto ok = body->finish(); !ok) return problem(ok.error());
+  return moved_response(s, s.tickets.return_to(actor, id, ret));
+}
+
+// Authenticates, parses the ticket id, then runs the handler.
+template <class Fn>
+Handler on_ticket(ApiServices& s, Fn fn) {
+  return [&s, fn](const Request& r, const PathParams& p) -> Response {
+    auto actor = s.auth.authenticate(r.authorization);
+    if (!actor) return problem(actor.error());
+    auto id = parse_id(p[0]);
+    if (!id) return bad_id("ticket");
+    return fn(s, *actor, *id, r);
+  };
+}
+
+}  // namespace
+
+void add_ticket_routes(Router& router, ApiServices& s) {
+  router.add("POST", "/api/v1/tickets", [&s](const Request& r, const PathParams&) {
+    auto actor = s.auth.authenticate(r.authorization);
+    if (!actor) return problem(actor.error());
+    return create_ticket(s, *actor, r);
+  });
+  router.add("GET", "/api/v1/tickets", [&s](const Request& r, const PathParams&) {
+    auto actor = s.auth.authenticate(r.authorization);
+    if (!actor) return problem(actor.error());
+    return list_tickets(s, *actor, r);
+  });
+  router.add("GET", "/api/v1/tickets/{id}",
+             on_ticket(s, [](ApiServices& s, const Actor& a, TicketId id, const Request&) {
+               auto t = s.tickets.get(a, id);
+               if (!t) return problem(t.error());
+               return ticket_response(s, 200, *t);
+             }));
+  router.add("PATCH", "/api/v1/tickets/{id}", on_ticket(s, patch_ticket));
+  router.add("GET", "/api/v1/tickets/{id}/entries",
+             on_ticket(s, [](ApiServices& s, const Actor& a, TicketId id, const Request&) {
+               auto items = s.tickets.timeline(a, id);
+               if (!items) return problem(items.error());
+               json::array out;
+               for (const auto& i : *items) out.push_back(to_json(i));
+               return json_response(200, json::object{{"items", std::move(out)}});
+             }));
+  router.add("POST", "/api/v1/tickets/{id}/entries", on_ticket(s, add_entry));
+  router.add("POST", "/api/v1/tickets/{id}/escalations", on_ticket(s, escalate));
+  router.add("POST", "/api/v1/tickets/{id}/transfers", on_ticket(s, transfer));
+  router.add("POST", "/api/v1/tickets/{id}/returns", on_ticket(s, return_ticket));
+}
+
+}  // namespace fl::http

@@ -1,0 +1,138 @@
+#include "http/json_mapping.hpp"
+
+#include <date/date.h>
+
+namespace fl::http {
+
+namespace json = boost::json;
+
+std::string format_time(Timestamp t) {
+  return date::format("%FT%TZ", t);
+}
+
+namespace {
+
+json::value optional_id(const std::optional<std::int64_t>& v) {
+  return v ? json::value(*v) : json::value(nullptr);
+}
+
+json::object team_ref(TeamId id, std::span<const Team> teams) {
+  json::object o{{"id", id}};
+  for (const auto& t : teams)
+    if (t.id == id) o["name"] = t.name;
+  return o;
+}
+
+}  // namespace
+
+json::object to_json(const User& u) {
+  return {{"id", u.id},
+          {"login", u.login},
+          {"name", u.name},
+          {"email", u.email},
+          {"role", name_of(u.role)},
+          {"organization_id", optional_id(u.organization)},
+          {"team_ids", json::array(u.teams.begin(), u.teams.end())},
+          {"language", u.language},
+          {"active", u.active},
+          {"created_at", format_time(u.created_at)}};
+}
+
+json::object to_json(const Team& t) {
+  return {{"id", t.id},
+          {"name", t.name},
+          {"line", t.line},
+          {"kind", name_of(t.kind)},
+          {"organization_ids",
+           json::array(t.served_organizations.begin(), t.served_organizations.end())},
+          {"created_at", format_time(t.created_at)}};
+}
+
+json::object to_json(const Organization& o) {
+  return {{"id", o.id},
+          {"name", o.name},
+          {"domain", o.domain},
+          {"customers_see_all_tickets", o.customers_see_all_tickets},
+          {"created_at", format_time(o.created_at)}};
+}
+
+json::object to_json(const Ticket& t, std::span<const Team> teams) {
+  json::object o;
+  o["id"] = t.id;
+  o["number"] = t.number;
+  o["subject"] = t.subject;
+  o["requester_id"] = t.requester;
+  o["organization_id"] = optional_id(t.organization);
+  o["channel"] = name_of(t.channel);
+  o["category"] = t.category;
+  o["impact"] = t.impact;
+  o["urgency"] = t.urgency;
+  o["priority"] = name_of(t.priority);
+  o["status"] = name_of(t.status);
+  o["line"] = t.line;
+  o["team"] = team_ref(t.team, teams);
+  o["origin_team"] = team_ref(t.origin_team, teams);
+  o["assignee_id"] = optional_id(t.assignee);
+  o["tags"] = json::array(t.tags.begin(), t.tags.end());
+  o["vendor_reference"] = t.vendor_reference;
+  o["escalation_count"] = t.escalation_count;
+  o["customer_contacts"] = t.customer_contacts;
+  o["first_contact_resolution"] = first_contact_resolution(t);
+  o["resolved_at"] =
+      t.resolved_at ? json::value(format_time(*t.resolved_at)) : json::value(nullptr);
+  o["created_at"] = format_time(t.created_at);
+  o["updated_at"] = format_time(t.updated_at);
+  o["version"] = t.version;
+  return o;
+}
+
+json::object to_json(const Entry& e) {
+  json::object o{{"id", e.id},
+                 {"ticket_id", e.ticket},
+                 {"kind", name_of(e.kind)},
+                 {"author_id", e.author},
+                 {"body", e.body},
+                 {"created_at", format_time(e.created_at)}};
+  if (e.call)
+    o["call"] = json::object{{"direction", name_of(e.call->direction)},
+                             {"duration_seconds", e.call->duration_seconds},
+                             {"caller", e.call->caller}};
+  else
+    o["call"] = nullptr;
+  return o;
+}
+
+json::object to_json(const TimelineItem& item) {
+  if (item.entry) return to_json(*item.entry);
+  const Event& ev = *item.event;
+  boost::system::error_code ec;
+  json::value payload = json::parse(ev.payload, ec);
+  if (ec) payload = json::object{};
+  return {{"id", ev.id},
+          {"kind", "event"},
+          {"author_id", optional_id(ev.actor)},
+          {"body", ""},
+          {"call", nullptr},
+          {"created_at", format_time(ev.at)},
+          {"event", json::object{{"type", ev.type}, {"payload", std::move(payload)}}}};
+}
+
+json::object to_json(const RecordedMove& m) {
+  json::object o{{"kind", name_of(m.move.kind)},  {"from_line", m.move.from_line},
+                 {"from_team", m.move.from_team}, {"to_line", m.move.to_line},
+                 {"to_team", m.move.to_team},     {"note", m.move.note},
+                 {"actor_id", m.actor},           {"at", format_time(m.at)}};
+  o["reason"] = m.move.reason ? json::value(name_of(*m.move.reason)) : json::value(nullptr);
+  return o;
+}
+
+json::object to_json(const Credential& c) {
+  json::object o{{"id", c.id},
+                 {"name", c.name},
+                 {"created_at", format_time(c.created_at)},
+                 {"revoked", c.revoked}};
+  o["expires_at"] = c.expires_at ? json::value(format_time(*c.expires_at)) : json::value(nullptr);
+  return o;
+}
+
+}  // namespace fl::http

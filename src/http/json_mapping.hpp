@@ -1,0 +1,26 @@
+// The API's JSON shapes of the domain's records (docs/api/openapi.yaml describes them).
+#pragma once
+
+#include <boost/json.hpp>
+#include <span>
+
+#include "app/ticket_service.hpp"
+#include "core/directory.hpp"
+#include "store/store.hpp"
+
+namespace fl::http {
+
+// RFC 3339 in UTC with milliseconds: "2026-11-27T03:55:00.123Z".
+[[nodiscard]] std::string format_time(Timestamp t);
+
+[[nodiscard]] boost::json::object to_json(const User& u);
+[[nodiscard]] boost::json::object to_json(const Team& t);
+[[nodiscard]] boost::json::object to_json(const Organization& o);
+// `teams` resolves team ids to names; a team missing from it is shown by id only.
+[[nodiscard]] boost::json::object to_json(const Ticket& t, std::span<const Team> teams);
+[[nodiscard]] boost::json::object to_json(const Entry& e);
+[[nodiscard]] boost::json::object to_json(const TimelineItem& item);
+[[nodiscard]] boost::json::object to_json(const RecordedMove& m);
+[[nodiscard]] boost::json::object to_json(const Credential& c);
+
+}  // namespace fl::http

@@ -1,0 +1,79 @@
+#include "http/router.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
+#include "http/problem.hpp"
+
+namespace fl::http {
+
+namespace {
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    std::size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.emplace_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool is_placeholder(const std::string& s) { return s.size() > 2 && s.front() == '{' && s.back() == '}'; }
+
+bool match(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
+           PathParams& params) {
+  if (pattern.size() != path.size()) return false;
+  params.values.clear();
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (is_placeholder(pattern[i]))
+      params.values.push_back(path[i]);
+    else if (pattern[i] != path[i])
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void Router::add(std::string method, std::string pattern, Handler handler) {
+  auto segments = split_path(pattern);
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
+}
+
+Dispatched Router::dispatch(const Request& request) const {
+  auto segments = split_path(request.path);
+  PathParams params;
+  std::string allow;
+  std::string allowed_route;
+  for (const auto& route : routes_) {
+    if (!match(route.segments, segments, params)) continue;
+    if (route.method != request.method) {
+      if (!allow.empty()) allow += ", ";
+      allow += route.method;
+      allowed_route = route.pattern;
+      continue;
+    }
+    try {
+      return {route.handler(request, params), route.pattern};
+    } catch (const std::exception& e) {
+      spdlog::error("{} {}: unhandled exception: {}", request.method, request.path, e.what());
+      return {problem(500, "internal error"), route.pattern};
+    }
+  }
+  if (!allow.empty()) {
+    auto r = problem(405, "method " + request.method + " is not allowed here");
+    r.headers.emplace_back("Allow", allow);
+    return {std::move(r), allowed_route};
+  }
+  return {problem(404, "no such resource: " + request.path), "unmatched"};
+}
+
+}  // namespace fl::http

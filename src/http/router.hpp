@@ -1,0 +1,43 @@
+// Maps method + path pattern ("/api/v1/tickets/{id}") to a handler. Pure: no I/O.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/message.hpp"
+
+namespace fl::http {
+
+struct PathParams {
+  std::vector<std::string> values;  // in the order of the {placeholders}
+  [[nodiscard]] const std::string& operator[](std::size_t i) const { return values.at(i); }
+};
+
+using Handler = std::function<Response(const Request&, const PathParams&)>;
+
+struct Dispatched {
+  Response response;
+  std::string route;  // the matched pattern, or "unmatched": a label for metrics
+};
+
+class Router {
+ public:
+  void add(std::string method, std::string pattern, Handler handler);
+
+  // 404 problem for an unknown path, 405 (with Allow) for a known path and wrong method.
+  // A handler's exception becomes a logged 500 problem.
+  [[nodiscard]] Dispatched dispatch(const Request& request) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace fl::http

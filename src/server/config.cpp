@@ -1,0 +1,137 @@
+#include "server/config.hpp"
+
+#include <charconv>
+#include <toml++/toml.h>
+
+namespace fl {
+
+namespace {
+
+Result<int> to_int(std::string_view key, std::string_view v, int lo, int hi) {
+  int out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc{} || p != v.data() + v.size() || out < lo || out > hi)
+    return fail(ErrorCode::invalid_argument, std::string(key) + ": expected a whole number from " +
+                                                 std::to_string(lo) + " to " + std::to_string(hi) +
+                                                 ", got '" + std::string(v) + "'");
+  return out;
+}
+
+Result<bool> to_bool(std::string_view key, std::string_view v) {
+  if (v == "true" || v == "1" || v == "yes") return true;
+  if (v == "false" || v == "0" || v == "no") return false;
+  return fail(ErrorCode::invalid_argument, std::string(key) + ": expected true or false, got '" + std::string(v) + "'");
+}
+
+template <class T>
+ConfigKey int_key(std::string name, T Config::*field, int lo, int hi) {
+  return {name, [name, field, lo, hi](Config& c, std::string_view v) -> Result<void> {
+            auto n = to_int(name, v, lo, hi);
+            if (!n) return std::unexpected(n.error());
+            c.*field = static_cast<T>(*n);
+            return {};
+          }};
+}
+
+ConfigKey string_key(std::string name, std::string Config::*field,
+                     std::vector<std::string> allowed = {}) {
+  return {name, [name, field, allowed](Config& c, std::string_view v) -> Result<void> {
+            if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+              std::string list;
+              for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+              return fail(ErrorCode::invalid_argument, name + ": one of " + list + ", got '" + std::string(v) + "'");
+            }
+            c.*field = std::string(v);
+            return {};
+          }};
+}
+
+}  // namespace
+
+const std::vector<ConfigKey>& config_keys() {
+  static const std::vector<ConfigKey> keys = {
+      {"server.listen",
+       [](Config& c, std::string_view v) -> Result<void> {
+         if (auto a = parse_listen(v); !a) return std::unexpected(a.error());
+         c.listen = std::string(v);
+         return {};
+       }},
+      int_key("server.io_threads", &Config::io_threads, 1, 64),
+      int_key("server.worker_threads", &Config::worker_threads, 1, 1024),
+      int_key("server.body_limit", &Config::body_limit, 1024, 1 << 30),
+      int_key("server.read_timeout_seconds", &Config::read_timeout_seconds, 1, 3600),
+      int_key("server.idle_timeout_seconds", &Config::idle_timeout_seconds, 1, 3600),
+      int_key("server.max_pipelined", &Config::max_pipelined, 1, 1024),
+      string_key("server.static_dir", &Config::static_dir),
+      string_key("storage.data_dir", &Config::data_dir),
+      {"storage.synchronous_full",
+       [](Config& c, std::string_view v) -> Result<void> {
+         auto b = to_bool("storage.synchronous_full", v);
+         if (!b) return std::unexpected(b.error());
+         c.synchronous_full = *b;
+         return {};
+       }},
+      int_key("storage.max_batch", &Config::max_batch, 1, 10000),
+      string_key("security.password_cost", &Config::password_cost, {"min", "interactive", "moderate"}),
+      int_key("security.session_hours", &Config::session_hours, 1, 24 * 90),
+      string_key("log.level", &Config::log_level, {"trace", "debug", "info", "warn", "error", "off"}),
+  };
+  return keys;
+}
+
+std::string env_name(std::string_view key) {
+  std::string out = "FIRSTLINE_";
+  for (char c : key) out += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+Result<void> apply_toml_file(Config& config, const std::filesystem::path& file) {
+  toml::table table;
+  try {
+    table = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    return fail(ErrorCode::invalid_argument,
+                file.string() + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+  }
+  for (const auto& [section, node] : table) {
+    const auto* inner = node.as_table();
+    if (!inner)
+      return fail(ErrorCode::invalid_argument, file.string() + ": '" + std::string(section.str()) + "' must be a [section]");
+    for (const auto& [name, value] : *inner) {
+      std::string key = std::string(section.str()) + "." + std::string(name.str());
+      auto it = std::find_if(config_keys().begin(), config_keys().end(),
+                             [&](const ConfigKey& k) { return k.name == key; });
+      if (it == config_keys().end())
+        return fail(ErrorCode::invalid_argument, file.string() + ": unknown key '" + key + "'");
+      std::string text;
+      if (auto s = value.value<std::string>(); s && value.is_string()) text = *s;
+      else if (auto i = value.value<long long>(); i && value.is_integer()) text = std::to_string(*i);
+      else if (auto b = value.value<bool>(); b && value.is_boolean()) text = *b ? "true" : "false";
+      else return fail(ErrorCode::invalid_argument, file.string() + ": '" + key + "' must be a string, number or boolean");
+      if (auto ok = it->set(config, text); !ok) return fail(ErrorCode::invalid_argument, file.string() + ": " + ok.error().message);
+    }
+  }
+  return {};
+}
+
+Result<void> apply_environment(Config& config, const std::function<const char*(const char*)>& getenv) {
+  for (const auto& key : config_keys()) {
+    std::string var = env_name(key.name);
+    if (const char* v = getenv(var.c_str()))
+      if (auto ok = key.set(config, v); !ok) return fail(ErrorCode::invalid_argument, var + ": " + ok.error().message);
+  }
+  return {};
+}
+
+Result<ListenAddress> parse_listen(std::string_view text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0)
+    return fail(ErrorCode::invalid_argument, "listen address must be HOST:PORT, got '" + std::string(text) + "'");
+  auto port = to_int("port", text.substr(colon + 1), 0, 65535);
+  if (!port) return fail(ErrorCode::invalid_argument, "listen address '" + std::string(text) + "': port must be 0-65535");
+  std::string host(text.substr(0, colon));
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return ListenAddress{host, static_cast<unsigned short>(*port)};
+}
+
+}  // namespace fl

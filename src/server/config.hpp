@@ -1,0 +1,59 @@
+// Configuration: defaults, then a TOML file, then FIRSTLINE_* environment variables, then
+// command-line flags. Every key `section.name` has the variable FIRSTLINE_SECTION_NAME.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace fl {
+
+struct Config {
+  // [server]
+  std::string listen = "127.0.0.1:8080";
+  int io_threads = 2;
+  int worker_threads = 32;
+  long long body_limit = 1 << 20;
+  int read_timeout_seconds = 30;
+  int idle_timeout_seconds = 60;
+  int max_pipelined = 16;
+  std::string static_dir;
+  // [storage]
+  std::string data_dir = "var";
+  bool synchronous_full = true;
+  int max_batch = 256;
+  // [security]
+  std::string password_cost = "interactive";
+  int session_hours = 12;
+  // [log]
+  std::string log_level = "info";
+};
+
+// One row per key: its name and how a text value sets it (a plain error message if not).
+struct ConfigKey {
+  std::string name;  // "server.listen"
+  std::function<Result<void>(Config&, std::string_view)> set;
+};
+[[nodiscard]] const std::vector<ConfigKey>& config_keys();
+
+// "FIRSTLINE_SERVER_LISTEN" for "server.listen".
+[[nodiscard]] std::string env_name(std::string_view key);
+
+// Applies a TOML file (unknown keys are an error: a typo should not pass silently).
+[[nodiscard]] Result<void> apply_toml_file(Config& config, const std::filesystem::path& file);
+// Applies every FIRSTLINE_* variable that names a key, read through `getenv`.
+[[nodiscard]] Result<void> apply_environment(Config& config,
+                                             const std::function<const char*(const char*)>& getenv);
+
+// "host:port" → parts; port 0 means any free port.
+struct ListenAddress {
+  std::string host;
+  unsigned short port = 0;
+};
+[[nodiscard]] Result<ListenAddress> parse_listen(std::string_view text);
+
+}  // namespace fl

@@ -1,0 +1,20 @@
+// Demo data for a first look: teams at every line (with an outsourced first-line desk and a
+// vendor), organisations with customers, and tickets in each line.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/directory_service.hpp"
+#include "app/ticket_service.hpp"
+
+namespace fl {
+
+// The demo logins, in the order they are created.
+[[nodiscard]] const std::vector<std::string>& demo_logins();
+
+// Precondition: an empty directory. All demo users get `password`.
+Result<void> create_demo_data(DirectoryService& directory, TicketService& tickets,
+                              const std::string& password);
+
+}  // namespace fl

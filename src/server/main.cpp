@@ -1,0 +1,239 @@
+// firstline: the command line and the composition root — the only place that knows which
+// adapters (SQLite, libsodium, Beast) serve the ports.
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sodium.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "app/auth_service.hpp"
+#include "app/directory_service.hpp"
+#include "app/ticket_service.hpp"
+#include "auth/sodium_secrets.hpp"
+#include "http/api.hpp"
+#include "http/metrics.hpp"
+#include "http/server.hpp"
+#include "server/config.hpp"
+#include "server/demo.hpp"
+#include "server/openapi.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace fl {
+namespace {
+
+constexpr std::string_view kVersion = "0.1.0";
+
+[[noreturn]] void die(const std::string& message) {
+  std::cerr << "firstline: " << message << "\n";
+  std::exit(2);
+}
+
+template <class T>
+T or_die(Result<T> r) {
+  if (!r) die(r.error().message);
+  return std::move(*r);
+}
+
+void or_die(Result<void> r) {
+  if (!r) die(r.error().message);
+}
+
+// Everything a command needs, wired once.
+struct Desk {
+  std::unique_ptr<SqliteStore> store;
+  SystemClock clock;
+  std::unique_ptr<SodiumPasswordHasher> hasher;
+  SodiumTokenMinter tokens;
+  std::unique_ptr<DirectoryService> directory;
+  std::unique_ptr<TicketService> tickets;
+  std::unique_ptr<AuthService> auth;
+
+  explicit Desk(const Config& c) {
+    std::filesystem::path dir = c.data_dir;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) die("cannot create data folder " + dir.string() + ": " + ec.message());
+    SqliteOptions options;
+    options.synchronous_full = c.synchronous_full;
+    options.max_batch = c.max_batch;
+    store = or_die(SqliteStore::open(dir / "firstline.db", options));
+    auto cost = parse_name<PasswordCost>(c.password_cost).value_or(PasswordCost::interactive);
+    hasher = std::make_unique<SodiumPasswordHasher>(cost);
+    directory = std::make_unique<DirectoryService>(*store, *hasher, clock);
+    tickets = std::make_unique<TicketService>(*store, clock);
+    AuthOptions auth_options;
+    auth_options.session_lifetime = std::chrono::hours(c.session_hours);
+    auth = std::make_unique<AuthService>(*store, *hasher, tokens, *directory, clock, auth_options);
+  }
+};
+
+std::string random_password() {
+  constexpr std::string_view alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  std::string out;
+  for (int i = 0; i < 16; ++i) out += alphabet[randombytes_uniform(static_cast<std::uint32_t>(alphabet.size()))];
+  return out;
+}
+
+std::string metrics_gauges(Store& store) {
+  auto counts = store.ticket_counts();
+  if (!counts) return "";
+  std::string out =
+      "# HELP firstline_tickets Tickets by status and support line.\n# TYPE firstline_tickets gauge\n";
+  for (const auto& c : *counts)
+    out += "firstline_tickets{status=\"" + std::string(name_of(c.status)) + "\",line=\"" +
+           std::to_string(c.line) + "\"} " + std::to_string(c.count) + "\n";
+  return out;
+}
+
+int serve(const Config& c) {
+  auto listen = or_die(parse_listen(c.listen));
+  Desk desk(c);
+  auto users = or_die(desk.store->users(std::nullopt));
+  if (users.empty())
+    spdlog::warn("no users yet: run `firstline init --data {}` (or `--demo`) first", c.data_dir);
+
+  http::Metrics metrics;
+  metrics.add_collector([&desk] { return metrics_gauges(*desk.store); });
+  http::ApiServices services{*desk.auth, *desk.directory, *desk.tickets, std::string(openapi_yaml())};
+  http::Router router;
+  http::add_api_routes(router, services);
+  router.add("GET", "/metrics", [&metrics](const http::Request&, const http::PathParams&) {
+    http::Response r;
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = metrics.render();
+    return r;
+  });
+
+  http::ServerOptions options;
+  options.host = listen.host;
+  options.port = listen.port;
+  options.io_threads = c.io_threads;
+  options.worker_threads = c.worker_threads;
+  options.body_limit = static_cast<std::size_t>(c.body_limit);
+  options.read_timeout = std::chrono::seconds(c.read_timeout_seconds);
+  options.idle_timeout = std::chrono::seconds(c.idle_timeout_seconds);
+  options.max_pipelined = c.max_pipelined;
+  options.static_dir = c.static_dir;
+  http::Server server(options, router, metrics);
+  unsigned short port = 0;
+  try {
+    port = server.listen();
+  } catch (const std::exception& e) {
+    die(e.what());
+  }
+  std::cout << "firstline: listening on http://" << listen.host << ":" << port << std::endl;
+  server.run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+int init(const Config& c, bool demo, std::string password) {
+  Desk desk(c);
+  auto users = or_die(desk.store->users(std::nullopt));
+  if (!users.empty()) die("the data folder " + c.data_dir + " is already initialised");
+  std::cout << "firstline: data folder " << c.data_dir << " ready (schema "
+            << desk.store->schema_version() << ")\n";
+  if (!demo) return 0;
+  if (password.empty()) password = random_password();
+  or_die(validate_password(password));
+  or_die(create_demo_data(*desk.directory, *desk.tickets, password));
+  std::string logins;
+  for (const auto& l : demo_logins()) logins += (logins.empty() ? "" : ", ") + l;
+  std::string text = "demo logins: " + logins + "\ndemo password: " + password + "\n";
+  std::cout << text;
+  auto file = std::filesystem::path(c.data_dir) / "demo-logins.txt";
+  std::ofstream(file) << text;
+  std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  return 0;
+}
+
+struct UserAddFlags {
+  NewUser user;
+  std::string role = "customer";
+  bool password_stdin = false;
+};
+
+int user_add(const Config& c, UserAddFlags f) {
+  auto role = parse_name<Role>(f.role);
+  if (!role) die("--role: one of " + allowed_names<Role>());
+  f.user.role = *role;
+  if (f.password_stdin) std::getline(std::cin, f.user.password);
+  if (f.user.name.empty()) f.user.name = f.user.login;
+  Desk desk(c);
+  auto u = or_die(desk.directory->create_user(nullptr, f.user));
+  std::cout << "firstline: user " << u.login << " (" << name_of(u.role) << ") created with id " << u.id << "\n";
+  return 0;
+}
+
+}  // namespace
+}  // namespace fl
+
+int main(int argc, char** argv) {
+  using namespace fl;
+  init_sodium();
+  Config config;
+  std::string config_file;
+  if (const char* f = std::getenv("FIRSTLINE_CONFIG")) config_file = f;
+
+  CLI::App app{"Firstline: a tiered IT service desk"};
+  app.require_subcommand(0, 1);
+  bool version = false;
+  app.add_flag("--version", version, "print the version and the database schema version");
+  app.add_option("--config", config_file, "TOML configuration file");
+
+  std::string data, listen;
+  auto* serve_cmd = app.add_subcommand("serve", "serve the API and the web UI");
+  serve_cmd->add_option("--config", config_file, "TOML configuration file");
+  serve_cmd->add_option("--data", data, "data folder (default: var)");
+  serve_cmd->add_option("--listen", listen, "HOST:PORT (port 0: any free port)");
+
+  bool demo = false;
+  std::string demo_password;
+  auto* init_cmd = app.add_subcommand("init", "create the data folder and the database");
+  init_cmd->add_option("--config", config_file, "TOML configuration file");
+  init_cmd->add_option("--data", data, "data folder (default: var)");
+  init_cmd->add_flag("--demo", demo, "add demo teams, users and tickets");
+  init_cmd->add_option("--demo-password", demo_password, "password of the demo users (default: random, printed)");
+
+  UserAddFlags ua;
+  auto* user_cmd = app.add_subcommand("user", "manage users");
+  user_cmd->require_subcommand(1);
+  auto* add_cmd = user_cmd->add_subcommand("add", "add a user");
+  add_cmd->add_option("--data", data, "data folder (default: var)");
+  add_cmd->add_option("--login", ua.user.login, "login name")->required();
+  add_cmd->add_option("--name", ua.user.name, "display name");
+  add_cmd->add_option("--email", ua.user.email, "e-mail address");
+  add_cmd->add_option("--role", ua.role, "customer, agent, supervisor or admin");
+  add_cmd->add_option("--team", ua.user.teams, "team id (repeatable)");
+  add_cmd->add_option("--organization", ua.user.organization, "organisation id");
+  add_cmd->add_option("--language", ua.user.language, "de or en");
+  add_cmd->add_flag("--password-stdin", ua.password_stdin, "read the password from standard input");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (version) {
+    std::cout << "firstline " << kVersion << " (database schema " << SqliteStore::latest_schema_version() << ")\n";
+    return 0;
+  }
+  if (!config_file.empty()) or_die(apply_toml_file(config, config_file));
+  or_die(apply_environment(config, [](const char* n) { return std::getenv(n); }));
+  if (!data.empty()) config.data_dir = data;
+  if (!listen.empty()) {
+    or_die(parse_listen(listen));
+    config.listen = listen;
+  }
+  spdlog::set_default_logger(spdlog::stderr_color_mt("firstline"));
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+
+  if (*serve_cmd) return serve(config);
+  if (*init_cmd) return init(config, demo, demo_password);
+  if (*add_cmd) return user_add(config, ua);
+  std::cout << app.help();
+  return 0;
+}

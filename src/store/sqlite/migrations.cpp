@@ -1,0 +1,223 @@
+// The SQLite schema, one migration per entry. Timestamps are INTEGER milliseconds since the
+// epoch (UTC); enums are TEXT holding their wire names (core/names.hpp), so a row reads the
+// same in the sqlite3 shell as in the API.
+#include "store/sqlite/migrations.hpp"
+
+#include <spdlog/fmt/fmt.h>
+
+#include <array>
+#include <string>
+
+namespace fl::sqlite {
+
+namespace {
+
+// Migration 1: directory, credentials, tickets and their history.
+//
+// tickets.id is assigned by the writer (max + 1, inside the write transaction) so that
+// number = 100000 + id can be written in the same INSERT. events.id is AUTOINCREMENT: the
+// feed's cursor must never step back, not even after the newest event is gone.
+//
+// The ticket indexes serve the queue listing (`ORDER BY id DESC LIMIT n` under filters):
+// each ends in id, so a filter's rows come out of its index already in cursor order and the
+// walk stops after one page. Team and assignee have two: with and without status.
+constexpr const char* kMigration1 = R"sql(
+CREATE TABLE organizations (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  domain TEXT NOT NULL DEFAULT '',
+  customers_see_all_tickets INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+-- Mail intake maps a sender's domain to one organisation.
+CREATE UNIQUE INDEX organizations_domain ON organizations(domain) WHERE domain <> '';
+
+CREATE TABLE teams (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  line INTEGER NOT NULL CHECK (line BETWEEN 1 AND 4),
+  kind TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE team_organizations (
+  team_id INTEGER NOT NULL REFERENCES teams(id),
+  organization_id INTEGER NOT NULL REFERENCES organizations(id),
+  PRIMARY KEY (team_id, organization_id)
+) WITHOUT ROWID;
+CREATE INDEX team_organizations_organization ON team_organizations(organization_id);
+
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  login TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  role TEXT NOT NULL,
+  organization_id INTEGER REFERENCES organizations(id),
+  language TEXT NOT NULL,
+  password_hash TEXT NOT NULL DEFAULT '',
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX users_role ON users(role, id);
+CREATE INDEX users_organization ON users(organization_id);
+
+CREATE TABLE user_teams (
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  team_id INTEGER NOT NULL REFERENCES teams(id),
+  PRIMARY KEY (user_id, team_id)
+) WITHOUT ROWID;
+CREATE INDEX user_teams_team ON user_teams(team_id);
+
+CREATE TABLE credentials (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX credentials_user ON credentials(user_id, kind, id);
+
+CREATE TABLE tickets (
+  id INTEGER PRIMARY KEY,
+  number INTEGER NOT NULL UNIQUE,
+  subject TEXT NOT NULL,
+  requester_id INTEGER NOT NULL REFERENCES users(id),
+  organization_id INTEGER REFERENCES organizations(id),
+  channel TEXT NOT NULL,
+  category TEXT NOT NULL DEFAULT '',
+  impact INTEGER NOT NULL,
+  urgency INTEGER NOT NULL,
+  priority TEXT NOT NULL,
+  status TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  team_id INTEGER NOT NULL REFERENCES teams(id),
+  origin_team_id INTEGER NOT NULL REFERENCES teams(id),
+  assignee_id INTEGER REFERENCES users(id),
+  vendor_reference TEXT NOT NULL DEFAULT '',
+  escalation_count INTEGER NOT NULL DEFAULT 0,
+  customer_contacts INTEGER NOT NULL DEFAULT 0,
+  resolved_at_line INTEGER,
+  resolved_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  version INTEGER NOT NULL
+);
+CREATE INDEX tickets_line_status ON tickets(line, status, id);
+CREATE INDEX tickets_team_status ON tickets(team_id, status, id);
+CREATE INDEX tickets_team ON tickets(team_id, id);
+CREATE INDEX tickets_origin_team ON tickets(origin_team_id, id);
+CREATE INDEX tickets_requester ON tickets(requester_id, id);
+CREATE INDEX tickets_organization ON tickets(organization_id, id);
+CREATE INDEX tickets_assignee_status ON tickets(assignee_id, status, id);
+CREATE INDEX tickets_assignee ON tickets(assignee_id, id);
+CREATE INDEX tickets_status ON tickets(status, id);
+
+CREATE TABLE ticket_tags (
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  tag TEXT NOT NULL,
+  PRIMARY KEY (ticket_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX ticket_tags_tag ON ticket_tags(tag, ticket_id);
+
+CREATE TABLE entries (
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  kind TEXT NOT NULL,
+  author_id INTEGER NOT NULL REFERENCES users(id),
+  body TEXT NOT NULL,
+  -- Present only for kind = 'call'.
+  call_direction TEXT,
+  call_duration_seconds INTEGER,
+  call_caller TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX entries_ticket ON entries(ticket_id, id);
+
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  type TEXT NOT NULL,
+  ticket_id INTEGER REFERENCES tickets(id),
+  actor_id INTEGER REFERENCES users(id),
+  at INTEGER NOT NULL,
+  payload TEXT NOT NULL
+);
+CREATE INDEX events_ticket ON events(ticket_id, id) WHERE ticket_id IS NOT NULL;
+)sql";
+
+// Migration 2: planner statistics. Without them SQLite assumes every indexed equality is
+// selective, and lists "line 1, newest first" by sorting a quarter of all tickets instead of
+// walking the table backwards for 50 rows; and ANALYZE on a young, small file would teach it
+// the wrong shape just as well. So the statistics describe the shape a desk grows into — few
+// lines, statuses and teams holding many tickets each; many requesters and organisations
+// holding few — and plans stay the same from the first ticket to the millionth.
+// Format: rows in the table, then average rows per distinct value of each index prefix.
+// A later migration that adds a ticket index inserts its row the same way. Nothing runs ANALYZE
+// automatically.
+constexpr const char* kMigration2 = R"sql(
+ANALYZE sqlite_schema;
+DELETE FROM sqlite_stat1 WHERE tbl IN ('tickets', 'ticket_tags');
+INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
+  ('tickets', 'sqlite_autoindex_tickets_1', '1000000 1'),
+  ('tickets', 'tickets_line_status', '1000000 250000 40000 1'),
+  ('tickets', 'tickets_team_status', '1000000 100000 15000 1'),
+  ('tickets', 'tickets_team', '1000000 100000 1'),
+  ('tickets', 'tickets_origin_team', '1000000 250000 1'),
+  ('tickets', 'tickets_requester', '1000000 20 1'),
+  ('tickets', 'tickets_organization', '1000000 2000 1'),
+  ('tickets', 'tickets_assignee_status', '1000000 10000 1500 1'),
+  ('tickets', 'tickets_assignee', '1000000 10000 1'),
+  ('tickets', 'tickets_status', '1000000 160000 1'),
+  ('ticket_tags', 'ticket_tags', '300000 2 1'),  -- WITHOUT ROWID: its primary key
+  ('ticket_tags', 'ticket_tags_tag', '300000 1000 1');
+-- Makes this connection load the statistics just written.
+ANALYZE sqlite_schema;
+)sql";
+
+constexpr std::array<const char*, 2> kMigrations{kMigration1, kMigration2};
+
+}  // namespace
+
+std::span<const char* const> migrations() {
+  return kMigrations;
+}
+
+Result<int> migrate(Connection& connection) {
+  // IMMEDIATE takes the write lock before reading user_version, so two processes opening a
+  // fresh file cannot both apply migration 1.
+  if (auto r = connection.exec("BEGIN IMMEDIATE"); !r) return std::unexpected(std::move(r.error()));
+  auto rollback_with = [&](Error error) -> Result<int> {
+    (void)connection.exec("ROLLBACK");
+    return std::unexpected(std::move(error));
+  };
+
+  auto current = connection.pragma_int("PRAGMA user_version");
+  if (!current) return rollback_with(std::move(current.error()));
+  const int latest = latest_schema_version();
+  if (*current > latest) {
+    return rollback_with(
+        Error{ErrorCode::failed_precondition,
+              fmt::format("database schema version {} is newer than this build supports ({})",
+                          *current, latest),
+              {}});
+  }
+  for (auto version = static_cast<int>(*current); version < latest; ++version) {
+    if (auto r = connection.exec(kMigrations[static_cast<std::size_t>(version)]); !r) {
+      Error error = std::move(r.error());
+      error.message = fmt::format("migration {}: {}", version + 1, error.message);
+      error.code = ErrorCode::internal;
+      return rollback_with(std::move(error));
+    }
+    // PRAGMA takes no bound parameters; the number comes from this binary, never from input.
+    const std::string set_version = fmt::format("PRAGMA user_version = {}", version + 1);
+    if (auto r = connection.exec(set_version.c_str()); !r)
+      return rollback_with(std::move(r.error()));
+  }
+  if (auto r = connection.exec("COMMIT"); !r) return rollback_with(std::move(r.error()));
+  return latest;
+}
+
+}  // namespace fl::sqlite

@@ -1,0 +1,349 @@
+// The Store's writes as SQL on the writer connection: see mutations.hpp. SQLite reports a
+// foreign-key failure without saying which reference broke, so on that path the referenced
+// rows are looked up to name the missing one.
+#include "store/sqlite/mutations.hpp"
+
+#include <spdlog/fmt/fmt.h>
+
+#include <algorithm>
+#include <initializer_list>
+
+#include "store/sqlite/records.hpp"
+
+namespace fl::sqlite {
+
+namespace {
+
+struct Reference {
+  std::string_view field;  // as the caller knows it: "team", "requester", ...
+  Table table;
+  std::optional<std::int64_t> id;
+};
+
+std::string_view singular(Table table) {
+  switch (table) {
+    case Table::users:
+      return "user";
+    case Table::teams:
+      return "team";
+    case Table::organizations:
+      return "organization";
+    case Table::tickets:
+      return "ticket";
+    case Table::credentials:
+      return "credential";
+  }
+  return "record";
+}
+
+// A failed write's error, with a foreign-key failure turned into "which id does not exist".
+Error explain(Connection& c, Error error, std::initializer_list<Reference> references) {
+  if (!is_missing_reference(error)) return error;
+  for (const auto& reference : references) {
+    if (!reference.id) continue;
+    auto found = exists(c, reference.table, *reference.id);
+    if (!found) return std::move(found.error());
+    if (!*found) {
+      return invalid_field(
+                 std::string(reference.field),
+                 fmt::format("no {} with id {}", singular(reference.table), *reference.id))
+          .error();
+    }
+  }
+  return error;
+}
+
+std::vector<std::int64_t> sorted_unique(std::vector<std::int64_t> ids) {
+  std::ranges::sort(ids);
+  auto [first, last] = std::ranges::unique(ids);
+  ids.erase(first, last);
+  return ids;
+}
+
+Result<Event> insert_event(Connection& c, Event event) {
+  auto statement = c.prepare(
+      "INSERT INTO events (type, ticket_id, actor_id, at, payload) VALUES (?, ?, ?, ?, ?)");
+  if (!statement) return error_of(statement);
+  statement->bind_all(event.type, event.ticket, event.actor, event.at, event.payload);
+  if (auto r = statement->run(); !r) {
+    return std::unexpected(explain(c, std::move(r.error()),
+                                   {{"event.ticket", Table::tickets, event.ticket},
+                                    {"event.actor", Table::users, event.actor}}));
+  }
+  event.id = c.last_insert_id();
+  return event;
+}
+
+// Inserts (owner, id) pairs into a link table, e.g. a user's teams.
+Result<void> insert_links(Connection& c, std::string_view sql, std::int64_t owner,
+                          const std::vector<std::int64_t>& ids, std::string_view field,
+                          Table table) {
+  for (std::int64_t id : ids) {
+    auto statement = c.prepare(sql);
+    if (!statement) return error_of(statement);
+    statement->bind_all(owner, id);
+    if (auto r = statement->run(); !r)
+      return std::unexpected(explain(c, std::move(r.error()), {{field, table, id}}));
+  }
+  return {};
+}
+
+// --- tickets -----------------------------------------------------------------------------
+
+// The columns a change may set, in the order bind_ticket_fields() binds them. id, number,
+// created_at and version are the store's.
+constexpr std::string_view kInsertTicket =
+    "INSERT INTO tickets (id, number, created_at, version, subject, requester_id, "
+    "organization_id, channel, category, impact, urgency, priority, status, line, team_id, "
+    "origin_team_id, assignee_id, vendor_reference, escalation_count, customer_contacts, "
+    "resolved_at_line, resolved_at, updated_at) "
+    "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+constexpr std::string_view kUpdateTicket =
+    "UPDATE tickets SET subject = ?, requester_id = ?, organization_id = ?, channel = ?, "
+    "category = ?, impact = ?, urgency = ?, priority = ?, status = ?, line = ?, team_id = ?, "
+    "origin_team_id = ?, assignee_id = ?, vendor_reference = ?, escalation_count = ?, "
+    "customer_contacts = ?, resolved_at_line = ?, resolved_at = ?, updated_at = ?, "
+    "version = version + 1 "
+    "WHERE id = ? AND version = ?";
+
+constexpr TicketNumber kFirstTicketNumberBase = 100000;
+
+void bind_ticket_fields(Statement& s, const Ticket& t) {
+  s.bind_all(t.subject, t.requester, t.organization, name_of(t.channel), t.category, t.impact,
+             t.urgency, name_of(t.priority), name_of(t.status), t.line, t.team, t.origin_team,
+             t.assignee, t.vendor_reference, t.escalation_count, t.customer_contacts,
+             t.resolved_at_line, t.resolved_at, t.updated_at);
+}
+
+Error explain_ticket(Connection& c, Error error, const Ticket& t) {
+  return explain(c, std::move(error),
+                 {{"requester", Table::users, t.requester},
+                  {"organization", Table::organizations, t.organization},
+                  {"team", Table::teams, t.team},
+                  {"origin_team", Table::teams, t.origin_team},
+                  {"assignee", Table::users, t.assignee}});
+}
+
+Result<TicketId> insert_ticket(Connection& c, const Ticket& t) {
+  // The writer is the only writer and this runs inside its transaction, so max + 1 is
+  // free; choosing the id here lets number = 100000 + id go into the same row.
+  TicketId id = 0;
+  {
+    auto next = c.prepare("SELECT IFNULL(MAX(id), 0) + 1 FROM tickets");
+    if (!next) return error_of(next);
+    auto has_row = next->step();
+    if (!has_row) return error_of(has_row);
+    id = next->int64_at(0);
+  }
+
+  auto statement = c.prepare(kInsertTicket);
+  if (!statement) return error_of(statement);
+  statement->bind_all(id, kFirstTicketNumberBase + id, t.created_at);
+  bind_ticket_fields(*statement, t);
+  if (auto r = statement->run(); !r)
+    return std::unexpected(explain_ticket(c, std::move(r.error()), t));
+  return id;
+}
+
+Result<void> update_ticket(Connection& c, const Ticket& t) {
+  auto statement = c.prepare(kUpdateTicket);
+  if (!statement) return error_of(statement);
+  bind_ticket_fields(*statement, t);
+  statement->bind_all(t.id, t.version);
+  if (auto r = statement->run(); !r)
+    return std::unexpected(explain_ticket(c, std::move(r.error()), t));
+  if (c.changes() > 0) return {};
+
+  auto found = exists(c, Table::tickets, t.id);
+  if (!found) return error_of(found);
+  if (!*found) return fail(ErrorCode::not_found, fmt::format("ticket {} not found", t.id));
+  return fail(ErrorCode::conflict,
+              fmt::format("ticket {} was changed meanwhile (version {} is no longer current)", t.id,
+                          t.version));
+}
+
+Result<void> replace_tags(Connection& c, TicketId id, const std::vector<std::string>& tags) {
+  auto clear = c.prepare("DELETE FROM ticket_tags WHERE ticket_id = ?");
+  if (!clear) return error_of(clear);
+  clear->bind(id);
+  if (auto r = clear->run(); !r) return r;
+  for (const auto& tag : tags) {
+    // OR IGNORE: a repeated tag is one tag, not a clash.
+    auto insert = c.prepare("INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?, ?)");
+    if (!insert) return error_of(insert);
+    insert->bind_all(id, tag);
+    if (auto r = insert->run(); !r) return r;
+  }
+  return {};
+}
+
+Result<Entry> insert_entry(Connection& c, Entry entry) {
+  auto statement = c.prepare(
+      "INSERT INTO entries (ticket_id, kind, author_id, body, call_direction, "
+      "call_duration_seconds, call_caller, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!statement) return error_of(statement);
+  statement->bind_all(entry.ticket, name_of(entry.kind), entry.author, entry.body);
+  if (entry.call) {
+    statement->bind_all(name_of(entry.call->direction), entry.call->duration_seconds,
+                        entry.call->caller);
+  } else {
+    statement->bind_all(std::nullopt, std::nullopt, std::nullopt);
+  }
+  statement->bind(entry.created_at);
+  if (auto r = statement->run(); !r) {
+    return std::unexpected(
+        explain(c, std::move(r.error()), {{"entry.author", Table::users, entry.author}}));
+  }
+  entry.id = c.last_insert_id();
+  return entry;
+}
+
+}  // namespace
+
+Result<User> insert_user(Connection& c, const UserRecord& record, const Event& event) {
+  User user = record.user;
+  user.teams = sorted_unique(user.teams);
+  auto statement = c.prepare(
+      "INSERT INTO users (login, name, email, role, organization_id, language, password_hash, "
+      "active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!statement) return error_of(statement);
+  statement->bind_all(user.login, user.name, user.email, name_of(user.role), user.organization,
+                      user.language, record.password_hash, user.active, user.created_at);
+  if (auto r = statement->run(); !r) {
+    if (is_unique_clash(r.error(), "users.login"))
+      return fail(ErrorCode::conflict, fmt::format("login '{}' is taken", user.login));
+    return std::unexpected(explain(c, std::move(r.error()),
+                                   {{"organization", Table::organizations, user.organization}}));
+  }
+  user.id = c.last_insert_id();
+  if (auto r = insert_links(c, "INSERT INTO user_teams (user_id, team_id) VALUES (?, ?)", user.id,
+                            user.teams, "teams", Table::teams);
+      !r)
+    return error_of(r);
+  if (auto e = insert_event(c, event); !e) return error_of(e);
+  return user;
+}
+
+Result<void> set_password_hash(Connection& c, UserId id, const std::string& hash) {
+  auto statement = c.prepare("UPDATE users SET password_hash = ? WHERE id = ?");
+  if (!statement) return error_of(statement);
+  statement->bind_all(hash, id);
+  if (auto r = statement->run(); !r) return r;
+  if (c.changes() == 0) return fail(ErrorCode::not_found, fmt::format("user {} not found", id));
+  return {};
+}
+
+Result<Team> insert_team(Connection& c, const Team& input, const Event& event) {
+  Team team = input;
+  team.served_organizations = sorted_unique(team.served_organizations);
+  auto statement =
+      c.prepare("INSERT INTO teams (name, line, kind, created_at) VALUES (?, ?, ?, ?)");
+  if (!statement) return error_of(statement);
+  statement->bind_all(team.name, team.line, name_of(team.kind), team.created_at);
+  if (auto r = statement->run(); !r) {
+    if (is_unique_clash(r.error(), "teams.name"))
+      return fail(ErrorCode::conflict, fmt::format("team name '{}' is taken", team.name));
+    if (r.error().message.find("CHECK") != std::string::npos)
+      return invalid_field("line", fmt::format("{} is not a ticket line (1-4)", team.line));
+    return error_of(r);
+  }
+  team.id = c.last_insert_id();
+  if (auto r = insert_links(c,
+                            "INSERT INTO team_organizations (team_id, organization_id) "
+                            "VALUES (?, ?)",
+                            team.id, team.served_organizations, "served_organizations",
+                            Table::organizations);
+      !r)
+    return error_of(r);
+  if (auto e = insert_event(c, event); !e) return error_of(e);
+  return team;
+}
+
+Result<Organization> insert_organization(Connection& c, const Organization& input,
+                                         const Event& event) {
+  Organization org = input;
+  auto statement = c.prepare(
+      "INSERT INTO organizations (name, domain, customers_see_all_tickets, created_at) "
+      "VALUES (?, ?, ?, ?)");
+  if (!statement) return error_of(statement);
+  statement->bind_all(org.name, org.domain, org.customers_see_all_tickets, org.created_at);
+  if (auto r = statement->run(); !r) {
+    if (is_unique_clash(r.error(), "organizations.name"))
+      return fail(ErrorCode::conflict, fmt::format("organization name '{}' is taken", org.name));
+    if (is_unique_clash(r.error(), "organizations.domain"))
+      return fail(ErrorCode::conflict,
+                  fmt::format("domain '{}' belongs to another organization", org.domain));
+    return error_of(r);
+  }
+  org.id = c.last_insert_id();
+  if (auto e = insert_event(c, event); !e) return error_of(e);
+  return org;
+}
+
+Result<Credential> insert_credential(Connection& c, const Credential& input) {
+  Credential credential = input;
+  auto statement = c.prepare(
+      "INSERT INTO credentials (user_id, kind, name, token_hash, created_at, expires_at, revoked) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!statement) return error_of(statement);
+  statement->bind_all(credential.user, name_of(credential.kind), credential.name,
+                      credential.token_hash, credential.created_at, credential.expires_at,
+                      credential.revoked);
+  if (auto r = statement->run(); !r) {
+    // The hash stands for a bearer secret: the message does not repeat it.
+    if (is_unique_clash(r.error(), "credentials.token_hash"))
+      return fail(ErrorCode::conflict, "a credential with this token already exists");
+    return std::unexpected(
+        explain(c, std::move(r.error()), {{"user", Table::users, credential.user}}));
+  }
+  credential.id = c.last_insert_id();
+  return credential;
+}
+
+Result<Credential> revoke_credential(Connection& c, UserId user, CredentialId id) {
+  auto statement = c.prepare("UPDATE credentials SET revoked = 1 WHERE id = ? AND user_id = ?");
+  if (!statement) return error_of(statement);
+  statement->bind_all(id, user);
+  if (auto r = statement->run(); !r) return error_of(r);
+  if (c.changes() == 0) {
+    return fail(ErrorCode::not_found, fmt::format("credential {} of user {} not found", id, user));
+  }
+  return load_credential(c, id);
+}
+
+Result<CommittedChange> commit_ticket_change(Connection& c, const TicketChange& change) {
+  const Ticket& ticket = change.ticket;
+  TicketId id = ticket.id;
+  if (id == 0) {
+    auto inserted = insert_ticket(c, ticket);
+    if (!inserted) return error_of(inserted);
+    id = *inserted;
+  } else if (auto r = update_ticket(c, ticket); !r) {
+    return error_of(r);
+  }
+  if (auto r = replace_tags(c, id, ticket.tags); !r) return error_of(r);
+
+  CommittedChange committed;
+  committed.entries.reserve(change.new_entries.size());
+  for (Entry entry : change.new_entries) {
+    entry.ticket = id;
+    auto stored = insert_entry(c, std::move(entry));
+    if (!stored) return error_of(stored);
+    committed.entries.push_back(std::move(*stored));
+  }
+  committed.events.reserve(change.new_events.size());
+  for (Event event : change.new_events) {
+    event.ticket = id;
+    auto stored = insert_event(c, std::move(event));
+    if (!stored) return error_of(stored);
+    committed.events.push_back(std::move(*stored));
+  }
+  // Read back rather than patch the input: the caller gets exactly what a reader will see.
+  auto stored = load_ticket(c, id);
+  if (!stored) return error_of(stored);
+  committed.ticket = std::move(*stored);
+  return committed;
+}
+
+}  // namespace fl::sqlite

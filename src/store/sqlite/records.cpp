@@ -1,0 +1,391 @@
+// Row <-> record mapping for the SQLite adapter: see records.hpp. Column order in each SELECT
+// below is the order its *_from_row function reads.
+#include "store/sqlite/records.hpp"
+
+#include <spdlog/fmt/fmt.h>
+
+#include <algorithm>
+#include <string>
+
+namespace fl::sqlite {
+
+namespace {
+
+template <class E>
+Result<E> enum_at(const Statement& row, int column, std::string_view what) {
+  std::string text = row.text_at(column);
+  if (auto value = parse_name<E>(text)) return *value;
+  return fail(ErrorCode::internal, fmt::format("stored {} '{}' is not a known value", what, text));
+}
+
+// Steps through all rows, turning each into a T.
+template <class T, class FromRow>
+Result<std::vector<T>> collect(Statement& statement, FromRow from_row) {
+  std::vector<T> out;
+  for (;;) {
+    auto has_row = statement.step();
+    if (!has_row) return error_of(has_row);
+    if (!*has_row) return out;
+    auto item = from_row(statement);
+    if (!item) return error_of(item);
+    out.push_back(std::move(*item));
+  }
+}
+
+// At most one row, by a key bound as the only parameter; not_found names `what`.
+template <class T, class Key, class FromRow>
+Result<T> one(Connection& c, std::string_view sql, const Key& key, FromRow from_row,
+              std::string_view what) {
+  auto statement = c.prepare(sql);
+  if (!statement) return error_of(statement);
+  statement->bind(key);
+  auto has_row = statement->step();
+  if (!has_row) return error_of(has_row);
+  if (!*has_row) return fail(ErrorCode::not_found, fmt::format("{} not found", what));
+  return from_row(*statement);
+}
+
+Result<std::vector<std::int64_t>> ids(Connection& c, std::string_view sql, std::int64_t key) {
+  auto statement = c.prepare(sql);
+  if (!statement) return error_of(statement);
+  statement->bind(key);
+  return collect<std::int64_t>(
+      *statement, [](const Statement& row) -> Result<std::int64_t> { return row.int64_at(0); });
+}
+
+// --- directory ---------------------------------------------------------------------------
+
+constexpr std::string_view kUserColumns =
+    "id, login, name, email, role, organization_id, language, password_hash, active, created_at";
+
+Result<UserRecord> user_record_from_row(const Statement& row) {
+  auto role = enum_at<Role>(row, 4, "role");
+  if (!role) return error_of(role);
+  UserRecord record;
+  User& u = record.user;
+  u.id = row.int64_at(0);
+  u.login = row.text_at(1);
+  u.name = row.text_at(2);
+  u.email = row.text_at(3);
+  u.role = *role;
+  u.organization = row.optional_int64_at(5);
+  u.language = row.text_at(6);
+  record.password_hash = row.text_at(7);
+  u.active = row.int64_at(8) != 0;
+  u.created_at = row.time_at(9);
+  return record;
+}
+
+Result<void> load_user_teams(Connection& c, User& user) {
+  auto teams = ids(c, "SELECT team_id FROM user_teams WHERE user_id = ? ORDER BY team_id", user.id);
+  if (!teams) return error_of(teams);
+  user.teams = std::move(*teams);
+  return {};
+}
+
+Result<UserRecord> with_teams(Connection& c, Result<UserRecord> record) {
+  if (!record) return record;
+  if (auto r = load_user_teams(c, record->user); !r) return error_of(r);
+  return record;
+}
+
+Result<Team> team_from_row(const Statement& row) {
+  auto kind = enum_at<TeamKind>(row, 3, "team kind");
+  if (!kind) return error_of(kind);
+  Team t;
+  t.id = row.int64_at(0);
+  t.name = row.text_at(1);
+  t.line = row.int_at(2);
+  t.kind = *kind;
+  t.created_at = row.time_at(4);
+  return t;
+}
+
+Result<void> load_served_organizations(Connection& c, Team& team) {
+  auto orgs = ids(c,
+                  "SELECT organization_id FROM team_organizations WHERE team_id = ? "
+                  "ORDER BY organization_id",
+                  team.id);
+  if (!orgs) return error_of(orgs);
+  team.served_organizations = std::move(*orgs);
+  return {};
+}
+
+Result<Organization> organization_from_row(const Statement& row) {
+  Organization o;
+  o.id = row.int64_at(0);
+  o.name = row.text_at(1);
+  o.domain = row.text_at(2);
+  o.customers_see_all_tickets = row.int64_at(3) != 0;
+  o.created_at = row.time_at(4);
+  return o;
+}
+
+constexpr std::string_view kCredentialColumns =
+    "id, user_id, kind, name, token_hash, created_at, expires_at, revoked";
+
+Result<Credential> credential_from_row(const Statement& row) {
+  auto kind = enum_at<CredentialKind>(row, 2, "credential kind");
+  if (!kind) return error_of(kind);
+  Credential c;
+  c.id = row.int64_at(0);
+  c.user = row.int64_at(1);
+  c.kind = *kind;
+  c.name = row.text_at(3);
+  c.token_hash = row.text_at(4);
+  c.created_at = row.time_at(5);
+  c.expires_at = row.optional_time_at(6);
+  c.revoked = row.int64_at(7) != 0;
+  return c;
+}
+
+// --- tickets -----------------------------------------------------------------------------
+
+Result<Entry> entry_from_row(const Statement& row) {
+  auto kind = enum_at<EntryKind>(row, 2, "entry kind");
+  if (!kind) return error_of(kind);
+  Entry e;
+  e.id = row.int64_at(0);
+  e.ticket = row.int64_at(1);
+  e.kind = *kind;
+  e.author = row.int64_at(3);
+  e.body = row.text_at(4);
+  if (!row.is_null(5)) {
+    auto direction = enum_at<CallDirection>(row, 5, "call direction");
+    if (!direction) return error_of(direction);
+    e.call = CallDetails{*direction, row.int_at(6), row.text_at(7)};
+  }
+  e.created_at = row.time_at(8);
+  return e;
+}
+
+constexpr std::string_view kEventColumns = "id, type, ticket_id, actor_id, at, payload";
+
+Result<Event> event_from_row(const Statement& row) {
+  Event e;
+  e.id = row.int64_at(0);
+  e.type = row.text_at(1);
+  e.ticket = row.optional_int64_at(2);
+  e.actor = row.optional_int64_at(3);
+  e.at = row.time_at(4);
+  e.payload = row.text_at(5);
+  return e;
+}
+
+Result<void> require(Connection& c, Table table, std::int64_t id, std::string_view what) {
+  auto found = exists(c, table, id);
+  if (!found) return error_of(found);
+  if (!*found) return fail(ErrorCode::not_found, fmt::format("{} {} not found", what, id));
+  return {};
+}
+
+}  // namespace
+
+Result<Ticket> ticket_from_row(const Statement& row) {
+  auto channel = enum_at<Channel>(row, 5, "channel");
+  if (!channel) return error_of(channel);
+  auto priority = enum_at<Priority>(row, 9, "priority");
+  if (!priority) return error_of(priority);
+  auto status = enum_at<TicketStatus>(row, 10, "status");
+  if (!status) return error_of(status);
+  Ticket t;
+  t.id = row.int64_at(0);
+  t.number = row.int64_at(1);
+  t.subject = row.text_at(2);
+  t.requester = row.int64_at(3);
+  t.organization = row.optional_int64_at(4);
+  t.channel = *channel;
+  t.category = row.text_at(6);
+  t.impact = row.int_at(7);
+  t.urgency = row.int_at(8);
+  t.priority = *priority;
+  t.status = *status;
+  t.line = row.int_at(11);
+  t.team = row.int64_at(12);
+  t.origin_team = row.int64_at(13);
+  t.assignee = row.optional_int64_at(14);
+  t.vendor_reference = row.text_at(15);
+  t.escalation_count = row.int_at(16);
+  t.customer_contacts = row.int_at(17);
+  if (!row.is_null(18)) t.resolved_at_line = row.int_at(18);
+  t.resolved_at = row.optional_time_at(19);
+  t.created_at = row.time_at(20);
+  t.updated_at = row.time_at(21);
+  t.version = row.int64_at(22);
+  return t;
+}
+
+Result<void> load_tags(Connection& c, Ticket& ticket) {
+  auto statement = c.prepare("SELECT tag FROM ticket_tags WHERE ticket_id = ? ORDER BY tag");
+  if (!statement) return error_of(statement);
+  statement->bind(ticket.id);
+  auto tags = collect<std::string>(
+      *statement, [](const Statement& row) -> Result<std::string> { return row.text_at(0); });
+  if (!tags) return error_of(tags);
+  ticket.tags = std::move(*tags);
+  return {};
+}
+
+Result<Ticket> load_ticket(Connection& c, TicketId id) {
+  static const std::string sql =
+      fmt::format("SELECT {} FROM tickets t WHERE t.id = ?", kTicketColumns);
+  auto ticket = one<Ticket>(c, sql, id, ticket_from_row, fmt::format("ticket {}", id));
+  if (!ticket) return ticket;
+  if (auto r = load_tags(c, *ticket); !r) return error_of(r);
+  return ticket;
+}
+
+Result<UserRecord> load_user_record(Connection& c, UserId id) {
+  static const std::string sql = fmt::format("SELECT {} FROM users WHERE id = ?", kUserColumns);
+  return with_teams(c,
+                    one<UserRecord>(c, sql, id, user_record_from_row, fmt::format("user {}", id)));
+}
+
+Result<UserRecord> load_user_record_by_login(Connection& c, std::string_view login) {
+  static const std::string sql = fmt::format("SELECT {} FROM users WHERE login = ?", kUserColumns);
+  return with_teams(
+      c, one<UserRecord>(c, sql, login, user_record_from_row, fmt::format("user '{}'", login)));
+}
+
+Result<std::vector<User>> load_users(Connection& c, std::optional<Role> role) {
+  static const std::string all_sql = fmt::format("SELECT {} FROM users ORDER BY id", kUserColumns);
+  static const std::string by_role_sql =
+      fmt::format("SELECT {} FROM users WHERE role = ? ORDER BY id", kUserColumns);
+  auto statement = c.prepare(role ? by_role_sql : all_sql);
+  if (!statement) return error_of(statement);
+  if (role) statement->bind(name_of(*role));
+  auto records = collect<UserRecord>(*statement, user_record_from_row);
+  if (!records) return error_of(records);
+  std::vector<User> users;
+  users.reserve(records->size());
+  for (auto& record : *records) {
+    if (auto r = load_user_teams(c, record.user); !r) return error_of(r);
+    users.push_back(std::move(record.user));
+  }
+  return users;
+}
+
+Result<Team> load_team(Connection& c, TeamId id) {
+  auto team = one<Team>(c, "SELECT id, name, line, kind, created_at FROM teams WHERE id = ?", id,
+                        team_from_row, fmt::format("team {}", id));
+  if (!team) return team;
+  if (auto r = load_served_organizations(c, *team); !r) return error_of(r);
+  return team;
+}
+
+Result<std::vector<Team>> load_teams(Connection& c) {
+  auto statement = c.prepare("SELECT id, name, line, kind, created_at FROM teams ORDER BY id");
+  if (!statement) return error_of(statement);
+  auto teams = collect<Team>(*statement, team_from_row);
+  if (!teams) return teams;
+  for (auto& team : *teams)
+    if (auto r = load_served_organizations(c, team); !r) return error_of(r);
+  return teams;
+}
+
+Result<Organization> load_organization(Connection& c, OrganizationId id) {
+  return one<Organization>(
+      c,
+      "SELECT id, name, domain, customers_see_all_tickets, created_at FROM organizations "
+      "WHERE id = ?",
+      id, organization_from_row, fmt::format("organization {}", id));
+}
+
+Result<std::vector<Organization>> load_organizations(Connection& c) {
+  auto statement = c.prepare(
+      "SELECT id, name, domain, customers_see_all_tickets, created_at FROM organizations "
+      "ORDER BY id");
+  if (!statement) return error_of(statement);
+  return collect<Organization>(*statement, organization_from_row);
+}
+
+Result<Credential> load_credential(Connection& c, CredentialId id) {
+  static const std::string sql =
+      fmt::format("SELECT {} FROM credentials WHERE id = ?", kCredentialColumns);
+  return one<Credential>(c, sql, id, credential_from_row, fmt::format("credential {}", id));
+}
+
+Result<Credential> load_credential_by_hash(Connection& c, std::string_view hash) {
+  static const std::string sql =
+      fmt::format("SELECT {} FROM credentials WHERE token_hash = ?", kCredentialColumns);
+  // The hash is a bearer secret's stand-in: keep it out of messages and logs.
+  return one<Credential>(c, sql, hash, credential_from_row, "credential");
+}
+
+Result<std::vector<Credential>> load_credentials_of(Connection& c, UserId user,
+                                                    CredentialKind kind) {
+  static const std::string sql = fmt::format(
+      "SELECT {} FROM credentials WHERE user_id = ? AND kind = ? ORDER BY id", kCredentialColumns);
+  auto statement = c.prepare(sql);
+  if (!statement) return error_of(statement);
+  statement->bind_all(user, name_of(kind));
+  return collect<Credential>(*statement, credential_from_row);
+}
+
+Result<std::vector<Entry>> load_entries(Connection& c, TicketId ticket) {
+  if (auto r = require(c, Table::tickets, ticket, "ticket"); !r) return error_of(r);
+  auto statement = c.prepare(
+      "SELECT id, ticket_id, kind, author_id, body, call_direction, call_duration_seconds, "
+      "call_caller, created_at FROM entries WHERE ticket_id = ? ORDER BY id");
+  if (!statement) return error_of(statement);
+  statement->bind(ticket);
+  return collect<Entry>(*statement, entry_from_row);
+}
+
+Result<std::vector<Event>> load_ticket_events(Connection& c, TicketId ticket) {
+  if (auto r = require(c, Table::tickets, ticket, "ticket"); !r) return error_of(r);
+  static const std::string sql =
+      fmt::format("SELECT {} FROM events WHERE ticket_id = ? ORDER BY id", kEventColumns);
+  auto statement = c.prepare(sql);
+  if (!statement) return error_of(statement);
+  statement->bind(ticket);
+  return collect<Event>(*statement, event_from_row);
+}
+
+Result<std::vector<Event>> load_events_after(Connection& c, EventId after, int limit) {
+  static const std::string sql =
+      fmt::format("SELECT {} FROM events WHERE id > ? ORDER BY id LIMIT ?", kEventColumns);
+  auto statement = c.prepare(sql);
+  if (!statement) return error_of(statement);
+  statement->bind_all(after, limit);
+  return collect<Event>(*statement, event_from_row);
+}
+
+Result<std::vector<TicketCount>> load_ticket_counts(Connection& c) {
+  // Grouped in the order of tickets_line_status, so the index alone answers it.
+  auto statement = c.prepare(
+      "SELECT status, line, COUNT(*) FROM tickets GROUP BY line, status ORDER BY line, status");
+  if (!statement) return error_of(statement);
+  return collect<TicketCount>(*statement, [](const Statement& row) -> Result<TicketCount> {
+    auto status = enum_at<TicketStatus>(row, 0, "status");
+    if (!status) return error_of(status);
+    return TicketCount{*status, row.int_at(1), row.int64_at(2)};
+  });
+}
+
+Result<bool> exists(Connection& c, Table table, std::int64_t id) {
+  std::string_view sql;
+  switch (table) {
+    case Table::users:
+      sql = "SELECT 1 FROM users WHERE id = ?";
+      break;
+    case Table::teams:
+      sql = "SELECT 1 FROM teams WHERE id = ?";
+      break;
+    case Table::organizations:
+      sql = "SELECT 1 FROM organizations WHERE id = ?";
+      break;
+    case Table::tickets:
+      sql = "SELECT 1 FROM tickets WHERE id = ?";
+      break;
+    case Table::credentials:
+      sql = "SELECT 1 FROM credentials WHERE id = ?";
+      break;
+  }
+  auto statement = c.prepare(sql);
+  if (!statement) return error_of(statement);
+  statement->bind(id);
+  return statement->step();
+}
+
+}  // namespace fl::sqlite

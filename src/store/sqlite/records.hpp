@@ -1,0 +1,51 @@
+// Reading Firstline's records out of SQLite rows. Used by read connections and by the writer
+// (which reads back what it stored within the same transaction).
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/directory.hpp"
+#include "core/event.hpp"
+#include "core/ticket.hpp"
+#include "store/sqlite/connection.hpp"
+#include "store/store.hpp"
+
+namespace fl::sqlite {
+
+// The ticket columns in the order ticket_from_row() reads them; `t` is the tickets alias.
+inline constexpr std::string_view kTicketColumns =
+    "t.id, t.number, t.subject, t.requester_id, t.organization_id, t.channel, t.category, "
+    "t.impact, t.urgency, t.priority, t.status, t.line, t.team_id, t.origin_team_id, "
+    "t.assignee_id, t.vendor_reference, t.escalation_count, t.customer_contacts, "
+    "t.resolved_at_line, t.resolved_at, t.created_at, t.updated_at, t.version";
+
+// A ticket from a row selected with kTicketColumns; tags are loaded separately.
+[[nodiscard]] Result<Ticket> ticket_from_row(const Statement& row);
+[[nodiscard]] Result<void> load_tags(Connection& c, Ticket& ticket);
+
+// not_found when the record does not exist.
+[[nodiscard]] Result<Ticket> load_ticket(Connection& c, TicketId id);
+[[nodiscard]] Result<UserRecord> load_user_record(Connection& c, UserId id);
+[[nodiscard]] Result<UserRecord> load_user_record_by_login(Connection& c, std::string_view login);
+[[nodiscard]] Result<std::vector<User>> load_users(Connection& c, std::optional<Role> role);
+[[nodiscard]] Result<Team> load_team(Connection& c, TeamId id);
+[[nodiscard]] Result<std::vector<Team>> load_teams(Connection& c);
+[[nodiscard]] Result<Organization> load_organization(Connection& c, OrganizationId id);
+[[nodiscard]] Result<std::vector<Organization>> load_organizations(Connection& c);
+[[nodiscard]] Result<Credential> load_credential(Connection& c, CredentialId id);
+[[nodiscard]] Result<Credential> load_credential_by_hash(Connection& c, std::string_view hash);
+[[nodiscard]] Result<std::vector<Credential>> load_credentials_of(Connection& c, UserId user,
+                                                                  CredentialKind kind);
+[[nodiscard]] Result<std::vector<Entry>> load_entries(Connection& c, TicketId ticket);
+[[nodiscard]] Result<std::vector<Event>> load_ticket_events(Connection& c, TicketId ticket);
+[[nodiscard]] Result<std::vector<Event>> load_events_after(Connection& c, EventId after, int limit);
+[[nodiscard]] Result<std::vector<TicketCount>> load_ticket_counts(Connection& c);
+
+// Existence checks by primary key, for telling not_found apart and for naming the missing
+// row behind a foreign-key failure.
+enum class Table { users, teams, organizations, tickets, credentials };
+[[nodiscard]] Result<bool> exists(Connection& c, Table table, std::int64_t id);
+
+}  // namespace fl::sqlite

@@ -1,0 +1,228 @@
+// SqliteStore: wires the writer thread (group_commit), the read pool (reader_pool), the
+// schema (migrations) and the SQL (records, mutations, ticket_listing) behind the Store port.
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <algorithm>
+#include <type_traits>
+#include <variant>
+
+#include "store/sqlite/connection.hpp"
+#include "store/sqlite/group_commit.hpp"
+#include "store/sqlite/migrations.hpp"
+#include "store/sqlite/mutations.hpp"
+#include "store/sqlite/reader_pool.hpp"
+#include "store/sqlite/records.hpp"
+#include "store/sqlite/ticket_listing.hpp"
+
+namespace fl {
+
+using sqlite::Connection;
+using sqlite::error_of;
+
+namespace {
+constexpr int kMaxEventsPerCall = 1000;
+}  // namespace
+
+struct SqliteStore::Impl {
+  int schema_version = 0;
+  std::unique_ptr<sqlite::ReaderPool> readers;
+  std::unique_ptr<sqlite::GroupCommitWriter> writer;
+
+  // Runs `body` on a borrowed read connection inside one read transaction, so a call that
+  // reads several rows (a ticket and its tags) sees them from the same commit.
+  template <class Body>
+  std::invoke_result_t<Body&, Connection&> read(Body&& body) {
+    auto lease = readers->borrow();
+    Connection& c = lease.connection();
+    if (auto r = c.run("BEGIN"); !r) return error_of(r);
+    auto result = body(c);
+    if (auto r = c.run("COMMIT"); !r && c.in_transaction()) (void)c.run("ROLLBACK");
+    return result;
+  }
+
+  // Runs `body` on the writer thread inside its own savepoint and returns its value once the
+  // batch holding it is durably committed.
+  template <class T, class Body>
+  Result<T> write(Body&& body) {
+    if constexpr (std::is_void_v<T>) {
+      return writer->write([&](Connection& c) { return body(c); });
+    } else {
+      std::optional<T> value;
+      auto committed = writer->write([&](Connection& c) -> Result<void> {
+        auto result = body(c);
+        if (!result) return error_of(result);
+        value.emplace(std::move(*result));
+        return {};
+      });
+      if (!committed) return error_of(committed);
+      return std::move(*value);
+    }
+  }
+};
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& file,
+                                                       SqliteOptions options) {
+  if (options.max_batch < 1) return invalid_field("max_batch", "must be at least 1");
+  if (options.readers < 1) return invalid_field("readers", "must be at least 1");
+
+  auto connection = Connection::open(
+      file, {.access = sqlite::Access::read_write, .synchronous_full = options.synchronous_full});
+  if (!connection) return error_of(connection);
+  auto version = sqlite::migrate(*connection);
+  if (!version) return error_of(version);
+  // Readers open after the writer so the file exists, is in WAL mode and has its schema.
+  auto readers = sqlite::ReaderPool::open(file, options.readers);
+  if (!readers) return error_of(readers);
+
+  auto impl = std::make_unique<Impl>();
+  impl->schema_version = *version;
+  impl->readers = std::move(*readers);
+  impl->writer =
+      std::make_unique<sqlite::GroupCommitWriter>(std::move(*connection), options.max_batch);
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl)));
+}
+
+int SqliteStore::latest_schema_version() {
+  return sqlite::latest_schema_version();
+}
+
+SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+SqliteWriteStats SqliteStore::write_stats() const {
+  const auto counters = impl_->writer->counters();
+  return {counters.commits, counters.writes, counters.failed_writes};
+}
+
+int SqliteStore::schema_version() const {
+  return impl_->schema_version;
+}
+
+// --- directory ---------------------------------------------------------------------------
+
+Result<User> SqliteStore::insert_user(const UserRecord& record, const Event& event) {
+  return impl_->write<User>([&](Connection& c) { return sqlite::insert_user(c, record, event); });
+}
+
+Result<UserRecord> SqliteStore::user_record_by_login(std::string_view login) {
+  return impl_->read([&](Connection& c) { return sqlite::load_user_record_by_login(c, login); });
+}
+
+Result<User> SqliteStore::user(UserId id) {
+  auto record = impl_->read([&](Connection& c) { return sqlite::load_user_record(c, id); });
+  if (!record) return error_of(record);
+  return std::move(record->user);
+}
+
+Result<std::vector<User>> SqliteStore::users(std::optional<Role> role) {
+  return impl_->read([&](Connection& c) { return sqlite::load_users(c, role); });
+}
+
+Result<void> SqliteStore::set_password_hash(UserId id, const std::string& hash) {
+  return impl_->write<void>([&](Connection& c) { return sqlite::set_password_hash(c, id, hash); });
+}
+
+Result<Team> SqliteStore::insert_team(const Team& team, const Event& event) {
+  return impl_->write<Team>([&](Connection& c) { return sqlite::insert_team(c, team, event); });
+}
+
+Result<Team> SqliteStore::team(TeamId id) {
+  return impl_->read([&](Connection& c) { return sqlite::load_team(c, id); });
+}
+
+Result<std::vector<Team>> SqliteStore::teams() {
+  return impl_->read([&](Connection& c) { return sqlite::load_teams(c); });
+}
+
+Result<Organization> SqliteStore::insert_organization(const Organization& org, const Event& event) {
+  return impl_->write<Organization>(
+      [&](Connection& c) { return sqlite::insert_organization(c, org, event); });
+}
+
+Result<Organization> SqliteStore::organization(OrganizationId id) {
+  return impl_->read([&](Connection& c) { return sqlite::load_organization(c, id); });
+}
+
+Result<std::vector<Organization>> SqliteStore::organizations() {
+  return impl_->read([&](Connection& c) { return sqlite::load_organizations(c); });
+}
+
+// --- credentials -------------------------------------------------------------------------
+
+Result<Credential> SqliteStore::insert_credential(const Credential& credential) {
+  return impl_->write<Credential>(
+      [&](Connection& c) { return sqlite::insert_credential(c, credential); });
+}
+
+Result<Credential> SqliteStore::credential_by_hash(std::string_view token_hash) {
+  return impl_->read([&](Connection& c) { return sqlite::load_credential_by_hash(c, token_hash); });
+}
+
+Result<std::vector<Credential>> SqliteStore::credentials_of(UserId user, CredentialKind kind) {
+  return impl_->read([&](Connection& c) { return sqlite::load_credentials_of(c, user, kind); });
+}
+
+Result<Credential> SqliteStore::revoke_credential(UserId user, CredentialId id) {
+  return impl_->write<Credential>(
+      [&](Connection& c) { return sqlite::revoke_credential(c, user, id); });
+}
+
+// --- tickets -----------------------------------------------------------------------------
+
+Result<CommittedChange> SqliteStore::commit(const TicketChange& change) {
+  return impl_->write<CommittedChange>(
+      [&](Connection& c) { return sqlite::commit_ticket_change(c, change); });
+}
+
+Result<Ticket> SqliteStore::ticket(TicketId id) {
+  return impl_->read([&](Connection& c) { return sqlite::load_ticket(c, id); });
+}
+
+Result<TicketPage> SqliteStore::tickets(const TicketQuery& query) {
+  auto listing = sqlite::ticket_listing_sql(query);
+  if (!listing) return TicketPage{};  // the scope shows nothing
+  return impl_->read([&](Connection& c) -> Result<TicketPage> {
+    TicketPage page;
+    {
+      auto statement = c.prepare(listing->sql);
+      if (!statement) return error_of(statement);
+      for (const auto& parameter : listing->parameters)
+        std::visit([&](const auto& value) { statement->bind(value); }, parameter);
+      for (;;) {
+        auto has_row = statement->step();
+        if (!has_row) return error_of(has_row);
+        if (!*has_row) break;
+        auto ticket = sqlite::ticket_from_row(*statement);
+        if (!ticket) return error_of(ticket);
+        page.tickets.push_back(std::move(*ticket));
+      }
+    }
+    for (auto& ticket : page.tickets)
+      if (auto r = sqlite::load_tags(c, ticket); !r) return error_of(r);
+    // A full page may have a successor; a short one is the last.
+    if (std::cmp_equal(page.tickets.size(), sqlite::page_size(query)))
+      page.next = page.tickets.back().id;
+    return page;
+  });
+}
+
+Result<std::vector<Entry>> SqliteStore::entries(TicketId ticket) {
+  return impl_->read([&](Connection& c) { return sqlite::load_entries(c, ticket); });
+}
+
+Result<std::vector<Event>> SqliteStore::ticket_events(TicketId ticket) {
+  return impl_->read([&](Connection& c) { return sqlite::load_ticket_events(c, ticket); });
+}
+
+Result<std::vector<Event>> SqliteStore::events_after(EventId after, int limit) {
+  if (limit <= 0) return std::vector<Event>{};
+  const int capped = std::min(limit, kMaxEventsPerCall);
+  return impl_->read([&](Connection& c) { return sqlite::load_events_after(c, after, capped); });
+}
+
+Result<std::vector<TicketCount>> SqliteStore::ticket_counts() {
+  return impl_->read([&](Connection& c) { return sqlite::load_ticket_counts(c); });
+}
+
+}  // namespace fl

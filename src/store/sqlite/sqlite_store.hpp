@@ -1,0 +1,85 @@
+// The embedded Store: one SQLite file in WAL mode, the default for a single `firstline`
+// process. Writes go through one writer thread that groups concurrent writes into one
+// durable commit; reads run on a pool of read-only connections and never wait for writes.
+// SQLite itself stays private to this module (no sqlite3.h here).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+
+#include "store/store.hpp"
+
+namespace fl {
+
+struct SqliteOptions {
+  // FULL: each commit is fsynced and survives power loss. NORMAL (false) survives a crash of
+  // the process but may lose the last commits on power loss.
+  bool synchronous_full = true;
+  int max_batch = 256;  // most writes grouped into one commit (>= 1)
+  int readers = 8;      // read connections; a read waits only when all are busy (>= 1)
+};
+
+// What the writer has done since open, for metrics and for checking that grouping works.
+struct SqliteWriteStats {
+  std::int64_t commits = 0;        // transactions committed, one fsync each
+  std::int64_t writes = 0;         // write calls that committed
+  std::int64_t failed_writes = 0;  // write calls that returned an error
+};
+
+// Thread-safe. Every write blocks its caller until it is durably committed (see Store).
+// Destroying the store finishes queued writes, then closes the file.
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if missing) the database file and brings its schema up to date.
+  // Errors: unavailable if the file cannot be opened or is not usable in WAL mode;
+  // failed_precondition if a newer Firstline wrote it; invalid_argument for bad options.
+  [[nodiscard]] static Result<std::unique_ptr<SqliteStore>> open(const std::filesystem::path& file,
+                                                                 SqliteOptions options = {});
+
+  // The schema version this build migrates files to.
+  [[nodiscard]] static int latest_schema_version();
+
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  [[nodiscard]] SqliteWriteStats write_stats() const;
+
+  [[nodiscard]] int schema_version() const override;
+
+  Result<User> insert_user(const UserRecord& record, const Event& event) override;
+  Result<UserRecord> user_record_by_login(std::string_view login) override;
+  Result<User> user(UserId id) override;
+  Result<std::vector<User>> users(std::optional<Role> role) override;
+  Result<void> set_password_hash(UserId id, const std::string& hash) override;
+
+  Result<Team> insert_team(const Team& team, const Event& event) override;
+  Result<Team> team(TeamId id) override;
+  Result<std::vector<Team>> teams() override;
+
+  Result<Organization> insert_organization(const Organization& org, const Event& event) override;
+  Result<Organization> organization(OrganizationId id) override;
+  Result<std::vector<Organization>> organizations() override;
+
+  Result<Credential> insert_credential(const Credential& credential) override;
+  Result<Credential> credential_by_hash(std::string_view token_hash) override;
+  Result<std::vector<Credential>> credentials_of(UserId user, CredentialKind kind) override;
+  Result<Credential> revoke_credential(UserId user, CredentialId id) override;
+
+  Result<CommittedChange> commit(const TicketChange& change) override;
+  Result<Ticket> ticket(TicketId id) override;
+  Result<TicketPage> tickets(const TicketQuery& query) override;
+  Result<std::vector<Entry>> entries(TicketId ticket) override;
+  Result<std::vector<Event>> ticket_events(TicketId ticket) override;
+  // At most min(limit, 1000) events; none for limit <= 0.
+  Result<std::vector<Event>> events_after(EventId after, int limit) override;
+  Result<std::vector<TicketCount>> ticket_counts() override;
+
+ private:
+  struct Impl;
+  explicit SqliteStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fl

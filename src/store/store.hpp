@@ -1,0 +1,136 @@
+// The Store port: everything Firstline keeps. Adapters (sqlite/, later postgres/) implement
+// it; one contract suite (tests/store/) runs against each.
+//
+// Contract for every adapter:
+// - Every write is atomic with the events it carries: either the change and its events are
+//   durable when the call returns, or nothing of it is (crash-safe; a returned value means
+//   committed to stable storage).
+// - Methods are thread-safe; concurrent writes may be grouped into one commit.
+// - Errors: not_found for a missing record, conflict for a unique-key clash or a stale
+//   ticket version, unavailable/internal for storage faults.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/directory.hpp"
+#include "core/error.hpp"
+#include "core/event.hpp"
+#include "core/ticket.hpp"
+#include "core/ticket_scope.hpp"
+
+namespace fl {
+
+// A user as stored, with the secret the API never returns.
+struct UserRecord {
+  User user;
+  std::string password_hash;  // argon2id string; empty: cannot log in with a password
+};
+
+enum class CredentialKind { session, api_token };
+template <>
+struct EnumNames<CredentialKind> {
+  static constexpr std::array<std::pair<CredentialKind, std::string_view>, 2> table{{
+      {CredentialKind::session, "session"},
+      {CredentialKind::api_token, "api_token"},
+  }};
+};
+
+// A login session or an API token. Only a hash of the bearer secret is stored.
+struct Credential {
+  CredentialId id = 0;
+  UserId user = 0;
+  CredentialKind kind = CredentialKind::session;
+  std::string name;        // API tokens: what the integration is
+  std::string token_hash;  // hex of a keyed hash of the secret
+  Timestamp created_at{};
+  std::optional<Timestamp> expires_at;
+  bool revoked = false;
+};
+
+// A ticket change: the ticket as it should be after the change, the entries and events it
+// brings. New ticket: ticket.id == 0 (the store assigns id and number). Existing ticket:
+// stored only if the stored version still equals ticket.version (else conflict); the
+// store writes version + 1. Entries and events get the ticket id filled in.
+struct TicketChange {
+  Ticket ticket;
+  std::vector<Entry> new_entries;
+  std::vector<Event> new_events;
+};
+
+struct CommittedChange {
+  Ticket ticket;
+  std::vector<Entry> entries;
+  std::vector<Event> events;
+};
+
+enum class TicketOrder { newest_first, oldest_first };
+
+struct TicketQuery {
+  TicketScope scope;  // access rules, already decided
+  std::optional<int> line;
+  std::optional<TeamId> team;
+  std::vector<TicketStatus> statuses;  // any of; empty = all
+  std::optional<UserId> assignee;
+  bool unassigned = false;
+  std::optional<UserId> requester;
+  std::optional<OrganizationId> organization;
+  std::optional<std::string> tag;
+  TicketOrder order = TicketOrder::newest_first;
+  std::optional<TicketId> after;  // cursor: continue after this id in `order`
+  int limit = 50;
+};
+
+struct TicketPage {
+  std::vector<Ticket> tickets;
+  std::optional<TicketId> next;  // cursor for the next page, if there may be one
+};
+
+struct TicketCount {
+  TicketStatus status;
+  int line;
+  std::int64_t count;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Schema version the store runs at (numbered migrations).
+  [[nodiscard]] virtual int schema_version() const = 0;
+
+  // Directory. Each insert stores the record and its event atomically.
+  virtual Result<User> insert_user(const UserRecord& record, const Event& event) = 0;
+  virtual Result<UserRecord> user_record_by_login(std::string_view login) = 0;
+  virtual Result<User> user(UserId id) = 0;
+  virtual Result<std::vector<User>> users(std::optional<Role> role) = 0;
+  virtual Result<void> set_password_hash(UserId id, const std::string& hash) = 0;
+
+  virtual Result<Team> insert_team(const Team& team, const Event& event) = 0;
+  virtual Result<Team> team(TeamId id) = 0;
+  virtual Result<std::vector<Team>> teams() = 0;
+
+  virtual Result<Organization> insert_organization(const Organization& org, const Event& event) = 0;
+  virtual Result<Organization> organization(OrganizationId id) = 0;
+  virtual Result<std::vector<Organization>> organizations() = 0;
+
+  // Sessions and API tokens.
+  virtual Result<Credential> insert_credential(const Credential& credential) = 0;
+  virtual Result<Credential> credential_by_hash(std::string_view token_hash) = 0;
+  virtual Result<std::vector<Credential>> credentials_of(UserId user, CredentialKind kind) = 0;
+  // Marks revoked; not_found if no such credential of that user.
+  virtual Result<Credential> revoke_credential(UserId user, CredentialId id) = 0;
+
+  // Tickets.
+  virtual Result<CommittedChange> commit(const TicketChange& change) = 0;
+  virtual Result<Ticket> ticket(TicketId id) = 0;
+  virtual Result<TicketPage> tickets(const TicketQuery& query) = 0;
+  virtual Result<std::vector<Entry>> entries(TicketId ticket) = 0;  // oldest first
+  virtual Result<std::vector<Event>> ticket_events(TicketId ticket) = 0;  // oldest first
+  // The event feed: events with id > after, oldest first, at most limit.
+  virtual Result<std::vector<Event>> events_after(EventId after, int limit) = 0;
+  virtual Result<std::vector<TicketCount>> ticket_counts() = 0;
+};
+
+}  // namespace fl

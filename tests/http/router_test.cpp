@@ -1,0 +1,59 @@
+#include "http/router.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace fl::http {
+
+namespace {
+Request get(std::string path, std::string method = "GET") {
+  Request r;
+  r.method = std::move(method);
+  r.path = std::move(path);
+  return r;
+}
+Response text(std::string body) {
+  Response r;
+  r.body = std::move(body);
+  return r;
+}
+}  // namespace
+
+TEST(Router, MatchesPatternsAndCapturesParameters) {
+  Router router;
+  router.add("GET", "/api/v1/tickets/{id}",
+             [](const Request&, const PathParams& p) { return text("t" + p[0]); });
+  router.add("GET", "/api/v1/tickets/{id}/entries",
+             [](const Request&, const PathParams& p) { return text("e" + p[0]); });
+  auto d = router.dispatch(get("/api/v1/tickets/42"));
+  EXPECT_EQ(d.response.body, "t42");
+  EXPECT_EQ(d.route, "/api/v1/tickets/{id}");
+  EXPECT_EQ(router.dispatch(get("/api/v1/tickets/42/entries")).response.body, "e42");
+  EXPECT_EQ(router.dispatch(get("/api/v1/tickets/42/")).response.body, "t42") << "trailing slash";
+}
+
+TEST(Router, UnknownPathIs404ProblemAndWrongMethodIs405WithAllow) {
+  Router router;
+  router.add("GET", "/healthz", [](const Request&, const PathParams&) { return text("ok"); });
+  router.add("POST", "/healthz", [](const Request&, const PathParams&) { return text("ok"); });
+  auto missing = router.dispatch(get("/nope"));
+  EXPECT_EQ(missing.response.status, 404);
+  EXPECT_EQ(missing.response.content_type, "application/problem+json");
+  EXPECT_EQ(missing.route, "unmatched");
+  auto wrong = router.dispatch(get("/healthz", "DELETE"));
+  EXPECT_EQ(wrong.response.status, 405);
+  ASSERT_EQ(wrong.response.headers.size(), 1u);
+  EXPECT_EQ(wrong.response.headers[0].second, "GET, POST");
+}
+
+TEST(Router, AStrayExceptionBecomesA500Problem) {
+  Router router;
+  router.add("GET", "/boom",
+             [](const Request&, const PathParams&) -> Response { throw std::runtime_error("x"); });
+  auto d = router.dispatch(get("/boom"));
+  EXPECT_EQ(d.response.status, 500);
+  EXPECT_EQ(d.response.body.find("x\""), std::string::npos) << "internals are not disclosed";
+}
+
+}  // namespace fl::http

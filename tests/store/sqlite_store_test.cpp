@@ -1,0 +1,463 @@
+// The SQLite adapter: the Store contract suite against it, and what only SQLite has (the
+// file, its pragmas, migrations, the group-committing writer).
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <variant>
+
+#include "store/sqlite/ticket_listing.hpp"
+#include "store/store_contract.hpp"
+
+namespace fl::store_contract {
+namespace {
+
+std::unique_ptr<Store> open_sqlite(const std::filesystem::path& tmpdir) {
+  auto store = SqliteStore::open(tmpdir / "firstline.db");
+  if (!store) throw std::runtime_error("cannot open SQLite store: " + store.error().message);
+  return std::move(*store);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract,
+                         ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
+
+// Direct access to the file, to check what the adapter's API does not show.
+class RawDatabase {
+ public:
+  explicit RawDatabase(const std::filesystem::path& file) {
+    if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
+      throw std::runtime_error("cannot open " + file.string());
+  }
+  ~RawDatabase() { sqlite3_close(db_); }
+  RawDatabase(const RawDatabase&) = delete;
+  RawDatabase& operator=(const RawDatabase&) = delete;
+
+  std::string text(const char* sql) {
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db_);
+    std::string value;
+    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr)
+      value = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    return value;
+  }
+
+  void exec(const char* sql) {
+    char* error = nullptr;
+    ASSERT_EQ(sqlite3_exec(db_, sql, nullptr, nullptr, &error), SQLITE_OK) << error;
+  }
+
+  // What running a statement to its end cost SQLite, from its own counters: a measure of the
+  // plan that does not depend on how busy the machine is.
+  struct StatementCost {
+    std::size_t rows = 0;
+    int vm_steps = 0;        // virtual machine operations
+    int fullscan_steps = 0;  // steps forward in a full table scan
+    int sorts = 0;           // sort operations
+  };
+
+  // Prepares `listing` with its parameters bound and steps through all its rows.
+  StatementCost run(const sqlite::ListingSql& listing) {
+    StatementCost cost;
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v2(db_, listing.sql.c_str(), -1, &stmt, nullptr);
+    EXPECT_EQ(rc, SQLITE_OK) << sqlite3_errmsg(db_) << "\n" << listing.sql;
+    if (rc != SQLITE_OK) {
+      sqlite3_finalize(stmt);
+      return cost;
+    }
+    for (std::size_t i = 0; i < listing.parameters.size(); ++i) {
+      const int index = static_cast<int>(i) + 1;
+      const int bound = std::visit(
+          [&](const auto& value) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::string>)
+              return sqlite3_bind_text(stmt, index, value.c_str(), static_cast<int>(value.size()),
+                                       SQLITE_TRANSIENT);
+            else
+              return sqlite3_bind_int64(stmt, index, value);
+          },
+          listing.parameters[i]);
+      EXPECT_EQ(bound, SQLITE_OK) << sqlite3_errmsg(db_);
+    }
+    EXPECT_EQ(sqlite3_bind_parameter_count(stmt), static_cast<int>(listing.parameters.size()));
+    int step = SQLITE_ROW;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) ++cost.rows;
+    EXPECT_EQ(step, SQLITE_DONE) << sqlite3_errmsg(db_);
+    cost.vm_steps = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_VM_STEP, 0);
+    cost.fullscan_steps = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
+    cost.sorts = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_SORT, 0);
+    sqlite3_finalize(stmt);
+    return cost;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+using Clock = std::chrono::steady_clock;
+
+double per_second(int count, Clock::duration elapsed) {
+  return count / std::chrono::duration<double>(elapsed).count();
+}
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  std::filesystem::path file() const { return folder_.path() / "firstline.db"; }
+
+  std::unique_ptr<SqliteStore> open(SqliteOptions options = {}) {
+    return must(SqliteStore::open(file(), options), "open");
+  }
+
+  // A directory to hang tickets on; returns a valid draft ticket.
+  static Ticket seed(Store& store) {
+    Organization org;
+    org.name = "Acme";
+    const auto org_id = must(store.insert_organization(org, event_of("organization.created"))).id;
+    Team team;
+    team.name = "Service Desk";
+    const auto team_id = must(store.insert_team(team, event_of("team.created"))).id;
+    UserRecord user;
+    user.user.login = "customer";
+    user.user.organization = org_id;
+    const auto user_id = must(store.insert_user(user, event_of("user.created"))).id;
+    Ticket t;
+    t.subject = "draft";
+    t.requester = user_id;
+    t.organization = org_id;
+    t.team = team_id;
+    t.origin_team = team_id;
+    t.created_at = at();
+    t.updated_at = at();
+    return t;
+  }
+
+  // Commits `per_thread` new tickets from each of `threads` threads; returns the elapsed time.
+  static Clock::duration commit_from_threads(Store& store, const Ticket& draft, int threads,
+                                             int per_thread) {
+    std::atomic<int> failures{0};
+    std::vector<std::thread> workers;
+    const auto start = Clock::now();
+    for (int w = 0; w < threads; ++w) {
+      workers.emplace_back([&] {
+        for (int i = 0; i < per_thread; ++i)
+          if (!store.commit({draft, {}, {event_of("ticket.created")}})) ++failures;
+      });
+    }
+    for (auto& w : workers) w.join();
+    const auto elapsed = Clock::now() - start;
+    EXPECT_EQ(failures, 0);
+    return elapsed;
+  }
+
+  TemporaryFolder folder_;
+};
+
+TEST_F(SqliteStoreTest, DataSurvivesCloseAndReopen) {
+  TicketId id = 0;
+  {
+    auto store = open();
+    Ticket draft = seed(*store);
+    draft.tags = {"vpn"};
+    id = must(store->commit({draft, {}, {event_of("ticket.created")}})).ticket.id;
+  }
+  auto store = open();
+  const Ticket t = must(store->ticket(id));
+  EXPECT_EQ(t.number, 100001);
+  EXPECT_EQ(t.tags, std::vector<std::string>{"vpn"});
+  EXPECT_EQ(must(store->user_record_by_login("customer")).user.organization, t.organization);
+  EXPECT_EQ(must(store->events_after(0, 100)).size(), 4u);
+
+  Ticket next = t;
+  next.id = 0;
+  EXPECT_EQ(must(store->commit({next, {}, {}})).ticket.number, 100002);
+}
+
+TEST_F(SqliteStoreTest, SchemaVersionIsKeptInUserVersion) {
+  int version = 0;
+  {
+    auto store = open();
+    version = store->schema_version();
+    EXPECT_GE(version, 1);
+    EXPECT_EQ(version, SqliteStore::latest_schema_version());
+  }
+  EXPECT_EQ(RawDatabase(file()).text("PRAGMA user_version"), std::to_string(version));
+  EXPECT_EQ(open()->schema_version(), version) << "reopening applies no migration twice";
+}
+
+TEST_F(SqliteStoreTest, RefusesAFileWrittenByANewerVersion) {
+  open().reset();
+  RawDatabase(file()).exec("PRAGMA user_version = 9999");
+  auto store = SqliteStore::open(file());
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::failed_precondition);
+  EXPECT_THAT(store.error().message, ::testing::HasSubstr("9999"));
+}
+
+TEST_F(SqliteStoreTest, FileIsInWalMode) {
+  auto store = open();
+  EXPECT_EQ(RawDatabase(file()).text("PRAGMA journal_mode"), "wal");
+}
+
+TEST_F(SqliteStoreTest, RejectsBadOptions) {
+  EXPECT_EQ(code_of(SqliteStore::open(file(), {.max_batch = 0})), ErrorCode::invalid_argument);
+  EXPECT_EQ(code_of(SqliteStore::open(file(), {.readers = 0})), ErrorCode::invalid_argument);
+}
+
+TEST_F(SqliteStoreTest, AnUnopenablePathIsUnavailable) {
+  auto store = SqliteStore::open(folder_.path() / "no-such-folder" / "firstline.db");
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::unavailable);
+}
+
+TEST_F(SqliteStoreTest, ConcurrentWritesShareCommits) {
+  auto store = open();
+  const Ticket draft = seed(*store);
+  const auto before = store->write_stats();
+
+  constexpr int kSingle = 100;
+  const auto single = commit_from_threads(*store, draft, 1, kSingle);
+  const auto after_single = store->write_stats();
+  EXPECT_EQ(after_single.commits - before.commits, kSingle) << "one writer alone: one commit each";
+
+  constexpr int kThreads = 32;
+  constexpr int kPerThread = 25;
+  const auto grouped = commit_from_threads(*store, draft, kThreads, kPerThread);
+  const auto after = store->write_stats();
+  const auto writes = after.writes - after_single.writes;
+  const auto commits = after.commits - after_single.commits;
+  EXPECT_EQ(writes, kThreads * kPerThread);
+  EXPECT_LT(commits, writes) << "concurrent writes are grouped into shared commits";
+  EXPECT_EQ(after.failed_writes, 0);
+
+  std::cout << "[ perf     ] commits/s: 1 thread " << per_second(kSingle, single) << ", "
+            << kThreads << " threads " << per_second(kThreads * kPerThread, grouped) << " ("
+            << writes << " writes in " << commits << " commits)\n";
+}
+
+TEST_F(SqliteStoreTest, AFailingWriteDoesNotSpoilItsBatch) {
+  auto store = open();
+  const Ticket draft = seed(*store);
+  const Ticket existing = must(store->commit({draft, {}, {}})).ticket;
+  Ticket updated = existing;
+  must(store->commit({updated, {}, {}}));  // now at version 2: `existing` is stale
+
+  constexpr int kThreads = 32;
+  std::atomic<int> committed{0};
+  std::atomic<int> conflicts{0};
+  std::atomic<int> other{0};
+  std::vector<std::thread> workers;
+  for (int w = 0; w < kThreads; ++w) {
+    workers.emplace_back([&, w] {
+      for (int i = 0; i < 10; ++i) {
+        const Ticket& ticket = w % 2 == 0 ? draft : existing;
+        auto result = store->commit({ticket, {}, {event_of("ticket.updated")}});
+        if (result)
+          ++committed;
+        else if (result.error().code == ErrorCode::conflict)
+          ++conflicts;
+        else
+          ++other;
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  EXPECT_EQ(committed, kThreads / 2 * 10);
+  EXPECT_EQ(conflicts, kThreads / 2 * 10);
+  EXPECT_EQ(other, 0);
+  EXPECT_EQ(must(store->ticket(existing.id)).version, 2);
+  EXPECT_EQ(must(store->ticket_events(existing.id)).size(), 0u) << "no stale change's event";
+}
+
+TEST_F(SqliteStoreTest, ReadersSeeWholeCommitsOnly) {
+  auto store = open({.readers = 2});
+  Ticket draft = seed(*store);
+  std::atomic<bool> writing{true};
+  std::atomic<int> torn{0};
+  std::atomic<int> checked{0};
+
+  std::thread reader([&] {
+    TicketQuery newest;
+    newest.scope = TicketScope::all();
+    newest.limit = 5;
+    while (writing) {
+      auto page = store->tickets(newest);
+      if (!page) {
+        ++torn;
+        continue;
+      }
+      for (const auto& t : page->tickets) {
+        // A ticket is visible only together with the entry and event of its commit.
+        auto entries = store->entries(t.id);
+        auto events = store->ticket_events(t.id);
+        if (!entries || entries->size() != 1 || !events || events->size() != 1) ++torn;
+        ++checked;
+      }
+    }
+  });
+  Entry entry;
+  entry.author = draft.requester;
+  entry.body = "hello";
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&] {
+      for (int i = 0; i < 50; ++i)
+        (void)store->commit({draft, {entry}, {event_of("ticket.created")}});
+    });
+  }
+  for (auto& w : writers) w.join();
+  writing = false;
+  reader.join();
+  EXPECT_EQ(torn, 0);
+  EXPECT_GT(checked, 0);
+}
+
+// The queue listing at the scale the indexes are for. The directory and 100,000 tickets are
+// bulk-loaded with SQL to keep the test quick, in the shape of a real desk: half the tickets
+// at the first-line desk, 50 agents, 3,000 customers in 100 organisations, most tickets
+// closed. Each listing's SQL then runs on a raw connection, where SQLite's own counters tell
+// how much of the table its plan touched, and once through the store. How fast that is, is
+// for the benchmarks under bench/: a timed unit test would fail on a busy machine or under
+// AddressSanitizer, while these counts are the same on every run.
+TEST_F(SqliteStoreTest, ListingStaysFastAt100kTickets) {
+  {
+    auto store = open();
+    (void)seed(*store);  // organisation 1, team 1 (the desk), user 1
+  }
+  {
+    RawDatabase raw(file());
+    raw.exec("BEGIN");
+    raw.exec(R"sql(
+      WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 100)
+      INSERT INTO organizations (id, name, created_at) SELECT i, 'org ' || i, 0 FROM n)sql");
+    raw.exec(R"sql(
+      WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 10)
+      INSERT INTO teams (id, name, line, kind, created_at)
+      SELECT i, 'team ' || i, 1 + i % 4, 'internal', 0 FROM n)sql");
+    // Customers 1000-3999 in organisations 1-100; agents 4000-4049.
+    raw.exec(R"sql(
+      WITH RECURSIVE n(i) AS (SELECT 1000 UNION ALL SELECT i + 1 FROM n WHERE i < 4049)
+      INSERT INTO users (id, login, name, email, role, organization_id, language, created_at)
+      SELECT i, 'user' || i, '', '', CASE WHEN i < 4000 THEN 'customer' ELSE 'agent' END,
+             CASE WHEN i < 4000 THEN 1 + i % 100 END, 'en', 0
+      FROM n)sql");
+    raw.exec(R"sql(
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000),
+      shaped AS (
+        SELECT i, 1000 + (i * 7919) % 3000 AS requester,
+               CASE WHEN i % 2 = 0 THEN 1 ELSE 2 + i % 9 END AS team
+        FROM n)
+      INSERT INTO tickets (id, number, subject, requester_id, organization_id, channel, category,
+                           impact, urgency, priority, status, line, team_id, origin_team_id,
+                           assignee_id, created_at, updated_at, version)
+      SELECT i, 100000 + i, 'bulk ' || i, requester, 1 + requester % 100, 'email', '', 3, 3,
+             'P4', CASE WHEN i % 50 = 1 THEN 'new' WHEN i % 10 = 0 THEN 'open' ELSE 'closed' END,
+             CASE WHEN team = 1 THEN 1 ELSE 1 + team % 4 END, team, 1,
+             CASE WHEN i % 5 <> 0 THEN 4000 + i % 50 END, 0, 0, 1
+      FROM shaped)sql");
+    raw.exec(R"sql(
+      INSERT INTO ticket_tags (ticket_id, tag)
+      SELECT id, CASE WHEN id % 1000 = 0 THEN 'rare' ELSE 'common' END FROM tickets
+      WHERE id % 10 = 0)sql");
+    raw.exec("COMMIT");
+  }
+  auto store = open();
+
+  std::vector<std::pair<std::string, TicketQuery>> queries;
+  auto add = [&](std::string name, auto&& set) {
+    TicketQuery q;
+    q.scope = TicketScope::all();
+    set(q);
+    queries.emplace_back(std::move(name), q);
+  };
+  const std::vector<TicketStatus> active = {TicketStatus::new_, TicketStatus::open};
+  add("newest", [](TicketQuery&) {});
+  add("deep cursor", [](TicketQuery& q) { q.after = 500; });
+  add("line", [](TicketQuery& q) { q.line = 2; });
+  add("line, new", [](TicketQuery& q) {
+    q.line = 2;
+    q.statuses = {TicketStatus::new_};
+  });
+  add("status new", [](TicketQuery& q) { q.statuses = {TicketStatus::new_}; });
+  add("desk", [](TicketQuery& q) { q.team = 1; });
+  add("small team", [](TicketQuery& q) { q.team = 7; });
+  add("desk, active", [&](TicketQuery& q) {
+    q.team = 1;
+    q.statuses = active;
+  });
+  add("desk, unassigned", [](TicketQuery& q) {
+    q.team = 1;
+    q.unassigned = true;
+  });
+  add("desk, unassigned, active", [&](TicketQuery& q) {
+    q.team = 1;
+    q.unassigned = true;
+    q.statuses = active;
+  });
+  add("unassigned", [](TicketQuery& q) { q.unassigned = true; });
+  add("assignee", [](TicketQuery& q) { q.assignee = 4001; });
+  add("assignee, active", [&](TicketQuery& q) {
+    q.assignee = 4001;
+    q.statuses = active;
+  });
+  add("requester", [](TicketQuery& q) { q.requester = 1005; });
+  add("organization", [](TicketQuery& q) { q.organization = 6; });
+  add("rare tag", [](TicketQuery& q) { q.tag = "rare"; });
+  add("common tag", [](TicketQuery& q) { q.tag = "common"; });
+  add("agent scope", [](TicketQuery& q) {
+    q.scope = any_of({Clause().max_line(1).team_in({1, 2}), Clause().requester(4001)});
+  });
+  add("agent scope, active", [&](TicketQuery& q) {
+    q.statuses = active;
+    q.scope = any_of({Clause().max_line(1).team_in({1, 2}), Clause().requester(4001)});
+  });
+  add("outsourced desk scope", [](TicketQuery& q) {
+    q.scope = any_of({Clause().max_line(1).origin_team_in({1}).organization_in({5, 6, 7})});
+  });
+  add("customer scope", [](TicketQuery& q) { q.scope = any_of({Clause().requester(1005)}); });
+  add("customer and organisation scope", [](TicketQuery& q) {
+    q.scope = any_of({Clause().requester(1005), Clause().organization_in({6})});
+  });
+
+  // The bounds, from the counts of these queries on this data. Walking an index in id order
+  // and stopping after a page takes about 900-4,500 VM steps; the dearest good plans take
+  // about 38,000 (two indexes' matches merged and sorted: about 1,000 rows) and 51,000
+  // (collecting the 9,900 tickets of the common tag). A full scan of the table takes about
+  // 300,000 (three per row) and sorting half of it about 1,400,000, so a plan stays below one
+  // VM step per ticket in the table only if it touches no large part of it. Good plans step
+  // through at most about 500 rows of a table scan (walking back from the newest ticket);
+  // a full scan steps through 99,999. Sorts are only reported: a good plan may sort a page or
+  // a thousand rows, and a sort of a large part of the table shows in its VM steps.
+  constexpr int kMaxVmSteps = 100000;
+  constexpr int kMaxFullScanSteps = 5000;
+  RawDatabase raw(file());
+  for (const auto& [name, query] : queries) {
+    const auto listing = sqlite::ticket_listing_sql(query);
+    ASSERT_TRUE(listing) << name;
+    const auto cost = raw.run(*listing);
+    std::cout << "[ plan     ] 100k tickets, " << name << ": " << cost.rows << " rows, "
+              << cost.vm_steps << " VM steps, " << cost.fullscan_steps << " full-scan steps, "
+              << cost.sorts << " sorts\n";
+    EXPECT_GT(cost.rows, 0u) << name;
+    EXPECT_LT(cost.vm_steps, kMaxVmSteps) << name << " should be served by an index walk";
+    EXPECT_LT(cost.fullscan_steps, kMaxFullScanSteps) << name << " scans the table";
+
+    const auto page = must(store->tickets(query), name);
+    EXPECT_GT(page.tickets.size(), 0u) << name;
+    EXPECT_EQ(page.tickets.size(), cost.rows) << name;
+  }
+  const auto counts = must(store->ticket_counts());
+  std::int64_t total = 0;
+  for (const auto& c : counts) total += c.count;
+  EXPECT_EQ(total, 100000);
+}
+
+}  // namespace
+}  // namespace fl::store_contract

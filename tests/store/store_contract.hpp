@@ -1,0 +1,145 @@
+// The Store contract suite: written once against the port (store/store.hpp) and run against
+// every adapter. An adapter's test file instantiates it with a factory:
+//
+//   INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract,
+//                            ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
+//
+// The suite knows nothing about any backend: each test gets a fresh store from the factory,
+// given an empty temporary folder it may use (and which is removed afterwards).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace fl::store_contract {
+
+// Returns a fresh, empty store. Throws (failing the test) if the store cannot be opened.
+using StoreFactory = std::function<std::unique_ptr<Store>(const std::filesystem::path& tmpdir)>;
+
+struct StoreAdapter {
+  std::string name;  // shown in test names: letters, digits, underscores
+  StoreFactory open;
+};
+
+[[nodiscard]] std::string adapter_name(const ::testing::TestParamInfo<StoreAdapter>& info);
+
+// A folder under the system's temporary folder, removed with everything in it on destruction.
+class TemporaryFolder {
+ public:
+  TemporaryFolder();
+  ~TemporaryFolder();
+  TemporaryFolder(const TemporaryFolder&) = delete;
+  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// The value of a result the test needs; otherwise the test fails with the error's message.
+template <class T>
+T must(Result<T> result, std::string_view what = "store call") {
+  if (!result) {
+    std::string message = std::string(what) +
+                          " failed: " + std::string(to_string(result.error().code)) + ": " +
+                          result.error().message;
+    ADD_FAILURE() << message;
+    throw std::runtime_error(message);
+  }
+  if constexpr (!std::is_void_v<T>) return std::move(*result);
+}
+
+// The error code of a failed result; nullopt if it succeeded.
+template <class T>
+[[nodiscard]] std::optional<ErrorCode> code_of(const Result<T>& result) {
+  if (result) return std::nullopt;
+  return result.error().code;
+}
+
+// Builds a ScopeClause with only the conditions named: Clause().max_line(2).requester(7).
+class Clause {
+ public:
+  Clause& max_line(int line) { return set(clause_.max_line, line); }
+  Clause& team_in(std::vector<TeamId> teams) { return set(clause_.team_in, std::move(teams)); }
+  Clause& origin_team_in(std::vector<TeamId> teams) {
+    return set(clause_.origin_team_in, std::move(teams));
+  }
+  Clause& organization_in(std::vector<OrganizationId> orgs) {
+    return set(clause_.organization_in, std::move(orgs));
+  }
+  Clause& requester(UserId user) { return set(clause_.requester, user); }
+  operator ScopeClause() const { return clause_; }  // NOLINT(google-explicit-constructor)
+
+ private:
+  template <class Field, class Value>
+  Clause& set(Field& field, Value value) {
+    field = std::move(value);
+    return *this;
+  }
+  ScopeClause clause_;
+};
+
+// A scope of the given clauses (not `everything`).
+[[nodiscard]] inline TicketScope any_of(std::vector<ScopeClause> clauses) {
+  TicketScope scope;
+  scope.any_of = std::move(clauses);
+  return scope;
+}
+
+// A fixed instant plus `offset_ms`: tests never read the clock.
+[[nodiscard]] Timestamp at(std::int64_t offset_ms = 0);
+[[nodiscard]] Event event_of(std::string_view type, std::optional<UserId> actor = std::nullopt);
+
+class StoreContract : public ::testing::TestWithParam<StoreAdapter> {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  Store& store() { return *store_; }
+
+  // Directory records, stored; the test fails if storing fails.
+  Organization add_organization(const std::string& name, const std::string& domain = "");
+  Team add_team(const std::string& name, int line, std::vector<OrganizationId> served = {},
+                TeamKind kind = TeamKind::internal);
+  User add_user(const std::string& login, Role role, std::optional<OrganizationId> org = {},
+                std::vector<TeamId> teams = {});
+
+  // A valid new ticket (not stored) at the first-line desk of the seeded directory.
+  Ticket draft_ticket(const std::string& subject);
+  // Stores a new ticket with one "ticket.created" event.
+  CommittedChange create(Ticket ticket, std::vector<Entry> entries = {});
+
+  // A varied queue for listing tests: five teams over lines 1-4 (one an outsourced desk
+  // serving a second organisation), three organisations, customers with and without one,
+  // and tickets spread over every line, status, assignee and a few tags.
+  struct Queue {
+    std::vector<Ticket> tickets;  // as stored, oldest first
+    std::vector<TeamId> teams;
+    std::vector<OrganizationId> organizations;
+    std::vector<UserId> customers;
+    std::vector<UserId> agents;
+  };
+  Queue seed_queue();
+
+  // A small directory most ticket tests need: seeded in SetUp.
+  OrganizationId org_ = 0;
+  TeamId desk_ = 0;
+  User agent_;
+  User customer_;
+
+ private:
+  std::unique_ptr<TemporaryFolder> folder_;
+  std::unique_ptr<Store> store_;
+};
+
+}  // namespace fl::store_contract
