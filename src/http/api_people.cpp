@@ -56,7 +56,7 @@ void add_people_routes(Router& router, ApiServices& s) {
     for (const auto& t : actor->teams) teams.push_back(to_json(t));
     me["teams"] = std::move(teams);
     return json_response(200, me);
-  });
+  }, Execution::quick);
 
   router.add("GET", "/api/v1/me/tokens", [&s](const Request& r, const PathParams&) {
     auto actor = s.auth.authenticate(r.authorization);

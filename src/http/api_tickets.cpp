@@ -230,13 +230,14 @@ void add_ticket_routes(Router& router, ApiServices& s) {
     auto actor = s.auth.authenticate(r.authorization);
     if (!actor) return problem(actor.error());
     return list_tickets(s, *actor, r);
-  });
+  }, Execution::quick);
   router.add("GET", "/api/v1/tickets/{id}",
              on_ticket(s, [](ApiServices& s, const Actor& a, TicketId id, const Request&) {
                auto t = s.tickets.get(a, id);
                if (!t) return problem(t.error());
                return ticket_response(s, 200, *t);
-             }));
+             }),
+             Execution::quick);
   router.add("PATCH", "/api/v1/tickets/{id}", on_ticket(s, patch_ticket));
   router.add("GET", "/api/v1/tickets/{id}/entries",
              on_ticket(s, [](ApiServices& s, const Actor& a, TicketId id, const Request&) {
@@ -245,7 +246,8 @@ void add_ticket_routes(Router& router, ApiServices& s) {
                json::array out;
                for (const auto& i : *items) out.push_back(to_json(i));
                return json_response(200, json::object{{"items", std::move(out)}});
-             }));
+             }),
+             Execution::quick);
   router.add("POST", "/api/v1/tickets/{id}/entries", on_ticket(s, add_entry));
   router.add("POST", "/api/v1/tickets/{id}/escalations", on_ticket(s, escalate));
   router.add("POST", "/api/v1/tickets/{id}/transfers", on_ticket(s, transfer));

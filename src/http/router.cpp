@@ -43,9 +43,19 @@ bool match(const std::vector<std::string>& pattern, const std::vector<std::strin
 
 }  // namespace
 
-void Router::add(std::string method, std::string pattern, Handler handler) {
+void Router::add(std::string method, std::string pattern, Handler handler, Execution execution) {
   auto segments = split_path(pattern);
-  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
+  routes_.push_back(
+      Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler), execution});
+}
+
+bool Router::is_quick(const Request& request) const {
+  auto segments = split_path(request.path);
+  PathParams params;
+  for (const auto& route : routes_)
+    if (route.method == request.method && match(route.segments, segments, params))
+      return route.execution == Execution::quick;
+  return false;
 }
 
 Dispatched Router::dispatch(const Request& request) const {

@@ -17,6 +17,11 @@ struct PathParams {
 
 using Handler = std::function<Response(const Request&, const PathParams&)>;
 
+// Where the server runs a handler. `blocking` handlers (writes wait for a group commit) run
+// on the worker pool; `quick` ones (reads answered in microseconds) run on the I/O thread
+// itself and save two thread hand-offs, a third of a small request's cost.
+enum class Execution { blocking, quick };
+
 struct Dispatched {
   Response response;
   std::string route;  // the matched pattern, or "unmatched": a label for metrics
@@ -24,7 +29,11 @@ struct Dispatched {
 
 class Router {
  public:
-  void add(std::string method, std::string pattern, Handler handler);
+  void add(std::string method, std::string pattern, Handler handler,
+           Execution execution = Execution::blocking);
+
+  // True when the route that would answer `request` is `quick`.
+  [[nodiscard]] bool is_quick(const Request& request) const;
 
   // 404 problem for an unknown path, 405 (with Allow) for a known path and wrong method.
   // A handler's exception becomes a logged 500 problem.
@@ -36,6 +45,7 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
+    Execution execution;
   };
   std::vector<Route> routes_;
 };

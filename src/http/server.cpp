@@ -598,7 +598,11 @@ asio::awaitable<void> Server::Impl::answer(beast::tcp_stream& stream, std::vecto
   const auto home = co_await asio::this_coro::executor;
   asio::steady_timer ready(home, Clock::time_point::max());  // woken as results arrive
   if (batch.size() == 1 && !batch.front().immediate) {
-    batch.front().result = co_await async_handle(batch.front().request, asio::use_awaitable);
+    if (router_.is_quick(batch.front().request)) {
+      batch.front().result = handle(batch.front().request);
+    } else {
+      batch.front().result = co_await async_handle(batch.front().request, asio::use_awaitable);
+    }
   } else {
     for (auto& x : batch) {
       if (x.immediate) continue;

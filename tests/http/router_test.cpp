@@ -57,3 +57,17 @@ TEST(Router, AStrayExceptionBecomesA500Problem) {
 }
 
 }  // namespace fl::http
+
+namespace fl::http {
+
+TEST(Router, KnowsWhichRoutesAreQuick) {
+  Router router;
+  auto ok = [](const Request&, const PathParams&) { return Response{}; };
+  router.add("GET", "/api/v1/tickets/{id}", ok, Execution::quick);
+  router.add("PATCH", "/api/v1/tickets/{id}", ok);
+  EXPECT_TRUE(router.is_quick(get("/api/v1/tickets/7")));
+  EXPECT_FALSE(router.is_quick(get("/api/v1/tickets/7", "PATCH")));
+  EXPECT_FALSE(router.is_quick(get("/nowhere")));
+}
+
+}  // namespace fl::http
