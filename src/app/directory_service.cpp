@@ -93,8 +93,26 @@ Result<Team> DirectoryService::create_team(const Actor* actor, const NewTeam& re
     if (!store_.organization(o)) return invalid_field("organization_ids", "no organisation " + std::to_string(o));
   Team t{.name = req.name, .line = req.line, .kind = req.kind,
          .served_organizations = req.served_organizations, .created_at = clock_.now()};
-  return store_.insert_team(t, directory_event(event_type::team_created, actor, t.created_at,
-                                               {{"name", t.name}, {"line", t.line}, {"kind", name_of(t.kind)}}));
+  auto created = store_.insert_team(t, directory_event(event_type::team_created, actor, t.created_at,
+                                                       {{"name", t.name}, {"line", t.line}, {"kind", name_of(t.kind)}}));
+  std::lock_guard lock(teams_mutex_);
+  teams_.reset();
+  return created;
+}
+
+Result<std::shared_ptr<const std::vector<Team>>> DirectoryService::all_teams() {
+  Timestamp now = clock_.now();
+  {
+    std::lock_guard lock(teams_mutex_);
+    if (teams_ && now < teams_until_) return teams_;
+  }
+  auto teams = store_.teams();
+  if (!teams) return std::unexpected(teams.error());
+  auto shared = std::make_shared<const std::vector<Team>>(std::move(*teams));
+  std::lock_guard lock(teams_mutex_);
+  teams_ = shared;
+  teams_until_ = now + std::chrono::seconds(1);
+  return shared;
 }
 
 Result<Organization> DirectoryService::create_organization(const Actor* actor,

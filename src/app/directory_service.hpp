@@ -1,6 +1,8 @@
 // Users, teams and organisations: listed by staff, managed by admins.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,8 +52,10 @@ class DirectoryService {
   Result<std::vector<Team>> teams(const Actor& actor);
   Result<std::vector<Organization>> organizations(const Actor& actor);
 
-  // Every team, without an access check: for showing team names beside ids.
-  Result<std::vector<Team>> all_teams() { return store_.teams(); }
+  // Every team, without an access check: for showing team names beside ids. Cached for a
+  // second (teams change rarely; a list of tickets would otherwise read them every time);
+  // a team created through this service shows at once.
+  Result<std::shared_ptr<const std::vector<Team>>> all_teams();
 
   // The user with teams and organisation resolved, as access rules need it.
   Result<Actor> actor_for(const User& user);
@@ -61,6 +65,9 @@ class DirectoryService {
   Store& store_;
   PasswordHasher& hasher_;
   const Clock& clock_;
+  std::mutex teams_mutex_;
+  std::shared_ptr<const std::vector<Team>> teams_;  // guarded by teams_mutex_
+  Timestamp teams_until_{};
 };
 
 // Rules for the fields, shared with the CLI: a clear message naming the field.

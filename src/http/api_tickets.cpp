@@ -10,20 +10,20 @@ namespace json = boost::json;
 
 namespace {
 
-std::vector<Team> team_names(ApiServices& s) {
+std::shared_ptr<const std::vector<Team>> team_names(ApiServices& s) {
   auto teams = s.directory.all_teams();
-  return teams ? std::move(*teams) : std::vector<Team>{};
+  return teams ? *teams : std::make_shared<const std::vector<Team>>();
 }
 
 Response ticket_response(ApiServices& s, int status, const Ticket& t) {
-  auto r = json_response(status, to_json(t, team_names(s)));
+  auto r = json_response(status, to_json(t, *team_names(s)));
   if (status == 201) r.headers.emplace_back("Location", "/api/v1/tickets/" + std::to_string(t.id));
   return r;
 }
 
 Response moved_response(ApiServices& s, const Result<MovedTicket>& moved) {
   if (!moved) return problem(moved.error());
-  return json_response(201, json::object{{"ticket", to_json(moved->ticket, team_names(s))},
+  return json_response(201, json::object{{"ticket", to_json(moved->ticket, *team_names(s))},
                                          {"move", to_json(moved->move)}});
 }
 
@@ -122,7 +122,7 @@ Response list_tickets(ApiServices& s, const Actor& actor, const Request& r) {
   if (!page) return problem(page.error());
   auto teams = team_names(s);
   json::array items;
-  for (const auto& t : page->tickets) items.push_back(to_json(t, teams));
+  for (const auto& t : page->tickets) items.push_back(to_json(t, *teams));
   json::object o{{"items", std::move(items)}};
   o["next_cursor"] = page->next ? json::value(std::to_string(*page->next)) : json::value(nullptr);
   return json_response(200, o);

@@ -169,6 +169,8 @@ Result<void> replace_tags(Connection& c, TicketId id, const std::vector<std::str
   clear->bind(id);
   if (auto r = clear->run(); !r) return r;
   for (const auto& tag : tags) {
+    if (tag.find(kTagSeparator) != std::string::npos)
+      return fail(ErrorCode::invalid_argument, "a tag must not contain the character U+001F");
     // OR IGNORE: a repeated tag is one tag, not a clash.
     auto insert = c.prepare("INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?, ?)");
     if (!insert) return error_of(insert);

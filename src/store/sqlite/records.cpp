@@ -212,27 +212,22 @@ Result<Ticket> ticket_from_row(const Statement& row) {
   t.created_at = row.time_at(20);
   t.updated_at = row.time_at(21);
   t.version = row.int64_at(22);
+  if (!row.is_null(23)) {
+    const std::string all = row.text_at(23);
+    std::string_view tags = all;
+    while (!tags.empty()) {
+      auto end = tags.find(kTagSeparator);
+      t.tags.emplace_back(tags.substr(0, end));
+      tags = end == std::string_view::npos ? std::string_view{} : tags.substr(end + 1);
+    }
+  }
   return t;
-}
-
-Result<void> load_tags(Connection& c, Ticket& ticket) {
-  auto statement = c.prepare("SELECT tag FROM ticket_tags WHERE ticket_id = ? ORDER BY tag");
-  if (!statement) return error_of(statement);
-  statement->bind(ticket.id);
-  auto tags = collect<std::string>(
-      *statement, [](const Statement& row) -> Result<std::string> { return row.text_at(0); });
-  if (!tags) return error_of(tags);
-  ticket.tags = std::move(*tags);
-  return {};
 }
 
 Result<Ticket> load_ticket(Connection& c, TicketId id) {
   static const std::string sql =
       fmt::format("SELECT {} FROM tickets t WHERE t.id = ?", kTicketColumns);
-  auto ticket = one<Ticket>(c, sql, id, ticket_from_row, fmt::format("ticket {}", id));
-  if (!ticket) return ticket;
-  if (auto r = load_tags(c, *ticket); !r) return error_of(r);
-  return ticket;
+  return one<Ticket>(c, sql, id, ticket_from_row, fmt::format("ticket {}", id));
 }
 
 Result<UserRecord> load_user_record(Connection& c, UserId id) {

@@ -198,8 +198,6 @@ Result<TicketPage> SqliteStore::tickets(const TicketQuery& query) {
         page.tickets.push_back(std::move(*ticket));
       }
     }
-    for (auto& ticket : page.tickets)
-      if (auto r = sqlite::load_tags(c, ticket); !r) return error_of(r);
     // A full page may have a successor; a short one is the last.
     if (std::cmp_equal(page.tickets.size(), sqlite::page_size(query)))
       page.next = page.tickets.back().id;

@@ -1,0 +1,73 @@
+#include "server/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+
+#include "support/temp_dir.hpp"
+
+namespace fl {
+
+namespace {
+std::filesystem::path write(const testing::TempDir& dir, const std::string& text) {
+  auto file = dir.path() / "firstline.toml";
+  std::ofstream(file) << text;
+  return file;
+}
+}  // namespace
+
+TEST(Config, EveryKeyHasAnEnvironmentVariable) {
+  EXPECT_EQ(env_name("server.listen"), "FIRSTLINE_SERVER_LISTEN");
+  EXPECT_EQ(env_name("security.password_cost"), "FIRSTLINE_SECURITY_PASSWORD_COST");
+  for (const auto& key : config_keys()) EXPECT_EQ(env_name(key.name).rfind("FIRSTLINE_", 0), 0u);
+}
+
+TEST(Config, FileThenEnvironment) {
+  testing::TempDir dir;
+  Config c;
+  ASSERT_TRUE(apply_toml_file(c, write(dir, "[server]\nlisten = \"0.0.0.0:9000\"\nworker_threads = 8\n"
+                                            "[storage]\nsynchronous_full = false\n")));
+  EXPECT_EQ(c.listen, "0.0.0.0:9000");
+  EXPECT_EQ(c.worker_threads, 8);
+  EXPECT_FALSE(c.synchronous_full);
+  std::map<std::string, std::string> env = {{"FIRSTLINE_SERVER_WORKER_THREADS", "4"},
+                                            {"FIRSTLINE_LOG_LEVEL", "debug"}};
+  ASSERT_TRUE(apply_environment(c, [&](const char* n) -> const char* {
+    auto it = env.find(n);
+    return it == env.end() ? nullptr : it->second.c_str();
+  }));
+  EXPECT_EQ(c.worker_threads, 4);
+  EXPECT_EQ(c.log_level, "debug");
+  EXPECT_EQ(c.listen, "0.0.0.0:9000");
+}
+
+TEST(Config, ErrorsNameTheKey) {
+  testing::TempDir dir;
+  Config c;
+  auto unknown = apply_toml_file(c, write(dir, "[server]\nlisen = \"x\"\n"));
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("server.lisen"), std::string::npos);
+  auto bad = apply_toml_file(c, write(dir, "[server]\nworker_threads = 0\n"));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("server.worker_threads"), std::string::npos);
+  auto syntax = apply_toml_file(c, write(dir, "[server\n"));
+  ASSERT_FALSE(syntax);
+  auto env = apply_environment(c, [](const char* n) -> const char* {
+    return std::string_view(n) == "FIRSTLINE_SECURITY_PASSWORD_COST" ? "cheap" : nullptr;
+  });
+  ASSERT_FALSE(env);
+  EXPECT_NE(env.error().message.find("FIRSTLINE_SECURITY_PASSWORD_COST"), std::string::npos);
+}
+
+TEST(Config, ListenAddress) {
+  auto a = parse_listen("127.0.0.1:0");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->host, "127.0.0.1");
+  EXPECT_EQ(a->port, 0);
+  EXPECT_EQ(parse_listen("[::1]:8080")->host, "::1");
+  EXPECT_FALSE(parse_listen("localhost"));
+  EXPECT_FALSE(parse_listen("localhost:99999"));
+}
+
+}  // namespace fl
