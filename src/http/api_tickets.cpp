@@ -121,10 +121,14 @@ Response list_tickets(ApiServices& s, const Actor& actor, const Request& r) {
   auto page = s.tickets.list(actor, f);
   if (!page) return problem(page.error());
   auto teams = team_names(s);
-  json::array items;
-  for (const auto& t : page->tickets) items.push_back(to_json(t, *teams));
-  json::object o{{"items", std::move(items)}};
-  o["next_cursor"] = page->next ? json::value(std::to_string(*page->next)) : json::value(nullptr);
+  json::monotonic_resource arena;
+  json::storage_ptr storage(&arena);
+  json::array items(storage);
+  items.reserve(page->tickets.size());
+  for (const auto& t : page->tickets) items.push_back(to_json(t, *teams, storage));
+  json::object o(storage);
+  o.emplace("items", std::move(items));
+  o.emplace("next_cursor", page->next ? json::value(std::to_string(*page->next)) : json::value(nullptr));
   return json_response(200, o);
 }
 

@@ -1,13 +1,24 @@
 #include "http/json_mapping.hpp"
 
-#include <date/date.h>
+#include <chrono>
+#include <cstdio>
 
 namespace fl::http {
 
 namespace json = boost::json;
 
+// Hand-formatted: iostream-based formatting cost more than the rest of a ticket's JSON.
 std::string format_time(Timestamp t) {
-  return date::format("%FT%TZ", t);
+  using namespace std::chrono;
+  const auto day = floor<days>(t);
+  const year_month_day ymd{day};
+  const auto ms = (t - day).count();
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(ms / 3'600'000), static_cast<int>(ms / 60'000 % 60),
+                static_cast<int>(ms / 1000 % 60), static_cast<int>(ms % 1000));
+  return text;
 }
 
 namespace {
@@ -56,33 +67,33 @@ json::object to_json(const Organization& o) {
           {"created_at", format_time(o.created_at)}};
 }
 
-json::object to_json(const Ticket& t, std::span<const Team> teams) {
-  json::object o;
-  o["id"] = t.id;
-  o["number"] = t.number;
-  o["subject"] = t.subject;
-  o["requester_id"] = t.requester;
-  o["organization_id"] = optional_id(t.organization);
-  o["channel"] = name_of(t.channel);
-  o["category"] = t.category;
-  o["impact"] = t.impact;
-  o["urgency"] = t.urgency;
-  o["priority"] = name_of(t.priority);
-  o["status"] = name_of(t.status);
-  o["line"] = t.line;
-  o["team"] = team_ref(t.team, teams);
-  o["origin_team"] = team_ref(t.origin_team, teams);
-  o["assignee_id"] = optional_id(t.assignee);
-  o["tags"] = json::array(t.tags.begin(), t.tags.end());
-  o["vendor_reference"] = t.vendor_reference;
-  o["escalation_count"] = t.escalation_count;
-  o["customer_contacts"] = t.customer_contacts;
-  o["first_contact_resolution"] = first_contact_resolution(t);
-  o["resolved_at"] =
-      t.resolved_at ? json::value(format_time(*t.resolved_at)) : json::value(nullptr);
-  o["created_at"] = format_time(t.created_at);
-  o["updated_at"] = format_time(t.updated_at);
-  o["version"] = t.version;
+json::object to_json(const Ticket& t, std::span<const Team> teams, json::storage_ptr storage) {
+  json::object o(std::move(storage));
+  o.reserve(26);
+  o.emplace("id", t.id);
+  o.emplace("number", t.number);
+  o.emplace("subject", t.subject);
+  o.emplace("requester_id", t.requester);
+  o.emplace("organization_id", optional_id(t.organization));
+  o.emplace("channel", name_of(t.channel));
+  o.emplace("category", t.category);
+  o.emplace("impact", t.impact);
+  o.emplace("urgency", t.urgency);
+  o.emplace("priority", name_of(t.priority));
+  o.emplace("status", name_of(t.status));
+  o.emplace("line", t.line);
+  o.emplace("team", team_ref(t.team, teams));
+  o.emplace("origin_team", team_ref(t.origin_team, teams));
+  o.emplace("assignee_id", optional_id(t.assignee));
+  o.emplace("tags", json::array(t.tags.begin(), t.tags.end(), o.storage()));
+  o.emplace("vendor_reference", t.vendor_reference);
+  o.emplace("escalation_count", t.escalation_count);
+  o.emplace("customer_contacts", t.customer_contacts);
+  o.emplace("first_contact_resolution", first_contact_resolution(t));
+  o.emplace("resolved_at", t.resolved_at ? json::value(format_time(*t.resolved_at)) : json::value(nullptr));
+  o.emplace("created_at", format_time(t.created_at));
+  o.emplace("updated_at", format_time(t.updated_at));
+  o.emplace("version", t.version);
   return o;
 }
 
