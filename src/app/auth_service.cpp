@@ -62,7 +62,7 @@ Result<LoginResult> AuthService::login(std::string_view login, std::string_view 
   return LoginResult{std::move(secret), record->user};
 }
 
-Result<Actor> AuthService::authenticate(std::string_view header) {
+Result<std::shared_ptr<const Actor>> AuthService::authenticate(std::string_view header) {
   constexpr std::string_view scheme = "Bearer ";
   if (header.empty()) return fail(ErrorCode::unauthenticated, "log in first: Authorization: Bearer <token>");
   if (header.size() <= scheme.size() || header.substr(0, scheme.size()) != scheme)
@@ -87,20 +87,21 @@ Result<Actor> AuthService::authenticate(std::string_view header) {
   auto user = store_.user(c->user);
   if (!user) return std::unexpected(user.error());
   if (!user->active) return fail(ErrorCode::unauthenticated, "the account is disabled");
-  auto actor = directory_.actor_for(*user);
-  if (!actor) return actor;
-  actor->credential = c->id;
+  auto resolved = directory_.actor_for(*user);
+  if (!resolved) return std::unexpected(resolved.error());
+  resolved->credential = c->id;
+  auto actor = std::make_shared<const Actor>(std::move(*resolved));
   Timestamp until = now + options_.cache_ttl;
   if (c->expires_at && *c->expires_at < until) until = *c->expires_at;
   std::lock_guard lock(cache_mutex_);
   if (cache_.size() > 100'000) cache_.clear();  // bound memory under a token flood
-  cache_[digest] = Cached{*actor, until};
+  cache_[digest] = Cached{actor, until};
   return actor;
 }
 
 void AuthService::forget(CredentialId id) {
   std::lock_guard lock(cache_mutex_);
-  std::erase_if(cache_, [&](const auto& kv) { return kv.second.actor.credential == id; });
+  std::erase_if(cache_, [&](const auto& kv) { return kv.second.actor->credential == id; });
 }
 
 Result<void> AuthService::logout(const Actor& actor) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -39,8 +40,9 @@ class AuthService {
   // resource_exhausted (with retry_after) while throttled.
   Result<LoginResult> login(std::string_view login, std::string_view password,
                             std::string_view address, std::chrono::milliseconds* retry_after = nullptr);
-  // From an "Authorization: Bearer ..." header value.
-  Result<Actor> authenticate(std::string_view authorization);
+  // From an "Authorization: Bearer ..." header value. Shared and immutable: a request
+  // costs no copy of the actor.
+  Result<std::shared_ptr<const Actor>> authenticate(std::string_view authorization);
   Result<void> logout(const Actor& actor);
 
   Result<IssuedToken> create_api_token(const Actor& actor, std::string_view name);
@@ -62,7 +64,7 @@ class AuthService {
   std::string dummy_hash_;  // verified against for unknown logins, so timing tells nothing
 
   struct Cached {
-    Actor actor;
+    std::shared_ptr<const Actor> actor;
     Timestamp until;
   };
   std::mutex cache_mutex_;

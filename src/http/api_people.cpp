@@ -42,38 +42,42 @@ void add_people_routes(Router& router, ApiServices& s) {
              [&s](const Request& r, const PathParams&) { return login(s, r); });
 
   router.add("DELETE", "/api/v1/sessions/current", [&s](const Request& r, const PathParams&) {
-    auto actor = s.auth.authenticate(r.authorization);
-    if (!actor) return problem(actor.error());
-    if (auto ok = s.auth.logout(*actor); !ok) return problem(ok.error());
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    const Actor& actor = **session;
+    if (auto ok = s.auth.logout(actor); !ok) return problem(ok.error());
     return no_content();
   });
 
   router.add("GET", "/api/v1/me", [&s](const Request& r, const PathParams&) {
-    auto actor = s.auth.authenticate(r.authorization);
-    if (!actor) return problem(actor.error());
-    json::object me = to_json(actor->user);
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    const Actor& actor = **session;
+    json::object me = to_json(actor.user);
     json::array teams;
-    for (const auto& t : actor->teams) teams.push_back(to_json(t));
+    for (const auto& t : actor.teams) teams.push_back(to_json(t));
     me["teams"] = std::move(teams);
     return json_response(200, me);
   }, Execution::quick);
 
   router.add("GET", "/api/v1/me/tokens", [&s](const Request& r, const PathParams&) {
-    auto actor = s.auth.authenticate(r.authorization);
-    if (!actor) return problem(actor.error());
-    auto tokens = s.auth.api_tokens(*actor);
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    const Actor& actor = **session;
+    auto tokens = s.auth.api_tokens(actor);
     if (!tokens) return problem(tokens.error());
     return json_response(200, items(*tokens));
   });
 
   router.add("POST", "/api/v1/me/tokens", [&s](const Request& r, const PathParams&) {
-    auto actor = s.auth.authenticate(r.authorization);
-    if (!actor) return problem(actor.error());
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    const Actor& actor = **session;
     auto body = JsonBody::parse(r);
     if (!body) return body.error();
     auto name = body->string("name", true);
     if (auto ok = body->finish(); !ok) return problem(ok.error());
-    auto issued = s.auth.create_api_token(*actor, *name);
+    auto issued = s.auth.create_api_token(actor, *name);
     if (!issued) return problem(issued.error());
     json::object o = to_json(issued->credential);
     o["token"] = issued->token;
@@ -81,17 +85,19 @@ void add_people_routes(Router& router, ApiServices& s) {
   });
 
   router.add("DELETE", "/api/v1/me/tokens/{id}", [&s](const Request& r, const PathParams& p) {
-    auto actor = s.auth.authenticate(r.authorization);
-    if (!actor) return problem(actor.error());
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    const Actor& actor = **session;
     auto id = parse_id(p[0]);
     if (!id) return bad_id("token");
-    if (auto ok = s.auth.revoke_api_token(*actor, *id); !ok) return problem(ok.error());
+    if (auto ok = s.auth.revoke_api_token(actor, *id); !ok) return problem(ok.error());
     return no_content();
   });
 
   router.add("GET", "/api/v1/users", [&s](const Request& r, const PathParams&) {
-    auto actor = s.auth.authenticate(r.authorization);
-    if (!actor) return problem(actor.error());
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    const Actor& actor = **session;
     std::optional<Role> role;
     if (auto v = r.param("role")) {
       role = parse_name<Role>(*v);
@@ -100,14 +106,15 @@ void add_people_routes(Router& router, ApiServices& s) {
                              "role: unknown role",
                              {{"role", "one of: " + allowed_names<Role>()}}});
     }
-    auto users = s.directory.users(*actor, role);
+    auto users = s.directory.users(actor, role);
     if (!users) return problem(users.error());
     return json_response(200, items(*users));
   });
 
   router.add("POST", "/api/v1/users", [&s](const Request& r, const PathParams&) {
-    auto actor = s.auth.authenticate(r.authorization);
-    if (!actor) return problem(actor.error());
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    const Actor& actor = **session;
     auto body = JsonBody::parse(r);
     if (!body) return body.error();
     NewUser u;
@@ -120,7 +127,7 @@ void add_people_routes(Router& router, ApiServices& s) {
     u.language = body->string("language").value_or("en");
     u.password = body->string("password").value_or("");
     if (auto ok = body->finish(); !ok) return problem(ok.error());
-    auto user = s.directory.create_user(&*actor, u);
+    auto user = s.directory.create_user(&actor, u);
     if (!user) return problem(user.error());
     auto resp = json_response(201, to_json(*user));
     resp.headers.emplace_back("Location", "/api/v1/users/" + std::to_string(user->id));
@@ -128,16 +135,18 @@ void add_people_routes(Router& router, ApiServices& s) {
   });
 
   router.add("GET", "/api/v1/teams", [&s](const Request& r, const PathParams&) {
-    auto actor = s.auth.authenticate(r.authorization);
-    if (!actor) return problem(actor.error());
-    auto teams = s.directory.teams(*actor);
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    const Actor& actor = **session;
+    auto teams = s.directory.teams(actor);
     if (!teams) return problem(teams.error());
     return json_response(200, items(*teams));
   });
 
   router.add("POST", "/api/v1/teams", [&s](const Request& r, const PathParams&) {
-    auto actor = s.auth.authenticate(r.authorization);
-    if (!actor) return problem(actor.error());
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    const Actor& actor = **session;
     auto body = JsonBody::parse(r);
     if (!body) return body.error();
     NewTeam t;
@@ -147,22 +156,24 @@ void add_people_routes(Router& router, ApiServices& s) {
     t.served_organizations =
         body->integers("organization_ids").value_or(std::vector<std::int64_t>{});
     if (auto ok = body->finish(); !ok) return problem(ok.error());
-    auto team = s.directory.create_team(&*actor, t);
+    auto team = s.directory.create_team(&actor, t);
     if (!team) return problem(team.error());
     return json_response(201, to_json(*team));
   });
 
   router.add("GET", "/api/v1/organizations", [&s](const Request& r, const PathParams&) {
-    auto actor = s.auth.authenticate(r.authorization);
-    if (!actor) return problem(actor.error());
-    auto orgs = s.directory.organizations(*actor);
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    const Actor& actor = **session;
+    auto orgs = s.directory.organizations(actor);
     if (!orgs) return problem(orgs.error());
     return json_response(200, items(*orgs));
   });
 
   router.add("POST", "/api/v1/organizations", [&s](const Request& r, const PathParams&) {
-    auto actor = s.auth.authenticate(r.authorization);
-    if (!actor) return problem(actor.error());
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    const Actor& actor = **session;
     auto body = JsonBody::parse(r);
     if (!body) return body.error();
     NewOrganization o;
@@ -170,7 +181,7 @@ void add_people_routes(Router& router, ApiServices& s) {
     o.domain = body->string("domain").value_or("");
     o.customers_see_all_tickets = body->boolean("customers_see_all_tickets").value_or(false);
     if (auto ok = body->finish(); !ok) return problem(ok.error());
-    auto org = s.directory.create_organization(&*actor, o);
+    auto org = s.directory.create_organization(&actor, o);
     if (!org) return problem(org.error());
     return json_response(201, to_json(*org));
   });

@@ -16,7 +16,9 @@ std::shared_ptr<const std::vector<Team>> team_names(ApiServices& s) {
 }
 
 Response ticket_response(ApiServices& s, int status, const Ticket& t) {
-  auto r = json_response(status, to_json(t, *team_names(s)));
+  unsigned char buffer[4096];  // a ticket's JSON fits; the arena saves its small allocations
+  json::monotonic_resource arena(buffer, sizeof buffer);
+  auto r = json_response(status, to_json(t, *team_names(s), &arena));
   if (status == 201) r.headers.emplace_back("Location", "/api/v1/tickets/" + std::to_string(t.id));
   return r;
 }
@@ -214,11 +216,12 @@ Response return_ticket(ApiServices& s, const Actor& actor, TicketId id, const Re
 template <class Fn>
 Handler on_ticket(ApiServices& s, Fn fn) {
   return [&s, fn](const Request& r, const PathParams& p) -> Response {
-    auto actor = s.auth.authenticate(r.authorization);
-    if (!actor) return problem(actor.error());
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    const Actor& actor = **session;
     auto id = parse_id(p[0]);
     if (!id) return bad_id("ticket");
-    return fn(s, *actor, *id, r);
+    return fn(s, actor, *id, r);
   };
 }
 
@@ -226,14 +229,16 @@ Handler on_ticket(ApiServices& s, Fn fn) {
 
 void add_ticket_routes(Router& router, ApiServices& s) {
   router.add("POST", "/api/v1/tickets", [&s](const Request& r, const PathParams&) {
-    auto actor = s.auth.authenticate(r.authorization);
-    if (!actor) return problem(actor.error());
-    return create_ticket(s, *actor, r);
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    const Actor& actor = **session;
+    return create_ticket(s, actor, r);
   });
   router.add("GET", "/api/v1/tickets", [&s](const Request& r, const PathParams&) {
-    auto actor = s.auth.authenticate(r.authorization);
-    if (!actor) return problem(actor.error());
-    return list_tickets(s, *actor, r);
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    const Actor& actor = **session;
+    return list_tickets(s, actor, r);
   }, Execution::quick);
   router.add("GET", "/api/v1/tickets/{id}",
              on_ticket(s, [](ApiServices& s, const Actor& a, TicketId id, const Request&) {
