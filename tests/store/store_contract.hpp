@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <ostream>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -32,6 +33,9 @@ struct StoreAdapter {
 };
 
 [[nodiscard]] std::string adapter_name(const ::testing::TestParamInfo<StoreAdapter>& info);
+
+// How gtest prints the parameter (instead of its bytes).
+inline void PrintTo(const StoreAdapter& adapter, std::ostream* out) { *out << adapter.name; }
 
 // A folder under the system's temporary folder, removed with everything in it on destruction.
 class TemporaryFolder {
