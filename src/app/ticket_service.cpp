@@ -18,13 +18,6 @@ constexpr std::size_t kMaxCategory = 100;
 constexpr std::size_t kMaxTags = 32;
 constexpr int kCommitAttempts = 5;
 
-std::string trim(std::string_view s) {
-  auto sp = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
-  while (!s.empty() && sp(s.front())) s.remove_prefix(1);
-  while (!s.empty() && sp(s.back())) s.remove_suffix(1);
-  return std::string(s);
-}
-
 Result<std::vector<std::string>> normalise_tags(const std::vector<std::string>& raw) {
   if (raw.size() > kMaxTags) return invalid_field("tags", "at most 32 tags");
   std::vector<std::string> out;
@@ -228,20 +221,10 @@ Result<Ticket> TicketService::create(const Actor& actor, const NewTicket& req) {
 
 Result<Ticket> TicketService::get(const Actor& actor, TicketId id) { return visible_ticket(actor, id); }
 
-Result<TicketPage> TicketService::list(const Actor& actor, const TicketFilter& f) {
-  TicketQuery q;
-  q.scope = scope_for(actor);
-  q.line = f.line;
-  q.team = f.team;
-  q.statuses = f.statuses;
-  q.assignee = f.assignee;
-  q.unassigned = f.unassigned;
-  q.requester = f.requester;
-  q.organization = f.organization;
-  q.tag = f.tag;
-  q.after = f.after;
-  q.limit = std::clamp(f.limit, 1, 200);
-  return store_.tickets(q);
+Result<TicketPage> TicketService::list(const Actor& actor, TicketQuery query) {
+  query.scope = scope_for(actor);
+  query.limit = std::clamp(query.limit, 1, 200);
+  return store_.tickets(query);
 }
 
 Result<std::vector<TimelineItem>> TicketService::timeline(const Actor& actor, TicketId id) {

@@ -89,19 +89,6 @@ struct TimelineItem {
   [[nodiscard]] Timestamp at() const { return entry ? entry->created_at : event->at; }
 };
 
-struct TicketFilter {
-  std::optional<int> line;
-  std::optional<TeamId> team;
-  std::vector<TicketStatus> statuses;
-  std::optional<UserId> assignee;
-  bool unassigned = false;
-  std::optional<UserId> requester;
-  std::optional<OrganizationId> organization;
-  std::optional<std::string> tag;
-  std::optional<TicketId> after;
-  int limit = 50;
-};
-
 class TicketService {
  public:
   TicketService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
@@ -109,7 +96,9 @@ class TicketService {
   Result<Ticket> create(const Actor& actor, const NewTicket& request);
   // not_found also when the actor may not see the ticket (its existence is not disclosed).
   Result<Ticket> get(const Actor& actor, TicketId id);
-  Result<TicketPage> list(const Actor& actor, const TicketFilter& filter);
+  // The query's scope is decided here from the actor (whatever the caller set is replaced)
+  // and its limit clamped to 1..200.
+  Result<TicketPage> list(const Actor& actor, TicketQuery query);
   Result<std::vector<TimelineItem>> timeline(const Actor& actor, TicketId id);
   Result<Entry> add_entry(const Actor& actor, TicketId id, const NewEntry& entry);
   Result<Ticket> update(const Actor& actor, TicketId id, const TicketPatch& patch);

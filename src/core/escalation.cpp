@@ -1,13 +1,6 @@
 #include "core/escalation.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 namespace fl {
-
-bool is_blank(std::string_view text) {
-  return std::ranges::all_of(text, [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
-}
 
 namespace {
 
@@ -15,12 +8,6 @@ Result<void> check_movable(const Ticket& ticket) {
   if (ticket.status == TicketStatus::closed)
     return fail(ErrorCode::failed_precondition, "a closed ticket cannot be moved");
   return {};
-}
-
-std::string trimmed(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
 }
 
 }  // namespace
@@ -41,7 +28,7 @@ Result<TicketMove> plan_escalation(const Ticket& ticket, int to_line, const Team
   if (is_blank(handoff_note))
     return invalid_field("handoff_note", "required: say what was already tried");
   return TicketMove{MoveKind::escalation, ticket.line, ticket.team, to_line, to_team.id, reason,
-                    trimmed(handoff_note)};
+                    trim(handoff_note)};
 }
 
 Result<TicketMove> plan_transfer(const Ticket& ticket, const Team& to_team, std::string_view note) {
@@ -51,7 +38,7 @@ Result<TicketMove> plan_transfer(const Ticket& ticket, const Team& to_team, std:
                                         "; use an escalation or a return to change lines");
   if (to_team.id == ticket.team) return invalid_field("to_team", "the ticket is already at this team");
   return TicketMove{MoveKind::transfer, ticket.line, ticket.team, ticket.line, to_team.id,
-                    std::nullopt, trimmed(note)};
+                    std::nullopt, trim(note)};
 }
 
 Result<TicketMove> plan_return(const Ticket& ticket, const Team& to_team, std::string_view note) {
@@ -61,7 +48,7 @@ Result<TicketMove> plan_return(const Ticket& ticket, const Team& to_team, std::s
                                         std::to_string(ticket.line));
   if (is_blank(note)) return invalid_field("note", "required: say why the ticket comes back");
   return TicketMove{MoveKind::return_, ticket.line, ticket.team, to_team.line, to_team.id,
-                    std::nullopt, trimmed(note)};
+                    std::nullopt, trim(note)};
 }
 
 void apply_move(Ticket& ticket, const TicketMove& move) {

@@ -7,6 +7,7 @@
 
 #include "core/directory.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "core/ticket.hpp"
 
 namespace fl {
@@ -70,7 +71,5 @@ struct TicketMove {
 // Applies a planned move: line and team change, the assignee is cleared (the receiving
 // team's queue decides), escalations are counted.
 void apply_move(Ticket& ticket, const TicketMove& move);
-
-[[nodiscard]] bool is_blank(std::string_view text);
 
 }  // namespace fl

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "core/text.hpp"
+
 namespace fl {
 
 bool first_contact_resolution(const Ticket& t) {
@@ -10,12 +12,11 @@ bool first_contact_resolution(const Ticket& t) {
 }
 
 std::optional<std::string> normalise_tag(std::string_view raw) {
-  while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.front()))) raw.remove_prefix(1);
-  while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.back()))) raw.remove_suffix(1);
-  if (raw.empty() || raw.size() > 64) return std::nullopt;
+  const std::string tag = trim(raw);
+  if (tag.empty() || tag.size() > 64) return std::nullopt;
   std::string out;
-  out.reserve(raw.size());
-  for (char c : raw) {
+  out.reserve(tag.size());
+  for (char c : tag) {
     auto u = static_cast<unsigned char>(c);
     char lower = static_cast<char>(std::tolower(u));
     bool ok = std::isalnum(u) || c == '.' || c == '_' || c == ':' || c == '-';

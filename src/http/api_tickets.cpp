@@ -67,7 +67,7 @@ Response create_ticket(ApiServices& s, const Actor& actor, const Request& r) {
 }
 
 Response list_tickets(ApiServices& s, const Actor& actor, const Request& r) {
-  TicketFilter f;
+  TicketQuery f;
   std::vector<FieldError> errors;
   auto id_param = [&](std::string_view name, std::optional<std::int64_t>& out) {
     if (auto v = r.param(name)) {

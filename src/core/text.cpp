@@ -1,0 +1,20 @@
+#include "core/text.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace fl {
+
+namespace {
+bool space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+}  // namespace
+
+std::string trim(std::string_view text) {
+  while (!text.empty() && space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && space(text.back())) text.remove_suffix(1);
+  return std::string(text);
+}
+
+bool is_blank(std::string_view text) { return std::ranges::all_of(text, space); }
+
+}  // namespace fl

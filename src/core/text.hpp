@@ -1,0 +1,15 @@
+// Small text rules shared by the domain's validations.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace fl {
+
+// Without leading and trailing white space (ASCII).
+[[nodiscard]] std::string trim(std::string_view text);
+
+// Empty or only white space.
+[[nodiscard]] bool is_blank(std::string_view text);
+
+}  // namespace fl
