@@ -60,7 +60,8 @@ bool vendor_only(const Actor& a) {
 TicketScope scope_for(const Actor& actor) {
   switch (actor.user.role) {
     case Role::supervisor:
-    case Role::admin: return TicketScope::all();
+    case Role::admin:
+      return TicketScope::all();
     case Role::customer: {
       TicketScope s;
       s.any_of.push_back(ScopeClause{.requester = actor.user.id});
@@ -89,8 +90,10 @@ bool may(const Actor& actor, TicketAction action, const Ticket& ticket) {
     switch (action) {
       case A::escalate:
       case A::transfer:
-      case A::return_: return holder;
-      default: return true;
+      case A::return_:
+        return holder;
+      default:
+        return true;
     }
   }
   if (vendor_scope(actor).matches(ticket)) {
@@ -101,8 +104,10 @@ bool may(const Actor& actor, TicketAction action, const Ticket& ticket) {
       case A::set_status:
       case A::assign:
       case A::set_vendor_reference:
-      case A::return_: return true;
-      default: return false;
+      case A::return_:
+        return true;
+      default:
+        return false;
     }
   }
   return false;
@@ -131,7 +136,8 @@ bool may(const Actor& actor, DirectoryAction action) {
   switch (action) {
     case DirectoryAction::list:
       return actor.user.role != Role::customer && !vendor_only(actor);
-    case DirectoryAction::manage: return actor.user.role == Role::admin;
+    case DirectoryAction::manage:
+      return actor.user.role == Role::admin;
   }
   return false;
 }

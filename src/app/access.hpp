@@ -11,14 +11,14 @@
 namespace fl {
 
 enum class TicketAction {
-  view,            // the ticket and its public timeline
-  view_internal,   // internal notes, calls and internal events
-  reply,           // public reply
-  note,            // internal note
-  log_call,        // call entry
+  view,           // the ticket and its public timeline
+  view_internal,  // internal notes, calls and internal events
+  reply,          // public reply
+  note,           // internal note
+  log_call,       // call entry
   set_status,
-  update,          // impact/urgency, category, tags
-  assign,          // change assignee
+  update,  // impact/urgency, category, tags
+  assign,  // change assignee
   set_vendor_reference,
   escalate,
   transfer,

@@ -10,9 +10,9 @@ namespace fl {
 
 struct Actor {
   User user;
-  std::vector<Team> teams;                // the teams the user belongs to
+  std::vector<Team> teams;                   // the teams the user belongs to
   std::optional<Organization> organization;  // a customer's organisation
-  std::optional<CredentialId> credential;  // the session or token used, if any
+  std::optional<CredentialId> credential;    // the session or token used, if any
 
   [[nodiscard]] bool in_team(TeamId id) const {
     for (const auto& t : teams)

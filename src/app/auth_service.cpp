@@ -29,8 +29,8 @@ Result<Credential> AuthService::issue(const User& user, CredentialKind kind, std
   c.token_hash = tokens_.digest(secret);
   c.created_at = clock_.now();
   if (kind == CredentialKind::session)
-    c.expires_at = c.created_at + std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      options_.session_lifetime);
+    c.expires_at = c.created_at +
+                   std::chrono::duration_cast<std::chrono::milliseconds>(options_.session_lifetime);
   return store_.insert_credential(c);
 }
 
@@ -52,7 +52,8 @@ Result<LoginResult> AuthService::login(std::string_view login, std::string_view 
   }
   if (!ok) {
     if (record || record.error().code == ErrorCode::not_found) throttle_.failed(login, address);
-    if (!record && record.error().code != ErrorCode::not_found) return std::unexpected(record.error());
+    if (!record && record.error().code != ErrorCode::not_found)
+      return std::unexpected(record.error());
     return fail(ErrorCode::unauthenticated, "login or password is wrong");
   }
   throttle_.succeeded(login);
@@ -64,7 +65,8 @@ Result<LoginResult> AuthService::login(std::string_view login, std::string_view 
 
 Result<std::shared_ptr<const Actor>> AuthService::authenticate(std::string_view header) {
   constexpr std::string_view scheme = "Bearer ";
-  if (header.empty()) return fail(ErrorCode::unauthenticated, "log in first: Authorization: Bearer <token>");
+  if (header.empty())
+    return fail(ErrorCode::unauthenticated, "log in first: Authorization: Bearer <token>");
   if (header.size() <= scheme.size() || header.substr(0, scheme.size()) != scheme)
     return fail(ErrorCode::unauthenticated, "expected Authorization: Bearer <token>");
   std::string digest = tokens_.digest(header.substr(scheme.size()));

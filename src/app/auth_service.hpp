@@ -33,13 +33,14 @@ struct IssuedToken {
 
 class AuthService {
  public:
-  AuthService(Store& store, PasswordHasher& hasher, TokenMinter& tokens, DirectoryService& directory,
-              const Clock& clock, AuthOptions options = {});
+  AuthService(Store& store, PasswordHasher& hasher, TokenMinter& tokens,
+              DirectoryService& directory, const Clock& clock, AuthOptions options = {});
 
   // unauthenticated for a wrong login or password (same message, same work);
   // resource_exhausted (with retry_after) while throttled.
   Result<LoginResult> login(std::string_view login, std::string_view password,
-                            std::string_view address, std::chrono::milliseconds* retry_after = nullptr);
+                            std::string_view address,
+                            std::chrono::milliseconds* retry_after = nullptr);
   // From an "Authorization: Bearer ..." header value. Shared and immutable: a request
   // costs no copy of the actor.
   Result<std::shared_ptr<const Actor>> authenticate(std::string_view authorization);

@@ -13,7 +13,8 @@ namespace json = boost::json;
 
 namespace {
 
-Event directory_event(std::string_view type, const Actor* actor, Timestamp at, json::object payload) {
+Event directory_event(std::string_view type, const Actor* actor, Timestamp at,
+                      json::object payload) {
   Event e;
   e.type = type;
   if (actor) e.actor = actor->user.id;
@@ -79,22 +80,29 @@ Result<User> DirectoryService::create_user(const Actor* actor, const NewUser& re
     if (!h) return std::unexpected(h.error());
     record.password_hash = std::move(*h);
   }
-  return store_.insert_user(record, directory_event(event_type::user_created, actor, u.created_at,
-                                                    {{"login", u.login}, {"role", name_of(u.role)}}));
+  return store_.insert_user(record,
+                            directory_event(event_type::user_created, actor, u.created_at,
+                                            {{"login", u.login}, {"role", name_of(u.role)}}));
 }
 
 Result<Team> DirectoryService::create_team(const Actor* actor, const NewTeam& req) {
   if (auto ok = check_manage(actor); !ok) return std::unexpected(ok.error());
-  if (is_blank(req.name) || req.name.size() > 100) return invalid_field("name", "1 to 100 characters");
+  if (is_blank(req.name) || req.name.size() > 100)
+    return invalid_field("name", "1 to 100 characters");
   if (!is_ticket_line(req.line)) return invalid_field("line", "a team works at line 1, 2, 3 or 4");
   if (req.kind == TeamKind::vendor && req.line != 4)
     return invalid_field("line", "vendor teams work at line 4");
   for (OrganizationId o : req.served_organizations)
-    if (!store_.organization(o)) return invalid_field("organization_ids", "no organisation " + std::to_string(o));
-  Team t{.name = req.name, .line = req.line, .kind = req.kind,
-         .served_organizations = req.served_organizations, .created_at = clock_.now()};
-  auto created = store_.insert_team(t, directory_event(event_type::team_created, actor, t.created_at,
-                                                       {{"name", t.name}, {"line", t.line}, {"kind", name_of(t.kind)}}));
+    if (!store_.organization(o))
+      return invalid_field("organization_ids", "no organisation " + std::to_string(o));
+  Team t{.name = req.name,
+         .line = req.line,
+         .kind = req.kind,
+         .served_organizations = req.served_organizations,
+         .created_at = clock_.now()};
+  auto created = store_.insert_team(
+      t, directory_event(event_type::team_created, actor, t.created_at,
+                         {{"name", t.name}, {"line", t.line}, {"kind", name_of(t.kind)}}));
   std::lock_guard lock(teams_mutex_);
   teams_.reset();
   return created;
@@ -118,11 +126,14 @@ Result<std::shared_ptr<const std::vector<Team>>> DirectoryService::all_teams() {
 Result<Organization> DirectoryService::create_organization(const Actor* actor,
                                                            const NewOrganization& req) {
   if (auto ok = check_manage(actor); !ok) return std::unexpected(ok.error());
-  if (is_blank(req.name) || req.name.size() > 200) return invalid_field("name", "1 to 200 characters");
+  if (is_blank(req.name) || req.name.size() > 200)
+    return invalid_field("name", "1 to 200 characters");
   if (req.domain.find_first_of(" @/") != std::string::npos)
     return invalid_field("domain", "a mail domain such as example.com");
-  Organization o{.name = req.name, .domain = req.domain,
-                 .customers_see_all_tickets = req.customers_see_all_tickets, .created_at = clock_.now()};
+  Organization o{.name = req.name,
+                 .domain = req.domain,
+                 .customers_see_all_tickets = req.customers_see_all_tickets,
+                 .created_at = clock_.now()};
   return store_.insert_organization(o, directory_event(event_type::organization_created, actor,
                                                        o.created_at, {{"name", o.name}}));
 }

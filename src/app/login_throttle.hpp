@@ -21,10 +21,12 @@ struct ThrottleLimits {
 
 class LoginThrottle {
  public:
-  explicit LoginThrottle(const Clock& clock, ThrottleLimits limits = {}) : clock_(clock), limits_(limits) {}
+  explicit LoginThrottle(const Clock& clock, ThrottleLimits limits = {})
+      : clock_(clock), limits_(limits) {}
 
   // How long the caller must still wait before trying this login from this address; zero: go.
-  [[nodiscard]] std::chrono::milliseconds wait_for(std::string_view login, std::string_view address);
+  [[nodiscard]] std::chrono::milliseconds wait_for(std::string_view login,
+                                                   std::string_view address);
   void failed(std::string_view login, std::string_view address);
   void succeeded(std::string_view login);
 
@@ -34,9 +36,10 @@ class LoginThrottle {
     Timestamp blocked_until{};
     Timestamp last{};
   };
-  void bump(std::unordered_map<std::string, State>& map, std::string_view key, int free, Timestamp now);
-  [[nodiscard]] std::chrono::milliseconds remaining(const std::unordered_map<std::string, State>& map,
-                                                    std::string_view key, Timestamp now) const;
+  void bump(std::unordered_map<std::string, State>& map, std::string_view key, int free,
+            Timestamp now);
+  [[nodiscard]] std::chrono::milliseconds remaining(
+      const std::unordered_map<std::string, State>& map, std::string_view key, Timestamp now) const;
   void forget_old(Timestamp now);
 
   const Clock& clock_;

@@ -52,9 +52,12 @@ json::object move_payload(const TicketMove& m) {
 
 std::string_view move_event_type(MoveKind k) {
   switch (k) {
-    case MoveKind::escalation: return event_type::escalated;
-    case MoveKind::transfer: return event_type::transferred;
-    case MoveKind::return_: return event_type::returned;
+    case MoveKind::escalation:
+      return event_type::escalated;
+    case MoveKind::transfer:
+      return event_type::transferred;
+    case MoveKind::return_:
+      return event_type::returned;
   }
   return event_type::ticket_updated;
 }
@@ -205,8 +208,8 @@ Result<Ticket> TicketService::create(const Actor& actor, const NewTicket& req) {
                                        .body = req.description,
                                        .created_at = now});
   if (req.call)
-    change.new_entries.push_back(
-        Entry{.kind = EntryKind::call, .author = actor.user.id, .call = req.call, .created_at = now});
+    change.new_entries.push_back(Entry{
+        .kind = EntryKind::call, .author = actor.user.id, .call = req.call, .created_at = now});
   change.new_events.push_back(make_event(event_type::ticket_created, actor, now,
                                          {{"subject", t.subject},
                                           {"channel", name_of(t.channel)},
@@ -219,7 +222,9 @@ Result<Ticket> TicketService::create(const Actor& actor, const NewTicket& req) {
   return committed->ticket;
 }
 
-Result<Ticket> TicketService::get(const Actor& actor, TicketId id) { return visible_ticket(actor, id); }
+Result<Ticket> TicketService::get(const Actor& actor, TicketId id) {
+  return visible_ticket(actor, id);
+}
 
 Result<TicketPage> TicketService::list(const Actor& actor, TicketQuery query) {
   query.scope = scope_for(actor);
@@ -239,9 +244,11 @@ Result<std::vector<TimelineItem>> TicketService::timeline(const Actor& actor, Ti
     if (may_see_entry(actor, *t, e)) items.push_back({std::move(e), std::nullopt});
   for (auto& ev : *events) {
     if (ev.type == event_type::entry_added) continue;  // the entry itself stands in the timeline
-    if (may_see_event(actor, *t, ev, event_to_team(ev))) items.push_back({std::nullopt, std::move(ev)});
+    if (may_see_event(actor, *t, ev, event_to_team(ev)))
+      items.push_back({std::nullopt, std::move(ev)});
   }
-  std::ranges::stable_sort(items, [](const TimelineItem& a, const TimelineItem& b) { return a.at() < b.at(); });
+  std::ranges::stable_sort(
+      items, [](const TimelineItem& a, const TimelineItem& b) { return a.at() < b.at(); });
   return items;
 }
 
@@ -278,17 +285,19 @@ Result<Entry> TicketService::add_entry(const Actor& actor, TicketId id, const Ne
       set_status(ticket, TicketStatus::open, now);  // the desk has answered
     }
     ticket.updated_at = now;
-    change.new_entries.push_back(Entry{.kind = req.kind,
-                                       .author = actor.user.id,
-                                       .body = req.body,
-                                       .call = req.kind == EntryKind::call ? req.call : std::nullopt,
-                                       .created_at = now});
+    change.new_entries.push_back(
+        Entry{.kind = req.kind,
+              .author = actor.user.id,
+              .body = req.body,
+              .call = req.kind == EntryKind::call ? req.call : std::nullopt,
+              .created_at = now});
     change.new_events.push_back(
         make_event(event_type::entry_added, actor, now, {{"kind", name_of(req.kind)}}));
     if (ticket.status != before)
-      change.new_events.push_back(make_event(
-          event_type::status_changed, actor, now,
-          status_payload(before, ticket.status, from_customer ? "customer_reply" : "agent_response")));
+      change.new_events.push_back(
+          make_event(event_type::status_changed, actor, now,
+                     status_payload(before, ticket.status,
+                                    from_customer ? "customer_reply" : "agent_response")));
     auto committed = store_.commit(change);
     if (!committed) return std::unexpected(committed.error());
     return committed->entries.front();
@@ -297,16 +306,21 @@ Result<Entry> TicketService::add_entry(const Actor& actor, TicketId id, const Ne
 
 Result<Ticket> TicketService::update(const Actor& actor, TicketId id, const TicketPatch& p) {
   std::vector<FieldError> errors;
-  if (p.impact && !is_level(*p.impact)) errors.push_back({"impact", "must be 1 (high), 2 or 3 (low)"});
-  if (p.urgency && !is_level(*p.urgency)) errors.push_back({"urgency", "must be 1 (high), 2 or 3 (low)"});
-  if (p.category && p.category->size() > kMaxCategory) errors.push_back({"category", "at most 100 bytes"});
+  if (p.impact && !is_level(*p.impact))
+    errors.push_back({"impact", "must be 1 (high), 2 or 3 (low)"});
+  if (p.urgency && !is_level(*p.urgency))
+    errors.push_back({"urgency", "must be 1 (high), 2 or 3 (low)"});
+  if (p.category && p.category->size() > kMaxCategory)
+    errors.push_back({"category", "at most 100 bytes"});
   if (p.vendor_reference && p.vendor_reference->size() > 200)
     errors.push_back({"vendor_reference", "at most 200 bytes"});
   std::optional<std::vector<std::string>> tags;
   if (p.tags) {
     auto n = normalise_tags(*p.tags);
-    if (!n) errors.insert(errors.end(), n.error().fields.begin(), n.error().fields.end());
-    else tags = std::move(*n);
+    if (!n)
+      errors.insert(errors.end(), n.error().fields.begin(), n.error().fields.end());
+    else
+      tags = std::move(*n);
   }
   if (!errors.empty()) {
     std::string summary = errors.front().field + ": " + errors.front().message;
@@ -338,7 +352,8 @@ Result<Ticket> TicketService::update(const Actor& actor, TicketId id, const Tick
     Ticket& ticket = change.ticket;
     json::object changes;
     auto changed = [&](std::string_view field, json::value from, json::value to) {
-      if (from != to) changes[field] = json::object{{"from", std::move(from)}, {"to", std::move(to)}};
+      if (from != to)
+        changes[field] = json::object{{"from", std::move(from)}, {"to", std::move(to)}};
     };
     if (p.assignee && *p.assignee) {
       auto u = store_.user(**p.assignee);

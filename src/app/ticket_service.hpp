@@ -31,8 +31,8 @@ struct NewTicket {
   int impact = 3;
   int urgency = 3;
   std::vector<std::string> tags;
-  std::optional<TeamId> team;             // a first-line team; default chosen by routing
-  std::optional<CallDetails> call;        // the phone call that opened it
+  std::optional<TeamId> team;       // a first-line team; default chosen by routing
+  std::optional<CallDetails> call;  // the phone call that opened it
 };
 
 struct NewEntry {
@@ -114,7 +114,9 @@ class TicketService {
   Result<MovedTicket> move(const Actor& actor, TicketId id, TicketAction action,
                            const std::function<Result<TicketMove>(const Ticket&)>& plan);
 
-  std::mutex& lock_for(TicketId id) { return ticket_locks_[static_cast<std::size_t>(id) % ticket_locks_.size()]; }
+  std::mutex& lock_for(TicketId id) {
+    return ticket_locks_[static_cast<std::size_t>(id) % ticket_locks_.size()];
+  }
 
   Store& store_;
   const Clock& clock_;

@@ -51,7 +51,9 @@ bool SodiumPasswordHasher::verify(std::string_view encoded_hash, std::string_vie
   return rc == 0;
 }
 
-SodiumTokenMinter::SodiumTokenMinter() { init_sodium(); }
+SodiumTokenMinter::SodiumTokenMinter() {
+  init_sodium();
+}
 
 std::string SodiumTokenMinter::mint() {
   std::array<unsigned char, 32> raw{};

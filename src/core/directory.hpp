@@ -22,7 +22,9 @@ enum class SupportLine : int {
 inline constexpr int kLowestTicketLine = 1;
 inline constexpr int kHighestLine = 4;
 
-[[nodiscard]] constexpr int number_of(SupportLine l) { return static_cast<int>(l); }
+[[nodiscard]] constexpr int number_of(SupportLine l) {
+  return static_cast<int>(l);
+}
 [[nodiscard]] constexpr bool is_ticket_line(int line) {
   return line >= kLowestTicketLine && line <= kHighestLine;
 }
@@ -74,7 +76,7 @@ struct User {
   std::string email;
   Role role = Role::customer;
   std::optional<OrganizationId> organization;
-  std::vector<TeamId> teams;  // agents: one or more
+  std::vector<TeamId> teams;    // agents: one or more
   std::string language = "en";  // "de" or "en"
   bool active = true;
   Timestamp created_at{};

@@ -10,7 +10,9 @@ namespace fl {
 // 1 = high, 2 = medium, 3 = low; for both impact and urgency.
 inline constexpr int kHighestLevel = 1;
 inline constexpr int kLowestLevel = 3;
-[[nodiscard]] constexpr bool is_level(int v) { return v >= kHighestLevel && v <= kLowestLevel; }
+[[nodiscard]] constexpr bool is_level(int v) {
+  return v >= kHighestLevel && v <= kLowestLevel;
+}
 
 enum class Priority { p1 = 1, p2 = 2, p3 = 3, p4 = 4 };
 template <>

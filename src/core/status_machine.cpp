@@ -55,8 +55,10 @@ std::vector<TicketStatus> allowed_targets(TicketStatus from) {
 TicketStatus status_after_customer_reply(TicketStatus current) {
   switch (current) {
     case S::resolved:
-    case S::pending_customer: return S::open;
-    default: return current;
+    case S::pending_customer:
+      return S::open;
+    default:
+      return current;
   }
 }
 

@@ -6,7 +6,9 @@
 namespace fl {
 
 namespace {
-bool space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+bool space(char c) {
+  return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
 }  // namespace
 
 std::string trim(std::string_view text) {
@@ -15,6 +17,8 @@ std::string trim(std::string_view text) {
   return std::string(text);
 }
 
-bool is_blank(std::string_view text) { return std::ranges::all_of(text, space); }
+bool is_blank(std::string_view text) {
+  return std::ranges::all_of(text, space);
+}
 
 }  // namespace fl

@@ -110,7 +110,9 @@ struct Entry {
   Timestamp created_at{};
 };
 
-[[nodiscard]] constexpr bool is_public(EntryKind k) { return k == EntryKind::reply; }
+[[nodiscard]] constexpr bool is_public(EntryKind k) {
+  return k == EntryKind::reply;
+}
 
 // Tags: lower-case, trimmed, [a-z0-9._:-], 1..64 chars. Returns the normalised tag or nullopt.
 [[nodiscard]] std::optional<std::string> normalise_tag(std::string_view raw);

@@ -22,7 +22,8 @@ bool ScopeClause::matches(const Ticket& t) const {
 }
 
 bool TicketScope::matches(const Ticket& t) const {
-  return everything || std::ranges::any_of(any_of, [&](const ScopeClause& c) { return c.matches(t); });
+  return everything ||
+         std::ranges::any_of(any_of, [&](const ScopeClause& c) { return c.matches(t); });
 }
 
 }  // namespace fl

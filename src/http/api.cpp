@@ -5,15 +5,21 @@
 namespace fl::http {
 
 void add_api_routes(Router& router, ApiServices& s) {
-  router.add("GET", "/healthz", [](const Request&, const PathParams&) {
-    return json_response(200, boost::json::object{{"status", "ok"}});
-  }, Execution::quick);
-  router.add("GET", "/api/v1/openapi.yaml", [&s](const Request&, const PathParams&) {
-    Response r;
-    r.content_type = "application/yaml";
-    r.body = s.openapi_yaml;
-    return r;
-  }, Execution::quick);
+  router.add(
+      "GET", "/healthz",
+      [](const Request&, const PathParams&) {
+        return json_response(200, boost::json::object{{"status", "ok"}});
+      },
+      Execution::quick);
+  router.add(
+      "GET", "/api/v1/openapi.yaml",
+      [&s](const Request&, const PathParams&) {
+        Response r;
+        r.content_type = "application/yaml";
+        r.body = s.openapi_yaml;
+        return r;
+      },
+      Execution::quick);
   add_people_routes(router, s);
   add_ticket_routes(router, s);
 }

@@ -49,16 +49,19 @@ void add_people_routes(Router& router, ApiServices& s) {
     return no_content();
   });
 
-  router.add("GET", "/api/v1/me", [&s](const Request& r, const PathParams&) {
-    auto session = s.auth.authenticate(r.authorization);
-    if (!session) return problem(session.error());
-    const Actor& actor = **session;
-    json::object me = to_json(actor.user);
-    json::array teams;
-    for (const auto& t : actor.teams) teams.push_back(to_json(t));
-    me["teams"] = std::move(teams);
-    return json_response(200, me);
-  }, Execution::quick);
+  router.add(
+      "GET", "/api/v1/me",
+      [&s](const Request& r, const PathParams&) {
+        auto session = s.auth.authenticate(r.authorization);
+        if (!session) return problem(session.error());
+        const Actor& actor = **session;
+        json::object me = to_json(actor.user);
+        json::array teams;
+        for (const auto& t : actor.teams) teams.push_back(to_json(t));
+        me["teams"] = std::move(teams);
+        return json_response(200, me);
+      },
+      Execution::quick);
 
   router.add("GET", "/api/v1/me/tokens", [&s](const Request& r, const PathParams&) {
     auto session = s.auth.authenticate(r.authorization);

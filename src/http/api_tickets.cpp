@@ -130,7 +130,8 @@ Response list_tickets(ApiServices& s, const Actor& actor, const Request& r) {
   for (const auto& t : page->tickets) items.push_back(to_json(t, *teams, storage));
   json::object o(storage);
   o.emplace("items", std::move(items));
-  o.emplace("next_cursor", page->next ? json::value(std::to_string(*page->next)) : json::value(nullptr));
+  o.emplace("next_cursor",
+            page->next ? json::value(std::to_string(*page->next)) : json::value(nullptr));
   return json_response(200, o);
 }
 
@@ -234,28 +235,33 @@ void add_ticket_routes(Router& router, ApiServices& s) {
     const Actor& actor = **session;
     return create_ticket(s, actor, r);
   });
-  router.add("GET", "/api/v1/tickets", [&s](const Request& r, const PathParams&) {
-    auto session = s.auth.authenticate(r.authorization);
-    if (!session) return problem(session.error());
-    const Actor& actor = **session;
-    return list_tickets(s, actor, r);
-  }, Execution::quick);
+  router.add(
+      "GET", "/api/v1/tickets",
+      [&s](const Request& r, const PathParams&) {
+        auto session = s.auth.authenticate(r.authorization);
+        if (!session) return problem(session.error());
+        const Actor& actor = **session;
+        return list_tickets(s, actor, r);
+      },
+      Execution::quick);
   router.add("GET", "/api/v1/tickets/{id}",
-             on_ticket(s, [](ApiServices& s, const Actor& a, TicketId id, const Request&) {
-               auto t = s.tickets.get(a, id);
-               if (!t) return problem(t.error());
-               return ticket_response(s, 200, *t);
-             }),
+             on_ticket(s,
+                       [](ApiServices& s, const Actor& a, TicketId id, const Request&) {
+                         auto t = s.tickets.get(a, id);
+                         if (!t) return problem(t.error());
+                         return ticket_response(s, 200, *t);
+                       }),
              Execution::quick);
   router.add("PATCH", "/api/v1/tickets/{id}", on_ticket(s, patch_ticket));
   router.add("GET", "/api/v1/tickets/{id}/entries",
-             on_ticket(s, [](ApiServices& s, const Actor& a, TicketId id, const Request&) {
-               auto items = s.tickets.timeline(a, id);
-               if (!items) return problem(items.error());
-               json::array out;
-               for (const auto& i : *items) out.push_back(to_json(i));
-               return json_response(200, json::object{{"items", std::move(out)}});
-             }),
+             on_ticket(s,
+                       [](ApiServices& s, const Actor& a, TicketId id, const Request&) {
+                         auto items = s.tickets.timeline(a, id);
+                         if (!items) return problem(items.error());
+                         json::array out;
+                         for (const auto& i : *items) out.push_back(to_json(i));
+                         return json_response(200, json::object{{"items", std::move(out)}});
+                       }),
              Execution::quick);
   router.add("POST", "/api/v1/tickets/{id}/entries", on_ticket(s, add_entry));
   router.add("POST", "/api/v1/tickets/{id}/escalations", on_ticket(s, escalate));

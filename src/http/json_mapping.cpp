@@ -14,10 +14,11 @@ std::string format_time(Timestamp t) {
   const year_month_day ymd{day};
   const auto ms = (t - day).count();
   char text[32];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(ms / 3'600'000), static_cast<int>(ms / 60'000 % 60),
-                static_cast<int>(ms / 1000 % 60), static_cast<int>(ms % 1000));
+  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<int>(ms / 3'600'000),
+                static_cast<int>(ms / 60'000 % 60), static_cast<int>(ms / 1000 % 60),
+                static_cast<int>(ms % 1000));
   return text;
 }
 
@@ -90,7 +91,8 @@ json::object to_json(const Ticket& t, std::span<const Team> teams, json::storage
   o.emplace("escalation_count", t.escalation_count);
   o.emplace("customer_contacts", t.customer_contacts);
   o.emplace("first_contact_resolution", first_contact_resolution(t));
-  o.emplace("resolved_at", t.resolved_at ? json::value(format_time(*t.resolved_at)) : json::value(nullptr));
+  o.emplace("resolved_at",
+            t.resolved_at ? json::value(format_time(*t.resolved_at)) : json::value(nullptr));
   o.emplace("created_at", format_time(t.created_at));
   o.emplace("updated_at", format_time(t.updated_at));
   o.emplace("version", t.version);

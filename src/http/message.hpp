@@ -11,8 +11,8 @@
 namespace fl::http {
 
 struct Request {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // percent-decoded path without the query
+  std::string method;                                      // "GET", "POST", ...
+  std::string path;                                        // percent-decoded path without the query
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::string body;
   std::string authorization;  // the Authorization header, as sent

@@ -6,15 +6,24 @@ namespace fl::http {
 
 int status_for(ErrorCode code) {
   switch (code) {
-    case ErrorCode::invalid_argument: return 422;
-    case ErrorCode::not_found: return 404;
-    case ErrorCode::failed_precondition: return 409;
-    case ErrorCode::permission_denied: return 403;
-    case ErrorCode::unauthenticated: return 401;
-    case ErrorCode::conflict: return 409;
-    case ErrorCode::resource_exhausted: return 429;
-    case ErrorCode::unavailable: return 503;
-    case ErrorCode::internal: return 500;
+    case ErrorCode::invalid_argument:
+      return 422;
+    case ErrorCode::not_found:
+      return 404;
+    case ErrorCode::failed_precondition:
+      return 409;
+    case ErrorCode::permission_denied:
+      return 403;
+    case ErrorCode::unauthenticated:
+      return 401;
+    case ErrorCode::conflict:
+      return 409;
+    case ErrorCode::resource_exhausted:
+      return 429;
+    case ErrorCode::unavailable:
+      return 503;
+    case ErrorCode::internal:
+      return 500;
   }
   return 500;
 }
@@ -23,18 +32,30 @@ namespace {
 
 std::string_view title_for(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 429: return "Too Many Requests";
-    case 503: return "Service Unavailable";
-    default: return status >= 500 ? "Internal Server Error" : "Error";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Content";
+    case 429:
+      return "Too Many Requests";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return status >= 500 ? "Internal Server Error" : "Error";
   }
 }
 
@@ -65,6 +86,8 @@ Response problem(const Error& error) {
   return render(status_for(error.code), error.message, to_string(error.code), error.fields);
 }
 
-Response problem(int status, std::string_view detail) { return render(status, detail, "", {}); }
+Response problem(int status, std::string_view detail) {
+  return render(status, detail, "", {});
+}
 
 }  // namespace fl::http

@@ -26,7 +26,9 @@ std::vector<std::string> split_path(std::string_view path) {
   return out;
 }
 
-bool is_placeholder(const std::string& s) { return s.size() > 2 && s.front() == '{' && s.back() == '}'; }
+bool is_placeholder(const std::string& s) {
+  return s.size() > 2 && s.front() == '{' && s.back() == '}';
+}
 
 bool match(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
            PathParams& params) {
@@ -45,8 +47,8 @@ bool match(const std::vector<std::string>& pattern, const std::vector<std::strin
 
 void Router::add(std::string method, std::string pattern, Handler handler, Execution execution) {
   auto segments = split_path(pattern);
-  routes_.push_back(
-      Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler), execution});
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments),
+                          std::move(handler), execution});
 }
 
 bool Router::is_quick(const Request& request) const {

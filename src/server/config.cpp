@@ -1,7 +1,8 @@
 #include "server/config.hpp"
 
-#include <charconv>
 #include <toml++/toml.h>
+
+#include <charconv>
 
 namespace fl {
 
@@ -20,7 +21,8 @@ Result<int> to_int(std::string_view key, std::string_view v, int lo, int hi) {
 Result<bool> to_bool(std::string_view key, std::string_view v) {
   if (v == "true" || v == "1" || v == "yes") return true;
   if (v == "false" || v == "0" || v == "no") return false;
-  return fail(ErrorCode::invalid_argument, std::string(key) + ": expected true or false, got '" + std::string(v) + "'");
+  return fail(ErrorCode::invalid_argument,
+              std::string(key) + ": expected true or false, got '" + std::string(v) + "'");
 }
 
 template <class T>
@@ -39,7 +41,8 @@ ConfigKey string_key(std::string name, std::string Config::*field,
             if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
               std::string list;
               for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-              return fail(ErrorCode::invalid_argument, name + ": one of " + list + ", got '" + std::string(v) + "'");
+              return fail(ErrorCode::invalid_argument,
+                          name + ": one of " + list + ", got '" + std::string(v) + "'");
             }
             c.*field = std::string(v);
             return {};
@@ -72,16 +75,19 @@ const std::vector<ConfigKey>& config_keys() {
          return {};
        }},
       int_key("storage.max_batch", &Config::max_batch, 1, 10000),
-      string_key("security.password_cost", &Config::password_cost, {"min", "interactive", "moderate"}),
+      string_key("security.password_cost", &Config::password_cost,
+                 {"min", "interactive", "moderate"}),
       int_key("security.session_hours", &Config::session_hours, 1, 24 * 90),
-      string_key("log.level", &Config::log_level, {"trace", "debug", "info", "warn", "error", "off"}),
+      string_key("log.level", &Config::log_level,
+                 {"trace", "debug", "info", "warn", "error", "off"}),
   };
   return keys;
 }
 
 std::string env_name(std::string_view key) {
   std::string out = "FIRSTLINE_";
-  for (char c : key) out += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : key)
+    out += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -90,13 +96,15 @@ Result<void> apply_toml_file(Config& config, const std::filesystem::path& file) 
   try {
     table = toml::parse_file(file.string());
   } catch (const toml::parse_error& e) {
-    return fail(ErrorCode::invalid_argument,
-                file.string() + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+    return fail(ErrorCode::invalid_argument, file.string() + ":" +
+                                                 std::to_string(e.source().begin.line) + ": " +
+                                                 std::string(e.description()));
   }
   for (const auto& [section, node] : table) {
     const auto* inner = node.as_table();
     if (!inner)
-      return fail(ErrorCode::invalid_argument, file.string() + ": '" + std::string(section.str()) + "' must be a [section]");
+      return fail(ErrorCode::invalid_argument,
+                  file.string() + ": '" + std::string(section.str()) + "' must be a [section]");
     for (const auto& [name, value] : *inner) {
       std::string key = std::string(section.str()) + "." + std::string(name.str());
       auto it = std::find_if(config_keys().begin(), config_keys().end(),
@@ -104,21 +112,29 @@ Result<void> apply_toml_file(Config& config, const std::filesystem::path& file) 
       if (it == config_keys().end())
         return fail(ErrorCode::invalid_argument, file.string() + ": unknown key '" + key + "'");
       std::string text;
-      if (auto s = value.value<std::string>(); s && value.is_string()) text = *s;
-      else if (auto i = value.value<long long>(); i && value.is_integer()) text = std::to_string(*i);
-      else if (auto b = value.value<bool>(); b && value.is_boolean()) text = *b ? "true" : "false";
-      else return fail(ErrorCode::invalid_argument, file.string() + ": '" + key + "' must be a string, number or boolean");
-      if (auto ok = it->set(config, text); !ok) return fail(ErrorCode::invalid_argument, file.string() + ": " + ok.error().message);
+      if (auto s = value.value<std::string>(); s && value.is_string())
+        text = *s;
+      else if (auto i = value.value<long long>(); i && value.is_integer())
+        text = std::to_string(*i);
+      else if (auto b = value.value<bool>(); b && value.is_boolean())
+        text = *b ? "true" : "false";
+      else
+        return fail(ErrorCode::invalid_argument,
+                    file.string() + ": '" + key + "' must be a string, number or boolean");
+      if (auto ok = it->set(config, text); !ok)
+        return fail(ErrorCode::invalid_argument, file.string() + ": " + ok.error().message);
     }
   }
   return {};
 }
 
-Result<void> apply_environment(Config& config, const std::function<const char*(const char*)>& getenv) {
+Result<void> apply_environment(Config& config,
+                               const std::function<const char*(const char*)>& getenv) {
   for (const auto& key : config_keys()) {
     std::string var = env_name(key.name);
     if (const char* v = getenv(var.c_str()))
-      if (auto ok = key.set(config, v); !ok) return fail(ErrorCode::invalid_argument, var + ": " + ok.error().message);
+      if (auto ok = key.set(config, v); !ok)
+        return fail(ErrorCode::invalid_argument, var + ": " + ok.error().message);
   }
   return {};
 }
@@ -126,11 +142,15 @@ Result<void> apply_environment(Config& config, const std::function<const char*(c
 Result<ListenAddress> parse_listen(std::string_view text) {
   auto colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0)
-    return fail(ErrorCode::invalid_argument, "listen address must be HOST:PORT, got '" + std::string(text) + "'");
+    return fail(ErrorCode::invalid_argument,
+                "listen address must be HOST:PORT, got '" + std::string(text) + "'");
   auto port = to_int("port", text.substr(colon + 1), 0, 65535);
-  if (!port) return fail(ErrorCode::invalid_argument, "listen address '" + std::string(text) + "': port must be 0-65535");
+  if (!port)
+    return fail(ErrorCode::invalid_argument,
+                "listen address '" + std::string(text) + "': port must be 0-65535");
   std::string host(text.substr(0, colon));
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   return ListenAddress{host, static_cast<unsigned short>(*port)};
 }
 

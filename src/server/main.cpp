@@ -1,10 +1,10 @@
 // firstline: the command line and the composition root — the only place that knows which
 // adapters (SQLite, libsodium, Beast) serve the ports.
-#include <CLI/CLI.hpp>
+#include <sodium.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-#include <sodium.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -73,7 +73,8 @@ struct Desk {
 std::string random_password() {
   constexpr std::string_view alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
   std::string out;
-  for (int i = 0; i < 16; ++i) out += alphabet[randombytes_uniform(static_cast<std::uint32_t>(alphabet.size()))];
+  for (int i = 0; i < 16; ++i)
+    out += alphabet[randombytes_uniform(static_cast<std::uint32_t>(alphabet.size()))];
   return out;
 }
 
@@ -81,7 +82,8 @@ std::string metrics_gauges(Store& store) {
   auto counts = store.ticket_counts();
   if (!counts) return "";
   std::string out =
-      "# HELP firstline_tickets Tickets by status and support line.\n# TYPE firstline_tickets gauge\n";
+      "# HELP firstline_tickets Tickets by status and support line.\n# TYPE firstline_tickets "
+      "gauge\n";
   for (const auto& c : *counts)
     out += "firstline_tickets{status=\"" + std::string(name_of(c.status)) + "\",line=\"" +
            std::to_string(c.line) + "\"} " + std::to_string(c.count) + "\n";
@@ -97,7 +99,8 @@ int serve(const Config& c) {
 
   http::Metrics metrics;
   metrics.add_collector([&desk] { return metrics_gauges(*desk.store); });
-  http::ApiServices services{*desk.auth, *desk.directory, *desk.tickets, std::string(openapi_yaml())};
+  http::ApiServices services{*desk.auth, *desk.directory, *desk.tickets,
+                             std::string(openapi_yaml())};
   http::Router router;
   http::add_api_routes(router, services);
   router.add("GET", "/metrics", [&metrics](const http::Request&, const http::PathParams&) {
@@ -146,7 +149,8 @@ int init(const Config& c, bool demo, std::string password) {
   std::cout << text;
   auto file = std::filesystem::path(c.data_dir) / "demo-logins.txt";
   std::ofstream(file) << text;
-  std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::permissions(
+      file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   return 0;
 }
 
@@ -164,7 +168,8 @@ int user_add(const Config& c, UserAddFlags f) {
   if (f.user.name.empty()) f.user.name = f.user.login;
   Desk desk(c);
   auto u = or_die(desk.directory->create_user(nullptr, f.user));
-  std::cout << "firstline: user " << u.login << " (" << name_of(u.role) << ") created with id " << u.id << "\n";
+  std::cout << "firstline: user " << u.login << " (" << name_of(u.role) << ") created with id "
+            << u.id << "\n";
   return 0;
 }
 
@@ -196,7 +201,8 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--config", config_file, "TOML configuration file");
   init_cmd->add_option("--data", data, "data folder (default: var)");
   init_cmd->add_flag("--demo", demo, "add demo teams, users and tickets");
-  init_cmd->add_option("--demo-password", demo_password, "password of the demo users (default: random, printed)");
+  init_cmd->add_option("--demo-password", demo_password,
+                       "password of the demo users (default: random, printed)");
 
   UserAddFlags ua;
   auto* user_cmd = app.add_subcommand("user", "manage users");
@@ -218,7 +224,8 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   if (version) {
-    std::cout << "firstline " << kVersion << " (database schema " << SqliteStore::latest_schema_version() << ")\n";
+    std::cout << "firstline " << kVersion << " (database schema "
+              << SqliteStore::latest_schema_version() << ")\n";
     return 0;
   }
   if (!config_file.empty()) or_die(apply_toml_file(config, config_file));

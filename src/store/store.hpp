@@ -126,7 +126,7 @@ class Store {
   virtual Result<CommittedChange> commit(const TicketChange& change) = 0;
   virtual Result<Ticket> ticket(TicketId id) = 0;
   virtual Result<TicketPage> tickets(const TicketQuery& query) = 0;
-  virtual Result<std::vector<Entry>> entries(TicketId ticket) = 0;  // oldest first
+  virtual Result<std::vector<Entry>> entries(TicketId ticket) = 0;        // oldest first
   virtual Result<std::vector<Event>> ticket_events(TicketId ticket) = 0;  // oldest first
   // The event feed: events with id > after, oldest first, at most limit.
   virtual Result<std::vector<Event>> events_after(EventId after, int limit) = 0;

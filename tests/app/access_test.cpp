@@ -11,7 +11,10 @@ namespace {
 
 constexpr OrganizationId kAcme = 1, kGlobex = 2;
 const Team kDesk{.id = 1, .name = "Service Desk", .line = 1, .kind = TeamKind::internal};
-const Team kPartner{.id = 2, .name = "Partner Desk", .line = 1, .kind = TeamKind::outsourced,
+const Team kPartner{.id = 2,
+                    .name = "Partner Desk",
+                    .line = 1,
+                    .kind = TeamKind::outsourced,
                     .served_organizations = {kGlobex}};
 const Team kDesktop{.id = 3, .name = "Desktop", .line = 2, .kind = TeamKind::internal};
 const Team kNetwork{.id = 4, .name = "Network", .line = 3, .kind = TeamKind::internal};
@@ -41,7 +44,8 @@ Ticket ticket(TicketId id, int line, const Team& team, const Team& origin, Organ
 }
 
 const Organization kAcmeOrg{.id = kAcme, .name = "Acme"};
-const Organization kGlobexShared{.id = kGlobex, .name = "Globex", .customers_see_all_tickets = true};
+const Organization kGlobexShared{
+    .id = kGlobex, .name = "Globex", .customers_see_all_tickets = true};
 
 const std::map<std::string, Actor> kActors = {
     {"customer1", make(101, Role::customer, {}, kAcmeOrg)},
@@ -58,7 +62,7 @@ const std::map<std::string, Actor> kActors = {
 
 const std::map<std::string, Ticket> kTickets = {
     {"acme_l1", ticket(1, 1, kDesk, kDesk, kAcme, 101)},
-    {"acme_l2", ticket(2, 2, kDesktop, kDesk, kAcme, 101)},   // escalated by the desk
+    {"acme_l2", ticket(2, 2, kDesktop, kDesk, kAcme, 101)},  // escalated by the desk
     {"acme_l3", ticket(3, 3, kNetwork, kDesk, kAcme, 101)},
     {"acme_l4", ticket(4, 4, kVendor, kDesk, kAcme, 101)},
     {"globex_l1", ticket(5, 1, kPartner, kPartner, kGlobex, 102)},
@@ -164,7 +168,8 @@ TEST(AccessMatrix, NothingWithoutView) {
 
 TEST(AccessMatrix, TimelineVisibility) {
   const Ticket& t = kTickets.at("acme_l4");
-  Entry reply{.kind = EntryKind::reply}, note{.kind = EntryKind::note}, call{.kind = EntryKind::call};
+  Entry reply{.kind = EntryKind::reply}, note{.kind = EntryKind::note},
+      call{.kind = EntryKind::call};
   const Actor& vendor = kActors.at("vendor");
   EXPECT_TRUE(may_see_entry(vendor, t, reply));
   EXPECT_FALSE(may_see_entry(vendor, t, note));

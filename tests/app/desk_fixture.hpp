@@ -23,7 +23,8 @@ class DeskTest : public ::testing::Test {
     acme = ok(directory->create_organization(nullptr, {"Acme", "acme.example", false}));
     globex = ok(directory->create_organization(nullptr, {"Globex", "globex.example", false}));
     desk = ok(directory->create_team(nullptr, {"Service Desk", 1, TeamKind::internal, {}}));
-    partner = ok(directory->create_team(nullptr, {"Partner Desk", 1, TeamKind::outsourced, {globex.id}}));
+    partner =
+        ok(directory->create_team(nullptr, {"Partner Desk", 1, TeamKind::outsourced, {globex.id}}));
     desktop = ok(directory->create_team(nullptr, {"Desktop Support", 2, TeamKind::internal, {}}));
     network = ok(directory->create_team(nullptr, {"Network", 3, TeamKind::internal, {}}));
     vendor = ok(directory->create_team(nullptr, {"Vendor", 4, TeamKind::vendor, {}}));
@@ -46,7 +47,8 @@ class DeskTest : public ::testing::Test {
 
   Actor person(const std::string& login, Role role, std::optional<OrganizationId> org,
                std::vector<TeamId> teams) {
-    auto u = ok(directory->create_user(nullptr, {login, login, login + "@x.example", role, org, teams, "en", ""}));
+    auto u = ok(directory->create_user(
+        nullptr, {login, login, login + "@x.example", role, org, teams, "en", ""}));
     return ok(directory->actor_for(u));
   }
 

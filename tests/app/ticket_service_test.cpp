@@ -30,13 +30,14 @@ TEST_F(TicketServiceTest, OutsourcedDeskGetsTheOrganisationsItServes) {
 }
 
 TEST_F(TicketServiceTest, AgentLogsAPhoneCallOnBehalfOfACaller) {
-  Ticket t = ok(tickets->create(l1, {.subject = "Outlook asks for the password",
-                                     .description = "since the password change",
-                                     .requester = c1.user.id,
-                                     .channel = Channel::phone,
-                                     .impact = 1,
-                                     .urgency = 2,
-                                     .call = CallDetails{CallDirection::inbound, 180, "+49 30 123"}}));
+  Ticket t =
+      ok(tickets->create(l1, {.subject = "Outlook asks for the password",
+                              .description = "since the password change",
+                              .requester = c1.user.id,
+                              .channel = Channel::phone,
+                              .impact = 1,
+                              .urgency = 2,
+                              .call = CallDetails{CallDirection::inbound, 180, "+49 30 123"}}));
   EXPECT_EQ(t.channel, Channel::phone);
   EXPECT_EQ(t.requester, c1.user.id);
   EXPECT_EQ(t.priority, Priority::p2);
@@ -72,8 +73,10 @@ TEST_F(TicketServiceTest, ValidationNamesEveryBadField) {
 
 TEST_F(TicketServiceTest, EscalationKeepsTheFirstLineAsSinglePointOfContact) {
   Ticket t = open_ticket(c1);
-  auto moved = ok(tickets->escalate(l1, t.id, {.to_line = 2, .reason = EscalationReason::needs_expertise,
-                                               .handoff_note = "Rebooted, swapped toner."}));
+  auto moved = ok(tickets->escalate(l1, t.id,
+                                    {.to_line = 2,
+                                     .reason = EscalationReason::needs_expertise,
+                                     .handoff_note = "Rebooted, swapped toner."}));
   EXPECT_EQ(moved.ticket.line, 2);
   EXPECT_EQ(moved.ticket.team, desktop.id);  // the only team at line 2
   EXPECT_EQ(moved.move.actor, l1.user.id);
@@ -85,7 +88,8 @@ TEST_F(TicketServiceTest, EscalationKeepsTheFirstLineAsSinglePointOfContact) {
             ErrorCode::permission_denied);
   // The escalation is in the history with who, when, from and to.
   auto events = ok(store->ticket_events(t.id));
-  auto it = std::ranges::find_if(events, [](const Event& e) { return e.type == event_type::escalated; });
+  auto it =
+      std::ranges::find_if(events, [](const Event& e) { return e.type == event_type::escalated; });
   ASSERT_NE(it, events.end());
   EXPECT_EQ(it->actor, l1.user.id);
   EXPECT_EQ(it->at, clock.now());
@@ -131,8 +135,8 @@ TEST_F(TicketServiceTest, RequesterReplyReopensAResolvedTicket) {
 }
 
 TEST_F(TicketServiceTest, FirstContactResolutionIsDerived) {
-  Ticket phone = ok(tickets->create(l1, {.subject = "Account locked", .requester = c1.user.id,
-                                         .channel = Channel::phone}));
+  Ticket phone = ok(tickets->create(
+      l1, {.subject = "Account locked", .requester = c1.user.id, .channel = Channel::phone}));
   ok(tickets->add_entry(l1, phone.id, {EntryKind::reply, "Unlocked.", std::nullopt}));
   Ticket solved = ok(tickets->update(l1, phone.id, {.status = TicketStatus::resolved}));
   EXPECT_TRUE(first_contact_resolution(solved));
@@ -141,7 +145,8 @@ TEST_F(TicketServiceTest, FirstContactResolutionIsDerived) {
   Ticket escalated = open_ticket(c1);
   ok(tickets->escalate(l1, escalated.id, {.to_line = 2, .handoff_note = "x"}));
   ok(tickets->return_to(l2, escalated.id, {.note = "user error"}));
-  EXPECT_FALSE(first_contact_resolution(ok(tickets->update(l1, escalated.id, {.status = TicketStatus::resolved}))));
+  EXPECT_FALSE(first_contact_resolution(
+      ok(tickets->update(l1, escalated.id, {.status = TicketStatus::resolved}))));
 }
 
 TEST_F(TicketServiceTest, ForbiddenStatusMoveIsAnErrorNamingBothStates) {
@@ -167,9 +172,12 @@ TEST_F(TicketServiceTest, VendorSeesPublicEntriesAndItsHandoffNoteOnly) {
   ok(tickets->add_entry(l1, t.id, {EntryKind::note, "internal: user is VIP", std::nullopt}));
   ok(tickets->escalate(l1, t.id, {.to_line = 2, .handoff_note = "internal hand-off"}));
   EXPECT_EQ(tickets->get(va, t.id).error().code, ErrorCode::not_found);
-  ok(tickets->escalate(l2, t.id, {.to_line = 4, .reason = EscalationReason::vendor_required,
-                                  .handoff_note = "firmware bug, logs attached"}));
-  ok(tickets->update(va, t.id, {.status = TicketStatus::pending_vendor, .vendor_reference = "CASE-1"}));
+  ok(tickets->escalate(l2, t.id,
+                       {.to_line = 4,
+                        .reason = EscalationReason::vendor_required,
+                        .handoff_note = "firmware bug, logs attached"}));
+  ok(tickets->update(va, t.id,
+                     {.status = TicketStatus::pending_vendor, .vendor_reference = "CASE-1"}));
   std::string seen;
   for (const auto& i : ok(tickets->timeline(va, t.id))) {
     if (i.entry) {
@@ -202,7 +210,8 @@ TEST_F(TicketServiceTest, ConcurrentWritersToOneTicketAllLand) {
   for (int w = 0; w < 4; ++w)
     writers.emplace_back([&, w] {
       for (int i = 0; i < 5; ++i)
-        EXPECT_TRUE(tickets->add_entry(l1, t.id, {EntryKind::note, "n" + std::to_string(w * 10 + i), std::nullopt}));
+        EXPECT_TRUE(tickets->add_entry(
+            l1, t.id, {EntryKind::note, "n" + std::to_string(w * 10 + i), std::nullopt}));
     });
   for (auto& w : writers) w.join();
   EXPECT_EQ(ok(store->entries(t.id)).size(), 21u);  // the description and 20 notes
@@ -211,11 +220,13 @@ TEST_F(TicketServiceTest, ConcurrentWritersToOneTicketAllLand) {
 TEST_F(TicketServiceTest, EveryChangeIsAnEvent) {
   Ticket t = open_ticket(c1);
   clock.advance(1min);
-  ok(tickets->update(l1, t.id, {.status = TicketStatus::open, .tags = std::vector<std::string>{"Printer"}}));
+  ok(tickets->update(l1, t.id,
+                     {.status = TicketStatus::open, .tags = std::vector<std::string>{"Printer"}}));
   auto events = ok(store->ticket_events(t.id));
   std::vector<std::string> types;
   for (const auto& e : events) types.push_back(e.type);
-  EXPECT_EQ(types, (std::vector<std::string>{"ticket.created", "ticket.updated", "ticket.status_changed"}));
+  EXPECT_EQ(types, (std::vector<std::string>{"ticket.created", "ticket.updated",
+                                             "ticket.status_changed"}));
   EXPECT_EQ(ok(tickets->get(l1, t.id)).tags, std::vector<std::string>{"printer"});
 }
 

@@ -22,7 +22,8 @@ Team team(TeamId id, int line, TeamKind kind = TeamKind::internal) {
 
 TEST(Escalation, GoesUpWithReasonAndNote) {
   Ticket t = at_line(1, 1);
-  auto m = plan_escalation(t, 2, team(2, 2), EscalationReason::needs_expertise, "  rebooted, cable swapped ");
+  auto m = plan_escalation(t, 2, team(2, 2), EscalationReason::needs_expertise,
+                           "  rebooted, cable swapped ");
   ASSERT_TRUE(m) << m.error().message;
   EXPECT_EQ(m->kind, MoveKind::escalation);
   EXPECT_EQ(m->from_line, 1);
@@ -39,12 +40,14 @@ TEST(Escalation, GoesUpWithReasonAndNote) {
 }
 
 TEST(Escalation, MaySkipLines) {
-  EXPECT_TRUE(plan_escalation(at_line(1, 1), 4, team(5, 4, TeamKind::vendor), EscalationReason::vendor_required, "x"));
+  EXPECT_TRUE(plan_escalation(at_line(1, 1), 4, team(5, 4, TeamKind::vendor),
+                              EscalationReason::vendor_required, "x"));
 }
 
 TEST(Escalation, NeverDownOrSideways) {
   for (int to : {1, 2}) {
-    auto m = plan_escalation(at_line(2, 2), to, team(9, to), EscalationReason::needs_expertise, "tried");
+    auto m =
+        plan_escalation(at_line(2, 2), to, team(9, to), EscalationReason::needs_expertise, "tried");
     ASSERT_FALSE(m);
     EXPECT_EQ(m.error().fields.at(0).field, "to_line");
   }

@@ -17,7 +17,8 @@ TEST(StatusMachine, AllowsTheWorkflow) {
 }
 
 TEST(StatusMachine, StayingIsAlwaysAllowed) {
-  for (const auto& [s, name] : EnumNames<TicketStatus>::table) EXPECT_TRUE(check_transition(s, s)) << name;
+  for (const auto& [s, name] : EnumNames<TicketStatus>::table)
+    EXPECT_TRUE(check_transition(s, s)) << name;
 }
 
 TEST(StatusMachine, ClosedIsFinal) {

@@ -21,7 +21,8 @@ TEST(JsonMapping, TicketShowsTeamNamesAndDerivedFacts) {
   t.resolved_at = from_millis(1000);
   t.customer_contacts = 1;
   t.tags = {"printer", "vip"};
-  std::vector<Team> teams = {Team{.id = 1, .name = "Service Desk"}, Team{.id = 2, .name = "Partner"}};
+  std::vector<Team> teams = {Team{.id = 1, .name = "Service Desk"},
+                             Team{.id = 2, .name = "Partner"}};
   auto o = to_json(t, teams);
   EXPECT_EQ(o.at("team").at("name").as_string(), "Partner");
   EXPECT_EQ(o.at("origin_team").at("name").as_string(), "Service Desk");

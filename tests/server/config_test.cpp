@@ -26,8 +26,9 @@ TEST(Config, EveryKeyHasAnEnvironmentVariable) {
 TEST(Config, FileThenEnvironment) {
   testing::TempDir dir;
   Config c;
-  ASSERT_TRUE(apply_toml_file(c, write(dir, "[server]\nlisten = \"0.0.0.0:9000\"\nworker_threads = 8\n"
-                                            "[storage]\nsynchronous_full = false\n")));
+  ASSERT_TRUE(apply_toml_file(c, write(dir,
+                                       "[server]\nlisten = \"0.0.0.0:9000\"\nworker_threads = 8\n"
+                                       "[storage]\nsynchronous_full = false\n")));
   EXPECT_EQ(c.listen, "0.0.0.0:9000");
   EXPECT_EQ(c.worker_threads, 8);
   EXPECT_FALSE(c.synchronous_full);

@@ -14,8 +14,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <ostream>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -35,7 +35,9 @@ struct StoreAdapter {
 [[nodiscard]] std::string adapter_name(const ::testing::TestParamInfo<StoreAdapter>& info);
 
 // How gtest prints the parameter (instead of its bytes).
-inline void PrintTo(const StoreAdapter& adapter, std::ostream* out) { *out << adapter.name; }
+inline void PrintTo(const StoreAdapter& adapter, std::ostream* out) {
+  *out << adapter.name;
+}
 
 // A folder under the system's temporary folder, removed with everything in it on destruction.
 class TemporaryFolder {
