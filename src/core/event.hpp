@@ -21,12 +21,16 @@ inline constexpr std::string_view returned = "ticket.returned";
 inline constexpr std::string_view user_created = "user.created";
 inline constexpr std::string_view team_created = "team.created";
 inline constexpr std::string_view organization_created = "organization.created";
+inline constexpr std::string_view article_saved = "article.saved";
+inline constexpr std::string_view category_created = "category.created";
+inline constexpr std::string_view article_linked = "ticket.article_linked";
 }  // namespace event_type
 
 struct Event {
   EventId id = 0;  // assigned by the store; strictly increasing: the feed's cursor
   std::string type;
   std::optional<TicketId> ticket;
+  std::optional<std::int64_t> article;  // an ArticleId (core/article.hpp) for knowledge-base events
   std::optional<UserId> actor;  // empty for the system
   Timestamp at{};
   std::string payload;  // a JSON object, written by app/

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/article.hpp"
 #include "core/directory.hpp"
 #include "core/error.hpp"
 #include "core/event.hpp"
@@ -93,6 +94,25 @@ struct TicketCount {
   std::int64_t count;
 };
 
+// Knowledge-base listing filters; all present conditions hold. Ordered by id, ascending.
+struct ArticleFilter {
+  std::optional<ArticleStatus> status;
+  std::optional<Audience> audience;
+  std::optional<std::string> language;
+  std::optional<CategoryId> category;
+  std::optional<ArticleKind> kind;
+  std::optional<ArticleId> after;  // cursor
+  int limit = 50;
+};
+
+// "Solved with": an article that helped on a ticket.
+struct ArticleLink {
+  TicketId ticket = 0;
+  ArticleId article = 0;
+  UserId linked_by = 0;
+  Timestamp at{};
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -131,6 +151,24 @@ class Store {
   // The event feed: events with id > after, oldest first, at most limit.
   virtual Result<std::vector<Event>> events_after(EventId after, int limit) = 0;
   virtual Result<std::vector<TicketCount>> ticket_counts() = 0;
+
+  // Knowledge base. Events of new records get the new id filled in (event.article).
+  virtual Result<Category> insert_category(const Category& category, const Event& event) = 0;
+  virtual Result<std::vector<Category>> categories() = 0;
+  // New article (id 0): stored as version 1. Existing: stored only if its stored version
+  // is still article.version (else conflict); becomes version + 1, and the version it
+  // replaces stays in the history. Counters in `article` are ignored.
+  virtual Result<Article> save_article(const Article& article, const Event& event) = 0;
+  virtual Result<Article> article(ArticleId id) = 0;
+  virtual Result<std::vector<Article>> articles(const ArticleFilter& filter) = 0;
+  // Every version, oldest first (counters zero).
+  virtual Result<std::vector<Article>> article_history(ArticleId id) = 0;
+  // Counters: not versioned and not events (a view is not a change of the article).
+  virtual Result<void> count_article_view(ArticleId id) = 0;
+  virtual Result<void> count_article_vote(ArticleId id, bool helpful) = 0;
+  // Idempotent: linking twice keeps the first link. The event is stored with the ticket id.
+  virtual Result<void> link_article(const ArticleLink& link, const Event& event) = 0;
+  virtual Result<std::vector<ArticleLink>> article_links(TicketId ticket) = 0;
 };
 
 }  // namespace fl

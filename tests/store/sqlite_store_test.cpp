@@ -28,6 +28,8 @@ std::unique_ptr<Store> open_sqlite(const std::filesystem::path& tmpdir) {
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
+INSTANTIATE_TEST_SUITE_P(Sqlite, KnowledgeBaseContract,
+                         ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 
 // Direct access to the file, to check what the adapter's API does not show.
 class RawDatabase {

@@ -148,4 +148,13 @@ class StoreContract : public ::testing::TestWithParam<StoreAdapter> {
   std::unique_ptr<Store> store_;
 };
 
+// The knowledge-base part of the contract (knowledge_base_contract.cpp); each adapter's test
+// file instantiates it beside StoreContract.
+class KnowledgeBaseContract : public StoreContract {
+ protected:
+  // A valid new article (not stored) by the seeded agent.
+  Article draft(const std::string& title);
+  Article save(const Article& article);
+};
+
 }  // namespace fl::store_contract

@@ -177,7 +177,72 @@ INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
 ANALYZE sqlite_schema;
 )sql";
 
-constexpr std::array<const char*, 2> kMigrations{kMigration1, kMigration2};
+// Migration 3: the knowledge base. Every version of an article is a row of
+// article_versions (the current one too, so the history is one query); articles holds the
+// current version and the counters. Events gain article_id, the subject of KB events, as
+// ticket_id is of ticket events. Keywords are joined by char(31), like tags in the ticket row.
+constexpr const char* kMigration3 = R"sql(
+ALTER TABLE events ADD COLUMN article_id INTEGER;
+CREATE INDEX events_article ON events(article_id) WHERE article_id IS NOT NULL;
+
+CREATE TABLE kb_categories (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  parent_id INTEGER REFERENCES kb_categories(id)
+);
+CREATE UNIQUE INDEX kb_categories_name ON kb_categories(coalesce(parent_id, 0), name);
+
+CREATE TABLE articles (
+  id INTEGER PRIMARY KEY,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  language TEXT NOT NULL,
+  translation_of INTEGER REFERENCES articles(id),
+  category_id INTEGER REFERENCES kb_categories(id),
+  kind TEXT NOT NULL,
+  audience TEXT NOT NULL,
+  status TEXT NOT NULL,
+  keywords TEXT NOT NULL DEFAULT '',
+  version INTEGER NOT NULL,
+  author_id INTEGER NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  views INTEGER NOT NULL DEFAULT 0,
+  helpful INTEGER NOT NULL DEFAULT 0,
+  not_helpful INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX articles_status ON articles(status, id);
+CREATE INDEX articles_category ON articles(category_id, id);
+CREATE INDEX articles_translation ON articles(translation_of) WHERE translation_of IS NOT NULL;
+
+CREATE TABLE article_versions (
+  article_id INTEGER NOT NULL REFERENCES articles(id),
+  version INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  language TEXT NOT NULL,
+  translation_of INTEGER,
+  category_id INTEGER,
+  kind TEXT NOT NULL,
+  audience TEXT NOT NULL,
+  status TEXT NOT NULL,
+  keywords TEXT NOT NULL,
+  author_id INTEGER NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (article_id, version)
+) WITHOUT ROWID;
+
+CREATE TABLE article_links (
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  article_id INTEGER NOT NULL REFERENCES articles(id),
+  linked_by INTEGER NOT NULL REFERENCES users(id),
+  at INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, article_id)
+) WITHOUT ROWID;
+CREATE INDEX article_links_article ON article_links(article_id);
+)sql";
+
+constexpr std::array<const char*, 3> kMigrations{kMigration1, kMigration2, kMigration3};
 
 }  // namespace
 

@@ -60,20 +60,6 @@ std::vector<std::int64_t> sorted_unique(std::vector<std::int64_t> ids) {
   return ids;
 }
 
-Result<Event> insert_event(Connection& c, Event event) {
-  auto statement = c.prepare(
-      "INSERT INTO events (type, ticket_id, actor_id, at, payload) VALUES (?, ?, ?, ?, ?)");
-  if (!statement) return error_of(statement);
-  statement->bind_all(event.type, event.ticket, event.actor, event.at, event.payload);
-  if (auto r = statement->run(); !r) {
-    return std::unexpected(explain(c, std::move(r.error()),
-                                   {{"event.ticket", Table::tickets, event.ticket},
-                                    {"event.actor", Table::users, event.actor}}));
-  }
-  event.id = c.last_insert_id();
-  return event;
-}
-
 // Inserts (owner, id) pairs into a link table, e.g. a user's teams.
 Result<void> insert_links(Connection& c, std::string_view sql, std::int64_t owner,
                           const std::vector<std::int64_t>& ids, std::string_view field,
@@ -202,6 +188,21 @@ Result<Entry> insert_entry(Connection& c, Entry entry) {
 }
 
 }  // namespace
+
+Result<Event> insert_event(Connection& c, Event event) {
+  auto statement = c.prepare(
+      "INSERT INTO events (type, ticket_id, article_id, actor_id, at, payload) VALUES (?, ?, ?, ?, ?, ?)");
+  if (!statement) return error_of(statement);
+  statement->bind_all(event.type, event.ticket, event.article, event.actor, event.at, event.payload);
+  if (auto r = statement->run(); !r) {
+    return std::unexpected(explain(c, std::move(r.error()),
+                                   {{"event.ticket", Table::tickets, event.ticket},
+                                    {"event.actor", Table::users, event.actor}}));
+  }
+  event.id = c.last_insert_id();
+  return event;
+}
+
 
 Result<User> insert_user(Connection& c, const UserRecord& record, const Event& event) {
   User user = record.user;

@@ -10,6 +10,8 @@
 
 namespace fl::sqlite {
 
+// Appends an event; returns it with its id.
+[[nodiscard]] Result<Event> insert_event(Connection& c, Event event);
 [[nodiscard]] Result<User> insert_user(Connection& c, const UserRecord& record, const Event& event);
 [[nodiscard]] Result<void> set_password_hash(Connection& c, UserId id, const std::string& hash);
 [[nodiscard]] Result<Team> insert_team(Connection& c, const Team& team, const Event& event);

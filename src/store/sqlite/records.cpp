@@ -11,40 +11,6 @@ namespace fl::sqlite {
 
 namespace {
 
-template <class E>
-Result<E> enum_at(const Statement& row, int column, std::string_view what) {
-  std::string text = row.text_at(column);
-  if (auto value = parse_name<E>(text)) return *value;
-  return fail(ErrorCode::internal, fmt::format("stored {} '{}' is not a known value", what, text));
-}
-
-// Steps through all rows, turning each into a T.
-template <class T, class FromRow>
-Result<std::vector<T>> collect(Statement& statement, FromRow from_row) {
-  std::vector<T> out;
-  for (;;) {
-    auto has_row = statement.step();
-    if (!has_row) return error_of(has_row);
-    if (!*has_row) return out;
-    auto item = from_row(statement);
-    if (!item) return error_of(item);
-    out.push_back(std::move(*item));
-  }
-}
-
-// At most one row, by a key bound as the only parameter; not_found names `what`.
-template <class T, class Key, class FromRow>
-Result<T> one(Connection& c, std::string_view sql, const Key& key, FromRow from_row,
-              std::string_view what) {
-  auto statement = c.prepare(sql);
-  if (!statement) return error_of(statement);
-  statement->bind(key);
-  auto has_row = statement->step();
-  if (!has_row) return error_of(has_row);
-  if (!*has_row) return fail(ErrorCode::not_found, fmt::format("{} not found", what));
-  return from_row(*statement);
-}
-
 Result<std::vector<std::int64_t>> ids(Connection& c, std::string_view sql, std::int64_t key) {
   auto statement = c.prepare(sql);
   if (!statement) return error_of(statement);
@@ -159,7 +125,7 @@ Result<Entry> entry_from_row(const Statement& row) {
   return e;
 }
 
-constexpr std::string_view kEventColumns = "id, type, ticket_id, actor_id, at, payload";
+constexpr std::string_view kEventColumns = "id, type, ticket_id, actor_id, at, payload, article_id";
 
 Result<Event> event_from_row(const Statement& row) {
   Event e;
@@ -169,6 +135,7 @@ Result<Event> event_from_row(const Statement& row) {
   e.actor = row.optional_int64_at(3);
   e.at = row.time_at(4);
   e.payload = row.text_at(5);
+  e.article = row.optional_int64_at(6);
   return e;
 }
 

@@ -2,6 +2,8 @@
 // (which reads back what it stored within the same transaction).
 #pragma once
 
+#include <spdlog/fmt/fmt.h>
+
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -13,6 +15,42 @@
 #include "store/store.hpp"
 
 namespace fl::sqlite {
+
+// --- helpers for reading rows, shared by the record readers -------------------------------
+
+template <class E>
+Result<E> enum_at(const Statement& row, int column, std::string_view what) {
+  std::string text = row.text_at(column);
+  if (auto value = parse_name<E>(text)) return *value;
+  return fail(ErrorCode::internal, fmt::format("stored {} '{}' is not a known value", what, text));
+}
+
+// Steps through all rows, turning each into a T.
+template <class T, class FromRow>
+Result<std::vector<T>> collect(Statement& statement, FromRow from_row) {
+  std::vector<T> out;
+  for (;;) {
+    auto has_row = statement.step();
+    if (!has_row) return error_of(has_row);
+    if (!*has_row) return out;
+    auto item = from_row(statement);
+    if (!item) return error_of(item);
+    out.push_back(std::move(*item));
+  }
+}
+
+// At most one row, by a key bound as the only parameter; not_found names `what`.
+template <class T, class Key, class FromRow>
+Result<T> one(Connection& c, std::string_view sql, const Key& key, FromRow from_row,
+              std::string_view what) {
+  auto statement = c.prepare(sql);
+  if (!statement) return error_of(statement);
+  statement->bind(key);
+  auto has_row = statement->step();
+  if (!has_row) return error_of(has_row);
+  if (!*has_row) return fail(ErrorCode::not_found, fmt::format("{} not found", what));
+  return from_row(*statement);
+}
 
 // The ticket columns in the order ticket_from_row() reads them; `t` is the tickets alias.
 inline constexpr std::string_view kTicketColumns =

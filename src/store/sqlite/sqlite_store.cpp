@@ -8,6 +8,7 @@
 
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/group_commit.hpp"
+#include "store/sqlite/knowledge_base.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/mutations.hpp"
 #include "store/sqlite/reader_pool.hpp"
@@ -221,6 +222,47 @@ Result<std::vector<Event>> SqliteStore::events_after(EventId after, int limit) {
 
 Result<std::vector<TicketCount>> SqliteStore::ticket_counts() {
   return impl_->read([&](Connection& c) { return sqlite::load_ticket_counts(c); });
+}
+
+Result<Category> SqliteStore::insert_category(const Category& category, const Event& event) {
+  return impl_->write<Category>(
+      [&](Connection& c) { return sqlite::insert_category(c, category, event); });
+}
+
+Result<std::vector<Category>> SqliteStore::categories() {
+  return impl_->read([&](Connection& c) { return sqlite::load_categories(c); });
+}
+
+Result<Article> SqliteStore::save_article(const Article& article, const Event& event) {
+  return impl_->write<Article>([&](Connection& c) { return sqlite::save_article(c, article, event); });
+}
+
+Result<Article> SqliteStore::article(ArticleId id) {
+  return impl_->read([&](Connection& c) { return sqlite::load_article(c, id); });
+}
+
+Result<std::vector<Article>> SqliteStore::articles(const ArticleFilter& filter) {
+  return impl_->read([&](Connection& c) { return sqlite::load_articles(c, filter); });
+}
+
+Result<std::vector<Article>> SqliteStore::article_history(ArticleId id) {
+  return impl_->read([&](Connection& c) { return sqlite::load_article_history(c, id); });
+}
+
+Result<void> SqliteStore::count_article_view(ArticleId id) {
+  return impl_->write<void>([&](Connection& c) { return sqlite::count_article_view(c, id); });
+}
+
+Result<void> SqliteStore::count_article_vote(ArticleId id, bool helpful) {
+  return impl_->write<void>([&](Connection& c) { return sqlite::count_article_vote(c, id, helpful); });
+}
+
+Result<void> SqliteStore::link_article(const ArticleLink& link, const Event& event) {
+  return impl_->write<void>([&](Connection& c) { return sqlite::link_article(c, link, event); });
+}
+
+Result<std::vector<ArticleLink>> SqliteStore::article_links(TicketId ticket) {
+  return impl_->read([&](Connection& c) { return sqlite::load_article_links(c, ticket); });
 }
 
 }  // namespace fl

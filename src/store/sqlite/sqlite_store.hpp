@@ -76,6 +76,17 @@ class SqliteStore final : public Store {
   Result<std::vector<Event>> events_after(EventId after, int limit) override;
   Result<std::vector<TicketCount>> ticket_counts() override;
 
+  Result<Category> insert_category(const Category& category, const Event& event) override;
+  Result<std::vector<Category>> categories() override;
+  Result<Article> save_article(const Article& article, const Event& event) override;
+  Result<Article> article(ArticleId id) override;
+  Result<std::vector<Article>> articles(const ArticleFilter& filter) override;
+  Result<std::vector<Article>> article_history(ArticleId id) override;
+  Result<void> count_article_view(ArticleId id) override;
+  Result<void> count_article_vote(ArticleId id, bool helpful) override;
+  Result<void> link_article(const ArticleLink& link, const Event& event) override;
+  Result<std::vector<ArticleLink>> article_links(TicketId ticket) override;
+
  private:
   struct Impl;
   explicit SqliteStore(std::unique_ptr<Impl> impl);

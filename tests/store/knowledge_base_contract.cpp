@@ -1,0 +1,171 @@
+// The Store contract for the knowledge base: categories, versioned articles, counters and
+// ticket links. Runs against every adapter (see store_contract.hpp).
+#include <gtest/gtest.h>
+
+#include "store/store_contract.hpp"
+
+namespace fl::store_contract {
+
+Article KnowledgeBaseContract::draft(const std::string& title) {
+  Article a;
+  a.title = title;
+  a.body = "Restart the **printer**.";
+  a.language = "de";
+  a.kind = ArticleKind::howto;
+  a.audience = Audience::public_;
+  a.status = ArticleStatus::draft;
+  a.keywords = {"drucker", "printer"};
+  a.author = agent_.id;
+  a.created_at = at(0);
+  a.updated_at = at(0);
+  return a;
+}
+
+Article KnowledgeBaseContract::save(const Article& a) {
+  return must(store().save_article(a, event_of(event_type::article_saved, agent_.id)), "save");
+}
+
+namespace {
+
+TEST_P(KnowledgeBaseContract, NewArticleIsVersionOne) {
+  Article stored = save(draft("Drucker druckt leere Seiten"));
+  EXPECT_GT(stored.id, 0);
+  EXPECT_EQ(stored.version, 1);
+  EXPECT_EQ(stored.title, "Drucker druckt leere Seiten");
+  EXPECT_EQ(stored.keywords, (std::vector<std::string>{"drucker", "printer"}));
+  EXPECT_EQ(stored.language, "de");
+  EXPECT_EQ(stored.kind, ArticleKind::howto);
+  Article read = must(store().article(stored.id));
+  EXPECT_EQ(read.body, "Restart the **printer**.");
+  EXPECT_EQ(code_of(store().article(stored.id + 1000)), ErrorCode::not_found);
+}
+
+TEST_P(KnowledgeBaseContract, EveryEditIsANewVersionAndTheHistoryKeepsThemAll) {
+  Article a = save(draft("v1"));
+  a.title = "v2";
+  a.updated_at = at(1000);
+  Article b = save(a);
+  EXPECT_EQ(b.version, 2);
+  EXPECT_EQ(b.created_at, at(0));
+  EXPECT_EQ(b.updated_at, at(1000));
+  b.title = "v3";
+  b.status = ArticleStatus::published;
+  Article c = save(b);
+  EXPECT_EQ(c.version, 3);
+  auto history = must(store().article_history(c.id));
+  ASSERT_EQ(history.size(), 3u);
+  EXPECT_EQ(history[0].title, "v1");
+  EXPECT_EQ(history[0].version, 1);
+  EXPECT_EQ(history[1].title, "v2");
+  EXPECT_EQ(history[2].status, ArticleStatus::published);
+  EXPECT_EQ(code_of(store().article_history(c.id + 1000)), ErrorCode::not_found);
+}
+
+TEST_P(KnowledgeBaseContract, StaleVersionIsAConflict) {
+  Article a = save(draft("x"));
+  Article first = a, second = a;
+  first.title = "first";
+  second.title = "second";
+  save(first);
+  EXPECT_EQ(code_of(store().save_article(second, event_of(event_type::article_saved))),
+            ErrorCode::conflict);
+  EXPECT_EQ(must(store().article(a.id)).title, "first");
+}
+
+TEST_P(KnowledgeBaseContract, SavingRecordsAnEventWithTheArticle) {
+  Article a = save(draft("x"));
+  auto events = must(store().events_after(0, 1000));
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back().type, event_type::article_saved);
+  EXPECT_EQ(events.back().article, a.id);
+  EXPECT_FALSE(events.back().ticket);
+}
+
+TEST_P(KnowledgeBaseContract, BadReferencesNameTheField) {
+  Article a = draft("x");
+  a.category = 999;
+  auto r = store().save_article(a, event_of(event_type::article_saved));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(r.error().fields.at(0).field, "category_id");
+}
+
+TEST_P(KnowledgeBaseContract, CategoryTree) {
+  Category root = must(store().insert_category({0, "Hardware", std::nullopt},
+                                               event_of(event_type::category_created)));
+  Category child = must(store().insert_category({0, "Drucker", root.id},
+                                                event_of(event_type::category_created)));
+  EXPECT_EQ(child.parent, root.id);
+  EXPECT_EQ(code_of(store().insert_category({0, "Drucker", root.id},
+                                            event_of(event_type::category_created))),
+            ErrorCode::conflict);
+  EXPECT_EQ(code_of(store().insert_category({0, "Orphan", 999}, event_of(event_type::category_created))),
+            ErrorCode::invalid_argument);
+  auto all = must(store().categories());
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].name, "Drucker");
+  Article a = draft("in a category");
+  a.category = child.id;
+  EXPECT_EQ(save(a).category, child.id);
+}
+
+TEST_P(KnowledgeBaseContract, ListingFilters) {
+  Article de = draft("de");
+  Article en = draft("en");
+  en.language = "en";
+  en.status = ArticleStatus::published;
+  Article internal = draft("internal");
+  internal.audience = Audience::internal;
+  internal.status = ArticleStatus::published;
+  de = save(de);
+  en = save(en);
+  internal = save(internal);
+  auto titles = [&](ArticleFilter f) {
+    std::vector<std::string> out;
+    for (const auto& a : must(store().articles(f))) out.push_back(a.title);
+    return out;
+  };
+  EXPECT_EQ(titles({}), (std::vector<std::string>{"de", "en", "internal"}));
+  EXPECT_EQ(titles({.status = ArticleStatus::published}), (std::vector<std::string>{"en", "internal"}));
+  EXPECT_EQ(titles({.status = ArticleStatus::published, .audience = Audience::public_}),
+            (std::vector<std::string>{"en"}));
+  EXPECT_EQ(titles({.language = "de"}), (std::vector<std::string>{"de", "internal"}));
+  EXPECT_EQ(titles({.after = de.id, .limit = 1}), (std::vector<std::string>{"en"}));
+}
+
+TEST_P(KnowledgeBaseContract, CountersAreNotVersions) {
+  Article a = save(draft("x"));
+  must(store().count_article_view(a.id));
+  must(store().count_article_view(a.id));
+  must(store().count_article_vote(a.id, true));
+  must(store().count_article_vote(a.id, false));
+  must(store().count_article_vote(a.id, false));
+  Article read = must(store().article(a.id));
+  EXPECT_EQ(read.views, 2);
+  EXPECT_EQ(read.helpful, 1);
+  EXPECT_EQ(read.not_helpful, 2);
+  EXPECT_EQ(read.version, 1);
+  EXPECT_EQ(code_of(store().count_article_view(a.id + 1000)), ErrorCode::not_found);
+}
+
+TEST_P(KnowledgeBaseContract, TicketLinksAreIdempotent) {
+  Article a = save(draft("x"));
+  TicketId t = create(draft_ticket("printer")).ticket.id;
+  ArticleLink link{t, a.id, agent_.id, at(5)};
+  must(store().link_article(link, event_of(event_type::article_linked, agent_.id)));
+  must(store().link_article(link, event_of(event_type::article_linked, agent_.id)));
+  auto links = must(store().article_links(t));
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(links[0].article, a.id);
+  int linked_events = 0;
+  for (const auto& e : must(store().ticket_events(t)))
+    if (e.type == event_type::article_linked) ++linked_events;
+  EXPECT_EQ(linked_events, 1);
+  EXPECT_EQ(code_of(store().link_article({t, a.id + 1000, agent_.id, at(6)},
+                                         event_of(event_type::article_linked))),
+            ErrorCode::invalid_argument);
+}
+
+}  // namespace
+
+}  // namespace fl::store_contract
