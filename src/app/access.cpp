@@ -142,4 +142,16 @@ bool may(const Actor& actor, DirectoryAction action) {
   return false;
 }
 
+bool may_write_articles(const Actor& actor) {
+  if (is_manager(actor)) return true;
+  return actor.user.role == Role::agent && !vendor_only(actor);
+}
+
+bool may_publish_articles(const Actor& actor) { return is_manager(actor); }
+
+bool may_read(const Actor& actor, const Article& article) {
+  if (may_write_articles(actor)) return true;
+  return article.status == ArticleStatus::published && article.audience == Audience::public_;
+}
+
 }  // namespace fl

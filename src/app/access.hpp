@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/actor.hpp"
+#include "core/article.hpp"
 #include "core/event.hpp"
 #include "core/names.hpp"
 #include "core/ticket.hpp"
@@ -61,5 +62,12 @@ enum class DirectoryAction { list, manage };
 
 // Users, teams, organisations: staff may list, admins manage.
 [[nodiscard]] bool may(const Actor& actor, DirectoryAction action);
+
+// Knowledge base. Everybody (a guest too) reads published public articles; staff other
+// than vendors read everything; they write articles, and supervisors and admins publish,
+// archive and manage categories.
+[[nodiscard]] bool may_read(const Actor& actor, const Article& article);
+[[nodiscard]] bool may_write_articles(const Actor& actor);
+[[nodiscard]] bool may_publish_articles(const Actor& actor);
 
 }  // namespace fl

@@ -201,7 +201,7 @@ std::string_view type_name(cmark_node* node) {
 Gap block_gap(cmark_node* node) {
   const auto name = type_name(node);
   if (name == "table_cell") return Gap::space;
-  if (name == "table_row") return Gap::line;
+  if (name == "table_row" || name == "table_header") return Gap::line;
   for (cmark_node* at = node; at != nullptr; at = cmark_node_parent(at)) {
     if (cmark_node_get_type(at) == CMARK_NODE_ITEM) {
       return cmark_node_get_list_tight(cmark_node_parent(at)) != 0 ? Gap::line : Gap::blank_line;

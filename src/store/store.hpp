@@ -101,7 +101,8 @@ struct ArticleFilter {
   std::optional<std::string> language;
   std::optional<CategoryId> category;
   std::optional<ArticleKind> kind;
-  std::optional<ArticleId> after;  // cursor
+  std::optional<ArticleId> translation_of;  // the translations of this original
+  std::optional<ArticleId> after;           // cursor
   int limit = 50;
 };
 

@@ -195,12 +195,13 @@ Result<std::vector<Article>> load_articles(Connection& c, const ArticleFilter& f
   static const std::string sql = article_select() +
       " WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR audience = ?2)"
       " AND (?3 IS NULL OR language = ?3) AND (?4 IS NULL OR category_id = ?4)"
-      " AND (?5 IS NULL OR kind = ?5) AND id > ?6 ORDER BY id LIMIT ?7";
+      " AND (?5 IS NULL OR kind = ?5) AND (?8 IS NULL OR translation_of = ?8)"
+      " AND id > ?6 ORDER BY id LIMIT ?7";
   auto statement = c.prepare(sql);
   if (!statement) return error_of(statement);
   auto name = [](auto v) { return v ? std::optional<std::string>(std::string(name_of(*v))) : std::nullopt; };
   statement->bind_all(name(f.status), name(f.audience), f.language, f.category, name(f.kind),
-                      f.after.value_or(0), std::clamp(f.limit, 1, 1000));
+                      f.after.value_or(0), std::clamp(f.limit, 1, 1000), f.translation_of);
   return collect<Article>(*statement, article_from_row);
 }
 

@@ -1,0 +1,81 @@
+// Knowledge-base use cases: write, publish, version and restore articles; read them as the
+// audience allows; count views and votes; link articles to tickets and turn a resolved
+// ticket into a draft article. Who may do what is decided in app/access.cpp.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/actor.hpp"
+#include "app/clock.hpp"
+#include "core/article.hpp"
+#include "store/store.hpp"
+
+namespace fl {
+
+struct NewArticle {
+  std::string title;
+  std::string body;
+  std::string language = "en";
+  std::optional<ArticleId> translation_of;
+  std::optional<CategoryId> category;
+  ArticleKind kind = ArticleKind::faq;
+  Audience audience = Audience::public_;
+  ArticleStatus status = ArticleStatus::draft;
+  std::vector<std::string> keywords;
+};
+
+// Absent fields stay. `version` is the version the editor saw (optimistic concurrency).
+struct ArticlePatch {
+  int version = 0;
+  std::optional<std::string> title;
+  std::optional<std::string> body;
+  std::optional<std::string> language;
+  std::optional<std::optional<ArticleId>> translation_of;
+  std::optional<std::optional<CategoryId>> category;
+  std::optional<ArticleKind> kind;
+  std::optional<Audience> audience;
+  std::optional<ArticleStatus> status;
+  std::optional<std::vector<std::string>> keywords;
+};
+
+class KnowledgeBase {
+ public:
+  KnowledgeBase(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  Result<Article> create(const Actor& actor, const NewArticle& request);
+  Result<Article> update(const Actor& actor, ArticleId id, const ArticlePatch& patch);
+  // A new version with the content of `version` (the status stays as it is).
+  Result<Article> restore(const Actor& actor, ArticleId id, int version);
+
+  // not_found when the actor may not read it (drafts and internal articles stay hidden).
+  Result<Article> get(const Actor& actor, ArticleId id);
+  // Reading it in the portal: like get(), and the view is counted.
+  Result<Article> view(const Actor& actor, ArticleId id);
+  // Narrowed to what the actor may read.
+  Result<std::vector<Article>> list(const Actor& actor, ArticleFilter filter);
+  Result<std::vector<Article>> history(const Actor& actor, ArticleId id);
+  // The other-language versions of the article's translation group.
+  Result<std::vector<Article>> translations(const Actor& actor, ArticleId id);
+  Result<void> vote(const Actor& actor, ArticleId id, bool helpful);
+
+  // "Solved with": the actor must be allowed to write notes on the ticket.
+  Result<void> link_to_ticket(const Actor& actor, TicketId ticket, ArticleId article);
+  Result<std::vector<Article>> linked_articles(const Actor& actor, TicketId ticket);
+  // One step from a solved ticket to an internal draft: the subject as title, the symptom
+  // (the opening description), what was tried (hand-off notes), the solution (the desk's
+  // last reply); the ticket is linked to the draft.
+  Result<Article> draft_from_ticket(const Actor& actor, TicketId ticket);
+
+  Result<Category> create_category(const Actor& actor, const Category& category);
+  Result<std::vector<Category>> categories();
+
+ private:
+  Result<Article> save(const Actor& actor, Article article, std::string_view action);
+  Result<void> validate(const Article& a);
+  Store& store_;
+  const Clock& clock_;
+};
+
+}  // namespace fl
