@@ -51,7 +51,8 @@ class KnowledgeBase {
 
   // not_found when the actor may not read it (drafts and internal articles stay hidden).
   Result<Article> get(const Actor& actor, ArticleId id);
-  // Reading it in the portal: like get(), and the view is counted.
+  // Reading it in the portal: like get(), and the view is counted — for readers, not for
+  // staff who write articles (opening one to edit it is not a view).
   Result<Article> view(const Actor& actor, ArticleId id);
   // Narrowed to what the actor may read.
   Result<std::vector<Article>> list(const Actor& actor, ArticleFilter filter);

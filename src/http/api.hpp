@@ -6,6 +6,7 @@
 
 #include "app/auth_service.hpp"
 #include "app/directory_service.hpp"
+#include "app/knowledge_base.hpp"
 #include "app/ticket_service.hpp"
 #include "http/router.hpp"
 
@@ -15,6 +16,7 @@ struct ApiServices {
   AuthService& auth;
   DirectoryService& directory;
   TicketService& tickets;
+  KnowledgeBase& knowledge;
   std::string openapi_yaml;  // served at /api/v1/openapi.yaml
 };
 

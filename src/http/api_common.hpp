@@ -41,4 +41,5 @@ inline Response bad_id(std::string_view what) {
 namespace fl::http {
 void add_people_routes(Router& router, ApiServices& s);
 void add_ticket_routes(Router& router, ApiServices& s);
+void add_knowledge_routes(Router& router, ApiServices& s);
 }  // namespace fl::http

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "markdown/markdown.hpp"
+
 namespace fl::http {
 
 namespace json = boost::json;
@@ -145,6 +147,36 @@ json::object to_json(const Credential& c) {
                  {"created_at", format_time(c.created_at)},
                  {"revoked", c.revoked}};
   o["expires_at"] = c.expires_at ? json::value(format_time(*c.expires_at)) : json::value(nullptr);
+  return o;
+}
+
+json::object to_json(const Category& c) {
+  return {{"id", c.id}, {"name", c.name}, {"parent_id", optional_id(c.parent)}};
+}
+
+json::object to_json(const Article& a, bool full) {
+  json::object o;
+  o.reserve(20);
+  o.emplace("id", a.id);
+  o.emplace("title", a.title);
+  o.emplace("language", a.language);
+  o.emplace("translation_of", optional_id(a.translation_of));
+  o.emplace("category_id", optional_id(a.category));
+  o.emplace("kind", name_of(a.kind));
+  o.emplace("audience", name_of(a.audience));
+  o.emplace("status", name_of(a.status));
+  o.emplace("keywords", json::array(a.keywords.begin(), a.keywords.end()));
+  o.emplace("version", a.version);
+  o.emplace("author_id", a.author);
+  o.emplace("created_at", format_time(a.created_at));
+  o.emplace("updated_at", format_time(a.updated_at));
+  o.emplace("views", a.views);
+  o.emplace("helpful", a.helpful);
+  o.emplace("not_helpful", a.not_helpful);
+  if (full) {
+    o.emplace("body", a.body);
+    o.emplace("body_html", render_markdown(a.body));
+  }
   return o;
 }
 

@@ -5,6 +5,7 @@
 #include <span>
 
 #include "app/ticket_service.hpp"
+#include "core/article.hpp"
 #include "core/directory.hpp"
 #include "store/store.hpp"
 
@@ -25,5 +26,8 @@ namespace fl::http {
 [[nodiscard]] boost::json::object to_json(const TimelineItem& item);
 [[nodiscard]] boost::json::object to_json(const RecordedMove& m);
 [[nodiscard]] boost::json::object to_json(const Credential& c);
+[[nodiscard]] boost::json::object to_json(const Category& c);
+// `full`: with the Markdown body and its sanitised HTML; otherwise a summary for lists.
+[[nodiscard]] boost::json::object to_json(const Article& a, bool full);
 
 }  // namespace fl::http

@@ -150,12 +150,11 @@ void drop_unsafe_urls(cmark_node* root) {
 // In safe mode cmark escapes every `<` of text and attribute values and omits raw HTML, so the
 // only `<a href="` in its output is the start of a link it wrote itself.
 std::string add_link_rel(std::string_view html) {
-  constexpr std::string_view kLinkStart = "<a href=\"";
-  constexpr std::string_view kWithRel = "<a rel=\"nofollow noopener\" href=\"";
+  constexpr std::string_view kLinkStart = R"(<a href=")";
+  constexpr std::string_view kWithRel = R"(<a rel="nofollow noopener" href=")";
   std::string out;
   out.reserve(html.size());
-  for (auto at = html.find(kLinkStart); at != std::string_view::npos;
-       at = html.find(kLinkStart)) {
+  for (auto at = html.find(kLinkStart); at != std::string_view::npos; at = html.find(kLinkStart)) {
     out.append(html.substr(0, at)).append(kWithRel);
     html.remove_prefix(at + kLinkStart.size());
   }
@@ -174,10 +173,17 @@ class TextWriter {
     if (text.empty()) return;
     if (!out_.empty()) {
       switch (pending_) {
-        case Gap::none: break;
-        case Gap::space: out_ += ' '; break;
-        case Gap::line: out_ += '\n'; break;
-        case Gap::blank_line: out_ += "\n\n"; break;
+        case Gap::none:
+          break;
+        case Gap::space:
+          out_ += ' ';
+          break;
+        case Gap::line:
+          out_ += '\n';
+          break;
+        case Gap::blank_line:
+          out_ += "\n\n";
+          break;
       }
     }
     pending_ = Gap::none;
@@ -224,8 +230,8 @@ bool is_block(cmark_node* node) {
 std::string render_markdown(std::string_view markdown) {
   const Document doc = parse(markdown);
   drop_unsafe_urls(doc.root.get());
-  const Buffer html(
-      cmark_render_html(doc.root.get(), kOptions, cmark_parser_get_syntax_extensions(doc.parser.get())));
+  const Buffer html(cmark_render_html(doc.root.get(), kOptions,
+                                      cmark_parser_get_syntax_extensions(doc.parser.get())));
   return add_link_rel(html.get());
 }
 
@@ -237,11 +243,18 @@ std::string markdown_to_text(std::string_view markdown) {
        event = cmark_iter_next(iter.get())) {
     cmark_node* node = cmark_iter_get_node(iter.get());
     switch (cmark_node_get_type(node)) {
-      case CMARK_NODE_DOCUMENT: break;
+      case CMARK_NODE_DOCUMENT:
+        break;
       case CMARK_NODE_TEXT:
-      case CMARK_NODE_CODE: writer.text(cmark_node_get_literal(node)); break;
-      case CMARK_NODE_SOFTBREAK: writer.gap(Gap::space); break;
-      case CMARK_NODE_LINEBREAK: writer.gap(Gap::line); break;
+      case CMARK_NODE_CODE:
+        writer.text(cmark_node_get_literal(node));
+        break;
+      case CMARK_NODE_SOFTBREAK:
+        writer.gap(Gap::space);
+        break;
+      case CMARK_NODE_LINEBREAK:
+        writer.gap(Gap::line);
+        break;
       // A leaf block has no exit event: separate it on both sides here.
       case CMARK_NODE_CODE_BLOCK:
         writer.gap(block_gap(node));

@@ -11,6 +11,7 @@
 
 #include "app/auth_service.hpp"
 #include "app/directory_service.hpp"
+#include "app/knowledge_base.hpp"
 #include "app/ticket_service.hpp"
 #include "auth/sodium_secrets.hpp"
 #include "http/api.hpp"
@@ -49,6 +50,7 @@ struct Desk {
   SodiumTokenMinter tokens;
   std::unique_ptr<DirectoryService> directory;
   std::unique_ptr<TicketService> tickets;
+  std::unique_ptr<KnowledgeBase> knowledge;
   std::unique_ptr<AuthService> auth;
 
   explicit Desk(const Config& c) {
@@ -64,6 +66,7 @@ struct Desk {
     hasher = std::make_unique<SodiumPasswordHasher>(cost);
     directory = std::make_unique<DirectoryService>(*store, *hasher, clock);
     tickets = std::make_unique<TicketService>(*store, clock);
+    knowledge = std::make_unique<KnowledgeBase>(*store, clock);
     AuthOptions auth_options;
     auth_options.session_lifetime = std::chrono::hours(c.session_hours);
     auth = std::make_unique<AuthService>(*store, *hasher, tokens, *directory, clock, auth_options);
@@ -99,7 +102,7 @@ int serve(const Config& c) {
 
   http::Metrics metrics;
   metrics.add_collector([&desk] { return metrics_gauges(*desk.store); });
-  http::ApiServices services{*desk.auth, *desk.directory, *desk.tickets,
+  http::ApiServices services{*desk.auth, *desk.directory, *desk.tickets, *desk.knowledge,
                              std::string(openapi_yaml())};
   http::Router router;
   http::add_api_routes(router, services);

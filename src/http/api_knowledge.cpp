@@ -1,0 +1,269 @@
+// The knowledge base under /api/v1/kb, and the articles of a ticket. Published public
+// articles are readable without logging in (the self-service portal's guests).
+#include <boost/json.hpp>
+
+#include "http/api_common.hpp"
+#include "http/json_mapping.hpp"
+
+namespace fl::http {
+
+namespace json = boost::json;
+
+namespace {
+
+// The logged-in actor, or a guest when no token is sent at all; a bad token is still 401.
+std::expected<std::shared_ptr<const Actor>, Response> reader(ApiServices& s, const Request& r) {
+  if (r.authorization.empty()) {
+    static const auto guest = std::make_shared<const Actor>();
+    return guest;
+  }
+  auto session = s.auth.authenticate(r.authorization);
+  if (!session) return std::unexpected(problem(session.error()));
+  return *session;
+}
+
+std::expected<std::shared_ptr<const Actor>, Response> member(ApiServices& s, const Request& r) {
+  auto session = s.auth.authenticate(r.authorization);
+  if (!session) return std::unexpected(problem(session.error()));
+  return *session;
+}
+
+Response articles_response(const Result<std::vector<Article>>& list, bool with_cursor, int limit) {
+  if (!list) return problem(list.error());
+  json::array items;
+  for (const auto& a : *list) items.push_back(to_json(a, false));
+  json::object o{{"items", std::move(items)}};
+  if (with_cursor)
+    o["next_cursor"] = std::cmp_equal(list->size(), limit) && !list->empty()
+                           ? json::value(std::to_string(list->back().id))
+                           : json::value(nullptr);
+  return json_response(200, o);
+}
+
+Response article_response(int status, const Result<Article>& a) {
+  if (!a) return problem(a.error());
+  auto r = json_response(status, to_json(*a, true));
+  if (status == 201) r.headers.emplace_back("Location", "/api/v1/kb/articles/" + std::to_string(a->id));
+  return r;
+}
+
+// The article fields of a create or edit body; absent fields stay absent.
+struct ArticleFields {
+  std::optional<std::string> title, body, language;
+  std::optional<std::optional<ArticleId>> translation_of;
+  std::optional<std::optional<CategoryId>> category;
+  std::optional<ArticleKind> kind;
+  std::optional<Audience> audience;
+  std::optional<ArticleStatus> status;
+  std::optional<std::vector<std::string>> keywords;
+};
+
+ArticleFields read_fields(JsonBody& b) {
+  ArticleFields f;
+  f.title = b.string("title");
+  f.body = b.string("body");
+  f.language = b.string("language");
+  auto nullable = [&](std::string_view key) -> std::optional<std::optional<std::int64_t>> {
+    if (!b.has(key)) return std::nullopt;
+    if (b.is_null(key)) return std::optional<std::int64_t>{};
+    if (auto v = b.integer(key)) return std::optional<std::int64_t>{*v};
+    return std::nullopt;
+  };
+  f.translation_of = nullable("translation_of");
+  f.category = nullable("category_id");
+  f.kind = b.enumeration<ArticleKind>("kind");
+  f.audience = b.enumeration<Audience>("audience");
+  f.status = b.enumeration<ArticleStatus>("status");
+  f.keywords = b.strings("keywords");
+  return f;
+}
+
+Response list_articles(ApiServices& s, const Request& r) {
+  auto actor = reader(s, r);
+  if (!actor) return actor.error();
+  ArticleFilter f;
+  std::vector<FieldError> errors;
+  auto enum_param = [&]<class E>(std::string_view name, std::optional<E>& out) {
+    if (auto v = r.param(name)) {
+      out = parse_name<E>(*v);
+      if (!out) errors.push_back({std::string(name), "one of: " + allowed_names<E>()});
+    }
+  };
+  enum_param.operator()<ArticleStatus>("status", f.status);
+  enum_param.operator()<Audience>("audience", f.audience);
+  enum_param.operator()<ArticleKind>("kind", f.kind);
+  if (auto v = r.param("language")) {
+    if (!is_language(*v)) errors.push_back({"language", "de or en"});
+    f.language = std::string(*v);
+  }
+  if (auto v = r.param("category")) {
+    f.category = parse_id(*v);
+    if (!f.category) errors.push_back({"category", "a category id"});
+  }
+  if (auto v = r.param("cursor")) {
+    f.after = parse_id(*v);
+    if (!f.after) errors.push_back({"cursor", "not a cursor returned by this API"});
+  }
+  if (auto v = r.param("limit")) {
+    auto n = parse_id(*v);
+    if (!n || *n > 200) errors.push_back({"limit", "1 to 200"});
+    else f.limit = static_cast<int>(*n);
+  }
+  if (!errors.empty())
+    return problem(Error{ErrorCode::invalid_argument, errors.front().field + ": " + errors.front().message, errors});
+  return articles_response(s.knowledge.list(**actor, f), true, f.limit);
+}
+
+Response create_article(ApiServices& s, const Request& r) {
+  auto actor = member(s, r);
+  if (!actor) return actor.error();
+  auto body = JsonBody::parse(r);
+  if (!body) return body.error();
+  body->string("title", true);
+  ArticleFields f = read_fields(*body);
+  if (auto ok = body->finish(); !ok) return problem(ok.error());
+  NewArticle a;
+  a.title = f.title.value_or("");
+  a.body = f.body.value_or("");
+  a.language = f.language.value_or("en");
+  if (f.translation_of) a.translation_of = *f.translation_of;
+  if (f.category) a.category = *f.category;
+  a.kind = f.kind.value_or(ArticleKind::faq);
+  a.audience = f.audience.value_or(Audience::public_);
+  a.status = f.status.value_or(ArticleStatus::draft);
+  a.keywords = f.keywords.value_or(std::vector<std::string>{});
+  return article_response(201, s.knowledge.create(**actor, a));
+}
+
+Response patch_article(ApiServices& s, const Request& r, ArticleId id) {
+  auto actor = member(s, r);
+  if (!actor) return actor.error();
+  auto body = JsonBody::parse(r);
+  if (!body) return body.error();
+  auto version = body->integer("version", true);
+  ArticleFields f = read_fields(*body);
+  if (auto ok = body->finish(); !ok) return problem(ok.error());
+  ArticlePatch p;
+  p.version = static_cast<int>(version.value_or(0));
+  p.title = f.title;
+  p.body = f.body;
+  p.language = f.language;
+  p.translation_of = f.translation_of;
+  p.category = f.category;
+  p.kind = f.kind;
+  p.audience = f.audience;
+  p.status = f.status;
+  p.keywords = f.keywords;
+  return article_response(200, s.knowledge.update(**actor, id, p));
+}
+
+// Parses {id} and runs `fn(actor, id)` for a logged-in actor (or a guest, if `guests`).
+template <class Fn>
+Handler on_article(ApiServices& s, bool guests, Fn fn) {
+  return [&s, guests, fn](const Request& r, const PathParams& p) -> Response {
+    auto actor = guests ? reader(s, r) : member(s, r);
+    if (!actor) return actor.error();
+    auto id = parse_id(p[0]);
+    if (!id) return bad_id("article");
+    return fn(**actor, *id, r);
+  };
+}
+
+}  // namespace
+
+void add_knowledge_routes(Router& router, ApiServices& s) {
+  router.add("GET", "/api/v1/kb/articles", [&s](const Request& r, const PathParams&) { return list_articles(s, r); },
+             Execution::quick);
+  router.add("POST", "/api/v1/kb/articles", [&s](const Request& r, const PathParams&) { return create_article(s, r); });
+  // Counts a view: a write, so not `quick`.
+  router.add("GET", "/api/v1/kb/articles/{id}", on_article(s, true, [&s](const Actor& a, ArticleId id, const Request&) {
+               return article_response(200, s.knowledge.view(a, id));
+             }));
+  router.add("PATCH", "/api/v1/kb/articles/{id}", [&s](const Request& r, const PathParams& p) {
+    auto id = parse_id(p[0]);
+    if (!id) return bad_id("article");
+    return patch_article(s, r, *id);
+  });
+  router.add("GET", "/api/v1/kb/articles/{id}/versions",
+             on_article(s, false, [&s](const Actor& a, ArticleId id, const Request&) {
+               auto history = s.knowledge.history(a, id);
+               if (!history) return problem(history.error());
+               json::array items;
+               for (const auto& v : *history) items.push_back(to_json(v, true));
+               return json_response(200, json::object{{"items", std::move(items)}});
+             }),
+             Execution::quick);
+  router.add("POST", "/api/v1/kb/articles/{id}/restore",
+             on_article(s, false, [&s](const Actor& a, ArticleId id, const Request& r) {
+               auto body = JsonBody::parse(r);
+               if (!body) return body.error();
+               auto version = body->integer("version", true);
+               if (auto ok = body->finish(); !ok) return problem(ok.error());
+               return article_response(201, s.knowledge.restore(a, id, static_cast<int>(*version)));
+             }));
+  router.add("GET", "/api/v1/kb/articles/{id}/translations",
+             on_article(s, true, [&s](const Actor& a, ArticleId id, const Request&) {
+               return articles_response(s.knowledge.translations(a, id), false, 0);
+             }),
+             Execution::quick);
+  router.add("POST", "/api/v1/kb/articles/{id}/votes",
+             on_article(s, true, [&s](const Actor& a, ArticleId id, const Request& r) {
+               auto body = JsonBody::parse(r);
+               if (!body) return body.error();
+               auto helpful = body->boolean("helpful");
+               if (!helpful && !body->has("helpful")) body->error("helpful", "required: true or false");
+               if (auto ok = body->finish(); !ok) return problem(ok.error());
+               if (auto ok = s.knowledge.vote(a, id, *helpful); !ok) return problem(ok.error());
+               return no_content();
+             }));
+  router.add("GET", "/api/v1/kb/categories", [&s](const Request&, const PathParams&) {
+    auto all = s.knowledge.categories();
+    if (!all) return problem(all.error());
+    json::array items;
+    for (const auto& c : *all) items.push_back(to_json(c));
+    return json_response(200, json::object{{"items", std::move(items)}});
+  }, Execution::quick);
+  router.add("POST", "/api/v1/kb/categories", [&s](const Request& r, const PathParams&) {
+    auto actor = member(s, r);
+    if (!actor) return actor.error();
+    auto body = JsonBody::parse(r);
+    if (!body) return body.error();
+    Category c;
+    c.name = body->string("name", true).value_or("");
+    c.parent = body->integer("parent_id");
+    if (auto ok = body->finish(); !ok) return problem(ok.error());
+    auto created = s.knowledge.create_category(**actor, c);
+    if (!created) return problem(created.error());
+    return json_response(201, to_json(*created));
+  });
+
+  // A ticket's articles ("solved with") and the one-step draft from a resolved ticket.
+  router.add("GET", "/api/v1/tickets/{id}/articles", [&s](const Request& r, const PathParams& p) {
+    auto actor = member(s, r);
+    if (!actor) return actor.error();
+    auto id = parse_id(p[0]);
+    if (!id) return bad_id("ticket");
+    return articles_response(s.knowledge.linked_articles(**actor, *id), false, 0);
+  }, Execution::quick);
+  router.add("POST", "/api/v1/tickets/{id}/articles", [&s](const Request& r, const PathParams& p) {
+    auto actor = member(s, r);
+    if (!actor) return actor.error();
+    auto id = parse_id(p[0]);
+    if (!id) return bad_id("ticket");
+    auto body = JsonBody::parse(r);
+    if (!body) return body.error();
+    auto article = body->integer("article_id", true);
+    if (auto ok = body->finish(); !ok) return problem(ok.error());
+    if (auto ok = s.knowledge.link_to_ticket(**actor, *id, *article); !ok) return problem(ok.error());
+    return no_content();
+  });
+  router.add("POST", "/api/v1/tickets/{id}/article-draft", [&s](const Request& r, const PathParams& p) {
+    auto actor = member(s, r);
+    if (!actor) return actor.error();
+    auto id = parse_id(p[0]);
+    if (!id) return bad_id("ticket");
+    return article_response(201, s.knowledge.draft_from_ticket(**actor, *id));
+  });
+}
+
+}  // namespace fl::http

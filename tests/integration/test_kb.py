@@ -1,0 +1,122 @@
+"""The knowledge base over HTTP: writing, publishing, reading as a guest, sanitised HTML,
+versions and restore, votes, and a resolved ticket turned into a draft.
+
+Run: FIRSTLINE_BIN=build/release/src/server/firstline /usr/bin/python3 tests/integration/test_kb.py
+"""
+
+from __future__ import annotations
+
+import unittest
+
+from firstline_harness import ServerTestCase, items
+
+
+class KnowledgeBaseApiTest(ServerTestCase):
+    def create(self, as_user: str, **fields):
+        body = {"title": "Drucker druckt leere Seiten", "body": "Toner **prüfen**.", "language": "de",
+                "kind": "troubleshooting", "keywords": ["Drucker", "printer"]}
+        body.update(fields)
+        return self.server.request("POST", "/api/v1/kb/articles", body, as_user=as_user)
+
+    def test_draft_publish_and_guest_reading(self):
+        draft = self.assertStatus(self.create("l1.agent"), 201).json
+        self.assertEqual(draft["status"], "draft")
+        self.assertEqual(draft["version"], 1)
+        self.assertIn("<strong>prüfen</strong>", draft["body_html"])
+        path = f"/api/v1/kb/articles/{draft['id']}"
+        # Drafts stay hidden from customers and guests.
+        self.assertStatus(self.server.request("GET", path, as_user="customer1"), 404)
+        self.assertStatus(self.server.request("GET", path), 404)
+        # Agents may not publish; supervisors may.
+        self.assertProblem(self.server.request("PATCH", path, {"version": 1, "status": "published"},
+                                               as_user="l1.agent"), 403)
+        published = self.assertStatus(self.server.request(
+            "PATCH", path, {"version": 1, "status": "published"}, as_user="supervisor"), 200).json
+        self.assertEqual(published["version"], 2)
+        guest = self.assertStatus(self.server.request("GET", path), 200).json
+        self.assertEqual(guest["title"], "Drucker druckt leere Seiten")
+        self.assertEqual(guest["views"], 1)
+        listed = [a["id"] for a in items(self.server.request("GET", "/api/v1/kb/articles").json)]
+        self.assertIn(draft["id"], listed)
+        # A stale edit is a conflict.
+        self.assertProblem(self.server.request("PATCH", path, {"version": 1, "title": "x"},
+                                               as_user="l1.agent"), 409)
+        # A bad token is still refused, even where guests may read.
+        self.assertStatus(self.server.request("GET", path, token="nope"), 401)
+
+    def test_internal_articles_are_for_agents(self):
+        a = self.assertStatus(self.create("supervisor", audience="internal", status="published"), 201).json
+        path = f"/api/v1/kb/articles/{a['id']}"
+        self.assertStatus(self.server.request("GET", path, as_user="l2.agent"), 200)
+        for who in ("customer1", "vendor.agent"):
+            self.assertStatus(self.server.request("GET", path, as_user=who), 404)
+        self.assertStatus(self.server.request("GET", path), 404)
+
+    def test_markdown_is_sanitised(self):
+        body = ("<script>alert(1)</script>\n\n[click](javascript:alert(1))\n\n"
+                "<img src=x onerror=alert(1)>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+        a = self.assertStatus(self.create("supervisor", body=body, status="published"), 201).json
+        html = a["body_html"].lower()
+        self.assertNotIn("<script", html)
+        self.assertNotIn("javascript:", html)
+        self.assertNotIn("onerror", html)
+        self.assertIn("<table>", html)
+
+    def test_versions_restore_and_votes(self):
+        a = self.assertStatus(self.create("l1.agent", title="v1"), 201).json
+        path = f"/api/v1/kb/articles/{a['id']}"
+        self.assertStatus(self.server.request("PATCH", path, {"version": 1, "title": "v2"},
+                                              as_user="l1.agent"), 200)
+        versions = items(self.assertStatus(self.server.request("GET", path + "/versions",
+                                                               as_user="l1.agent"), 200).json)
+        self.assertEqual([v["title"] for v in versions], ["v1", "v2"])
+        self.assertStatus(self.server.request("GET", path + "/versions", as_user="customer1"), 404)
+        restored = self.assertStatus(self.server.request("POST", path + "/restore", {"version": 1},
+                                                         as_user="l2.agent"), 201).json
+        self.assertEqual(restored["title"], "v1")
+        self.assertEqual(restored["version"], 3)
+        self.server.request("PATCH", path, {"version": 3, "status": "published"}, as_user="supervisor")
+        self.assertStatus(self.server.request("POST", path + "/votes", {"helpful": True},
+                                              as_user="customer1"), 204)
+        self.assertStatus(self.server.request("POST", path + "/votes", {"helpful": False}), 204)
+        self.assertProblem(self.server.request("POST", path + "/votes", {}, as_user="customer1"), 422,
+                           field="helpful")
+        now = self.server.request("GET", path, as_user="l1.agent").json
+        self.assertEqual((now["helpful"], now["not_helpful"]), (1, 1))
+
+    def test_validation_and_categories(self):
+        self.assertProblem(self.create("l1.agent", title=" ", language="fr"), 422, field="title")
+        self.assertProblem(self.server.request("POST", "/api/v1/kb/categories", {"name": "Hardware"},
+                                               as_user="l1.agent"), 403)
+        hw = self.assertStatus(self.server.request("POST", "/api/v1/kb/categories", {"name": "Hardware"},
+                                                   as_user="supervisor"), 201).json
+        sub = self.assertStatus(self.server.request("POST", "/api/v1/kb/categories",
+                                                    {"name": "Drucker", "parent_id": hw["id"]},
+                                                    as_user="supervisor"), 201).json
+        self.assertEqual(sub["parent_id"], hw["id"])
+        names = [c["name"] for c in items(self.server.request("GET", "/api/v1/kb/categories").json)]
+        self.assertIn("Drucker", names)
+
+    def test_resolved_ticket_becomes_a_draft(self):
+        t = self.assertStatus(self.server.request(
+            "POST", "/api/v1/tickets", {"subject": "Outlook hängt beim Start",
+                                        "description": "Outlook startet nicht mehr."},
+            as_user="customer1"), 201).json
+        tpath = f"/api/v1/tickets/{t['id']}"
+        self.assertProblem(self.server.request("POST", tpath + "/article-draft", as_user="l1.agent"), 409)
+        self.server.request("POST", tpath + "/entries", {"kind": "reply", "body": "Profil neu angelegt."},
+                            as_user="l1.agent")
+        self.assertStatus(self.server.request("PATCH", tpath, {"status": "resolved"}, as_user="l1.agent"), 200)
+        draft = self.assertStatus(self.server.request("POST", tpath + "/article-draft",
+                                                      as_user="l1.agent"), 201).json
+        self.assertEqual(draft["title"], "Outlook hängt beim Start")
+        self.assertEqual(draft["audience"], "internal")
+        self.assertIn("Profil neu angelegt.", draft["body"])
+        linked = items(self.server.request("GET", tpath + "/articles", as_user="l1.agent").json)
+        self.assertEqual([a["id"] for a in linked], [draft["id"]])
+        self.assertProblem(self.server.request("POST", tpath + "/articles", {"article_id": draft["id"]},
+                                               as_user="customer1"), 403)
+
+
+if __name__ == "__main__":
+    unittest.main()
