@@ -4,7 +4,6 @@
 // event applied, so after a crash it catches up from the store's event feed.
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -17,6 +16,7 @@
 #include "core/article.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "search/index_options.hpp"
 
 namespace fl {
 
@@ -69,11 +69,6 @@ struct ArticleResults {
 struct Suggestion {
   ArticleId id = 0;
   std::string title;
-};
-
-struct SearchIndexOptions {
-  // Reader databases kept open for queries; more concurrent queries wait for one.
-  std::size_t readers = 16;
 };
 
 // Thread-safe. Writes (upsert, remove, set_synonyms, set_last_applied_event) are serialised

@@ -11,6 +11,7 @@
 
 #include "app/auth_service.hpp"
 #include "app/directory_service.hpp"
+#include "app/kb_transfer.hpp"
 #include "app/knowledge_base.hpp"
 #include "app/ticket_service.hpp"
 #include "auth/sodium_secrets.hpp"
@@ -176,6 +177,50 @@ int user_add(const Config& c, UserAddFlags f) {
   return 0;
 }
 
+// The actor of an offline command: the named user, else the first admin.
+Actor command_actor(Desk& desk, const std::string& login) {
+  std::optional<User> user;
+  if (!login.empty()) {
+    user = or_die(desk.store->user_record_by_login(login)).user;
+  } else {
+    auto admins = or_die(desk.store->users(Role::admin));
+    if (admins.empty()) die("no admin user: name one with --as LOGIN");
+    user = admins.front();
+  }
+  return or_die(desk.directory->actor_for(*user));
+}
+
+int kb_import(const Config& c, const std::string& path, const std::string& as) {
+  Desk desk(c);
+  Actor actor = command_actor(desk, as);
+  auto files = or_die(read_article_files(path));
+  auto report = or_die(import_articles(*desk.knowledge, actor, files));
+  std::cout << "firstline: " << report.created << " articles created, " << report.updated << " updated, "
+            << report.failed.size() << " failed\n";
+  for (const auto& f : report.failed) std::cerr << "  " << f << "\n";
+  return report.failed.empty() ? 0 : 1;
+}
+
+int kb_export(const Config& c, const std::string& format, const std::string& out, const std::string& as) {
+  Desk desk(c);
+  Actor actor = command_actor(desk, as);
+  if (format == "markdown") {
+    if (out.empty()) die("--out DIR is required for --format markdown");
+    int n = or_die(export_markdown_files(*desk.knowledge, actor, out));
+    std::cerr << "firstline: " << n << " articles written to " << out << "\n";
+    return 0;
+  }
+  if (format != "jsonl") die("--format: jsonl or markdown");
+  if (out.empty()) {
+    or_die(export_article_lines(*desk.knowledge, actor, std::cout));
+  } else {
+    std::ofstream file(out, std::ios::binary);
+    if (!file) die("cannot write " + out);
+    or_die(export_article_lines(*desk.knowledge, actor, file));
+  }
+  return 0;
+}
+
 }  // namespace
 }  // namespace fl
 
@@ -221,6 +266,19 @@ int main(int argc, char** argv) {
   add_cmd->add_option("--language", ua.user.language, "de or en");
   add_cmd->add_flag("--password-stdin", ua.password_stdin, "read the password from standard input");
 
+  std::string kb_path, kb_as, kb_format = "jsonl", kb_out;
+  auto* kb_cmd = app.add_subcommand("kb", "knowledge base files (Markdown with front matter, JSON lines)");
+  kb_cmd->require_subcommand(1);
+  auto* import_cmd = kb_cmd->add_subcommand("import", "import a folder of .md files, a .md or a .jsonl file");
+  import_cmd->add_option("PATH", kb_path, "folder or file")->required();
+  import_cmd->add_option("--data", data, "data folder (default: var)");
+  import_cmd->add_option("--as", kb_as, "login the articles are written by (default: the first admin)");
+  auto* export_cmd = kb_cmd->add_subcommand("export", "export every article (JSON lines to standard output by default)");
+  export_cmd->add_option("--data", data, "data folder (default: var)");
+  export_cmd->add_option("--format", kb_format, "jsonl or markdown");
+  export_cmd->add_option("--out", kb_out, "file (jsonl) or folder (markdown)");
+  export_cmd->add_option("--as", kb_as, "login whose view is exported (default: the first admin)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -244,6 +302,8 @@ int main(int argc, char** argv) {
   if (*serve_cmd) return serve(config);
   if (*init_cmd) return init(config, demo, demo_password);
   if (*add_cmd) return user_add(config, ua);
+  if (*import_cmd) return kb_import(config, kb_path, kb_as);
+  if (*export_cmd) return kb_export(config, kb_format, kb_out, kb_as);
   std::cout << app.help();
   return 0;
 }

@@ -1,0 +1,13 @@
+// Options shared by the search indexes.
+#pragma once
+
+#include <cstddef>
+
+namespace fl {
+
+struct SearchIndexOptions {
+  // Reader databases kept open for queries; more concurrent queries wait for one.
+  std::size_t readers = 16;
+};
+
+}  // namespace fl

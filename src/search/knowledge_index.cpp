@@ -1,0 +1,595 @@
+// KnowledgeIndex over Xapian: how articles become terms and queries become ranked hits.
+//
+// One term space holds every word of an article as "Z" + folded Snowball stem, with
+// positions; the title is added with weight 3 and each keyword with weight 2 (BM25F in
+// effect: one saturation over weighted counts, length normalised over the weighted length).
+// Boolean terms carry what queries filter on; "XP" terms hold every prefix of each title word
+// for suggestions, without weight so they leave BM25's document lengths alone.
+#include "search/knowledge_index.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <unordered_map>
+
+#include "search/analysis.hpp"
+#include "search/xapian_support.hpp"
+
+namespace fl {
+
+namespace {
+
+using search::Language;
+
+constexpr std::string_view kFormat = "fl-kb-1";
+constexpr std::string_view kSynonymsKey = "fl.synonyms";
+
+constexpr std::string_view kAudiencePrefix = "XA";
+constexpr std::string_view kStatusPrefix = "XS";
+constexpr std::string_view kKindPrefix = "XK";
+constexpr std::string_view kCategoryPrefix = "XC";
+constexpr std::string_view kTitlePrefixPrefix = "XP";
+
+constexpr Xapian::valueno kSlotKind = 0;
+constexpr Xapian::valueno kSlotCategories = 1;
+constexpr Xapian::valueno kSlotTitleLength = 2;
+
+constexpr Xapian::termcount kTitleWeight = 3;
+constexpr Xapian::termcount kKeywordWeight = 2;
+// Fields are this many positions apart, so phrases and proximity never bridge two fields.
+constexpr Xapian::termpos kFieldGap = 100;
+constexpr std::size_t kMaxPrefixChars = 20;
+constexpr std::size_t kSnippetBytes = 200;
+// Facets count this many best matches exactly and scale beyond.
+constexpr Xapian::doccount kFacetDepth = 1000;
+// Xapian's BM25 defaults (k1 = 1, b = 0.5): b below the usual 0.75 because an answer's length
+// says little about its relevance here (long answers are not padded with other topics).
+constexpr double kBm25K1 = 1.0;
+constexpr double kBm25B = 0.5;
+
+template <class... Parts>
+std::string term(Parts&&... parts) {
+  std::string t;
+  (t += ... += parts);
+  return t;
+}
+
+std::string id_term(ArticleId id) {
+  return term(search::kIdPrefix, std::to_string(id));
+}
+
+std::size_t code_points(std::string_view s) {
+  return static_cast<std::size_t>(
+      std::ranges::count_if(s, [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
+}
+
+// The first `n` code points of a UTF-8 string.
+std::string_view first_code_points(std::string_view s, std::size_t n) {
+  std::size_t seen = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xc0) != 0x80) {
+      if (seen == n) return s.substr(0, i);
+      ++seen;
+    }
+  }
+  return s;
+}
+
+// The admin synonym list as stored in the index metadata: groups by line, entries by tab.
+std::string serialise_synonyms(const std::vector<std::vector<std::string>>& groups) {
+  std::string out;
+  for (const auto& group : groups) {
+    std::string line;
+    for (const auto& entry : group) {
+      std::string clean;
+      for (char c : entry) clean += (c == '\t' || c == '\n' || c == '\r') ? ' ' : c;
+      if (clean.find_first_not_of(' ') == std::string::npos) continue;
+      if (!line.empty()) line += '\t';
+      line += clean;
+    }
+    if (!line.empty()) out += line + '\n';
+  }
+  return out;
+}
+
+std::vector<std::vector<std::string>> parse_synonyms(std::string_view stored) {
+  std::vector<std::vector<std::string>> groups;
+  while (!stored.empty()) {
+    std::size_t eol = stored.find('\n');
+    std::string_view line = stored.substr(0, eol);
+    stored = eol == std::string_view::npos ? std::string_view{} : stored.substr(eol + 1);
+    std::vector<std::string> group;
+    while (!line.empty()) {
+      std::size_t tab = line.find('\t');
+      group.emplace_back(line.substr(0, tab));
+      line = tab == std::string_view::npos ? std::string_view{} : line.substr(tab + 1);
+    }
+    groups.push_back(std::move(group));
+  }
+  return groups;
+}
+
+std::string join_stems(const std::vector<std::string>& stems, std::size_t from, std::size_t n) {
+  std::string key;
+  for (std::size_t i = from; i < from + n; ++i) {
+    if (i != from) key += ' ';
+    key += stems[i];
+  }
+  return key;
+}
+
+// The admin synonyms analysed for one language: each group becomes one OP_SYNONYM query
+// (a phrase for a multi-word entry), found by the stems of any of its entries.
+struct SynonymTable {
+  std::vector<Xapian::Query> groups;
+  std::unordered_map<std::string, std::size_t> group_of;
+  std::size_t longest = 1;
+
+  void build(const std::vector<std::vector<std::string>>& source, Xapian::Stem& stemmer) {
+    groups.clear();
+    group_of.clear();
+    longest = 1;
+    for (const auto& entries : source) {
+      std::vector<Xapian::Query> alternatives;
+      std::vector<std::string> keys;
+      for (const auto& entry : entries) {
+        std::vector<std::string> stems;
+        for (const auto& word : search::split_words(entry)) stems.push_back(stemmer(word));
+        if (stems.empty()) continue;
+        std::vector<Xapian::Query> terms;
+        for (const auto& s : stems) terms.emplace_back(term("Z", s));
+        alternatives.push_back(terms.size() == 1 ? terms.front()
+                                                 : Xapian::Query(Xapian::Query::OP_PHRASE,
+                                                                 terms.begin(), terms.end(),
+                                                                 terms.size()));
+        keys.push_back(join_stems(stems, 0, stems.size()));
+        longest = std::max(longest, stems.size());
+      }
+      if (alternatives.size() < 2) continue;
+      std::size_t index = groups.size();
+      groups.emplace_back(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
+      for (auto& key : keys) group_of.emplace(std::move(key), index);
+    }
+  }
+};
+
+// What a reader derives from its database; rebuilt whenever it is reopened.
+struct ReaderState {
+  Xapian::Stem de = search::make_stemmer(Language::de);
+  Xapian::Stem en = search::make_stemmer(Language::en);
+  SynonymTable synonyms_de;
+  SynonymTable synonyms_en;
+
+  void rebuild(Xapian::Database& db) {
+    auto groups = parse_synonyms(db.get_metadata(std::string(kSynonymsKey)));
+    synonyms_de.build(groups, de);
+    synonyms_en.build(groups, en);
+  }
+  Xapian::Stem& stemmer(Language l) { return l == Language::de ? de : en; }
+  const SynonymTable& synonyms(Language l) const {
+    return l == Language::de ? synonyms_de : synonyms_en;
+  }
+};
+
+// Counts every category on the paths of the matching articles.
+class CategoryCounter final : public Xapian::MatchSpy {
+ public:
+  void operator()(const Xapian::Document& doc, double) override {
+    ++seen_;
+    std::string path = doc.get_value(kSlotCategories);
+    const char* p = path.data();
+    const char* end = p + path.size();
+    while (p < end) {
+      CategoryId id = 0;
+      auto [next, ec] = std::from_chars(p, end, id);
+      if (ec == std::errc{}) ++counts_[id];
+      p = next;
+      while (p < end && *p == ',') ++p;
+      if (ec != std::errc{}) break;
+    }
+  }
+  [[nodiscard]] std::int64_t seen() const { return seen_; }
+  [[nodiscard]] const std::map<CategoryId, std::int64_t>& counts() const { return counts_; }
+
+ private:
+  std::int64_t seen_ = 0;
+  std::map<CategoryId, std::int64_t> counts_;
+};
+
+// Facet counts past kFacetDepth are scaled like Xapian's own estimate of the total.
+std::int64_t scaled(std::int64_t count, std::int64_t seen, std::int64_t estimated) {
+  if (seen <= 0 || estimated <= seen) return count;
+  return static_cast<std::int64_t>(static_cast<double>(count) * static_cast<double>(estimated) /
+                                       static_cast<double>(seen) +
+                                   0.5);
+}
+
+template <class Key>
+void sort_facets(std::vector<std::pair<Key, std::int64_t>>& facets) {
+  std::ranges::stable_sort(facets, [](const auto& a, const auto& b) { return a.second > b.second; });
+}
+
+// The words of a query analysed for one language.
+struct AnalysedWords {
+  std::vector<std::string> stems;
+  std::vector<bool> stop;
+  bool all_stop = true;
+};
+
+AnalysedWords analyse(const std::vector<std::string>& words, Language language,
+                      Xapian::Stem& stemmer) {
+  AnalysedWords a;
+  for (const auto& w : words) {
+    a.stems.push_back(stemmer(w));
+    bool stop = search::is_stopword(language, search::fold(w));
+    a.stop.push_back(stop);
+    a.all_stop = a.all_stop && stop;
+  }
+  return a;
+}
+
+// BM25 over the query's words (stop words dropped unless nothing else is left), each word
+// widened by its synonym group, plus a proximity boost: a pair of consecutive query words
+// found within a few positions of each other scores its two terms again.
+Xapian::Query text_query(const std::vector<std::string>& words, Language language,
+                         ReaderState& state) {
+  AnalysedWords a = analyse(words, language, state.stemmer(language));
+  const SynonymTable& synonyms = state.synonyms(language);
+  std::vector<Xapian::Query> parts;
+  std::vector<Xapian::Query> near;
+  std::optional<std::pair<std::size_t, std::string>> previous;  // word index, term
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    for (std::size_t n = std::min(synonyms.longest, words.size() - i); n >= 2; --n) {
+      auto it = synonyms.group_of.find(join_stems(a.stems, i, n));
+      if (it != synonyms.group_of.end()) {
+        parts.push_back(synonyms.groups[it->second]);
+        break;
+      }
+    }
+    auto single = synonyms.group_of.find(a.stems[i]);
+    if (single != synonyms.group_of.end()) {
+      parts.push_back(synonyms.groups[single->second]);
+      previous.reset();
+      continue;
+    }
+    if (a.stop[i] && !a.all_stop) continue;
+    std::string t = term("Z", a.stems[i]);
+    parts.emplace_back(t);
+    if (previous && i - previous->first <= 3 && previous->second != t) {
+      Xapian::Query pair[] = {Xapian::Query(previous->second), Xapian::Query(t)};
+      auto window = static_cast<Xapian::termcount>(i - previous->first + 2);
+      near.emplace_back(Xapian::Query::OP_NEAR, std::begin(pair), std::end(pair), window);
+    }
+    previous.emplace(i, t);
+  }
+  Xapian::Query main(Xapian::Query::OP_OR, parts.begin(), parts.end());
+  if (near.empty()) return main;
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, main,
+                       Xapian::Query(Xapian::Query::OP_OR, near.begin(), near.end()));
+}
+
+Xapian::Query and_all(const std::vector<Xapian::Query>& parts) {
+  if (parts.empty()) return Xapian::Query::MatchAll;
+  return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+}
+
+std::vector<Language> languages_of(const std::optional<Language>& language) {
+  if (language) return {*language};
+  return {Language::de, Language::en};
+}
+
+// The text query of each language, restricted to articles of that language and the filters.
+Xapian::Query full_query(const std::vector<std::string>& words,
+                         const std::vector<Language>& languages,
+                         const std::vector<Xapian::Query>& filters, ReaderState& state) {
+  std::vector<Xapian::Query> branches;
+  for (Language l : languages) {
+    std::vector<Xapian::Query> filter = filters;
+    filter.emplace_back(term(search::kLanguagePrefix, search::code_of(l)));
+    Xapian::Query text = words.empty() ? Xapian::Query::MatchAll : text_query(words, l, state);
+    branches.emplace_back(Xapian::Query::OP_FILTER, text, and_all(filter));
+  }
+  if (branches.size() == 1) return branches.front();
+  return Xapian::Query(Xapian::Query::OP_OR, branches.begin(), branches.end());
+}
+
+bool known_word(const Xapian::Database& db, const std::string& word,
+                const std::vector<Language>& languages, ReaderState& state) {
+  return std::ranges::any_of(languages, [&](Language l) {
+    return db.term_exists(term("Z", state.stemmer(l)(word)));
+  });
+}
+
+// "Did you mean": the query with each word that is in no article replaced by the spelling
+// table's nearest word that is; nullopt when nothing could be corrected.
+std::optional<std::string> corrected_query(const Xapian::Database& db,
+                                           const std::vector<std::string>& words,
+                                           const std::vector<Language>& languages,
+                                           ReaderState& state) {
+  bool changed = false;
+  std::string out;
+  for (const auto& word : words) {
+    std::string chosen = word;
+    bool numeric = std::ranges::all_of(word, [](char c) { return c >= '0' && c <= '9'; });
+    if (word.size() >= 3 && !numeric && !known_word(db, word, languages, state)) {
+      std::string suggestion = db.get_spelling_suggestion(word, 2);
+      if (!suggestion.empty() && known_word(db, suggestion, languages, state)) {
+        chosen = suggestion;
+        changed = true;
+      }
+    }
+    if (!out.empty()) out += ' ';
+    out += chosen;
+  }
+  if (!changed) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+struct KnowledgeIndex::Impl {
+  Impl(const std::filesystem::path& dir, Xapian::WritableDatabase db, std::size_t readers)
+      : writer(std::move(db)), pool(dir, writer, std::max<std::size_t>(readers, 1)) {
+    for (Language l : {Language::de, Language::en}) {
+      auto& g = generator(l);
+      g.set_stemmer(search::make_stemmer(l));
+      g.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
+      g.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+    }
+  }
+
+  Xapian::TermGenerator& generator(Language l) { return l == Language::de ? generator_de : generator_en; }
+
+  // The spelling table counts every word indexed; take back the words of the version being
+  // replaced so corrections only offer words that are still in some article.
+  static void forget_spellings(Xapian::WritableDatabase& db, ArticleId id) {
+    std::string id_t = id_term(id);
+    auto posting = db.postlist_begin(id_t);
+    if (posting == db.postlist_end(id_t)) return;
+    auto fields = search::unpack(db.get_document(*posting).get_data());
+    if (fields.size() < 5) return;
+    std::map<std::string, Xapian::termcount> counts;
+    for (std::size_t f : {1, 2, 4})
+      for (auto& word : search::split_words(fields[f])) ++counts[word];
+    for (const auto& [word, n] : counts) db.remove_spelling(word, n);
+  }
+
+  search::IndexWriter writer;
+  Xapian::TermGenerator generator_de;
+  Xapian::TermGenerator generator_en;
+  search::ReaderPool<ReaderState> pool;
+};
+
+KnowledgeIndex::KnowledgeIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+KnowledgeIndex::~KnowledgeIndex() = default;
+
+Result<std::unique_ptr<KnowledgeIndex>> KnowledgeIndex::open(const std::filesystem::path& dir,
+                                                             SearchIndexOptions options) {
+  auto db = search::open_writable(dir, kFormat);
+  if (!db) return std::unexpected(std::move(db.error()));
+  auto impl = std::make_unique<Impl>(dir, std::move(*db), options.readers);
+  return std::unique_ptr<KnowledgeIndex>(new KnowledgeIndex(std::move(impl)));
+}
+
+Result<void> KnowledgeIndex::upsert(const ArticleDocument& article) {
+  if (article.id <= 0) return invalid_field("id", "must be positive");
+  auto language = search::parse_language(article.language);
+  if (!language) return invalid_field("language", "must be de or en");
+
+  std::vector<CategoryId> categories = article.category_path;
+  if (article.category && std::ranges::find(categories, *article.category) == categories.end())
+    categories.push_back(*article.category);
+  std::string category_value;
+  for (CategoryId c : categories) {
+    if (!category_value.empty()) category_value += ',';
+    category_value += std::to_string(c);
+  }
+  std::string keywords;
+  for (const auto& k : article.keywords) {
+    if (!keywords.empty()) keywords += '\n';
+    keywords += k;
+  }
+  std::string data;
+  search::pack(data, std::to_string(article.id));
+  search::pack(data, article.title);
+  search::pack(data, article.text);
+  search::pack(data, article.language);
+  search::pack(data, keywords);
+
+  return impl_->writer.change(
+      "indexing article " + std::to_string(article.id), [&](Xapian::WritableDatabase& db) {
+        Impl::forget_spellings(db, article.id);
+        Xapian::Document doc;
+        Xapian::TermGenerator& g = impl_->generator(*language);
+        g.set_database(db);
+        g.set_document(doc);
+        g.index_text(article.title, kTitleWeight);
+        g.increase_termpos(kFieldGap);
+        for (const auto& k : article.keywords) {
+          g.index_text(k, kKeywordWeight);
+          g.increase_termpos(kFieldGap);
+        }
+        g.index_text(article.text);
+
+        doc.add_boolean_term(id_term(article.id));
+        doc.add_boolean_term(term(search::kLanguagePrefix, article.language));
+        doc.add_boolean_term(term(kAudiencePrefix, name_of(article.audience)));
+        doc.add_boolean_term(term(kStatusPrefix, name_of(article.status)));
+        doc.add_boolean_term(term(kKindPrefix, name_of(article.kind)));
+        for (CategoryId c : categories) doc.add_boolean_term(term(kCategoryPrefix, std::to_string(c)));
+        for (const auto& word : search::split_words(article.title)) {
+          std::string folded = search::fold(word);
+          std::size_t n = std::min(code_points(folded), kMaxPrefixChars);
+          for (std::size_t len = 2; len <= n; ++len)
+            doc.add_boolean_term(term(kTitlePrefixPrefix, first_code_points(folded, len)));
+        }
+        doc.add_value(kSlotKind, std::string(name_of(article.kind)));
+        doc.add_value(kSlotCategories, category_value);
+        doc.add_value(kSlotTitleLength,
+                      Xapian::sortable_serialise(static_cast<double>(code_points(article.title))));
+        doc.set_data(data);
+        db.replace_document(id_term(article.id), doc);
+      });
+}
+
+Result<void> KnowledgeIndex::remove(ArticleId id) {
+  return impl_->writer.change("removing article " + std::to_string(id),
+                              [&](Xapian::WritableDatabase& db) {
+                                Impl::forget_spellings(db, id);
+                                db.delete_document(id_term(id));
+                              });
+}
+
+Result<void> KnowledgeIndex::set_synonyms(const std::vector<std::vector<std::string>>& groups) {
+  std::string stored = serialise_synonyms(groups);
+  return impl_->writer.change("storing synonyms", [&](Xapian::WritableDatabase& db) {
+    db.set_metadata(std::string(kSynonymsKey), stored);
+  });
+}
+
+Result<void> KnowledgeIndex::set_last_applied_event(EventId id) {
+  if (id < 0) return invalid_field("event", "must not be negative");
+  return impl_->writer.change("storing the event cursor", [&](Xapian::WritableDatabase& db) {
+    db.set_metadata(std::string(search::kLastEventKey), std::to_string(id));
+  });
+}
+
+Result<void> KnowledgeIndex::commit() {
+  return impl_->writer.commit();
+}
+
+Result<std::int64_t> KnowledgeIndex::last_applied_event() const {
+  try {
+    return impl_->pool.with_reader([](auto& reader) {
+      return search::parse_event(reader.db.get_metadata(std::string(search::kLastEventKey)));
+    });
+  } catch (const Xapian::Error& e) {
+    return std::unexpected(search::from_xapian(e, "reading the event cursor"));
+  }
+}
+
+Result<ArticleResults> KnowledgeIndex::search(const ArticleQuery& query) const {
+  if (query.limit < 1 || query.limit > 100) return invalid_field("limit", "must be 1..100");
+  if (query.offset < 0 || query.offset > 10000) return invalid_field("offset", "must be 0..10000");
+  std::optional<Language> language;
+  if (query.language) {
+    language = search::parse_language(*query.language);
+    if (!language) return invalid_field("language", "must be de or en");
+  }
+  std::vector<Language> languages = languages_of(language);
+  std::vector<std::string> words = search::split_words(query.text);
+
+  std::vector<Xapian::Query> filters;
+  if (!query.include_internal)
+    filters.emplace_back(term(kAudiencePrefix, name_of(Audience::public_)));
+  if (!query.include_unpublished)
+    filters.emplace_back(term(kStatusPrefix, name_of(ArticleStatus::published)));
+  if (query.category) filters.emplace_back(term(kCategoryPrefix, std::to_string(*query.category)));
+  if (query.kind) filters.emplace_back(term(kKindPrefix, name_of(*query.kind)));
+
+  try {
+    return impl_->pool.with_reader([&](auto& reader) {
+      ReaderState& state = reader.state;
+      Xapian::Enquire enquire(reader.db);
+      enquire.set_query(full_query(words, languages, filters, state));
+      enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
+      Xapian::ValueCountMatchSpy kinds(kSlotKind);
+      CategoryCounter categories;
+      enquire.add_matchspy(&kinds);
+      enquire.add_matchspy(&categories);
+      Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(query.offset),
+                                           static_cast<Xapian::doccount>(query.limit),
+                                           kFacetDepth);
+      ArticleResults results;
+      results.estimated_total = mset.get_matches_estimated();
+      for (auto it = mset.begin(); it != mset.end(); ++it) {
+        auto fields = search::unpack(it.get_document().get_data());
+        if (fields.size() < 4) continue;
+        ArticleHit hit;
+        std::from_chars(fields[0].data(), fields[0].data() + fields[0].size(), hit.id);
+        hit.score = it.get_weight();
+        hit.title = std::move(fields[1]);
+        Language l = search::parse_language(fields[3]).value_or(Language::en);
+        hit.snippet = search::html_snippet(mset, fields[2], state.stemmer(l), kSnippetBytes);
+        results.hits.push_back(std::move(hit));
+      }
+      for (const auto& [id, n] : categories.counts())
+        results.category_facets.emplace_back(
+            id, scaled(n, categories.seen(), results.estimated_total));
+      sort_facets(results.category_facets);
+      for (auto v = kinds.values_begin(); v != kinds.values_end(); ++v)
+        if (auto kind = parse_name<ArticleKind>(*v))
+          results.kind_facets.emplace_back(
+              *kind, scaled(v.get_termfreq(), static_cast<std::int64_t>(kinds.get_total()),
+                            results.estimated_total));
+      sort_facets(results.kind_facets);
+      if (!words.empty() && results.estimated_total < query.limit)
+        results.did_you_mean = corrected_query(reader.db, words, languages, state);
+      return results;
+    });
+  } catch (const Xapian::Error& e) {
+    return std::unexpected(search::from_xapian(e, "searching articles"));
+  }
+}
+
+Result<std::vector<Suggestion>> KnowledgeIndex::suggest(std::string_view prefix,
+                                                        std::optional<std::string> language,
+                                                        bool include_internal,
+                                                        int limit) const {
+  if (limit < 1 || limit > 50) return invalid_field("limit", "must be 1..50");
+  std::optional<Language> lang;
+  if (language) {
+    lang = search::parse_language(*language);
+    if (!lang) return invalid_field("language", "must be de or en");
+  }
+  std::vector<std::string> words = search::split_words(prefix);
+  if (words.empty()) return std::vector<Suggestion>{};
+  // Every typed word, complete or not, is matched as a prefix of a title word: a complete
+  // word is a prefix of itself, and "drucker" may still become "druckerwarteschlange".
+  auto stop = [&](const std::string& folded) {
+    return std::ranges::any_of(languages_of(lang),
+                               [&](Language l) { return search::is_stopword(l, folded); });
+  };
+  std::vector<std::string> folded;
+  for (const auto& w : words) folded.push_back(search::fold(w));
+  bool all_stop = std::ranges::all_of(folded, stop);
+  std::vector<Xapian::Query> parts;
+  for (std::size_t i = 0; i < folded.size(); ++i) {
+    // A stop word, even one still being typed, would only narrow the titles to those with
+    // that filler word; a single letter narrows too little to be worth a posting list.
+    if (stop(folded[i]) && !all_stop) continue;
+    if (code_points(folded[i]) < 2) continue;
+    parts.emplace_back(term(kTitlePrefixPrefix, first_code_points(folded[i], kMaxPrefixChars)));
+  }
+  if (parts.empty()) return std::vector<Suggestion>{};
+
+  std::vector<Xapian::Query> filters{
+      Xapian::Query(term(kStatusPrefix, name_of(ArticleStatus::published)))};
+  if (!include_internal) filters.emplace_back(term(kAudiencePrefix, name_of(Audience::public_)));
+  if (lang) filters.emplace_back(term(search::kLanguagePrefix, search::code_of(*lang)));
+  Xapian::Query query(Xapian::Query::OP_FILTER, and_all(parts), and_all(filters));
+
+  try {
+    return impl_->pool.with_reader([&](auto& reader) {
+      Xapian::Enquire enquire(reader.db);
+      enquire.set_query(query);
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+      enquire.set_sort_by_value(kSlotTitleLength, false);
+      Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
+      std::vector<Suggestion> out;
+      for (auto it = mset.begin(); it != mset.end(); ++it) {
+        auto fields = search::unpack(it.get_document().get_data());
+        if (fields.size() < 2) continue;
+        Suggestion s;
+        std::from_chars(fields[0].data(), fields[0].data() + fields[0].size(), s.id);
+        s.title = std::move(fields[1]);
+        out.push_back(std::move(s));
+      }
+      return out;
+    });
+  } catch (const Xapian::Error& e) {
+    return std::unexpected(search::from_xapian(e, "suggesting articles"));
+  }
+}
+
+}  // namespace fl
