@@ -7,6 +7,7 @@
 #include "app/auth_service.hpp"
 #include "app/directory_service.hpp"
 #include "app/knowledge_base.hpp"
+#include "app/search_service.hpp"
 #include "app/ticket_service.hpp"
 #include "http/router.hpp"
 
@@ -17,6 +18,7 @@ struct ApiServices {
   DirectoryService& directory;
   TicketService& tickets;
   KnowledgeBase& knowledge;
+  SearchService& search;
   std::string openapi_yaml;  // served at /api/v1/openapi.yaml
 };
 

@@ -39,7 +39,11 @@ inline Response bad_id(std::string_view what) {
 }  // namespace fl::http
 
 namespace fl::http {
+// The logged-in actor, or a guest when no token is sent at all; a bad token is still 401.
+std::expected<std::shared_ptr<const Actor>, Response> reader(ApiServices& s, const Request& r);
+
 void add_people_routes(Router& router, ApiServices& s);
 void add_ticket_routes(Router& router, ApiServices& s);
 void add_knowledge_routes(Router& router, ApiServices& s);
+void add_search_routes(Router& router, ApiServices& s);
 }  // namespace fl::http

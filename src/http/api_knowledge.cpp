@@ -11,17 +11,6 @@ namespace json = boost::json;
 
 namespace {
 
-// The logged-in actor, or a guest when no token is sent at all; a bad token is still 401.
-std::expected<std::shared_ptr<const Actor>, Response> reader(ApiServices& s, const Request& r) {
-  if (r.authorization.empty()) {
-    static const auto guest = std::make_shared<const Actor>();
-    return guest;
-  }
-  auto session = s.auth.authenticate(r.authorization);
-  if (!session) return std::unexpected(problem(session.error()));
-  return *session;
-}
-
 std::expected<std::shared_ptr<const Actor>, Response> member(ApiServices& s, const Request& r) {
   auto session = s.auth.authenticate(r.authorization);
   if (!session) return std::unexpected(problem(session.error()));
@@ -170,6 +159,16 @@ Handler on_article(ApiServices& s, bool guests, Fn fn) {
 }
 
 }  // namespace
+
+std::expected<std::shared_ptr<const Actor>, Response> reader(ApiServices& s, const Request& r) {
+  if (r.authorization.empty()) {
+    static const auto guest = std::make_shared<const Actor>();
+    return guest;
+  }
+  auto session = s.auth.authenticate(r.authorization);
+  if (!session) return std::unexpected(problem(session.error()));
+  return *session;
+}
 
 void add_knowledge_routes(Router& router, ApiServices& s) {
   router.add("GET", "/api/v1/kb/articles", [&s](const Request& r, const PathParams&) { return list_articles(s, r); },

@@ -3,6 +3,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <array>
 #include <unordered_set>
 
@@ -11,17 +12,18 @@ namespace fl::search {
 namespace {
 
 // Base letters for U+0100..U+017F (Latin Extended-A), in code point order.
-constexpr std::array<const char*, 128> kLatinExtendedA = {
-    "a",  "a",  "a", "a", "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d",  "d",
-    "d",  "d",  "e", "e", "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g",  "g",
-    "g",  "g",  "g", "g", "h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i",  "i",
-    "i",  "i",  "ij", "ij", "j", "j", "k", "k", "k", "l", "l", "l", "l", "l", "l", "l",
-    "l",  "l",  "l", "n", "n", "n", "n", "n", "n", "n", "n", "n", "n", "o", "o",  "o",
-    "o",  "o",  "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s",
-    "s",  "s",  "s", "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u",  "u",
-    "u",  "u",  "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z",  "z",
-    "s"};
-static_assert(kLatinExtendedA.size() == 0x80);
+// clang-format off
+constexpr std::array<const char*, 0x80> kLatinExtendedA = {
+    "a", "a", "a", "a", "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d",  // U+0100
+    "d", "d", "e", "e", "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",  // U+0110
+    "g", "g", "g", "g", "h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i", "i",  // U+0120
+    "i", "i", "ij", "ij", "j", "j", "k", "k", "k", "l", "l", "l", "l", "l", "l", "l",  // U+0130
+    "l", "l", "l", "n", "n", "n", "n", "n", "n", "n", "n", "n", "o", "o", "o", "o",  // U+0140
+    "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s",  // U+0150
+    "s", "s", "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u",  // U+0160
+    "u", "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s",  // U+0170
+};
+// clang-format on
 
 // The ASCII replacement of a lower-case code point, or nullptr to keep it.
 const char* folded(unsigned ch) {
@@ -143,6 +145,28 @@ std::optional<std::string> strip_german_verb_ending(std::string_view stem) {
   char before = stem[stem.size() - 2];
   if (is_vowel(before) || before == 't') return std::nullopt;
   return std::string(stem.substr(0, stem.size() - 1));
+}
+
+std::vector<std::pair<std::string_view, std::string_view>> compound_splits(
+    std::string_view stem) {
+  constexpr std::size_t kMinPart = 4;
+  std::vector<std::pair<std::string_view, std::string_view>> splits;
+  if (stem.size() < 2 * kMinPart) return splits;
+  if (std::ranges::any_of(stem, [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+    return splits;
+  for (std::size_t k = kMinPart; k + kMinPart <= stem.size(); ++k)
+    splits.emplace_back(stem.substr(0, k), stem.substr(k));
+  return splits;
+}
+
+std::vector<std::string_view> modifier_forms(std::string_view modifier) {
+  std::vector<std::string_view> forms{modifier};
+  auto strip = [&](std::string_view link) {
+    if (modifier.size() > link.size() + 3 && modifier.ends_with(link))
+      forms.push_back(modifier.substr(0, modifier.size() - link.size()));
+  };
+  for (std::string_view link : {"s", "es", "n", "en", "er", "e"}) strip(link);
+  return forms;
 }
 
 bool is_stopword(Language language, std::string_view folded_word) {

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace fl::search {
 
@@ -24,6 +26,19 @@ enum class Language { de, en };
 // "Passwörter" still meet; the caller re-stems the result so "installier" meets "installieren".
 // Returns nullopt when the rule does not apply.
 [[nodiscard]] std::optional<std::string> strip_german_verb_ending(std::string_view stem);
+
+// German compounds, without a lexicon: every (modifier, head) split of a folded stem that
+// leaves at least four letters on each side: "druckertreib" gives ("druc", "kertreib"),
+// ("druck", "ertreib"), ..., ("drucker", "treib"), ("druckert", "reib"). The index stores all
+// of them, so a query word finds the compounds it starts or ends; the wrong splits are
+// strings that a query word rarely produces. Empty for stems under eight letters or with
+// non-ASCII letters.
+[[nodiscard]] std::vector<std::pair<std::string_view, std::string_view>> compound_splits(
+    std::string_view stem);
+
+// The forms a compound's modifier may have as a word of its own, without the linking
+// element German puts between the parts ("sicherheits" → "sicherheit").
+[[nodiscard]] std::vector<std::string_view> modifier_forms(std::string_view modifier);
 
 // Snowball's stop lists (folded). Used on queries only: documents keep every word, so
 // phrases and snippets stay intact.

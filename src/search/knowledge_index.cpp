@@ -1,10 +1,14 @@
 // KnowledgeIndex over Xapian: how articles become terms and queries become ranked hits.
 //
-// One term space holds every word of an article as "Z" + folded Snowball stem, with
-// positions; the title is added with weight 3 and each keyword with weight 2 (BM25F in
-// effect: one saturation over weighted counts, length normalised over the weighted length).
-// Boolean terms carry what queries filter on; "XP" terms hold every prefix of each title word
-// for suggestions, without weight so they leave BM25's document lengths alone.
+// Two text fields. The all-text field holds every word of the article (title once, each
+// keyword twice, the body once) as "Z" + folded Snowball stem, with positions; the title
+// field holds the title again as "ZS" + stem. A query word matches both, each scored by BM25
+// with its own statistics, so a title that says what the user asks for wins clearly (the
+// Elasticsearch "most fields" shape). German articles also get "XM"/"XH" terms for every
+// modifier/head split of their long words (see search::compound_splits), so "Drucker" finds
+// "Netzwerkdrucker". Boolean terms carry what queries filter on; "XP" terms hold every
+// prefix of each title word for suggestions, without weight so they leave BM25's document
+// lengths alone.
 #include "search/knowledge_index.hpp"
 
 #include <algorithm>
@@ -29,12 +33,14 @@ constexpr std::string_view kStatusPrefix = "XS";
 constexpr std::string_view kKindPrefix = "XK";
 constexpr std::string_view kCategoryPrefix = "XC";
 constexpr std::string_view kTitlePrefixPrefix = "XP";
+constexpr std::string_view kTitleField = "S";
+constexpr std::string_view kModifierPrefix = "XM";
+constexpr std::string_view kHeadPrefix = "XH";
 
 constexpr Xapian::valueno kSlotKind = 0;
 constexpr Xapian::valueno kSlotCategories = 1;
 constexpr Xapian::valueno kSlotTitleLength = 2;
 
-constexpr Xapian::termcount kTitleWeight = 3;
 constexpr Xapian::termcount kKeywordWeight = 2;
 // Fields are this many positions apart, so phrases and proximity never bridge two fields.
 constexpr Xapian::termpos kFieldGap = 100;
@@ -42,10 +48,9 @@ constexpr std::size_t kMaxPrefixChars = 20;
 constexpr std::size_t kSnippetBytes = 200;
 // Facets count this many best matches exactly and scale beyond.
 constexpr Xapian::doccount kFacetDepth = 1000;
-// Xapian's BM25 defaults (k1 = 1, b = 0.5): b below the usual 0.75 because an answer's length
-// says little about its relevance here (long answers are not padded with other topics).
-constexpr double kBm25K1 = 1.0;
-constexpr double kBm25B = 0.5;
+// Robertson's usual BM25 parameters, not fitted to any data.
+constexpr double kBm25K1 = 1.2;
+constexpr double kBm25B = 0.75;
 
 template <class... Parts>
 std::string term(Parts&&... parts) {
@@ -204,6 +209,21 @@ std::int64_t scaled(std::int64_t count, std::int64_t seen, std::int64_t estimate
                                    0.5);
 }
 
+// The modifier/head terms of every long word of a German article (see compound_splits).
+void add_compound_parts(Xapian::Document& doc) {
+  std::vector<std::string> parts;
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    const std::string& name = *t;
+    // Only all-text stems: "Z" followed by a lower-case stem, not a field prefix.
+    if (name.size() < 2 || name[0] != 'Z' || (name[1] >= 'A' && name[1] <= 'Z')) continue;
+    for (auto [modifier, head] : search::compound_splits(std::string_view(name).substr(1))) {
+      parts.push_back(term(kModifierPrefix, modifier));
+      parts.push_back(term(kHeadPrefix, head));
+    }
+  }
+  for (const auto& p : parts) doc.add_term(p);
+}
+
 template <class Key>
 void sort_facets(std::vector<std::pair<Key, std::int64_t>>& facets) {
   std::ranges::stable_sort(facets, [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -228,16 +248,57 @@ AnalysedWords analyse(const std::vector<std::string>& words, Language language,
   return a;
 }
 
+// The alternatives one query word matches in the all-text field: its stem and, in German,
+// the compounds it heads or modifies (a modifier may also appear unstemmed: "sicherheits-").
+Xapian::Query word_query(const std::string& word, const std::string& stem, Language language) {
+  std::vector<Xapian::Query> alternatives{Xapian::Query(term("Z", stem))};
+  if (language == Language::de) {
+    alternatives.emplace_back(term(kHeadPrefix, stem));
+    alternatives.emplace_back(term(kModifierPrefix, stem));
+    std::string folded = search::fold(word);
+    if (folded != stem) alternatives.emplace_back(term(kModifierPrefix, folded));
+  }
+  if (alternatives.size() == 1) return alternatives.front();
+  return Xapian::Query(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
+}
+
+// A German query compound that the articles write apart ("Paketaktualisierung" for
+// "Aktualisierung der Pakete"): the split whose head and modifier are both indexed words,
+// the one whose rarer part is most frequent if several are.
+std::optional<std::pair<std::string, std::string>> split_compound(const Xapian::Database& db,
+                                                                   const std::string& stem,
+                                                                   Xapian::Stem& stemmer) {
+  std::optional<std::pair<std::string, std::string>> best;
+  Xapian::doccount best_frequency = 0;
+  for (auto [modifier, head] : search::compound_splits(stem)) {
+    std::string head_term = term("Z", head);
+    Xapian::doccount head_frequency = db.get_termfreq(head_term);
+    if (head_frequency == 0) continue;
+    for (std::string_view form : search::modifier_forms(modifier)) {
+      std::string modifier_stem = stemmer(std::string(form));
+      Xapian::doccount frequency =
+          std::min(head_frequency, db.get_termfreq(term("Z", modifier_stem)));
+      if (frequency == 0) continue;
+      if (frequency > best_frequency) {
+        best_frequency = frequency;
+        best.emplace(std::move(modifier_stem), std::string(head));
+      }
+      break;
+    }
+  }
+  return best;
+}
+
 // BM25 over the query's words (stop words dropped unless nothing else is left), each word
-// widened by its synonym group, plus a proximity boost: a pair of consecutive query words
-// found within a few positions of each other scores its two terms again.
-Xapian::Query text_query(const std::vector<std::string>& words, Language language,
-                         ReaderState& state) {
-  AnalysedWords a = analyse(words, language, state.stemmer(language));
+// widened by its synonym group, matched in the all-text field and the title field. A proximity
+// boost (pairs of query words near each other) was measured and left out: it lowered
+// StackFAQ Recall@5 from 0.950 to 0.929 (bench/kb_eval/README.md).
+Xapian::Query text_query(const Xapian::Database& db, const std::vector<std::string>& words,
+                         Language language, ReaderState& state) {
+  Xapian::Stem& stemmer = state.stemmer(language);
+  AnalysedWords a = analyse(words, language, stemmer);
   const SynonymTable& synonyms = state.synonyms(language);
   std::vector<Xapian::Query> parts;
-  std::vector<Xapian::Query> near;
-  std::optional<std::pair<std::size_t, std::string>> previous;  // word index, term
   for (std::size_t i = 0; i < words.size(); ++i) {
     for (std::size_t n = std::min(synonyms.longest, words.size() - i); n >= 2; --n) {
       auto it = synonyms.group_of.find(join_stems(a.stems, i, n));
@@ -246,26 +307,22 @@ Xapian::Query text_query(const std::vector<std::string>& words, Language languag
         break;
       }
     }
-    auto single = synonyms.group_of.find(a.stems[i]);
-    if (single != synonyms.group_of.end()) {
+    const std::string& stem = a.stems[i];
+    if (auto single = synonyms.group_of.find(stem); single != synonyms.group_of.end()) {
       parts.push_back(synonyms.groups[single->second]);
-      previous.reset();
       continue;
     }
     if (a.stop[i] && !a.all_stop) continue;
-    std::string t = term("Z", a.stems[i]);
-    parts.emplace_back(t);
-    if (previous && i - previous->first <= 3 && previous->second != t) {
-      Xapian::Query pair[] = {Xapian::Query(previous->second), Xapian::Query(t)};
-      auto window = static_cast<Xapian::termcount>(i - previous->first + 2);
-      near.emplace_back(Xapian::Query::OP_NEAR, std::begin(pair), std::end(pair), window);
+    parts.push_back(word_query(words[i], stem, language));
+    parts.emplace_back(term("Z", kTitleField, stem));
+    if (language == Language::de) {
+      if (auto split = split_compound(db, stem, stemmer)) {
+        parts.emplace_back(term("Z", split->first));
+        parts.emplace_back(term("Z", split->second));
+      }
     }
-    previous.emplace(i, t);
   }
-  Xapian::Query main(Xapian::Query::OP_OR, parts.begin(), parts.end());
-  if (near.empty()) return main;
-  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, main,
-                       Xapian::Query(Xapian::Query::OP_OR, near.begin(), near.end()));
+  return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
 }
 
 Xapian::Query and_all(const std::vector<Xapian::Query>& parts) {
@@ -279,14 +336,15 @@ std::vector<Language> languages_of(const std::optional<Language>& language) {
 }
 
 // The text query of each language, restricted to articles of that language and the filters.
-Xapian::Query full_query(const std::vector<std::string>& words,
+Xapian::Query full_query(const Xapian::Database& db, const std::vector<std::string>& words,
                          const std::vector<Language>& languages,
                          const std::vector<Xapian::Query>& filters, ReaderState& state) {
   std::vector<Xapian::Query> branches;
   for (Language l : languages) {
     std::vector<Xapian::Query> filter = filters;
     filter.emplace_back(term(search::kLanguagePrefix, search::code_of(l)));
-    Xapian::Query text = words.empty() ? Xapian::Query::MatchAll : text_query(words, l, state);
+    Xapian::Query text =
+        words.empty() ? Xapian::Query::MatchAll : text_query(db, words, l, state);
     branches.emplace_back(Xapian::Query::OP_FILTER, text, and_all(filter));
   }
   if (branches.size() == 1) return branches.front();
@@ -403,13 +461,15 @@ Result<void> KnowledgeIndex::upsert(const ArticleDocument& article) {
         Xapian::TermGenerator& g = impl_->generator(*language);
         g.set_database(db);
         g.set_document(doc);
-        g.index_text(article.title, kTitleWeight);
+        g.index_text(article.title);
         g.increase_termpos(kFieldGap);
         for (const auto& k : article.keywords) {
           g.index_text(k, kKeywordWeight);
           g.increase_termpos(kFieldGap);
         }
         g.index_text(article.text);
+        if (*language == Language::de) add_compound_parts(doc);
+        g.index_text_without_positions(article.title, 1, std::string(kTitleField));
 
         doc.add_boolean_term(id_term(article.id));
         doc.add_boolean_term(term(search::kLanguagePrefix, article.language));
@@ -491,7 +551,7 @@ Result<ArticleResults> KnowledgeIndex::search(const ArticleQuery& query) const {
     return impl_->pool.with_reader([&](auto& reader) {
       ReaderState& state = reader.state;
       Xapian::Enquire enquire(reader.db);
-      enquire.set_query(full_query(words, languages, filters, state));
+      enquire.set_query(full_query(reader.db, words, languages, filters, state));
       enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
       Xapian::ValueCountMatchSpy kinds(kSlotKind);
       CategoryCounter categories;

@@ -80,11 +80,13 @@ struct Suggestion {
 // for bad input, `internal` for anything Xapian reports.
 //
 // Analysis: words are folded (case, accents, umlauts, ß) and stemmed with Snowball by the
-// article's language (German "german2" plus a rule for -t/-et verb endings, English Porter2).
-// Ranking is BM25 over one field in which the title counts three times and each keyword
-// twice, with a boost for query words found near each other. Synonyms: the admin groups
-// expand a query word (or phrase) into the others of its group; an article's keywords are
-// indexed with it, so it is found by any of them without changing other articles' results.
+// article's language (German "german2" plus a rule for -t/-et verb endings, English Porter2);
+// German compounds are also found by their parts ("Drucker" finds "Netzwerkdrucker"). Stop
+// words are dropped from queries. Ranking: BM25 (k1 1.2, b 0.75) over an all-text field
+// (title, each keyword twice, body) plus a title field, so a title that says what the user
+// asks for ranks first. Synonyms: an admin group widens a query word (or phrase) to the
+// others of its group; an article's keywords are indexed with it, so it is found by any of
+// them without changing what other articles match.
 class KnowledgeIndex {
  public:
   [[nodiscard]] static Result<std::unique_ptr<KnowledgeIndex>> open(

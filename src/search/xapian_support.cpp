@@ -153,8 +153,10 @@ Error from_xapian(const Xapian::Error& e, std::string_view what) {
   std::string message(what);
   message += ": ";
   message += e.get_description();
-  bool unavailable = dynamic_cast<const Xapian::DatabaseLockError*>(&e) != nullptr ||
-                     dynamic_cast<const Xapian::DatabaseOpeningError*>(&e) != nullptr;
+  // Xapian::Error is not polymorphic: its type comes as a name.
+  std::string_view type = e.get_type();
+  bool unavailable = type == "DatabaseLockError" || type == "DatabaseOpeningError" ||
+                     type == "DatabaseNotFoundError";
   return Error{unavailable ? ErrorCode::unavailable : ErrorCode::internal, std::move(message),
                {}};
 }

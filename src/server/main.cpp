@@ -7,12 +7,16 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
+#include <stop_token>
+#include <thread>
 #include <iostream>
 
 #include "app/auth_service.hpp"
 #include "app/directory_service.hpp"
 #include "app/kb_transfer.hpp"
 #include "app/knowledge_base.hpp"
+#include "app/search_service.hpp"
 #include "app/ticket_service.hpp"
 #include "auth/sodium_secrets.hpp"
 #include "http/api.hpp"
@@ -53,6 +57,22 @@ struct Desk {
   std::unique_ptr<TicketService> tickets;
   std::unique_ptr<KnowledgeBase> knowledge;
   std::unique_ptr<AuthService> auth;
+  // Search: opened only by the commands that need it (an index has one writer process).
+  std::unique_ptr<KnowledgeIndex> article_index;
+  std::unique_ptr<TicketIndex> ticket_index;
+  std::unique_ptr<SearchService> search;
+
+  void open_search(const Config& c, bool fresh) {
+    std::filesystem::path dir = std::filesystem::path(c.data_dir) / "search";
+    if (fresh) {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+      if (ec) die("cannot remove " + dir.string() + ": " + ec.message());
+    }
+    article_index = or_die(KnowledgeIndex::open(dir / "articles"));
+    ticket_index = or_die(TicketIndex::open(dir / "tickets"));
+    search = std::make_unique<SearchService>(*store, *article_index, *ticket_index);
+  }
 
   explicit Desk(const Config& c) {
     std::filesystem::path dir = c.data_dir;
@@ -97,14 +117,25 @@ std::string metrics_gauges(Store& store) {
 int serve(const Config& c) {
   auto listen = or_die(parse_listen(c.listen));
   Desk desk(c);
+  desk.open_search(c, false);
+  // Catch up with changes the indexes missed (a crash, an offline import), then follow the
+  // event feed: a change is searchable within a fraction of a second.
+  int caught_up = or_die(desk.search->catch_up(std::numeric_limits<int>::max()));
+  if (caught_up > 0) spdlog::info("search: applied {} events the indexes had missed", caught_up);
+  std::jthread follower([&desk](std::stop_token stop) {
+    while (!stop.stop_requested()) {
+      if (auto r = desk.search->catch_up(); !r) spdlog::error("search: {}", r.error().message);
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  });
   auto users = or_die(desk.store->users(std::nullopt));
   if (users.empty())
     spdlog::warn("no users yet: run `firstline init --data {}` (or `--demo`) first", c.data_dir);
 
   http::Metrics metrics;
   metrics.add_collector([&desk] { return metrics_gauges(*desk.store); });
-  http::ApiServices services{*desk.auth, *desk.directory, *desk.tickets, *desk.knowledge,
-                             std::string(openapi_yaml())};
+  http::ApiServices services{*desk.auth,      *desk.directory, *desk.tickets,
+                             *desk.knowledge, *desk.search,    std::string(openapi_yaml())};
   http::Router router;
   http::add_api_routes(router, services);
   router.add("GET", "/metrics", [&metrics](const http::Request&, const http::PathParams&) {
@@ -174,6 +205,17 @@ int user_add(const Config& c, UserAddFlags f) {
   auto u = or_die(desk.directory->create_user(nullptr, f.user));
   std::cout << "firstline: user " << u.login << " (" << name_of(u.role) << ") created with id "
             << u.id << "\n";
+  return 0;
+}
+
+int search_reindex(const Config& c) {
+  Desk desk(c);
+  desk.open_search(c, true);
+  auto started = std::chrono::steady_clock::now();
+  auto report = or_die(desk.search->reindex());
+  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cout << "firstline: indexed " << report.articles << " articles and " << report.tickets
+            << " tickets in " << seconds << " s\n";
   return 0;
 }
 
@@ -279,6 +321,11 @@ int main(int argc, char** argv) {
   export_cmd->add_option("--out", kb_out, "file (jsonl) or folder (markdown)");
   export_cmd->add_option("--as", kb_as, "login whose view is exported (default: the first admin)");
 
+  auto* search_cmd = app.add_subcommand("search", "the search indexes");
+  search_cmd->require_subcommand(1);
+  auto* reindex_cmd = search_cmd->add_subcommand("reindex", "rebuild both indexes from the store (server stopped)");
+  reindex_cmd->add_option("--data", data, "data folder (default: var)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -303,6 +350,7 @@ int main(int argc, char** argv) {
   if (*init_cmd) return init(config, demo, demo_password);
   if (*add_cmd) return user_add(config, ua);
   if (*import_cmd) return kb_import(config, kb_path, kb_as);
+  if (*reindex_cmd) return search_reindex(config);
   if (*export_cmd) return kb_export(config, kb_format, kb_out, kb_as);
   std::cout << app.help();
   return 0;

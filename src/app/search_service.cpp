@@ -1,0 +1,191 @@
+#include "app/search_service.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "app/access.hpp"
+#include "markdown/markdown.hpp"
+
+namespace fl {
+
+namespace {
+
+std::vector<CategoryId> path_of(const std::vector<Category>& all, std::optional<CategoryId> id) {
+  std::vector<CategoryId> path;
+  for (int depth = 0; id && depth < 32; ++depth) {
+    auto it = std::ranges::find_if(all, [&](const Category& c) { return c.id == *id; });
+    if (it == all.end()) break;
+    path.insert(path.begin(), it->id);
+    id = it->parent;
+  }
+  return path;
+}
+
+ArticleDocument document_of(const Article& a, const std::vector<Category>& categories) {
+  ArticleDocument d;
+  d.id = a.id;
+  d.title = a.title;
+  d.text = markdown_to_text(a.body);
+  d.keywords = a.keywords;
+  d.language = a.language;
+  d.category = a.category;
+  d.category_path = path_of(categories, a.category);
+  d.kind = a.kind;
+  d.audience = a.audience;
+  d.status = a.status;
+  return d;
+}
+
+TicketDocument document_of(const Ticket& t, const std::vector<Entry>& entries) {
+  TicketDocument d;
+  d.id = t.id;
+  d.number = t.number;
+  d.subject = t.subject;
+  for (const auto& e : entries) {
+    std::string& into = is_public(e.kind) ? d.text : d.internal_text;
+    if (!into.empty()) into += "\n\n";
+    into += e.body;
+    if (e.call && !e.call->caller.empty()) into += " " + e.call->caller;
+  }
+  d.line = t.line;
+  d.team = t.team;
+  d.origin_team = t.origin_team;
+  d.organization = t.organization;
+  d.requester = t.requester;
+  d.status = t.status;
+  d.updated_at = t.updated_at;
+  return d;
+}
+
+bool reads_internal_text(const Actor& a) {
+  return a.user.role != Role::customer && may_create_for_others(a);  // staff, not vendors
+}
+
+}  // namespace
+
+Result<void> SearchService::index_article(ArticleId id, const std::vector<Category>& categories) {
+  auto a = store_.article(id);
+  if (!a) {
+    if (a.error().code == ErrorCode::not_found) return articles_.remove(id);
+    return std::unexpected(a.error());
+  }
+  return articles_.upsert(document_of(*a, categories));
+}
+
+Result<void> SearchService::index_ticket(TicketId id) {
+  auto t = store_.ticket(id);
+  if (!t) {
+    if (t.error().code == ErrorCode::not_found) return tickets_.remove(id);
+    return std::unexpected(t.error());
+  }
+  auto entries = store_.entries(id);
+  if (!entries) return std::unexpected(entries.error());
+  return tickets_.upsert(document_of(*t, *entries));
+}
+
+Result<int> SearchService::catch_up(int max_events) {
+  std::lock_guard lock(run_);
+  auto article_cursor = articles_.last_applied_event();
+  if (!article_cursor) return std::unexpected(article_cursor.error());
+  auto ticket_cursor = tickets_.last_applied_event();
+  if (!ticket_cursor) return std::unexpected(ticket_cursor.error());
+  EventId from = std::min(*article_cursor, *ticket_cursor);
+  int applied = 0;
+  while (applied < max_events) {
+    auto events = store_.events_after(from, std::min(1000, max_events - applied));
+    if (!events) return std::unexpected(events.error());
+    if (events->empty()) break;
+    // Each record is indexed once per batch, as it is now: older events need no replay.
+    std::set<ArticleId> articles;
+    std::set<TicketId> tickets;
+    for (const auto& e : *events) {
+      if (e.article && e.id > *article_cursor) articles.insert(*e.article);
+      if (e.ticket && e.id > *ticket_cursor) tickets.insert(*e.ticket);
+    }
+    if (!articles.empty()) {
+      auto categories = store_.categories();
+      if (!categories) return std::unexpected(categories.error());
+      for (ArticleId id : articles)
+        if (auto ok = index_article(id, *categories); !ok) return std::unexpected(ok.error());
+    }
+    for (TicketId id : tickets)
+      if (auto ok = index_ticket(id); !ok) return std::unexpected(ok.error());
+    from = events->back().id;
+    // The cursor is stored in the same commit as the changes it covers.
+    if (auto ok = articles_.set_last_applied_event(from); !ok) return std::unexpected(ok.error());
+    if (auto ok = articles_.commit(); !ok) return std::unexpected(ok.error());
+    if (auto ok = tickets_.set_last_applied_event(from); !ok) return std::unexpected(ok.error());
+    if (auto ok = tickets_.commit(); !ok) return std::unexpected(ok.error());
+    *article_cursor = *ticket_cursor = from;
+    applied += static_cast<int>(events->size());
+  }
+  return applied;
+}
+
+Result<ReindexReport> SearchService::reindex() {
+  std::lock_guard lock(run_);
+  ReindexReport report;
+  // The newest event before reading: changes after it are applied by the next catch_up().
+  EventId newest = 0;
+  for (;;) {
+    auto events = store_.events_after(newest, 1000);
+    if (!events) return std::unexpected(events.error());
+    if (events->empty()) break;
+    newest = events->back().id;
+  }
+  auto categories = store_.categories();
+  if (!categories) return std::unexpected(categories.error());
+  ArticleFilter af;
+  af.limit = 1000;
+  for (;;) {
+    auto page = store_.articles(af);
+    if (!page) return std::unexpected(page.error());
+    for (const auto& a : *page)
+      if (auto ok = articles_.upsert(document_of(a, *categories)); !ok) return std::unexpected(ok.error());
+    report.articles += static_cast<std::int64_t>(page->size());
+    if (page->size() < 1000) break;
+    af.after = page->back().id;
+  }
+  if (auto ok = articles_.set_last_applied_event(newest); !ok) return std::unexpected(ok.error());
+  if (auto ok = articles_.commit(); !ok) return std::unexpected(ok.error());
+
+  TicketQuery tq;
+  tq.scope = TicketScope::all();
+  tq.order = TicketOrder::oldest_first;
+  tq.limit = 200;
+  for (;;) {
+    auto page = store_.tickets(tq);
+    if (!page) return std::unexpected(page.error());
+    for (const auto& t : page->tickets) {
+      auto entries = store_.entries(t.id);
+      if (!entries) return std::unexpected(entries.error());
+      if (auto ok = tickets_.upsert(document_of(t, *entries)); !ok) return std::unexpected(ok.error());
+    }
+    report.tickets += static_cast<std::int64_t>(page->tickets.size());
+    if (report.tickets % 10'000 < 200)
+      if (auto ok = tickets_.commit(); !ok) return std::unexpected(ok.error());
+    if (!page->next) break;
+    tq.after = page->next;
+  }
+  if (auto ok = tickets_.set_last_applied_event(newest); !ok) return std::unexpected(ok.error());
+  if (auto ok = tickets_.commit(); !ok) return std::unexpected(ok.error());
+  return report;
+}
+
+Result<ArticleResults> SearchService::search_articles(const Actor& actor, ArticleQuery query) {
+  query.include_internal = may_write_articles(actor);
+  query.include_unpublished = false;
+  query.limit = std::clamp(query.limit, 1, 100);
+  return articles_.search(query);
+}
+
+Result<std::vector<Suggestion>> SearchService::suggest(const Actor& actor, std::string_view prefix,
+                                                       std::optional<std::string> language, int limit) {
+  return articles_.suggest(prefix, std::move(language), may_write_articles(actor), std::clamp(limit, 1, 20));
+}
+
+Result<TicketSearchResults> SearchService::search_tickets(const Actor& actor, std::string_view text, int limit) {
+  return tickets_.search(text, scope_for(actor), reads_internal_text(actor), std::clamp(limit, 1, 100));
+}
+
+}  // namespace fl
