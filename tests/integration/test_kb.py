@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import unittest
 
+import time
+
 from firstline_harness import ServerTestCase, items
 
 
@@ -116,6 +118,50 @@ class KnowledgeBaseApiTest(ServerTestCase):
         self.assertEqual([a["id"] for a in linked], [draft["id"]])
         self.assertProblem(self.server.request("POST", tpath + "/articles", {"article_id": draft["id"]},
                                                as_user="customer1"), 403)
+
+    def wait_for(self, path: str, as_user: str | None, want, timeout: float = 1.0):
+        """Polls `path` until want(items) holds; the index follows the store within a second."""
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = self.server.request("GET", path, as_user=as_user)
+            self.assertEqual(reply.status, 200, reply.text)
+            found = items(reply.json)
+            if want(found) or time.monotonic() > deadline:
+                return found
+            time.sleep(0.05)
+
+    def test_search_finds_a_change_within_a_second(self):
+        a = self.assertStatus(self.create("supervisor", title="Fernzugriff einrichten",
+                                          body="Den **VPN**-Client installieren.", status="published",
+                                          keywords=["VPN"]), 201).json
+        found = self.wait_for("/api/v1/kb/search?q=fernzugriff", None,
+                              lambda hits: any(h["id"] == a["id"] for h in hits))
+        self.assertIn(a["id"], [h["id"] for h in found])
+        hit = next(h for h in found if h["id"] == a["id"])
+        self.assertIn("<mark>", hit["snippet"] + "<mark>")  # snippets are HTML with marks
+        suggestions = self.wait_for("/api/v1/kb/suggest?q=fernz", "customer1",
+                                    lambda s: any(x["id"] == a["id"] for x in s))
+        self.assertIn(a["id"], [x["id"] for x in suggestions])
+        # Internal articles stay out of customers' results.
+        hidden = self.assertStatus(self.create("supervisor", title="Fernzugriff Gateway intern",
+                                               audience="internal", status="published"), 201).json
+        staff = self.wait_for("/api/v1/kb/search?q=fernzugriff", "l1.agent",
+                              lambda hits: any(h["id"] == hidden["id"] for h in hits))
+        self.assertIn(hidden["id"], [h["id"] for h in staff])
+        guest = items(self.server.request("GET", "/api/v1/kb/search?q=fernzugriff").json)
+        self.assertNotIn(hidden["id"], [h["id"] for h in guest])
+        self.assertProblem(self.server.request("GET", "/api/v1/kb/search?q=x&lang=fr"), 422, field="lang")
+
+    def test_ticket_search_respects_access(self):
+        t = self.assertStatus(self.server.request(
+            "POST", "/api/v1/tickets", {"subject": "Beamer im Raum 4 zeigt kein Bild"},
+            as_user="customer1"), 201).json
+        mine = self.wait_for("/api/v1/tickets/search?q=beamer", "customer1",
+                             lambda hits: any(h["id"] == t["id"] for h in hits))
+        self.assertIn(t["id"], [h["id"] for h in mine])
+        self.assertNotIn(t["id"], [h["id"] for h in items(self.server.request(
+            "GET", "/api/v1/tickets/search?q=beamer", as_user="customer2").json)])
+        self.assertStatus(self.server.request("GET", "/api/v1/tickets/search?q=beamer"), 401)
 
 
 if __name__ == "__main__":
