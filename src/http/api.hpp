@@ -5,6 +5,7 @@
 #include <string>
 
 #include "app/auth_service.hpp"
+#include "app/deflection.hpp"
 #include "app/directory_service.hpp"
 #include "app/knowledge_base.hpp"
 #include "app/search_service.hpp"
@@ -19,6 +20,7 @@ struct ApiServices {
   TicketService& tickets;
   KnowledgeBase& knowledge;
   SearchService& search;
+  DeflectionService& deflection;
   std::string openapi_yaml;  // served at /api/v1/openapi.yaml
 };
 

@@ -1,6 +1,7 @@
 // The knowledge base under /api/v1/kb, and the articles of a ticket. Published public
 // articles are readable without logging in (the self-service portal's guests).
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "http/api_common.hpp"
 #include "http/json_mapping.hpp"
@@ -175,8 +176,14 @@ void add_knowledge_routes(Router& router, ApiServices& s) {
              Execution::quick);
   router.add("POST", "/api/v1/kb/articles", [&s](const Request& r, const PathParams&) { return create_article(s, r); });
   // Counts a view: a write, so not `quick`.
-  router.add("GET", "/api/v1/kb/articles/{id}", on_article(s, true, [&s](const Actor& a, ArticleId id, const Request&) {
-               return article_response(200, s.knowledge.view(a, id));
+  router.add("GET", "/api/v1/kb/articles/{id}", on_article(s, true, [&s](const Actor& a, ArticleId id, const Request& r) {
+               auto article = s.knowledge.view(a, id);
+               // Opened from the suggestions shown before filing a ticket: that is what
+               // deflection counts. An unknown session is not the reader's problem.
+               if (auto session = r.param("deflection_session"); article && session)
+                 if (auto ok = s.deflection.opened(*session, id); !ok)
+                   spdlog::debug("deflection: open not recorded: {}", ok.error().message);
+               return article_response(200, article);
              }));
   router.add("PATCH", "/api/v1/kb/articles/{id}", [&s](const Request& r, const PathParams& p) {
     auto id = parse_id(p[0]);
@@ -234,6 +241,48 @@ void add_knowledge_routes(Router& router, ApiServices& s) {
     auto created = s.knowledge.create_category(**actor, c);
     if (!created) return problem(created.error());
     return json_response(201, to_json(*created));
+  });
+
+  router.add("GET", "/api/v1/reports/deflection", [&s](const Request& r, const PathParams&) {
+    auto actor = member(s, r);
+    if (!actor) return actor.error();
+    std::vector<FieldError> errors;
+    auto time_param = [&](std::string_view name) -> std::optional<Timestamp> {
+      auto v = r.param(name);
+      if (!v) {
+        errors.push_back({std::string(name), "required: a date (2026-11-01) or a time (2026-11-01T08:00:00Z)"});
+        return std::nullopt;
+      }
+      auto t = parse_time(*v);
+      if (!t) errors.push_back({std::string(name), "a date (2026-11-01) or a time (2026-11-01T08:00:00Z)"});
+      return t;
+    };
+    auto from = time_param("from");
+    auto to = time_param("to");
+    if (!errors.empty())
+      return problem(Error{ErrorCode::invalid_argument, errors.front().field + ": " + errors.front().message, errors});
+    auto f = s.deflection.figures(**actor, *from, *to);
+    if (!f) return problem(f.error());
+    auto rate = [](std::int64_t part, std::int64_t whole) {
+      return whole == 0 ? json::value(nullptr) : json::value(static_cast<double>(part) / static_cast<double>(whole));
+    };
+    json::array articles;
+    for (const auto& a : f->articles)
+      articles.push_back({{"article_id", a.article}, {"title", a.title}, {"suggested", a.suggested},
+                          {"opened", a.opened}, {"deflected", a.deflected}, {"tickets_despite", a.tickets_despite},
+                          {"views", a.views}, {"helpful", a.helpful}, {"not_helpful", a.not_helpful}});
+    std::int64_t decided = f->sessions - f->pending;
+    return json_response(200, json::object{{"from", format_time(*from)},
+                                           {"to", format_time(*to)},
+                                           {"window_minutes", kDeflectionWindow.count()},
+                                           {"sessions", f->sessions},
+                                           {"with_suggestions", f->with_suggestions},
+                                           {"opened", f->opened},
+                                           {"deflected", f->deflected},
+                                           {"tickets_filed", f->tickets_filed},
+                                           {"pending", f->pending},
+                                           {"deflection_rate", rate(f->deflected, decided)},
+                                           {"articles", std::move(articles)}});
   });
 
   // A ticket's articles ("solved with") and the one-step draft from a resolved ticket.

@@ -1,5 +1,6 @@
 // Tickets, their timeline, and moves between lines and teams.
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "http/api_common.hpp"
 #include "http/json_mapping.hpp"
@@ -60,9 +61,28 @@ Response create_ticket(ApiServices& s, const Actor& actor, const Request& r) {
     t.call = read_call(*call).value_or(CallDetails{});
     body->absorb(*call);
   }
+  bool suggest = body->boolean("suggest").value_or(false);
+  auto session = body->string("deflection_session");
+  auto language = body->string("language");
+  if (language && !is_language(*language)) body->error("language", "de or en");
   if (auto ok = body->finish(); !ok) return problem(ok.error());
+  if (suggest) {
+    // Line 0 first: articles that may answer it, and no ticket yet.
+    auto offer = s.deflection.offer(actor, t.subject, t.description, language);
+    if (!offer) return problem(offer.error());
+    json::array suggestions;
+    for (const auto& h : offer->articles)
+      suggestions.push_back({{"id", h.id}, {"title", h.title}, {"score", h.score}, {"snippet", h.snippet}});
+    return json_response(200, json::object{{"deflection_session", offer->session},
+                                           {"suggestions", std::move(suggestions)}});
+  }
   auto created = s.tickets.create(actor, t);
   if (!created) return problem(created.error());
+  // The ticket is committed; the measurement must not turn its 201 into an error.
+  std::optional<std::string_view> named;
+  if (session) named = *session;
+  if (auto ok = s.deflection.ticket_filed(actor, named, *created); !ok)
+    spdlog::warn("deflection: ticket {} not recorded: {}", created->id, ok.error().message);
   return ticket_response(s, 201, *created);
 }
 

@@ -24,6 +24,28 @@ std::string format_time(Timestamp t) {
   return text;
 }
 
+std::optional<Timestamp> parse_time(std::string_view text) {
+  using namespace std::chrono;
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
+  std::string s(text);
+  int used = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10) return std::nullopt;
+  if (s.size() > 10) {
+    int more = 0;
+    if (std::sscanf(s.c_str() + 10, "T%2d:%2d:%2d%n", &h, &mi, &sec, &more) != 3 || more != 9) return std::nullopt;
+    std::string_view rest = std::string_view(s).substr(19);
+    if (rest.starts_with(".")) {
+      if (rest.size() < 5 || std::sscanf(rest.data(), ".%3d", &ms) != 1) return std::nullopt;
+      rest.remove_prefix(4);
+    }
+    if (rest != "Z") return std::nullopt;
+    if (h > 23 || mi > 59 || sec > 59) return std::nullopt;
+  }
+  const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return std::nullopt;
+  return Timestamp{sys_days{ymd}.time_since_epoch() + hours{h} + minutes{mi} + seconds{sec} + milliseconds{ms}};
+}
+
 namespace {
 
 json::value optional_id(const std::optional<std::int64_t>& v) {

@@ -13,6 +13,7 @@
 #include <iostream>
 
 #include "app/auth_service.hpp"
+#include "app/deflection.hpp"
 #include "app/directory_service.hpp"
 #include "app/kb_transfer.hpp"
 #include "app/knowledge_base.hpp"
@@ -61,6 +62,7 @@ struct Desk {
   std::unique_ptr<KnowledgeIndex> article_index;
   std::unique_ptr<TicketIndex> ticket_index;
   std::unique_ptr<SearchService> search;
+  std::unique_ptr<DeflectionService> deflection;
 
   void open_search(const Config& c, bool fresh) {
     std::filesystem::path dir = std::filesystem::path(c.data_dir) / "search";
@@ -72,6 +74,7 @@ struct Desk {
     article_index = or_die(KnowledgeIndex::open(dir / "articles"));
     ticket_index = or_die(TicketIndex::open(dir / "tickets"));
     search = std::make_unique<SearchService>(*store, *article_index, *ticket_index);
+    deflection = std::make_unique<DeflectionService>(*store, *search, tokens, clock);
   }
 
   explicit Desk(const Config& c) {
@@ -135,7 +138,8 @@ int serve(const Config& c) {
   http::Metrics metrics;
   metrics.add_collector([&desk] { return metrics_gauges(*desk.store); });
   http::ApiServices services{*desk.auth,      *desk.directory, *desk.tickets,
-                             *desk.knowledge, *desk.search,    std::string(openapi_yaml())};
+                             *desk.knowledge, *desk.search,    *desk.deflection,
+                             std::string(openapi_yaml())};
   http::Router router;
   http::add_api_routes(router, services);
   router.add("GET", "/metrics", [&metrics](const http::Request&, const http::PathParams&) {

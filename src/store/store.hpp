@@ -114,6 +114,36 @@ struct ArticleLink {
   Timestamp at{};
 };
 
+// Deflection measurement (line 0): a user about to file a ticket was shown articles.
+struct DeflectionSession {
+  std::string id;  // random, handed to the client
+  std::optional<UserId> user;  // none for a guest
+  std::string query;
+  Timestamp started_at{};
+};
+
+struct ArticleDeflection {
+  ArticleId article = 0;
+  std::string title;
+  std::int64_t suggested = 0;        // sessions it was shown in
+  std::int64_t opened = 0;           // sessions it was opened in
+  std::int64_t deflected = 0;        // ... that filed no ticket within the window
+  std::int64_t tickets_despite = 0;  // ... that filed one anyway
+  std::int64_t views = 0;            // the article's counters, for context
+  std::int64_t helpful = 0;
+  std::int64_t not_helpful = 0;
+};
+
+struct DeflectionFigures {
+  std::int64_t sessions = 0;           // started in the period
+  std::int64_t with_suggestions = 0;   // shown at least one article
+  std::int64_t opened = 0;             // opened at least one
+  std::int64_t deflected = 0;          // opened one and filed no ticket within the window
+  std::int64_t tickets_filed = 0;      // filed a ticket within the window
+  std::int64_t pending = 0;            // window not over yet, nothing filed so far
+  std::vector<ArticleDeflection> articles;  // most opened first
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -170,6 +200,22 @@ class Store {
   // Idempotent: linking twice keeps the first link. The event is stored with the ticket id.
   virtual Result<void> link_article(const ArticleLink& link, const Event& event) = 0;
   virtual Result<std::vector<ArticleLink>> article_links(TicketId ticket) = 0;
+
+  // Deflection. Measurement records, not changes of a record: no events.
+  virtual Result<void> start_deflection_session(const DeflectionSession& session,
+                                                const std::vector<ArticleId>& suggested) = 0;
+  // not_found for an unknown session. Opening twice counts once.
+  virtual Result<void> record_deflection_open(std::string_view session, ArticleId article,
+                                              Timestamp at) = 0;
+  // The ticket that followed: the named session (if any) and the user's other sessions
+  // started in [since, at] that have no ticket yet.
+  virtual Result<void> record_deflection_ticket(std::optional<std::string_view> session,
+                                                std::optional<UserId> user, TicketId ticket,
+                                                Timestamp since, Timestamp at) = 0;
+  // Sessions started in [from, to); a ticket counts if filed within `window` of the start;
+  // a session whose window has not ended by `now` without a ticket is pending.
+  virtual Result<DeflectionFigures> deflection_figures(Timestamp from, Timestamp to, Timestamp now,
+                                                       std::chrono::milliseconds window) = 0;
 };
 
 }  // namespace fl

@@ -34,3 +34,17 @@ TEST(JsonMapping, TicketShowsTeamNamesAndDerivedFacts) {
 }
 
 }  // namespace fl::http
+
+namespace fl::http {
+
+TEST(JsonMapping, ParsesTheTimesItWrites) {
+  for (std::int64_t ms : {0LL, 1'795'000'000'123LL, 951'825'599'999LL})
+    EXPECT_EQ(parse_time(format_time(from_millis(ms))), from_millis(ms));
+  EXPECT_EQ(parse_time("2026-11-27"), parse_time("2026-11-27T00:00:00Z"));
+  EXPECT_FALSE(parse_time("2026-02-30"));
+  EXPECT_FALSE(parse_time("2026-11-27T25:00:00Z"));
+  EXPECT_FALSE(parse_time("2026-11-27T10:00:00+01:00"));
+  EXPECT_FALSE(parse_time("yesterday"));
+}
+
+}  // namespace fl::http

@@ -163,6 +163,33 @@ class KnowledgeBaseApiTest(ServerTestCase):
             "GET", "/api/v1/tickets/search?q=beamer", as_user="customer2").json)])
         self.assertStatus(self.server.request("GET", "/api/v1/tickets/search?q=beamer"), 401)
 
+    def test_deflection_flow_and_report(self):
+        a = self.assertStatus(self.create("supervisor", title="Monitor bleibt schwarz",
+                                          body="Kabel und Eingang pruefen.", status="published"), 201).json
+        self.wait_for("/api/v1/kb/search?q=monitor", None, lambda hits: any(h["id"] == a["id"] for h in hits))
+        offer = self.assertStatus(self.server.request(
+            "POST", "/api/v1/tickets", {"subject": "Monitor bleibt schwarz", "suggest": True},
+            as_user="customer2"), 200).json
+        self.assertIn(a["id"], [x["id"] for x in offer["suggestions"]])
+        session = offer["deflection_session"]
+        self.assertStatus(self.server.request(
+            "GET", f"/api/v1/kb/articles/{a['id']}?deflection_session={session}", as_user="customer2"), 200)
+        # The user files the ticket anyway: not a deflection.
+        self.assertStatus(self.server.request(
+            "POST", "/api/v1/tickets", {"subject": "Monitor bleibt schwarz", "deflection_session": session},
+            as_user="customer2"), 201)
+        report = self.assertStatus(self.server.request(
+            "GET", "/api/v1/reports/deflection?from=2000-01-01&to=2100-01-01", as_user="supervisor"), 200).json
+        self.assertGreaterEqual(report["sessions"], 1)
+        self.assertGreaterEqual(report["tickets_filed"], 1)
+        row = next(r for r in report["articles"] if r["article_id"] == a["id"])
+        self.assertEqual(row["opened"], 1)
+        self.assertEqual(row["tickets_despite"], 1)
+        self.assertStatus(self.server.request(
+            "GET", "/api/v1/reports/deflection?from=2000-01-01&to=2100-01-01", as_user="l1.agent"), 403)
+        self.assertProblem(self.server.request(
+            "GET", "/api/v1/reports/deflection?from=yesterday", as_user="supervisor"), 422, field="from")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -169,3 +169,51 @@ TEST_P(KnowledgeBaseContract, TicketLinksAreIdempotent) {
 }  // namespace
 
 }  // namespace fl::store_contract
+
+namespace fl::store_contract {
+namespace {
+
+TEST_P(KnowledgeBaseContract, DeflectionSessionsOpensAndTickets) {
+  using std::chrono::minutes;
+  Article a = save(draft("a"));
+  Article b = save(draft("b"));
+  const auto window = std::chrono::duration_cast<std::chrono::milliseconds>(minutes(30));
+  // s1: shown a and b, opened a, no ticket: deflected once its window is over.
+  must(store().start_deflection_session({"s1", customer_.id, "drucker", at(0)}, {a.id, b.id}));
+  must(store().record_deflection_open("s1", a.id, at(1000)));
+  must(store().record_deflection_open("s1", a.id, at(2000)));  // twice counts once
+  // s2: shown a, opened a, ticket anyway within the window (found by user and time).
+  must(store().start_deflection_session({"s2", agent_.id, "drucker", at(10)}, {a.id}));
+  must(store().record_deflection_open("s2", a.id, at(20)));
+  TicketId t = create(draft_ticket("drucker")).ticket.id;
+  must(store().record_deflection_ticket(std::nullopt, agent_.id, t, at(0), at(60'000)));
+  // s3: a guest, shown nothing.
+  must(store().start_deflection_session({"s3", std::nullopt, "xyz", at(30)}, {}));
+  EXPECT_EQ(code_of(store().record_deflection_open("nope", a.id, at(40))), ErrorCode::not_found);
+
+  auto early = must(store().deflection_figures(at(0), at(100), at(60'000), window));
+  EXPECT_EQ(early.sessions, 3);
+  EXPECT_EQ(early.with_suggestions, 2);
+  EXPECT_EQ(early.opened, 2);
+  EXPECT_EQ(early.deflected, 0) << "windows not over yet";
+  EXPECT_EQ(early.tickets_filed, 1);
+  EXPECT_EQ(early.pending, 2);
+
+  auto later = must(store().deflection_figures(at(0), at(100), at(31 * 60'000), window));
+  EXPECT_EQ(later.deflected, 1);
+  EXPECT_EQ(later.pending, 0);
+  ASSERT_EQ(later.articles.size(), 2u);
+  EXPECT_EQ(later.articles[0].article, a.id);
+  EXPECT_EQ(later.articles[0].suggested, 2);
+  EXPECT_EQ(later.articles[0].opened, 2);
+  EXPECT_EQ(later.articles[0].deflected, 1);
+  EXPECT_EQ(later.articles[0].tickets_despite, 1);
+  EXPECT_EQ(later.articles[1].article, b.id);
+  EXPECT_EQ(later.articles[1].opened, 0);
+
+  auto other_period = must(store().deflection_figures(at(100), at(200), at(31 * 60'000), window));
+  EXPECT_EQ(other_period.sessions, 0);
+}
+
+}  // namespace
+}  // namespace fl::store_contract

@@ -242,7 +242,36 @@ CREATE TABLE article_links (
 CREATE INDEX article_links_article ON article_links(article_id);
 )sql";
 
-constexpr std::array<const char*, 3> kMigrations{kMigration1, kMigration2, kMigration3};
+// Migration 4: deflection measurement. A session is one user about to file a ticket who was
+// shown articles; opens and the ticket that followed (if any) are recorded against it.
+constexpr const char* kMigration4 = R"sql(
+CREATE TABLE deflection_sessions (
+  id TEXT PRIMARY KEY,
+  user_id INTEGER REFERENCES users(id),
+  query TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  ticket_id INTEGER REFERENCES tickets(id),
+  ticket_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX deflection_sessions_started ON deflection_sessions(started_at);
+CREATE INDEX deflection_sessions_user ON deflection_sessions(user_id, started_at) WHERE user_id IS NOT NULL;
+
+CREATE TABLE deflection_suggestions (
+  session_id TEXT NOT NULL REFERENCES deflection_sessions(id),
+  article_id INTEGER NOT NULL REFERENCES articles(id),
+  rank INTEGER NOT NULL,
+  PRIMARY KEY (session_id, article_id)
+) WITHOUT ROWID;
+
+CREATE TABLE deflection_opens (
+  session_id TEXT NOT NULL REFERENCES deflection_sessions(id),
+  article_id INTEGER NOT NULL REFERENCES articles(id),
+  at INTEGER NOT NULL,
+  PRIMARY KEY (session_id, article_id)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<const char*, 4> kMigrations{kMigration1, kMigration2, kMigration3, kMigration4};
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "store/sqlite/connection.hpp"
+#include "store/sqlite/deflection.hpp"
 #include "store/sqlite/group_commit.hpp"
 #include "store/sqlite/knowledge_base.hpp"
 #include "store/sqlite/migrations.hpp"
@@ -263,6 +264,28 @@ Result<void> SqliteStore::link_article(const ArticleLink& link, const Event& eve
 
 Result<std::vector<ArticleLink>> SqliteStore::article_links(TicketId ticket) {
   return impl_->read([&](Connection& c) { return sqlite::load_article_links(c, ticket); });
+}
+
+Result<void> SqliteStore::start_deflection_session(const DeflectionSession& session,
+                                                const std::vector<ArticleId>& suggested) {
+  return impl_->write<void>(
+      [&](Connection& c) { return sqlite::start_deflection_session(c, session, suggested); });
+}
+
+Result<void> SqliteStore::record_deflection_open(std::string_view session, ArticleId article, Timestamp at) {
+  return impl_->write<void>([&](Connection& c) { return sqlite::record_deflection_open(c, session, article, at); });
+}
+
+Result<void> SqliteStore::record_deflection_ticket(std::optional<std::string_view> session,
+                                                std::optional<UserId> user, TicketId ticket, Timestamp since,
+                                                Timestamp at) {
+  return impl_->write<void>(
+      [&](Connection& c) { return sqlite::record_deflection_ticket(c, session, user, ticket, since, at); });
+}
+
+Result<DeflectionFigures> SqliteStore::deflection_figures(Timestamp from, Timestamp to, Timestamp now,
+                                                          std::chrono::milliseconds window) {
+  return impl_->read([&](Connection& c) { return sqlite::load_deflection_figures(c, from, to, now, window); });
 }
 
 }  // namespace fl

@@ -87,6 +87,14 @@ class SqliteStore final : public Store {
   Result<void> link_article(const ArticleLink& link, const Event& event) override;
   Result<std::vector<ArticleLink>> article_links(TicketId ticket) override;
 
+  Result<void> start_deflection_session(const DeflectionSession& session,
+                                        const std::vector<ArticleId>& suggested) override;
+  Result<void> record_deflection_open(std::string_view session, ArticleId article, Timestamp at) override;
+  Result<void> record_deflection_ticket(std::optional<std::string_view> session, std::optional<UserId> user,
+                                        TicketId ticket, Timestamp since, Timestamp at) override;
+  Result<DeflectionFigures> deflection_figures(Timestamp from, Timestamp to, Timestamp now,
+                                               std::chrono::milliseconds window) override;
+
  private:
   struct Impl;
   explicit SqliteStore(std::unique_ptr<Impl> impl);

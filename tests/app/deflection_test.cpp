@@ -1,0 +1,97 @@
+#include "app/deflection.hpp"
+
+#include "app/knowledge_base.hpp"
+#include "auth/sodium_secrets.hpp"
+#include "desk_fixture.hpp"
+
+namespace fl::testing {
+
+using namespace std::chrono_literals;
+
+class DeflectionTest : public DeskTest {
+ protected:
+  void SetUp() override {
+    DeskTest::SetUp();
+    kb = std::make_unique<KnowledgeBase>(*store, clock);
+    article_index = ok(KnowledgeIndex::open(dir.path() / "articles"));
+    ticket_index = ok(TicketIndex::open(dir.path() / "tickets"));
+    search = std::make_unique<SearchService>(*store, *article_index, *ticket_index);
+    deflection = std::make_unique<DeflectionService>(*store, *search, ids, clock);
+    printer = ok(kb->create(sup, {.title = "Drucker druckt leere Seiten", .body = "Toner prüfen.",
+                                  .language = "de", .status = ArticleStatus::published}));
+    ok(search->catch_up());
+  }
+  DeflectionFigures figures() {
+    return ok(deflection->figures(sup, clock.now() - 24h, clock.now() + 1h));
+  }
+  std::unique_ptr<KnowledgeBase> kb;
+  std::unique_ptr<KnowledgeIndex> article_index;
+  std::unique_ptr<TicketIndex> ticket_index;
+  std::unique_ptr<SearchService> search;
+  SodiumTokenMinter ids;
+  std::unique_ptr<DeflectionService> deflection;
+  Article printer;
+};
+
+TEST_F(DeflectionTest, OfferShowsMatchingArticlesBeforeTheTicket) {
+  auto offer = ok(deflection->offer(c1, "Drucker druckt nur leere Blätter", "seit heute", std::nullopt));
+  ASSERT_FALSE(offer.articles.empty());
+  EXPECT_EQ(offer.articles[0].id, printer.id);
+  EXPECT_FALSE(offer.session.empty());
+  EXPECT_TRUE(ok(tickets->list(sup, {})).tickets.empty()) << "no ticket was created";
+  EXPECT_EQ(figures().with_suggestions, 1);
+}
+
+TEST_F(DeflectionTest, OpenedAndNoTicketWithinThirtyMinutesIsDeflected) {
+  auto offer = ok(deflection->offer(c1, "Drucker leer", "", std::nullopt));
+  ASSERT_TRUE(deflection->opened(offer.session, printer.id));
+  clock.advance(29min);
+  EXPECT_EQ(figures().deflected, 0);
+  EXPECT_EQ(figures().pending, 1);
+  clock.advance(2min);
+  auto f = figures();
+  EXPECT_EQ(f.deflected, 1);
+  EXPECT_EQ(f.pending, 0);
+  // A ticket after the window does not undo the deflection.
+  Ticket late = open_ticket(c1, "Drucker immer noch leer");
+  ASSERT_TRUE(deflection->ticket_filed(c1, std::nullopt, late));
+  EXPECT_EQ(figures().deflected, 1);
+}
+
+TEST_F(DeflectionTest, TicketWithinTheWindowIsNotADeflection) {
+  auto offer = ok(deflection->offer(c1, "Drucker leer", "", std::nullopt));
+  ASSERT_TRUE(deflection->opened(offer.session, printer.id));
+  clock.advance(10min);
+  Ticket t = open_ticket(c1, "Drucker leer");
+  ASSERT_TRUE(deflection->ticket_filed(c1, std::nullopt, t));  // same user, no session named
+  clock.advance(1h);
+  auto f = figures();
+  EXPECT_EQ(f.deflected, 0);
+  EXPECT_EQ(f.tickets_filed, 1);
+  ASSERT_FALSE(f.articles.empty());
+  EXPECT_EQ(f.articles[0].tickets_despite, 1);
+}
+
+TEST_F(DeflectionTest, NotOpeningAnythingIsNoDeflection) {
+  ok(deflection->offer(c2, "Drucker leer", "", std::nullopt));
+  clock.advance(1h);
+  auto f = figures();
+  EXPECT_EQ(f.sessions, 1);
+  EXPECT_EQ(f.deflected, 0);
+  EXPECT_EQ(f.tickets_filed, 0);
+}
+
+TEST_F(DeflectionTest, NamedSessionOfAnAgentFilingForACaller) {
+  auto offer = ok(deflection->offer(l1, "Drucker leer", "", std::nullopt));
+  Ticket t = ok(tickets->create(l1, {.subject = "Drucker leer", .requester = c1.user.id, .channel = Channel::phone}));
+  ASSERT_TRUE(deflection->ticket_filed(l1, std::string_view(offer.session), t));
+  clock.advance(1h);
+  EXPECT_EQ(figures().tickets_filed, 1);
+}
+
+TEST_F(DeflectionTest, FiguresAreForSupervisors) {
+  EXPECT_EQ(deflection->figures(l1, clock.now() - 1h, clock.now()).error().code, ErrorCode::permission_denied);
+  EXPECT_EQ(deflection->figures(sup, clock.now(), clock.now() - 1h).error().code, ErrorCode::invalid_argument);
+}
+
+}  // namespace fl::testing
