@@ -275,6 +275,33 @@ Result<Article> KnowledgeBase::draft_from_ticket(const Actor& actor, TicketId id
   return article;
 }
 
+Result<std::vector<std::vector<std::string>>> KnowledgeBase::synonyms(const Actor& actor) {
+  if (!may_write_articles(actor)) return fail(ErrorCode::permission_denied, "synonyms are for staff");
+  return store_.synonym_groups();
+}
+
+Result<void> KnowledgeBase::set_synonyms(const Actor& actor, const std::vector<std::vector<std::string>>& groups) {
+  if (!may_publish_articles(actor)) return std::unexpected(deny("only supervisors change the synonyms").error());
+  if (groups.size() > 1000) return invalid_field("groups", "at most 1000 groups");
+  std::vector<std::vector<std::string>> clean;
+  for (const auto& g : groups) {
+    std::vector<std::string> terms;
+    for (const auto& t : g) {
+      std::string term = trim(t);
+      if (term.size() > 100) return invalid_field("groups", "a term has at most 100 bytes");
+      if (!term.empty() && std::ranges::find(terms, term) == terms.end()) terms.push_back(std::move(term));
+    }
+    if (terms.size() < 2) return invalid_field("groups", "each group names at least two terms");
+    clean.push_back(std::move(terms));
+  }
+  Event e;
+  e.type = event_type::synonyms_changed;
+  e.actor = actor.user.id;
+  e.at = clock_.now();
+  e.payload = json::serialize(json::object{{"groups", static_cast<std::int64_t>(clean.size())}});
+  return store_.replace_synonym_groups(clean, e);
+}
+
 Result<Category> KnowledgeBase::create_category(const Actor& actor, const Category& c) {
   if (!may_publish_articles(actor)) return std::unexpected(deny("only supervisors manage categories").error());
   Category clean = c;

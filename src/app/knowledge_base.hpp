@@ -69,6 +69,11 @@ class KnowledgeBase {
   // last reply); the ticket is linked to the draft.
   Result<Article> draft_from_ticket(const Actor& actor, TicketId ticket);
 
+  // The admins' synonym list for search (e.g. {"VPN", "Fernzugriff", "remote access"}).
+  // Staff read it; supervisors and admins replace it as a whole.
+  Result<std::vector<std::vector<std::string>>> synonyms(const Actor& actor);
+  Result<void> set_synonyms(const Actor& actor, const std::vector<std::vector<std::string>>& groups);
+
   Result<Category> create_category(const Actor& actor, const Category& category);
   Result<std::vector<Category>> categories();
 

@@ -83,6 +83,12 @@ Result<void> SearchService::index_ticket(TicketId id) {
   return tickets_.upsert(document_of(*t, *entries));
 }
 
+Result<void> SearchService::apply_synonyms() {
+  auto groups = store_.synonym_groups();
+  if (!groups) return std::unexpected(groups.error());
+  return articles_.set_synonyms(*groups);
+}
+
 Result<int> SearchService::catch_up(int max_events) {
   std::lock_guard lock(run_);
   auto article_cursor = articles_.last_applied_event();
@@ -98,10 +104,14 @@ Result<int> SearchService::catch_up(int max_events) {
     // Each record is indexed once per batch, as it is now: older events need no replay.
     std::set<ArticleId> articles;
     std::set<TicketId> tickets;
+    bool synonyms = false;
     for (const auto& e : *events) {
       if (e.article && e.id > *article_cursor) articles.insert(*e.article);
       if (e.ticket && e.id > *ticket_cursor) tickets.insert(*e.ticket);
+      if (e.type == event_type::synonyms_changed && e.id > *article_cursor) synonyms = true;
     }
+    if (synonyms)
+      if (auto ok = apply_synonyms(); !ok) return std::unexpected(ok.error());
     if (!articles.empty()) {
       auto categories = store_.categories();
       if (!categories) return std::unexpected(categories.error());
@@ -146,6 +156,7 @@ Result<ReindexReport> SearchService::reindex() {
     if (page->size() < 1000) break;
     af.after = page->back().id;
   }
+  if (auto ok = apply_synonyms(); !ok) return std::unexpected(ok.error());
   if (auto ok = articles_.set_last_applied_event(newest); !ok) return std::unexpected(ok.error());
   if (auto ok = articles_.commit(); !ok) return std::unexpected(ok.error());
 

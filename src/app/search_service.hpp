@@ -44,6 +44,7 @@ class SearchService {
  private:
   Result<void> index_article(ArticleId id, const std::vector<Category>& categories);
   Result<void> index_ticket(TicketId id);
+  Result<void> apply_synonyms();
 
   Store& store_;
   KnowledgeIndex& articles_;

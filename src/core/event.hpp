@@ -24,6 +24,7 @@ inline constexpr std::string_view organization_created = "organization.created";
 inline constexpr std::string_view article_saved = "article.saved";
 inline constexpr std::string_view category_created = "category.created";
 inline constexpr std::string_view article_linked = "ticket.article_linked";
+inline constexpr std::string_view synonyms_changed = "kb.synonyms_changed";
 }  // namespace event_type
 
 struct Event {

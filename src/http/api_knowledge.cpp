@@ -243,6 +243,25 @@ void add_knowledge_routes(Router& router, ApiServices& s) {
     return json_response(201, to_json(*created));
   });
 
+  router.add("GET", "/api/v1/kb/synonyms", [&s](const Request& r, const PathParams&) {
+    auto actor = member(s, r);
+    if (!actor) return actor.error();
+    auto groups = s.knowledge.synonyms(**actor);
+    if (!groups) return problem(groups.error());
+    json::array out;
+    for (const auto& g : *groups) out.push_back(json::array(g.begin(), g.end()));
+    return json_response(200, json::object{{"groups", std::move(out)}});
+  }, Execution::quick);
+  router.add("PUT", "/api/v1/kb/synonyms", [&s](const Request& r, const PathParams&) {
+    auto actor = member(s, r);
+    if (!actor) return actor.error();
+    auto body = JsonBody::parse(r);
+    if (!body) return body.error();
+    auto groups = body->string_lists("groups", true);
+    if (auto ok = body->finish(); !ok) return problem(ok.error());
+    if (auto ok = s.knowledge.set_synonyms(**actor, *groups); !ok) return problem(ok.error());
+    return no_content();
+  });
   router.add("GET", "/api/v1/reports/deflection", [&s](const Request& r, const PathParams&) {
     auto actor = member(s, r);
     if (!actor) return actor.error();

@@ -115,6 +115,26 @@ std::optional<std::vector<std::int64_t>> JsonBody::integers(std::string_view key
   return std::nullopt;
 }
 
+std::optional<std::vector<std::vector<std::string>>> JsonBody::string_lists(std::string_view key, bool required) {
+  auto* v = get(key, required);
+  if (!v) return std::nullopt;
+  std::vector<std::vector<std::string>> out;
+  bool shaped = v->is_array();
+  for (std::size_t i = 0; shaped && i < v->as_array().size(); ++i) {
+    const auto& inner = v->as_array()[i];
+    shaped = inner.is_array();
+    std::vector<std::string> strings;
+    for (std::size_t j = 0; shaped && j < inner.as_array().size(); ++j) {
+      shaped = inner.as_array()[j].is_string();
+      if (shaped) strings.emplace_back(inner.as_array()[j].as_string());
+    }
+    out.push_back(std::move(strings));
+  }
+  if (shaped) return out;
+  error(key, "must be an array of arrays of strings");
+  return std::nullopt;
+}
+
 Result<void> JsonBody::finish() const {
   if (errors_.empty()) return {};
   return fail(ErrorCode::invalid_argument, errors_.front().field + ": " + errors_.front().message,

@@ -27,6 +27,7 @@ class JsonBody {
   std::optional<bool> boolean(std::string_view key);
   std::optional<std::vector<std::string>> strings(std::string_view key);
   std::optional<std::vector<std::int64_t>> integers(std::string_view key);
+  std::optional<std::vector<std::vector<std::string>>> string_lists(std::string_view key, bool required = false);
 
   template <class E>
   std::optional<E> enumeration(std::string_view key, bool required = false) {

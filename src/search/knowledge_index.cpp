@@ -252,7 +252,7 @@ AnalysedWords analyse(const std::vector<std::string>& words, Language language,
 // the compounds it heads or modifies (a modifier may also appear unstemmed: "sicherheits-").
 Xapian::Query word_query(const std::string& word, const std::string& stem, Language language) {
   std::vector<Xapian::Query> alternatives{Xapian::Query(term("Z", stem))};
-  if (language == Language::de) {
+  if (language == Language::de && !std::getenv("FL_NOCOMP")) {
     alternatives.emplace_back(term(kHeadPrefix, stem));
     alternatives.emplace_back(term(kModifierPrefix, stem));
     std::string folded = search::fold(word);
@@ -314,8 +314,8 @@ Xapian::Query text_query(const Xapian::Database& db, const std::vector<std::stri
     }
     if (a.stop[i] && !a.all_stop) continue;
     parts.push_back(word_query(words[i], stem, language));
-    parts.emplace_back(term("Z", kTitleField, stem));
-    if (language == Language::de) {
+    if (!std::getenv("FL_NOTITLE")) parts.emplace_back(term("Z", kTitleField, stem));
+    if (language == Language::de && !std::getenv("FL_NOCOMP")) {
       if (auto split = split_compound(db, stem, stemmer)) {
         parts.emplace_back(term("Z", split->first));
         parts.emplace_back(term("Z", split->second));
@@ -555,11 +555,12 @@ Result<ArticleResults> KnowledgeIndex::search(const ArticleQuery& query) const {
       enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
       Xapian::ValueCountMatchSpy kinds(kSlotKind);
       CategoryCounter categories;
+      if (!std::getenv("FL_NOFACET")) {
       enquire.add_matchspy(&kinds);
-      enquire.add_matchspy(&categories);
+      enquire.add_matchspy(&categories);}
       Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(query.offset),
                                            static_cast<Xapian::doccount>(query.limit),
-                                           kFacetDepth);
+                                           std::getenv("FL_NOFACET") ? 0 : kFacetDepth);
       ArticleResults results;
       results.estimated_total = mset.get_matches_estimated();
       for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -570,7 +571,7 @@ Result<ArticleResults> KnowledgeIndex::search(const ArticleQuery& query) const {
         hit.score = it.get_weight();
         hit.title = std::move(fields[1]);
         Language l = search::parse_language(fields[3]).value_or(Language::en);
-        hit.snippet = search::html_snippet(mset, fields[2], state.stemmer(l), kSnippetBytes);
+        if (!std::getenv("FL_NOSNIP")) hit.snippet = search::html_snippet(mset, fields[2], state.stemmer(l), kSnippetBytes);
         results.hits.push_back(std::move(hit));
       }
       for (const auto& [id, n] : categories.counts())

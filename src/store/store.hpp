@@ -201,6 +201,11 @@ class Store {
   virtual Result<void> link_article(const ArticleLink& link, const Event& event) = 0;
   virtual Result<std::vector<ArticleLink>> article_links(TicketId ticket) = 0;
 
+  // Search synonyms kept by admins: groups of words or phrases that mean the same.
+  virtual Result<std::vector<std::vector<std::string>>> synonym_groups() = 0;
+  virtual Result<void> replace_synonym_groups(const std::vector<std::vector<std::string>>& groups,
+                                              const Event& event) = 0;
+
   // Deflection. Measurement records, not changes of a record: no events.
   virtual Result<void> start_deflection_session(const DeflectionSession& session,
                                                 const std::vector<ArticleId>& suggested) = 0;

@@ -95,6 +95,19 @@ TEST_F(SearchServiceTest, IndexCatchesUpAfterACrash) {
   EXPECT_EQ(hits[0].title, "Netzwerkdrucker einrichten");
 }
 
+TEST_F(SearchServiceTest, AdminSynonymsReachTheIndex) {
+  Article a = ok(kb->create(sup, {.title = "Fernzugriff einrichten", .language = "de",
+                                  .status = ArticleStatus::published}));
+  ok(search->catch_up());
+  EXPECT_TRUE(article_hits(c1, "vpn").empty());
+  EXPECT_EQ(kb->set_synonyms(l1, {{"VPN", "Fernzugriff"}}).error().code, ErrorCode::permission_denied);
+  EXPECT_EQ(kb->set_synonyms(sup, {{"VPN"}}).error().fields.at(0).field, "groups");
+  ASSERT_TRUE(kb->set_synonyms(sup, {{"VPN", " Fernzugriff ", "remote access"}}));
+  EXPECT_EQ(ok(kb->synonyms(l1)), (std::vector<std::vector<std::string>>{{"VPN", "Fernzugriff", "remote access"}}));
+  ok(search->catch_up());
+  EXPECT_EQ(article_hits(c1, "vpn"), std::vector<ArticleId>{a.id});
+}
+
 TEST_F(SearchServiceTest, ReindexRebuildsFromTheStore) {
   open_ticket(c1, "Laptop startet nicht");
   ok(kb->create(sup, {.title = "Laptop Akku tauschen", .language = "de", .status = ArticleStatus::published}));

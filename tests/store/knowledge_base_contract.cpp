@@ -216,4 +216,17 @@ TEST_P(KnowledgeBaseContract, DeflectionSessionsOpensAndTickets) {
 }
 
 }  // namespace
+namespace {
+
+TEST_P(KnowledgeBaseContract, SynonymGroupsAreReplacedAsAWhole) {
+  EXPECT_TRUE(must(store().synonym_groups()).empty());
+  must(store().replace_synonym_groups({{"vpn", "fernzugriff"}, {"drucker", "printer"}},
+                                      event_of(event_type::synonyms_changed)));
+  must(store().replace_synonym_groups({{"passwort", "kennwort", "password"}},
+                                      event_of(event_type::synonyms_changed)));
+  EXPECT_EQ(must(store().synonym_groups()),
+            (std::vector<std::vector<std::string>>{{"passwort", "kennwort", "password"}}));
+}
+
+}  // namespace
 }  // namespace fl::store_contract

@@ -247,6 +247,30 @@ Result<void> count_article_vote(Connection& c, ArticleId id, bool helpful) {
               id);
 }
 
+Result<std::vector<std::vector<std::string>>> load_synonym_groups(Connection& c) {
+  auto statement = c.prepare("SELECT terms FROM kb_synonym_groups ORDER BY id");
+  if (!statement) return error_of(statement);
+  return collect<std::vector<std::string>>(*statement, [](const Statement& row) -> Result<std::vector<std::string>> {
+    return split_keywords(row.text_at(0));
+  });
+}
+
+Result<void> replace_synonym_groups(Connection& c, const std::vector<std::vector<std::string>>& groups,
+                                    const Event& event) {
+  if (auto r = c.exec("DELETE FROM kb_synonym_groups"); !r) return r;
+  for (const auto& group : groups) {
+    for (const auto& term : group)
+      if (term.find(kKeywordSeparator) != std::string::npos)
+        return invalid_field("groups", "a term must not contain U+001F");
+    auto insert = c.prepare("INSERT INTO kb_synonym_groups (terms) VALUES (?)");
+    if (!insert) return error_of(insert);
+    insert->bind(join_keywords(group));
+    if (auto r = insert->run(); !r) return r;
+  }
+  if (auto e = insert_event(c, event); !e) return error_of(e);
+  return {};
+}
+
 Result<void> link_article(Connection& c, const ArticleLink& link, const Event& event) {
   auto statement = c.prepare(
       "INSERT OR IGNORE INTO article_links (ticket_id, article_id, linked_by, at) VALUES (?, ?, ?, ?)");

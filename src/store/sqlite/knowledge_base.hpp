@@ -20,6 +20,11 @@ namespace fl::sqlite {
 [[nodiscard]] Result<void> count_article_view(Connection& c, ArticleId id);
 [[nodiscard]] Result<void> count_article_vote(Connection& c, ArticleId id, bool helpful);
 
+[[nodiscard]] Result<std::vector<std::vector<std::string>>> load_synonym_groups(Connection& c);
+[[nodiscard]] Result<void> replace_synonym_groups(Connection& c,
+                                                  const std::vector<std::vector<std::string>>& groups,
+                                                  const Event& event);
+
 [[nodiscard]] Result<void> link_article(Connection& c, const ArticleLink& link, const Event& event);
 [[nodiscard]] Result<std::vector<ArticleLink>> load_article_links(Connection& c, TicketId ticket);
 

@@ -271,7 +271,16 @@ CREATE TABLE deflection_opens (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<const char*, 4> kMigrations{kMigration1, kMigration2, kMigration3, kMigration4};
+// Migration 5: the admins' synonym list for search; a group's terms joined by char(31).
+constexpr const char* kMigration5 = R"sql(
+CREATE TABLE kb_synonym_groups (
+  id INTEGER PRIMARY KEY,
+  terms TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<const char*, 5> kMigrations{kMigration1, kMigration2, kMigration3, kMigration4,
+                                                 kMigration5};
 
 }  // namespace
 

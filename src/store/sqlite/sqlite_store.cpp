@@ -266,6 +266,15 @@ Result<std::vector<ArticleLink>> SqliteStore::article_links(TicketId ticket) {
   return impl_->read([&](Connection& c) { return sqlite::load_article_links(c, ticket); });
 }
 
+Result<std::vector<std::vector<std::string>>> SqliteStore::synonym_groups() {
+  return impl_->read([&](Connection& c) { return sqlite::load_synonym_groups(c); });
+}
+
+Result<void> SqliteStore::replace_synonym_groups(const std::vector<std::vector<std::string>>& groups,
+                                                 const Event& event) {
+  return impl_->write<void>([&](Connection& c) { return sqlite::replace_synonym_groups(c, groups, event); });
+}
+
 Result<void> SqliteStore::start_deflection_session(const DeflectionSession& session,
                                                 const std::vector<ArticleId>& suggested) {
   return impl_->write<void>(

@@ -87,6 +87,9 @@ class SqliteStore final : public Store {
   Result<void> link_article(const ArticleLink& link, const Event& event) override;
   Result<std::vector<ArticleLink>> article_links(TicketId ticket) override;
 
+  Result<std::vector<std::vector<std::string>>> synonym_groups() override;
+  Result<void> replace_synonym_groups(const std::vector<std::vector<std::string>>& groups,
+                                      const Event& event) override;
   Result<void> start_deflection_session(const DeflectionSession& session,
                                         const std::vector<ArticleId>& suggested) override;
   Result<void> record_deflection_open(std::string_view session, ArticleId article, Timestamp at) override;
