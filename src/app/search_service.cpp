@@ -195,6 +195,25 @@ Result<std::vector<Suggestion>> SearchService::suggest(const Actor& actor, std::
   return articles_.suggest(prefix, std::move(language), may_write_articles(actor), std::clamp(limit, 1, 20));
 }
 
+Result<std::vector<ArticleHit>> SearchService::articles_for_ticket(const Actor& actor, TicketId id, int limit) {
+  auto t = store_.ticket(id);
+  if (!t) return std::unexpected(t.error());
+  if (!may(actor, TicketAction::view, *t)) return fail(ErrorCode::not_found, "no ticket " + std::to_string(id));
+  auto entries = store_.entries(id);
+  if (!entries) return std::unexpected(entries.error());
+  std::string text = t->subject;
+  for (const auto& e : *entries)
+    if (e.kind == EntryKind::reply) {
+      text += " " + e.body.substr(0, 300);
+      break;
+    }
+  // The requester reads these links: only what a customer may read.
+  ArticleQuery q{.text = text, .limit = std::clamp(limit, 1, 10)};
+  auto found = articles_.search(q);
+  if (!found) return std::unexpected(found.error());
+  return std::move(found->hits);
+}
+
 Result<TicketSearchResults> SearchService::search_tickets(const Actor& actor, std::string_view text, int limit) {
   return tickets_.search(text, scope_for(actor), reads_internal_text(actor), std::clamp(limit, 1, 100));
 }

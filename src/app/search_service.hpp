@@ -37,6 +37,9 @@ class SearchService {
   Result<ArticleResults> search_articles(const Actor& actor, ArticleQuery query);
   Result<std::vector<Suggestion>> suggest(const Actor& actor, std::string_view prefix,
                                           std::optional<std::string> language, int limit);
+  // "These articles may help": published public articles matching a ticket (its subject
+  // and opening description), for agent replies and automatic replies to the requester.
+  Result<std::vector<ArticleHit>> articles_for_ticket(const Actor& actor, TicketId ticket, int limit);
   // The actor's ticket scope (app/access.cpp) is the index's filter; notes and calls are
   // searched only for those who may read them.
   Result<TicketSearchResults> search_tickets(const Actor& actor, std::string_view text, int limit);

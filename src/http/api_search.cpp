@@ -108,6 +108,22 @@ void add_search_routes(Router& router, ApiServices& s) {
              Execution::quick);
   router.add("GET", "/api/v1/kb/suggest", [&s](const Request& r, const PathParams&) { return suggest(s, r); },
              Execution::quick);
+  router.add("GET", "/api/v1/tickets/{id}/suggested-articles", [&s](const Request& r, const PathParams& p) {
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    auto id = parse_id(p[0]);
+    if (!id) return bad_id("ticket");
+    std::vector<FieldError> errors;
+    int limit = limit_of(r, 3, 10, errors);
+    if (!errors.empty()) return invalid(std::move(errors));
+    auto hits = s.search.articles_for_ticket(**session, *id, limit);
+    if (!hits) return problem(hits.error());
+    json::array items;
+    for (const auto& h : *hits)
+      items.push_back({{"id", h.id}, {"title", h.title}, {"score", h.score}, {"snippet", h.snippet},
+                       {"path", "/api/v1/kb/articles/" + std::to_string(h.id)}});
+    return json_response(200, json::object{{"items", std::move(items)}});
+  }, Execution::quick);
   router.add("GET", "/api/v1/tickets/search", [&s](const Request& r, const PathParams&) { return search_tickets(s, r); },
              Execution::quick);
 }

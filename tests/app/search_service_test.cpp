@@ -108,6 +108,19 @@ TEST_F(SearchServiceTest, AdminSynonymsReachTheIndex) {
   EXPECT_EQ(article_hits(c1, "vpn"), std::vector<ArticleId>{a.id});
 }
 
+TEST_F(SearchServiceTest, ArticlesThatMayHelpATicket) {
+  Article pub = ok(kb->create(sup, {.title = "Drucker druckt leere Seiten", .body = "Toner prüfen.",
+                                    .language = "de", .status = ArticleStatus::published}));
+  ok(kb->create(sup, {.title = "Drucker intern: Wartungsvertrag", .language = "de",
+                      .audience = Audience::internal, .status = ArticleStatus::published}));
+  Ticket t = open_ticket(c1, "Mein Drucker druckt leere Seiten");
+  ok(search->catch_up());
+  auto hits = ok(search->articles_for_ticket(l1, t.id, 5));
+  ASSERT_EQ(hits.size(), 1u) << "only what the requester may read";
+  EXPECT_EQ(hits[0].id, pub.id);
+  EXPECT_EQ(search->articles_for_ticket(c2, t.id, 5).error().code, ErrorCode::not_found);
+}
+
 TEST_F(SearchServiceTest, ReindexRebuildsFromTheStore) {
   open_ticket(c1, "Laptop startet nicht");
   ok(kb->create(sup, {.title = "Laptop Akku tauschen", .language = "de", .status = ArticleStatus::published}));
