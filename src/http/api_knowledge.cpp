@@ -37,19 +37,10 @@ Response article_response(int status, const Result<Article>& a) {
   return r;
 }
 
-// The article fields of a create or edit body; absent fields stay absent.
-struct ArticleFields {
-  std::optional<std::string> title, body, language;
-  std::optional<std::optional<ArticleId>> translation_of;
-  std::optional<std::optional<CategoryId>> category;
-  std::optional<ArticleKind> kind;
-  std::optional<Audience> audience;
-  std::optional<ArticleStatus> status;
-  std::optional<std::vector<std::string>> keywords;
-};
-
-ArticleFields read_fields(JsonBody& b) {
-  ArticleFields f;
+// The article fields of a create or edit body (absent fields stay absent); the version is
+// the caller's to read.
+ArticlePatch read_fields(JsonBody& b) {
+  ArticlePatch f;
   f.title = b.string("title");
   f.body = b.string("body");
   f.language = b.string("language");
@@ -110,7 +101,7 @@ Response create_article(ApiServices& s, const Request& r) {
   auto body = JsonBody::parse(r);
   if (!body) return body.error();
   body->string("title", true);
-  ArticleFields f = read_fields(*body);
+  ArticlePatch f = read_fields(*body);
   if (auto ok = body->finish(); !ok) return problem(ok.error());
   NewArticle a;
   a.title = f.title.value_or("");
@@ -131,19 +122,9 @@ Response patch_article(ApiServices& s, const Request& r, ArticleId id) {
   auto body = JsonBody::parse(r);
   if (!body) return body.error();
   auto version = body->integer("version", true);
-  ArticleFields f = read_fields(*body);
+  ArticlePatch p = read_fields(*body);
   if (auto ok = body->finish(); !ok) return problem(ok.error());
-  ArticlePatch p;
   p.version = static_cast<int>(version.value_or(0));
-  p.title = f.title;
-  p.body = f.body;
-  p.language = f.language;
-  p.translation_of = f.translation_of;
-  p.category = f.category;
-  p.kind = f.kind;
-  p.audience = f.audience;
-  p.status = f.status;
-  p.keywords = f.keywords;
   return article_response(200, s.knowledge.update(**actor, id, p));
 }
 
