@@ -134,7 +134,9 @@ struct Scores {
     r10 += rank <= 10;
     mrr += 1.0 / static_cast<double>(rank);
   }
-  [[nodiscard]] double mean(double v) const { return queries ? v / static_cast<double>(queries) : 0; }
+  [[nodiscard]] double mean(double v) const {
+    return queries ? v / static_cast<double>(queries) : 0;
+  }
 };
 
 std::size_t rank_of(const std::vector<fl::ArticleId>& ranked, fl::ArticleId expected) {
@@ -214,7 +216,6 @@ int run(int argc, char** argv) {
   std::printf("data: %s\n\n", fs::canonical(data).c_str());
   std::printf("| set        | lang | queries | method | R@1 | R@5 | R@10 | MRR |\n");
   std::printf("|---|---|---:|---|---:|---:|---:|---:|\n");
-  int status = 0;
   for (const auto& set : sets) {
     auto index = fl::KnowledgeIndex::open(scratch / set.name);
     if (!index) throw std::runtime_error(index.error().message);
@@ -252,7 +253,7 @@ int run(int argc, char** argv) {
     }
   }
   fs::remove_all(scratch);
-  return status;
+  return 0;
 }
 
 }  // namespace

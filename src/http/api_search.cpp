@@ -103,11 +103,13 @@ Response search_tickets(ApiServices& s, const Request& r) {
 
 }  // namespace
 
+// Search runs on the worker pool, not the I/O threads: a query takes milliseconds (tens for a
+// long one), and waiting for one of the index's readers must not stall other connections.
 void add_search_routes(Router& router, ApiServices& s) {
   router.add("GET", "/api/v1/kb/search", [&s](const Request& r, const PathParams&) { return search_articles(s, r); },
-             Execution::quick);
+             Execution::blocking);
   router.add("GET", "/api/v1/kb/suggest", [&s](const Request& r, const PathParams&) { return suggest(s, r); },
-             Execution::quick);
+             Execution::blocking);
   router.add("GET", "/api/v1/tickets/{id}/suggested-articles", [&s](const Request& r, const PathParams& p) {
     auto session = s.auth.authenticate(r.authorization);
     if (!session) return problem(session.error());
@@ -123,9 +125,9 @@ void add_search_routes(Router& router, ApiServices& s) {
       items.push_back({{"id", h.id}, {"title", h.title}, {"score", h.score}, {"snippet", h.snippet},
                        {"path", "/api/v1/kb/articles/" + std::to_string(h.id)}});
     return json_response(200, json::object{{"items", std::move(items)}});
-  }, Execution::quick);
+  });
   router.add("GET", "/api/v1/tickets/search", [&s](const Request& r, const PathParams&) { return search_tickets(s, r); },
-             Execution::quick);
+             Execution::blocking);
 }
 
 }  // namespace fl::http

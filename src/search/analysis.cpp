@@ -30,26 +30,61 @@ const char* folded(unsigned ch) {
   if (ch < 0xdf) return nullptr;
   if (ch < 0x100) {
     switch (ch) {
-      case 0xdf: return "ss";
-      case 0xe0: case 0xe1: case 0xe2: case 0xe3: case 0xe4: case 0xe5: return "a";
-      case 0xe6: return "ae";
-      case 0xe7: return "c";
-      case 0xe8: case 0xe9: case 0xea: case 0xeb: return "e";
-      case 0xec: case 0xed: case 0xee: case 0xef: return "i";
-      case 0xf0: return "d";
-      case 0xf1: return "n";
-      case 0xf2: case 0xf3: case 0xf4: case 0xf5: case 0xf6: case 0xf8: return "o";
-      case 0xf9: case 0xfa: case 0xfb: case 0xfc: return "u";
-      case 0xfd: case 0xff: return "y";
-      case 0xfe: return "th";
-      default: return nullptr;
+      case 0xdf:
+        return "ss";
+      case 0xe0:
+      case 0xe1:
+      case 0xe2:
+      case 0xe3:
+      case 0xe4:
+      case 0xe5:
+        return "a";
+      case 0xe6:
+        return "ae";
+      case 0xe7:
+        return "c";
+      case 0xe8:
+      case 0xe9:
+      case 0xea:
+      case 0xeb:
+        return "e";
+      case 0xec:
+      case 0xed:
+      case 0xee:
+      case 0xef:
+        return "i";
+      case 0xf0:
+        return "d";
+      case 0xf1:
+        return "n";
+      case 0xf2:
+      case 0xf3:
+      case 0xf4:
+      case 0xf5:
+      case 0xf6:
+      case 0xf8:
+        return "o";
+      case 0xf9:
+      case 0xfa:
+      case 0xfb:
+      case 0xfc:
+        return "u";
+      case 0xfd:
+      case 0xff:
+        return "y";
+      case 0xfe:
+        return "th";
+      default:
+        return nullptr;
     }
   }
   if (ch < 0x180) return kLatinExtendedA[ch - 0x100];
   return nullptr;
 }
 
-bool is_combining_mark(unsigned ch) { return ch >= 0x300 && ch <= 0x36f; }
+bool is_combining_mark(unsigned ch) {
+  return ch >= 0x300 && ch <= 0x36f;
+}
 
 bool is_vowel(char c) {
   return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
@@ -59,23 +94,31 @@ bool is_vowel(char c) {
 // these, which open most how-to questions).
 const std::unordered_set<std::string_view>& english_stopwords() {
   static const std::unordered_set<std::string_view> words{
-      "i", "me", "my", "myself", "we", "our", "ours", "ourselves", "you", "your", "yours",
-      "yourself", "yourselves", "he", "him", "his", "himself", "she", "her", "hers", "herself",
-      "it", "its", "itself", "they", "them", "their", "theirs", "themselves", "what", "which",
-      "who", "whom", "this", "that", "these", "those", "am", "is", "are", "was", "were", "be",
-      "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing", "would",
-      "should", "could", "ought", "i'm", "you're", "he's", "she's", "it's", "we're", "they're",
-      "i've", "you've", "we've", "they've", "i'd", "you'd", "he'd", "she'd", "we'd", "they'd",
-      "i'll", "you'll", "he'll", "she'll", "we'll", "they'll", "isn't", "aren't", "wasn't",
-      "weren't", "hasn't", "haven't", "hadn't", "doesn't", "don't", "didn't", "won't",
-      "wouldn't", "shan't", "shouldn't", "can't", "cannot", "couldn't", "mustn't", "let's",
-      "that's", "who's", "what's", "here's", "there's", "when's", "where's", "why's", "how's",
-      "a", "an", "the", "and", "but", "if", "or", "because", "as", "until", "while", "of", "at",
-      "by", "for", "with", "about", "against", "between", "into", "through", "during",
-      "before", "after", "above", "below", "to", "from", "up", "down", "in", "out", "on", "off",
-      "over", "under", "again", "further", "then", "once", "here", "there", "when", "where",
-      "why", "how", "all", "any", "both", "each", "few", "more", "most", "other", "some",
-      "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very", "can",
+      "i",          "me",      "my",        "myself",  "we",       "our",        "ours",
+      "ourselves",  "you",     "your",      "yours",   "yourself", "yourselves", "he",
+      "him",        "his",     "himself",   "she",     "her",      "hers",       "herself",
+      "it",         "its",     "itself",    "they",    "them",     "their",      "theirs",
+      "themselves", "what",    "which",     "who",     "whom",     "this",       "that",
+      "these",      "those",   "am",        "is",      "are",      "was",        "were",
+      "be",         "been",    "being",     "have",    "has",      "had",        "having",
+      "do",         "does",    "did",       "doing",   "would",    "should",     "could",
+      "ought",      "i'm",     "you're",    "he's",    "she's",    "it's",       "we're",
+      "they're",    "i've",    "you've",    "we've",   "they've",  "i'd",        "you'd",
+      "he'd",       "she'd",   "we'd",      "they'd",  "i'll",     "you'll",     "he'll",
+      "she'll",     "we'll",   "they'll",   "isn't",   "aren't",   "wasn't",     "weren't",
+      "hasn't",     "haven't", "hadn't",    "doesn't", "don't",    "didn't",     "won't",
+      "wouldn't",   "shan't",  "shouldn't", "can't",   "cannot",   "couldn't",   "mustn't",
+      "let's",      "that's",  "who's",     "what's",  "here's",   "there's",    "when's",
+      "where's",    "why's",   "how's",     "a",       "an",       "the",        "and",
+      "but",        "if",      "or",        "because", "as",       "until",      "while",
+      "of",         "at",      "by",        "for",     "with",     "about",      "against",
+      "between",    "into",    "through",   "during",  "before",   "after",      "above",
+      "below",      "to",      "from",      "up",      "down",     "in",         "out",
+      "on",         "off",     "over",      "under",   "again",    "further",    "then",
+      "once",       "here",    "there",     "when",    "where",    "why",        "how",
+      "all",        "any",     "both",      "each",    "few",      "more",       "most",
+      "other",      "some",    "such",      "no",      "nor",      "not",        "only",
+      "own",        "same",    "so",        "than",    "too",      "very",       "can",
       "will"};
   return words;
 }
@@ -83,30 +126,39 @@ const std::unordered_set<std::string_view>& english_stopwords() {
 // Snowball's German list, folded (für → fur, daß → dass).
 const std::unordered_set<std::string_view>& german_stopwords() {
   static const std::unordered_set<std::string_view> words{
-      "aber", "alle", "allem", "allen", "aller", "alles", "als", "also", "am", "an", "ander",
-      "andere", "anderem", "anderen", "anderer", "anderes", "anderm", "andern", "anderr",
-      "anders", "auch", "auf", "aus", "bei", "bin", "bis", "bist", "da", "damit", "dann", "der",
-      "den", "des", "dem", "die", "das", "dass", "derselbe", "derselben", "denselben",
-      "desselben", "demselben", "dieselbe", "dieselben", "dasselbe", "dazu", "dein", "deine",
-      "deinem", "deinen", "deiner", "deines", "denn", "derer", "dessen", "dich", "dir", "du",
-      "dies", "diese", "diesem", "diesen", "dieser", "dieses", "doch", "dort", "durch", "ein",
-      "eine", "einem", "einen", "einer", "eines", "einig", "einige", "einigem", "einigen",
-      "einiger", "einiges", "einmal", "er", "ihn", "ihm", "es", "etwas", "euer", "eure", "eurem",
-      "euren", "eurer", "eures", "fur", "gegen", "gewesen", "hab", "habe", "haben", "hat",
-      "hatte", "hatten", "hier", "hin", "hinter", "ich", "mich", "mir", "ihr", "ihre", "ihrem",
-      "ihren", "ihrer", "ihres", "euch", "im", "in", "indem", "ins", "ist", "jede", "jedem",
-      "jeden", "jeder", "jedes", "jene", "jenem", "jenen", "jener", "jenes", "jetzt", "kann",
-      "kein", "keine", "keinem", "keinen", "keiner", "keines", "konnen", "konnte", "machen",
-      "man", "manche", "manchem", "manchen", "mancher", "manches", "mein", "meine", "meinem",
-      "meinen", "meiner", "meines", "mit", "muss", "musste", "nach", "nicht", "nichts", "noch",
-      "nun", "nur", "ob", "oder", "ohne", "sehr", "sein", "seine", "seinem", "seinen", "seiner",
-      "seines", "selbst", "sich", "sie", "ihnen", "sind", "so", "solche", "solchem", "solchen",
-      "solcher", "solches", "soll", "sollte", "sondern", "sonst", "uber", "um", "und", "uns",
-      "unsere", "unserem", "unseren", "unser", "unseres", "unter", "viel", "vom", "von", "vor",
-      "wahrend", "war", "waren", "warst", "was", "weg", "weil", "weiter", "welche", "welchem",
-      "welchen", "welcher", "welches", "wenn", "werde", "werden", "wie", "wieder", "will",
-      "wir", "wird", "wirst", "wo", "wollen", "wollte", "wurde", "wurden", "zu", "zum", "zur",
-      "zwar", "zwischen"};
+      "aber",     "alle",      "allem",    "allen",     "aller",     "alles",     "als",
+      "also",     "am",        "an",       "ander",     "andere",    "anderem",   "anderen",
+      "anderer",  "anderes",   "anderm",   "andern",    "anderr",    "anders",    "auch",
+      "auf",      "aus",       "bei",      "bin",       "bis",       "bist",      "da",
+      "damit",    "dann",      "der",      "den",       "des",       "dem",       "die",
+      "das",      "dass",      "derselbe", "derselben", "denselben", "desselben", "demselben",
+      "dieselbe", "dieselben", "dasselbe", "dazu",      "dein",      "deine",     "deinem",
+      "deinen",   "deiner",    "deines",   "denn",      "derer",     "dessen",    "dich",
+      "dir",      "du",        "dies",     "diese",     "diesem",    "diesen",    "dieser",
+      "dieses",   "doch",      "dort",     "durch",     "ein",       "eine",      "einem",
+      "einen",    "einer",     "eines",    "einig",     "einige",    "einigem",   "einigen",
+      "einiger",  "einiges",   "einmal",   "er",        "ihn",       "ihm",       "es",
+      "etwas",    "euer",      "eure",     "eurem",     "euren",     "eurer",     "eures",
+      "fur",      "gegen",     "gewesen",  "hab",       "habe",      "haben",     "hat",
+      "hatte",    "hatten",    "hier",     "hin",       "hinter",    "ich",       "mich",
+      "mir",      "ihr",       "ihre",     "ihrem",     "ihren",     "ihrer",     "ihres",
+      "euch",     "im",        "in",       "indem",     "ins",       "ist",       "jede",
+      "jedem",    "jeden",     "jeder",    "jedes",     "jene",      "jenem",     "jenen",
+      "jener",    "jenes",     "jetzt",    "kann",      "kein",      "keine",     "keinem",
+      "keinen",   "keiner",    "keines",   "konnen",    "konnte",    "machen",    "man",
+      "manche",   "manchem",   "manchen",  "mancher",   "manches",   "mein",      "meine",
+      "meinem",   "meinen",    "meiner",   "meines",    "mit",       "muss",      "musste",
+      "nach",     "nicht",     "nichts",   "noch",      "nun",       "nur",       "ob",
+      "oder",     "ohne",      "sehr",     "sein",      "seine",     "seinem",    "seinen",
+      "seiner",   "seines",    "selbst",   "sich",      "sie",       "ihnen",     "sind",
+      "so",       "solche",    "solchem",  "solchen",   "solcher",   "solches",   "soll",
+      "sollte",   "sondern",   "sonst",    "uber",      "um",        "und",       "uns",
+      "unsere",   "unserem",   "unseren",  "unser",     "unseres",   "unter",     "viel",
+      "vom",      "von",       "vor",      "wahrend",   "war",       "waren",     "warst",
+      "was",      "weg",       "weil",     "weiter",    "welche",    "welchem",   "welchen",
+      "welcher",  "welches",   "wenn",     "werde",     "werden",    "wie",       "wieder",
+      "will",     "wir",       "wird",     "wirst",     "wo",        "wollen",    "wollte",
+      "wurde",    "wurden",    "zu",       "zum",       "zur",       "zwar",      "zwischen"};
   return words;
 }
 
@@ -147,8 +199,7 @@ std::optional<std::string> strip_german_verb_ending(std::string_view stem) {
   return std::string(stem.substr(0, stem.size() - 1));
 }
 
-std::vector<std::pair<std::string_view, std::string_view>> compound_splits(
-    std::string_view stem) {
+std::vector<std::pair<std::string_view, std::string_view>> compound_splits(std::string_view stem) {
   constexpr std::size_t kMinPart = 4;
   std::vector<std::pair<std::string_view, std::string_view>> splits;
   if (stem.size() < 2 * kMinPart) return splits;

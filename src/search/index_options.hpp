@@ -6,7 +6,8 @@
 namespace fl {
 
 struct SearchIndexOptions {
-  // Reader databases kept open for queries; more concurrent queries wait for one.
+  // Reader databases kept open for queries; more concurrent queries wait for one. Give it
+  // at least the number of threads that query (the HTTP worker pool): waiting is not fair.
   std::size_t readers = 16;
 };
 

@@ -25,11 +25,11 @@ namespace {
 
 using search::Language;
 
-constexpr std::string_view kFormat = "fl-kb-1";
+// The analysis and term layout; an index of another format is emptied on open and rebuilt.
+constexpr std::string_view kFormat = "fl-kb-2";
 constexpr std::string_view kSynonymsKey = "fl.synonyms";
 
-constexpr std::string_view kAudiencePrefix = "XA";
-constexpr std::string_view kStatusPrefix = "XS";
+constexpr std::string_view kVisibilityPrefix = "XV";
 constexpr std::string_view kKindPrefix = "XK";
 constexpr std::string_view kCategoryPrefix = "XC";
 constexpr std::string_view kTitlePrefixPrefix = "XP";
@@ -42,12 +42,13 @@ constexpr Xapian::valueno kSlotCategories = 1;
 constexpr Xapian::valueno kSlotTitleLength = 2;
 
 constexpr Xapian::termcount kKeywordWeight = 2;
-// Fields are this many positions apart, so phrases and proximity never bridge two fields.
+// Fields are this many positions apart, so a phrase (multi-word synonym) never bridges two.
 constexpr Xapian::termpos kFieldGap = 100;
 constexpr std::size_t kMaxPrefixChars = 20;
 constexpr std::size_t kSnippetBytes = 200;
-// Facets count this many best matches exactly and scale beyond.
-constexpr Xapian::doccount kFacetDepth = 1000;
+// Facets count this many best matches exactly and scale beyond: counting every match of a
+// broad query would cost more than the rest of the search.
+constexpr Xapian::doccount kFacetDepth = 300;
 // Robertson's usual BM25 parameters, not fitted to any data.
 constexpr double kBm25K1 = 1.2;
 constexpr double kBm25B = 0.75;
@@ -64,8 +65,8 @@ std::string id_term(ArticleId id) {
 }
 
 std::size_t code_points(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::ranges::count_if(s, [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
+  return static_cast<std::size_t>(std::ranges::count_if(
+      s, [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
 }
 
 // The first `n` code points of a UTF-8 string.
@@ -143,10 +144,10 @@ struct SynonymTable {
         if (stems.empty()) continue;
         std::vector<Xapian::Query> terms;
         for (const auto& s : stems) terms.emplace_back(term("Z", s));
-        alternatives.push_back(terms.size() == 1 ? terms.front()
-                                                 : Xapian::Query(Xapian::Query::OP_PHRASE,
-                                                                 terms.begin(), terms.end(),
-                                                                 terms.size()));
+        alternatives.push_back(terms.size() == 1
+                                   ? terms.front()
+                                   : Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(),
+                                                   terms.end(), terms.size()));
         keys.push_back(join_stems(stems, 0, stems.size()));
         longest = std::max(longest, stems.size());
       }
@@ -226,7 +227,8 @@ void add_compound_parts(Xapian::Document& doc) {
 
 template <class Key>
 void sort_facets(std::vector<std::pair<Key, std::int64_t>>& facets) {
-  std::ranges::stable_sort(facets, [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::ranges::stable_sort(facets,
+                           [](const auto& a, const auto& b) { return a.second > b.second; });
 }
 
 // The words of a query analysed for one language.
@@ -252,7 +254,7 @@ AnalysedWords analyse(const std::vector<std::string>& words, Language language,
 // the compounds it heads or modifies (a modifier may also appear unstemmed: "sicherheits-").
 Xapian::Query word_query(const std::string& word, const std::string& stem, Language language) {
   std::vector<Xapian::Query> alternatives{Xapian::Query(term("Z", stem))};
-  if (language == Language::de && !std::getenv("FL_NOCOMP")) {
+  if (language == Language::de) {
     alternatives.emplace_back(term(kHeadPrefix, stem));
     alternatives.emplace_back(term(kModifierPrefix, stem));
     std::string folded = search::fold(word);
@@ -266,8 +268,8 @@ Xapian::Query word_query(const std::string& word, const std::string& stem, Langu
 // "Aktualisierung der Pakete"): the split whose head and modifier are both indexed words,
 // the one whose rarer part is most frequent if several are.
 std::optional<std::pair<std::string, std::string>> split_compound(const Xapian::Database& db,
-                                                                   const std::string& stem,
-                                                                   Xapian::Stem& stemmer) {
+                                                                  const std::string& stem,
+                                                                  Xapian::Stem& stemmer) {
   std::optional<std::pair<std::string, std::string>> best;
   Xapian::doccount best_frequency = 0;
   for (auto [modifier, head] : search::compound_splits(stem)) {
@@ -310,12 +312,13 @@ Xapian::Query text_query(const Xapian::Database& db, const std::vector<std::stri
     const std::string& stem = a.stems[i];
     if (auto single = synonyms.group_of.find(stem); single != synonyms.group_of.end()) {
       parts.push_back(synonyms.groups[single->second]);
+      parts.emplace_back(term("Z", kTitleField, stem));
       continue;
     }
     if (a.stop[i] && !a.all_stop) continue;
     parts.push_back(word_query(words[i], stem, language));
-    if (!std::getenv("FL_NOTITLE")) parts.emplace_back(term("Z", kTitleField, stem));
-    if (language == Language::de && !std::getenv("FL_NOCOMP")) {
+    parts.emplace_back(term("Z", kTitleField, stem));
+    if (language == Language::de) {
       if (auto split = split_compound(db, stem, stemmer)) {
         parts.emplace_back(term("Z", split->first));
         parts.emplace_back(term("Z", split->second));
@@ -327,7 +330,27 @@ Xapian::Query text_query(const Xapian::Database& db, const std::vector<std::stri
 
 Xapian::Query and_all(const std::vector<Xapian::Query>& parts) {
   if (parts.empty()) return Xapian::Query::MatchAll;
+  if (parts.size() == 1) return parts.front();
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+}
+
+// Language, audience and status as one term, so the filter every query applies is one
+// posting list (or a short OR of them) instead of an AND of three long ones.
+std::string visibility_term(std::string_view language, Audience audience, ArticleStatus status) {
+  return term(kVisibilityPrefix, language, ":", name_of(audience), ":", name_of(status));
+}
+
+Xapian::Query visible(Language language, bool include_internal, bool include_unpublished) {
+  std::vector<Xapian::Query> terms;
+  for (const auto& [audience, a_name] : EnumNames<Audience>::table) {
+    if (audience == Audience::internal && !include_internal) continue;
+    for (const auto& [status, s_name] : EnumNames<ArticleStatus>::table) {
+      if (status != ArticleStatus::published && !include_unpublished) continue;
+      terms.emplace_back(visibility_term(search::code_of(language), audience, status));
+    }
+  }
+  if (terms.size() == 1) return terms.front();
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
 std::vector<Language> languages_of(const std::optional<Language>& language) {
@@ -335,26 +358,30 @@ std::vector<Language> languages_of(const std::optional<Language>& language) {
   return {Language::de, Language::en};
 }
 
-// The text query of each language, restricted to articles of that language and the filters.
+// The text query of each language, restricted to the visible articles of that language and
+// to the other filters.
 Xapian::Query full_query(const Xapian::Database& db, const std::vector<std::string>& words,
-                         const std::vector<Language>& languages,
+                         const std::vector<Language>& languages, const ArticleQuery& query,
                          const std::vector<Xapian::Query>& filters, ReaderState& state) {
   std::vector<Xapian::Query> branches;
   for (Language l : languages) {
     std::vector<Xapian::Query> filter = filters;
-    filter.emplace_back(term(search::kLanguagePrefix, search::code_of(l)));
-    Xapian::Query text =
-        words.empty() ? Xapian::Query::MatchAll : text_query(db, words, l, state);
+    filter.push_back(visible(l, query.include_internal, query.include_unpublished));
+    Xapian::Query text = words.empty() ? Xapian::Query::MatchAll : text_query(db, words, l, state);
     branches.emplace_back(Xapian::Query::OP_FILTER, text, and_all(filter));
   }
   if (branches.size() == 1) return branches.front();
   return Xapian::Query(Xapian::Query::OP_OR, branches.begin(), branches.end());
 }
 
+// In some article of one of the languages, as a word or (German) as part of a compound.
 bool known_word(const Xapian::Database& db, const std::string& word,
                 const std::vector<Language>& languages, ReaderState& state) {
   return std::ranges::any_of(languages, [&](Language l) {
-    return db.term_exists(term("Z", state.stemmer(l)(word)));
+    std::string stem = state.stemmer(l)(word);
+    return db.term_exists(term("Z", stem)) ||
+           (l == Language::de && (db.term_exists(term(kHeadPrefix, stem)) ||
+                                  db.term_exists(term(kModifierPrefix, stem))));
   });
 }
 
@@ -396,7 +423,9 @@ struct KnowledgeIndex::Impl {
     }
   }
 
-  Xapian::TermGenerator& generator(Language l) { return l == Language::de ? generator_de : generator_en; }
+  Xapian::TermGenerator& generator(Language l) {
+    return l == Language::de ? generator_de : generator_en;
+  }
 
   // The spelling table counts every word indexed; take back the words of the version being
   // replaced so corrections only offer words that are still in some article.
@@ -472,11 +501,10 @@ Result<void> KnowledgeIndex::upsert(const ArticleDocument& article) {
         g.index_text_without_positions(article.title, 1, std::string(kTitleField));
 
         doc.add_boolean_term(id_term(article.id));
-        doc.add_boolean_term(term(search::kLanguagePrefix, article.language));
-        doc.add_boolean_term(term(kAudiencePrefix, name_of(article.audience)));
-        doc.add_boolean_term(term(kStatusPrefix, name_of(article.status)));
+        doc.add_boolean_term(visibility_term(article.language, article.audience, article.status));
         doc.add_boolean_term(term(kKindPrefix, name_of(article.kind)));
-        for (CategoryId c : categories) doc.add_boolean_term(term(kCategoryPrefix, std::to_string(c)));
+        for (CategoryId c : categories)
+          doc.add_boolean_term(term(kCategoryPrefix, std::to_string(c)));
         for (const auto& word : search::split_words(article.title)) {
           std::string folded = search::fold(word);
           std::size_t n = std::min(code_points(folded), kMaxPrefixChars);
@@ -540,10 +568,6 @@ Result<ArticleResults> KnowledgeIndex::search(const ArticleQuery& query) const {
   std::vector<std::string> words = search::split_words(query.text);
 
   std::vector<Xapian::Query> filters;
-  if (!query.include_internal)
-    filters.emplace_back(term(kAudiencePrefix, name_of(Audience::public_)));
-  if (!query.include_unpublished)
-    filters.emplace_back(term(kStatusPrefix, name_of(ArticleStatus::published)));
   if (query.category) filters.emplace_back(term(kCategoryPrefix, std::to_string(*query.category)));
   if (query.kind) filters.emplace_back(term(kKindPrefix, name_of(*query.kind)));
 
@@ -551,16 +575,14 @@ Result<ArticleResults> KnowledgeIndex::search(const ArticleQuery& query) const {
     return impl_->pool.with_reader([&](auto& reader) {
       ReaderState& state = reader.state;
       Xapian::Enquire enquire(reader.db);
-      enquire.set_query(full_query(reader.db, words, languages, filters, state));
+      enquire.set_query(full_query(reader.db, words, languages, query, filters, state));
       enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
       Xapian::ValueCountMatchSpy kinds(kSlotKind);
       CategoryCounter categories;
-      if (!std::getenv("FL_NOFACET")) {
       enquire.add_matchspy(&kinds);
-      enquire.add_matchspy(&categories);}
+      enquire.add_matchspy(&categories);
       Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(query.offset),
-                                           static_cast<Xapian::doccount>(query.limit),
-                                           std::getenv("FL_NOFACET") ? 0 : kFacetDepth);
+                                           static_cast<Xapian::doccount>(query.limit), kFacetDepth);
       ArticleResults results;
       results.estimated_total = mset.get_matches_estimated();
       for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -571,12 +593,12 @@ Result<ArticleResults> KnowledgeIndex::search(const ArticleQuery& query) const {
         hit.score = it.get_weight();
         hit.title = std::move(fields[1]);
         Language l = search::parse_language(fields[3]).value_or(Language::en);
-        if (!std::getenv("FL_NOSNIP")) hit.snippet = search::html_snippet(mset, fields[2], state.stemmer(l), kSnippetBytes);
+        hit.snippet = search::html_snippet(mset, fields[2], state.stemmer(l), kSnippetBytes);
         results.hits.push_back(std::move(hit));
       }
       for (const auto& [id, n] : categories.counts())
-        results.category_facets.emplace_back(
-            id, scaled(n, categories.seen(), results.estimated_total));
+        results.category_facets.emplace_back(id,
+                                             scaled(n, categories.seen(), results.estimated_total));
       sort_facets(results.category_facets);
       for (auto v = kinds.values_begin(); v != kinds.values_end(); ++v)
         if (auto kind = parse_name<ArticleKind>(*v))
@@ -595,8 +617,7 @@ Result<ArticleResults> KnowledgeIndex::search(const ArticleQuery& query) const {
 
 Result<std::vector<Suggestion>> KnowledgeIndex::suggest(std::string_view prefix,
                                                         std::optional<std::string> language,
-                                                        bool include_internal,
-                                                        int limit) const {
+                                                        bool include_internal, int limit) const {
   if (limit < 1 || limit > 50) return invalid_field("limit", "must be 1..50");
   std::optional<Language> lang;
   if (language) {
@@ -624,11 +645,10 @@ Result<std::vector<Suggestion>> KnowledgeIndex::suggest(std::string_view prefix,
   }
   if (parts.empty()) return std::vector<Suggestion>{};
 
-  std::vector<Xapian::Query> filters{
-      Xapian::Query(term(kStatusPrefix, name_of(ArticleStatus::published)))};
-  if (!include_internal) filters.emplace_back(term(kAudiencePrefix, name_of(Audience::public_)));
-  if (lang) filters.emplace_back(term(search::kLanguagePrefix, search::code_of(*lang)));
-  Xapian::Query query(Xapian::Query::OP_FILTER, and_all(parts), and_all(filters));
+  std::vector<Xapian::Query> filters;
+  for (Language l : languages_of(lang)) filters.push_back(visible(l, include_internal, false));
+  Xapian::Query query(Xapian::Query::OP_FILTER, and_all(parts),
+                      Xapian::Query(Xapian::Query::OP_OR, filters.begin(), filters.end()));
 
   try {
     return impl_->pool.with_reader([&](auto& reader) {

@@ -61,7 +61,7 @@ struct ArticleResults {
   // correction exists, and the query found fewer articles than `limit`.
   std::optional<std::string> did_you_mean;
   // Counts over the matching articles (estimated like estimated_total beyond the best
-  // 1,000), most frequent first. An article counts for every category on its path.
+  // 300), most frequent first. An article counts for every category on its path.
   std::vector<std::pair<CategoryId, std::int64_t>> category_facets;
   std::vector<std::pair<ArticleKind, std::int64_t>> kind_facets;
 };
@@ -75,9 +75,15 @@ struct Suggestion {
 // and staged: nothing is visible to searches, and nothing survives a crash or the
 // destruction of the index, until commit(); a commit makes all staged writes visible at once,
 // so store the event cursor with set_last_applied_event() after the changes it covers and
-// before commit(). Errors: `unavailable` when the folder cannot be opened or another process
-// holds the index, `failed_precondition` for an index of another format, `invalid_argument`
-// for bad input, `internal` for anything Xapian reports.
+// before commit(). A batch is all or nothing: after a failed write the next commit() drops
+// the batch and fails, and the caller resumes from last_applied_event().
+//
+// An index written by another version of the analysis is emptied on open (its
+// last_applied_event() is 0 again), so the caller's catch-up rebuilds it.
+//
+// Errors: `unavailable` when the folder cannot be opened or another process holds the index;
+// `failed_precondition` from commit() after a failed write; `invalid_argument` for bad input;
+// `internal` for anything else Xapian reports.
 //
 // Analysis: words are folded (case, accents, umlauts, ß) and stemmed with Snowball by the
 // article's language (German "german2" plus a rule for -t/-et verb endings, English Porter2);
@@ -115,8 +121,7 @@ class KnowledgeIndex {
   // fewer than two letters were typed.
   [[nodiscard]] Result<std::vector<Suggestion>> suggest(std::string_view prefix,
                                                         std::optional<std::string> language,
-                                                        bool include_internal,
-                                                        int limit) const;
+                                                        bool include_internal, int limit) const;
 
  private:
   struct Impl;

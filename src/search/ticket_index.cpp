@@ -20,6 +20,7 @@ namespace {
 
 using search::Language;
 
+// The analysis and term layout; an index of another format is emptied on open and rebuilt.
 constexpr std::string_view kFormat = "fl-tickets-1";
 
 constexpr std::string_view kInternalPrefix = "I";
@@ -47,7 +48,7 @@ std::string id_term(TicketId id) {
 }
 
 template <class Id>
-Xapian::Query any_of(std::string_view prefix, const std::vector<Id>& ids) {
+Xapian::Query any_term(std::string_view prefix, const std::vector<Id>& ids) {
   std::vector<Xapian::Query> terms;
   terms.reserve(ids.size());
   for (Id id : ids) terms.emplace_back(term(prefix, std::to_string(id)));
@@ -64,12 +65,12 @@ Xapian::Query clause_filter(const ScopeClause& c) {
     if (*c.max_line < kHighestLine) {
       std::vector<int> lines;
       for (int l = kLowestTicketLine; l <= *c.max_line; ++l) lines.push_back(l);
-      conditions.push_back(any_of(kLinePrefix, lines));
+      conditions.push_back(any_term(kLinePrefix, lines));
     }
   }
-  if (c.team_in) conditions.push_back(any_of(kTeamPrefix, *c.team_in));
-  if (c.origin_team_in) conditions.push_back(any_of(kOriginTeamPrefix, *c.origin_team_in));
-  if (c.organization_in) conditions.push_back(any_of(kOrganizationPrefix, *c.organization_in));
+  if (c.team_in) conditions.push_back(any_term(kTeamPrefix, *c.team_in));
+  if (c.origin_team_in) conditions.push_back(any_term(kOriginTeamPrefix, *c.origin_team_in));
+  if (c.organization_in) conditions.push_back(any_term(kOrganizationPrefix, *c.organization_in));
   if (c.requester) conditions.emplace_back(term(kRequesterPrefix, std::to_string(*c.requester)));
   if (conditions.empty()) return Xapian::Query::MatchAll;
   return Xapian::Query(Xapian::Query::OP_AND, conditions.begin(), conditions.end());
@@ -103,7 +104,8 @@ Xapian::Query text_query(const std::vector<std::string>& words, bool include_int
   bool all_stop = std::ranges::all_of(words, stop);
   std::vector<Xapian::Query> parts;
   for (const auto& word : words) {
-    bool numeric = !word.empty() && std::ranges::all_of(word, [](char c) { return c >= '0' && c <= '9'; });
+    bool numeric =
+        !word.empty() && std::ranges::all_of(word, [](char c) { return c >= '0' && c <= '9'; });
     if (numeric && word.size() <= 18) parts.emplace_back(term(kNumberPrefix, word));
     if (stop(word) && !all_stop) continue;
     std::vector<std::string> terms;
@@ -187,16 +189,17 @@ Result<void> TicketIndex::upsert(const TicketDocument& ticket) {
           doc.add_boolean_term(term(kOrganizationPrefix, std::to_string(*ticket.organization)));
         doc.add_boolean_term(term(kRequesterPrefix, std::to_string(ticket.requester)));
         doc.add_boolean_term(term(kStatusPrefix, name_of(ticket.status)));
-        doc.add_value(kSlotUpdatedAt,
-                      Xapian::sortable_serialise(static_cast<double>(to_millis(ticket.updated_at))));
+        doc.add_value(kSlotUpdatedAt, Xapian::sortable_serialise(
+                                          static_cast<double>(to_millis(ticket.updated_at))));
         doc.set_data(data);
         db.replace_document(id_term(ticket.id), doc);
       });
 }
 
 Result<void> TicketIndex::remove(TicketId id) {
-  return impl_->writer.change("removing ticket " + std::to_string(id),
-                              [&](Xapian::WritableDatabase& db) { db.delete_document(id_term(id)); });
+  return impl_->writer.change(
+      "removing ticket " + std::to_string(id),
+      [&](Xapian::WritableDatabase& db) { db.delete_document(id_term(id)); });
 }
 
 Result<void> TicketIndex::set_last_applied_event(EventId id) {
@@ -231,7 +234,8 @@ Result<TicketSearchResults> TicketIndex::search(std::string_view text, const Tic
     return impl_->pool.with_reader([&](auto& reader) {
       Xapian::Enquire enquire(reader.db);
       if (words.empty()) {
-        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query::MatchAll, *filter));
+        enquire.set_query(
+            Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query::MatchAll, *filter));
         enquire.set_weighting_scheme(Xapian::BoolWeight());
         enquire.set_sort_by_value(kSlotUpdatedAt, true);
       } else {

@@ -43,15 +43,32 @@ constexpr char kOmit = '\x03';
 
 void append_escaped(std::string& out, char c) {
   switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '"': out += "&quot;"; break;
-    case '\'': out += "&#39;"; break;
-    case kMarkStart: out += "<mark>"; break;
-    case kMarkEnd: out += "</mark>"; break;
-    case kOmit: out += "\xe2\x80\xa6"; break;  // …
-    default: out += c;
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&#39;";
+      break;
+    case kMarkStart:
+      out += "<mark>";
+      break;
+    case kMarkEnd:
+      out += "</mark>";
+      break;
+    case kOmit:
+      out += "\xe2\x80\xa6";  // …
+      break;
+    default:
+      out += c;
   }
 }
 
@@ -78,25 +95,16 @@ std::vector<std::string> split_words(std::string_view text) {
   return words;
 }
 
-std::string stemmed_term(Xapian::Stem& stemmer, std::string_view word,
-                         std::string_view field_prefix) {
-  std::string term = "Z";
-  term += field_prefix;
-  term += stemmer(std::string(word));
-  return term;
-}
-
 std::string html_snippet(const Xapian::MSet& mset, const std::string& text,
                          const Xapian::Stem& stemmer, std::size_t length) {
   std::string clean;
   clean.reserve(text.size());
   for (char c : text)
     if (c != kMarkStart && c != kMarkEnd && c != kOmit) clean += c;
-  std::string raw = mset.snippet(clean, length, stemmer,
-                                 Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-                                     Xapian::MSet::SNIPPET_EXHAUSTIVE,
-                                 std::string(1, kMarkStart), std::string(1, kMarkEnd),
-                                 std::string(1, kOmit));
+  // Flags 0: neither exhaustive nor weighing the other words of the text. The first good
+  // window is as useful and costs a fraction (no term frequency lookup per word).
+  std::string raw = mset.snippet(clean, length, stemmer, 0, std::string(1, kMarkStart),
+                                 std::string(1, kMarkEnd), std::string(1, kOmit));
   // Xapian escapes &, < and > in most of the excerpt but not in the punctuation it appends
   // after the last word, nor quotes: undo its escaping and escape everything once, here.
   std::string out;
@@ -138,7 +146,7 @@ std::vector<std::string> unpack(std::string_view data) {
     int shift = 0;
     while (i < data.size()) {
       auto byte = static_cast<unsigned char>(data[i++]);
-      n |= static_cast<std::size_t>(byte & 0x7f) << shift;
+      if (shift < 64) n |= static_cast<std::size_t>(byte & 0x7f) << shift;
       shift += 7;
       if ((byte & 0x80) == 0) break;
     }
@@ -157,8 +165,7 @@ Error from_xapian(const Xapian::Error& e, std::string_view what) {
   std::string_view type = e.get_type();
   bool unavailable = type == "DatabaseLockError" || type == "DatabaseOpeningError" ||
                      type == "DatabaseNotFoundError";
-  return Error{unavailable ? ErrorCode::unavailable : ErrorCode::internal, std::move(message),
-               {}};
+  return Error{unavailable ? ErrorCode::unavailable : ErrorCode::internal, std::move(message), {}};
 }
 
 std::int64_t parse_event(const std::string& value) {
@@ -171,18 +178,21 @@ Result<Xapian::WritableDatabase> open_writable(const std::filesystem::path& dir,
                                                std::string_view format) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return fail(ErrorCode::unavailable, "cannot create " + dir.string() + ": " + ec.message());
+  if (ec)
+    return fail(ErrorCode::unavailable, "cannot create " + dir.string() + ": " + ec.message());
   try {
     Xapian::WritableDatabase db(dir.string(), Xapian::DB_CREATE_OR_OPEN);
     std::string stored = db.get_metadata(std::string(kFormatKey));
-    if (stored.empty() && db.get_doccount() == 0) {
-      db.set_metadata(std::string(kFormatKey), std::string(format));
-      db.commit();
-    } else if (stored != format) {
-      return fail(ErrorCode::failed_precondition,
-                  "the index in " + dir.string() + " has format '" + stored + "', not '" +
-                      std::string(format) + "': remove the folder and reindex");
+    if (stored == format) return db;
+    if (!stored.empty() || db.get_doccount() != 0) {
+      // Written by another version of the analysis: its terms would not meet our queries.
+      // The index is derived data, so start it afresh; its event cursor goes back to 0 and
+      // the caller's catch-up rebuilds it.
+      db.close();
+      db = Xapian::WritableDatabase(dir.string(), Xapian::DB_CREATE_OR_OVERWRITE);
     }
+    db.set_metadata(std::string(kFormatKey), std::string(format));
+    db.commit();
     return db;
   } catch (const Xapian::Error& e) {
     return std::unexpected(from_xapian(e, "opening " + dir.string()));
@@ -192,13 +202,8 @@ Result<Xapian::WritableDatabase> open_writable(const std::filesystem::path& dir,
 IndexWriter::~IndexWriter() {
   // Uncommitted changes are dropped, exactly as a crash would drop them: the caller's event
   // cursor (committed with the changes) tells it where to resume.
-  if (in_transaction_) {
-    try {
-      db_.cancel_transaction();
-    } catch (const Xapian::Error&) {
-      // Nothing was committed; closing the database discards the rest.
-    }
-  }
+  std::lock_guard lock(mutex_);
+  cancel();
 }
 
 Result<void> IndexWriter::change(std::string_view what,
@@ -206,18 +211,29 @@ Result<void> IndexWriter::change(std::string_view what,
   std::lock_guard lock(mutex_);
   try {
     if (!in_transaction_) {
+      wait_for_old_readers();
       db_.begin_transaction(true);
       in_transaction_ = true;
     }
     change(db_);
     return {};
   } catch (const Xapian::Error& e) {
+    // A change may have failed half-way: drop the whole batch rather than commit part of it.
+    cancel();
+    discarded_ = true;
     return std::unexpected(from_xapian(e, what));
   }
 }
 
 Result<void> IndexWriter::commit() {
   std::lock_guard lock(mutex_);
+  if (discarded_) {
+    cancel();
+    discarded_ = false;
+    return fail(ErrorCode::failed_precondition,
+                "a write failed since the last commit, so its batch was dropped: resume from "
+                "the last applied event");
+  }
   if (!in_transaction_) return {};
   try {
     in_transaction_ = false;
@@ -228,6 +244,40 @@ Result<void> IndexWriter::commit() {
   }
   generation_.fetch_add(1);
   return {};
+}
+
+void IndexWriter::wait_for_old_readers() {
+  std::unique_lock lock(readers_mutex_);
+  std::uint64_t current = generation_.load();
+  readers_done_.wait(lock, [&] { return readers_.empty() || readers_.begin()->first >= current; });
+}
+
+std::uint64_t IndexWriter::start_reading() {
+  std::lock_guard lock(readers_mutex_);
+  // Read under the same lock as wait_for_old_readers(): a query is either seen there or reads
+  // a generation that the check already accepted.
+  std::uint64_t generation = generation_.load();
+  ++readers_[generation];
+  return generation;
+}
+
+void IndexWriter::stop_reading(std::uint64_t generation) {
+  std::lock_guard lock(readers_mutex_);
+  auto it = readers_.find(generation);
+  if (it != readers_.end() && --it->second == 0) {
+    readers_.erase(it);
+    readers_done_.notify_all();
+  }
+}
+
+void IndexWriter::cancel() {
+  if (!in_transaction_) return;
+  in_transaction_ = false;
+  try {
+    db_.cancel_transaction();
+  } catch (const Xapian::Error&) {
+    // Cancelling cannot make anything visible; the next begin_transaction() starts afresh.
+  }
 }
 
 }  // namespace fl::search

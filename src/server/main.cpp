@@ -71,8 +71,10 @@ struct Desk {
       std::filesystem::remove_all(dir, ec);
       if (ec) die("cannot remove " + dir.string() + ": " + ec.message());
     }
-    article_index = or_die(KnowledgeIndex::open(dir / "articles"));
-    ticket_index = or_die(TicketIndex::open(dir / "tickets"));
+    // One reader per worker thread: a query waiting for a reader is not served in order.
+    SearchIndexOptions options{static_cast<std::size_t>(std::max(c.worker_threads, 4))};
+    article_index = or_die(KnowledgeIndex::open(dir / "articles", options));
+    ticket_index = or_die(TicketIndex::open(dir / "tickets", options));
     search = std::make_unique<SearchService>(*store, *article_index, *ticket_index);
     deflection = std::make_unique<DeflectionService>(*store, *search, tokens, clock);
   }

@@ -59,8 +59,7 @@ TEST(Stopwords, ArePerLanguage) {
 
 TEST(GuessLanguage, CountsStopWords) {
   EXPECT_EQ(guess_language("Der Drucker druckt nicht mehr, was kann ich tun?"), Language::de);
-  EXPECT_EQ(guess_language("The printer does not print any more, what can I do?"),
-            Language::en);
+  EXPECT_EQ(guess_language("The printer does not print any more, what can I do?"), Language::en);
   EXPECT_EQ(guess_language("Drucker kaputt, Störung"), Language::de);
   EXPECT_EQ(guess_language("Outlook crash"), Language::en);
 }

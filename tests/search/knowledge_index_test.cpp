@@ -165,9 +165,9 @@ TEST_F(KnowledgeIndexTest, GermanCompoundsAreFoundByTheirParts) {
   add(article(3, "de", "Aktualisierung der Pakete", "Mit dem Paketmanager."));
   add(article(4, "de", "Bildschirm", "Kabel prüfen."));
   commit();
-  EXPECT_THAT(ids(find("Drucker", "de")), ElementsAre(1));         // head
-  EXPECT_THAT(ids(find("Netzwerk", "de")), ElementsAre(1));        // modifier
-  EXPECT_THAT(ids(find("Sicherheit", "de")), ElementsAre(2));      // modifier with linking s
+  EXPECT_THAT(ids(find("Drucker", "de")), ElementsAre(1));           // head
+  EXPECT_THAT(ids(find("Netzwerk", "de")), ElementsAre(1));          // modifier
+  EXPECT_THAT(ids(find("Sicherheit", "de")), ElementsAre(2));        // modifier with linking s
   EXPECT_THAT(ids(find("Paketaktualisierung", "de")), Contains(3));  // query compound, split
 }
 

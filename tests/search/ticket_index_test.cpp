@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <random>
 
+#include "search/knowledge_index.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fl {
@@ -105,9 +106,12 @@ TEST_F(TicketIndexTest, ScopeFilterAgreesWithTicketScopeMatches) {
       TicketScope{false, {ScopeClause{.team_in = Teams{5, 6}}}},
       TicketScope{false, {ScopeClause{.team_in = Teams{}}}},
       TicketScope{false, {ScopeClause{}}},
-      TicketScope{false, {ScopeClause{.max_line = 3, .team_in = Teams{2, 3},
-                                      .origin_team_in = Teams{1, 2},
-                                      .organization_in = Orgs{1, 2, 3}, .requester = 5}}},
+      TicketScope{false,
+                  {ScopeClause{.max_line = 3,
+                               .team_in = Teams{2, 3},
+                               .origin_team_in = Teams{1, 2},
+                               .organization_in = Orgs{1, 2, 3},
+                               .requester = 5}}},
   };
   for (std::size_t i = 0; i < scopes.size(); ++i) {
     std::vector<TicketId> expected;
@@ -193,6 +197,28 @@ TEST_F(TicketIndexTest, CrashBeforeCommitLosesTheChangesAndKeepsTheOldCursor) {
   reopen();
   EXPECT_EQ(*index_->last_applied_event(), 12);
   EXPECT_THAT(find("printer"), IsEmpty());
+}
+
+TEST_F(TicketIndexTest, AnIndexOfAnotherFormatIsEmptiedOnOpen) {
+  // An article index stands in for one written by another version of the analysis.
+  index_.reset();
+  auto dir = dir_.path() / "tickets";
+  {
+    auto articles = KnowledgeIndex::open(dir);
+    ASSERT_TRUE(articles);
+    ArticleDocument a;
+    a.id = 1;
+    a.title = "Printer";
+    ASSERT_TRUE((*articles)->upsert(a));
+    ASSERT_TRUE((*articles)->set_last_applied_event(9));
+    ASSERT_TRUE((*articles)->commit());
+  }
+  reopen();
+  EXPECT_EQ(*index_->last_applied_event(), 0);
+  EXPECT_THAT(find(""), IsEmpty());
+  ASSERT_TRUE(index_->upsert(ticket(1, "Printer")));
+  ASSERT_TRUE(index_->commit());
+  EXPECT_THAT(find("printer"), ElementsAre(1));
 }
 
 }  // namespace
