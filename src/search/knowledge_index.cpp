@@ -329,7 +329,7 @@ Xapian::Query text_query(const Xapian::Database& db, const std::vector<std::stri
 }
 
 Xapian::Query and_all(const std::vector<Xapian::Query>& parts) {
-  if (parts.empty()) return Xapian::Query::MatchAll;
+  if (parts.empty()) return search::match_all();
   if (parts.size() == 1) return parts.front();
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
 }
@@ -367,7 +367,7 @@ Xapian::Query full_query(const Xapian::Database& db, const std::vector<std::stri
   for (Language l : languages) {
     std::vector<Xapian::Query> filter = filters;
     filter.push_back(visible(l, query.include_internal, query.include_unpublished));
-    Xapian::Query text = words.empty() ? Xapian::Query::MatchAll : text_query(db, words, l, state);
+    Xapian::Query text = words.empty() ? search::match_all() : text_query(db, words, l, state);
     branches.emplace_back(Xapian::Query::OP_FILTER, text, and_all(filter));
   }
   if (branches.size() == 1) return branches.front();

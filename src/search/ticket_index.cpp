@@ -72,13 +72,13 @@ Xapian::Query clause_filter(const ScopeClause& c) {
   if (c.origin_team_in) conditions.push_back(any_term(kOriginTeamPrefix, *c.origin_team_in));
   if (c.organization_in) conditions.push_back(any_term(kOrganizationPrefix, *c.organization_in));
   if (c.requester) conditions.emplace_back(term(kRequesterPrefix, std::to_string(*c.requester)));
-  if (conditions.empty()) return Xapian::Query::MatchAll;
+  if (conditions.empty()) return search::match_all();
   return Xapian::Query(Xapian::Query::OP_AND, conditions.begin(), conditions.end());
 }
 
 // nullopt: the scope sees nothing.
 std::optional<Xapian::Query> scope_filter(const TicketScope& scope) {
-  if (scope.everything) return Xapian::Query::MatchAll;
+  if (scope.everything) return search::match_all();
   if (scope.any_of.empty()) return std::nullopt;
   std::vector<Xapian::Query> clauses;
   for (const auto& c : scope.any_of) clauses.push_back(clause_filter(c));
@@ -235,7 +235,7 @@ Result<TicketSearchResults> TicketIndex::search(std::string_view text, const Tic
       Xapian::Enquire enquire(reader.db);
       if (words.empty()) {
         enquire.set_query(
-            Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query::MatchAll, *filter));
+            Xapian::Query(Xapian::Query::OP_FILTER, search::match_all(), *filter));
         enquire.set_weighting_scheme(Xapian::BoolWeight());
         enquire.set_sort_by_value(kSlotUpdatedAt, true);
       } else {

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <random>
+#include <atomic>
+#include <thread>
 
 #include "search/knowledge_index.hpp"
 #include "support/temp_dir.hpp"
@@ -171,6 +173,24 @@ TEST_F(TicketIndexTest, EmptyTextListsLatestFirst) {
   for (TicketId id : {3, 1, 2}) ASSERT_TRUE(index_->upsert(ticket(id, "Subject")));
   ASSERT_TRUE(index_->commit());
   EXPECT_THAT(find(""), ElementsAre(3, 2, 1));
+}
+
+// Every query of a supervisor (scope: everything) once shared Xapian's static MatchAll query,
+// whose reference count is not atomic: concurrent searches crashed the server.
+TEST_F(TicketIndexTest, ConcurrentSearchesOfTheWholeScope) {
+  for (TicketId id = 1; id <= 50; ++id) ASSERT_TRUE(index_->upsert(ticket(id, "Drucker offline")));
+  ASSERT_TRUE(index_->commit());
+  std::atomic<int> failures{0};
+  std::vector<std::thread> searchers;
+  for (int t = 0; t < 8; ++t)
+    searchers.emplace_back([&, t] {
+      for (int i = 0; i < 300; ++i) {
+        auto r = index_->search(i % 2 == 0 ? "" : "drucker", TicketScope::all(), t % 2 == 0, 10);
+        if (!r || r->hits.size() != 10) ++failures;
+      }
+    });
+  for (auto& s : searchers) s.join();
+  EXPECT_EQ(failures, 0);
 }
 
 TEST_F(TicketIndexTest, RejectsBadInput) {
