@@ -136,13 +136,9 @@ Result<ReindexReport> SearchService::reindex() {
   std::lock_guard lock(run_);
   ReindexReport report;
   // The newest event before reading: changes after it are applied by the next catch_up().
-  EventId newest = 0;
-  for (;;) {
-    auto events = store_.events_after(newest, 1000);
-    if (!events) return std::unexpected(events.error());
-    if (events->empty()) break;
-    newest = events->back().id;
-  }
+  auto latest = store_.latest_event_id();
+  if (!latest) return std::unexpected(latest.error());
+  const EventId newest = *latest;
   auto categories = store_.categories();
   if (!categories) return std::unexpected(categories.error());
   ArticleFilter af;

@@ -181,6 +181,8 @@ class Store {
   virtual Result<std::vector<Event>> ticket_events(TicketId ticket) = 0;  // oldest first
   // The event feed: events with id > after, oldest first, at most limit.
   virtual Result<std::vector<Event>> events_after(EventId after, int limit) = 0;
+  // The id of the newest event (0 when there is none): where a rebuilt index resumes.
+  virtual Result<EventId> latest_event_id() = 0;
   virtual Result<std::vector<TicketCount>> ticket_counts() = 0;
 
   // Knowledge base. Events of new records get the new id filled in (event.article).

@@ -699,6 +699,13 @@ TEST_P(StoreContract, AFailedChangeStoresNothingOfIt) {
   EXPECT_TRUE(must(store().events_after(last_event, 100)).empty());
 }
 
+TEST_P(StoreContract, LatestEventIdIsTheFeedsEnd) {
+  auto feed = must(store().events_after(0, 1000));
+  EXPECT_EQ(must(store().latest_event_id()), feed.empty() ? 0 : feed.back().id);
+  CommittedChange c = create(draft_ticket("newest"));
+  EXPECT_EQ(must(store().latest_event_id()), c.events.back().id);
+}
+
 TEST_P(StoreContract, EventsAfterIsAnOrderedFeed) {
   for (int i = 0; i < 5; ++i) {
     Ticket t = create(draft_ticket("feed " + std::to_string(i))).ticket;

@@ -221,6 +221,16 @@ Result<std::vector<Event>> SqliteStore::events_after(EventId after, int limit) {
   return impl_->read([&](Connection& c) { return sqlite::load_events_after(c, after, capped); });
 }
 
+Result<EventId> SqliteStore::latest_event_id() {
+  return impl_->read([&](Connection& c) -> Result<EventId> {
+    auto statement = c.prepare("SELECT coalesce(max(id), 0) FROM events");
+    if (!statement) return sqlite::error_of(statement);
+    auto row = statement->step();
+    if (!row) return sqlite::error_of(row);
+    return statement->int64_at(0);
+  });
+}
+
 Result<std::vector<TicketCount>> SqliteStore::ticket_counts() {
   return impl_->read([&](Connection& c) { return sqlite::load_ticket_counts(c); });
 }

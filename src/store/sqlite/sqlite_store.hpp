@@ -74,6 +74,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Event>> ticket_events(TicketId ticket) override;
   // At most min(limit, 1000) events; none for limit <= 0.
   Result<std::vector<Event>> events_after(EventId after, int limit) override;
+  Result<EventId> latest_event_id() override;
   Result<std::vector<TicketCount>> ticket_counts() override;
 
   Result<Category> insert_category(const Category& category, const Event& event) override;
