@@ -42,10 +42,7 @@ Result<void> KnowledgeBase::validate(const Article& a) {
   if (a.body.size() > kMaxBody) errors.push_back({"body", "at most 200000 bytes"});
   if (!is_language(a.language)) errors.push_back({"language", "de or en"});
   if (a.keywords.size() > kMaxKeywords) errors.push_back({"keywords", "at most 50"});
-  if (!errors.empty()) {
-    std::string summary = errors.front().field + ": " + errors.front().message;
-    return fail(ErrorCode::invalid_argument, summary, std::move(errors));
-  }
+  if (!errors.empty()) return invalid_fields(std::move(errors));
   if (a.translation_of) {
     auto original = store_.article(*a.translation_of);
     if (!original) return invalid_field("translation_of", "no article " + std::to_string(*a.translation_of));

@@ -166,10 +166,7 @@ Result<Ticket> TicketService::create(const Actor& actor, const NewTicket& req) {
     errors.push_back({"call.duration_seconds", "must not be negative"});
   auto tags = normalise_tags(req.tags);
   if (!tags) errors.insert(errors.end(), tags.error().fields.begin(), tags.error().fields.end());
-  if (!errors.empty()) {
-    std::string summary = errors.front().field + ": " + errors.front().message;
-    return fail(ErrorCode::invalid_argument, summary, std::move(errors));
-  }
+  if (!errors.empty()) return invalid_fields(std::move(errors));
 
   User requester = actor.user;
   if (req.requester && *req.requester != actor.user.id) {
@@ -322,10 +319,7 @@ Result<Ticket> TicketService::update(const Actor& actor, TicketId id, const Tick
     else
       tags = std::move(*n);
   }
-  if (!errors.empty()) {
-    std::string summary = errors.front().field + ": " + errors.front().message;
-    return fail(ErrorCode::invalid_argument, summary, std::move(errors));
-  }
+  if (!errors.empty()) return invalid_fields(std::move(errors));
   if (p.assignee && *p.assignee) {
     auto u = store_.user(**p.assignee);
     if (!u || u->role == Role::customer || !u->active)

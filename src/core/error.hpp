@@ -52,4 +52,11 @@ using Result = std::expected<T, Error>;
               {FieldError{std::move(field), std::move(message)}});
 }
 
+// invalid_argument carrying every field error; the message names the first.
+// Precondition: !fields.empty().
+[[nodiscard]] inline std::unexpected<Error> invalid_fields(std::vector<FieldError> fields) {
+  std::string summary = fields.front().field + ": " + fields.front().message;
+  return fail(ErrorCode::invalid_argument, std::move(summary), std::move(fields));
+}
+
 }  // namespace fl

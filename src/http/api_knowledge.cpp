@@ -91,7 +91,7 @@ Response list_articles(ApiServices& s, const Request& r) {
     else f.limit = static_cast<int>(*n);
   }
   if (!errors.empty())
-    return problem(Error{ErrorCode::invalid_argument, errors.front().field + ": " + errors.front().message, errors});
+    return problem(invalid_fields(std::move(errors)).error());
   return articles_response(s.knowledge.list(**actor, f), true, f.limit);
 }
 
@@ -260,7 +260,7 @@ void add_knowledge_routes(Router& router, ApiServices& s) {
     auto from = time_param("from");
     auto to = time_param("to");
     if (!errors.empty())
-      return problem(Error{ErrorCode::invalid_argument, errors.front().field + ": " + errors.front().message, errors});
+      return problem(invalid_fields(std::move(errors)).error());
     auto f = s.deflection.figures(**actor, *from, *to);
     if (!f) return problem(f.error());
     auto rate = [](std::int64_t part, std::int64_t whole) {

@@ -11,10 +11,7 @@ namespace json = boost::json;
 
 namespace {
 
-Response invalid(std::vector<FieldError> errors) {
-  std::string summary = errors.front().field + ": " + errors.front().message;
-  return problem(Error{ErrorCode::invalid_argument, std::move(summary), std::move(errors)});
-}
+Response invalid(std::vector<FieldError> errors) { return problem(invalid_fields(std::move(errors)).error()); }
 
 // `limit` between 1 and `most`, default `fallback`.
 int limit_of(const Request& r, int fallback, int most, std::vector<FieldError>& errors) {

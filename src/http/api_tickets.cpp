@@ -132,8 +132,7 @@ Response list_tickets(ApiServices& s, const Actor& actor, const Request& r) {
   if (line && !is_ticket_line(static_cast<int>(*line))) errors.push_back({"line", "1 to 4"});
   if (limit && *limit > 200) errors.push_back({"limit", "at most 200"});
   if (!errors.empty())
-    return problem(Error{ErrorCode::invalid_argument,
-                         errors.front().field + ": " + errors.front().message, errors});
+    return problem(invalid_fields(std::move(errors)).error());
   if (line) f.line = static_cast<int>(*line);
   f.team = team;
   f.requester = requester;
