@@ -137,8 +137,7 @@ std::optional<std::vector<std::vector<std::string>>> JsonBody::string_lists(std:
 
 Result<void> JsonBody::finish() const {
   if (errors_.empty()) return {};
-  return fail(ErrorCode::invalid_argument, errors_.front().field + ": " + errors_.front().message,
-              errors_);
+  return invalid_fields(errors_);
 }
 
 }  // namespace fl::http
