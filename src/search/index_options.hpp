@@ -9,6 +9,8 @@ struct SearchIndexOptions {
   // Reader databases kept open for queries; more concurrent queries wait for one. Give it
   // at least the number of threads that query (the HTTP worker pool): waiting is not fair.
   std::size_t readers = 16;
+  // Knowledge-base searches whose results are kept until an article changes (0: none).
+  std::size_t result_cache = 2048;
 };
 
 }  // namespace fl

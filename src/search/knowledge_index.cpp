@@ -6,17 +6,22 @@
 // with its own statistics, so a title that says what the user asks for wins clearly (the
 // Elasticsearch "most fields" shape). German articles also get "XM"/"XH" terms for every
 // modifier/head split of their long words (see search::compound_splits), so "Drucker" finds
-// "Netzwerkdrucker". Boolean terms carry what queries filter on; "XP" terms hold every
-// prefix of each title word for suggestions, without weight so they leave BM25's document
-// lengths alone.
+// "Netzwerkdrucker". Boolean terms carry what queries filter on. Suggestions come from an
+// in-memory table of the published titles (search::TitleTable), loaded from a value slot.
 #include "search/knowledge_index.hpp"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <charconv>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <unordered_map>
 
 #include "search/analysis.hpp"
+#include "search/result_cache.hpp"
+#include "search/title_table.hpp"
 #include "search/xapian_support.hpp"
 
 namespace fl {
@@ -26,25 +31,24 @@ namespace {
 using search::Language;
 
 // The analysis and term layout; an index of another format is emptied on open and rebuilt.
-constexpr std::string_view kFormat = "fl-kb-2";
+constexpr std::string_view kFormat = "fl-kb-3";
 constexpr std::string_view kSynonymsKey = "fl.synonyms";
 
 constexpr std::string_view kVisibilityPrefix = "XV";
 constexpr std::string_view kKindPrefix = "XK";
 constexpr std::string_view kCategoryPrefix = "XC";
-constexpr std::string_view kTitlePrefixPrefix = "XP";
 constexpr std::string_view kTitleField = "S";
 constexpr std::string_view kModifierPrefix = "XM";
 constexpr std::string_view kHeadPrefix = "XH";
 
 constexpr Xapian::valueno kSlotKind = 0;
 constexpr Xapian::valueno kSlotCategories = 1;
-constexpr Xapian::valueno kSlotTitleLength = 2;
+// "id<TAB>language<TAB>audience<TAB>title" of a published article: the suggestion table.
+constexpr Xapian::valueno kSlotSuggest = 3;
 
 constexpr Xapian::termcount kKeywordWeight = 2;
 // Fields are this many positions apart, so a phrase (multi-word synonym) never bridges two.
 constexpr Xapian::termpos kFieldGap = 100;
-constexpr std::size_t kMaxPrefixChars = 20;
 constexpr std::size_t kSnippetBytes = 200;
 // Facets count this many best matches exactly and scale beyond: counting every match of a
 // broad query would cost more than the rest of the search.
@@ -67,18 +71,6 @@ std::string id_term(ArticleId id) {
 std::size_t code_points(std::string_view s) {
   return static_cast<std::size_t>(std::ranges::count_if(
       s, [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
-}
-
-// The first `n` code points of a UTF-8 string.
-std::string_view first_code_points(std::string_view s, std::size_t n) {
-  std::size_t seen = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xc0) != 0x80) {
-      if (seen == n) return s.substr(0, i);
-      ++seen;
-    }
-  }
-  return s;
 }
 
 // The admin synonym list as stored in the index metadata: groups by line, entries by tab.
@@ -410,11 +402,50 @@ std::optional<std::string> corrected_query(const Xapian::Database& db,
   return out;
 }
 
+std::string suggest_value(const ArticleDocument& article) {
+  return term(std::to_string(article.id), "\t", article.language, "\t", name_of(article.audience),
+              "\t", article.title);
+}
+
+// The suggestion table of the committed index: the published articles' titles.
+std::shared_ptr<const search::TitleTable> load_titles(const std::filesystem::path& dir) {
+  Xapian::Database db(dir.string());
+  std::vector<search::TitleEntry> entries;
+  for (auto v = db.valuestream_begin(kSlotSuggest); v != db.valuestream_end(kSlotSuggest); ++v) {
+    std::string value = *v;
+    std::string_view rest(value);
+    std::array<std::string_view, 3> head;
+    bool ok = true;
+    for (auto& field : head) {
+      std::size_t tab = rest.find('\t');
+      if (tab == std::string_view::npos) {
+        ok = false;
+        break;
+      }
+      field = rest.substr(0, tab);
+      rest.remove_prefix(tab + 1);
+    }
+    search::TitleEntry e;
+    auto language = ok ? search::parse_language(head[1]) : std::nullopt;
+    if (!language || std::from_chars(head[0].data(), head[0].data() + head[0].size(), e.id).ec !=
+                         std::errc{})
+      continue;
+    e.language = *language;
+    e.internal = head[2] == name_of(Audience::internal);
+    e.title = rest;
+    entries.push_back(std::move(e));
+  }
+  return std::make_shared<const search::TitleTable>(std::move(entries));
+}
+
 }  // namespace
 
 struct KnowledgeIndex::Impl {
-  Impl(const std::filesystem::path& dir, Xapian::WritableDatabase db, std::size_t readers)
-      : writer(std::move(db)), pool(dir, writer, std::max<std::size_t>(readers, 1)) {
+  Impl(const std::filesystem::path& dir, Xapian::WritableDatabase db, SearchIndexOptions options)
+      : dir(dir),
+        writer(std::move(db)),
+        pool(dir, writer, std::max<std::size_t>(options.readers, 1)),
+        results(options.result_cache) {
     for (Language l : {Language::de, Language::en}) {
       auto& g = generator(l);
       g.set_stemmer(search::make_stemmer(l));
@@ -441,10 +472,27 @@ struct KnowledgeIndex::Impl {
     for (const auto& [word, n] : counts) db.remove_spelling(word, n);
   }
 
+  std::shared_ptr<const search::TitleTable> current_titles() {
+    std::lock_guard lock(titles_mutex);
+    return titles;
+  }
+  void set_titles(std::shared_ptr<const search::TitleTable> t) {
+    std::lock_guard lock(titles_mutex);
+    titles = std::move(t);
+  }
+
+  std::filesystem::path dir;
   search::IndexWriter writer;
   Xapian::TermGenerator generator_de;
   Xapian::TermGenerator generator_en;
   search::ReaderPool<ReaderState> pool;
+  // Set by writes of articles or synonyms, cleared by commit(): only then are the title table
+  // rebuilt and the cached results dropped (a commit of the event cursor alone keeps both).
+  std::atomic<bool> content_changed{false};
+  std::atomic<std::uint64_t> content_generation{1};
+  mutable search::ResultCache<ArticleResults> results;
+  std::mutex titles_mutex;
+  std::shared_ptr<const search::TitleTable> titles;
 };
 
 KnowledgeIndex::KnowledgeIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -454,7 +502,12 @@ Result<std::unique_ptr<KnowledgeIndex>> KnowledgeIndex::open(const std::filesyst
                                                              SearchIndexOptions options) {
   auto db = search::open_writable(dir, kFormat);
   if (!db) return std::unexpected(std::move(db.error()));
-  auto impl = std::make_unique<Impl>(dir, std::move(*db), options.readers);
+  auto impl = std::make_unique<Impl>(dir, std::move(*db), options);
+  try {
+    impl->set_titles(load_titles(dir));
+  } catch (const Xapian::Error& e) {
+    return std::unexpected(search::from_xapian(e, "loading the article titles"));
+  }
   return std::unique_ptr<KnowledgeIndex>(new KnowledgeIndex(std::move(impl)));
 }
 
@@ -505,18 +558,13 @@ Result<void> KnowledgeIndex::upsert(const ArticleDocument& article) {
         doc.add_boolean_term(term(kKindPrefix, name_of(article.kind)));
         for (CategoryId c : categories)
           doc.add_boolean_term(term(kCategoryPrefix, std::to_string(c)));
-        for (const auto& word : search::split_words(article.title)) {
-          std::string folded = search::fold(word);
-          std::size_t n = std::min(code_points(folded), kMaxPrefixChars);
-          for (std::size_t len = 2; len <= n; ++len)
-            doc.add_boolean_term(term(kTitlePrefixPrefix, first_code_points(folded, len)));
-        }
         doc.add_value(kSlotKind, std::string(name_of(article.kind)));
         doc.add_value(kSlotCategories, category_value);
-        doc.add_value(kSlotTitleLength,
-                      Xapian::sortable_serialise(static_cast<double>(code_points(article.title))));
+        if (article.status == ArticleStatus::published)
+          doc.add_value(kSlotSuggest, suggest_value(article));
         doc.set_data(data);
         db.replace_document(id_term(article.id), doc);
+        impl_->content_changed = true;
       });
 }
 
@@ -525,6 +573,7 @@ Result<void> KnowledgeIndex::remove(ArticleId id) {
                               [&](Xapian::WritableDatabase& db) {
                                 Impl::forget_spellings(db, id);
                                 db.delete_document(id_term(id));
+                                impl_->content_changed = true;
                               });
 }
 
@@ -532,6 +581,7 @@ Result<void> KnowledgeIndex::set_synonyms(const std::vector<std::vector<std::str
   std::string stored = serialise_synonyms(groups);
   return impl_->writer.change("storing synonyms", [&](Xapian::WritableDatabase& db) {
     db.set_metadata(std::string(kSynonymsKey), stored);
+    impl_->content_changed = true;
   });
 }
 
@@ -543,7 +593,20 @@ Result<void> KnowledgeIndex::set_last_applied_event(EventId id) {
 }
 
 Result<void> KnowledgeIndex::commit() {
-  return impl_->writer.commit();
+  auto committed = impl_->writer.commit();
+  if (!committed) {
+    impl_->content_changed = false;  // the batch is gone; nothing visible changed
+    return committed;
+  }
+  if (impl_->content_changed.exchange(false)) {
+    ++impl_->content_generation;  // cached results are of the content before
+    try {
+      impl_->set_titles(load_titles(impl_->dir));
+    } catch (const Xapian::Error& e) {
+      return std::unexpected(search::from_xapian(e, "loading the article titles"));
+    }
+  }
+  return {};
 }
 
 Result<std::int64_t> KnowledgeIndex::last_applied_event() const {
@@ -571,8 +634,20 @@ Result<ArticleResults> KnowledgeIndex::search(const ArticleQuery& query) const {
   if (query.category) filters.emplace_back(term(kCategoryPrefix, std::to_string(*query.category)));
   if (query.kind) filters.emplace_back(term(kKindPrefix, name_of(*query.kind)));
 
+  // The words as analysed, not the raw text: "VPN  einrichten" and "VPN einrichten" are one
+  // entry. Everything else that changes the answer is in the key too.
+  std::string key;
+  for (const auto& w : words) key += term(w, " ");
+  key += term("\x1f", query.language.value_or("*"), "\x1f",
+              query.category ? std::to_string(*query.category) : "*", "\x1f",
+              query.kind ? name_of(*query.kind) : "*", "\x1f", query.include_internal ? "i" : "p",
+              query.include_unpublished ? "u" : "-", "\x1f", std::to_string(query.limit), "\x1f",
+              std::to_string(query.offset));
+  const std::uint64_t generation = impl_->content_generation.load();
+  if (auto cached = impl_->results.find(key, generation)) return *cached;
+
   try {
-    return impl_->pool.with_reader([&](auto& reader) {
+    ArticleResults found = impl_->pool.with_reader([&](auto& reader) {
       ReaderState& state = reader.state;
       Xapian::Enquire enquire(reader.db);
       enquire.set_query(full_query(reader.db, words, languages, query, filters, state));
@@ -610,6 +685,8 @@ Result<ArticleResults> KnowledgeIndex::search(const ArticleQuery& query) const {
         results.did_you_mean = corrected_query(reader.db, words, languages, state);
       return results;
     });
+    impl_->results.put(std::move(key), generation, std::make_shared<const ArticleResults>(found));
+    return found;
   } catch (const Xapian::Error& e) {
     return std::unexpected(search::from_xapian(e, "searching articles"));
   }
@@ -635,42 +712,17 @@ Result<std::vector<Suggestion>> KnowledgeIndex::suggest(std::string_view prefix,
   std::vector<std::string> folded;
   for (const auto& w : words) folded.push_back(search::fold(w));
   bool all_stop = std::ranges::all_of(folded, stop);
-  std::vector<Xapian::Query> parts;
-  for (std::size_t i = 0; i < folded.size(); ++i) {
+  std::vector<std::string> prefixes;
+  for (auto& f : folded) {
     // A stop word, even one still being typed, would only narrow the titles to those with
-    // that filler word; a single letter narrows too little to be worth a posting list.
-    if (stop(folded[i]) && !all_stop) continue;
-    if (code_points(folded[i]) < 2) continue;
-    parts.emplace_back(term(kTitlePrefixPrefix, first_code_points(folded[i], kMaxPrefixChars)));
+    // that filler word; a single letter narrows too little to be worth a lookup.
+    if (stop(f) && !all_stop) continue;
+    if (code_points(f) < 2) continue;
+    prefixes.push_back(std::move(f));
   }
-  if (parts.empty()) return std::vector<Suggestion>{};
-
-  std::vector<Xapian::Query> filters;
-  for (Language l : languages_of(lang)) filters.push_back(visible(l, include_internal, false));
-  Xapian::Query query(Xapian::Query::OP_FILTER, and_all(parts),
-                      Xapian::Query(Xapian::Query::OP_OR, filters.begin(), filters.end()));
-
-  try {
-    return impl_->pool.with_reader([&](auto& reader) {
-      Xapian::Enquire enquire(reader.db);
-      enquire.set_query(query);
-      enquire.set_weighting_scheme(Xapian::BoolWeight());
-      enquire.set_sort_by_value(kSlotTitleLength, false);
-      Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
-      std::vector<Suggestion> out;
-      for (auto it = mset.begin(); it != mset.end(); ++it) {
-        auto fields = search::unpack(it.get_document().get_data());
-        if (fields.size() < 2) continue;
-        Suggestion s;
-        std::from_chars(fields[0].data(), fields[0].data() + fields[0].size(), s.id);
-        s.title = std::move(fields[1]);
-        out.push_back(std::move(s));
-      }
-      return out;
-    });
-  } catch (const Xapian::Error& e) {
-    return std::unexpected(search::from_xapian(e, "suggesting articles"));
-  }
+  if (prefixes.empty()) return std::vector<Suggestion>{};
+  return impl_->current_titles()->suggest(prefixes, languages_of(lang), include_internal,
+                                          static_cast<std::size_t>(limit));
 }
 
 }  // namespace fl

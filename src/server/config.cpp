@@ -75,6 +75,7 @@ const std::vector<ConfigKey>& config_keys() {
          return {};
        }},
       int_key("storage.max_batch", &Config::max_batch, 1, 10000),
+      int_key("search.result_cache", &Config::result_cache, 0, 1000000),
       string_key("security.password_cost", &Config::password_cost,
                  {"min", "interactive", "moderate"}),
       int_key("security.session_hours", &Config::session_hours, 1, 24 * 90),

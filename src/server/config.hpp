@@ -26,6 +26,8 @@ struct Config {
   std::string data_dir = "var";
   bool synchronous_full = true;
   int max_batch = 256;
+  // [search]
+  int result_cache = 2048;
   // [security]
   std::string password_cost = "interactive";
   int session_hours = 12;

@@ -72,7 +72,8 @@ struct Desk {
       if (ec) die("cannot remove " + dir.string() + ": " + ec.message());
     }
     // One reader per worker thread: a query waiting for a reader is not served in order.
-    SearchIndexOptions options{static_cast<std::size_t>(std::max(c.worker_threads, 4))};
+    SearchIndexOptions options{static_cast<std::size_t>(std::max(c.worker_threads, 4)),
+                               static_cast<std::size_t>(c.result_cache)};
     article_index = or_die(KnowledgeIndex::open(dir / "articles", options));
     ticket_index = or_die(TicketIndex::open(dir / "tickets", options));
     search = std::make_unique<SearchService>(*store, *article_index, *ticket_index);
@@ -123,14 +124,25 @@ int serve(const Config& c) {
   auto listen = or_die(parse_listen(c.listen));
   Desk desk(c);
   desk.open_search(c, false);
-  // Catch up with changes the indexes missed (a crash, an offline import), then follow the
-  // event feed: a change is searchable within a fraction of a second.
-  int caught_up = or_die(desk.search->catch_up(std::numeric_limits<int>::max()));
-  if (caught_up > 0) spdlog::info("search: applied {} events the indexes had missed", caught_up);
+  // Catch up with changes the indexes missed (a crash, an offline import, a new index
+  // format), then follow the event feed: a change is searchable within a fraction of a
+  // second. In the background, so the desk answers at once; until the catch-up is done,
+  // searches may miss what changed while the server was down.
   std::jthread follower([&desk](std::stop_token stop) {
+    constexpr int kBatch = 10'000;  // events per call: a stop request waits for one at most
+    long long missed = 0;
+    bool starting = true;
     while (!stop.stop_requested()) {
-      if (auto r = desk.search->catch_up(); !r) spdlog::error("search: {}", r.error().message);
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      auto applied = desk.search->catch_up(kBatch);
+      if (!applied) spdlog::error("search: {}", applied.error().message);
+      if (applied && starting) {
+        missed += *applied;
+        if (*applied < kBatch) {
+          starting = false;
+          if (missed > 0) spdlog::info("search: applied {} events the indexes had missed", missed);
+        }
+      }
+      if (!applied || *applied < kBatch) std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
   });
   auto users = or_die(desk.store->users(std::nullopt));
