@@ -7,6 +7,8 @@
 #include <array>
 #include <unordered_set>
 
+#include "search/xapian_support.hpp"
+
 namespace fl::search {
 
 namespace {
@@ -223,6 +225,21 @@ std::vector<std::string_view> modifier_forms(std::string_view modifier) {
 bool is_stopword(Language language, std::string_view folded_word) {
   const auto& words = language == Language::de ? german_stopwords() : english_stopwords();
   return words.contains(folded_word);
+}
+
+bool title_repeats_opening(std::string_view title, std::string_view text) {
+  std::vector<std::string> title_words = split_words(title);
+  if (title_words.empty()) return false;
+  std::size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) return false;
+  std::size_t end = std::min(text.find('\n', start), text.size());
+  std::vector<std::string> line_words = split_words(text.substr(start, end - start));
+  if (line_words.size() < title_words.size()) return false;
+  for (std::size_t i = 0; i < title_words.size(); ++i)
+    if (fold(title_words[i]) != fold(line_words[i])) return false;
+  // The whole first line: a heading, unless there is nothing else (the title is the text).
+  return line_words.size() > title_words.size() ||
+         text.find_first_not_of(" \t\r\n", end) == std::string_view::npos;
 }
 
 Language guess_language(std::string_view text) {

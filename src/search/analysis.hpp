@@ -44,6 +44,13 @@ enum class Language { de, en };
 // phrases and snippets stay intact.
 [[nodiscard]] bool is_stopword(Language language, std::string_view folded_word);
 
+// True when the title only repeats the opening of the text: the text's first line starts
+// with the title's words (folded) and goes on, or the title is the whole text. Such a title
+// (from an import that had none and took the first words) says nothing the text does not, so
+// the index gives it no weight of its own. A title repeated as a heading (the whole first
+// line, with more text below) is a real title and keeps its weight.
+[[nodiscard]] bool title_repeats_opening(std::string_view title, std::string_view text);
+
 // German or English by counting stop words of each language; umlauts break a tie.
 // Used where the record does not say its language (tickets).
 [[nodiscard]] Language guess_language(std::string_view text);

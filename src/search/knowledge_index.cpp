@@ -4,7 +4,8 @@
 // keyword twice, the body once) as "Z" + folded Snowball stem, with positions; the title
 // field holds the title again as "ZS" + stem. A query word matches both, each scored by BM25
 // with its own statistics, so a title that says what the user asks for wins clearly (the
-// Elasticsearch "most fields" shape). German articles also get "XM"/"XH" terms for every
+// Elasticsearch "most fields" shape). A title that only repeats the opening words of the body
+// (search::title_repeats_opening) is in neither: it would count those words again. German articles also get "XM"/"XH" terms for every
 // modifier/head split of their long words (see search::compound_splits), so "Drucker" finds
 // "Netzwerkdrucker". Boolean terms carry what queries filter on. Suggestions come from an
 // in-memory table of the published titles (search::TitleTable), loaded from a value slot.
@@ -467,8 +468,10 @@ struct KnowledgeIndex::Impl {
     auto fields = search::unpack(db.get_document(*posting).get_data());
     if (fields.size() < 5) return;
     std::map<std::string, Xapian::termcount> counts;
+    bool title_indexed = !search::title_repeats_opening(fields[1], fields[2]);
     for (std::size_t f : {1, 2, 4})
-      for (auto& word : search::split_words(fields[f])) ++counts[word];
+      if (f != 1 || title_indexed)
+        for (auto& word : search::split_words(fields[f])) ++counts[word];
     for (const auto& [word, n] : counts) db.remove_spelling(word, n);
   }
 
@@ -543,7 +546,8 @@ Result<void> KnowledgeIndex::upsert(const ArticleDocument& article) {
         Xapian::TermGenerator& g = impl_->generator(*language);
         g.set_database(db);
         g.set_document(doc);
-        g.index_text(article.title);
+        bool title_indexed = !search::title_repeats_opening(article.title, article.text);
+        if (title_indexed) g.index_text(article.title);
         g.increase_termpos(kFieldGap);
         for (const auto& k : article.keywords) {
           g.index_text(k, kKeywordWeight);
@@ -551,7 +555,8 @@ Result<void> KnowledgeIndex::upsert(const ArticleDocument& article) {
         }
         g.index_text(article.text);
         if (*language == Language::de) add_compound_parts(doc);
-        g.index_text_without_positions(article.title, 1, std::string(kTitleField));
+        if (title_indexed)
+          g.index_text_without_positions(article.title, 1, std::string(kTitleField));
 
         doc.add_boolean_term(id_term(article.id));
         doc.add_boolean_term(visibility_term(article.language, article.audience, article.status));

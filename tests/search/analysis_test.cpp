@@ -64,6 +64,21 @@ TEST(GuessLanguage, CountsStopWords) {
   EXPECT_EQ(guess_language("Outlook crash"), Language::en);
 }
 
+TEST(TitleRepeatsOpening, OnlyForTheOpeningWordsCutShort) {
+  // A title made of the body's first words, as an import without titles makes it.
+  EXPECT_TRUE(title_repeats_opening("Debian GNU/Linux is a particular distribution",
+                                    "Debian GNU/Linux is a particular distribution of the Linux "
+                                    "operating system."));
+  EXPECT_TRUE(title_repeats_opening("Über den Drucker", "über den  Drucker: er steht im Flur."));
+  EXPECT_TRUE(title_repeats_opening("Restart it.", "Restart it."));  // the whole text
+  // Real titles: a different sentence, or repeated as a heading above more text.
+  EXPECT_FALSE(title_repeats_opening("Printer offline", "Restart the printer."));
+  EXPECT_FALSE(title_repeats_opening("Passwort zurücksetzen",
+                                     "Passwort zurücksetzen\n\nIm Portal auf Passwort vergessen."));
+  EXPECT_FALSE(title_repeats_opening("VPN setup guide", "VPN setup"));
+  EXPECT_FALSE(title_repeats_opening("", "Anything"));
+}
+
 TEST(Language, ParsesCodes) {
   EXPECT_EQ(parse_language("de"), Language::de);
   EXPECT_EQ(parse_language("en"), Language::en);
