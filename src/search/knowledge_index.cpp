@@ -5,10 +5,11 @@
 // field holds the title again as "ZS" + stem. A query word matches both, each scored by BM25
 // with its own statistics, so a title that says what the user asks for wins clearly (the
 // Elasticsearch "most fields" shape). A title that only repeats the opening words of the body
-// (search::title_repeats_opening) is in neither: it would count those words again. German articles also get "XM"/"XH" terms for every
-// modifier/head split of their long words (see search::compound_splits), so "Drucker" finds
-// "Netzwerkdrucker". Boolean terms carry what queries filter on. Suggestions come from an
-// in-memory table of the published titles (search::TitleTable), loaded from a value slot.
+// (search::title_repeats_opening) is in neither: it would count those words again. German articles
+// also get "XM"/"XH" terms for every modifier/head split of their long words (see
+// search::compound_splits), so "Drucker" finds "Netzwerkdrucker". Boolean terms carry what queries
+// filter on. Suggestions come from an in-memory table of the published titles (search::TitleTable),
+// loaded from a value slot.
 #include "search/knowledge_index.hpp"
 
 #include <algorithm>
@@ -32,7 +33,7 @@ namespace {
 using search::Language;
 
 // The analysis and term layout; an index of another format is emptied on open and rebuilt.
-constexpr std::string_view kFormat = "fl-kb-3";
+constexpr std::string_view kFormat = "fl-kb-4";
 constexpr std::string_view kSynonymsKey = "fl.synonyms";
 
 constexpr std::string_view kVisibilityPrefix = "XV";
@@ -428,8 +429,8 @@ std::shared_ptr<const search::TitleTable> load_titles(const std::filesystem::pat
     }
     search::TitleEntry e;
     auto language = ok ? search::parse_language(head[1]) : std::nullopt;
-    if (!language || std::from_chars(head[0].data(), head[0].data() + head[0].size(), e.id).ec !=
-                         std::errc{})
+    if (!language ||
+        std::from_chars(head[0].data(), head[0].data() + head[0].size(), e.id).ec != std::errc{})
       continue;
     e.language = *language;
     e.internal = head[2] == name_of(Audience::internal);

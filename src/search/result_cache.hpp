@@ -20,7 +20,8 @@ class ResultCache {
  public:
   explicit ResultCache(std::size_t capacity) : capacity_(capacity) {}
 
-  [[nodiscard]] std::shared_ptr<const Value> find(const std::string& key, std::uint64_t generation) {
+  [[nodiscard]] std::shared_ptr<const Value> find(const std::string& key,
+                                                  std::uint64_t generation) {
     if (capacity_ == 0) return nullptr;
     std::lock_guard lock(mutex_);
     if (generation != generation_) return nullptr;

@@ -49,8 +49,8 @@ class TitleTable {
   [[nodiscard]] bool matches(const Title& t, const std::vector<std::string>& prefixes,
                              const std::vector<Language>& languages, bool include_internal) const;
 
-  std::vector<Title> titles_;     // shortest first
-  std::vector<Posting> words_;    // sorted by word, then ordinal
+  std::vector<Title> titles_;   // shortest first
+  std::vector<Posting> words_;  // sorted by word, then ordinal
 };
 
 }  // namespace fl::search

@@ -7,10 +7,10 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <limits>
 #include <stop_token>
 #include <thread>
-#include <iostream>
 
 #include "app/auth_service.hpp"
 #include "app/deflection.hpp"
@@ -142,7 +142,8 @@ int serve(const Config& c) {
           if (missed > 0) spdlog::info("search: applied {} events the indexes had missed", missed);
         }
       }
-      if (!applied || *applied < kBatch) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      if (!applied || *applied < kBatch)
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
   });
   auto users = or_die(desk.store->users(std::nullopt));
@@ -151,8 +152,12 @@ int serve(const Config& c) {
 
   http::Metrics metrics;
   metrics.add_collector([&desk] { return metrics_gauges(*desk.store); });
-  http::ApiServices services{*desk.auth,      *desk.directory, *desk.tickets,
-                             *desk.knowledge, *desk.search,    *desk.deflection,
+  http::ApiServices services{*desk.auth,
+                             *desk.directory,
+                             *desk.tickets,
+                             *desk.knowledge,
+                             *desk.search,
+                             *desk.deflection,
                              std::string(openapi_yaml())};
   http::Router router;
   http::add_api_routes(router, services);
@@ -255,13 +260,14 @@ int kb_import(const Config& c, const std::string& path, const std::string& as) {
   Actor actor = command_actor(desk, as);
   auto files = or_die(read_article_files(path));
   auto report = or_die(import_articles(*desk.knowledge, actor, files));
-  std::cout << "firstline: " << report.created << " articles created, " << report.updated << " updated, "
-            << report.failed.size() << " failed\n";
+  std::cout << "firstline: " << report.created << " articles created, " << report.updated
+            << " updated, " << report.failed.size() << " failed\n";
   for (const auto& f : report.failed) std::cerr << "  " << f << "\n";
   return report.failed.empty() ? 0 : 1;
 }
 
-int kb_export(const Config& c, const std::string& format, const std::string& out, const std::string& as) {
+int kb_export(const Config& c, const std::string& format, const std::string& out,
+              const std::string& as) {
   Desk desk(c);
   Actor actor = command_actor(desk, as);
   if (format == "markdown") {
@@ -327,13 +333,17 @@ int main(int argc, char** argv) {
   add_cmd->add_flag("--password-stdin", ua.password_stdin, "read the password from standard input");
 
   std::string kb_path, kb_as, kb_format = "jsonl", kb_out;
-  auto* kb_cmd = app.add_subcommand("kb", "knowledge base files (Markdown with front matter, JSON lines)");
+  auto* kb_cmd =
+      app.add_subcommand("kb", "knowledge base files (Markdown with front matter, JSON lines)");
   kb_cmd->require_subcommand(1);
-  auto* import_cmd = kb_cmd->add_subcommand("import", "import a folder of .md files, a .md or a .jsonl file");
+  auto* import_cmd =
+      kb_cmd->add_subcommand("import", "import a folder of .md files, a .md or a .jsonl file");
   import_cmd->add_option("PATH", kb_path, "folder or file")->required();
   import_cmd->add_option("--data", data, "data folder (default: var)");
-  import_cmd->add_option("--as", kb_as, "login the articles are written by (default: the first admin)");
-  auto* export_cmd = kb_cmd->add_subcommand("export", "export every article (JSON lines to standard output by default)");
+  import_cmd->add_option("--as", kb_as,
+                         "login the articles are written by (default: the first admin)");
+  auto* export_cmd = kb_cmd->add_subcommand(
+      "export", "export every article (JSON lines to standard output by default)");
   export_cmd->add_option("--data", data, "data folder (default: var)");
   export_cmd->add_option("--format", kb_format, "jsonl or markdown");
   export_cmd->add_option("--out", kb_out, "file (jsonl) or folder (markdown)");
@@ -341,7 +351,8 @@ int main(int argc, char** argv) {
 
   auto* search_cmd = app.add_subcommand("search", "the search indexes");
   search_cmd->require_subcommand(1);
-  auto* reindex_cmd = search_cmd->add_subcommand("reindex", "rebuild both indexes from the store (server stopped)");
+  auto* reindex_cmd =
+      search_cmd->add_subcommand("reindex", "rebuild both indexes from the store (server stopped)");
   reindex_cmd->add_option("--data", data, "data folder (default: var)");
 
   try {

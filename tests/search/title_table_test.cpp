@@ -51,9 +51,8 @@ TEST(TitleTableTest, CommonAndRarePrefixesAgreeWithAPlainScan) {
     for (const auto& e : entries) {
       if (e.internal || e.language != l) continue;
       std::string padded = " " + e.title;
-      if (std::ranges::all_of(prefixes, [&](const auto& p) {
-            return padded.find(" " + p) != std::string::npos;
-          }))
+      if (std::ranges::all_of(
+              prefixes, [&](const auto& p) { return padded.find(" " + p) != std::string::npos; }))
         hits.push_back(&e);
     }
     std::ranges::sort(hits, [](auto* a, auto* b) {
