@@ -1,6 +1,8 @@
 -- wrk script: GET PATH?q=<query> with queries drawn at random from a file (one a line), for
 -- /api/v1/kb/search, /api/v1/kb/suggest and /api/v1/tickets/search.
--- Args (after --): PATH QUERYFILE [EXTRA] — EXTRA is appended to the query string (e.g. "&limit=10").
+-- Args (after --): PATH QUERYFILE [THINK_MS [EXTRA]] — THINK_MS: each connection waits this long
+-- after an answer before its next request (a client with think time; 0 or absent: none); EXTRA
+-- is appended to the query string (e.g. "&limit=10").
 -- The Authorization header comes from -H.
 -- done() prints "FL_RESULT requests=.. duration_us=.. non2xx=.. p50_us=.. p90_us=.. p95_us=.. p99_us=.. max_us=.."
 
@@ -17,12 +19,17 @@ end
 
 function init(args)
   path = args[1]
-  extra = args[3] or ""
+  think = tonumber(args[3] or "0") or 0
+  extra = args[4] or ""
   queries = {}
   for line in io.lines(args[2]) do
     if #line > 0 then table.insert(queries, path .. "?q=" .. urlencode(line) .. extra) end
   end
   math.randomseed(os.time() * 7919 + tid * 104729)
+end
+
+function delay()
+  return think
 end
 
 function request()

@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <unordered_map>
 
 #include "search/analysis.hpp"
@@ -171,29 +172,42 @@ struct ReaderState {
   }
 };
 
-// Counts every category on the paths of the matching articles.
-class CategoryCounter final : public Xapian::MatchSpy {
+// Counts the kinds of the matching articles and every category on their paths. Called for
+// each match the search looks at, so it counts into flat arrays, not maps.
+class FacetCounter final : public Xapian::MatchSpy {
  public:
   void operator()(const Xapian::Document& doc, double) override {
     ++seen_;
+    if (auto kind = parse_name<ArticleKind>(doc.get_value(kSlotKind)))
+      ++kinds_[static_cast<std::size_t>(*kind)];
     std::string path = doc.get_value(kSlotCategories);
     const char* p = path.data();
     const char* end = p + path.size();
     while (p < end) {
       CategoryId id = 0;
       auto [next, ec] = std::from_chars(p, end, id);
-      if (ec == std::errc{}) ++counts_[id];
+      if (ec != std::errc{}) break;
+      auto it = std::ranges::find(categories_, id, &std::pair<CategoryId, std::int64_t>::first);
+      if (it == categories_.end())
+        categories_.emplace_back(id, 1);
+      else
+        ++it->second;
       p = next;
       while (p < end && *p == ',') ++p;
-      if (ec != std::errc{}) break;
     }
   }
   [[nodiscard]] std::int64_t seen() const { return seen_; }
-  [[nodiscard]] const std::map<CategoryId, std::int64_t>& counts() const { return counts_; }
+  [[nodiscard]] const std::vector<std::pair<CategoryId, std::int64_t>>& categories() const {
+    return categories_;
+  }
+  [[nodiscard]] std::int64_t kind_count(ArticleKind k) const {
+    return kinds_[static_cast<std::size_t>(k)];
+  }
 
  private:
   std::int64_t seen_ = 0;
-  std::map<CategoryId, std::int64_t> counts_;
+  std::array<std::int64_t, EnumNames<ArticleKind>::table.size()> kinds_{};
+  std::vector<std::pair<CategoryId, std::int64_t>> categories_;  // in order of first sight
 };
 
 // Facet counts past kFacetDepth are scaled like Xapian's own estimate of the total.
@@ -244,20 +258,6 @@ AnalysedWords analyse(const std::vector<std::string>& words, Language language,
   return a;
 }
 
-// The alternatives one query word matches in the all-text field: its stem and, in German,
-// the compounds it heads or modifies (a modifier may also appear unstemmed: "sicherheits-").
-Xapian::Query word_query(const std::string& word, const std::string& stem, Language language) {
-  std::vector<Xapian::Query> alternatives{Xapian::Query(term("Z", stem))};
-  if (language == Language::de) {
-    alternatives.emplace_back(term(kHeadPrefix, stem));
-    alternatives.emplace_back(term(kModifierPrefix, stem));
-    std::string folded = search::fold(word);
-    if (folded != stem) alternatives.emplace_back(term(kModifierPrefix, folded));
-  }
-  if (alternatives.size() == 1) return alternatives.front();
-  return Xapian::Query(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
-}
-
 // A German query compound that the articles write apart ("Paketaktualisierung" for
 // "Aktualisierung der Pakete"): the split whose head and modifier are both indexed words,
 // the one whose rarer part is most frequent if several are.
@@ -285,39 +285,63 @@ std::optional<std::pair<std::string, std::string>> split_compound(const Xapian::
   return best;
 }
 
+Xapian::Query any_of(const std::set<std::string>& terms) {
+  if (terms.size() == 1) return Xapian::Query(*terms.begin());
+  return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
+}
+
 // BM25 over the query's words (stop words dropped unless nothing else is left), each word
-// widened by its synonym group, matched in the all-text field and the title field. A proximity
-// boost (pairs of query words near each other) was measured and left out: it lowered
-// StackFAQ Recall@5 from 0.950 to 0.929 (bench/kb_eval/README.md).
+// widened by its synonym group, matched in the all-text field and the title field. With
+// several languages a word is analysed in each, and its stems join one OP_SYNONYM per field:
+// one pass over the posting lists for all languages, and a word counts once however many
+// stems it has. German words also match the compounds they head or modify (a modifier may
+// appear unstemmed: "sicherheits-") and, for a query compound, its parts. A proximity boost
+// (pairs of query words near each other) was measured and left out: it lowered StackFAQ
+// Recall@5 from 0.950 to 0.929 (bench/kb_eval/README.md).
 Xapian::Query text_query(const Xapian::Database& db, const std::vector<std::string>& words,
-                         Language language, ReaderState& state) {
-  Xapian::Stem& stemmer = state.stemmer(language);
-  AnalysedWords a = analyse(words, language, stemmer);
-  const SynonymTable& synonyms = state.synonyms(language);
+                         const std::vector<Language>& languages, ReaderState& state) {
+  std::vector<AnalysedWords> analysed;
+  for (Language l : languages) analysed.push_back(analyse(words, l, state.stemmer(l)));
   std::vector<Xapian::Query> parts;
+  std::set<std::string> seen_groups;  // a synonym group found in two languages counts once
+  auto add_group = [&](const Xapian::Query& group) {
+    if (seen_groups.insert(group.get_description()).second) parts.push_back(group);
+  };
   for (std::size_t i = 0; i < words.size(); ++i) {
-    for (std::size_t n = std::min(synonyms.longest, words.size() - i); n >= 2; --n) {
-      auto it = synonyms.group_of.find(join_stems(a.stems, i, n));
-      if (it != synonyms.group_of.end()) {
-        parts.push_back(synonyms.groups[it->second]);
-        break;
+    std::set<std::string> text_terms, title_terms, split_terms;
+    for (std::size_t li = 0; li < languages.size(); ++li) {
+      Language language = languages[li];
+      const AnalysedWords& a = analysed[li];
+      const SynonymTable& synonyms = state.synonyms(language);
+      for (std::size_t n = std::min(synonyms.longest, words.size() - i); n >= 2; --n) {
+        auto it = synonyms.group_of.find(join_stems(a.stems, i, n));
+        if (it != synonyms.group_of.end()) {
+          add_group(synonyms.groups[it->second]);
+          break;
+        }
+      }
+      const std::string& stem = a.stems[i];
+      if (auto single = synonyms.group_of.find(stem); single != synonyms.group_of.end()) {
+        add_group(synonyms.groups[single->second]);
+        title_terms.insert(term("Z", kTitleField, stem));
+        continue;
+      }
+      if (a.stop[i] && !a.all_stop) continue;
+      text_terms.insert(term("Z", stem));
+      title_terms.insert(term("Z", kTitleField, stem));
+      if (language == Language::de) {
+        text_terms.insert(term(kHeadPrefix, stem));
+        text_terms.insert(term(kModifierPrefix, stem));
+        text_terms.insert(term(kModifierPrefix, search::fold(words[i])));
+        if (auto split = split_compound(db, stem, state.stemmer(language))) {
+          split_terms.insert(term("Z", split->first));
+          split_terms.insert(term("Z", split->second));
+        }
       }
     }
-    const std::string& stem = a.stems[i];
-    if (auto single = synonyms.group_of.find(stem); single != synonyms.group_of.end()) {
-      parts.push_back(synonyms.groups[single->second]);
-      parts.emplace_back(term("Z", kTitleField, stem));
-      continue;
-    }
-    if (a.stop[i] && !a.all_stop) continue;
-    parts.push_back(word_query(words[i], stem, language));
-    parts.emplace_back(term("Z", kTitleField, stem));
-    if (language == Language::de) {
-      if (auto split = split_compound(db, stem, stemmer)) {
-        parts.emplace_back(term("Z", split->first));
-        parts.emplace_back(term("Z", split->second));
-      }
-    }
+    if (!text_terms.empty()) parts.push_back(any_of(text_terms));
+    if (!title_terms.empty()) parts.push_back(any_of(title_terms));
+    for (const auto& t : split_terms) parts.emplace_back(t);
   }
   return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
 }
@@ -352,20 +376,19 @@ std::vector<Language> languages_of(const std::optional<Language>& language) {
   return {Language::de, Language::en};
 }
 
-// The text query of each language, restricted to the visible articles of that language and
-// to the other filters.
+// The text query, restricted to the visible articles of the languages and to the other
+// filters.
 Xapian::Query full_query(const Xapian::Database& db, const std::vector<std::string>& words,
                          const std::vector<Language>& languages, const ArticleQuery& query,
                          const std::vector<Xapian::Query>& filters, ReaderState& state) {
-  std::vector<Xapian::Query> branches;
-  for (Language l : languages) {
-    std::vector<Xapian::Query> filter = filters;
-    filter.push_back(visible(l, query.include_internal, query.include_unpublished));
-    Xapian::Query text = words.empty() ? search::match_all() : text_query(db, words, l, state);
-    branches.emplace_back(Xapian::Query::OP_FILTER, text, and_all(filter));
-  }
-  if (branches.size() == 1) return branches.front();
-  return Xapian::Query(Xapian::Query::OP_OR, branches.begin(), branches.end());
+  std::vector<Xapian::Query> visibility;
+  for (Language l : languages)
+    visibility.push_back(visible(l, query.include_internal, query.include_unpublished));
+  std::vector<Xapian::Query> filter = filters;
+  filter.emplace_back(Xapian::Query::OP_OR, visibility.begin(), visibility.end());
+  Xapian::Query text =
+      words.empty() ? search::match_all() : text_query(db, words, languages, state);
+  return Xapian::Query(Xapian::Query::OP_FILTER, text, and_all(filter));
 }
 
 // In some article of one of the languages, as a word or (German) as part of a compound.
@@ -625,6 +648,11 @@ Result<std::int64_t> KnowledgeIndex::last_applied_event() const {
   }
 }
 
+SearchCacheStats KnowledgeIndex::cache_stats() const {
+  auto s = impl_->results.stats();
+  return {s.hits, s.misses};
+}
+
 Result<ArticleResults> KnowledgeIndex::search(const ArticleQuery& query) const {
   if (query.limit < 1 || query.limit > 100) return invalid_field("limit", "must be 1..100");
   if (query.offset < 0 || query.offset > 10000) return invalid_field("offset", "must be 0..10000");
@@ -658,10 +686,8 @@ Result<ArticleResults> KnowledgeIndex::search(const ArticleQuery& query) const {
       Xapian::Enquire enquire(reader.db);
       enquire.set_query(full_query(reader.db, words, languages, query, filters, state));
       enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
-      Xapian::ValueCountMatchSpy kinds(kSlotKind);
-      CategoryCounter categories;
-      enquire.add_matchspy(&kinds);
-      enquire.add_matchspy(&categories);
+      FacetCounter facets;
+      enquire.add_matchspy(&facets);
       Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(query.offset),
                                            static_cast<Xapian::doccount>(query.limit), kFacetDepth);
       ArticleResults results;
@@ -677,15 +703,13 @@ Result<ArticleResults> KnowledgeIndex::search(const ArticleQuery& query) const {
         hit.snippet = search::html_snippet(mset, fields[2], state.stemmer(l), kSnippetBytes);
         results.hits.push_back(std::move(hit));
       }
-      for (const auto& [id, n] : categories.counts())
-        results.category_facets.emplace_back(id,
-                                             scaled(n, categories.seen(), results.estimated_total));
+      for (const auto& [id, n] : facets.categories())
+        results.category_facets.emplace_back(id, scaled(n, facets.seen(), results.estimated_total));
+      std::ranges::sort(results.category_facets);  // equal counts by id
       sort_facets(results.category_facets);
-      for (auto v = kinds.values_begin(); v != kinds.values_end(); ++v)
-        if (auto kind = parse_name<ArticleKind>(*v))
-          results.kind_facets.emplace_back(
-              *kind, scaled(v.get_termfreq(), static_cast<std::int64_t>(kinds.get_total()),
-                            results.estimated_total));
+      for (const auto& [kind, name] : EnumNames<ArticleKind>::table)
+        if (auto n = facets.kind_count(kind); n > 0)
+          results.kind_facets.emplace_back(kind, scaled(n, facets.seen(), results.estimated_total));
       sort_facets(results.kind_facets);
       if (!words.empty() && results.estimated_total < query.limit)
         results.did_you_mean = corrected_query(reader.db, words, languages, state);

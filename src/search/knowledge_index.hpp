@@ -66,6 +66,11 @@ struct ArticleResults {
   std::vector<std::pair<ArticleKind, std::int64_t>> kind_facets;
 };
 
+struct SearchCacheStats {
+  std::uint64_t hits = 0;
+  std::uint64_t misses = 0;
+};
+
 struct Suggestion {
   ArticleId id = 0;
   std::string title;
@@ -114,7 +119,10 @@ class KnowledgeIndex {
   // The cursor of the last commit (0 for a new index).
   [[nodiscard]] Result<std::int64_t> last_applied_event() const;
 
+  // Results are cached (SearchIndexOptions::result_cache) until a commit changes articles or
+  // synonyms; a commit of the event cursor alone keeps them.
   [[nodiscard]] Result<ArticleResults> search(const ArticleQuery& query) const;
+  [[nodiscard]] SearchCacheStats cache_stats() const;
 
   // Published articles whose title words start with the typed words; the last word may be
   // incomplete ("passw" finds "Passwort zurücksetzen"). Shorter titles first. Empty when

@@ -24,11 +24,23 @@ class ResultCache {
                                                   std::uint64_t generation) {
     if (capacity_ == 0) return nullptr;
     std::lock_guard lock(mutex_);
-    if (generation != generation_) return nullptr;
-    auto it = index_.find(key);
-    if (it == index_.end()) return nullptr;
+    auto it = generation == generation_ ? index_.find(key) : index_.end();
+    if (it == index_.end()) {
+      ++misses_;
+      return nullptr;
+    }
+    ++hits_;
     order_.splice(order_.begin(), order_, it->second);
     return it->second->second;
+  }
+
+  struct Stats {
+    std::uint64_t hits = 0;
+    std::uint64_t misses = 0;
+  };
+  [[nodiscard]] Stats stats() {
+    std::lock_guard lock(mutex_);
+    return {hits_, misses_};
   }
 
   // Ignored when the content moved on since the caller read `generation`.
@@ -59,6 +71,8 @@ class ResultCache {
   std::size_t capacity_;
   std::mutex mutex_;
   std::uint64_t generation_ = 0;
+  std::uint64_t hits_ = 0;
+  std::uint64_t misses_ = 0;
   std::list<Entry> order_;  // most recently used first
   std::unordered_map<std::string, typename std::list<Entry>::iterator> index_;
 };

@@ -152,6 +152,14 @@ int serve(const Config& c) {
 
   http::Metrics metrics;
   metrics.add_collector([&desk] { return metrics_gauges(*desk.store); });
+  metrics.add_collector([&desk] {
+    auto s = desk.article_index->cache_stats();
+    return "# HELP firstline_kb_search_cache_total Knowledge-base searches answered from the "
+           "result cache (hit) or by the index (miss).\n# TYPE firstline_kb_search_cache_total "
+           "counter\nfirstline_kb_search_cache_total{result=\"hit\"} " +
+           std::to_string(s.hits) + "\nfirstline_kb_search_cache_total{result=\"miss\"} " +
+           std::to_string(s.misses) + "\n";
+  });
   http::ApiServices services{*desk.auth,
                              *desk.directory,
                              *desk.tickets,

@@ -318,6 +318,30 @@ TEST_F(KnowledgeIndexTest, UpsertReplacesAndRemoveDeletes) {
   EXPECT_THAT(ids(find("scanner", "en")), IsEmpty());
 }
 
+// Cached results live until articles or synonyms change; the follower's cursor-only commits
+// (every batch of ticket events) keep them.
+TEST_F(KnowledgeIndexTest, CachedResultsLastUntilTheContentChanges) {
+  add(article(1, "en", "Printer jam", "Open the tray."));
+  commit();
+  auto before = index_->cache_stats();
+  EXPECT_THAT(ids(find("printer", "en")), ElementsAre(1));
+  EXPECT_THAT(ids(find("printer", "en")), ElementsAre(1));
+  EXPECT_EQ(index_->cache_stats().hits, before.hits + 1);
+  ASSERT_TRUE(index_->set_last_applied_event(7));
+  commit();
+  EXPECT_THAT(ids(find("printer", "en")), ElementsAre(1));
+  EXPECT_EQ(index_->cache_stats().hits, before.hits + 2);
+  add(article(2, "en", "Printer offline", "Check the cable."));
+  commit();
+  auto both = ids(find("printer", "en"));
+  std::ranges::sort(both);
+  EXPECT_THAT(both, ElementsAre(1, 2));
+  EXPECT_THAT(ids(find("drucker", "en")), IsEmpty());
+  ASSERT_TRUE(index_->set_synonyms({{"printer", "drucker"}}));
+  commit();
+  EXPECT_EQ(ids(find("drucker", "en")).size(), 2u);
+}
+
 TEST_F(KnowledgeIndexTest, NothingIsVisibleBeforeCommit) {
   add(article(1, "en", "Printer", "Text."));
   EXPECT_THAT(ids(find("printer", "en")), IsEmpty());
