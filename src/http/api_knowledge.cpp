@@ -203,13 +203,15 @@ void add_knowledge_routes(Router& router, ApiServices& s) {
                if (auto ok = s.knowledge.vote(a, id, *helpful); !ok) return problem(ok.error());
                return no_content();
              }));
-  router.add("GET", "/api/v1/kb/categories", [&s](const Request&, const PathParams&) {
+  // Guests browse the tree too, but a token that is sent must be valid (401 otherwise).
+  router.add("GET", "/api/v1/kb/categories", [&s](const Request& r, const PathParams&) {
+    if (auto actor = reader(s, r); !actor) return actor.error();
     auto all = s.knowledge.categories();
     if (!all) return problem(all.error());
     json::array items;
     for (const auto& c : *all) items.push_back(to_json(c));
     return json_response(200, json::object{{"items", std::move(items)}});
-  }, Execution::quick);
+  });
   router.add("POST", "/api/v1/kb/categories", [&s](const Request& r, const PathParams&) {
     auto actor = member(s, r);
     if (!actor) return actor.error();

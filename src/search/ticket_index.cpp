@@ -242,6 +242,9 @@ Result<TicketSearchResults> TicketIndex::search(std::string_view text, const Tic
         enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
                                         text_query(words, include_internal_text, reader.state),
                                         *filter));
+        // A document's length counts its internal text too: those who may not read it rank
+        // without length normalisation (b = 0), so their scores reveal nothing of it.
+        if (!include_internal_text) enquire.set_weighting_scheme(Xapian::BM25Weight(1, 0, 1, 0, 0.5));
       }
       Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
       TicketSearchResults results;

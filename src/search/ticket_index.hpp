@@ -55,7 +55,8 @@ struct TicketSearchResults {
 // Tickets do not say their language: each is stemmed as German or English by a count of
 // stop words, and a query word matches either stem. Ranking is BM25 with the subject counted
 // twice. A query word that is a ticket number ("100234", "#100234") finds that ticket.
-// Internal text is indexed apart and matched only when asked for.
+// Internal text is indexed apart and matched only when asked for; without it, ranking ignores
+// document length (which counts the internal text), so scores reveal nothing of it.
 class TicketIndex {
  public:
   [[nodiscard]] static Result<std::unique_ptr<TicketIndex>> open(const std::filesystem::path& dir,

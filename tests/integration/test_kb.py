@@ -98,6 +98,7 @@ class KnowledgeBaseApiTest(ServerTestCase):
         self.assertEqual(sub["parent_id"], hw["id"])
         names = [c["name"] for c in items(self.server.request("GET", "/api/v1/kb/categories").json)]
         self.assertIn("Drucker", names)
+        self.assertProblem(self.server.request("GET", "/api/v1/kb/categories", token="fl_not-a-token"), 401)
 
     def test_resolved_ticket_becomes_a_draft(self):
         t = self.assertStatus(self.server.request(

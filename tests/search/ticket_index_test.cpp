@@ -150,6 +150,25 @@ TEST_F(TicketIndexTest, InternalTextIsOnlyForAgents) {
   EXPECT_THAT(laptop->hits[0].snippet, HasSubstr("<mark>laptop</mark>"));
 }
 
+// A ticket's score must not tell a customer how much staff wrote about it: without the
+// internal text, ranking ignores document length (which counts the notes).
+TEST_F(TicketIndexTest, InternalNotesDoNotMoveACustomersScores) {
+  ASSERT_TRUE(index_->upsert(ticket(1, "Printer offline", "The printer is offline.")));
+  std::string notes;
+  for (int i = 0; i < 200; ++i) notes += "escalated to vendor, firmware case open ";
+  ASSERT_TRUE(index_->upsert(ticket(2, "Printer offline", "The printer is offline.", notes)));
+  ASSERT_TRUE(index_->commit());
+  auto customer = index_->search("printer", TicketScope::all(), false, 10);
+  ASSERT_TRUE(customer);
+  ASSERT_EQ(customer->hits.size(), 2u);
+  EXPECT_DOUBLE_EQ(customer->hits[0].score, customer->hits[1].score);
+  auto agent = index_->search("printer", TicketScope::all(), true, 10);
+  ASSERT_TRUE(agent);
+  ASSERT_EQ(agent->hits.size(), 2u);
+  EXPECT_EQ(agent->hits[0].id, 1);  // for staff, the short ticket is the closer match
+  EXPECT_GT(agent->hits[0].score, agent->hits[1].score);
+}
+
 TEST_F(TicketIndexTest, MatchesGermanAndEnglishTickets) {
   ASSERT_TRUE(index_->upsert(ticket(1, "Der Drucker druckt nicht mehr", "Seit dem Update.")));
   ASSERT_TRUE(index_->upsert(ticket(2, "The printers on floor 2 are offline", "Since Monday.")));
