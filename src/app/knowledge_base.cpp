@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 
 #include "app/access.hpp"
 #include "core/text.hpp"
@@ -16,7 +17,9 @@ constexpr std::size_t kMaxTitle = 300;
 constexpr std::size_t kMaxBody = 200'000;
 constexpr std::size_t kMaxKeywords = 50;
 
-Result<void> deny(std::string what) { return fail(ErrorCode::permission_denied, std::move(what)); }
+Result<void> deny(std::string what) {
+  return fail(ErrorCode::permission_denied, std::move(what));
+}
 
 Result<Article> hidden(ArticleId id) {
   return fail(ErrorCode::not_found, "no article " + std::to_string(id));
@@ -45,9 +48,11 @@ Result<void> KnowledgeBase::validate(const Article& a) {
   if (!errors.empty()) return invalid_fields(std::move(errors));
   if (a.translation_of) {
     auto original = store_.article(*a.translation_of);
-    if (!original) return invalid_field("translation_of", "no article " + std::to_string(*a.translation_of));
+    if (!original)
+      return invalid_field("translation_of", "no article " + std::to_string(*a.translation_of));
     if (original->language == a.language)
-      return invalid_field("translation_of", "a translation is in another language than its original");
+      return invalid_field("translation_of",
+                           "a translation is in another language than its original");
     if (original->translation_of)
       return invalid_field("translation_of", "link to the original article " +
                                                  std::to_string(*original->translation_of));
@@ -61,14 +66,14 @@ Result<Article> KnowledgeBase::save(const Actor& actor, Article a, std::string_v
   e.type = event_type::article_saved;
   e.actor = actor.user.id;
   e.at = a.updated_at;
-  e.payload = json::serialize(json::object{{"action", action},
-                                           {"status", name_of(a.status)},
-                                           {"language", a.language}});
+  e.payload = json::serialize(
+      json::object{{"action", action}, {"status", name_of(a.status)}, {"language", a.language}});
   return store_.save_article(a, e);
 }
 
 Result<Article> KnowledgeBase::create(const Actor& actor, const NewArticle& r) {
-  if (!may_write_articles(actor)) return std::unexpected(deny("you may not write articles").error());
+  if (!may_write_articles(actor))
+    return std::unexpected(deny("you may not write articles").error());
   if (r.status != ArticleStatus::draft && !may_publish_articles(actor))
     return std::unexpected(deny("only supervisors publish or archive articles").error());
   Article a;
@@ -106,7 +111,8 @@ Result<Article> KnowledgeBase::update(const Actor& actor, ArticleId id, const Ar
   if (p.audience) a.audience = *p.audience;
   if (p.status) a.status = *p.status;
   if (p.keywords) a.keywords = normalised_keywords(*p.keywords);
-  if (a.translation_of == a.id) return invalid_field("translation_of", "an article is not its own translation");
+  if (a.translation_of == a.id)
+    return invalid_field("translation_of", "an article is not its own translation");
   a.author = actor.user.id;
   a.updated_at = clock_.now();
   return save(actor, std::move(a), "edited");
@@ -118,7 +124,8 @@ Result<Article> KnowledgeBase::restore(const Actor& actor, ArticleId id, int ver
   if (!history) return std::unexpected(history.error());
   auto old = std::ranges::find_if(*history, [&](const Article& a) { return a.version == version; });
   if (old == history->end())
-    return fail(ErrorCode::not_found, "article " + std::to_string(id) + " has no version " + std::to_string(version));
+    return fail(ErrorCode::not_found,
+                "article " + std::to_string(id) + " has no version " + std::to_string(version));
   auto current = store_.article(id);
   if (!current) return current;
   Article a = *current;
@@ -145,7 +152,8 @@ Result<Article> KnowledgeBase::get(const Actor& actor, ArticleId id) {
 Result<Article> KnowledgeBase::view(const Actor& actor, ArticleId id) {
   auto a = get(actor, id);
   if (!a || may_write_articles(actor)) return a;
-  if (auto counted = store_.count_article_view(id); !counted) return std::unexpected(counted.error());
+  if (auto counted = store_.count_article_view(id); !counted)
+    return std::unexpected(counted.error());
   ++a->views;
   return a;
 }
@@ -184,9 +192,24 @@ Result<std::vector<Article>> KnowledgeBase::translations(const Actor& actor, Art
   return out;
 }
 
-Result<void> KnowledgeBase::vote(const Actor& actor, ArticleId id, bool helpful) {
+Result<void> KnowledgeBase::vote(const Actor& actor, ArticleId id, bool helpful,
+                                 std::optional<std::string_view> guest_voter) {
+  std::string voter;
+  if (actor.user.id > 0) {
+    voter = "u:" + std::to_string(actor.user.id);
+  } else {
+    auto valid = [](std::string_view v) {
+      return v.size() >= 8 && v.size() <= 64 && std::ranges::all_of(v, [](char c) {
+               return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+             });
+    };
+    if (!guest_voter || !valid(*guest_voter))
+      return invalid_field("voter",
+                           "a guest's vote needs an id of 8 to 64 letters, digits, - or _");
+    voter = "g:" + std::string(*guest_voter);
+  }
   if (auto a = get(actor, id); !a) return std::unexpected(a.error());
-  return store_.count_article_vote(id, helpful);
+  return store_.record_article_vote(id, voter, helpful);
 }
 
 namespace {
@@ -195,7 +218,8 @@ namespace {
 Result<Ticket> ticket_for(Store& store, const Actor& actor, TicketId id, TicketAction action) {
   auto t = store.ticket(id);
   if (!t) return t;
-  if (!may(actor, TicketAction::view, *t)) return fail(ErrorCode::not_found, "no ticket " + std::to_string(id));
+  if (!may(actor, TicketAction::view, *t))
+    return fail(ErrorCode::not_found, "no ticket " + std::to_string(id));
   if (!may(actor, action, *t))
     return fail(ErrorCode::permission_denied, "you may not link articles to this ticket");
   return t;
@@ -215,7 +239,8 @@ std::string handoff_note(const Event& e) {
 Result<void> KnowledgeBase::link_to_ticket(const Actor& actor, TicketId ticket, ArticleId article) {
   auto t = ticket_for(store_, actor, ticket, TicketAction::note);
   if (!t) return std::unexpected(t.error());
-  if (auto a = get(actor, article); !a) return invalid_field("article_id", "no article " + std::to_string(article));
+  if (auto a = get(actor, article); !a)
+    return invalid_field("article_id", "no article " + std::to_string(article));
   Event e;
   e.type = event_type::article_linked;
   e.actor = actor.user.id;
@@ -227,7 +252,8 @@ Result<void> KnowledgeBase::link_to_ticket(const Actor& actor, TicketId ticket, 
 Result<std::vector<Article>> KnowledgeBase::linked_articles(const Actor& actor, TicketId ticket) {
   auto t = store_.ticket(ticket);
   if (!t) return std::unexpected(t.error());
-  if (!may(actor, TicketAction::view, *t)) return fail(ErrorCode::not_found, "no ticket " + std::to_string(ticket));
+  if (!may(actor, TicketAction::view, *t))
+    return fail(ErrorCode::not_found, "no ticket " + std::to_string(ticket));
   auto links = store_.article_links(ticket);
   if (!links) return std::unexpected(links.error());
   std::vector<Article> out;
@@ -237,7 +263,8 @@ Result<std::vector<Article>> KnowledgeBase::linked_articles(const Actor& actor, 
 }
 
 Result<Article> KnowledgeBase::draft_from_ticket(const Actor& actor, TicketId id) {
-  if (!may_write_articles(actor)) return fail(ErrorCode::permission_denied, "you may not write articles");
+  if (!may_write_articles(actor))
+    return fail(ErrorCode::permission_denied, "you may not write articles");
   auto t = ticket_for(store_, actor, id, TicketAction::note);
   if (!t) return std::unexpected(t.error());
   if (!is_solved(t->status))
@@ -250,15 +277,18 @@ Result<Article> KnowledgeBase::draft_from_ticket(const Actor& actor, TicketId id
   std::string symptom, solution, tried;
   for (const auto& e : *entries) {
     if (e.kind != EntryKind::reply || is_blank(e.body)) continue;
-    if (symptom.empty()) symptom = e.body;  // the opening description
-    else if (e.author != t->requester) solution = e.body;  // the desk's last answer
+    if (symptom.empty())
+      symptom = e.body;  // the opening description
+    else if (e.author != t->requester)
+      solution = e.body;  // the desk's last answer
   }
   for (const auto& ev : *events)
     if (ev.type == event_type::escalated)
       if (auto note = handoff_note(ev); !note.empty()) tried += "- " + note + "\n";
   std::string body = "## Symptom\n\n" + (symptom.empty() ? "(describe the symptom)" : symptom) +
-                     "\n\n## What was tried\n\n" + (tried.empty() ? "(nothing recorded)\n" : tried) +
-                     "\n## Solution\n\n" + (solution.empty() ? "(describe the solution)" : solution) + "\n";
+                     "\n\n## What was tried\n\n" +
+                     (tried.empty() ? "(nothing recorded)\n" : tried) + "\n## Solution\n\n" +
+                     (solution.empty() ? "(describe the solution)" : solution) + "\n";
   NewArticle draft;
   draft.title = t->subject;
   draft.body = body;
@@ -268,17 +298,21 @@ Result<Article> KnowledgeBase::draft_from_ticket(const Actor& actor, TicketId id
   if (!t->category.empty()) draft.keywords = {t->category};
   auto article = create(actor, draft);
   if (!article) return article;
-  if (auto linked = link_to_ticket(actor, id, article->id); !linked) return std::unexpected(linked.error());
+  if (auto linked = link_to_ticket(actor, id, article->id); !linked)
+    return std::unexpected(linked.error());
   return article;
 }
 
 Result<std::vector<std::vector<std::string>>> KnowledgeBase::synonyms(const Actor& actor) {
-  if (!may_write_articles(actor)) return fail(ErrorCode::permission_denied, "synonyms are for staff");
+  if (!may_write_articles(actor))
+    return fail(ErrorCode::permission_denied, "synonyms are for staff");
   return store_.synonym_groups();
 }
 
-Result<void> KnowledgeBase::set_synonyms(const Actor& actor, const std::vector<std::vector<std::string>>& groups) {
-  if (!may_publish_articles(actor)) return std::unexpected(deny("only supervisors change the synonyms").error());
+Result<void> KnowledgeBase::set_synonyms(const Actor& actor,
+                                         const std::vector<std::vector<std::string>>& groups) {
+  if (!may_publish_articles(actor))
+    return std::unexpected(deny("only supervisors change the synonyms").error());
   if (groups.size() > 1000) return invalid_field("groups", "at most 1000 groups");
   std::vector<std::vector<std::string>> clean;
   for (const auto& g : groups) {
@@ -286,7 +320,8 @@ Result<void> KnowledgeBase::set_synonyms(const Actor& actor, const std::vector<s
     for (const auto& t : g) {
       std::string term = trim(t);
       if (term.size() > 100) return invalid_field("groups", "a term has at most 100 bytes");
-      if (!term.empty() && std::ranges::find(terms, term) == terms.end()) terms.push_back(std::move(term));
+      if (!term.empty() && std::ranges::find(terms, term) == terms.end())
+        terms.push_back(std::move(term));
     }
     if (terms.size() < 2) return invalid_field("groups", "each group names at least two terms");
     clean.push_back(std::move(terms));
@@ -300,10 +335,12 @@ Result<void> KnowledgeBase::set_synonyms(const Actor& actor, const std::vector<s
 }
 
 Result<Category> KnowledgeBase::create_category(const Actor& actor, const Category& c) {
-  if (!may_publish_articles(actor)) return std::unexpected(deny("only supervisors manage categories").error());
+  if (!may_publish_articles(actor))
+    return std::unexpected(deny("only supervisors manage categories").error());
   Category clean = c;
   clean.name = trim(c.name);
-  if (clean.name.empty() || clean.name.size() > 100) return invalid_field("name", "1 to 100 characters");
+  if (clean.name.empty() || clean.name.size() > 100)
+    return invalid_field("name", "1 to 100 characters");
   Event e;
   e.type = event_type::category_created;
   e.actor = actor.user.id;
@@ -312,6 +349,8 @@ Result<Category> KnowledgeBase::create_category(const Actor& actor, const Catego
   return store_.insert_category(clean, e);
 }
 
-Result<std::vector<Category>> KnowledgeBase::categories() { return store_.categories(); }
+Result<std::vector<Category>> KnowledgeBase::categories() {
+  return store_.categories();
+}
 
 }  // namespace fl

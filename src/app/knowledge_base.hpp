@@ -59,7 +59,11 @@ class KnowledgeBase {
   Result<std::vector<Article>> history(const Actor& actor, ArticleId id);
   // The other-language versions of the article's translation group.
   Result<std::vector<Article>> translations(const Actor& actor, ArticleId id);
-  Result<void> vote(const Actor& actor, ArticleId id, bool helpful);
+  // One vote per person and article; voting again replaces the earlier vote. A signed-in
+  // user votes as themselves; a guest needs `guest_voter`, an id the portal makes once per
+  // browser (8 to 64 letters, digits, '-' or '_').
+  Result<void> vote(const Actor& actor, ArticleId id, bool helpful,
+                    std::optional<std::string_view> guest_voter = std::nullopt);
 
   // "Solved with": the actor must be allowed to write notes on the ticket.
   Result<void> link_to_ticket(const Actor& actor, TicketId ticket, ArticleId article);

@@ -1,7 +1,8 @@
 // The knowledge base under /api/v1/kb, and the articles of a ticket. Published public
 // articles are readable without logging in (the self-service portal's guests).
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
 
 #include "http/api_common.hpp"
 #include "http/json_mapping.hpp"
@@ -33,7 +34,8 @@ Response articles_response(const Result<std::vector<Article>>& list, bool with_c
 Response article_response(int status, const Result<Article>& a) {
   if (!a) return problem(a.error());
   auto r = json_response(status, to_json(*a, true));
-  if (status == 201) r.headers.emplace_back("Location", "/api/v1/kb/articles/" + std::to_string(a->id));
+  if (status == 201)
+    r.headers.emplace_back("Location", "/api/v1/kb/articles/" + std::to_string(a->id));
   return r;
 }
 
@@ -87,11 +89,12 @@ Response list_articles(ApiServices& s, const Request& r) {
   }
   if (auto v = r.param("limit")) {
     auto n = parse_id(*v);
-    if (!n || *n > 200) errors.push_back({"limit", "1 to 200"});
-    else f.limit = static_cast<int>(*n);
+    if (!n || *n > 200)
+      errors.push_back({"limit", "1 to 200"});
+    else
+      f.limit = static_cast<int>(*n);
   }
-  if (!errors.empty())
-    return problem(invalid_fields(std::move(errors)).error());
+  if (!errors.empty()) return problem(invalid_fields(std::move(errors)).error());
   return articles_response(s.knowledge.list(**actor, f), true, f.limit);
 }
 
@@ -153,11 +156,14 @@ std::expected<std::shared_ptr<const Actor>, Response> reader(ApiServices& s, con
 }
 
 void add_knowledge_routes(Router& router, ApiServices& s) {
-  router.add("GET", "/api/v1/kb/articles", [&s](const Request& r, const PathParams&) { return list_articles(s, r); },
-             Execution::quick);
-  router.add("POST", "/api/v1/kb/articles", [&s](const Request& r, const PathParams&) { return create_article(s, r); });
+  router.add(
+      "GET", "/api/v1/kb/articles",
+      [&s](const Request& r, const PathParams&) { return list_articles(s, r); }, Execution::quick);
+  router.add("POST", "/api/v1/kb/articles",
+             [&s](const Request& r, const PathParams&) { return create_article(s, r); });
   // Counts a view: a write, so not `quick`.
-  router.add("GET", "/api/v1/kb/articles/{id}", on_article(s, true, [&s](const Actor& a, ArticleId id, const Request& r) {
+  router.add("GET", "/api/v1/kb/articles/{id}",
+             on_article(s, true, [&s](const Actor& a, ArticleId id, const Request& r) {
                auto article = s.knowledge.view(a, id);
                // Opened from the suggestions shown before filing a ticket: that is what
                // deflection counts. An unknown session is not the reader's problem.
@@ -172,13 +178,14 @@ void add_knowledge_routes(Router& router, ApiServices& s) {
     return patch_article(s, r, *id);
   });
   router.add("GET", "/api/v1/kb/articles/{id}/versions",
-             on_article(s, false, [&s](const Actor& a, ArticleId id, const Request&) {
-               auto history = s.knowledge.history(a, id);
-               if (!history) return problem(history.error());
-               json::array items;
-               for (const auto& v : *history) items.push_back(to_json(v, true));
-               return json_response(200, json::object{{"items", std::move(items)}});
-             }),
+             on_article(s, false,
+                        [&s](const Actor& a, ArticleId id, const Request&) {
+                          auto history = s.knowledge.history(a, id);
+                          if (!history) return problem(history.error());
+                          json::array items;
+                          for (const auto& v : *history) items.push_back(to_json(v, true));
+                          return json_response(200, json::object{{"items", std::move(items)}});
+                        }),
              Execution::quick);
   router.add("POST", "/api/v1/kb/articles/{id}/restore",
              on_article(s, false, [&s](const Actor& a, ArticleId id, const Request& r) {
@@ -189,18 +196,24 @@ void add_knowledge_routes(Router& router, ApiServices& s) {
                return article_response(201, s.knowledge.restore(a, id, static_cast<int>(*version)));
              }));
   router.add("GET", "/api/v1/kb/articles/{id}/translations",
-             on_article(s, true, [&s](const Actor& a, ArticleId id, const Request&) {
-               return articles_response(s.knowledge.translations(a, id), false, 0);
-             }),
+             on_article(s, true,
+                        [&s](const Actor& a, ArticleId id, const Request&) {
+                          return articles_response(s.knowledge.translations(a, id), false, 0);
+                        }),
              Execution::quick);
   router.add("POST", "/api/v1/kb/articles/{id}/votes",
              on_article(s, true, [&s](const Actor& a, ArticleId id, const Request& r) {
                auto body = JsonBody::parse(r);
                if (!body) return body.error();
                auto helpful = body->boolean("helpful");
-               if (!helpful && !body->has("helpful")) body->error("helpful", "required: true or false");
+               if (!helpful && !body->has("helpful"))
+                 body->error("helpful", "required: true or false");
+               auto voter = body->string("voter");
                if (auto ok = body->finish(); !ok) return problem(ok.error());
-               if (auto ok = s.knowledge.vote(a, id, *helpful); !ok) return problem(ok.error());
+               std::optional<std::string_view> guest_voter;
+               if (voter) guest_voter = *voter;
+               if (auto ok = s.knowledge.vote(a, id, *helpful, guest_voter); !ok)
+                 return problem(ok.error());
                return no_content();
              }));
   // Guests browse the tree too, but a token that is sent must be valid (401 otherwise).
@@ -226,15 +239,18 @@ void add_knowledge_routes(Router& router, ApiServices& s) {
     return json_response(201, to_json(*created));
   });
 
-  router.add("GET", "/api/v1/kb/synonyms", [&s](const Request& r, const PathParams&) {
-    auto actor = member(s, r);
-    if (!actor) return actor.error();
-    auto groups = s.knowledge.synonyms(**actor);
-    if (!groups) return problem(groups.error());
-    json::array out;
-    for (const auto& g : *groups) out.push_back(json::array(g.begin(), g.end()));
-    return json_response(200, json::object{{"groups", std::move(out)}});
-  }, Execution::quick);
+  router.add(
+      "GET", "/api/v1/kb/synonyms",
+      [&s](const Request& r, const PathParams&) {
+        auto actor = member(s, r);
+        if (!actor) return actor.error();
+        auto groups = s.knowledge.synonyms(**actor);
+        if (!groups) return problem(groups.error());
+        json::array out;
+        for (const auto& g : *groups) out.push_back(json::array(g.begin(), g.end()));
+        return json_response(200, json::object{{"groups", std::move(out)}});
+      },
+      Execution::quick);
   router.add("PUT", "/api/v1/kb/synonyms", [&s](const Request& r, const PathParams&) {
     auto actor = member(s, r);
     if (!actor) return actor.error();
@@ -252,27 +268,36 @@ void add_knowledge_routes(Router& router, ApiServices& s) {
     auto time_param = [&](std::string_view name) -> std::optional<Timestamp> {
       auto v = r.param(name);
       if (!v) {
-        errors.push_back({std::string(name), "required: a date (2026-11-01) or a time (2026-11-01T08:00:00Z)"});
+        errors.push_back(
+            {std::string(name), "required: a date (2026-11-01) or a time (2026-11-01T08:00:00Z)"});
         return std::nullopt;
       }
       auto t = parse_time(*v);
-      if (!t) errors.push_back({std::string(name), "a date (2026-11-01) or a time (2026-11-01T08:00:00Z)"});
+      if (!t)
+        errors.push_back(
+            {std::string(name), "a date (2026-11-01) or a time (2026-11-01T08:00:00Z)"});
       return t;
     };
     auto from = time_param("from");
     auto to = time_param("to");
-    if (!errors.empty())
-      return problem(invalid_fields(std::move(errors)).error());
+    if (!errors.empty()) return problem(invalid_fields(std::move(errors)).error());
     auto f = s.deflection.figures(**actor, *from, *to);
     if (!f) return problem(f.error());
     auto rate = [](std::int64_t part, std::int64_t whole) {
-      return whole == 0 ? json::value(nullptr) : json::value(static_cast<double>(part) / static_cast<double>(whole));
+      return whole == 0 ? json::value(nullptr)
+                        : json::value(static_cast<double>(part) / static_cast<double>(whole));
     };
     json::array articles;
     for (const auto& a : f->articles)
-      articles.push_back({{"article_id", a.article}, {"title", a.title}, {"suggested", a.suggested},
-                          {"opened", a.opened}, {"deflected", a.deflected}, {"tickets_despite", a.tickets_despite},
-                          {"views", a.views}, {"helpful", a.helpful}, {"not_helpful", a.not_helpful}});
+      articles.push_back({{"article_id", a.article},
+                          {"title", a.title},
+                          {"suggested", a.suggested},
+                          {"opened", a.opened},
+                          {"deflected", a.deflected},
+                          {"tickets_despite", a.tickets_despite},
+                          {"views", a.views},
+                          {"helpful", a.helpful},
+                          {"not_helpful", a.not_helpful}});
     std::int64_t decided = f->sessions - f->pending;
     return json_response(200, json::object{{"from", format_time(*from)},
                                            {"to", format_time(*to)},
@@ -288,13 +313,16 @@ void add_knowledge_routes(Router& router, ApiServices& s) {
   });
 
   // A ticket's articles ("solved with") and the one-step draft from a resolved ticket.
-  router.add("GET", "/api/v1/tickets/{id}/articles", [&s](const Request& r, const PathParams& p) {
-    auto actor = member(s, r);
-    if (!actor) return actor.error();
-    auto id = parse_id(p[0]);
-    if (!id) return bad_id("ticket");
-    return articles_response(s.knowledge.linked_articles(**actor, *id), false, 0);
-  }, Execution::quick);
+  router.add(
+      "GET", "/api/v1/tickets/{id}/articles",
+      [&s](const Request& r, const PathParams& p) {
+        auto actor = member(s, r);
+        if (!actor) return actor.error();
+        auto id = parse_id(p[0]);
+        if (!id) return bad_id("ticket");
+        return articles_response(s.knowledge.linked_articles(**actor, *id), false, 0);
+      },
+      Execution::quick);
   router.add("POST", "/api/v1/tickets/{id}/articles", [&s](const Request& r, const PathParams& p) {
     auto actor = member(s, r);
     if (!actor) return actor.error();
@@ -304,16 +332,18 @@ void add_knowledge_routes(Router& router, ApiServices& s) {
     if (!body) return body.error();
     auto article = body->integer("article_id", true);
     if (auto ok = body->finish(); !ok) return problem(ok.error());
-    if (auto ok = s.knowledge.link_to_ticket(**actor, *id, *article); !ok) return problem(ok.error());
+    if (auto ok = s.knowledge.link_to_ticket(**actor, *id, *article); !ok)
+      return problem(ok.error());
     return no_content();
   });
-  router.add("POST", "/api/v1/tickets/{id}/article-draft", [&s](const Request& r, const PathParams& p) {
-    auto actor = member(s, r);
-    if (!actor) return actor.error();
-    auto id = parse_id(p[0]);
-    if (!id) return bad_id("ticket");
-    return article_response(201, s.knowledge.draft_from_ticket(**actor, *id));
-  });
+  router.add("POST", "/api/v1/tickets/{id}/article-draft",
+             [&s](const Request& r, const PathParams& p) {
+               auto actor = member(s, r);
+               if (!actor) return actor.error();
+               auto id = parse_id(p[0]);
+               if (!id) return bad_id("ticket");
+               return article_response(201, s.knowledge.draft_from_ticket(**actor, *id));
+             });
 }
 
 }  // namespace fl::http

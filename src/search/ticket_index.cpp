@@ -234,8 +234,7 @@ Result<TicketSearchResults> TicketIndex::search(std::string_view text, const Tic
     return impl_->pool.with_reader([&](auto& reader) {
       Xapian::Enquire enquire(reader.db);
       if (words.empty()) {
-        enquire.set_query(
-            Xapian::Query(Xapian::Query::OP_FILTER, search::match_all(), *filter));
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, search::match_all(), *filter));
         enquire.set_weighting_scheme(Xapian::BoolWeight());
         enquire.set_sort_by_value(kSlotUpdatedAt, true);
       } else {
@@ -244,7 +243,8 @@ Result<TicketSearchResults> TicketIndex::search(std::string_view text, const Tic
                                         *filter));
         // A document's length counts its internal text too: those who may not read it rank
         // without length normalisation (b = 0), so their scores reveal nothing of it.
-        if (!include_internal_text) enquire.set_weighting_scheme(Xapian::BM25Weight(1, 0, 1, 0, 0.5));
+        if (!include_internal_text)
+          enquire.set_weighting_scheme(Xapian::BM25Weight(1, 0, 1, 0, 0.5));
       }
       Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
       TicketSearchResults results;

@@ -198,7 +198,8 @@ class Store {
   virtual Result<std::vector<Article>> article_history(ArticleId id) = 0;
   // Counters: not versioned and not events (a view is not a change of the article).
   virtual Result<void> count_article_view(ArticleId id) = 0;
-  virtual Result<void> count_article_vote(ArticleId id, bool helpful) = 0;
+  // One vote per voter: the same vote again changes nothing, the other one replaces it.
+  virtual Result<void> record_article_vote(ArticleId id, std::string_view voter, bool helpful) = 0;
   // Idempotent: linking twice keeps the first link. The event is stored with the ticket id.
   virtual Result<void> link_article(const ArticleLink& link, const Event& event) = 0;
   virtual Result<std::vector<ArticleLink>> article_links(TicketId ticket) = 0;

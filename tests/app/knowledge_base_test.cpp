@@ -12,8 +12,11 @@ class KnowledgeBaseTest : public DeskTest {
   }
   Article write(const Actor& who, std::string title, ArticleStatus status = ArticleStatus::draft,
                 Audience audience = Audience::public_, std::string language = "en") {
-    return ok(kb->create(who, {.title = title, .body = "Steps.", .language = language,
-                               .audience = audience, .status = status}));
+    return ok(kb->create(who, {.title = title,
+                               .body = "Steps.",
+                               .language = language,
+                               .audience = audience,
+                               .status = status}));
   }
   std::unique_ptr<KnowledgeBase> kb;
 };
@@ -24,9 +27,11 @@ TEST_F(KnowledgeBaseTest, AgentsWriteDraftsSupervisorsPublish) {
   EXPECT_EQ(draft.author, l1.user.id);
   EXPECT_EQ(kb->create(l1, {.title = "x", .status = ArticleStatus::published}).error().code,
             ErrorCode::permission_denied);
-  EXPECT_EQ(kb->update(l1, draft.id, {.version = 1, .status = ArticleStatus::published}).error().code,
-            ErrorCode::permission_denied);
-  Article published = ok(kb->update(sup, draft.id, {.version = 1, .status = ArticleStatus::published}));
+  EXPECT_EQ(
+      kb->update(l1, draft.id, {.version = 1, .status = ArticleStatus::published}).error().code,
+      ErrorCode::permission_denied);
+  Article published =
+      ok(kb->update(sup, draft.id, {.version = 1, .status = ArticleStatus::published}));
   EXPECT_EQ(published.version, 2);
   EXPECT_EQ(kb->create(c1, {.title = "x"}).error().code, ErrorCode::permission_denied);
   EXPECT_EQ(kb->create(va, {.title = "x"}).error().code, ErrorCode::permission_denied);
@@ -53,7 +58,8 @@ TEST_F(KnowledgeBaseTest, ReadersSeeOnlyPublishedPublicArticles) {
 TEST_F(KnowledgeBaseTest, VersionsCanBeListedAndRestored) {
   Article a = write(l1, "first title");
   a = ok(kb->update(l1, a.id, {.version = 1, .title = "second title", .body = "new body"}));
-  EXPECT_EQ(kb->update(l2, a.id, {.version = 1, .title = "stale"}).error().code, ErrorCode::conflict);
+  EXPECT_EQ(kb->update(l2, a.id, {.version = 1, .title = "stale"}).error().code,
+            ErrorCode::conflict);
   Article restored = ok(kb->restore(l2, a.id, 1));
   EXPECT_EQ(restored.version, 3);
   EXPECT_EQ(restored.title, "first title");
@@ -67,16 +73,22 @@ TEST_F(KnowledgeBaseTest, VersionsCanBeListedAndRestored) {
 }
 
 TEST_F(KnowledgeBaseTest, TranslationsAreLinked) {
-  Article de = write(sup, "Passwort zurücksetzen", ArticleStatus::published, Audience::public_, "de");
-  Article en = ok(kb->create(sup, {.title = "Reset your password", .language = "en",
-                                   .translation_of = de.id, .status = ArticleStatus::published}));
+  Article de =
+      write(sup, "Passwort zurücksetzen", ArticleStatus::published, Audience::public_, "de");
+  Article en = ok(kb->create(sup, {.title = "Reset your password",
+                                   .language = "en",
+                                   .translation_of = de.id,
+                                   .status = ArticleStatus::published}));
   auto of_de = ok(kb->translations(c1, de.id));
   ASSERT_EQ(of_de.size(), 1u);
   EXPECT_EQ(of_de[0].id, en.id);
   auto of_en = ok(kb->translations(c1, en.id));
   ASSERT_EQ(of_en.size(), 1u);
   EXPECT_EQ(of_en[0].id, de.id);
-  EXPECT_EQ(kb->create(sup, {.title = "x", .language = "de", .translation_of = de.id}).error().fields.at(0).field,
+  EXPECT_EQ(kb->create(sup, {.title = "x", .language = "de", .translation_of = de.id})
+                .error()
+                .fields.at(0)
+                .field,
             "translation_of");
 }
 
@@ -86,10 +98,16 @@ TEST_F(KnowledgeBaseTest, ViewsAndVotesAreCounted) {
   Article seen = ok(kb->view(c2, a.id));
   EXPECT_EQ(seen.views, 2);
   EXPECT_TRUE(kb->vote(c1, a.id, true));
+  EXPECT_TRUE(kb->vote(c1, a.id, true));  // once per person
   EXPECT_TRUE(kb->vote(c2, a.id, false));
+  Actor guest;
+  EXPECT_EQ(kb->vote(guest, a.id, true).error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(kb->vote(guest, a.id, true, "short").error().code, ErrorCode::invalid_argument);
+  EXPECT_TRUE(kb->vote(guest, a.id, false, "browser-7f3a9c"));
+  EXPECT_TRUE(kb->vote(guest, a.id, false, "browser-7f3a9c"));
   Article after = ok(kb->get(l1, a.id));
   EXPECT_EQ(after.helpful, 1);
-  EXPECT_EQ(after.not_helpful, 1);
+  EXPECT_EQ(after.not_helpful, 2);
   EXPECT_EQ(after.version, 1);
   Article draft = write(l1, "draft");
   EXPECT_EQ(kb->vote(c1, draft.id, true).error().code, ErrorCode::not_found);
@@ -133,7 +151,8 @@ TEST_F(KnowledgeBaseTest, OnlyThoseWhoWriteOnTheTicketLinkArticles) {
 }
 
 TEST_F(KnowledgeBaseTest, CategoriesAreManagedBySupervisors) {
-  EXPECT_EQ(kb->create_category(l1, {0, "Hardware", std::nullopt}).error().code, ErrorCode::permission_denied);
+  EXPECT_EQ(kb->create_category(l1, {0, "Hardware", std::nullopt}).error().code,
+            ErrorCode::permission_denied);
   Category hw = ok(kb->create_category(sup, {0, "Hardware", std::nullopt}));
   Category printers = ok(kb->create_category(sup, {0, "Drucker", hw.id}));
   EXPECT_EQ(printers.parent, hw.id);

@@ -78,13 +78,21 @@ class KnowledgeBaseApiTest(ServerTestCase):
         self.assertEqual(restored["title"], "v1")
         self.assertEqual(restored["version"], 3)
         self.server.request("PATCH", path, {"version": 3, "status": "published"}, as_user="supervisor")
-        self.assertStatus(self.server.request("POST", path + "/votes", {"helpful": True},
-                                              as_user="customer1"), 204)
-        self.assertStatus(self.server.request("POST", path + "/votes", {"helpful": False}), 204)
+        for _ in range(2):  # one vote per person
+            self.assertStatus(self.server.request("POST", path + "/votes", {"helpful": True},
+                                                  as_user="customer1"), 204)
+            self.assertStatus(self.server.request("POST", path + "/votes",
+                                                  {"helpful": False, "voter": "guest-browser-1"}), 204)
+        self.assertProblem(self.server.request("POST", path + "/votes", {"helpful": False}), 422,
+                           field="voter")
         self.assertProblem(self.server.request("POST", path + "/votes", {}, as_user="customer1"), 422,
                            field="helpful")
         now = self.server.request("GET", path, as_user="l1.agent").json
         self.assertEqual((now["helpful"], now["not_helpful"]), (1, 1))
+        self.assertStatus(self.server.request("POST", path + "/votes", {"helpful": False},
+                                              as_user="customer1"), 204)  # a changed mind
+        now = self.server.request("GET", path, as_user="l1.agent").json
+        self.assertEqual((now["helpful"], now["not_helpful"]), (0, 2))
 
     def test_validation_and_categories(self):
         self.assertProblem(self.create("l1.agent", title=" ", language="fr"), 422, field="title")

@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <random>
 #include <atomic>
+#include <random>
 #include <thread>
 
 #include "search/knowledge_index.hpp"

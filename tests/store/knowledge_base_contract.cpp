@@ -93,14 +93,15 @@ TEST_P(KnowledgeBaseContract, BadReferencesNameTheField) {
 TEST_P(KnowledgeBaseContract, CategoryTree) {
   Category root = must(store().insert_category({0, "Hardware", std::nullopt},
                                                event_of(event_type::category_created)));
-  Category child = must(store().insert_category({0, "Drucker", root.id},
-                                                event_of(event_type::category_created)));
+  Category child = must(
+      store().insert_category({0, "Drucker", root.id}, event_of(event_type::category_created)));
   EXPECT_EQ(child.parent, root.id);
   EXPECT_EQ(code_of(store().insert_category({0, "Drucker", root.id},
                                             event_of(event_type::category_created))),
             ErrorCode::conflict);
-  EXPECT_EQ(code_of(store().insert_category({0, "Orphan", 999}, event_of(event_type::category_created))),
-            ErrorCode::invalid_argument);
+  EXPECT_EQ(
+      code_of(store().insert_category({0, "Orphan", 999}, event_of(event_type::category_created))),
+      ErrorCode::invalid_argument);
   auto all = must(store().categories());
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[1].name, "Drucker");
@@ -126,7 +127,8 @@ TEST_P(KnowledgeBaseContract, ListingFilters) {
     return out;
   };
   EXPECT_EQ(titles({}), (std::vector<std::string>{"de", "en", "internal"}));
-  EXPECT_EQ(titles({.status = ArticleStatus::published}), (std::vector<std::string>{"en", "internal"}));
+  EXPECT_EQ(titles({.status = ArticleStatus::published}),
+            (std::vector<std::string>{"en", "internal"}));
   EXPECT_EQ(titles({.status = ArticleStatus::published, .audience = Audience::public_}),
             (std::vector<std::string>{"en"}));
   EXPECT_EQ(titles({.language = "de"}), (std::vector<std::string>{"de", "internal"}));
@@ -137,15 +139,32 @@ TEST_P(KnowledgeBaseContract, CountersAreNotVersions) {
   Article a = save(draft("x"));
   must(store().count_article_view(a.id));
   must(store().count_article_view(a.id));
-  must(store().count_article_vote(a.id, true));
-  must(store().count_article_vote(a.id, false));
-  must(store().count_article_vote(a.id, false));
+  must(store().record_article_vote(a.id, "u:1", true));
+  must(store().record_article_vote(a.id, "u:2", false));
+  must(store().record_article_vote(a.id, "g:abc", false));
   Article read = must(store().article(a.id));
   EXPECT_EQ(read.views, 2);
   EXPECT_EQ(read.helpful, 1);
   EXPECT_EQ(read.not_helpful, 2);
   EXPECT_EQ(read.version, 1);
   EXPECT_EQ(code_of(store().count_article_view(a.id + 1000)), ErrorCode::not_found);
+  EXPECT_EQ(code_of(store().record_article_vote(a.id + 1000, "u:1", true)), ErrorCode::not_found);
+}
+
+TEST_P(KnowledgeBaseContract, OneVotePerVoterAChangedMindReplacesIt) {
+  Article a = save(draft("x"));
+  must(store().record_article_vote(a.id, "u:1", true));
+  must(store().record_article_vote(a.id, "u:1", true));
+  Article once = must(store().article(a.id));
+  EXPECT_EQ(once.helpful, 1);
+  EXPECT_EQ(once.not_helpful, 0);
+  must(store().record_article_vote(a.id, "u:1", false));
+  Article changed = must(store().article(a.id));
+  EXPECT_EQ(changed.helpful, 0);
+  EXPECT_EQ(changed.not_helpful, 1);
+  Article other = save(draft("y"));
+  must(store().record_article_vote(other.id, "u:1", true));  // per article
+  EXPECT_EQ(must(store().article(other.id)).helpful, 1);
 }
 
 TEST_P(KnowledgeBaseContract, TicketLinksAreIdempotent) {

@@ -87,8 +87,8 @@ void bind_content(Statement& s, const Article& a) {
 // A foreign-key failure on an article names the reference that broke.
 Error explain_article(Connection& c, Error error, const Article& a) {
   if (!is_missing_reference(error)) return error;
-  auto check = [&](std::string_view field, std::string_view table, std::optional<std::int64_t> id)
-      -> std::optional<Error> {
+  auto check = [&](std::string_view field, std::string_view table,
+                   std::optional<std::int64_t> id) -> std::optional<Error> {
     if (!id) return std::nullopt;
     auto statement = c.prepare(fmt::format("SELECT 1 FROM {} WHERE id = ?", table));
     if (!statement) return statement.error();
@@ -98,18 +98,18 @@ Error explain_article(Connection& c, Error error, const Article& a) {
     if (*found) return std::nullopt;
     return invalid_field(std::string(field), fmt::format("no such record: {}", *id)).error();
   };
-  for (auto e : {check("category_id", "kb_categories", a.category),
-                 check("translation_of", "articles", a.translation_of),
-                 check("author", "users", a.author)})
+  for (auto e :
+       {check("category_id", "kb_categories", a.category),
+        check("translation_of", "articles", a.translation_of), check("author", "users", a.author)})
     if (e) return *e;
   return error;
 }
 
 Result<void> insert_version(Connection& c, const Article& a) {
-  auto statement = c.prepare(fmt::format(
-      "INSERT INTO article_versions (article_id, version, {}, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      kContentColumns));
+  auto statement =
+      c.prepare(fmt::format("INSERT INTO article_versions (article_id, version, {}, created_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            kContentColumns));
   if (!statement) return error_of(statement);
   statement->bind_all(a.id, a.version);
   bind_content(*statement, a);
@@ -127,7 +127,8 @@ Result<Category> insert_category(Connection& c, const Category& input, const Eve
     if (is_missing_reference(r.error()))
       return invalid_field("parent_id", fmt::format("no category {}", input.parent.value_or(0)));
     if (r.error().code == ErrorCode::conflict)
-      return fail(ErrorCode::conflict, fmt::format("category '{}' exists already there", input.name));
+      return fail(ErrorCode::conflict,
+                  fmt::format("category '{}' exists already there", input.name));
     return error_of(r);
   }
   Category stored = input;
@@ -150,10 +151,10 @@ Result<Article> save_article(Connection& c, const Article& input, const Event& e
     if (k.find(kKeywordSeparator) != std::string::npos)
       return invalid_field("keywords", "a keyword must not contain U+001F");
   if (a.id == 0) {
-    auto statement = c.prepare(fmt::format(
-        "INSERT INTO articles ({}, version, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-        kContentColumns));
+    auto statement =
+        c.prepare(fmt::format("INSERT INTO articles ({}, version, created_at, updated_at) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                              kContentColumns));
     if (!statement) return error_of(statement);
     bind_content(*statement, a);
     statement->bind_all(a.created_at, a.updated_at);
@@ -192,14 +193,17 @@ Result<Article> load_article(Connection& c, ArticleId id) {
 
 Result<std::vector<Article>> load_articles(Connection& c, const ArticleFilter& f) {
   // Fixed SQL with "is null or" conditions: one prepared statement serves every filter.
-  static const std::string sql = article_select() +
+  static const std::string sql =
+      article_select() +
       " WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR audience = ?2)"
       " AND (?3 IS NULL OR language = ?3) AND (?4 IS NULL OR category_id = ?4)"
       " AND (?5 IS NULL OR kind = ?5) AND (?8 IS NULL OR translation_of = ?8)"
       " AND id > ?6 ORDER BY id LIMIT ?7";
   auto statement = c.prepare(sql);
   if (!statement) return error_of(statement);
-  auto name = [](auto v) { return v ? std::optional<std::string>(std::string(name_of(*v))) : std::nullopt; };
+  auto name = [](auto v) {
+    return v ? std::optional<std::string>(std::string(name_of(*v))) : std::nullopt;
+  };
   statement->bind_all(name(f.status), name(f.audience), f.language, f.category, name(f.kind),
                       f.after.value_or(0), std::clamp(f.limit, 1, 1000), f.translation_of);
   return collect<Article>(*statement, article_from_row);
@@ -240,22 +244,46 @@ Result<void> count_article_view(Connection& c, ArticleId id) {
   return bump(c, "UPDATE articles SET views = views + 1 WHERE id = ?", id);
 }
 
-Result<void> count_article_vote(Connection& c, ArticleId id, bool helpful) {
-  return bump(c,
-              helpful ? "UPDATE articles SET helpful = helpful + 1 WHERE id = ?"
-                      : "UPDATE articles SET not_helpful = not_helpful + 1 WHERE id = ?",
-              id);
+Result<void> record_article_vote(Connection& c, ArticleId id, std::string_view voter,
+                                 bool helpful) {
+  auto earlier = c.prepare("SELECT helpful FROM article_votes WHERE article_id = ? AND voter = ?");
+  if (!earlier) return error_of(earlier);
+  earlier->bind(id).bind(voter);
+  auto found = earlier->step();
+  if (!found) return std::unexpected(found.error());
+  std::optional<bool> before;
+  if (*found) before = earlier->int_at(0) != 0;
+  if (before == helpful) return {};  // the same vote again (its article exists: foreign key)
+  if (auto r = bump(
+          c,
+          !before   ? (helpful ? "UPDATE articles SET helpful = helpful + 1 WHERE id = ?"
+                               : "UPDATE articles SET not_helpful = not_helpful + 1 WHERE id = ?")
+          : helpful ? "UPDATE articles SET helpful = helpful + 1, not_helpful = not_helpful - 1 "
+                      "WHERE id = ?"
+                    : "UPDATE articles SET helpful = helpful - 1, not_helpful = not_helpful + 1 "
+                      "WHERE id = ?",
+          id);
+      !r)
+    return r;
+  auto upsert = c.prepare(
+      "INSERT INTO article_votes (article_id, voter, helpful) VALUES (?, ?, ?) "
+      "ON CONFLICT (article_id, voter) DO UPDATE SET helpful = excluded.helpful");
+  if (!upsert) return error_of(upsert);
+  upsert->bind(id).bind(voter).bind(helpful);
+  return upsert->run();
 }
 
 Result<std::vector<std::vector<std::string>>> load_synonym_groups(Connection& c) {
   auto statement = c.prepare("SELECT terms FROM kb_synonym_groups ORDER BY id");
   if (!statement) return error_of(statement);
-  return collect<std::vector<std::string>>(*statement, [](const Statement& row) -> Result<std::vector<std::string>> {
-    return split_keywords(row.text_at(0));
-  });
+  return collect<std::vector<std::string>>(
+      *statement, [](const Statement& row) -> Result<std::vector<std::string>> {
+        return split_keywords(row.text_at(0));
+      });
 }
 
-Result<void> replace_synonym_groups(Connection& c, const std::vector<std::vector<std::string>>& groups,
+Result<void> replace_synonym_groups(Connection& c,
+                                    const std::vector<std::vector<std::string>>& groups,
                                     const Event& event) {
   if (auto r = c.exec("DELETE FROM kb_synonym_groups"); !r) return r;
   for (const auto& group : groups) {
@@ -273,12 +301,14 @@ Result<void> replace_synonym_groups(Connection& c, const std::vector<std::vector
 
 Result<void> link_article(Connection& c, const ArticleLink& link, const Event& event) {
   auto statement = c.prepare(
-      "INSERT OR IGNORE INTO article_links (ticket_id, article_id, linked_by, at) VALUES (?, ?, ?, ?)");
+      "INSERT OR IGNORE INTO article_links (ticket_id, article_id, linked_by, at) VALUES (?, ?, ?, "
+      "?)");
   if (!statement) return error_of(statement);
   statement->bind_all(link.ticket, link.article, link.linked_by, link.at);
   if (auto r = statement->run(); !r) {
     if (is_missing_reference(r.error()))
-      return invalid_field("article_id", fmt::format("no article {} or ticket {}", link.article, link.ticket));
+      return invalid_field("article_id",
+                           fmt::format("no article {} or ticket {}", link.article, link.ticket));
     return r;
   }
   if (c.changes() == 0) return {};  // linked before

@@ -18,7 +18,8 @@ namespace fl::sqlite {
 [[nodiscard]] Result<std::vector<Article>> load_article_history(Connection& c, ArticleId id);
 
 [[nodiscard]] Result<void> count_article_view(Connection& c, ArticleId id);
-[[nodiscard]] Result<void> count_article_vote(Connection& c, ArticleId id, bool helpful);
+[[nodiscard]] Result<void> record_article_vote(Connection& c, ArticleId id, std::string_view voter,
+                                              bool helpful);
 
 [[nodiscard]] Result<std::vector<std::vector<std::string>>> load_synonym_groups(Connection& c);
 [[nodiscard]] Result<void> replace_synonym_groups(Connection& c,

@@ -279,8 +279,19 @@ CREATE TABLE kb_synonym_groups (
 );
 )sql";
 
-constexpr std::array<const char*, 5> kMigrations{kMigration1, kMigration2, kMigration3, kMigration4,
-                                                 kMigration5};
+// Migration 6: one vote per voter and article ("u:<user id>", or "g:<id>" a guest's browser
+// chose); the counters on articles stay the sums, kept in the same transaction.
+constexpr const char* kMigration6 = R"sql(
+CREATE TABLE article_votes (
+  article_id INTEGER NOT NULL REFERENCES articles(id),
+  voter TEXT NOT NULL,
+  helpful INTEGER NOT NULL,
+  PRIMARY KEY (article_id, voter)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<const char*, 6> kMigrations{kMigration1, kMigration2, kMigration3, kMigration4,
+                                                 kMigration5, kMigration6};
 
 }  // namespace
 

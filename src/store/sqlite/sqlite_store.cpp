@@ -264,8 +264,8 @@ Result<void> SqliteStore::count_article_view(ArticleId id) {
   return impl_->write<void>([&](Connection& c) { return sqlite::count_article_view(c, id); });
 }
 
-Result<void> SqliteStore::count_article_vote(ArticleId id, bool helpful) {
-  return impl_->write<void>([&](Connection& c) { return sqlite::count_article_vote(c, id, helpful); });
+Result<void> SqliteStore::record_article_vote(ArticleId id, std::string_view voter, bool helpful) {
+  return impl_->write<void>([&](Connection& c) { return sqlite::record_article_vote(c, id, voter, helpful); });
 }
 
 Result<void> SqliteStore::link_article(const ArticleLink& link, const Event& event) {

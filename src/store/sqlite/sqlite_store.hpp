@@ -84,7 +84,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Article>> articles(const ArticleFilter& filter) override;
   Result<std::vector<Article>> article_history(ArticleId id) override;
   Result<void> count_article_view(ArticleId id) override;
-  Result<void> count_article_vote(ArticleId id, bool helpful) override;
+  Result<void> record_article_vote(ArticleId id, std::string_view voter, bool helpful) override;
   Result<void> link_article(const ArticleLink& link, const Event& event) override;
   Result<std::vector<ArticleLink>> article_links(TicketId ticket) override;
 
