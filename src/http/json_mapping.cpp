@@ -2,7 +2,11 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
+#include <memory>
+#include <string_view>
 
+#include "core/result_cache.hpp"
 #include "markdown/markdown.hpp"
 
 namespace fl::http {
@@ -29,10 +33,12 @@ std::optional<Timestamp> parse_time(std::string_view text) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
   std::string s(text);
   int used = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10) return std::nullopt;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10)
+    return std::nullopt;
   if (s.size() > 10) {
     int more = 0;
-    if (std::sscanf(s.c_str() + 10, "T%2d:%2d:%2d%n", &h, &mi, &sec, &more) != 3 || more != 9) return std::nullopt;
+    if (std::sscanf(s.c_str() + 10, "T%2d:%2d:%2d%n", &h, &mi, &sec, &more) != 3 || more != 9)
+      return std::nullopt;
     std::string_view rest = std::string_view(s).substr(19);
     if (rest.starts_with(".")) {
       if (rest.size() < 5 || std::sscanf(rest.data(), ".%3d", &ms) != 1) return std::nullopt;
@@ -41,9 +47,11 @@ std::optional<Timestamp> parse_time(std::string_view text) {
     if (rest != "Z") return std::nullopt;
     if (h > 23 || mi > 59 || sec > 59) return std::nullopt;
   }
-  const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)},
+                           day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return std::nullopt;
-  return Timestamp{sys_days{ymd}.time_since_epoch() + hours{h} + minutes{mi} + seconds{sec} + milliseconds{ms}};
+  return Timestamp{sys_days{ymd}.time_since_epoch() + hours{h} + minutes{mi} + seconds{sec} +
+                   milliseconds{ms}};
 }
 
 namespace {
@@ -176,6 +184,24 @@ json::object to_json(const Category& c) {
   return {{"id", c.id}, {"name", c.name}, {"parent_id", optional_id(c.parent)}};
 }
 
+namespace {
+
+// Rendering a long article costs about as much as the rest of its request (cmark-gfm parses
+// under a global lock): the HTML of recently read versions is kept. A version's body never
+// changes, and the key also holds the body's size and hash, so an entry cannot go stale.
+std::shared_ptr<const std::string> article_html(const Article& a) {
+  static ResultCache<std::string> cache(256);
+  std::string key = std::to_string(a.id) + ":" + std::to_string(a.version) + ":" +
+                    std::to_string(a.body.size()) + ":" +
+                    std::to_string(std::hash<std::string_view>{}(a.body));
+  if (auto html = cache.find(key, 1)) return html;
+  auto html = std::make_shared<const std::string>(render_markdown(a.body));
+  cache.put(std::move(key), 1, html);
+  return html;
+}
+
+}  // namespace
+
 json::object to_json(const Article& a, bool full) {
   json::object o;
   o.reserve(20);
@@ -197,7 +223,7 @@ json::object to_json(const Article& a, bool full) {
   o.emplace("not_helpful", a.not_helpful);
   if (full) {
     o.emplace("body", a.body);
-    o.emplace("body_html", render_markdown(a.body));
+    o.emplace("body_html", *article_html(a));
   }
   return o;
 }

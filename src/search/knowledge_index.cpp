@@ -23,7 +23,7 @@
 #include <unordered_map>
 
 #include "search/analysis.hpp"
-#include "search/result_cache.hpp"
+#include "core/result_cache.hpp"
 #include "search/title_table.hpp"
 #include "search/xapian_support.hpp"
 
@@ -517,7 +517,7 @@ struct KnowledgeIndex::Impl {
   // rebuilt and the cached results dropped (a commit of the event cursor alone keeps both).
   std::atomic<bool> content_changed{false};
   std::atomic<std::uint64_t> content_generation{1};
-  mutable search::ResultCache<ArticleResults> results;
+  mutable ResultCache<ArticleResults> results;
   std::mutex titles_mutex;
   std::shared_ptr<const search::TitleTable> titles;
 };

@@ -1,7 +1,7 @@
-// A small least-recently-used cache of search results, keyed by the normalised query and
-// valid for one content generation of an index: results are kept only while no article
-// changed, so a cached answer is always the answer the index gives now. Internal to
-// fl_search. Thread-safe.
+// A small least-recently-used cache of computed results (search results, rendered articles),
+// valid for one generation of what they were computed from: a put() of a newer generation
+// drops everything older, so a cached answer is always the answer computed now. Callers with
+// immutable inputs use one generation. Thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -13,7 +13,7 @@
 #include <unordered_map>
 #include <utility>
 
-namespace fl::search {
+namespace fl {
 
 template <class Value>
 class ResultCache {
@@ -77,4 +77,4 @@ class ResultCache {
   std::unordered_map<std::string, typename std::list<Entry>::iterator> index_;
 };
 
-}  // namespace fl::search
+}  // namespace fl
