@@ -5,6 +5,9 @@
 // Used with a folder kept by bench/kb_search (FIRSTLINE_BENCH_KEEP=1) to decide where the
 // time of a search goes; the HTTP figures come from bench/kb_search.
 //
+// Last, it times the commit of one changed article (the follower's work for an edit: the
+// index write plus the rebuilt suggestion table), adding and then removing a scratch article.
+//
 // usage: query_cost DATA_DIR ARTICLE_QUERIES TICKET_QUERIES [--cache N]
 #include <algorithm>
 #include <chrono>
@@ -88,5 +91,25 @@ int main(int argc, char** argv) {
   measure("tickets/search (warm)",
           std::vector(tq.begin(), tq.begin() + std::min<std::size_t>(tq.size(), 500)), ts);
   measure("tickets/search", tq, ts);
+
+  auto timed_commit = [&](const char* what, auto&& change) {
+    auto t0 = std::chrono::steady_clock::now();
+    if (!change() || !(*articles)->commit()) {
+      std::fprintf(stderr, "query_cost: %s failed\n", what);
+      return false;
+    }
+    std::printf(
+        "%-22s %8.0f ms\n", what,
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    return true;
+  };
+  constexpr fl::ArticleId kScratch = 2'000'000'000;
+  fl::ArticleDocument doc{
+      .id = kScratch, .title = "query_cost scratch article", .text = "Scratch."};
+  doc.status = fl::ArticleStatus::published;
+  if (!timed_commit("commit of one article", [&] { return bool((*articles)->upsert(doc)); }))
+    return 1;
+  if (!timed_commit("commit of its removal", [&] { return bool((*articles)->remove(kScratch)); }))
+    return 1;
   return 0;
 }

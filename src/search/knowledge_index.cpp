@@ -22,8 +22,8 @@
 #include <set>
 #include <unordered_map>
 
-#include "search/analysis.hpp"
 #include "core/result_cache.hpp"
+#include "search/analysis.hpp"
 #include "search/title_table.hpp"
 #include "search/xapian_support.hpp"
 
@@ -432,35 +432,22 @@ std::string suggest_value(const ArticleDocument& article) {
               "\t", article.title);
 }
 
-// The suggestion table of the committed index: the published articles' titles.
-std::shared_ptr<const search::TitleTable> load_titles(const std::filesystem::path& dir) {
-  Xapian::Database db(dir.string());
-  std::vector<search::TitleEntry> entries;
-  for (auto v = db.valuestream_begin(kSlotSuggest); v != db.valuestream_end(kSlotSuggest); ++v) {
-    std::string value = *v;
-    std::string_view rest(value);
-    std::array<std::string_view, 3> head;
-    bool ok = true;
-    for (auto& field : head) {
-      std::size_t tab = rest.find('\t');
-      if (tab == std::string_view::npos) {
-        ok = false;
-        break;
-      }
-      field = rest.substr(0, tab);
-      rest.remove_prefix(tab + 1);
-    }
-    search::TitleEntry e;
-    auto language = ok ? search::parse_language(head[1]) : std::nullopt;
-    if (!language ||
-        std::from_chars(head[0].data(), head[0].data() + head[0].size(), e.id).ec != std::errc{})
-      continue;
-    e.language = *language;
-    e.internal = head[2] == name_of(Audience::internal);
-    e.title = rest;
-    entries.push_back(std::move(e));
+// A published article's entry in the suggestion table, from its value slot.
+std::optional<search::TitleEntry> title_entry(std::string_view value) {
+  std::array<std::string_view, 3> head;
+  for (auto& field : head) {
+    std::size_t tab = value.find('\t');
+    if (tab == std::string_view::npos) return std::nullopt;
+    field = value.substr(0, tab);
+    value.remove_prefix(tab + 1);
   }
-  return std::make_shared<const search::TitleTable>(std::move(entries));
+  ArticleId id = 0;
+  auto language = search::parse_language(head[1]);
+  if (!language ||
+      std::from_chars(head[0].data(), head[0].data() + head[0].size(), id).ec != std::errc{})
+    return std::nullopt;
+  return search::TitleEntry::prepare(id, std::string(value), *language,
+                                     head[2] == name_of(Audience::internal));
 }
 
 }  // namespace
@@ -503,9 +490,31 @@ struct KnowledgeIndex::Impl {
     std::lock_guard lock(titles_mutex);
     return titles;
   }
-  void set_titles(std::shared_ptr<const search::TitleTable> t) {
+  // A new table from the committed entries (with the staged changes when `apply_staged`).
+  void rebuild_titles(bool apply_staged) {
+    if (apply_staged) {
+      for (auto& [id, entry] : staged_titles) {
+        if (entry)
+          committed_titles.insert_or_assign(id, std::move(*entry));
+        else
+          committed_titles.erase(id);
+      }
+    }
+    staged_titles.clear();
+    std::vector<search::TitleEntry> entries;
+    entries.reserve(committed_titles.size());
+    for (const auto& [id, entry] : committed_titles) entries.push_back(entry);
+    auto table = std::make_shared<const search::TitleTable>(std::move(entries));
     std::lock_guard lock(titles_mutex);
-    titles = std::move(t);
+    titles = std::move(table);
+  }
+  // Reads the published titles of the committed index (on open).
+  void load_titles() {
+    Xapian::Database db(dir.string());
+    for (auto v = db.valuestream_begin(kSlotSuggest); v != db.valuestream_end(kSlotSuggest); ++v)
+      if (auto entry = title_entry(*v))
+        committed_titles.insert_or_assign(entry->id, std::move(*entry));
+    rebuild_titles(false);
   }
 
   std::filesystem::path dir;
@@ -518,6 +527,12 @@ struct KnowledgeIndex::Impl {
   std::atomic<bool> content_changed{false};
   std::atomic<std::uint64_t> content_generation{1};
   mutable ResultCache<ArticleResults> results;
+  // The entries of the last commit and the changes staged since (nullopt: no longer
+  // suggested), under `staging`, which upsert, remove and commit hold throughout: a change
+  // staged while a commit runs belongs to the next batch.
+  std::mutex staging;
+  std::unordered_map<ArticleId, search::TitleEntry> committed_titles;
+  std::unordered_map<ArticleId, std::optional<search::TitleEntry>> staged_titles;
   std::mutex titles_mutex;
   std::shared_ptr<const search::TitleTable> titles;
 };
@@ -531,7 +546,7 @@ Result<std::unique_ptr<KnowledgeIndex>> KnowledgeIndex::open(const std::filesyst
   if (!db) return std::unexpected(std::move(db.error()));
   auto impl = std::make_unique<Impl>(dir, std::move(*db), options);
   try {
-    impl->set_titles(load_titles(dir));
+    impl->load_titles();
   } catch (const Xapian::Error& e) {
     return std::unexpected(search::from_xapian(e, "loading the article titles"));
   }
@@ -542,6 +557,7 @@ Result<void> KnowledgeIndex::upsert(const ArticleDocument& article) {
   if (article.id <= 0) return invalid_field("id", "must be positive");
   auto language = search::parse_language(article.language);
   if (!language) return invalid_field("language", "must be de or en");
+  std::lock_guard staging(impl_->staging);
 
   std::vector<CategoryId> categories = article.category_path;
   if (article.category && std::ranges::find(categories, *article.category) == categories.end())
@@ -589,19 +605,26 @@ Result<void> KnowledgeIndex::upsert(const ArticleDocument& article) {
           doc.add_boolean_term(term(kCategoryPrefix, std::to_string(c)));
         doc.add_value(kSlotKind, std::string(name_of(article.kind)));
         doc.add_value(kSlotCategories, category_value);
-        if (article.status == ArticleStatus::published)
+        std::optional<search::TitleEntry> suggested;
+        if (article.status == ArticleStatus::published) {
           doc.add_value(kSlotSuggest, suggest_value(article));
+          suggested = search::TitleEntry::prepare(article.id, article.title, *language,
+                                                  article.audience == Audience::internal);
+        }
         doc.set_data(data);
         db.replace_document(id_term(article.id), doc);
+        impl_->staged_titles.insert_or_assign(article.id, std::move(suggested));
         impl_->content_changed = true;
       });
 }
 
 Result<void> KnowledgeIndex::remove(ArticleId id) {
+  std::lock_guard staging(impl_->staging);
   return impl_->writer.change("removing article " + std::to_string(id),
                               [&](Xapian::WritableDatabase& db) {
                                 Impl::forget_spellings(db, id);
                                 db.delete_document(id_term(id));
+                                impl_->staged_titles.insert_or_assign(id, std::nullopt);
                                 impl_->content_changed = true;
                               });
 }
@@ -622,18 +645,16 @@ Result<void> KnowledgeIndex::set_last_applied_event(EventId id) {
 }
 
 Result<void> KnowledgeIndex::commit() {
+  std::lock_guard staging(impl_->staging);
   auto committed = impl_->writer.commit();
   if (!committed) {
     impl_->content_changed = false;  // the batch is gone; nothing visible changed
+    impl_->staged_titles.clear();
     return committed;
   }
   if (impl_->content_changed.exchange(false)) {
     ++impl_->content_generation;  // cached results are of the content before
-    try {
-      impl_->set_titles(load_titles(impl_->dir));
-    } catch (const Xapian::Error& e) {
-      return std::unexpected(search::from_xapian(e, "loading the article titles"));
-    }
+    if (!impl_->staged_titles.empty()) impl_->rebuild_titles(true);
   }
   return {};
 }

@@ -95,9 +95,9 @@ struct Suggestion {
 // German compounds are also found by their parts ("Drucker" finds "Netzwerkdrucker"). Stop
 // words are dropped from queries. Ranking: BM25 (k1 1.2, b 0.75) over an all-text field
 // (title, each keyword twice, body) plus a title field, so a title that says what the user
-// asks for ranks first; a title that only repeats the body's opening words is in neither. Synonyms: an admin group widens a query word (or phrase) to the
-// others of its group; an article's keywords are indexed with it, so it is found by any of
-// them without changing what other articles match.
+// asks for ranks first; a title that only repeats the body's opening words is in neither. Synonyms:
+// an admin group widens a query word (or phrase) to the others of its group; an article's keywords
+// are indexed with it, so it is found by any of them without changing what other articles match.
 class KnowledgeIndex {
  public:
   [[nodiscard]] static Result<std::unique_ptr<KnowledgeIndex>> open(

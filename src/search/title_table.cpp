@@ -18,32 +18,57 @@ std::size_t code_points(std::string_view s) {
 // titles are walked shortest first until `limit` match: a common prefix matches early.
 constexpr std::size_t kGatherLimit = 4096;
 
+std::uint64_t head_of(std::string_view word) {
+  std::uint64_t head = 0;
+  for (std::size_t i = 0; i < 8; ++i)
+    head = (head << 8) | (i < word.size() ? static_cast<unsigned char>(word[i]) : 0);
+  return head;
+}
+
 }  // namespace
 
-TitleTable::TitleTable(std::vector<TitleEntry> entries) {
-  std::ranges::sort(entries, [](const TitleEntry& a, const TitleEntry& b) {
-    auto la = code_points(a.title), lb = code_points(b.title);
-    return la != lb ? la < lb : a.id < b.id;
+TitleEntry TitleEntry::prepare(ArticleId id, std::string title, Language language, bool internal) {
+  TitleEntry t{id, std::move(title), language, internal, {}, 0};
+  t.length = code_points(t.title);
+  for (const auto& w : split_words(t.title)) {
+    std::string f = fold(w);
+    if (f.empty()) continue;
+    t.folded += f;
+    t.folded += ' ';
+  }
+  return t;
+}
+
+TitleTable::TitleTable(std::vector<TitleEntry> entries) : titles_(std::move(entries)) {
+  std::ranges::sort(titles_, [](const Title& a, const Title& b) {
+    return a.length != b.length ? a.length < b.length : a.id < b.id;
   });
-  titles_.reserve(entries.size());
-  for (auto& e : entries) {
-    Title t{e.id, std::move(e.title), {}, e.language, e.internal};
-    std::vector<std::string> words;
-    for (const auto& w : split_words(t.title)) {
-      std::string f = fold(w);
-      if (f.empty()) continue;
-      t.folded += f;
-      t.folded += ' ';
-      words.push_back(std::move(f));
+  // titles_ is final: the postings may point into it.
+  std::vector<std::string_view> words;
+  for (std::size_t o = 0; o < titles_.size(); ++o) {
+    std::string_view folded = titles_[o].folded;
+    words.clear();
+    for (std::size_t at = 0; at < folded.size();) {
+      std::size_t space = folded.find(' ', at);
+      words.push_back(folded.substr(at, space - at));
+      at = space + 1;
     }
     std::ranges::sort(words);
     auto [first, last] = std::ranges::unique(words);
     words.erase(first, last);
-    auto ordinal = static_cast<std::uint32_t>(titles_.size());
-    for (auto& w : words) words_.emplace_back(std::move(w), ordinal);
-    titles_.push_back(std::move(t));
+    for (auto w : words) words_.push_back({head_of(w), w, static_cast<std::uint32_t>(o)});
   }
-  std::ranges::sort(words_);
+  // Words up to eight bytes are told apart by their head alone (no word holds a NUL).
+  std::ranges::sort(words_, [](const Posting& a, const Posting& b) {
+    if (a.head != b.head) return a.head < b.head;
+    if (a.word.size() > 8 || b.word.size() > 8) {
+      if (auto c = a.word.substr(std::min<std::size_t>(8, a.word.size()))
+                       .compare(b.word.substr(std::min<std::size_t>(8, b.word.size())));
+          c != 0)
+        return c < 0;
+    }
+    return a.ordinal < b.ordinal;
+  });
 }
 
 bool TitleTable::matches(const Title& t, const std::vector<std::string>& prefixes,
@@ -65,9 +90,10 @@ std::vector<Suggestion> TitleTable::suggest(const std::vector<std::string>& pref
   // The rarest prefix's postings: the words starting with it are one run of the sorted list.
   std::span<const Posting> rarest(words_);
   for (const auto& p : prefixes) {
-    auto from = std::ranges::lower_bound(words_, p, {}, &Posting::first);
+    Posting key{head_of(p), p, 0};
+    auto from = std::ranges::lower_bound(words_, key);
     auto to = std::partition_point(from, words_.end(),
-                                   [&](const Posting& w) { return w.first.starts_with(p); });
+                                   [&](const Posting& w) { return w.word.starts_with(p); });
     if (static_cast<std::size_t>(to - from) < rarest.size()) rarest = {from, to};
   }
   auto take = [&](const Title& t) {
@@ -78,7 +104,7 @@ std::vector<Suggestion> TitleTable::suggest(const std::vector<std::string>& pref
   if (rarest.size() <= kGatherLimit) {
     std::vector<std::uint32_t> ordinals;
     ordinals.reserve(rarest.size());
-    for (const auto& posting : rarest) ordinals.push_back(posting.second);
+    for (const auto& posting : rarest) ordinals.push_back(posting.ordinal);
     std::ranges::sort(ordinals);
     auto [first, last] = std::ranges::unique(ordinals);
     ordinals.erase(first, last);

@@ -2,8 +2,9 @@
 // Internal to fl_search. A suggestion is asked for on every key press, so it must cost
 // microseconds: a sorted word list answers "which titles have a word starting with this"
 // with two binary searches, and titles are kept shortest first, so the first matches found
-// in that order are the answer. The table is immutable; the index builds a new one after
-// each commit that changed articles.
+// in that order are the answer. The table is immutable; the index keeps the prepared entries
+// of the committed articles and builds a new table from them after each commit that changed
+// articles (about 0.3 s at 100,000 titles).
 #pragma once
 
 #include <cstdint>
@@ -16,16 +17,23 @@
 
 namespace fl::search {
 
+// A title ready for the table: folded once, when its article is indexed.
 struct TitleEntry {
   ArticleId id = 0;
   std::string title;
   Language language = Language::en;
-  bool internal = false;  // audience internal: agents only
+  bool internal = false;   // audience internal: agents only
+  std::string folded;      // folded words, each followed by one space (see prepare())
+  std::size_t length = 0;  // code points of the title
+
+  [[nodiscard]] static TitleEntry prepare(ArticleId id, std::string title, Language language,
+                                          bool internal);
 };
 
 class TitleTable {
  public:
   TitleTable() = default;
+  // Entries made with TitleEntry::prepare().
   explicit TitleTable(std::vector<TitleEntry> entries);
 
   // Titles that have, for every prefix, a word starting with it (prefixes are folded words,
@@ -37,20 +45,21 @@ class TitleTable {
   [[nodiscard]] std::size_t size() const { return titles_.size(); }
 
  private:
-  struct Title {
-    ArticleId id = 0;
-    std::string title;
-    std::string folded;  // folded words, each followed by one space
-    Language language = Language::en;
-    bool internal = false;
+  using Title = TitleEntry;
+  // A folded title word and its title; `head` is the word's first eight bytes as a big-endian
+  // number, so sorting and searching compare integers before strings.
+  struct Posting {
+    std::uint64_t head = 0;
+    std::string_view word;  // into titles_[ordinal].folded
+    std::uint32_t ordinal = 0;
+    auto operator<=>(const Posting&) const = default;
   };
-  using Posting = std::pair<std::string, std::uint32_t>;  // folded word, title ordinal
 
   [[nodiscard]] bool matches(const Title& t, const std::vector<std::string>& prefixes,
                              const std::vector<Language>& languages, bool include_internal) const;
 
-  std::vector<Title> titles_;   // shortest first
-  std::vector<Posting> words_;  // sorted by word, then ordinal
+  std::vector<Title> titles_;   // shortest first, then by id; never resized once built
+  std::vector<Posting> words_;  // sorted
 };
 
 }  // namespace fl::search

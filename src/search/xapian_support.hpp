@@ -203,6 +203,8 @@ class ReaderPool {
 // A query matching every document. Never copy Xapian::Query::MatchAll: it is one static
 // object whose reference count is not atomic, so copying it from several threads at once
 // corrupts it (seen as a crash under 50 concurrent ticket searches).
-[[nodiscard]] inline Xapian::Query match_all() { return Xapian::Query(std::string()); }
+[[nodiscard]] inline Xapian::Query match_all() {
+  return Xapian::Query(std::string());
+}
 
 }  // namespace fl::search

@@ -280,6 +280,34 @@ TEST_F(KnowledgeIndexTest, CustomersNeverSeeInternalOrUnpublishedArticles) {
   EXPECT_EQ(agent_suggestions->size(), 2u);  // drafts and archived never
 }
 
+// The suggestion table follows commits: nothing before, unpublished and removed titles
+// leave it, and a reopened index has it again.
+TEST_F(KnowledgeIndexTest, SuggestionsFollowCommitsAndSurviveReopening) {
+  auto titles = [&](std::string_view prefix) {
+    std::vector<ArticleId> out;
+    auto suggestions = index_->suggest(prefix, std::nullopt, false, 10);
+    EXPECT_TRUE(suggestions);
+    if (suggestions)
+      for (const auto& s : *suggestions) out.push_back(s.id);
+    return out;
+  };
+  add(article(1, "en", "Printer offline", "..."));
+  add(article(2, "en", "Printer jam", "..."));
+  EXPECT_THAT(titles("print"), IsEmpty());
+  commit();
+  EXPECT_THAT(titles("print"), ElementsAre(2, 1));
+  auto unpublished = article(2, "en", "Printer jam", "...");
+  unpublished.status = ArticleStatus::archived;
+  add(unpublished);
+  ASSERT_TRUE(index_->remove(1));
+  add(article(3, "en", "Printer driver", "..."));
+  EXPECT_THAT(titles("print"), ElementsAre(2, 1));  // staged only
+  commit();
+  EXPECT_THAT(titles("print"), ElementsAre(3));
+  reopen();
+  EXPECT_THAT(titles("print"), ElementsAre(3));
+}
+
 TEST_F(KnowledgeIndexTest, SuggestMatchesTitleWordPrefixes) {
   add(article(1, "de", "Passwort zurücksetzen", "..."));
   add(article(2, "de", "Passwort ändern im Self-Service-Portal", "..."));

@@ -18,10 +18,10 @@ std::vector<ArticleId> ids(const std::vector<Suggestion>& s) {
 }
 
 TEST(TitleTableTest, MatchesWordStartsOnlyShortestFirst) {
-  TitleTable t({{1, "Passwort zurücksetzen", Language::de, false},
-                {2, "Neues Passwort", Language::de, false},
-                {3, "Kennwort", Language::de, false},
-                {4, "Password reset", Language::en, false}});
+  TitleTable t({TitleEntry::prepare(1, "Passwort zurücksetzen", Language::de, false),
+                TitleEntry::prepare(2, "Neues Passwort", Language::de, false),
+                TitleEntry::prepare(3, "Kennwort", Language::de, false),
+                TitleEntry::prepare(4, "Password reset", Language::en, false)});
   auto both = std::vector{Language::de, Language::en};
   EXPECT_THAT(ids(t.suggest({"passw"}, both, false, 10)), ElementsAre(2, 4, 1));
   EXPECT_THAT(ids(t.suggest({"wort"}, both, false, 10)), IsEmpty());  // not inside a word
@@ -32,7 +32,8 @@ TEST(TitleTableTest, MatchesWordStartsOnlyShortestFirst) {
 }
 
 TEST(TitleTableTest, InternalTitlesOnlyForAgents) {
-  TitleTable t({{1, "VPN for staff", Language::en, true}, {2, "VPN at home", Language::en, false}});
+  TitleTable t({TitleEntry::prepare(1, "VPN for staff", Language::en, true),
+                TitleEntry::prepare(2, "VPN at home", Language::en, false)});
   EXPECT_THAT(ids(t.suggest({"vpn"}, {Language::en}, false, 10)), ElementsAre(2));
   EXPECT_THAT(ids(t.suggest({"vpn"}, {Language::en}, true, 10)), ElementsAre(2, 1));
 }
@@ -44,7 +45,8 @@ TEST(TitleTableTest, CommonAndRarePrefixesAgreeWithAPlainScan) {
   for (ArticleId id = 1; id <= 6000; ++id) {
     std::string title = "printer " + std::string(static_cast<std::size_t>(id % 37), 'x') + " q" +
                         std::to_string(id);
-    entries.push_back({id, title, id % 2 ? Language::en : Language::de, id % 5 == 0});
+    entries.push_back(
+        TitleEntry::prepare(id, title, id % 2 ? Language::en : Language::de, id % 5 == 0));
   }
   auto reference = [&](const std::vector<std::string>& prefixes, Language l, std::size_t limit) {
     std::vector<const TitleEntry*> hits;
