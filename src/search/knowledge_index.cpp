@@ -495,13 +495,13 @@ struct KnowledgeIndex::Impl {
     if (apply_staged) {
       for (auto& [id, entry] : staged_titles) {
         if (entry)
-          committed_titles.insert_or_assign(id, std::move(*entry));
+          committed_titles.insert_or_assign(id, std::move(entry));
         else
           committed_titles.erase(id);
       }
     }
     staged_titles.clear();
-    std::vector<search::TitleEntry> entries;
+    std::vector<std::shared_ptr<const search::TitleEntry>> entries;
     entries.reserve(committed_titles.size());
     for (const auto& [id, entry] : committed_titles) entries.push_back(entry);
     auto table = std::make_shared<const search::TitleTable>(std::move(entries));
@@ -513,7 +513,8 @@ struct KnowledgeIndex::Impl {
     Xapian::Database db(dir.string());
     for (auto v = db.valuestream_begin(kSlotSuggest); v != db.valuestream_end(kSlotSuggest); ++v)
       if (auto entry = title_entry(*v))
-        committed_titles.insert_or_assign(entry->id, std::move(*entry));
+        committed_titles.insert_or_assign(
+            entry->id, std::make_shared<const search::TitleEntry>(std::move(*entry)));
     rebuild_titles(false);
   }
 
@@ -531,8 +532,8 @@ struct KnowledgeIndex::Impl {
   // suggested), under `staging`, which upsert, remove and commit hold throughout: a change
   // staged while a commit runs belongs to the next batch.
   std::mutex staging;
-  std::unordered_map<ArticleId, search::TitleEntry> committed_titles;
-  std::unordered_map<ArticleId, std::optional<search::TitleEntry>> staged_titles;
+  std::unordered_map<ArticleId, std::shared_ptr<const search::TitleEntry>> committed_titles;
+  std::unordered_map<ArticleId, std::shared_ptr<const search::TitleEntry>> staged_titles;
   std::mutex titles_mutex;
   std::shared_ptr<const search::TitleTable> titles;
 };
@@ -605,11 +606,11 @@ Result<void> KnowledgeIndex::upsert(const ArticleDocument& article) {
           doc.add_boolean_term(term(kCategoryPrefix, std::to_string(c)));
         doc.add_value(kSlotKind, std::string(name_of(article.kind)));
         doc.add_value(kSlotCategories, category_value);
-        std::optional<search::TitleEntry> suggested;
+        std::shared_ptr<const search::TitleEntry> suggested;  // null: not suggested
         if (article.status == ArticleStatus::published) {
           doc.add_value(kSlotSuggest, suggest_value(article));
-          suggested = search::TitleEntry::prepare(article.id, article.title, *language,
-                                                  article.audience == Audience::internal);
+          suggested = std::make_shared<const search::TitleEntry>(search::TitleEntry::prepare(
+              article.id, article.title, *language, article.audience == Audience::internal));
         }
         doc.set_data(data);
         db.replace_document(id_term(article.id), doc);
@@ -624,7 +625,7 @@ Result<void> KnowledgeIndex::remove(ArticleId id) {
                               [&](Xapian::WritableDatabase& db) {
                                 Impl::forget_spellings(db, id);
                                 db.delete_document(id_term(id));
-                                impl_->staged_titles.insert_or_assign(id, std::nullopt);
+                                impl_->staged_titles.insert_or_assign(id, nullptr);
                                 impl_->content_changed = true;
                               });
 }

@@ -39,14 +39,15 @@ TitleEntry TitleEntry::prepare(ArticleId id, std::string title, Language languag
   return t;
 }
 
-TitleTable::TitleTable(std::vector<TitleEntry> entries) : titles_(std::move(entries)) {
-  std::ranges::sort(titles_, [](const Title& a, const Title& b) {
-    return a.length != b.length ? a.length < b.length : a.id < b.id;
+TitleTable::TitleTable(std::vector<std::shared_ptr<const TitleEntry>> entries)
+    : titles_(std::move(entries)) {
+  std::ranges::sort(titles_, [](const auto& a, const auto& b) {
+    return a->length != b->length ? a->length < b->length : a->id < b->id;
   });
   // titles_ is final: the postings may point into it.
   std::vector<std::string_view> words;
   for (std::size_t o = 0; o < titles_.size(); ++o) {
-    std::string_view folded = titles_[o].folded;
+    std::string_view folded = titles_[o]->folded;
     words.clear();
     for (std::size_t at = 0; at < folded.size();) {
       std::size_t space = folded.find(' ', at);
@@ -109,10 +110,10 @@ std::vector<Suggestion> TitleTable::suggest(const std::vector<std::string>& pref
     auto [first, last] = std::ranges::unique(ordinals);
     ordinals.erase(first, last);
     for (auto o : ordinals)
-      if (take(titles_[o])) break;
+      if (take(*titles_[o])) break;
   } else {
     for (const auto& t : titles_)
-      if (take(t)) break;
+      if (take(*t)) break;
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,8 +34,9 @@ struct TitleEntry {
 class TitleTable {
  public:
   TitleTable() = default;
-  // Entries made with TitleEntry::prepare().
-  explicit TitleTable(std::vector<TitleEntry> entries);
+  // Entries made with TitleEntry::prepare(); shared with the index's list of committed
+  // titles, so a table costs its word list only.
+  explicit TitleTable(std::vector<std::shared_ptr<const TitleEntry>> entries);
 
   // Titles that have, for every prefix, a word starting with it (prefixes are folded words,
   // see fold()); shorter titles first, then older articles.
@@ -58,7 +60,8 @@ class TitleTable {
   [[nodiscard]] bool matches(const Title& t, const std::vector<std::string>& prefixes,
                              const std::vector<Language>& languages, bool include_internal) const;
 
-  std::vector<Title> titles_;   // shortest first, then by id; never resized once built
+  std::vector<std::shared_ptr<const Title>>
+      titles_;                  // shortest first, then by id; never resized once built
   std::vector<Posting> words_;  // sorted
 };
 

@@ -11,6 +11,11 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
+std::shared_ptr<const TitleEntry> entry(ArticleId id, std::string title, Language l,
+                                        bool internal) {
+  return std::make_shared<const TitleEntry>(TitleEntry::prepare(id, std::move(title), l, internal));
+}
+
 std::vector<ArticleId> ids(const std::vector<Suggestion>& s) {
   std::vector<ArticleId> out;
   for (const auto& x : s) out.push_back(x.id);
@@ -18,10 +23,10 @@ std::vector<ArticleId> ids(const std::vector<Suggestion>& s) {
 }
 
 TEST(TitleTableTest, MatchesWordStartsOnlyShortestFirst) {
-  TitleTable t({TitleEntry::prepare(1, "Passwort zurücksetzen", Language::de, false),
-                TitleEntry::prepare(2, "Neues Passwort", Language::de, false),
-                TitleEntry::prepare(3, "Kennwort", Language::de, false),
-                TitleEntry::prepare(4, "Password reset", Language::en, false)});
+  TitleTable t({entry(1, "Passwort zurücksetzen", Language::de, false),
+                entry(2, "Neues Passwort", Language::de, false),
+                entry(3, "Kennwort", Language::de, false),
+                entry(4, "Password reset", Language::en, false)});
   auto both = std::vector{Language::de, Language::en};
   EXPECT_THAT(ids(t.suggest({"passw"}, both, false, 10)), ElementsAre(2, 4, 1));
   EXPECT_THAT(ids(t.suggest({"wort"}, both, false, 10)), IsEmpty());  // not inside a word
@@ -32,8 +37,8 @@ TEST(TitleTableTest, MatchesWordStartsOnlyShortestFirst) {
 }
 
 TEST(TitleTableTest, InternalTitlesOnlyForAgents) {
-  TitleTable t({TitleEntry::prepare(1, "VPN for staff", Language::en, true),
-                TitleEntry::prepare(2, "VPN at home", Language::en, false)});
+  TitleTable t({entry(1, "VPN for staff", Language::en, true),
+                entry(2, "VPN at home", Language::en, false)});
   EXPECT_THAT(ids(t.suggest({"vpn"}, {Language::en}, false, 10)), ElementsAre(2));
   EXPECT_THAT(ids(t.suggest({"vpn"}, {Language::en}, true, 10)), ElementsAre(2, 1));
 }
@@ -41,21 +46,20 @@ TEST(TitleTableTest, InternalTitlesOnlyForAgents) {
 // Past a few thousand titles per prefix the table walks titles shortest first instead of
 // collecting them; both ways must agree with a plain scan of every title.
 TEST(TitleTableTest, CommonAndRarePrefixesAgreeWithAPlainScan) {
-  std::vector<TitleEntry> entries;
+  std::vector<std::shared_ptr<const TitleEntry>> entries;
   for (ArticleId id = 1; id <= 6000; ++id) {
     std::string title = "printer " + std::string(static_cast<std::size_t>(id % 37), 'x') + " q" +
                         std::to_string(id);
-    entries.push_back(
-        TitleEntry::prepare(id, title, id % 2 ? Language::en : Language::de, id % 5 == 0));
+    entries.push_back(entry(id, title, id % 2 ? Language::en : Language::de, id % 5 == 0));
   }
   auto reference = [&](const std::vector<std::string>& prefixes, Language l, std::size_t limit) {
     std::vector<const TitleEntry*> hits;
     for (const auto& e : entries) {
-      if (e.internal || e.language != l) continue;
-      std::string padded = " " + e.title;
+      if (e->internal || e->language != l) continue;
+      std::string padded = " " + e->title;
       if (std::ranges::all_of(
               prefixes, [&](const auto& p) { return padded.find(" " + p) != std::string::npos; }))
-        hits.push_back(&e);
+        hits.push_back(e.get());
     }
     std::ranges::sort(hits, [](auto* a, auto* b) {
       return a->title.size() != b->title.size() ? a->title.size() < b->title.size() : a->id < b->id;
