@@ -16,7 +16,8 @@ namespace {
 
 Result<void> field_error(const std::string& source, std::string_view key, std::string message) {
   std::string summary = source + ": " + std::string(key) + ": " + message;
-  return fail(ErrorCode::invalid_argument, std::move(summary), {{std::string(key), std::move(message)}});
+  return fail(ErrorCode::invalid_argument, std::move(summary),
+              {{std::string(key), std::move(message)}});
 }
 
 // Sets one field from its text form; shared by both formats.
@@ -70,12 +71,7 @@ Result<void> set_field(ArticleFile& f, std::string_view key, std::string_view va
 
 std::string category_path_of(const std::vector<Category>& all, std::optional<CategoryId> id) {
   std::string path;
-  for (int depth = 0; id && depth < 32; ++depth) {
-    auto it = std::ranges::find_if(all, [&](const Category& c) { return c.id == *id; });
-    if (it == all.end()) break;
-    path = path.empty() ? it->name : it->name + "/" + path;
-    id = it->parent;
-  }
+  for (const Category* c : category_ancestry(all, id)) path += (path.empty() ? "" : "/") + c->name;
   return path;
 }
 
@@ -91,7 +87,8 @@ Result<std::optional<CategoryId>> ensure_category(KnowledgeBase& kb, const Actor
     if (name.empty()) continue;
     auto all = kb.categories();
     if (!all) return std::unexpected(all.error());
-    auto it = std::ranges::find_if(*all, [&](const Category& c) { return c.name == name && c.parent == parent; });
+    auto it = std::ranges::find_if(
+        *all, [&](const Category& c) { return c.name == name && c.parent == parent; });
     if (it != all->end()) {
       parent = it->id;
       continue;
@@ -118,24 +115,31 @@ Result<ArticleFile> parse_markdown_article(std::string_view text, std::string so
   std::string_view rest = text;
   if (rest.starts_with("\xEF\xBB\xBF")) rest.remove_prefix(3);  // a BOM from some editors
   if (next_line(rest) != "---")
-    return std::unexpected(field_error(f.source, "front matter", "the file must start with a '---' line").error());
+    return std::unexpected(
+        field_error(f.source, "front matter", "the file must start with a '---' line").error());
   for (;;) {
-    if (rest.empty()) return std::unexpected(field_error(f.source, "front matter", "no closing '---' line").error());
+    if (rest.empty())
+      return std::unexpected(
+          field_error(f.source, "front matter", "no closing '---' line").error());
     std::string_view line = next_line(rest);
     if (line == "---") break;
     if (is_blank(line) || line.front() == '#') continue;
     auto colon = line.find(':');
     if (colon == std::string_view::npos)
-      return std::unexpected(field_error(f.source, "front matter", "expected 'key: value', got '" + std::string(line) + "'").error());
+      return std::unexpected(field_error(f.source, "front matter",
+                                         "expected 'key: value', got '" + std::string(line) + "'")
+                                 .error());
     std::string key = trim(line.substr(0, colon));
     std::string value = trim(line.substr(colon + 1));
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front())
       value = value.substr(1, value.size() - 2);
     if (auto ok = set_field(f, key, value); !ok) return std::unexpected(ok.error());
   }
   while (!rest.empty() && (rest.front() == '\n' || rest.front() == '\r')) rest.remove_prefix(1);
   f.article.body = std::string(rest);
-  if (is_blank(f.article.title)) return std::unexpected(field_error(f.source, "title", "required").error());
+  if (is_blank(f.article.title))
+    return std::unexpected(field_error(f.source, "title", "required").error());
   return f;
 }
 
@@ -158,7 +162,8 @@ Result<std::vector<ArticleFile>> parse_article_lines(std::string_view jsonl, std
     for (const auto& [key, value] : v.as_object()) {
       std::string text;
       if (key == "body") {
-        if (!value.is_string()) return std::unexpected(field_error(f.source, "body", "a string").error());
+        if (!value.is_string())
+          return std::unexpected(field_error(f.source, "body", "a string").error());
         f.article.body = std::string(value.as_string());
         continue;
       }
@@ -167,13 +172,18 @@ Result<std::vector<ArticleFile>> parse_article_lines(std::string_view jsonl, std
           if (k.is_string()) f.article.keywords.emplace_back(k.as_string());
         continue;
       }
-      if (value.is_string()) text = std::string(value.as_string());
-      else if (value.is_int64()) text = std::to_string(value.as_int64());
-      else if (value.is_null()) continue;
-      else return std::unexpected(field_error(f.source, key, "a string or number").error());
+      if (value.is_string())
+        text = std::string(value.as_string());
+      else if (value.is_int64())
+        text = std::to_string(value.as_int64());
+      else if (value.is_null())
+        continue;
+      else
+        return std::unexpected(field_error(f.source, key, "a string or number").error());
       if (auto ok = set_field(f, key, text); !ok) return std::unexpected(ok.error());
     }
-    if (is_blank(f.article.title)) return std::unexpected(field_error(f.source, "title", "required").error());
+    if (is_blank(f.article.title))
+      return std::unexpected(field_error(f.source, "title", "required").error());
     out.push_back(std::move(f));
   }
   return out;
@@ -193,7 +203,8 @@ Result<std::vector<ArticleFile>> read_article_files(const std::filesystem::path&
     std::vector<fs::path> files;
     for (const auto& e : fs::recursive_directory_iterator(path, ec))
       if (e.is_regular_file() && e.path().extension() == ".md") files.push_back(e.path());
-    if (ec) return fail(ErrorCode::unavailable, "cannot list " + path.string() + ": " + ec.message());
+    if (ec)
+      return fail(ErrorCode::unavailable, "cannot list " + path.string() + ": " + ec.message());
     std::ranges::sort(files);
     std::vector<ArticleFile> out;
     for (const auto& p : files) {
@@ -213,7 +224,8 @@ Result<std::vector<ArticleFile>> read_article_files(const std::filesystem::path&
     if (!f) return std::unexpected(f.error());
     return std::vector<ArticleFile>{std::move(*f)};
   }
-  return fail(ErrorCode::invalid_argument, path.string() + ": expected a folder, a .md or a .jsonl file");
+  return fail(ErrorCode::invalid_argument,
+              path.string() + ": expected a folder, a .md or a .jsonl file");
 }
 
 Result<ImportReport> import_articles(KnowledgeBase& kb, const Actor& actor,
@@ -239,14 +251,25 @@ Result<ImportReport> import_articles(KnowledgeBase& kb, const Actor& actor,
     if (f.id)
       if (auto current = kb.get(actor, *f.id)) existing = std::move(*current);
     if (existing) {
-      ArticlePatch p{.version = existing->version, .title = a.title, .body = a.body, .language = a.language,
-                     .translation_of = a.translation_of, .category = a.category, .kind = a.kind,
-                     .audience = a.audience, .status = a.status, .keywords = a.keywords};
-      if (auto r = kb.update(actor, existing->id, p); r) ++report.updated;
-      else fail_one(r.error());
+      ArticlePatch p{.version = existing->version,
+                     .title = a.title,
+                     .body = a.body,
+                     .language = a.language,
+                     .translation_of = a.translation_of,
+                     .category = a.category,
+                     .kind = a.kind,
+                     .audience = a.audience,
+                     .status = a.status,
+                     .keywords = a.keywords};
+      if (auto r = kb.update(actor, existing->id, p); r)
+        ++report.updated;
+      else
+        fail_one(r.error());
     } else {
-      if (auto r = kb.create(actor, a); r) ++report.created;
-      else fail_one(r.error());
+      if (auto r = kb.create(actor, a); r)
+        ++report.created;
+      else
+        fail_one(r.error());
     }
   }
   return report;
@@ -273,8 +296,9 @@ Result<std::vector<Article>> all_articles(KnowledgeBase& kb, const Actor& actor)
 std::string to_markdown_file(const Article& a, const std::string& category_path) {
   std::string keywords;
   for (const auto& k : a.keywords) keywords += (keywords.empty() ? "" : ", ") + k;
-  std::string out = "---\nid: " + std::to_string(a.id) + "\ntitle: " + a.title + "\nlanguage: " + a.language +
-                    "\nkind: " + std::string(name_of(a.kind)) + "\naudience: " + std::string(name_of(a.audience)) +
+  std::string out = "---\nid: " + std::to_string(a.id) + "\ntitle: " + a.title +
+                    "\nlanguage: " + a.language + "\nkind: " + std::string(name_of(a.kind)) +
+                    "\naudience: " + std::string(name_of(a.audience)) +
                     "\nstatus: " + std::string(name_of(a.status)) + "\n";
   if (!category_path.empty()) out += "category: " + category_path + "\n";
   if (!keywords.empty()) out += "keywords: " + keywords + "\n";
@@ -306,14 +330,16 @@ Result<void> export_article_lines(KnowledgeBase& kb, const Actor& actor, std::os
   return {};
 }
 
-Result<int> export_markdown_files(KnowledgeBase& kb, const Actor& actor, const std::filesystem::path& dir) {
+Result<int> export_markdown_files(KnowledgeBase& kb, const Actor& actor,
+                                  const std::filesystem::path& dir) {
   auto articles = all_articles(kb, actor);
   if (!articles) return std::unexpected(articles.error());
   auto categories = kb.categories();
   if (!categories) return std::unexpected(categories.error());
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return fail(ErrorCode::unavailable, "cannot create " + dir.string() + ": " + ec.message());
+  if (ec)
+    return fail(ErrorCode::unavailable, "cannot create " + dir.string() + ": " + ec.message());
   for (const auto& a : *articles) {
     auto file = dir / (std::to_string(a.id) + "-" + a.language + ".md");
     std::ofstream out(file, std::ios::binary);

@@ -12,12 +12,7 @@ namespace {
 
 std::vector<CategoryId> path_of(const std::vector<Category>& all, std::optional<CategoryId> id) {
   std::vector<CategoryId> path;
-  for (int depth = 0; id && depth < 32; ++depth) {
-    auto it = std::ranges::find_if(all, [&](const Category& c) { return c.id == *id; });
-    if (it == all.end()) break;
-    path.insert(path.begin(), it->id);
-    id = it->parent;
-  }
+  for (const Category* c : category_ancestry(all, id)) path.push_back(c->id);
   return path;
 }
 
@@ -147,7 +142,8 @@ Result<ReindexReport> SearchService::reindex() {
     auto page = store_.articles(af);
     if (!page) return std::unexpected(page.error());
     for (const auto& a : *page)
-      if (auto ok = articles_.upsert(document_of(a, *categories)); !ok) return std::unexpected(ok.error());
+      if (auto ok = articles_.upsert(document_of(a, *categories)); !ok)
+        return std::unexpected(ok.error());
     report.articles += static_cast<std::int64_t>(page->size());
     if (page->size() < 1000) break;
     af.after = page->back().id;
@@ -166,7 +162,8 @@ Result<ReindexReport> SearchService::reindex() {
     for (const auto& t : page->tickets) {
       auto entries = store_.entries(t.id);
       if (!entries) return std::unexpected(entries.error());
-      if (auto ok = tickets_.upsert(document_of(t, *entries)); !ok) return std::unexpected(ok.error());
+      if (auto ok = tickets_.upsert(document_of(t, *entries)); !ok)
+        return std::unexpected(ok.error());
     }
     report.tickets += static_cast<std::int64_t>(page->tickets.size());
     if (report.tickets % 10'000 < 200)
@@ -187,14 +184,18 @@ Result<ArticleResults> SearchService::search_articles(const Actor& actor, Articl
 }
 
 Result<std::vector<Suggestion>> SearchService::suggest(const Actor& actor, std::string_view prefix,
-                                                       std::optional<std::string> language, int limit) {
-  return articles_.suggest(prefix, std::move(language), may_write_articles(actor), std::clamp(limit, 1, 20));
+                                                       std::optional<std::string> language,
+                                                       int limit) {
+  return articles_.suggest(prefix, std::move(language), may_write_articles(actor),
+                           std::clamp(limit, 1, 20));
 }
 
-Result<std::vector<ArticleHit>> SearchService::articles_for_ticket(const Actor& actor, TicketId id, int limit) {
+Result<std::vector<ArticleHit>> SearchService::articles_for_ticket(const Actor& actor, TicketId id,
+                                                                   int limit) {
   auto t = store_.ticket(id);
   if (!t) return std::unexpected(t.error());
-  if (!may(actor, TicketAction::view, *t)) return fail(ErrorCode::not_found, "no ticket " + std::to_string(id));
+  if (!may(actor, TicketAction::view, *t))
+    return fail(ErrorCode::not_found, "no ticket " + std::to_string(id));
   auto entries = store_.entries(id);
   if (!entries) return std::unexpected(entries.error());
   std::string text = t->subject;
@@ -210,8 +211,10 @@ Result<std::vector<ArticleHit>> SearchService::articles_for_ticket(const Actor& 
   return std::move(found->hits);
 }
 
-Result<TicketSearchResults> SearchService::search_tickets(const Actor& actor, std::string_view text, int limit) {
-  return tickets_.search(text, scope_for(actor), reads_internal_text(actor), std::clamp(limit, 1, 100));
+Result<TicketSearchResults> SearchService::search_tickets(const Actor& actor, std::string_view text,
+                                                          int limit) {
+  return tickets_.search(text, scope_for(actor), reads_internal_text(actor),
+                         std::clamp(limit, 1, 100));
 }
 
 }  // namespace fl

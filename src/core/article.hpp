@@ -45,13 +45,22 @@ struct EnumNames<ArticleStatus> {
 };
 
 // The languages Firstline speaks (UI, articles, search analysis).
-[[nodiscard]] constexpr bool is_language(std::string_view code) { return code == "de" || code == "en"; }
+[[nodiscard]] constexpr bool is_language(std::string_view code) {
+  return code == "de" || code == "en";
+}
 
 struct Category {
   CategoryId id = 0;
   std::string name;
   std::optional<CategoryId> parent;  // a tree: top-level categories have none
 };
+
+inline constexpr std::size_t kMaxCategoryDepth = 32;
+
+// The category `id` and its ancestors, root first (empty for none or an unknown id); pointers
+// into `all`. An unknown parent ends the path; at most kMaxCategoryDepth levels.
+[[nodiscard]] std::vector<const Category*> category_ancestry(const std::vector<Category>& all,
+                                                             std::optional<CategoryId> id);
 
 struct Article {
   ArticleId id = 0;
