@@ -1,6 +1,7 @@
 #include "search/title_table.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <span>
 
 #include "search/xapian_support.hpp"
@@ -15,7 +16,7 @@ std::size_t code_points(std::string_view s) {
 }
 
 // Below this many candidates the rarest prefix's titles are collected and sorted; above it,
-// titles are walked shortest first until `limit` match: a common prefix matches early.
+// the prefixes' titles are intersected as bitsets.
 constexpr std::size_t kGatherLimit = 4096;
 
 std::uint64_t head_of(std::string_view word) {
@@ -88,15 +89,17 @@ std::vector<Suggestion> TitleTable::suggest(const std::vector<std::string>& pref
                                             bool include_internal, std::size_t limit) const {
   std::vector<Suggestion> out;
   if (prefixes.empty() || limit == 0) return out;
-  // The rarest prefix's postings: the words starting with it are one run of the sorted list.
-  std::span<const Posting> rarest(words_);
+  // Each prefix's postings: the words starting with it are one run of the sorted list.
+  std::vector<std::span<const Posting>> runs;
   for (const auto& p : prefixes) {
     Posting key{head_of(p), p, 0};
     auto from = std::ranges::lower_bound(words_, key);
     auto to = std::partition_point(from, words_.end(),
                                    [&](const Posting& w) { return w.word.starts_with(p); });
-    if (static_cast<std::size_t>(to - from) < rarest.size()) rarest = {from, to};
+    runs.emplace_back(from, to);
   }
+  std::ranges::sort(runs, {}, &std::span<const Posting>::size);
+  std::span<const Posting> rarest = runs.front();
   auto take = [&](const Title& t) {
     if (!matches(t, prefixes, languages, include_internal)) return false;
     out.push_back({t.id, t.title});
@@ -112,8 +115,20 @@ std::vector<Suggestion> TitleTable::suggest(const std::vector<std::string>& pref
     for (auto o : ordinals)
       if (take(*titles_[o])) break;
   } else {
-    for (const auto& t : titles_)
-      if (take(*t)) break;
+    // Common prefixes: the titles having all of them, as a bit per title (ordinal order is
+    // shortest first), so the work is bounded by the postings read, never a walk of every
+    // title that finds few matches.
+    std::vector<std::uint64_t> all(titles_.size() / 64 + 1, ~std::uint64_t{0});
+    std::vector<std::uint64_t> one(all.size());
+    for (const auto& run : runs) {
+      std::ranges::fill(one, 0);
+      for (const auto& posting : run)
+        one[posting.ordinal / 64] |= std::uint64_t{1} << (posting.ordinal % 64);
+      for (std::size_t i = 0; i < all.size(); ++i) all[i] &= one[i];
+    }
+    for (std::size_t i = 0; i < all.size(); ++i)
+      for (std::uint64_t bits = all[i]; bits != 0; bits &= bits - 1)
+        if (take(*titles_[i * 64 + static_cast<std::size_t>(std::countr_zero(bits))])) return out;
   }
   return out;
 }
