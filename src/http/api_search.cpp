@@ -25,10 +25,12 @@ int limit_of(const Request& r, int fallback, int most, std::vector<FieldError>& 
   return static_cast<int>(*n);
 }
 
+// `lang` as the issue names it; `language` too, as the article list and the articles say it.
 std::optional<std::string> language_of(const Request& r, std::vector<FieldError>& errors) {
-  auto v = r.param("lang");
+  const char* name = r.param("lang") ? "lang" : "language";
+  auto v = r.param(name);
   if (!v || v->empty()) return std::nullopt;
-  if (!is_language(*v)) errors.push_back({"lang", "de or en"});
+  if (!is_language(*v)) errors.push_back({name, "de or en"});
   return std::string(*v);
 }
 

@@ -151,6 +151,11 @@ class KnowledgeBaseApiTest(ServerTestCase):
         suggestions = self.wait_for("/api/v1/kb/suggest?q=fernz", "customer1",
                                     lambda s: any(x["id"] == a["id"] for x in s))
         self.assertIn(a["id"], [x["id"] for x in suggestions])
+        for param in ("lang", "language"):  # the same parameter by either name
+            reply = self.server.request("GET", f"/api/v1/kb/search?q=fernzugriff&{param}=de")
+            self.assertIn(a["id"], [h["id"] for h in items(self.assertStatus(reply, 200).json)])
+            self.assertProblem(self.server.request("GET", f"/api/v1/kb/search?q=x&{param}=fr"), 422,
+                               field=param)
         # Internal articles stay out of customers' results.
         hidden = self.assertStatus(self.create("supervisor", title="Fernzugriff Gateway intern",
                                                audience="internal", status="published"), 201).json
