@@ -528,7 +528,7 @@ struct KnowledgeIndex::Impl {
   std::atomic<bool> content_changed{false};
   std::atomic<std::uint64_t> content_generation{1};
   mutable ResultCache<ArticleResults> results;
-  // The entries of the last commit and the changes staged since (nullopt: no longer
+  // The entries of the last commit and the changes staged since (null: no longer
   // suggested), under `staging`, which upsert, remove and commit hold throughout: a change
   // staged while a commit runs belongs to the next batch.
   std::mutex staging;
