@@ -5,10 +5,12 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <condition_variable>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <mutex>
 #include <stop_token>
 #include <thread>
 
@@ -136,20 +138,33 @@ int serve(const Config& c) {
   // searches may miss what changed while the server was down.
   std::jthread follower([&desk](std::stop_token stop) {
     constexpr int kBatch = 10'000;  // events per call: a stop request waits for one at most
+    constexpr auto kPoll = std::chrono::milliseconds(200);
+    constexpr auto kMaxBackoff = std::chrono::seconds(30);
     long long missed = 0;
     bool starting = true;
+    auto wait = kPoll;  // doubled after each failure in a row, so a lasting fault logs rarely
+    std::mutex m;
+    std::condition_variable_any woken;  // only a stop request wakes it early
     while (!stop.stop_requested()) {
       auto applied = desk.search->catch_up(kBatch);
-      if (!applied) spdlog::error("search: {}", applied.error().message);
-      if (applied && starting) {
-        missed += *applied;
-        if (*applied < kBatch) {
-          starting = false;
-          if (missed > 0) spdlog::info("search: applied {} events the indexes had missed", missed);
+      if (!applied) {
+        spdlog::error("search: {} (retrying in {} ms)", applied.error().message,
+                      std::chrono::duration_cast<std::chrono::milliseconds>(wait).count());
+      } else {
+        wait = kPoll;
+        if (starting) {
+          missed += *applied;
+          if (*applied < kBatch) {
+            starting = false;
+            if (missed > 0)
+              spdlog::info("search: applied {} events the indexes had missed", missed);
+          }
         }
+        if (*applied == kBatch) continue;  // more to apply: no pause
       }
-      if (!applied || *applied < kBatch)
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      std::unique_lock lock(m);
+      woken.wait_for(lock, stop, wait, [] { return false; });
+      if (!applied) wait = std::min<std::chrono::milliseconds>(wait * 2, kMaxBackoff);
     }
   });
   auto users = or_die(desk.store->users(std::nullopt));
