@@ -60,6 +60,16 @@ Result<void> KnowledgeBase::validate(const Article& a) {
   return {};
 }
 
+// What customers read changes only through those who publish: a published article's content
+// is edited (or restored) by a supervisor, or set back to draft by one first.
+Result<void> KnowledgeBase::may_change_content(const Actor& actor, const Article& current) {
+  if (current.status == ArticleStatus::published && !may_publish_articles(actor))
+    return deny("article " + std::to_string(current.id) +
+                " is published: only supervisors change what readers see (ask one to edit it, "
+                "or to set it back to draft)");
+  return {};
+}
+
 Result<Article> KnowledgeBase::save(const Actor& actor, Article a, std::string_view action) {
   if (auto ok = validate(a); !ok) return std::unexpected(ok.error());
   Event e;
@@ -101,6 +111,7 @@ Result<Article> KnowledgeBase::update(const Actor& actor, ArticleId id, const Ar
                                          std::to_string(p.version) + ": reload and edit again");
   if (p.status && *p.status != current->status && !may_publish_articles(actor))
     return std::unexpected(deny("only supervisors publish or archive articles").error());
+  if (auto ok = may_change_content(actor, *current); !ok) return std::unexpected(ok.error());
   Article a = *current;
   if (p.title) a.title = trim(*p.title);
   if (p.body) a.body = *p.body;
@@ -128,6 +139,7 @@ Result<Article> KnowledgeBase::restore(const Actor& actor, ArticleId id, int ver
                 "article " + std::to_string(id) + " has no version " + std::to_string(version));
   auto current = store_.article(id);
   if (!current) return current;
+  if (auto ok = may_change_content(actor, *current); !ok) return std::unexpected(ok.error());
   Article a = *current;
   a.title = old->title;
   a.body = old->body;

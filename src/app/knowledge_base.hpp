@@ -45,8 +45,11 @@ class KnowledgeBase {
   KnowledgeBase(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
   Result<Article> create(const Actor& actor, const NewArticle& request);
+  // Writers edit drafts and archived articles; what readers see (a published article's content
+  // or status) changes only through those who publish (permission_denied otherwise).
   Result<Article> update(const Actor& actor, ArticleId id, const ArticlePatch& patch);
-  // A new version with the content of `version` (the status stays as it is).
+  // A new version with the content of `version` (the status stays as it is); for a published
+  // article, only by those who publish.
   Result<Article> restore(const Actor& actor, ArticleId id, int version);
 
   // not_found when the actor may not read it (drafts and internal articles stay hidden).
@@ -76,13 +79,15 @@ class KnowledgeBase {
   // The admins' synonym list for search (e.g. {"VPN", "Fernzugriff", "remote access"}).
   // Staff read it; supervisors and admins replace it as a whole.
   Result<std::vector<std::vector<std::string>>> synonyms(const Actor& actor);
-  Result<void> set_synonyms(const Actor& actor, const std::vector<std::vector<std::string>>& groups);
+  Result<void> set_synonyms(const Actor& actor,
+                            const std::vector<std::vector<std::string>>& groups);
 
   Result<Category> create_category(const Actor& actor, const Category& category);
   Result<std::vector<Category>> categories();
 
  private:
   Result<Article> save(const Actor& actor, Article article, std::string_view action);
+  static Result<void> may_change_content(const Actor& actor, const Article& current);
   Result<void> validate(const Article& a);
   Store& store_;
   const Clock& clock_;

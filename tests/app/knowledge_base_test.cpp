@@ -33,6 +33,14 @@ TEST_F(KnowledgeBaseTest, AgentsWriteDraftsSupervisorsPublish) {
   Article published =
       ok(kb->update(sup, draft.id, {.version = 1, .status = ArticleStatus::published}));
   EXPECT_EQ(published.version, 2);
+  // What readers see changes only through a supervisor.
+  EXPECT_EQ(kb->update(l1, draft.id, {.version = 2, .title = "Reset it"}).error().code,
+            ErrorCode::permission_denied);
+  EXPECT_EQ(kb->restore(l1, draft.id, 1).error().code, ErrorCode::permission_denied);
+  Article edited = ok(kb->update(sup, draft.id, {.version = 2, .title = "Reset it"}));
+  Article back =
+      ok(kb->update(sup, draft.id, {.version = edited.version, .status = ArticleStatus::draft}));
+  EXPECT_TRUE(kb->update(l1, draft.id, {.version = back.version, .body = "Now the agent edits."}));
   EXPECT_EQ(kb->create(c1, {.title = "x"}).error().code, ErrorCode::permission_denied);
   EXPECT_EQ(kb->create(va, {.title = "x"}).error().code, ErrorCode::permission_denied);
 }

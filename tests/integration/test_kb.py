@@ -78,6 +78,11 @@ class KnowledgeBaseApiTest(ServerTestCase):
         self.assertEqual(restored["title"], "v1")
         self.assertEqual(restored["version"], 3)
         self.server.request("PATCH", path, {"version": 3, "status": "published"}, as_user="supervisor")
+        # What readers see changes only through a supervisor.
+        self.assertProblem(self.server.request("PATCH", path, {"version": 4, "title": "v5"},
+                                               as_user="l1.agent"), 403)
+        self.assertStatus(self.server.request("PATCH", path, {"version": 4, "title": "v1 fixed"},
+                                              as_user="supervisor"), 200)
         for _ in range(2):  # one vote per person
             self.assertStatus(self.server.request("POST", path + "/votes", {"helpful": True},
                                                   as_user="customer1"), 204)
