@@ -28,7 +28,7 @@ struct Config {
   int max_batch = 256;
   // [search]
   int result_cache = 2048;
-  int concurrent_searches = 0;  // 0: two per core
+  int concurrent_searches = 0;  // 0: one per core
   // [security]
   std::string password_cost = "interactive";
   int session_hours = 12;

@@ -73,13 +73,13 @@ struct Desk {
       std::filesystem::remove_all(dir, ec);
       if (ec) die("cannot remove " + dir.string() + ": " + ec.message());
     }
-    // A search is CPU work: many more at once than cores only makes each slower (measured on
-    // two cores, 50 clients searching every 100 ms with the cache off: kb/search p99 29-40 ms
-    // with 32 at once, 15-23 ms with 2 to 8; one per core loses a tenth of the throughput at
-    // saturation to hand-offs, so two per core).
+    // A search is CPU work: more at once than cores only makes each slower. Measured on two
+    // cores, 50 clients searching every 100 ms: kb/search p99 29-40 ms with 32 at once (cache
+    // off); with the cache, 22 and 19 ms with 1, 11.0-11.5 ms with 2, 12.6-13.4 ms with 4 (25 s
+    // runs, alternated). Saturated, one per core gives a tenth less throughput than two.
     int searches = c.concurrent_searches > 0
                        ? c.concurrent_searches
-                       : std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+                       : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
     SearchIndexOptions options{static_cast<std::size_t>(searches),
                                static_cast<std::size_t>(c.result_cache)};
     article_index = or_die(KnowledgeIndex::open(dir / "articles", options));
