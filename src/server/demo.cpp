@@ -1,5 +1,7 @@
 #include "server/demo.hpp"
 
+#include <type_traits>
+
 namespace fl {
 
 const std::vector<std::string>& demo_logins() {
@@ -14,12 +16,120 @@ namespace {
 template <class T>
 T must(Result<T> r, std::string_view what) {
   if (!r) throw std::runtime_error("demo data: " + std::string(what) + ": " + r.error().message);
-  return std::move(*r);
+  if constexpr (!std::is_void_v<T>) return std::move(*r);
+}
+
+// Line 0: what the desk answers most, in both languages. Returns the Outlook article, which
+// solved one of the demo tickets.
+ArticleId create_demo_articles(KnowledgeBase& kb, const Actor& supervisor, const Actor& agent) {
+  auto category = [&](std::string name, std::optional<CategoryId> parent = std::nullopt) {
+    return must(kb.create_category(supervisor, {0, std::move(name), parent}), "category").id;
+  };
+  CategoryId accounts = category("Konten und Passwörter");
+  CategoryId printing = category("Drucken");
+  CategoryId network = category("Netzwerk und Fernzugriff");
+  CategoryId mail = category("E-Mail und Kalender");
+  CategoryId vpn = category("VPN", network);
+
+  auto article = [&](NewArticle a) { return must(kb.create(supervisor, a), "article").id; };
+  using enum ArticleKind;
+  ArticleId pw_de = article(
+      {.title = "Passwort zurücksetzen",
+       .body = "Sie haben Ihr Passwort vergessen oder Ihr Konto ist gesperrt?\n\n"
+               "1. Öffnen Sie das **Self-Service-Portal** und wählen Sie *Passwort vergessen*.\n"
+               "2. Bestätigen Sie den Code, den Sie per SMS erhalten.\n"
+               "3. Wählen Sie ein neues Passwort (mindestens 12 Zeichen).\n\n"
+               "Nach fünf Fehlversuchen ist das Konto 30 Minuten gesperrt.",
+       .language = "de",
+       .category = accounts,
+       .kind = howto,
+       .status = ArticleStatus::published,
+       .keywords = {"Kennwort", "Konto gesperrt", "Login"}});
+  article({.title = "Reset your password",
+           .body = "Forgot your password or locked out?\n\n"
+                   "1. Open the **self-service portal** and choose *Forgot password*.\n"
+                   "2. Confirm the code you receive by text message.\n"
+                   "3. Choose a new password (at least 12 characters).\n\n"
+                   "After five failed attempts the account is locked for 30 minutes.",
+           .language = "en",
+           .translation_of = pw_de,
+           .category = accounts,
+           .kind = howto,
+           .status = ArticleStatus::published,
+           .keywords = {"account locked", "login"}});
+  article({.title = "Drucker druckt leere Seiten",
+           .body = "| Prüfen | Wie |\n|---|---|\n| Toner | Anzeige am Gerät |\n"
+                   "| Papierfach | richtig eingelegt? |\n| Druckauftrag | erneut senden |\n\n"
+                   "Hilft das nicht, melden Sie die **Inventarnummer** des Druckers.",
+           .language = "de",
+           .category = printing,
+           .kind = troubleshooting,
+           .status = ArticleStatus::published,
+           .keywords = {"Drucker", "leere Seiten", "Toner"}});
+  ArticleId vpn_de =
+      article({.title = "VPN einrichten",
+               .body = "Installieren Sie den VPN-Client aus dem Softwarecenter und melden Sie "
+                       "sich mit Ihrem Firmenkonto an. Der Fernzugriff verlangt die "
+                       "Bestätigung in der Authenticator-App.",
+               .language = "de",
+               .category = vpn,
+               .kind = howto,
+               .status = ArticleStatus::published,
+               .keywords = {"VPN", "Fernzugriff", "Homeoffice"}});
+  article({.title = "Set up the VPN",
+           .body = "Install the VPN client from the software centre and sign in with your "
+                   "company account. Remote access asks for a confirmation in the "
+                   "authenticator app.",
+           .language = "en",
+           .translation_of = vpn_de,
+           .category = vpn,
+           .kind = howto,
+           .status = ArticleStatus::published,
+           .keywords = {"VPN", "remote access", "home office"}});
+  article({.title = "VPN trennt die Verbindung regelmäßig",
+           .body = "Bricht das VPN alle paar Minuten ab, prüfen Sie zuerst ein anderes Netz "
+                   "(z. B. Hotspot). Tritt es überall auf, eskaliert der Service Desk an "
+                   "Netzwerk und Infrastruktur.",
+           .language = "de",
+           .category = vpn,
+           .kind = troubleshooting,
+           .status = ArticleStatus::published,
+           .keywords = {"VPN", "Verbindungsabbruch"}});
+  ArticleId outlook =
+      article({.title = "Outlook asks for the password again and again",
+               .body = "After a password change Outlook keeps the old one. Remove the saved "
+                       "credentials (Credential Manager, *Windows credentials*, entries "
+                       "starting with `MicrosoftOffice`) and restart Outlook.",
+               .language = "en",
+               .category = mail,
+               .kind = troubleshooting,
+               .status = ArticleStatus::published,
+               .keywords = {"Outlook", "password prompt"}});
+  article({.title = "Gateway-Neustart bei VPN-Störungen",
+           .body = "Nur für das Netzwerkteam: Reihenfolge und Wartungsfenster für den Neustart "
+                   "der VPN-Gateways.",
+           .language = "de",
+           .category = vpn,
+           .kind = howto,
+           .audience = Audience::internal,
+           .status = ArticleStatus::published,
+           .keywords = {"Gateway"}});
+  // An agent's draft, waiting for a supervisor.
+  must(kb.create(agent, {.title = "WLAN im Besprechungsraum",
+                         .body = "Gäste verbinden sich mit *Gast-WLAN*; das Passwort steht am "
+                                 "Empfang.",
+                         .language = "de",
+                         .kind = faq}),
+       "draft");
+  must(kb.set_synonyms(supervisor, {{"VPN", "Fernzugriff", "remote access"},
+                                    {"Passwort", "Kennwort", "password"}}),
+       "synonyms");
+  return outlook;
 }
 
 }  // namespace
 
-Result<void> create_demo_data(DirectoryService& dir, TicketService& tickets,
+Result<void> create_demo_data(DirectoryService& dir, TicketService& tickets, KnowledgeBase& kb,
                               const std::string& password) {
   try {
     auto acme =
@@ -57,12 +167,12 @@ Result<void> create_demo_data(DirectoryService& dir, TicketService& tickets,
     auto c1 = user("customer1", "Clara Kundin", Role::customer, acme.id, {}, "de");
     auto c2 = user("customer2", "Carl Customer", Role::customer, globex.id, {}, "en");
     (void)admin;
-    (void)supervisor;
     (void)l3;
 
     auto as = [&](const User& u) { return must(dir.actor_for(u), "actor"); };
     Actor lena = as(l1), pat = as(pa), dirk = as(l2), victor = as(va), clara = as(c1),
-          carl = as(c2);
+          carl = as(c2), sven = as(supervisor);
+    ArticleId outlook_article = create_demo_articles(kb, sven, lena);
 
     // Line 1: new from the portal; one solved on the phone at first contact.
     must(tickets.create(
@@ -90,6 +200,7 @@ Result<void> create_demo_data(DirectoryService& dir, TicketService& tickets,
               std::nullopt}),
          "entry");
     must(tickets.update(lena, outlook.id, {.status = TicketStatus::resolved}), "resolve");
+    must(kb.link_to_ticket(lena, outlook.id, outlook_article), "solved with");
 
     // Line 1 at the outsourced desk, escalated to line 3 (network).
     auto vpn =

@@ -1,11 +1,14 @@
 // Demo data for a first look: teams at every line (with an outsourced first-line desk and a
-// vendor), organisations with customers, and tickets in each line.
+// vendor), organisations with customers, tickets in each line, and a small knowledge base in
+// German and English (categories, FAQ, how-to and troubleshooting articles, a synonym group,
+// an article linked to the ticket it solved).
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "app/directory_service.hpp"
+#include "app/knowledge_base.hpp"
 #include "app/ticket_service.hpp"
 
 namespace fl {
@@ -15,6 +18,6 @@ namespace fl {
 
 // Precondition: an empty directory. All demo users get `password`.
 Result<void> create_demo_data(DirectoryService& directory, TicketService& tickets,
-                              const std::string& password);
+                              KnowledgeBase& knowledge, const std::string& password);
 
 }  // namespace fl
