@@ -65,8 +65,8 @@ Result<void> KnowledgeBase::validate(const Article& a) {
 Result<void> KnowledgeBase::may_change_content(const Actor& actor, const Article& current) {
   if (current.status == ArticleStatus::published && !may_publish_articles(actor))
     return deny("article " + std::to_string(current.id) +
-                " is published: only supervisors change what readers see (ask one to edit it, "
-                "or to set it back to draft)");
+                " is published: only supervisors change what readers see; propose a revision "
+                "(PUT .../revision) for one to publish");
   return {};
 }
 
@@ -127,6 +127,88 @@ Result<Article> KnowledgeBase::update(const Actor& actor, ArticleId id, const Ar
   a.author = actor.user.id;
   a.updated_at = clock_.now();
   return save(actor, std::move(a), "edited");
+}
+
+Result<Article> KnowledgeBase::propose_revision(const Actor& actor, ArticleId id,
+                                                const ArticlePatch& p) {
+  if (!may_write_articles(actor)) return hidden(id);
+  auto current = store_.article(id);
+  if (!current) return current;
+  if (current->status != ArticleStatus::published)
+    return fail(ErrorCode::failed_precondition,
+                "article " + std::to_string(id) + " is not published: edit it directly");
+  if (p.status) return invalid_field("status", "a revision changes content, not the status");
+  if (p.version != current->version)
+    return fail(ErrorCode::conflict, "article " + std::to_string(id) + " is at version " +
+                                         std::to_string(current->version) + ", not " +
+                                         std::to_string(p.version) + ": reload and edit again");
+  Article proposal = *current;
+  if (p.title) proposal.title = trim(*p.title);
+  if (p.body) proposal.body = *p.body;
+  if (p.language) proposal.language = *p.language;
+  if (p.translation_of) proposal.translation_of = *p.translation_of;
+  if (p.category) proposal.category = *p.category;
+  if (p.kind) proposal.kind = *p.kind;
+  if (p.audience) proposal.audience = *p.audience;
+  if (p.keywords) proposal.keywords = normalised_keywords(*p.keywords);
+  if (proposal.translation_of == proposal.id)
+    return invalid_field("translation_of", "an article is not its own translation");
+  if (auto ok = validate(proposal); !ok) return std::unexpected(ok.error());
+  proposal.author = actor.user.id;
+  proposal.created_at = proposal.updated_at = clock_.now();
+  if (auto ok = store_.save_article_revision(proposal); !ok) return std::unexpected(ok.error());
+  return proposal;
+}
+
+Result<Article> KnowledgeBase::revision(const Actor& actor, ArticleId id) {
+  if (!may_write_articles(actor)) return hidden(id);
+  return store_.article_revision(id);
+}
+
+Result<Article> KnowledgeBase::publish_revision(const Actor& actor, ArticleId id, int version) {
+  if (!may_write_articles(actor)) return hidden(id);
+  if (!may_publish_articles(actor))
+    return std::unexpected(deny("only supervisors publish revisions").error());
+  auto proposal = store_.article_revision(id);
+  if (!proposal) return proposal;
+  auto current = store_.article(id);
+  if (!current) return current;
+  if (version != current->version)
+    return fail(ErrorCode::conflict, "article " + std::to_string(id) + " is at version " +
+                                         std::to_string(current->version) + ", not " +
+                                         std::to_string(version) + ": reload and try again");
+  if (proposal->version != current->version)
+    return fail(ErrorCode::conflict,
+                "the revision edits version " + std::to_string(proposal->version) +
+                    ", but article " + std::to_string(id) + " is at version " +
+                    std::to_string(current->version) + ": discard it or propose it again");
+  Article a = *current;
+  a.title = proposal->title;
+  a.body = proposal->body;
+  a.language = proposal->language;
+  a.translation_of = proposal->translation_of;
+  a.category = proposal->category;
+  a.kind = proposal->kind;
+  a.audience = proposal->audience;
+  a.keywords = proposal->keywords;
+  a.author = proposal->author;  // who wrote it; the event names who published it
+  a.updated_at = clock_.now();
+  auto saved = save(actor, std::move(a),
+                    "published the revision of user " + std::to_string(proposal->author));
+  if (!saved) return saved;
+  // After the new version the revision is stale in any case: a failure here only leaves
+  // one that publishing refuses and discarding removes.
+  if (auto ok = store_.drop_article_revision(id); !ok) return std::unexpected(ok.error());
+  return saved;
+}
+
+Result<void> KnowledgeBase::discard_revision(const Actor& actor, ArticleId id) {
+  if (!may_write_articles(actor)) return std::unexpected(hidden(id).error());
+  auto proposal = store_.article_revision(id);
+  if (!proposal) return std::unexpected(proposal.error());
+  if (proposal->author != actor.user.id && !may_publish_articles(actor))
+    return deny("only its author or a supervisor discards a revision");
+  return store_.drop_article_revision(id);
 }
 
 Result<Article> KnowledgeBase::restore(const Actor& actor, ArticleId id, int version) {

@@ -48,6 +48,17 @@ class KnowledgeBase {
   // Writers edit drafts and archived articles; what readers see (a published article's content
   // or status) changes only through those who publish (permission_denied otherwise).
   Result<Article> update(const Actor& actor, ArticleId id, const ArticlePatch& patch);
+  // A writer's change of a published article waits as a revision (one per article; a new one
+  // replaces it) until someone who publishes applies it; `patch.version` is the version it
+  // edits and `patch.status` must be absent. Readers keep seeing the published version.
+  Result<Article> propose_revision(const Actor& actor, ArticleId id, const ArticlePatch& patch);
+  // The pending revision: `version` is the version it edits, `author` who proposed it.
+  Result<Article> revision(const Actor& actor, ArticleId id);
+  // Applies the revision as a new version (conflict when the article moved on since it was
+  // proposed, or `version` is not the article's current one); those who publish only.
+  Result<Article> publish_revision(const Actor& actor, ArticleId id, int version);
+  // Those who publish, or the revision's author.
+  Result<void> discard_revision(const Actor& actor, ArticleId id);
   // A new version with the content of `version` (the status stays as it is); for a published
   // article, only by those who publish.
   Result<Article> restore(const Actor& actor, ArticleId id, int version);

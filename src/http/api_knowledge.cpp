@@ -39,6 +39,23 @@ Response article_response(int status, const Result<Article>& a) {
   return r;
 }
 
+// A pending revision: the article's content fields, and which version it edits, by whom, when.
+Response revision_response(int status, const Result<Article>& a) {
+  if (!a) return problem(a.error());
+  json::object o = to_json(*a, true);
+  for (auto key :
+       {"id", "version", "created_at", "updated_at", "views", "helpful", "not_helpful", "status"})
+    o.erase(key);
+  o["article_id"] = a->id;
+  o["based_on_version"] = a->version;
+  o["proposed_at"] = format_time(a->updated_at);
+  auto r = json_response(status, o);
+  if (status == 201)
+    r.headers.emplace_back("Location",
+                           "/api/v1/kb/articles/" + std::to_string(a->id) + "/revision");
+  return r;
+}
+
 // The article fields of a create or edit body (absent fields stay absent); the version is
 // the caller's to read.
 ArticlePatch read_fields(JsonBody& b) {
@@ -187,6 +204,37 @@ void add_knowledge_routes(Router& router, ApiServices& s) {
                           return json_response(200, json::object{{"items", std::move(items)}});
                         }),
              Execution::quick);
+  // A writer's change of a published article, waiting for someone who publishes.
+  router.add("PUT", "/api/v1/kb/articles/{id}/revision",
+             on_article(s, false, [&s](const Actor& a, ArticleId id, const Request& r) {
+               auto body = JsonBody::parse(r);
+               if (!body) return body.error();
+               auto version = body->integer("version", true);
+               ArticlePatch p = read_fields(*body);
+               if (auto ok = body->finish(); !ok) return problem(ok.error());
+               p.version = static_cast<int>(version.value_or(0));
+               return revision_response(201, s.knowledge.propose_revision(a, id, p));
+             }));
+  router.add("GET", "/api/v1/kb/articles/{id}/revision",
+             on_article(s, false,
+                        [&s](const Actor& a, ArticleId id, const Request&) {
+                          return revision_response(200, s.knowledge.revision(a, id));
+                        }),
+             Execution::quick);
+  router.add("DELETE", "/api/v1/kb/articles/{id}/revision",
+             on_article(s, false, [&s](const Actor& a, ArticleId id, const Request&) {
+               if (auto ok = s.knowledge.discard_revision(a, id); !ok) return problem(ok.error());
+               return no_content();
+             }));
+  router.add("POST", "/api/v1/kb/articles/{id}/revision/publish",
+             on_article(s, false, [&s](const Actor& a, ArticleId id, const Request& r) {
+               auto body = JsonBody::parse(r);
+               if (!body) return body.error();
+               auto version = body->integer("version", true);
+               if (auto ok = body->finish(); !ok) return problem(ok.error());
+               return article_response(
+                   200, s.knowledge.publish_revision(a, id, static_cast<int>(version.value_or(0))));
+             }));
   router.add("POST", "/api/v1/kb/articles/{id}/restore",
              on_article(s, false, [&s](const Actor& a, ArticleId id, const Request& r) {
                auto body = JsonBody::parse(r);

@@ -114,13 +114,18 @@ ArticleId create_demo_articles(KnowledgeBase& kb, const Actor& supervisor, const
            .audience = Audience::internal,
            .status = ArticleStatus::published,
            .keywords = {"Gateway"}});
-  // An agent's draft, waiting for a supervisor.
+  // An agent's draft, and a revision of a published article, waiting for a supervisor.
   must(kb.create(agent, {.title = "WLAN im Besprechungsraum",
                          .body = "Gäste verbinden sich mit *Gast-WLAN*; das Passwort steht am "
                                  "Empfang.",
                          .language = "de",
                          .kind = faq}),
        "draft");
+  must(kb.propose_revision(
+           agent, pw_de,
+           {.version = 1,
+            .keywords = std::vector<std::string>{"Kennwort", "Konto gesperrt", "Login", "MFA"}}),
+       "revision");
   must(kb.set_synonyms(supervisor, {{"VPN", "Fernzugriff", "remote access"},
                                     {"Passwort", "Kennwort", "password"}}),
        "synonyms");

@@ -116,7 +116,7 @@ struct ArticleLink {
 
 // Deflection measurement (line 0): a user about to file a ticket was shown articles.
 struct DeflectionSession {
-  std::string id;  // random, handed to the client
+  std::string id;              // random, handed to the client
   std::optional<UserId> user;  // none for a guest
   std::string query;
   Timestamp started_at{};
@@ -135,12 +135,12 @@ struct ArticleDeflection {
 };
 
 struct DeflectionFigures {
-  std::int64_t sessions = 0;           // started in the period
-  std::int64_t with_suggestions = 0;   // shown at least one article
-  std::int64_t opened = 0;             // opened at least one
-  std::int64_t deflected = 0;          // opened one and filed no ticket within the window
-  std::int64_t tickets_filed = 0;      // filed a ticket within the window
-  std::int64_t pending = 0;            // window not over yet, nothing filed so far
+  std::int64_t sessions = 0;                // started in the period
+  std::int64_t with_suggestions = 0;        // shown at least one article
+  std::int64_t opened = 0;                  // opened at least one
+  std::int64_t deflected = 0;               // opened one and filed no ticket within the window
+  std::int64_t tickets_filed = 0;           // filed a ticket within the window
+  std::int64_t pending = 0;                 // window not over yet, nothing filed so far
   std::vector<ArticleDeflection> articles;  // most opened first
 };
 
@@ -198,6 +198,12 @@ class Store {
   virtual Result<std::vector<Article>> article_history(ArticleId id) = 0;
   // Counters: not versioned and not events (a view is not a change of the article).
   virtual Result<void> count_article_view(ArticleId id) = 0;
+  // A proposed change of a published article, waiting for someone who publishes: `proposal`
+  // is the article's id, the version it edits (`version`), the new content, the proposer
+  // (`author`) and when (`updated_at`). One per article: a new proposal replaces the last.
+  virtual Result<void> save_article_revision(const Article& proposal) = 0;
+  virtual Result<Article> article_revision(ArticleId id) = 0;    // not_found when none
+  virtual Result<void> drop_article_revision(ArticleId id) = 0;  // none is not an error
   // One vote per voter: the same vote again changes nothing, the other one replaces it.
   virtual Result<void> record_article_vote(ArticleId id, std::string_view voter, bool helpful) = 0;
   // Idempotent: linking twice keeps the first link. The event is stored with the ticket id.

@@ -45,6 +45,44 @@ TEST_F(KnowledgeBaseTest, AgentsWriteDraftsSupervisorsPublish) {
   EXPECT_EQ(kb->create(va, {.title = "x"}).error().code, ErrorCode::permission_denied);
 }
 
+// An agent's change of a published article waits as a revision; readers keep the published
+// text until a supervisor publishes it.
+TEST_F(KnowledgeBaseTest, AgentsProposeRevisionsSupervisorsPublishThem) {
+  Article a = write(sup, "Reset your password", ArticleStatus::published);
+  Article draft = write(l1, "draft");
+  EXPECT_EQ(kb->propose_revision(l1, draft.id, {.version = 1, .title = "x"}).error().code,
+            ErrorCode::failed_precondition);  // drafts are edited directly
+  EXPECT_EQ(kb->propose_revision(l1, a.id, {.version = 1, .status = ArticleStatus::archived})
+                .error()
+                .code,
+            ErrorCode::invalid_argument);
+  EXPECT_EQ(kb->propose_revision(l1, a.id, {.version = 7, .title = "x"}).error().code,
+            ErrorCode::conflict);
+  EXPECT_EQ(kb->propose_revision(c1, a.id, {.version = 1, .title = "x"}).error().code,
+            ErrorCode::not_found);
+  Article proposal = ok(kb->propose_revision(l1, a.id, {.version = 1, .body = "New steps."}));
+  EXPECT_EQ(proposal.version, 1);
+  EXPECT_EQ(proposal.author, l1.user.id);
+  EXPECT_EQ(ok(kb->view(c1, a.id)).body, "Steps.");  // readers see the published text
+  EXPECT_EQ(ok(kb->revision(l2, a.id)).body, "New steps.");
+  EXPECT_EQ(kb->revision(c1, a.id).error().code, ErrorCode::not_found);
+  EXPECT_EQ(kb->publish_revision(l1, a.id, 1).error().code, ErrorCode::permission_denied);
+  EXPECT_EQ(kb->discard_revision(l2, a.id).error().code, ErrorCode::permission_denied);
+  EXPECT_EQ(kb->publish_revision(sup, a.id, 3).error().code, ErrorCode::conflict);
+  Article published = ok(kb->publish_revision(sup, a.id, 1));
+  EXPECT_EQ(published.version, 2);
+  EXPECT_EQ(published.body, "New steps.");
+  EXPECT_EQ(published.author, l1.user.id);
+  EXPECT_EQ(published.status, ArticleStatus::published);
+  EXPECT_EQ(kb->revision(sup, a.id).error().code, ErrorCode::not_found);
+  // A revision of an older version is refused; its author may discard it.
+  ok(kb->propose_revision(l1, a.id, {.version = 2, .title = "Passwords"}));
+  ok(kb->update(sup, a.id, {.version = 2, .title = "Reset a password"}));
+  EXPECT_EQ(kb->publish_revision(sup, a.id, 3).error().code, ErrorCode::conflict);
+  EXPECT_TRUE(kb->discard_revision(l1, a.id));
+  EXPECT_EQ(kb->revision(l1, a.id).error().code, ErrorCode::not_found);
+}
+
 TEST_F(KnowledgeBaseTest, ReadersSeeOnlyPublishedPublicArticles) {
   Article draft = write(l1, "draft");
   Article internal = write(sup, "internal", ArticleStatus::published, Audience::internal);

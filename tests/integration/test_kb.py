@@ -20,6 +20,33 @@ class KnowledgeBaseApiTest(ServerTestCase):
         body.update(fields)
         return self.server.request("POST", "/api/v1/kb/articles", body, as_user=as_user)
 
+    def test_revisions_of_published_articles(self):
+        a = self.assertStatus(self.create("supervisor", title="Scanner", status="published"), 201).json
+        path = f"/api/v1/kb/articles/{a['id']}"
+        self.assertProblem(self.server.request("PATCH", path, {"version": 1, "body": "x"},
+                                               as_user="l1.agent"), 403)
+        rev = self.assertStatus(self.server.request("PUT", path + "/revision",
+                                                    {"version": 1, "body": "Glas **reinigen**."},
+                                                    as_user="l1.agent"), 201)
+        self.assertEqual(rev.headers.get("Location"), path + "/revision")
+        self.assertEqual((rev.json["article_id"], rev.json["based_on_version"]), (a["id"], 1))
+        self.assertIn("<strong>reinigen</strong>", rev.json["body_html"])
+        self.assertEqual(self.server.request("GET", path).json["body"], "Toner **prüfen**.")
+        self.assertStatus(self.server.request("GET", path + "/revision", as_user="customer1"), 404)
+        self.assertProblem(self.server.request("POST", path + "/revision/publish", {"version": 1},
+                                               as_user="l2.agent"), 403)
+        self.assertProblem(self.server.request("PUT", path + "/revision",
+                                               {"version": 1, "status": "archived"},
+                                               as_user="l1.agent"), 422, field="status")
+        done = self.assertStatus(self.server.request("POST", path + "/revision/publish", {"version": 1},
+                                                     as_user="supervisor"), 200).json
+        self.assertEqual((done["version"], done["body"]), (2, "Glas **reinigen**."))
+        self.assertEqual(self.server.request("GET", path).json["body"], "Glas **reinigen**.")
+        self.assertStatus(self.server.request("GET", path + "/revision", as_user="l1.agent"), 404)
+        self.assertStatus(self.server.request("PUT", path + "/revision", {"version": 2, "title": "S"},
+                                              as_user="l1.agent"), 201)
+        self.assertStatus(self.server.request("DELETE", path + "/revision", as_user="l1.agent"), 204)
+
     def test_draft_publish_and_guest_reading(self):
         draft = self.assertStatus(self.create("l1.agent"), 201).json
         self.assertEqual(draft["status"], "draft")

@@ -135,6 +135,31 @@ TEST_P(KnowledgeBaseContract, ListingFilters) {
   EXPECT_EQ(titles({.after = de.id, .limit = 1}), (std::vector<std::string>{"en"}));
 }
 
+TEST_P(KnowledgeBaseContract, OneRevisionPerArticleUntilDropped) {
+  Article a = save(draft("Drucker"));
+  EXPECT_EQ(code_of(store().article_revision(a.id)), ErrorCode::not_found);
+  Article proposal = a;
+  proposal.title = "Drucker druckt leer";
+  proposal.keywords = {"toner"};
+  proposal.updated_at = at(5);
+  must(store().save_article_revision(proposal));
+  Article read = must(store().article_revision(a.id));
+  EXPECT_EQ(read.id, a.id);
+  EXPECT_EQ(read.version, 1);  // the version it edits
+  EXPECT_EQ(read.title, "Drucker druckt leer");
+  EXPECT_EQ(read.keywords, (std::vector<std::string>{"toner"}));
+  EXPECT_EQ(read.updated_at, at(5));
+  EXPECT_EQ(must(store().article(a.id)).title, "Drucker");  // the article is untouched
+  proposal.title = "Drucker druckt gar nicht";
+  must(store().save_article_revision(proposal));  // replaces
+  EXPECT_EQ(must(store().article_revision(a.id)).title, "Drucker druckt gar nicht");
+  must(store().drop_article_revision(a.id));
+  must(store().drop_article_revision(a.id));
+  EXPECT_EQ(code_of(store().article_revision(a.id)), ErrorCode::not_found);
+  proposal.id = a.id + 1000;
+  EXPECT_EQ(code_of(store().save_article_revision(proposal)), ErrorCode::not_found);
+}
+
 TEST_P(KnowledgeBaseContract, CountersAreNotVersions) {
   Article a = save(draft("x"));
   must(store().count_article_view(a.id));

@@ -244,6 +244,57 @@ Result<void> count_article_view(Connection& c, ArticleId id) {
   return bump(c, "UPDATE articles SET views = views + 1 WHERE id = ?", id);
 }
 
+Result<void> save_article_revision(Connection& c, const Article& proposal) {
+  for (const auto& k : proposal.keywords)
+    if (k.find(kKeywordSeparator) != std::string::npos)
+      return invalid_field("keywords", "a keyword must not contain U+001F");
+  auto statement = c.prepare(fmt::format(
+      "INSERT OR REPLACE INTO article_revisions (article_id, based_on, {}, proposed_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      kContentColumns));
+  if (!statement) return error_of(statement);
+  statement->bind_all(proposal.id, proposal.version);
+  bind_content(*statement, proposal);
+  statement->bind(proposal.updated_at);
+  if (auto r = statement->run(); !r) {
+    if (!is_missing_reference(r.error())) return r;
+    auto exists = c.prepare("SELECT 1 FROM articles WHERE id = ?");
+    if (!exists) return error_of(exists);
+    exists->bind(proposal.id);
+    auto found = exists->step();
+    if (!found) return std::unexpected(found.error());
+    if (!*found)
+      return fail(ErrorCode::not_found, fmt::format("article {} not found", proposal.id));
+    return std::unexpected(explain_article(c, r.error(), proposal));
+  }
+  return {};
+}
+
+Result<Article> load_article_revision(Connection& c, ArticleId id) {
+  auto statement = c.prepare(fmt::format(
+      "SELECT article_id, based_on, proposed_at, {} FROM article_revisions WHERE article_id = ?",
+      kContentColumns));
+  if (!statement) return error_of(statement);
+  statement->bind(id);
+  auto found = statement->step();
+  if (!found) return std::unexpected(found.error());
+  if (!*found)
+    return fail(ErrorCode::not_found, fmt::format("article {} has no pending revision", id));
+  Article a;
+  a.id = statement->int64_at(0);
+  a.version = statement->int_at(1);
+  a.created_at = a.updated_at = statement->time_at(2);
+  if (auto r = content_from_row(*statement, 3, a); !r) return std::unexpected(r.error());
+  return a;
+}
+
+Result<void> drop_article_revision(Connection& c, ArticleId id) {
+  auto statement = c.prepare("DELETE FROM article_revisions WHERE article_id = ?");
+  if (!statement) return error_of(statement);
+  statement->bind(id);
+  return statement->run();
+}
+
 Result<void> record_article_vote(Connection& c, ArticleId id, std::string_view voter,
                                  bool helpful) {
   auto earlier = c.prepare("SELECT helpful FROM article_votes WHERE article_id = ? AND voter = ?");

@@ -18,6 +18,9 @@ namespace fl::sqlite {
 [[nodiscard]] Result<std::vector<Article>> load_article_history(Connection& c, ArticleId id);
 
 [[nodiscard]] Result<void> count_article_view(Connection& c, ArticleId id);
+[[nodiscard]] Result<void> save_article_revision(Connection& c, const Article& proposal);
+[[nodiscard]] Result<Article> load_article_revision(Connection& c, ArticleId id);
+[[nodiscard]] Result<void> drop_article_revision(Connection& c, ArticleId id);
 [[nodiscard]] Result<void> record_article_vote(Connection& c, ArticleId id, std::string_view voter,
                                               bool helpful);
 

@@ -290,8 +290,28 @@ CREATE TABLE article_votes (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<const char*, 6> kMigrations{kMigration1, kMigration2, kMigration3, kMigration4,
-                                                 kMigration5, kMigration6};
+// Migration 7: a proposed change of a published article, waiting for someone who publishes
+// (one per article; the content columns as in articles, `based_on` the version it edits).
+constexpr const char* kMigration7 = R"sql(
+CREATE TABLE article_revisions (
+  article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+  based_on INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  language TEXT NOT NULL,
+  translation_of INTEGER REFERENCES articles(id),
+  category_id INTEGER REFERENCES kb_categories(id),
+  kind TEXT NOT NULL,
+  audience TEXT NOT NULL,
+  status TEXT NOT NULL,
+  keywords TEXT NOT NULL,
+  author_id INTEGER NOT NULL REFERENCES users(id),
+  proposed_at INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<const char*, 7> kMigrations{kMigration1, kMigration2, kMigration3, kMigration4,
+                                                 kMigration5, kMigration6, kMigration7};
 
 }  // namespace
 

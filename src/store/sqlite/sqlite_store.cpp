@@ -245,7 +245,8 @@ Result<std::vector<Category>> SqliteStore::categories() {
 }
 
 Result<Article> SqliteStore::save_article(const Article& article, const Event& event) {
-  return impl_->write<Article>([&](Connection& c) { return sqlite::save_article(c, article, event); });
+  return impl_->write<Article>(
+      [&](Connection& c) { return sqlite::save_article(c, article, event); });
 }
 
 Result<Article> SqliteStore::article(ArticleId id) {
@@ -264,8 +265,22 @@ Result<void> SqliteStore::count_article_view(ArticleId id) {
   return impl_->write<void>([&](Connection& c) { return sqlite::count_article_view(c, id); });
 }
 
+Result<void> SqliteStore::save_article_revision(const Article& proposal) {
+  return impl_->write<void>(
+      [&](Connection& c) { return sqlite::save_article_revision(c, proposal); });
+}
+
+Result<Article> SqliteStore::article_revision(ArticleId id) {
+  return impl_->read([&](Connection& c) { return sqlite::load_article_revision(c, id); });
+}
+
+Result<void> SqliteStore::drop_article_revision(ArticleId id) {
+  return impl_->write<void>([&](Connection& c) { return sqlite::drop_article_revision(c, id); });
+}
+
 Result<void> SqliteStore::record_article_vote(ArticleId id, std::string_view voter, bool helpful) {
-  return impl_->write<void>([&](Connection& c) { return sqlite::record_article_vote(c, id, voter, helpful); });
+  return impl_->write<void>(
+      [&](Connection& c) { return sqlite::record_article_vote(c, id, voter, helpful); });
 }
 
 Result<void> SqliteStore::link_article(const ArticleLink& link, const Event& event) {
@@ -280,31 +295,37 @@ Result<std::vector<std::vector<std::string>>> SqliteStore::synonym_groups() {
   return impl_->read([&](Connection& c) { return sqlite::load_synonym_groups(c); });
 }
 
-Result<void> SqliteStore::replace_synonym_groups(const std::vector<std::vector<std::string>>& groups,
-                                                 const Event& event) {
-  return impl_->write<void>([&](Connection& c) { return sqlite::replace_synonym_groups(c, groups, event); });
+Result<void> SqliteStore::replace_synonym_groups(
+    const std::vector<std::vector<std::string>>& groups, const Event& event) {
+  return impl_->write<void>(
+      [&](Connection& c) { return sqlite::replace_synonym_groups(c, groups, event); });
 }
 
 Result<void> SqliteStore::start_deflection_session(const DeflectionSession& session,
-                                                const std::vector<ArticleId>& suggested) {
+                                                   const std::vector<ArticleId>& suggested) {
   return impl_->write<void>(
       [&](Connection& c) { return sqlite::start_deflection_session(c, session, suggested); });
 }
 
-Result<void> SqliteStore::record_deflection_open(std::string_view session, ArticleId article, Timestamp at) {
-  return impl_->write<void>([&](Connection& c) { return sqlite::record_deflection_open(c, session, article, at); });
+Result<void> SqliteStore::record_deflection_open(std::string_view session, ArticleId article,
+                                                 Timestamp at) {
+  return impl_->write<void>(
+      [&](Connection& c) { return sqlite::record_deflection_open(c, session, article, at); });
 }
 
 Result<void> SqliteStore::record_deflection_ticket(std::optional<std::string_view> session,
-                                                std::optional<UserId> user, TicketId ticket, Timestamp since,
-                                                Timestamp at) {
-  return impl_->write<void>(
-      [&](Connection& c) { return sqlite::record_deflection_ticket(c, session, user, ticket, since, at); });
+                                                   std::optional<UserId> user, TicketId ticket,
+                                                   Timestamp since, Timestamp at) {
+  return impl_->write<void>([&](Connection& c) {
+    return sqlite::record_deflection_ticket(c, session, user, ticket, since, at);
+  });
 }
 
-Result<DeflectionFigures> SqliteStore::deflection_figures(Timestamp from, Timestamp to, Timestamp now,
+Result<DeflectionFigures> SqliteStore::deflection_figures(Timestamp from, Timestamp to,
+                                                          Timestamp now,
                                                           std::chrono::milliseconds window) {
-  return impl_->read([&](Connection& c) { return sqlite::load_deflection_figures(c, from, to, now, window); });
+  return impl_->read(
+      [&](Connection& c) { return sqlite::load_deflection_figures(c, from, to, now, window); });
 }
 
 }  // namespace fl

@@ -85,6 +85,9 @@ class SqliteStore final : public Store {
   Result<std::vector<Article>> article_history(ArticleId id) override;
   Result<void> count_article_view(ArticleId id) override;
   Result<void> record_article_vote(ArticleId id, std::string_view voter, bool helpful) override;
+  Result<void> save_article_revision(const Article& proposal) override;
+  Result<Article> article_revision(ArticleId id) override;
+  Result<void> drop_article_revision(ArticleId id) override;
   Result<void> link_article(const ArticleLink& link, const Event& event) override;
   Result<std::vector<ArticleLink>> article_links(TicketId ticket) override;
 
@@ -93,9 +96,11 @@ class SqliteStore final : public Store {
                                       const Event& event) override;
   Result<void> start_deflection_session(const DeflectionSession& session,
                                         const std::vector<ArticleId>& suggested) override;
-  Result<void> record_deflection_open(std::string_view session, ArticleId article, Timestamp at) override;
-  Result<void> record_deflection_ticket(std::optional<std::string_view> session, std::optional<UserId> user,
-                                        TicketId ticket, Timestamp since, Timestamp at) override;
+  Result<void> record_deflection_open(std::string_view session, ArticleId article,
+                                      Timestamp at) override;
+  Result<void> record_deflection_ticket(std::optional<std::string_view> session,
+                                        std::optional<UserId> user, TicketId ticket,
+                                        Timestamp since, Timestamp at) override;
   Result<DeflectionFigures> deflection_figures(Timestamp from, Timestamp to, Timestamp now,
                                                std::chrono::milliseconds window) override;
 
