@@ -156,7 +156,12 @@ Result<Article> KnowledgeBase::propose_revision(const Actor& actor, ArticleId id
   if (auto ok = validate(proposal); !ok) return std::unexpected(ok.error());
   proposal.author = actor.user.id;
   proposal.created_at = proposal.updated_at = clock_.now();
-  if (auto ok = store_.save_article_revision(proposal); !ok) return std::unexpected(ok.error());
+  Event e;
+  e.type = event_type::revision_proposed;
+  e.actor = actor.user.id;
+  e.at = proposal.updated_at;
+  e.payload = json::serialize(json::object{{"based_on_version", proposal.version}});
+  if (auto ok = store_.save_article_revision(proposal, e); !ok) return std::unexpected(ok.error());
   return proposal;
 }
 
@@ -198,7 +203,8 @@ Result<Article> KnowledgeBase::publish_revision(const Actor& actor, ArticleId id
   if (!saved) return saved;
   // After the new version the revision is stale in any case: a failure here only leaves
   // one that publishing refuses and discarding removes.
-  if (auto ok = store_.drop_article_revision(id); !ok) return std::unexpected(ok.error());
+  if (auto ok = store_.drop_article_revision(id, std::nullopt); !ok)
+    return std::unexpected(ok.error());
   return saved;
 }
 
@@ -208,7 +214,12 @@ Result<void> KnowledgeBase::discard_revision(const Actor& actor, ArticleId id) {
   if (!proposal) return std::unexpected(proposal.error());
   if (proposal->author != actor.user.id && !may_publish_articles(actor))
     return deny("only its author or a supervisor discards a revision");
-  return store_.drop_article_revision(id);
+  Event e;
+  e.type = event_type::revision_discarded;
+  e.actor = actor.user.id;
+  e.at = clock_.now();
+  e.payload = json::serialize(json::object{{"author", proposal->author}});
+  return store_.drop_article_revision(id, e);
 }
 
 Result<Article> KnowledgeBase::restore(const Actor& actor, ArticleId id, int version) {

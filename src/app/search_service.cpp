@@ -101,7 +101,9 @@ Result<int> SearchService::catch_up(int max_events) {
     std::set<TicketId> tickets;
     bool synonyms = false;
     for (const auto& e : *events) {
-      if (e.article && e.id > *article_cursor) articles.insert(*e.article);
+      // Only a save changes what the index holds of an article (links and revisions don't).
+      if (e.article && e.type == event_type::article_saved && e.id > *article_cursor)
+        articles.insert(*e.article);
       if (e.ticket && e.id > *ticket_cursor) tickets.insert(*e.ticket);
       if (e.type == event_type::synonyms_changed && e.id > *article_cursor) synonyms = true;
     }

@@ -201,9 +201,12 @@ class Store {
   // A proposed change of a published article, waiting for someone who publishes: `proposal`
   // is the article's id, the version it edits (`version`), the new content, the proposer
   // (`author`) and when (`updated_at`). One per article: a new proposal replaces the last.
-  virtual Result<void> save_article_revision(const Article& proposal) = 0;
-  virtual Result<Article> article_revision(ArticleId id) = 0;    // not_found when none
-  virtual Result<void> drop_article_revision(ArticleId id) = 0;  // none is not an error
+  // The event (the store sets its article) is appended in the same transaction; dropping
+  // appends it only if a revision was there, and is given none when publishing.
+  virtual Result<void> save_article_revision(const Article& proposal, const Event& event) = 0;
+  virtual Result<Article> article_revision(ArticleId id) = 0;  // not_found when none
+  // None there is not an error.
+  virtual Result<void> drop_article_revision(ArticleId id, const std::optional<Event>& event) = 0;
   // One vote per voter: the same vote again changes nothing, the other one replaces it.
   virtual Result<void> record_article_vote(ArticleId id, std::string_view voter, bool helpful) = 0;
   // Idempotent: linking twice keeps the first link. The event is stored with the ticket id.

@@ -142,7 +142,7 @@ TEST_P(KnowledgeBaseContract, OneRevisionPerArticleUntilDropped) {
   proposal.title = "Drucker druckt leer";
   proposal.keywords = {"toner"};
   proposal.updated_at = at(5);
-  must(store().save_article_revision(proposal));
+  must(store().save_article_revision(proposal, event_of(event_type::revision_proposed, agent_.id)));
   Article read = must(store().article_revision(a.id));
   EXPECT_EQ(read.id, a.id);
   EXPECT_EQ(read.version, 1);  // the version it edits
@@ -151,13 +151,21 @@ TEST_P(KnowledgeBaseContract, OneRevisionPerArticleUntilDropped) {
   EXPECT_EQ(read.updated_at, at(5));
   EXPECT_EQ(must(store().article(a.id)).title, "Drucker");  // the article is untouched
   proposal.title = "Drucker druckt gar nicht";
-  must(store().save_article_revision(proposal));  // replaces
+  must(store().save_article_revision(
+      proposal, event_of(event_type::revision_proposed, agent_.id)));  // replaces
   EXPECT_EQ(must(store().article_revision(a.id)).title, "Drucker druckt gar nicht");
-  must(store().drop_article_revision(a.id));
-  must(store().drop_article_revision(a.id));
+  auto before = must(store().latest_event_id());
+  must(store().drop_article_revision(a.id, event_of(event_type::revision_discarded, agent_.id)));
+  must(store().drop_article_revision(a.id, event_of(event_type::revision_discarded, agent_.id)));
+  auto events = must(store().events_after(before, 10));
+  ASSERT_EQ(events.size(), 1u);  // only the drop that removed something
+  EXPECT_EQ(events[0].type, event_type::revision_discarded);
+  EXPECT_EQ(events[0].article, a.id);
   EXPECT_EQ(code_of(store().article_revision(a.id)), ErrorCode::not_found);
   proposal.id = a.id + 1000;
-  EXPECT_EQ(code_of(store().save_article_revision(proposal)), ErrorCode::not_found);
+  EXPECT_EQ(code_of(store().save_article_revision(
+                proposal, event_of(event_type::revision_proposed, agent_.id))),
+            ErrorCode::not_found);
 }
 
 TEST_P(KnowledgeBaseContract, CountersAreNotVersions) {

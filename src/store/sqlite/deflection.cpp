@@ -10,32 +10,37 @@ namespace fl::sqlite {
 
 Result<void> start_deflection_session(Connection& c, const DeflectionSession& s,
                                       const std::vector<ArticleId>& suggested) {
-  auto insert = c.prepare("INSERT INTO deflection_sessions (id, user_id, query, started_at) VALUES (?, ?, ?, ?)");
+  auto insert = c.prepare(
+      "INSERT INTO deflection_sessions (id, user_id, query, started_at) VALUES (?, ?, ?, ?)");
   if (!insert) return error_of(insert);
   insert->bind_all(s.id, s.user, s.query, s.started_at);
   if (auto r = insert->run(); !r) return r;
   int rank = 0;
   for (ArticleId a : suggested) {
     auto shown = c.prepare(
-        "INSERT OR IGNORE INTO deflection_suggestions (session_id, article_id, rank) VALUES (?, ?, ?)");
+        "INSERT OR IGNORE INTO deflection_suggestions (session_id, article_id, rank) VALUES (?, ?, "
+        "?)");
     if (!shown) return error_of(shown);
     shown->bind_all(s.id, a, ++rank);
     if (auto r = shown->run(); !r) {
-      if (is_missing_reference(r.error())) return invalid_field("articles", fmt::format("no article {}", a));
+      if (is_missing_reference(r.error()))
+        return invalid_field("articles", fmt::format("no article {}", a));
       return r;
     }
   }
   return {};
 }
 
-Result<void> record_deflection_open(Connection& c, std::string_view session, ArticleId article, Timestamp at) {
+Result<void> record_deflection_open(Connection& c, std::string_view session, ArticleId article,
+                                    Timestamp at) {
   auto statement = c.prepare(
       "INSERT OR IGNORE INTO deflection_opens (session_id, article_id, at) VALUES (?, ?, ?)");
   if (!statement) return error_of(statement);
   statement->bind_all(session, article, at);
   if (auto r = statement->run(); !r) {
     if (is_missing_reference(r.error()))
-      return fail(ErrorCode::not_found, fmt::format("no deflection session {} or article {}", session, article));
+      return fail(ErrorCode::not_found,
+                  fmt::format("no deflection session {} or article {}", session, article));
     return r;
   }
   return {};
@@ -46,7 +51,8 @@ Result<void> record_deflection_ticket(Connection& c, std::optional<std::string_v
                                       Timestamp at) {
   if (session) {
     auto named = c.prepare(
-        "UPDATE deflection_sessions SET ticket_id = ?, ticket_at = ? WHERE id = ? AND ticket_id IS NULL");
+        "UPDATE deflection_sessions SET ticket_id = ?, ticket_at = ? WHERE id = ? AND ticket_id IS "
+        "NULL");
     if (!named) return error_of(named);
     named->bind_all(ticket, at, *session);
     if (auto r = named->run(); !r) return r;
@@ -62,16 +68,19 @@ Result<void> record_deflection_ticket(Connection& c, std::optional<std::string_v
   return {};
 }
 
-Result<DeflectionFigures> load_deflection_figures(Connection& c, Timestamp from, Timestamp to, Timestamp now,
-                                                  std::chrono::milliseconds window) {
+Result<DeflectionFigures> load_deflection_figures(Connection& c, Timestamp from, Timestamp to,
+                                                  Timestamp now, std::chrono::milliseconds window) {
   // ?1 from, ?2 to, ?3 window (ms), ?4 now.
   constexpr std::string_view kSessions =
       "WITH s AS (SELECT id, started_at, "
       "  (ticket_at IS NOT NULL AND ticket_at <= started_at + ?3) AS filed, "
-      "  EXISTS (SELECT 1 FROM deflection_opens o WHERE o.session_id = deflection_sessions.id) AS opened, "
-      "  EXISTS (SELECT 1 FROM deflection_suggestions g WHERE g.session_id = deflection_sessions.id) AS shown "
+      "  EXISTS (SELECT 1 FROM deflection_opens o WHERE o.session_id = deflection_sessions.id) AS "
+      "opened, "
+      "  EXISTS (SELECT 1 FROM deflection_suggestions g WHERE g.session_id = "
+      "deflection_sessions.id) AS shown "
       "  FROM deflection_sessions WHERE started_at >= ?1 AND started_at < ?2) ";
-  static const std::string totals = std::string(kSessions) +
+  static const std::string totals =
+      std::string(kSessions) +
       "SELECT count(*), coalesce(sum(shown), 0), coalesce(sum(opened), 0), "
       "coalesce(sum(opened AND NOT filed AND started_at + ?3 <= ?4), 0), coalesce(sum(filed), 0), "
       "coalesce(sum(NOT filed AND started_at + ?3 > ?4), 0) FROM s";
@@ -88,24 +97,29 @@ Result<DeflectionFigures> load_deflection_figures(Connection& c, Timestamp from,
   f.tickets_filed = statement->int64_at(4);
   f.pending = statement->int64_at(5);
 
-  static const std::string per_article = std::string(kSessions) +
+  static const std::string per_article =
+      std::string(kSessions) +
       ", opens AS (SELECT o.article_id, count(*) AS opened, "
       "   sum(NOT s.filed AND s.started_at + ?3 <= ?4) AS deflected, sum(s.filed) AS despite "
       "   FROM deflection_opens o JOIN s ON s.id = o.session_id GROUP BY o.article_id), "
       " shown AS (SELECT g.article_id, count(*) AS suggested "
       "   FROM deflection_suggestions g JOIN s ON s.id = g.session_id GROUP BY g.article_id) "
       "SELECT a.id, a.title, coalesce(shown.suggested, 0), coalesce(opens.opened, 0), "
-      "  coalesce(opens.deflected, 0), coalesce(opens.despite, 0), a.views, a.helpful, a.not_helpful "
-      "FROM articles a LEFT JOIN shown ON shown.article_id = a.id LEFT JOIN opens ON opens.article_id = a.id "
+      "  coalesce(opens.deflected, 0), coalesce(opens.despite, 0), a.views, a.helpful, "
+      "a.not_helpful "
+      "FROM articles a LEFT JOIN shown ON shown.article_id = a.id LEFT JOIN opens ON "
+      "opens.article_id = a.id "
       "WHERE shown.suggested IS NOT NULL OR opens.opened IS NOT NULL "
       "ORDER BY coalesce(opens.opened, 0) DESC, coalesce(shown.suggested, 0) DESC, a.id LIMIT 200";
   auto articles = c.prepare(per_article);
   if (!articles) return error_of(articles);
   articles->bind_all(from, to, static_cast<std::int64_t>(window.count()), now);
-  auto rows = collect<ArticleDeflection>(*articles, [](const Statement& r) -> Result<ArticleDeflection> {
-    return ArticleDeflection{r.int64_at(0), r.text_at(1), r.int64_at(2), r.int64_at(3), r.int64_at(4),
-                             r.int64_at(5), r.int64_at(6), r.int64_at(7), r.int64_at(8)};
-  });
+  auto rows =
+      collect<ArticleDeflection>(*articles, [](const Statement& r) -> Result<ArticleDeflection> {
+        return ArticleDeflection{r.int64_at(0), r.text_at(1),  r.int64_at(2),
+                                 r.int64_at(3), r.int64_at(4), r.int64_at(5),
+                                 r.int64_at(6), r.int64_at(7), r.int64_at(8)};
+      });
   if (!rows) return error_of(rows);
   f.articles = std::move(*rows);
   return f;

@@ -11,10 +11,12 @@ namespace fl::sqlite {
                                                     const std::vector<ArticleId>& suggested);
 [[nodiscard]] Result<void> record_deflection_open(Connection& c, std::string_view session,
                                                   ArticleId article, Timestamp at);
-[[nodiscard]] Result<void> record_deflection_ticket(Connection& c, std::optional<std::string_view> session,
+[[nodiscard]] Result<void> record_deflection_ticket(Connection& c,
+                                                    std::optional<std::string_view> session,
                                                     std::optional<UserId> user, TicketId ticket,
                                                     Timestamp since, Timestamp at);
-[[nodiscard]] Result<DeflectionFigures> load_deflection_figures(Connection& c, Timestamp from, Timestamp to,
-                                                                Timestamp now, std::chrono::milliseconds window);
+[[nodiscard]] Result<DeflectionFigures> load_deflection_figures(Connection& c, Timestamp from,
+                                                                Timestamp to, Timestamp now,
+                                                                std::chrono::milliseconds window);
 
 }  // namespace fl::sqlite

@@ -244,7 +244,7 @@ Result<void> count_article_view(Connection& c, ArticleId id) {
   return bump(c, "UPDATE articles SET views = views + 1 WHERE id = ?", id);
 }
 
-Result<void> save_article_revision(Connection& c, const Article& proposal) {
+Result<void> save_article_revision(Connection& c, const Article& proposal, const Event& event) {
   for (const auto& k : proposal.keywords)
     if (k.find(kKeywordSeparator) != std::string::npos)
       return invalid_field("keywords", "a keyword must not contain U+001F");
@@ -267,6 +267,9 @@ Result<void> save_article_revision(Connection& c, const Article& proposal) {
       return fail(ErrorCode::not_found, fmt::format("article {} not found", proposal.id));
     return std::unexpected(explain_article(c, r.error(), proposal));
   }
+  Event e = event;
+  e.article = proposal.id;
+  if (auto stored = insert_event(c, e); !stored) return error_of(stored);
   return {};
 }
 
@@ -288,11 +291,16 @@ Result<Article> load_article_revision(Connection& c, ArticleId id) {
   return a;
 }
 
-Result<void> drop_article_revision(Connection& c, ArticleId id) {
+Result<void> drop_article_revision(Connection& c, ArticleId id, const std::optional<Event>& event) {
   auto statement = c.prepare("DELETE FROM article_revisions WHERE article_id = ?");
   if (!statement) return error_of(statement);
   statement->bind(id);
-  return statement->run();
+  if (auto r = statement->run(); !r) return r;
+  if (!event || c.changes() == 0) return {};
+  Event e = *event;
+  e.article = id;
+  if (auto stored = insert_event(c, e); !stored) return error_of(stored);
+  return {};
 }
 
 Result<void> record_article_vote(Connection& c, ArticleId id, std::string_view voter,

@@ -191,9 +191,11 @@ Result<Entry> insert_entry(Connection& c, Entry entry) {
 
 Result<Event> insert_event(Connection& c, Event event) {
   auto statement = c.prepare(
-      "INSERT INTO events (type, ticket_id, article_id, actor_id, at, payload) VALUES (?, ?, ?, ?, ?, ?)");
+      "INSERT INTO events (type, ticket_id, article_id, actor_id, at, payload) VALUES (?, ?, ?, ?, "
+      "?, ?)");
   if (!statement) return error_of(statement);
-  statement->bind_all(event.type, event.ticket, event.article, event.actor, event.at, event.payload);
+  statement->bind_all(event.type, event.ticket, event.article, event.actor, event.at,
+                      event.payload);
   if (auto r = statement->run(); !r) {
     return std::unexpected(explain(c, std::move(r.error()),
                                    {{"event.ticket", Table::tickets, event.ticket},
@@ -202,7 +204,6 @@ Result<Event> insert_event(Connection& c, Event event) {
   event.id = c.last_insert_id();
   return event;
 }
-
 
 Result<User> insert_user(Connection& c, const UserRecord& record, const Event& event) {
   User user = record.user;

@@ -265,17 +265,18 @@ Result<void> SqliteStore::count_article_view(ArticleId id) {
   return impl_->write<void>([&](Connection& c) { return sqlite::count_article_view(c, id); });
 }
 
-Result<void> SqliteStore::save_article_revision(const Article& proposal) {
+Result<void> SqliteStore::save_article_revision(const Article& proposal, const Event& event) {
   return impl_->write<void>(
-      [&](Connection& c) { return sqlite::save_article_revision(c, proposal); });
+      [&](Connection& c) { return sqlite::save_article_revision(c, proposal, event); });
 }
 
 Result<Article> SqliteStore::article_revision(ArticleId id) {
   return impl_->read([&](Connection& c) { return sqlite::load_article_revision(c, id); });
 }
 
-Result<void> SqliteStore::drop_article_revision(ArticleId id) {
-  return impl_->write<void>([&](Connection& c) { return sqlite::drop_article_revision(c, id); });
+Result<void> SqliteStore::drop_article_revision(ArticleId id, const std::optional<Event>& event) {
+  return impl_->write<void>(
+      [&](Connection& c) { return sqlite::drop_article_revision(c, id, event); });
 }
 
 Result<void> SqliteStore::record_article_vote(ArticleId id, std::string_view voter, bool helpful) {

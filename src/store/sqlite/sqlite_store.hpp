@@ -85,9 +85,9 @@ class SqliteStore final : public Store {
   Result<std::vector<Article>> article_history(ArticleId id) override;
   Result<void> count_article_view(ArticleId id) override;
   Result<void> record_article_vote(ArticleId id, std::string_view voter, bool helpful) override;
-  Result<void> save_article_revision(const Article& proposal) override;
+  Result<void> save_article_revision(const Article& proposal, const Event& event) override;
   Result<Article> article_revision(ArticleId id) override;
-  Result<void> drop_article_revision(ArticleId id) override;
+  Result<void> drop_article_revision(ArticleId id, const std::optional<Event>& event) override;
   Result<void> link_article(const ArticleLink& link, const Event& event) override;
   Result<std::vector<ArticleLink>> article_links(TicketId ticket) override;
 
