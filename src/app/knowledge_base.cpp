@@ -36,6 +36,42 @@ std::vector<std::string> normalised_keywords(const std::vector<std::string>& raw
   return out;
 }
 
+// Optimistic concurrency: the caller saw `version`; `then` says what to do about a stale one.
+Result<void> at_version(const Article& current, int version, std::string_view then) {
+  if (version == current.version) return {};
+  return fail(ErrorCode::conflict, "article " + std::to_string(current.id) + " is at version " +
+                                       std::to_string(current.version) + ", not " +
+                                       std::to_string(version) + ": " + std::string(then));
+}
+
+// `a` with the fields the patch carries.
+Result<Article> patched(Article a, const ArticlePatch& p) {
+  if (p.title) a.title = trim(*p.title);
+  if (p.body) a.body = *p.body;
+  if (p.language) a.language = *p.language;
+  if (p.translation_of) a.translation_of = *p.translation_of;
+  if (p.category) a.category = *p.category;
+  if (p.kind) a.kind = *p.kind;
+  if (p.audience) a.audience = *p.audience;
+  if (p.status) a.status = *p.status;
+  if (p.keywords) a.keywords = normalised_keywords(*p.keywords);
+  if (a.translation_of == a.id)
+    return invalid_field("translation_of", "an article is not its own translation");
+  return a;
+}
+
+// What a version holds of an article, apart from its status, counters and bookkeeping.
+void copy_content(Article& to, const Article& from) {
+  to.title = from.title;
+  to.body = from.body;
+  to.language = from.language;
+  to.translation_of = from.translation_of;
+  to.category = from.category;
+  to.kind = from.kind;
+  to.audience = from.audience;
+  to.keywords = from.keywords;
+}
+
 }  // namespace
 
 Result<void> KnowledgeBase::validate(const Article& a) {
@@ -105,28 +141,16 @@ Result<Article> KnowledgeBase::update(const Actor& actor, ArticleId id, const Ar
   if (!may_write_articles(actor)) return hidden(id);
   auto current = store_.article(id);
   if (!current) return current;
-  if (p.version != current->version)
-    return fail(ErrorCode::conflict, "article " + std::to_string(id) + " is at version " +
-                                         std::to_string(current->version) + ", not " +
-                                         std::to_string(p.version) + ": reload and edit again");
+  if (auto ok = at_version(*current, p.version, "reload and edit again"); !ok)
+    return std::unexpected(ok.error());
   if (p.status && *p.status != current->status && !may_publish_articles(actor))
     return std::unexpected(deny("only supervisors publish or archive articles").error());
   if (auto ok = may_change_content(actor, *current); !ok) return std::unexpected(ok.error());
-  Article a = *current;
-  if (p.title) a.title = trim(*p.title);
-  if (p.body) a.body = *p.body;
-  if (p.language) a.language = *p.language;
-  if (p.translation_of) a.translation_of = *p.translation_of;
-  if (p.category) a.category = *p.category;
-  if (p.kind) a.kind = *p.kind;
-  if (p.audience) a.audience = *p.audience;
-  if (p.status) a.status = *p.status;
-  if (p.keywords) a.keywords = normalised_keywords(*p.keywords);
-  if (a.translation_of == a.id)
-    return invalid_field("translation_of", "an article is not its own translation");
-  a.author = actor.user.id;
-  a.updated_at = clock_.now();
-  return save(actor, std::move(a), "edited");
+  auto a = patched(*current, p);
+  if (!a) return a;
+  a->author = actor.user.id;
+  a->updated_at = clock_.now();
+  return save(actor, std::move(*a), "edited");
 }
 
 Result<Article> KnowledgeBase::propose_revision(const Actor& actor, ArticleId id,
@@ -138,21 +162,11 @@ Result<Article> KnowledgeBase::propose_revision(const Actor& actor, ArticleId id
     return fail(ErrorCode::failed_precondition,
                 "article " + std::to_string(id) + " is not published: edit it directly");
   if (p.status) return invalid_field("status", "a revision changes content, not the status");
-  if (p.version != current->version)
-    return fail(ErrorCode::conflict, "article " + std::to_string(id) + " is at version " +
-                                         std::to_string(current->version) + ", not " +
-                                         std::to_string(p.version) + ": reload and edit again");
-  Article proposal = *current;
-  if (p.title) proposal.title = trim(*p.title);
-  if (p.body) proposal.body = *p.body;
-  if (p.language) proposal.language = *p.language;
-  if (p.translation_of) proposal.translation_of = *p.translation_of;
-  if (p.category) proposal.category = *p.category;
-  if (p.kind) proposal.kind = *p.kind;
-  if (p.audience) proposal.audience = *p.audience;
-  if (p.keywords) proposal.keywords = normalised_keywords(*p.keywords);
-  if (proposal.translation_of == proposal.id)
-    return invalid_field("translation_of", "an article is not its own translation");
+  if (auto ok = at_version(*current, p.version, "reload and edit again"); !ok)
+    return std::unexpected(ok.error());
+  auto patch = patched(*current, p);
+  if (!patch) return patch;
+  Article& proposal = *patch;
   if (auto ok = validate(proposal); !ok) return std::unexpected(ok.error());
   proposal.author = actor.user.id;
   proposal.created_at = proposal.updated_at = clock_.now();
@@ -178,24 +192,15 @@ Result<Article> KnowledgeBase::publish_revision(const Actor& actor, ArticleId id
   if (!proposal) return proposal;
   auto current = store_.article(id);
   if (!current) return current;
-  if (version != current->version)
-    return fail(ErrorCode::conflict, "article " + std::to_string(id) + " is at version " +
-                                         std::to_string(current->version) + ", not " +
-                                         std::to_string(version) + ": reload and try again");
+  if (auto ok = at_version(*current, version, "reload and try again"); !ok)
+    return std::unexpected(ok.error());
   if (proposal->version != current->version)
     return fail(ErrorCode::conflict,
                 "the revision edits version " + std::to_string(proposal->version) +
                     ", but article " + std::to_string(id) + " is at version " +
                     std::to_string(current->version) + ": discard it or propose it again");
   Article a = *current;
-  a.title = proposal->title;
-  a.body = proposal->body;
-  a.language = proposal->language;
-  a.translation_of = proposal->translation_of;
-  a.category = proposal->category;
-  a.kind = proposal->kind;
-  a.audience = proposal->audience;
-  a.keywords = proposal->keywords;
+  copy_content(a, *proposal);
   a.author = proposal->author;  // who wrote it; the event names who published it
   a.updated_at = clock_.now();
   auto saved = save(actor, std::move(a),
@@ -234,14 +239,7 @@ Result<Article> KnowledgeBase::restore(const Actor& actor, ArticleId id, int ver
   if (!current) return current;
   if (auto ok = may_change_content(actor, *current); !ok) return std::unexpected(ok.error());
   Article a = *current;
-  a.title = old->title;
-  a.body = old->body;
-  a.language = old->language;
-  a.translation_of = old->translation_of;
-  a.category = old->category;
-  a.kind = old->kind;
-  a.audience = old->audience;
-  a.keywords = old->keywords;
+  copy_content(a, *old);
   a.author = actor.user.id;
   a.updated_at = clock_.now();
   return save(actor, std::move(a), "restored version " + std::to_string(version));

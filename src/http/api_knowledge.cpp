@@ -136,16 +136,24 @@ Response create_article(ApiServices& s, const Request& r) {
   return article_response(201, s.knowledge.create(**actor, a));
 }
 
-Response patch_article(ApiServices& s, const Request& r, ArticleId id) {
-  auto actor = member(s, r);
-  if (!actor) return actor.error();
+// An edit body (PATCH, or a proposed revision): the fields to change and the version seen.
+std::expected<ArticlePatch, Response> read_patch(const Request& r) {
   auto body = JsonBody::parse(r);
-  if (!body) return body.error();
+  if (!body) return std::unexpected(body.error());
   auto version = body->integer("version", true);
   ArticlePatch p = read_fields(*body);
-  if (auto ok = body->finish(); !ok) return problem(ok.error());
+  if (auto ok = body->finish(); !ok) return std::unexpected(problem(ok.error()));
   p.version = static_cast<int>(version.value_or(0));
-  return article_response(200, s.knowledge.update(**actor, id, p));
+  return p;
+}
+
+// A body that names only a version: {"version": n}.
+std::expected<int, Response> read_version(const Request& r) {
+  auto body = JsonBody::parse(r);
+  if (!body) return std::unexpected(body.error());
+  auto version = body->integer("version", true);
+  if (auto ok = body->finish(); !ok) return std::unexpected(problem(ok.error()));
+  return static_cast<int>(version.value_or(0));
 }
 
 // Parses {id} and runs `fn(actor, id)` for a logged-in actor (or a guest, if `guests`).
@@ -189,11 +197,12 @@ void add_knowledge_routes(Router& router, ApiServices& s) {
                    spdlog::debug("deflection: open not recorded: {}", ok.error().message);
                return article_response(200, article);
              }));
-  router.add("PATCH", "/api/v1/kb/articles/{id}", [&s](const Request& r, const PathParams& p) {
-    auto id = parse_id(p[0]);
-    if (!id) return bad_id("article");
-    return patch_article(s, r, *id);
-  });
+  router.add("PATCH", "/api/v1/kb/articles/{id}",
+             on_article(s, false, [&s](const Actor& a, ArticleId id, const Request& r) {
+               auto patch = read_patch(r);
+               if (!patch) return patch.error();
+               return article_response(200, s.knowledge.update(a, id, *patch));
+             }));
   router.add("GET", "/api/v1/kb/articles/{id}/versions",
              on_article(s, false,
                         [&s](const Actor& a, ArticleId id, const Request&) {
@@ -207,13 +216,9 @@ void add_knowledge_routes(Router& router, ApiServices& s) {
   // A writer's change of a published article, waiting for someone who publishes.
   router.add("PUT", "/api/v1/kb/articles/{id}/revision",
              on_article(s, false, [&s](const Actor& a, ArticleId id, const Request& r) {
-               auto body = JsonBody::parse(r);
-               if (!body) return body.error();
-               auto version = body->integer("version", true);
-               ArticlePatch p = read_fields(*body);
-               if (auto ok = body->finish(); !ok) return problem(ok.error());
-               p.version = static_cast<int>(version.value_or(0));
-               return revision_response(201, s.knowledge.propose_revision(a, id, p));
+               auto patch = read_patch(r);
+               if (!patch) return patch.error();
+               return revision_response(201, s.knowledge.propose_revision(a, id, *patch));
              }));
   router.add("GET", "/api/v1/kb/articles/{id}/revision",
              on_article(s, false,
@@ -228,20 +233,15 @@ void add_knowledge_routes(Router& router, ApiServices& s) {
              }));
   router.add("POST", "/api/v1/kb/articles/{id}/revision/publish",
              on_article(s, false, [&s](const Actor& a, ArticleId id, const Request& r) {
-               auto body = JsonBody::parse(r);
-               if (!body) return body.error();
-               auto version = body->integer("version", true);
-               if (auto ok = body->finish(); !ok) return problem(ok.error());
-               return article_response(
-                   200, s.knowledge.publish_revision(a, id, static_cast<int>(version.value_or(0))));
+               auto version = read_version(r);
+               if (!version) return version.error();
+               return article_response(200, s.knowledge.publish_revision(a, id, *version));
              }));
   router.add("POST", "/api/v1/kb/articles/{id}/restore",
              on_article(s, false, [&s](const Actor& a, ArticleId id, const Request& r) {
-               auto body = JsonBody::parse(r);
-               if (!body) return body.error();
-               auto version = body->integer("version", true);
-               if (auto ok = body->finish(); !ok) return problem(ok.error());
-               return article_response(201, s.knowledge.restore(a, id, static_cast<int>(*version)));
+               auto version = read_version(r);
+               if (!version) return version.error();
+               return article_response(201, s.knowledge.restore(a, id, *version));
              }));
   router.add("GET", "/api/v1/kb/articles/{id}/translations",
              on_article(s, true,
