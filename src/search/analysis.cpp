@@ -176,6 +176,11 @@ std::string_view code_of(Language language) {
   return language == Language::de ? "de" : "en";
 }
 
+std::size_t code_points(std::string_view text) {
+  return static_cast<std::size_t>(std::ranges::count_if(
+      text, [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
+}
+
 std::string fold(std::string_view text) {
   std::string out;
   out.reserve(text.size());

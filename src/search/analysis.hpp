@@ -20,6 +20,9 @@ enum class Language { de, en };
 // "zurücksetzen" and "zurucksetzen" become one word. Invalid UTF-8 bytes are dropped.
 [[nodiscard]] std::string fold(std::string_view text);
 
+// Characters (code points) of UTF-8 text: what a title's length means to a reader.
+[[nodiscard]] std::size_t code_points(std::string_view text);
+
 // Applied to a Snowball German stem: strips the -t / -et of third-person and participle verb
 // forms ("druckt", "startet", "installiert"), which Snowball leaves alone because nouns end in
 // -t too. Nouns get the same treatment in documents and queries, so "Passwort" and

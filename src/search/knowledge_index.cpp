@@ -31,7 +31,9 @@ namespace fl {
 
 namespace {
 
+using search::code_points;
 using search::Language;
+using search::term;
 
 // The analysis and term layout; an index of another format is emptied on open and rebuilt.
 constexpr std::string_view kFormat = "fl-kb-4";
@@ -60,20 +62,8 @@ constexpr Xapian::doccount kFacetDepth = 300;
 constexpr double kBm25K1 = 1.2;
 constexpr double kBm25B = 0.75;
 
-template <class... Parts>
-std::string term(Parts&&... parts) {
-  std::string t;
-  (t += ... += parts);
-  return t;
-}
-
 std::string id_term(ArticleId id) {
   return term(search::kIdPrefix, std::to_string(id));
-}
-
-std::size_t code_points(std::string_view s) {
-  return static_cast<std::size_t>(std::ranges::count_if(
-      s, [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
 }
 
 // The admin synonym list as stored in the index metadata: groups by line, entries by tab.

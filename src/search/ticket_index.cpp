@@ -19,6 +19,7 @@ namespace fl {
 namespace {
 
 using search::Language;
+using search::term;
 
 // The analysis and term layout; an index of another format is emptied on open and rebuilt.
 constexpr std::string_view kFormat = "fl-tickets-1";
@@ -35,13 +36,6 @@ constexpr std::string_view kStatusPrefix = "XS";
 constexpr Xapian::valueno kSlotUpdatedAt = 0;
 constexpr Xapian::termcount kSubjectWeight = 2;
 constexpr std::size_t kSnippetBytes = 200;
-
-template <class... Parts>
-std::string term(Parts&&... parts) {
-  std::string t;
-  (t += ... += parts);
-  return t;
-}
 
 std::string id_term(TicketId id) {
   return term(search::kIdPrefix, std::to_string(id));

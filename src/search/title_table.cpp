@@ -10,11 +10,6 @@ namespace fl::search {
 
 namespace {
 
-std::size_t code_points(std::string_view s) {
-  return static_cast<std::size_t>(std::ranges::count_if(
-      s, [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
-}
-
 // Below this many candidates the rarest prefix's titles are collected and sorted; above it,
 // the prefixes' titles are intersected as bitsets.
 constexpr std::size_t kGatherLimit = 4096;

@@ -26,6 +26,14 @@ namespace fl::search {
 // on); upper-case prefixes such as this one, the unique id term, never come from text.
 inline constexpr std::string_view kIdPrefix = "Q";
 
+// A term (or any key) from its parts: term("Z", stem), term(kIdPrefix, id).
+template <class... Parts>
+[[nodiscard]] std::string term(Parts&&... parts) {
+  std::string t;
+  (t += ... += parts);
+  return t;
+}
+
 // A Snowball stemmer that folds accents first (see fold()) and, for German, also applies
 // strip_german_verb_ending(). Used for indexing, querying and snippets alike. A Xapian::Stem
 // is not thread-safe: every reader and the writer own their own.
