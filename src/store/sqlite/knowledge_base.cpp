@@ -274,21 +274,20 @@ Result<void> save_article_revision(Connection& c, const Article& proposal, const
 }
 
 Result<Article> load_article_revision(Connection& c, ArticleId id) {
-  auto statement = c.prepare(fmt::format(
+  static const std::string sql = fmt::format(
       "SELECT article_id, based_on, proposed_at, {} FROM article_revisions WHERE article_id = ?",
-      kContentColumns));
-  if (!statement) return error_of(statement);
-  statement->bind(id);
-  auto found = statement->step();
-  if (!found) return std::unexpected(found.error());
-  if (!*found)
-    return fail(ErrorCode::not_found, fmt::format("article {} has no pending revision", id));
-  Article a;
-  a.id = statement->int64_at(0);
-  a.version = statement->int_at(1);
-  a.created_at = a.updated_at = statement->time_at(2);
-  if (auto r = content_from_row(*statement, 3, a); !r) return std::unexpected(r.error());
-  return a;
+      kContentColumns);
+  return one<Article>(
+      c, sql, id,
+      [](const Statement& row) -> Result<Article> {
+        Article a;
+        a.id = row.int64_at(0);
+        a.version = row.int_at(1);
+        a.created_at = a.updated_at = row.time_at(2);
+        if (auto r = content_from_row(row, 3, a); !r) return std::unexpected(r.error());
+        return a;
+      },
+      fmt::format("a pending revision of article {}", id));
 }
 
 Result<void> drop_article_revision(Connection& c, ArticleId id, const std::optional<Event>& event) {
