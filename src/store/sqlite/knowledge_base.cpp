@@ -21,6 +21,15 @@ std::string join_keywords(const std::vector<std::string>& keywords) {
   return out;
 }
 
+// join_keywords() can keep `items` apart only if none holds the separator.
+Result<void> joinable(const std::vector<std::string>& items, std::string_view field,
+                      std::string_view item) {
+  for (const auto& k : items)
+    if (k.find(kKeywordSeparator) != std::string::npos)
+      return invalid_field(std::string(field), fmt::format("a {} must not contain U+001F", item));
+  return {};
+}
+
 std::vector<std::string> split_keywords(const std::string& joined) {
   std::vector<std::string> out;
   std::string_view rest = joined;
@@ -105,16 +114,21 @@ Error explain_article(Connection& c, Error error, const Article& a) {
   return error;
 }
 
-Result<void> insert_version(Connection& c, const Article& a) {
-  auto statement =
-      c.prepare(fmt::format("INSERT INTO article_versions (article_id, version, {}, created_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            kContentColumns));
+// A row of the article's id, its version, its content and its time (updated_at), into the
+// table and columns `insert` names, with "{}" for the content columns.
+Result<void> insert_content_row(Connection& c, std::string_view insert, const Article& a) {
+  auto statement = c.prepare(fmt::format(fmt::runtime(insert), kContentColumns) +
+                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!statement) return error_of(statement);
   statement->bind_all(a.id, a.version);
   bind_content(*statement, a);
   statement->bind(a.updated_at);
   return statement->run();
+}
+
+Result<void> insert_version(Connection& c, const Article& a) {
+  return insert_content_row(c, "INSERT INTO article_versions (article_id, version, {}, created_at)",
+                            a);
 }
 
 }  // namespace
@@ -147,9 +161,8 @@ Result<std::vector<Category>> load_categories(Connection& c) {
 
 Result<Article> save_article(Connection& c, const Article& input, const Event& event) {
   Article a = input;
-  for (const auto& k : a.keywords)
-    if (k.find(kKeywordSeparator) != std::string::npos)
-      return invalid_field("keywords", "a keyword must not contain U+001F");
+  if (auto ok = joinable(a.keywords, "keywords", "keyword"); !ok)
+    return std::unexpected(ok.error());
   if (a.id == 0) {
     auto statement =
         c.prepare(fmt::format("INSERT INTO articles ({}, version, created_at, updated_at) "
@@ -245,18 +258,11 @@ Result<void> count_article_view(Connection& c, ArticleId id) {
 }
 
 Result<void> save_article_revision(Connection& c, const Article& proposal, const Event& event) {
-  for (const auto& k : proposal.keywords)
-    if (k.find(kKeywordSeparator) != std::string::npos)
-      return invalid_field("keywords", "a keyword must not contain U+001F");
-  auto statement = c.prepare(fmt::format(
-      "INSERT OR REPLACE INTO article_revisions (article_id, based_on, {}, proposed_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      kContentColumns));
-  if (!statement) return error_of(statement);
-  statement->bind_all(proposal.id, proposal.version);
-  bind_content(*statement, proposal);
-  statement->bind(proposal.updated_at);
-  if (auto r = statement->run(); !r) {
+  if (auto ok = joinable(proposal.keywords, "keywords", "keyword"); !ok) return ok;
+  if (auto r = insert_content_row(
+          c, "INSERT OR REPLACE INTO article_revisions (article_id, based_on, {}, proposed_at)",
+          proposal);
+      !r) {
     if (!is_missing_reference(r.error())) return r;
     auto exists = c.prepare("SELECT 1 FROM articles WHERE id = ?");
     if (!exists) return error_of(exists);
@@ -345,9 +351,7 @@ Result<void> replace_synonym_groups(Connection& c,
                                     const Event& event) {
   if (auto r = c.exec("DELETE FROM kb_synonym_groups"); !r) return r;
   for (const auto& group : groups) {
-    for (const auto& term : group)
-      if (term.find(kKeywordSeparator) != std::string::npos)
-        return invalid_field("groups", "a term must not contain U+001F");
+    if (auto ok = joinable(group, "groups", "term"); !ok) return ok;
     auto insert = c.prepare("INSERT INTO kb_synonym_groups (terms) VALUES (?)");
     if (!insert) return error_of(insert);
     insert->bind(join_keywords(group));
