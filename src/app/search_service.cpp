@@ -129,13 +129,21 @@ Result<int> SearchService::catch_up(int max_events) {
   return applied;
 }
 
-Result<ReindexReport> SearchService::reindex() {
+Result<ReindexReport> SearchService::reindex(ReindexScope scope) {
   std::lock_guard lock(run_);
   ReindexReport report;
   // The newest event before reading: changes after it are applied by the next catch_up().
   auto latest = store_.latest_event_id();
   if (!latest) return std::unexpected(latest.error());
   const EventId newest = *latest;
+  if (scope != ReindexScope::tickets)
+    if (auto ok = reindex_articles(newest, report); !ok) return std::unexpected(ok.error());
+  if (scope != ReindexScope::articles)
+    if (auto ok = reindex_tickets(newest, report); !ok) return std::unexpected(ok.error());
+  return report;
+}
+
+Result<void> SearchService::reindex_articles(EventId newest, ReindexReport& report) {
   auto categories = store_.categories();
   if (!categories) return std::unexpected(categories.error());
   ArticleFilter af;
@@ -152,8 +160,10 @@ Result<ReindexReport> SearchService::reindex() {
   }
   if (auto ok = apply_synonyms(); !ok) return std::unexpected(ok.error());
   if (auto ok = articles_.set_last_applied_event(newest); !ok) return std::unexpected(ok.error());
-  if (auto ok = articles_.commit(); !ok) return std::unexpected(ok.error());
+  return articles_.commit();
+}
 
+Result<void> SearchService::reindex_tickets(EventId newest, ReindexReport& report) {
   TicketQuery tq;
   tq.scope = TicketScope::all();
   tq.order = TicketOrder::oldest_first;
@@ -174,8 +184,7 @@ Result<ReindexReport> SearchService::reindex() {
     tq.after = page->next;
   }
   if (auto ok = tickets_.set_last_applied_event(newest); !ok) return std::unexpected(ok.error());
-  if (auto ok = tickets_.commit(); !ok) return std::unexpected(ok.error());
-  return report;
+  return tickets_.commit();
 }
 
 Result<ArticleResults> SearchService::search_articles(const Actor& actor, ArticleQuery query) {

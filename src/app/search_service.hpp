@@ -15,6 +15,9 @@
 
 namespace fl {
 
+// Which indexes a reindex rebuilds.
+enum class ReindexScope { both, articles, tickets };
+
 struct ReindexReport {
   std::int64_t articles = 0;
   std::int64_t tickets = 0;
@@ -28,9 +31,9 @@ class SearchService {
   // Applies the events after the indexes' cursors, at most `max_events`; returns how many
   // were applied. One run at a time (callers wait).
   Result<int> catch_up(int max_events = 10'000);
-  // Rebuilds both indexes from the store's records and sets their cursors to the newest
-  // event, so catch_up() continues from there.
-  Result<ReindexReport> reindex();
+  // Rebuilds the indexes of `scope` from the store's records and sets their cursors to the
+  // newest event, so catch_up() continues from there (an index left out keeps its cursor).
+  Result<ReindexReport> reindex(ReindexScope scope = ReindexScope::both);
 
   // Audience and status are decided here: customers and guests search published public
   // articles; staff who write articles search internal ones too.
@@ -48,6 +51,8 @@ class SearchService {
   Result<void> index_article(ArticleId id, const std::vector<Category>& categories);
   Result<void> index_ticket(TicketId id);
   Result<void> apply_synonyms();
+  Result<void> reindex_articles(EventId newest, ReindexReport& report);
+  Result<void> reindex_tickets(EventId newest, ReindexReport& report);
 
   Store& store_;
   KnowledgeIndex& articles_;

@@ -6,7 +6,7 @@
 // with its own statistics, so a title that says what the user asks for wins clearly (the
 // Elasticsearch "most fields" shape). A title that only repeats the opening words of the body
 // (search::title_repeats_opening) is in neither: it would count those words again. German articles
-// also get "XM"/"XH" terms for every modifier/head split of their long words (see
+// also get "XP" terms for both parts of every modifier/head split of their long words (see
 // search::compound_splits), so "Drucker" finds "Netzwerkdrucker". Boolean terms carry what queries
 // filter on. Suggestions come from an in-memory table of the published titles (search::TitleTable),
 // loaded from a value slot.
@@ -36,18 +36,18 @@ using search::Language;
 using search::term;
 
 // The analysis and term layout; an index of another format is emptied on open and rebuilt.
-constexpr std::string_view kFormat = "fl-kb-4";
+constexpr std::string_view kFormat = "fl-kb-5";
 constexpr std::string_view kSynonymsKey = "fl.synonyms";
 
 constexpr std::string_view kVisibilityPrefix = "XV";
 constexpr std::string_view kKindPrefix = "XK";
 constexpr std::string_view kCategoryPrefix = "XC";
 constexpr std::string_view kTitleField = "S";
-constexpr std::string_view kModifierPrefix = "XM";
-constexpr std::string_view kHeadPrefix = "XH";
+// A part of a German compound, head or modifier alike: one posting list per part, not two.
+constexpr std::string_view kPartPrefix = "XP";
 
-constexpr Xapian::valueno kSlotKind = 0;
-constexpr Xapian::valueno kSlotCategories = 1;
+// "kind<TAB>category,category,...": what the facets count, one value read per match.
+constexpr Xapian::valueno kSlotFacets = 0;
 // "id<TAB>language<TAB>audience<TAB>title" of a published article: the suggestion table.
 constexpr Xapian::valueno kSlotSuggest = 3;
 
@@ -168,9 +168,13 @@ class FacetCounter final : public Xapian::MatchSpy {
  public:
   void operator()(const Xapian::Document& doc, double) override {
     ++seen_;
-    if (auto kind = parse_name<ArticleKind>(doc.get_value(kSlotKind)))
+    std::string facets = doc.get_value(kSlotFacets);
+    std::string_view path = facets;
+    std::size_t tab = path.find('\t');
+    if (tab == std::string_view::npos) return;
+    if (auto kind = parse_name<ArticleKind>(path.substr(0, tab)))
       ++kinds_[static_cast<std::size_t>(*kind)];
-    std::string path = doc.get_value(kSlotCategories);
+    path.remove_prefix(tab + 1);
     const char* p = path.data();
     const char* end = p + path.size();
     while (p < end) {
@@ -216,8 +220,8 @@ void add_compound_parts(Xapian::Document& doc) {
     // Only all-text stems: "Z" followed by a lower-case stem, not a field prefix.
     if (name.size() < 2 || name[0] != 'Z' || (name[1] >= 'A' && name[1] <= 'Z')) continue;
     for (auto [modifier, head] : search::compound_splits(std::string_view(name).substr(1))) {
-      parts.push_back(term(kModifierPrefix, modifier));
-      parts.push_back(term(kHeadPrefix, head));
+      parts.push_back(term(kPartPrefix, modifier));
+      parts.push_back(term(kPartPrefix, head));
     }
   }
   for (const auto& p : parts) doc.add_term(p);
@@ -320,9 +324,8 @@ Xapian::Query text_query(const Xapian::Database& db, const std::vector<std::stri
       text_terms.insert(term("Z", stem));
       title_terms.insert(term("Z", kTitleField, stem));
       if (language == Language::de) {
-        text_terms.insert(term(kHeadPrefix, stem));
-        text_terms.insert(term(kModifierPrefix, stem));
-        text_terms.insert(term(kModifierPrefix, search::fold(words[i])));
+        text_terms.insert(term(kPartPrefix, stem));
+        text_terms.insert(term(kPartPrefix, search::fold(words[i])));
         if (auto split = split_compound(db, stem, state.stemmer(language))) {
           split_terms.insert(term("Z", split->first));
           split_terms.insert(term("Z", split->second));
@@ -387,8 +390,7 @@ bool known_word(const Xapian::Database& db, const std::string& word,
   return std::ranges::any_of(languages, [&](Language l) {
     std::string stem = state.stemmer(l)(word);
     return db.term_exists(term("Z", stem)) ||
-           (l == Language::de && (db.term_exists(term(kHeadPrefix, stem)) ||
-                                  db.term_exists(term(kModifierPrefix, stem))));
+           (l == Language::de && db.term_exists(term(kPartPrefix, stem)));
   });
 }
 
@@ -594,8 +596,7 @@ Result<void> KnowledgeIndex::upsert(const ArticleDocument& article) {
         doc.add_boolean_term(term(kKindPrefix, name_of(article.kind)));
         for (CategoryId c : categories)
           doc.add_boolean_term(term(kCategoryPrefix, std::to_string(c)));
-        doc.add_value(kSlotKind, std::string(name_of(article.kind)));
-        doc.add_value(kSlotCategories, category_value);
+        doc.add_value(kSlotFacets, term(name_of(article.kind), "\t", category_value));
         std::shared_ptr<const search::TitleEntry> suggested;  // null: not suggested
         if (article.status == ArticleStatus::published) {
           doc.add_value(kSlotSuggest, suggest_value(article));

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <unordered_map>
 #include <utility>
 
 namespace fl::search {
@@ -18,11 +19,16 @@ class FoldingStemmer final : public Xapian::StemImplementation {
       // umlaut keys) meets "zurücksetzen".
       : language_(language), snowball_(language == Language::de ? "german2" : "english") {}
 
+  // Memoised: snippets stem every word of every hit's text, and a desk's vocabulary is
+  // small, so most words were stemmed before (folding and Snowball cost ~10 times a lookup).
   std::string operator()(const std::string& word) override {
+    if (auto it = memo_.find(word); it != memo_.end()) return it->second;
     std::string stem = snowball_(fold(word));
     if (language_ == Language::de) {
       if (auto stripped = strip_german_verb_ending(stem)) stem = snowball_(*stripped);
     }
+    if (memo_.size() >= kMemoEntries) memo_.clear();  // bounded; a new start refills it
+    memo_.emplace(word, stem);
     return stem;
   }
 
@@ -31,8 +37,10 @@ class FoldingStemmer final : public Xapian::StemImplementation {
   }
 
  private:
+  static constexpr std::size_t kMemoEntries = 50'000;
   Language language_;
   Xapian::Stem snowball_;
+  std::unordered_map<std::string, std::string> memo_;
 };
 
 // Sentinels for MSet::snippet(): control characters that we strip from the text first, so

@@ -35,8 +35,9 @@ template <class... Parts>
 }
 
 // A Snowball stemmer that folds accents first (see fold()) and, for German, also applies
-// strip_german_verb_ending(). Used for indexing, querying and snippets alike. A Xapian::Stem
-// is not thread-safe: every reader and the writer own their own.
+// strip_german_verb_ending(). Used for indexing, querying and snippets alike. It remembers
+// the last 50,000 words it stemmed, so it is not thread-safe: every reader and the writer own
+// their own (copies of a Xapian::Stem share one implementation).
 [[nodiscard]] Xapian::Stem make_stemmer(Language language);
 
 // The words of `text` as Xapian's TermGenerator sees them (same word boundaries, lower

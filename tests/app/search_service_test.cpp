@@ -132,4 +132,21 @@ TEST_F(SearchServiceTest, ReindexRebuildsFromTheStore) {
   EXPECT_EQ(ok(search->catch_up()), 0) << "the cursor moved to the newest event";
 }
 
+TEST_F(SearchServiceTest, ReindexOfOneIndexLeavesTheOtherAndItsCursor) {
+  ok(kb->create(sup, {.title = "Laptop Akku tauschen", .language = "de", .status = ArticleStatus::published}));
+  auto articles_only = ok(search->reindex(ReindexScope::articles));
+  EXPECT_EQ(articles_only.articles, 1);
+  EXPECT_EQ(articles_only.tickets, 0);
+  EXPECT_EQ(article_hits(c1, "laptop").size(), 1u);
+  open_ticket(c1, "Laptop startet nicht");
+  auto tickets_only = ok(search->reindex(ReindexScope::tickets));
+  EXPECT_EQ(tickets_only.articles, 0);
+  EXPECT_EQ(tickets_only.tickets, 1);
+  EXPECT_EQ(ticket_hits(l1, "laptop").size(), 1u);
+  // The article index's cursor stayed before the ticket's events: they are applied again
+  // (idempotently) by the next catch-up, nothing is skipped.
+  EXPECT_GT(ok(search->catch_up()), 0);
+  EXPECT_EQ(ok(search->catch_up()), 0);
+}
+
 }  // namespace fl::testing
