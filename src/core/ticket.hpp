@@ -66,6 +66,12 @@ struct Ticket {
   int customer_contacts = 0;
   std::optional<int> resolved_at_line;
   std::optional<Timestamp> resolved_at;
+  // The SLA policy version the ticket's clocks run on (none: no policy applies), and when the
+  // scheduler must next look at the clocks (a ladder step or a breach falls due; none: no
+  // clock is running). Kept by app/SlaService in the same commit as the change.
+  std::optional<std::int64_t> sla_policy;
+  std::int64_t sla_policy_version = 0;
+  std::optional<Timestamp> sla_check_at;
   Timestamp created_at{};
   Timestamp updated_at{};
   std::int64_t version = 0;  // optimistic concurrency; the store bumps it on every change

@@ -144,6 +144,16 @@ struct DeflectionFigures {
   std::vector<ArticleDeflection> articles;  // most opened first
 };
 
+// A business calendar or an SLA policy as the store keeps it: a document the app encodes
+// (JSON, app/sla_codec.hpp), with a unique name per kind and a version bumped on every save.
+struct SlaDocument {
+  std::int64_t id = 0;
+  std::string name;
+  std::int64_t version = 0;
+  std::string body;
+  Timestamp updated_at{};
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -184,6 +194,19 @@ class Store {
   // The id of the newest event (0 when there is none): where a rebuilt index resumes.
   virtual Result<EventId> latest_event_id() = 0;
   virtual Result<std::vector<TicketCount>> ticket_counts() = 0;
+  // Tickets whose sla_check_at is at or before `now`, earliest first, at most `limit`.
+  virtual Result<std::vector<TicketId>> tickets_due_for_sla(Timestamp now, int limit) = 0;
+
+  // SLA configuration. New document (id 0): stored as version 1. Existing: stored only if
+  // its stored version is still doc.version (else conflict), as version + 1. A name used by
+  // another document of the same kind is a conflict. The event is appended in the same
+  // transaction. Calendars keep only their current version; policies keep every version
+  // (a ticket's clocks name the version they run on).
+  virtual Result<SlaDocument> save_calendar(const SlaDocument& doc, const Event& event) = 0;
+  virtual Result<std::vector<SlaDocument>> calendars() = 0;  // by id
+  virtual Result<SlaDocument> save_sla_policy(const SlaDocument& doc, const Event& event) = 0;
+  virtual Result<std::vector<SlaDocument>> sla_policies() = 0;  // current versions, by id
+  virtual Result<SlaDocument> sla_policy_version(std::int64_t id, std::int64_t version) = 0;
 
   // Knowledge base. Events of new records get the new id filled in (event.article).
   virtual Result<Category> insert_category(const Category& category, const Event& event) = 0;
