@@ -14,6 +14,8 @@
 #include <type_traits>
 #include <variant>
 
+#include "store/sqlite/migrations.hpp"
+#include "store/sqlite/sla.hpp"
 #include "store/sqlite/ticket_listing.hpp"
 #include "store/store_contract.hpp"
 
@@ -30,12 +32,16 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 INSTANTIATE_TEST_SUITE_P(Sqlite, KnowledgeBaseContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
+INSTANTIATE_TEST_SUITE_P(Sqlite, SlaContract,
+                         ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 
-// Direct access to the file, to check what the adapter's API does not show.
+// Direct access to the file, to check what the adapter's API does not show (or to write a
+// file as an older Firstline left it).
 class RawDatabase {
  public:
   explicit RawDatabase(const std::filesystem::path& file) {
-    if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
+    if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+        SQLITE_OK)
       throw std::runtime_error("cannot open " + file.string());
   }
   ~RawDatabase() { sqlite3_close(db_); }
@@ -55,6 +61,19 @@ class RawDatabase {
   void exec(const char* sql) {
     char* error = nullptr;
     ASSERT_EQ(sqlite3_exec(db_, sql, nullptr, nullptr, &error), SQLITE_OK) << error;
+  }
+
+  // The plan SQLite chooses for `sql`: EXPLAIN QUERY PLAN's lines, one per step.
+  std::vector<std::string> plan(std::string_view sql) {
+    const std::string explain = "EXPLAIN QUERY PLAN " + std::string(sql);
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, explain.c_str(), -1, &stmt, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db_);
+    std::vector<std::string> lines;
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+      lines.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3)));
+    sqlite3_finalize(stmt);
+    return lines;
   }
 
   // What running a statement to its end cost SQLite, from its own counters: a measure of the
@@ -201,6 +220,71 @@ TEST_F(SqliteStoreTest, RefusesAFileWrittenByANewerVersion) {
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code, ErrorCode::failed_precondition);
   EXPECT_THAT(store.error().message, ::testing::HasSubstr("9999"));
+}
+
+// A file as Firstline left it before SLAs, at schema 7. Shipped migrations are never edited,
+// so applying the first seven by hand writes exactly such a file.
+TEST_F(SqliteStoreTest, AFileAtSchema7GainsTheSlaSchema) {
+  {
+    RawDatabase raw(file());
+    raw.exec("BEGIN");
+    const auto migrations = sqlite::migrations();
+    for (std::size_t i = 0; i < 7; ++i) raw.exec(migrations[i]);
+    raw.exec("PRAGMA user_version = 7");
+    raw.exec(R"sql(
+      INSERT INTO organizations (id, name, created_at) VALUES (1, 'Acme', 0);
+      INSERT INTO teams (id, name, line, kind, created_at)
+      VALUES (1, 'Service Desk', 1, 'internal', 0);
+      INSERT INTO users (id, login, name, email, role, organization_id, language, created_at)
+      VALUES (1, 'customer', '', '', 'customer', 1, 'en', 0);
+      INSERT INTO tickets (id, number, subject, requester_id, organization_id, channel, impact,
+                           urgency, priority, status, line, team_id, origin_team_id, created_at,
+                           updated_at, version)
+      VALUES (1, 100001, 'from before SLAs', 1, 1, 'email', 3, 3, 'P4', 'open', 1, 1, 1, 0, 0, 1);
+    )sql");
+    raw.exec("COMMIT");
+  }
+  auto store = open();
+  EXPECT_EQ(store->schema_version(), SqliteStore::latest_schema_version());
+  EXPECT_GE(store->schema_version(), 8);
+
+  const Ticket old = must(store->ticket(1));
+  EXPECT_EQ(old.subject, "from before SLAs");
+  EXPECT_FALSE(old.sla_policy);
+  EXPECT_EQ(old.sla_policy_version, 0);
+  EXPECT_FALSE(old.sla_check_at);
+  EXPECT_TRUE(must(store->tickets_due_for_sla(at(1'000'000'000), 100)).empty());
+  EXPECT_TRUE(must(store->calendars()).empty());
+  EXPECT_TRUE(must(store->sla_policies()).empty());
+
+  const SlaDocument policy =
+      must(store->save_sla_policy({0, "Standard", 0, "{}", at()}, event_of("sla.policy_saved")));
+  Ticket with_clock = old;
+  with_clock.sla_policy = policy.id;
+  with_clock.sla_policy_version = policy.version;
+  with_clock.sla_check_at = at(5);
+  EXPECT_EQ(must(store->commit({with_clock, {}, {}})).ticket.version, 2);
+  EXPECT_EQ(must(store->tickets_due_for_sla(at(5), 10)), std::vector<TicketId>{1});
+  EXPECT_EQ(must(store->sla_policy_version(policy.id, 1)).name, "Standard");
+
+  // The new index got its planner statistics; those of migration 2 are still there.
+  RawDatabase raw(file());
+  EXPECT_EQ(raw.text("SELECT stat FROM sqlite_stat1 WHERE idx = 'tickets_sla_check'"), "50000 1");
+  EXPECT_EQ(raw.text("SELECT stat FROM sqlite_stat1 WHERE idx = 'tickets_line_status'"),
+            "1000000 250000 40000 1");
+}
+
+// The scheduler asks often: its query must walk the partial index from the earliest check and
+// stop after `limit` rows, never scan or sort the tickets. Plans follow from the statistics
+// that migrations 2 and 8 install, so a fresh file shows the plan a large one gets.
+TEST_F(SqliteStoreTest, DueTicketsComeFromThePartialIndexWithoutASort) {
+  open().reset();
+  const auto plan = RawDatabase(file()).plan(sqlite::kTicketsDueForSlaSql);
+  for (const auto& line : plan) std::cout << "[ plan     ] tickets due for SLA: " << line << "\n";
+  // One step: a sort would add "USE TEMP B-TREE FOR ORDER BY".
+  ASSERT_EQ(plan.size(), 1u);
+  EXPECT_THAT(plan[0], ::testing::HasSubstr("USING COVERING INDEX tickets_sla_check"));
+  EXPECT_THAT(plan[0], ::testing::HasSubstr("sla_check_at<?"));
 }
 
 TEST_F(SqliteStoreTest, FileIsInWalMode) {
@@ -358,11 +442,12 @@ TEST_F(SqliteStoreTest, ListingStaysFastAt100kTickets) {
         FROM n)
       INSERT INTO tickets (id, number, subject, requester_id, organization_id, channel, category,
                            impact, urgency, priority, status, line, team_id, origin_team_id,
-                           assignee_id, created_at, updated_at, version)
+                           assignee_id, created_at, updated_at, version, sla_check_at)
       SELECT i, 100000 + i, 'bulk ' || i, requester, 1 + requester % 100, 'email', '', 3, 3,
              'P4', CASE WHEN i % 50 = 1 THEN 'new' WHEN i % 10 = 0 THEN 'open' ELSE 'closed' END,
              CASE WHEN team = 1 THEN 1 ELSE 1 + team % 4 END, team, 1,
-             CASE WHEN i % 5 <> 0 THEN 4000 + i % 50 END, 0, 0, 1
+             CASE WHEN i % 5 <> 0 THEN 4000 + i % 50 END, 0, 0, 1,
+             CASE WHEN i % 5 = 0 THEN (i * 7919) % 100000 END
       FROM shaped)sql");
     raw.exec(R"sql(
       INSERT INTO ticket_tags (ticket_id, tag)
@@ -455,6 +540,25 @@ TEST_F(SqliteStoreTest, ListingStaysFastAt100kTickets) {
     EXPECT_GT(page.tickets.size(), 0u) << name;
     EXPECT_EQ(page.tickets.size(), cost.rows) << name;
   }
+  // The scheduler's query: 20,000 tickets have a clock running, their check times spread
+  // over the ids; half of them are due at 50,000 ms. A page of them is an index walk.
+  const sqlite::ListingSql due{std::string(sqlite::kTicketsDueForSlaSql),
+                               {std::int64_t{50'000}, std::int64_t{100}}};
+  const auto due_cost = raw.run(due);
+  std::cout << "[ plan     ] 100k tickets, due for SLA: " << due_cost.rows << " rows, "
+            << due_cost.vm_steps << " VM steps, " << due_cost.fullscan_steps << " full-scan steps, "
+            << due_cost.sorts << " sorts\n";
+  EXPECT_EQ(due_cost.rows, 100u);
+  EXPECT_LT(due_cost.vm_steps, 5000);
+  EXPECT_EQ(due_cost.fullscan_steps, 0);
+  EXPECT_EQ(due_cost.sorts, 0);
+  const auto due_ids = must(store->tickets_due_for_sla(from_millis(50'000), 100));
+  ASSERT_EQ(due_ids.size(), 100u);
+  EXPECT_EQ(due_ids.front(), 100000) << "the only check at 0 ms";
+  // The limit is clamped to 1..10,000.
+  EXPECT_EQ(must(store->tickets_due_for_sla(from_millis(50'000), 1'000'000)).size(), 10000u);
+  EXPECT_EQ(must(store->tickets_due_for_sla(from_millis(50'000), 0)).size(), 1u);
+
   const auto counts = must(store->ticket_counts());
   std::int64_t total = 0;
   for (const auto& c : counts) total += c.count;

@@ -188,6 +188,9 @@ void expect_same_ticket(const Ticket& actual, const Ticket& expected) {
   EXPECT_EQ(actual.customer_contacts, expected.customer_contacts);
   EXPECT_EQ(actual.resolved_at_line, expected.resolved_at_line);
   EXPECT_TRUE(actual.resolved_at == expected.resolved_at);
+  EXPECT_EQ(actual.sla_policy, expected.sla_policy);
+  EXPECT_EQ(actual.sla_policy_version, expected.sla_policy_version);
+  EXPECT_TRUE(actual.sla_check_at == expected.sla_check_at);
   EXPECT_TRUE(actual.created_at == expected.created_at);
   EXPECT_TRUE(actual.updated_at == expected.updated_at);
   EXPECT_EQ(actual.version, expected.version);
@@ -551,6 +554,9 @@ TEST_P(StoreContract, TicketKeepsEveryField) {
   t.customer_contacts = 2;
   t.resolved_at_line = 4;
   t.resolved_at = at(5000);
+  t.sla_policy = 3;
+  t.sla_policy_version = 2;
+  t.sla_check_at = at(9000);
   t.created_at = at(10);
   t.updated_at = at(5000);
   t.version = 77;  // ignored for a new ticket
@@ -572,6 +578,9 @@ TEST_P(StoreContract, TicketKeepsEveryField) {
   EXPECT_FALSE(read_bare.assignee);
   EXPECT_FALSE(read_bare.resolved_at_line);
   EXPECT_FALSE(read_bare.resolved_at);
+  EXPECT_FALSE(read_bare.sla_policy);
+  EXPECT_EQ(read_bare.sla_policy_version, 0);
+  EXPECT_FALSE(read_bare.sla_check_at);
   EXPECT_TRUE(read_bare.tags.empty());
 
   EXPECT_EQ(code_of(store().ticket(stored.id + 100)), ErrorCode::not_found);

@@ -157,4 +157,14 @@ class KnowledgeBaseContract : public StoreContract {
   Article save(const Article& article);
 };
 
+// The SLA part of the contract (sla_contract.cpp): calendars, versioned policies, tickets'
+// SLA fields and the scheduler's query. Each adapter's test file instantiates it too.
+class SlaContract : public StoreContract {
+ protected:
+  // A new document (id 0) named `name`, not stored.
+  static SlaDocument draft_document(const std::string& name, const std::string& body);
+  SlaDocument save_calendar(const SlaDocument& doc);
+  SlaDocument save_policy(const SlaDocument& doc);
+};
+
 }  // namespace fl::store_contract

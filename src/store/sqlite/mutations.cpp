@@ -82,15 +82,15 @@ constexpr std::string_view kInsertTicket =
     "INSERT INTO tickets (id, number, created_at, version, subject, requester_id, "
     "organization_id, channel, category, impact, urgency, priority, status, line, team_id, "
     "origin_team_id, assignee_id, vendor_reference, escalation_count, customer_contacts, "
-    "resolved_at_line, resolved_at, updated_at) "
-    "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "resolved_at_line, resolved_at, updated_at, sla_policy, sla_policy_version, sla_check_at) "
+    "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 constexpr std::string_view kUpdateTicket =
     "UPDATE tickets SET subject = ?, requester_id = ?, organization_id = ?, channel = ?, "
     "category = ?, impact = ?, urgency = ?, priority = ?, status = ?, line = ?, team_id = ?, "
     "origin_team_id = ?, assignee_id = ?, vendor_reference = ?, escalation_count = ?, "
     "customer_contacts = ?, resolved_at_line = ?, resolved_at = ?, updated_at = ?, "
-    "version = version + 1 "
+    "sla_policy = ?, sla_policy_version = ?, sla_check_at = ?, version = version + 1 "
     "WHERE id = ? AND version = ?";
 
 constexpr TicketNumber kFirstTicketNumberBase = 100000;
@@ -99,7 +99,8 @@ void bind_ticket_fields(Statement& s, const Ticket& t) {
   s.bind_all(t.subject, t.requester, t.organization, name_of(t.channel), t.category, t.impact,
              t.urgency, name_of(t.priority), name_of(t.status), t.line, t.team, t.origin_team,
              t.assignee, t.vendor_reference, t.escalation_count, t.customer_contacts,
-             t.resolved_at_line, t.resolved_at, t.updated_at);
+             t.resolved_at_line, t.resolved_at, t.updated_at, t.sla_policy, t.sla_policy_version,
+             t.sla_check_at);
 }
 
 Error explain_ticket(Connection& c, Error error, const Ticket& t) {

@@ -179,8 +179,11 @@ Result<Ticket> ticket_from_row(const Statement& row) {
   t.created_at = row.time_at(20);
   t.updated_at = row.time_at(21);
   t.version = row.int64_at(22);
-  if (!row.is_null(23)) {
-    const std::string all = row.text_at(23);
+  t.sla_policy = row.optional_int64_at(23);
+  t.sla_policy_version = row.int64_at(24);
+  t.sla_check_at = row.optional_time_at(25);
+  if (!row.is_null(26)) {
+    const std::string all = row.text_at(26);
     std::string_view tags = all;
     while (!tags.empty()) {
       auto end = tags.find(kTagSeparator);

@@ -14,6 +14,7 @@
 #include "store/sqlite/mutations.hpp"
 #include "store/sqlite/reader_pool.hpp"
 #include "store/sqlite/records.hpp"
+#include "store/sqlite/sla.hpp"
 #include "store/sqlite/ticket_listing.hpp"
 
 namespace fl {
@@ -234,6 +235,38 @@ Result<EventId> SqliteStore::latest_event_id() {
 Result<std::vector<TicketCount>> SqliteStore::ticket_counts() {
   return impl_->read([&](Connection& c) { return sqlite::load_ticket_counts(c); });
 }
+
+Result<std::vector<TicketId>> SqliteStore::tickets_due_for_sla(Timestamp now, int limit) {
+  return impl_->read(
+      [&](Connection& c) { return sqlite::load_tickets_due_for_sla(c, now, limit); });
+}
+
+// --- SLA configuration -------------------------------------------------------------------
+
+Result<SlaDocument> SqliteStore::save_calendar(const SlaDocument& doc, const Event& event) {
+  return impl_->write<SlaDocument>(
+      [&](Connection& c) { return sqlite::save_calendar(c, doc, event); });
+}
+
+Result<std::vector<SlaDocument>> SqliteStore::calendars() {
+  return impl_->read([&](Connection& c) { return sqlite::load_calendars(c); });
+}
+
+Result<SlaDocument> SqliteStore::save_sla_policy(const SlaDocument& doc, const Event& event) {
+  return impl_->write<SlaDocument>(
+      [&](Connection& c) { return sqlite::save_sla_policy(c, doc, event); });
+}
+
+Result<std::vector<SlaDocument>> SqliteStore::sla_policies() {
+  return impl_->read([&](Connection& c) { return sqlite::load_sla_policies(c); });
+}
+
+Result<SlaDocument> SqliteStore::sla_policy_version(std::int64_t id, std::int64_t version) {
+  return impl_->read(
+      [&](Connection& c) { return sqlite::load_sla_policy_version(c, id, version); });
+}
+
+// --- knowledge base ----------------------------------------------------------------------
 
 Result<Category> SqliteStore::insert_category(const Category& category, const Event& event) {
   return impl_->write<Category>(

@@ -76,6 +76,14 @@ class SqliteStore final : public Store {
   Result<std::vector<Event>> events_after(EventId after, int limit) override;
   Result<EventId> latest_event_id() override;
   Result<std::vector<TicketCount>> ticket_counts() override;
+  // `limit` is clamped to 1..10000.
+  Result<std::vector<TicketId>> tickets_due_for_sla(Timestamp now, int limit) override;
+
+  Result<SlaDocument> save_calendar(const SlaDocument& doc, const Event& event) override;
+  Result<std::vector<SlaDocument>> calendars() override;
+  Result<SlaDocument> save_sla_policy(const SlaDocument& doc, const Event& event) override;
+  Result<std::vector<SlaDocument>> sla_policies() override;
+  Result<SlaDocument> sla_policy_version(std::int64_t id, std::int64_t version) override;
 
   Result<Category> insert_category(const Category& category, const Event& event) override;
   Result<std::vector<Category>> categories() override;
