@@ -149,6 +149,10 @@ bool may_write_articles(const Actor& actor) {
 
 bool may_publish_articles(const Actor& actor) { return is_manager(actor); }
 
+bool may_read_sla_settings(const Actor& actor) { return may(actor, DirectoryAction::list); }
+
+bool may_manage_sla_settings(const Actor& actor) { return actor.user.role == Role::admin; }
+
 bool may_read(const Actor& actor, const Article& article) {
   if (may_write_articles(actor)) return true;
   return article.status == ArticleStatus::published && article.audience == Audience::public_;

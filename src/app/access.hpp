@@ -70,4 +70,9 @@ enum class DirectoryAction { list, manage };
 [[nodiscard]] bool may_write_articles(const Actor& actor);
 [[nodiscard]] bool may_publish_articles(const Actor& actor);
 
+// SLA calendars and policies: staff other than vendors read them, admins change them. Staff
+// who may view a ticket see its clocks; customers do not.
+[[nodiscard]] bool may_read_sla_settings(const Actor& actor);
+[[nodiscard]] bool may_manage_sla_settings(const Actor& actor);
+
 }  // namespace fl

@@ -36,6 +36,8 @@ Event make_event(std::string_view type, const Actor& actor, Timestamp at, json::
   e.type = type;
   e.actor = actor.user.id;
   e.at = at;
+  // Who acted, as the SLA clocks need it (a staff action answers; a customer's asks).
+  payload["by"] = actor.is_staff() ? "staff" : "customer";
   e.payload = json::serialize(payload);
   return e;
 }
@@ -213,10 +215,24 @@ Result<Ticket> TicketService::create(const Actor& actor, const NewTicket& req) {
                                           {"requester", t.requester},
                                           {"line", t.line},
                                           {"team", t.team},
-                                          {"priority", name_of(t.priority)}}));
-  auto committed = store_.commit(change);
+                                          {"priority", name_of(t.priority)},
+                                          {"call", req.call.has_value()}}));
+  auto committed = commit(change, now);
   if (!committed) return std::unexpected(committed.error());
   return committed->ticket;
+}
+
+Result<CommittedChange> TicketService::commit(TicketChange& change, Timestamp now) {
+  if (sla_) {
+    std::vector<Event> history;
+    if (change.ticket.id != 0) {
+      auto events = store_.ticket_events(change.ticket.id);
+      if (!events) return std::unexpected(events.error());
+      history = std::move(*events);
+    }
+    if (auto ok = sla_->prepare(change, history, now); !ok) return std::unexpected(ok.error());
+  }
+  return store_.commit(change);
 }
 
 Result<Ticket> TicketService::get(const Actor& actor, TicketId id) {
@@ -295,7 +311,7 @@ Result<Entry> TicketService::add_entry(const Actor& actor, TicketId id, const Ne
           make_event(event_type::status_changed, actor, now,
                      status_payload(before, ticket.status,
                                     from_customer ? "customer_reply" : "agent_response")));
-    auto committed = store_.commit(change);
+    auto committed = commit(change, now);
     if (!committed) return std::unexpected(committed.error());
     return committed->entries.front();
   });
@@ -400,7 +416,7 @@ Result<Ticket> TicketService::update(const Actor& actor, TicketId id, const Tick
     if (ticket.status != before)
       change.new_events.push_back(make_event(event_type::status_changed, actor, now,
                                              status_payload(before, ticket.status, "update")));
-    auto committed = store_.commit(change);
+    auto committed = commit(change, now);
     if (!committed) return std::unexpected(committed.error());
     return committed->ticket;
   });
@@ -427,7 +443,7 @@ Result<MovedTicket> TicketService::move(
     change.ticket.updated_at = now;
     change.new_events.push_back(
         make_event(move_event_type(planned->kind), actor, now, move_payload(*planned)));
-    auto committed = store_.commit(change);
+    auto committed = commit(change, now);
     if (!committed) return std::unexpected(committed.error());
     return MovedTicket{committed->ticket, RecordedMove{*planned, actor.user.id, now}};
   });

@@ -14,6 +14,7 @@
 
 #include "app/access.hpp"
 #include "app/actor.hpp"
+#include "app/sla_service.hpp"
 #include "app/clock.hpp"
 #include "core/escalation.hpp"
 #include "core/event.hpp"
@@ -91,7 +92,9 @@ struct TimelineItem {
 
 class TicketService {
  public:
-  TicketService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  // With `sla`, every change also keeps the ticket's SLA policy and next check time.
+  TicketService(Store& store, const Clock& clock, SlaService* sla = nullptr)
+      : store_(store), clock_(clock), sla_(sla) {}
 
   Result<Ticket> create(const Actor& actor, const NewTicket& request);
   // not_found also when the actor may not see the ticket (its existence is not disclosed).
@@ -111,6 +114,8 @@ class TicketService {
   Result<Team> first_line_team(const Actor& actor, const User& requester,
                                std::optional<TeamId> requested);
   Result<Team> default_team_at(int line);
+  // The store's commit, after the SLA service has looked at the change.
+  Result<CommittedChange> commit(TicketChange& change, Timestamp now);
   Result<MovedTicket> move(const Actor& actor, TicketId id, TicketAction action,
                            const std::function<Result<TicketMove>(const Ticket&)>& plan);
 
@@ -120,6 +125,7 @@ class TicketService {
 
   Store& store_;
   const Clock& clock_;
+  SlaService* sla_;
   std::array<std::mutex, 256> ticket_locks_;
 };
 

@@ -27,6 +27,11 @@ inline constexpr std::string_view revision_discarded = "article.revision_discard
 inline constexpr std::string_view category_created = "category.created";
 inline constexpr std::string_view article_linked = "ticket.article_linked";
 inline constexpr std::string_view synonyms_changed = "kb.synonyms_changed";
+inline constexpr std::string_view sla_policy_applied = "sla.policy_applied";
+inline constexpr std::string_view sla_step_fired = "sla.step_fired";
+inline constexpr std::string_view sla_breached = "sla.breached";
+inline constexpr std::string_view sla_calendar_saved = "sla.calendar_saved";
+inline constexpr std::string_view sla_policy_saved = "sla.policy_saved";
 }  // namespace event_type
 
 struct Event {

@@ -254,8 +254,11 @@ class Replay {
     auto has = [&](SlaMetric metric) {
       return std::ranges::any_of(live_, [&](const SlaClock& c) { return c.metric == metric; });
     };
-    if (!responded_ && !is_solved(status_) && !has(SlaMetric::first_response))
+    if (!has(SlaMetric::first_response) && (first || !responded_) && !is_solved(status_)) {
       start(SlaMetric::first_response, m.at, 1);
+      // Answered before any policy applied (a call that opened the ticket): met at once.
+      if (responded_) stop_all(m.at, {SlaMetric::first_response});
+    }
     if (!has(SlaMetric::resolution)) {
       start(SlaMetric::resolution, m.at, 1);
       if (is_solved(status_)) hold_resolution(m.at);

@@ -9,6 +9,7 @@
 #include "app/directory_service.hpp"
 #include "app/knowledge_base.hpp"
 #include "app/search_service.hpp"
+#include "app/sla_service.hpp"
 #include "app/ticket_service.hpp"
 #include "http/router.hpp"
 
@@ -21,6 +22,7 @@ struct ApiServices {
   KnowledgeBase& knowledge;
   SearchService& search;
   DeflectionService& deflection;
+  SlaService& sla;
   std::string openapi_yaml;  // served at /api/v1/openapi.yaml
 };
 

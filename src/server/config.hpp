@@ -29,6 +29,8 @@ struct Config {
   // [search]
   int result_cache = 2048;
   int concurrent_searches = 0;  // 0: one per core
+  // [sla]
+  int sla_check_seconds = 15;  // how often tickets whose SLA check time has come are looked at
   // [security]
   std::string password_cost = "interactive";
   int session_hours = 12;

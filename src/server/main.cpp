@@ -20,11 +20,13 @@
 #include "app/kb_transfer.hpp"
 #include "app/knowledge_base.hpp"
 #include "app/search_service.hpp"
+#include "app/sla_service.hpp"
 #include "app/ticket_service.hpp"
 #include "auth/sodium_secrets.hpp"
 #include "http/api.hpp"
 #include "http/metrics.hpp"
 #include "http/server.hpp"
+#include "jobs/scheduler.hpp"
 #include "server/config.hpp"
 #include "server/demo.hpp"
 #include "server/openapi.hpp"
@@ -57,6 +59,7 @@ struct Desk {
   std::unique_ptr<SodiumPasswordHasher> hasher;
   SodiumTokenMinter tokens;
   std::unique_ptr<DirectoryService> directory;
+  std::unique_ptr<SlaService> sla;
   std::unique_ptr<TicketService> tickets;
   std::unique_ptr<KnowledgeBase> knowledge;
   std::unique_ptr<AuthService> auth;
@@ -101,7 +104,9 @@ struct Desk {
     auto cost = parse_name<PasswordCost>(c.password_cost).value_or(PasswordCost::interactive);
     hasher = std::make_unique<SodiumPasswordHasher>(cost);
     directory = std::make_unique<DirectoryService>(*store, *hasher, clock);
-    tickets = std::make_unique<TicketService>(*store, clock);
+    sla = std::make_unique<SlaService>(*store, clock);
+    or_die(sla->load());
+    tickets = std::make_unique<TicketService>(*store, clock, sla.get());
     knowledge = std::make_unique<KnowledgeBase>(*store, clock);
     AuthOptions auth_options;
     auth_options.session_lifetime = std::chrono::hours(c.session_hours);
@@ -168,6 +173,21 @@ int serve(const Config& c) {
       if (!applied) wait = std::min<std::chrono::milliseconds>(wait * 2, kMaxBackoff);
     }
   });
+  // SLA ladders and breaches: tickets whose check time has come, every few seconds (the
+  // first tick at start fires what fell due while the server was down).
+  Scheduler scheduler(desk.clock);
+  scheduler.add("sla", std::chrono::seconds(c.sla_check_seconds), [&desk](Timestamp now) {
+    constexpr int kBatch = 500;
+    for (;;) {
+      auto checked = desk.sla->check_due(now, kBatch);
+      if (!checked) {
+        spdlog::error("sla: {}", checked.error().message);
+        return;  // the next tick tries again
+      }
+      if (*checked < kBatch) return;
+    }
+  });
+  scheduler.start();
   auto users = or_die(desk.store->users(std::nullopt));
   if (users.empty())
     spdlog::warn("no users yet: run `firstline init --data {}` (or `--demo`) first", c.data_dir);
@@ -188,6 +208,7 @@ int serve(const Config& c) {
                              *desk.knowledge,
                              *desk.search,
                              *desk.deflection,
+                             *desk.sla,
                              std::string(openapi_yaml())};
   http::Router router;
   http::add_api_routes(router, services);
@@ -217,6 +238,7 @@ int serve(const Config& c) {
   }
   std::cout << "firstline: listening on http://" << listen.host << ":" << port << std::endl;
   server.run();
+  scheduler.stop();
   spdlog::info("stopped");
   return 0;
 }
