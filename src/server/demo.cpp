@@ -134,8 +134,63 @@ ArticleId create_demo_articles(KnowledgeBase& kb, const Actor& supervisor, const
 
 }  // namespace
 
+// Office hours in Berlin with the German national holidays, a 24/7 calendar for major
+// incidents, and the two policies (see docs/sla.md).
+void create_demo_sla(SlaService& sla, const Actor& admin, const Team& desktop, const Team& network,
+                     const Team& vendor) {
+  using std::chrono::hours;
+  using std::chrono::minutes;
+  BusinessCalendar office = office_hours("Europe/Berlin", hours{8}, hours{17});
+  office.name = "Bürozeiten Berlin";
+  office.holidays = {{1, 1, std::nullopt, "Neujahr"},
+                     {5, 1, std::nullopt, "Tag der Arbeit"},
+                     {10, 3, std::nullopt, "Tag der Deutschen Einheit"},
+                     {12, 25, std::nullopt, "1. Weihnachtstag"},
+                     {12, 26, std::nullopt, "2. Weihnachtstag"},
+                     {3, 26, 2027, "Karfreitag"},
+                     {3, 29, 2027, "Ostermontag"},
+                     {5, 6, 2027, "Christi Himmelfahrt"},
+                     {5, 17, 2027, "Pfingstmontag"}};
+  office = must(sla.save_calendar(admin, office), "calendar");
+  BusinessCalendar always = around_the_clock("Europe/Berlin");
+  always.name = "24/7";
+  always = must(sla.save_calendar(admin, always), "calendar");
+
+  SlaPolicy standard;
+  standard.name = "Standard";
+  standard.calendar = office.id;
+  standard.targets[0] = {minutes{15}, minutes{30}, hours{4}, always.id};
+  standard.targets[1] = {hours{1}, hours{2}, hours{8}, std::nullopt};
+  standard.targets[2] = {hours{4}, hours{8}, hours{27}, std::nullopt};  // three business days
+  standard.targets[3] = {hours{8}, std::nullopt, hours{45}, std::nullopt};
+  standard.line_targets = {{2, std::nullopt, hours{4}, std::nullopt},
+                           {3, std::nullopt, hours{8}, std::nullopt},
+                           {4, vendor.id, hours{4}, hours{18}}};
+  standard.ladder = {
+      {.metric = SlaMetric::resolution, .percent = 75, .notify_assignee = true},
+      {.metric = SlaMetric::resolution, .percent = 90, .notify_supervisor = true},
+      {.metric = SlaMetric::resolution, .percent = 100, .notify_supervisor = true,
+       .raise_priority = true, .escalate_to = desktop.id},
+      {.metric = SlaMetric::first_response, .percent = 100, .notify_supervisor = true},
+  };
+  must(sla.save_policy(admin, standard), "policy");
+
+  SlaPolicy major;
+  major.name = "Major incident";
+  major.rank = 10;
+  major.applies_to.priorities = {Priority::p1};
+  major.calendar = always.id;
+  major.targets[0] = {minutes{15}, minutes{30}, hours{4}, std::nullopt};
+  major.line_targets = {{3, std::nullopt, minutes{30}, std::nullopt}};
+  major.ladder = {
+      {.metric = SlaMetric::resolution, .percent = 50, .notify_supervisor = true},
+      {.metric = SlaMetric::resolution, .percent = 75, .escalate_to = network.id},
+  };
+  must(sla.save_policy(admin, major), "policy");
+}
+
 Result<void> create_demo_data(DirectoryService& dir, TicketService& tickets, KnowledgeBase& kb,
-                              const std::string& password) {
+                              SlaService& sla, const std::string& password) {
   try {
     auto acme =
         must(dir.create_organization(nullptr, {"Acme GmbH", "acme.example", false}), "Acme");
@@ -171,10 +226,10 @@ Result<void> create_demo_data(DirectoryService& dir, TicketService& tickets, Kno
     auto va = user("vendor.agent", "Victor Vendor", Role::agent, std::nullopt, {vendor.id}, "en");
     auto c1 = user("customer1", "Clara Kundin", Role::customer, acme.id, {}, "de");
     auto c2 = user("customer2", "Carl Customer", Role::customer, globex.id, {}, "en");
-    (void)admin;
     (void)l3;
 
     auto as = [&](const User& u) { return must(dir.actor_for(u), "actor"); };
+    create_demo_sla(sla, as(admin), desktop, network, vendor);
     Actor lena = as(l1), pat = as(pa), dirk = as(l2), victor = as(va), clara = as(c1),
           carl = as(c2), sven = as(supervisor);
     ArticleId outlook_article = create_demo_articles(kb, sven, lena);
