@@ -39,11 +39,27 @@ struct EnumNames<TeamKind> {
   }};
 };
 
+// How a team's new tickets get an agent: by hand from the queue, in turn (the available
+// member whose last automatic assignment is oldest), or to the available member with the
+// fewest open tickets in the team (see core/assignment.hpp).
+enum class AssignmentMode { manual, round_robin, least_open };
+template <>
+struct EnumNames<AssignmentMode> {
+  static constexpr std::array<std::pair<AssignmentMode, std::string_view>, 3> table{{
+      {AssignmentMode::manual, "manual"},
+      {AssignmentMode::round_robin, "round_robin"},
+      {AssignmentMode::least_open, "least_open"},
+  }};
+};
+
 struct Team {
   TeamId id = 0;
   std::string name;
   int line = 1;  // 1-4
   TeamKind kind = TeamKind::internal;
+  AssignmentMode assignment = AssignmentMode::manual;
+  // Automatic assignment prefers members whose skills match the ticket (category, language).
+  bool skill_routing = false;
   // For an outsourced desk or a vendor: the customer organisations it serves.
   std::vector<OrganizationId> served_organizations;
   Timestamp created_at{};
@@ -69,6 +85,16 @@ struct EnumNames<Role> {
   }};
 };
 
+// Whether an agent takes new tickets now; away agents keep theirs but get no new ones.
+enum class Availability { available, away };
+template <>
+struct EnumNames<Availability> {
+  static constexpr std::array<std::pair<Availability, std::string_view>, 2> table{{
+      {Availability::available, "available"},
+      {Availability::away, "away"},
+  }};
+};
+
 struct User {
   UserId id = 0;
   std::string login;
@@ -79,6 +105,10 @@ struct User {
   std::vector<TeamId> teams;    // agents: one or more
   std::string language = "en";  // "de" or "en"
   bool active = true;
+  Availability availability = Availability::available;  // agents
+  // Agents: ticket categories they handle and languages they answer in ("lang:de"); sorted,
+  // unique. Empty: a generalist.
+  std::vector<std::string> skills;
   Timestamp created_at{};
 };
 

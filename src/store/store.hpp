@@ -58,6 +58,15 @@ struct TicketChange {
   Ticket ticket;
   std::vector<Entry> new_entries;
   std::vector<Event> new_events;
+  std::optional<AutomaticAssignment> automatic_assignment;
+};
+
+// Set on a TicketChange that assigns the ticket automatically (round robin, least open):
+// the store records it as that member's last automatic assignment in the ticket's team, in
+// the same transaction.
+struct AutomaticAssignment {
+  UserId user = 0;
+  Timestamp at{};
 };
 
 struct CommittedChange {
@@ -144,6 +153,15 @@ struct DeflectionFigures {
   std::vector<ArticleDeflection> articles;  // most opened first
 };
 
+// A team member as automatic assignment sees them: when they were last assigned a ticket of
+// the team automatically (never: empty) and how many of the team's tickets assigned to them
+// are open (not resolved or closed).
+struct AssignmentLoad {
+  UserId user = 0;
+  std::optional<Timestamp> last_assigned_at;
+  std::int64_t open_tickets = 0;
+};
+
 // A business calendar or an SLA policy as the store keeps it: a document the app encodes
 // (JSON, app/sla_codec.hpp), with a unique name per kind and a version bumped on every save.
 struct SlaDocument {
@@ -171,6 +189,16 @@ class Store {
   virtual Result<Team> insert_team(const Team& team, const Event& event) = 0;
   virtual Result<Team> team(TeamId id) = 0;
   virtual Result<std::vector<Team>> teams() = 0;
+  // Routing settings, availability and skills; each stored with its event (not_found for an
+  // unknown id). Skills are stored as given (the app normalises them).
+  virtual Result<Team> update_team_routing(TeamId id, AssignmentMode mode, bool skill_routing,
+                                           const Event& event) = 0;
+  virtual Result<User> update_user_availability(UserId id, Availability availability,
+                                                const Event& event) = 0;
+  virtual Result<User> update_user_skills(UserId id, const std::vector<std::string>& skills,
+                                          const Event& event) = 0;
+  // One row for every active member of the team (users whose teams include it), by user id.
+  virtual Result<std::vector<AssignmentLoad>> assignment_load(TeamId team) = 0;
 
   virtual Result<Organization> insert_organization(const Organization& org, const Event& event) = 0;
   virtual Result<Organization> organization(OrganizationId id) = 0;
