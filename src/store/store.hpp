@@ -50,6 +50,14 @@ struct Credential {
   bool revoked = false;
 };
 
+// Set on a TicketChange that assigns the ticket automatically (round robin, least open):
+// the store records it as that member's last automatic assignment in the ticket's team, in
+// the same transaction.
+struct AutomaticAssignment {
+  UserId user = 0;
+  Timestamp at{};
+};
+
 // A ticket change: the ticket as it should be after the change, the entries and events it
 // brings. New ticket: ticket.id == 0 (the store assigns id and number). Existing ticket:
 // stored only if the stored version still equals ticket.version (else conflict); the
@@ -59,14 +67,6 @@ struct TicketChange {
   std::vector<Entry> new_entries;
   std::vector<Event> new_events;
   std::optional<AutomaticAssignment> automatic_assignment;
-};
-
-// Set on a TicketChange that assigns the ticket automatically (round robin, least open):
-// the store records it as that member's last automatic assignment in the ticket's team, in
-// the same transaction.
-struct AutomaticAssignment {
-  UserId user = 0;
-  Timestamp at{};
 };
 
 struct CommittedChange {
