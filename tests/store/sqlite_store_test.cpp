@@ -15,6 +15,7 @@
 #include <variant>
 
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/records.hpp"
 #include "store/sqlite/sla.hpp"
 #include "store/sqlite/ticket_listing.hpp"
 #include "store/store_contract.hpp"
@@ -33,6 +34,8 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract,
 INSTANTIATE_TEST_SUITE_P(Sqlite, KnowledgeBaseContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 INSTANTIATE_TEST_SUITE_P(Sqlite, SlaContract,
+                         ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
+INSTANTIATE_TEST_SUITE_P(Sqlite, AssignmentContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 
 // Direct access to the file, to check what the adapter's API does not show (or to write a
@@ -287,6 +290,99 @@ TEST_F(SqliteStoreTest, DueTicketsComeFromThePartialIndexWithoutASort) {
   EXPECT_THAT(plan[0], ::testing::HasSubstr("sla_check_at<?"));
 }
 
+// A file as Firstline left it before automatic assignment, at schema 8.
+TEST_F(SqliteStoreTest, AFileAtSchema8GainsAutomaticAssignment) {
+  {
+    RawDatabase raw(file());
+    raw.exec("BEGIN");
+    const auto migrations = sqlite::migrations();
+    for (std::size_t i = 0; i < 8; ++i) raw.exec(migrations[i]);
+    raw.exec("PRAGMA user_version = 8");
+    raw.exec(R"sql(
+      INSERT INTO organizations (id, name, created_at) VALUES (1, 'Acme', 0);
+      INSERT INTO teams (id, name, line, kind, created_at)
+      VALUES (1, 'Service Desk', 1, 'internal', 0);
+      INSERT INTO users (id, login, name, email, role, organization_id, language, created_at)
+      VALUES (1, 'customer', '', '', 'customer', 1, 'en', 0),
+             (2, 'agent', '', '', 'agent', NULL, 'de', 0);
+      INSERT INTO user_teams (user_id, team_id) VALUES (2, 1);
+      INSERT INTO tickets (id, number, subject, requester_id, organization_id, channel, impact,
+                           urgency, priority, status, line, team_id, origin_team_id, assignee_id,
+                           created_at, updated_at, version)
+      VALUES (1, 100001, 'from before', 1, 1, 'email', 3, 3, 'P4', 'open', 1, 1, 1, 2, 0, 0, 1);
+    )sql");
+    raw.exec("COMMIT");
+  }
+  auto store = open();
+  EXPECT_EQ(store->schema_version(), SqliteStore::latest_schema_version());
+  EXPECT_GE(store->schema_version(), 9);
+
+  // Old rows read with the defaults: manual assignment, available generalists.
+  const Team desk = must(store->team(1));
+  EXPECT_EQ(desk.assignment, AssignmentMode::manual);
+  EXPECT_FALSE(desk.skill_routing);
+  const User agent = must(store->user(2));
+  EXPECT_EQ(agent.availability, Availability::available);
+  EXPECT_TRUE(agent.skills.empty());
+  EXPECT_EQ(agent.teams, std::vector<TeamId>{1});
+  const auto load = must(store->assignment_load(1));
+  ASSERT_EQ(load.size(), 1u);
+  EXPECT_EQ(load[0].user, 2);
+  EXPECT_FALSE(load[0].last_assigned_at);
+  EXPECT_EQ(load[0].open_tickets, 1);
+
+  // And take the new settings.
+  EXPECT_EQ(must(store->update_team_routing(1, AssignmentMode::round_robin, true,
+                                            event_of("team.updated")))
+                .assignment,
+            AssignmentMode::round_robin);
+  EXPECT_EQ(must(store->update_user_skills(2, {"lang:de"}, event_of("user.updated"))).skills,
+            std::vector<std::string>{"lang:de"});
+  TicketChange change{must(store->ticket(1)), {}, {}};
+  change.automatic_assignment = AutomaticAssignment{2, at(5)};
+  EXPECT_EQ(must(store->commit(change)).ticket.version, 2);
+  EXPECT_TRUE(must(store->assignment_load(1))[0].last_assigned_at == at(5));
+}
+
+// How the SQLite column keeps skills (joined by U+001F) decides which it can give back as
+// given: none holding the separator, no empty one. Those are refused, not mangled.
+TEST_F(SqliteStoreTest, SkillsTheColumnCannotKeepAreRefused) {
+  auto store = open();
+  (void)seed(*store);
+  const UserId customer = must(store->user_record_by_login("customer")).user.id;
+  const EventId before = must(store->latest_event_id());
+  EXPECT_EQ(code_of(store->update_user_skills(customer, {"net\x1fwork"}, event_of("x"))),
+            ErrorCode::invalid_argument);
+  EXPECT_EQ(code_of(store->update_user_skills(customer, {""}, event_of("x"))),
+            ErrorCode::invalid_argument);
+  EXPECT_EQ(code_of(store->update_user_skills(customer, {"network", ""}, event_of("x"))),
+            ErrorCode::invalid_argument);
+  UserRecord record;
+  record.user.login = "agent";
+  record.user.skills = {"lang:de", ""};
+  EXPECT_EQ(code_of(store->insert_user(record, event_of("x"))), ErrorCode::invalid_argument);
+  EXPECT_TRUE(must(store->user(customer)).skills.empty());
+  EXPECT_EQ(code_of(store->user_record_by_login("agent")), ErrorCode::not_found);
+  EXPECT_EQ(must(store->latest_event_id()), before);
+}
+
+// Automatic assignment reads a team's load on every new ticket: each member's open tickets
+// must be counted from an index, never by scanning the tickets or every ticket the member
+// ever had. Plans follow from the statistics of migration 2, as on a large file.
+TEST_F(SqliteStoreTest, AssignmentLoadCountsOpenTicketsFromAnIndex) {
+  open().reset();
+  const auto plan = RawDatabase(file()).plan(sqlite::assignment_load_sql());
+  for (const auto& line : plan) std::cout << "[ plan     ] assignment load: " << line << "\n";
+  // Members from user_teams_team in id order, their open tickets by (assignee, status) seeks;
+  // no scan, no sort.
+  EXPECT_THAT(plan, ::testing::Contains(
+                        ::testing::HasSubstr("USING COVERING INDEX user_teams_team (team_id=?)")));
+  EXPECT_THAT(plan, ::testing::Contains(::testing::HasSubstr(
+                        "USING INDEX tickets_assignee_status (assignee_id=? AND status=?)")));
+  EXPECT_THAT(plan, ::testing::Each(::testing::Not(::testing::StartsWith("SCAN"))));
+  EXPECT_THAT(plan, ::testing::Each(::testing::Not(::testing::HasSubstr("TEMP B-TREE"))));
+}
+
 TEST_F(SqliteStoreTest, FileIsInWalMode) {
   auto store = open();
   EXPECT_EQ(RawDatabase(file()).text("PRAGMA journal_mode"), "wal");
@@ -453,6 +549,10 @@ TEST_F(SqliteStoreTest, ListingStaysFastAt100kTickets) {
       INSERT INTO ticket_tags (ticket_id, tag)
       SELECT id, CASE WHEN id % 1000 = 0 THEN 'rare' ELSE 'common' END FROM tickets
       WHERE id % 10 = 0)sql");
+    // Every agent is a member of every team.
+    raw.exec(R"sql(
+      INSERT INTO user_teams (user_id, team_id)
+      SELECT u.id, t.id FROM users u, teams t WHERE u.role = 'agent')sql");
     raw.exec("COMMIT");
   }
   auto store = open();
@@ -558,6 +658,31 @@ TEST_F(SqliteStoreTest, ListingStaysFastAt100kTickets) {
   // The limit is clamped to 1..10,000.
   EXPECT_EQ(must(store->tickets_due_for_sla(from_millis(50'000), 1'000'000)).size(), 10000u);
   EXPECT_EQ(must(store->tickets_due_for_sla(from_millis(50'000), 0)).size(), 1u);
+
+  // A team's assignment load: per member, a seek to each open status and a look at those
+  // tickets only. Agent 4001 holds all 2,000 open assigned tickets, spread over teams 2-10;
+  // every agent also has about 1,600 solved ones, which a plan must not touch.
+  sqlite::ListingSql load{sqlite::assignment_load_sql(), {}};
+  for (std::string_view status : sqlite::open_status_names())
+    load.parameters.emplace_back(std::string(status));
+  load.parameters.emplace_back(std::int64_t{5});
+  const auto load_cost = raw.run(load);
+  std::cout << "[ plan     ] 100k tickets, assignment load of a team: " << load_cost.rows
+            << " rows, " << load_cost.vm_steps << " VM steps, " << load_cost.fullscan_steps
+            << " full-scan steps, " << load_cost.sorts << " sorts\n";
+  EXPECT_EQ(load_cost.rows, 50u);
+  EXPECT_LT(load_cost.vm_steps, 50000);
+  EXPECT_EQ(load_cost.fullscan_steps, 0);
+  EXPECT_EQ(load_cost.sorts, 0);
+  std::int64_t open_assigned = 0;
+  for (TeamId team = 1; team <= 10; ++team) {
+    const auto members = must(store->assignment_load(team));
+    EXPECT_EQ(members.size(), 50u);
+    for (const auto& member : members) open_assigned += member.open_tickets;
+  }
+  EXPECT_EQ(std::to_string(open_assigned),
+            raw.text("SELECT count(*) FROM tickets WHERE assignee_id IS NOT NULL "
+                     "AND status NOT IN ('resolved', 'closed')"));
 
   const auto counts = must(store->ticket_counts());
   std::int64_t total = 0;

@@ -164,6 +164,21 @@ StoreContract::Queue StoreContract::seed_queue() {
 
 // --- helpers -----------------------------------------------------------------------------
 
+void expect_same_user(const User& actual, const User& expected) {
+  EXPECT_EQ(actual.id, expected.id);
+  EXPECT_EQ(actual.login, expected.login);
+  EXPECT_EQ(actual.name, expected.name);
+  EXPECT_EQ(actual.email, expected.email);
+  EXPECT_EQ(actual.role, expected.role);
+  EXPECT_EQ(actual.organization, expected.organization);
+  EXPECT_EQ(actual.teams, expected.teams);
+  EXPECT_EQ(actual.language, expected.language);
+  EXPECT_EQ(actual.active, expected.active);
+  EXPECT_EQ(actual.availability, expected.availability);
+  EXPECT_EQ(actual.skills, expected.skills);
+  EXPECT_TRUE(actual.created_at == expected.created_at);
+}
+
 namespace {
 
 void expect_same_ticket(const Ticket& actual, const Ticket& expected) {
@@ -194,19 +209,6 @@ void expect_same_ticket(const Ticket& actual, const Ticket& expected) {
   EXPECT_TRUE(actual.created_at == expected.created_at);
   EXPECT_TRUE(actual.updated_at == expected.updated_at);
   EXPECT_EQ(actual.version, expected.version);
-}
-
-void expect_same_user(const User& actual, const User& expected) {
-  EXPECT_EQ(actual.id, expected.id);
-  EXPECT_EQ(actual.login, expected.login);
-  EXPECT_EQ(actual.name, expected.name);
-  EXPECT_EQ(actual.email, expected.email);
-  EXPECT_EQ(actual.role, expected.role);
-  EXPECT_EQ(actual.organization, expected.organization);
-  EXPECT_EQ(actual.teams, expected.teams);
-  EXPECT_EQ(actual.language, expected.language);
-  EXPECT_EQ(actual.active, expected.active);
-  EXPECT_TRUE(actual.created_at == expected.created_at);
 }
 
 // What the listing must return, decided in memory: the filters as documented in TicketQuery,

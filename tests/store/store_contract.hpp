@@ -106,6 +106,9 @@ class Clause {
 [[nodiscard]] Timestamp at(std::int64_t offset_ms = 0);
 [[nodiscard]] Event event_of(std::string_view type, std::optional<UserId> actor = std::nullopt);
 
+// Every field of a user equal, the secret aside.
+void expect_same_user(const User& actual, const User& expected);
+
 class StoreContract : public ::testing::TestWithParam<StoreAdapter> {
  protected:
   void SetUp() override;
@@ -165,6 +168,17 @@ class SlaContract : public StoreContract {
   static SlaDocument draft_document(const std::string& name, const std::string& body);
   SlaDocument save_calendar(const SlaDocument& doc);
   SlaDocument save_policy(const SlaDocument& doc);
+};
+
+// The automatic-assignment part of the contract (assignment_contract.cpp): teams' routing
+// settings, agents' availability and skills, the assignment load per team and automatic
+// assignments recorded with the ticket change. Each adapter's test file instantiates it too.
+class AssignmentContract : public StoreContract {
+ protected:
+  // Stores a new ticket of `team` assigned to `assignee` (none: unassigned) in `status`.
+  Ticket add_ticket(TeamId team, std::optional<UserId> assignee, TicketStatus status);
+  // Commits `ticket` as an automatic assignment to `user` at `at(offset_ms)`.
+  Ticket assign_automatically(Ticket ticket, UserId user, std::int64_t offset_ms);
 };
 
 }  // namespace fl::store_contract

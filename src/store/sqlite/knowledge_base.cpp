@@ -10,37 +10,6 @@ namespace fl::sqlite {
 
 namespace {
 
-constexpr char kKeywordSeparator = '\x1f';
-
-std::string join_keywords(const std::vector<std::string>& keywords) {
-  std::string out;
-  for (const auto& k : keywords) {
-    if (!out.empty()) out += kKeywordSeparator;
-    out += k;
-  }
-  return out;
-}
-
-// join_keywords() can keep `items` apart only if none holds the separator.
-Result<void> joinable(const std::vector<std::string>& items, std::string_view field,
-                      std::string_view item) {
-  for (const auto& k : items)
-    if (k.find(kKeywordSeparator) != std::string::npos)
-      return invalid_field(std::string(field), fmt::format("a {} must not contain U+001F", item));
-  return {};
-}
-
-std::vector<std::string> split_keywords(const std::string& joined) {
-  std::vector<std::string> out;
-  std::string_view rest = joined;
-  while (!rest.empty()) {
-    auto end = rest.find(kKeywordSeparator);
-    out.emplace_back(rest.substr(0, end));
-    rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
-  }
-  return out;
-}
-
 // The content columns shared by `articles` and `article_versions`, in from_row order.
 constexpr std::string_view kContentColumns =
     "title, body, language, translation_of, category_id, kind, audience, status, keywords, "
@@ -62,7 +31,7 @@ Result<void> content_from_row(const Statement& row, int first, Article& a) {
   a.kind = *kind;
   a.audience = *audience;
   a.status = *status;
-  a.keywords = split_keywords(row.text_at(first + 8));
+  a.keywords = split_list(row.text_at(first + 8));
   a.author = row.int64_at(first + 9);
   return {};
 }
@@ -90,7 +59,7 @@ Result<Article> article_from_row(const Statement& row) {
 
 void bind_content(Statement& s, const Article& a) {
   s.bind_all(a.title, a.body, a.language, a.translation_of, a.category, name_of(a.kind),
-             name_of(a.audience), name_of(a.status), join_keywords(a.keywords), a.author);
+             name_of(a.audience), name_of(a.status), join_list(a.keywords), a.author);
 }
 
 // A foreign-key failure on an article names the reference that broke.
@@ -342,7 +311,7 @@ Result<std::vector<std::vector<std::string>>> load_synonym_groups(Connection& c)
   if (!statement) return error_of(statement);
   return collect<std::vector<std::string>>(
       *statement, [](const Statement& row) -> Result<std::vector<std::string>> {
-        return split_keywords(row.text_at(0));
+        return split_list(row.text_at(0));
       });
 }
 
@@ -354,7 +323,7 @@ Result<void> replace_synonym_groups(Connection& c,
     if (auto ok = joinable(group, "groups", "term"); !ok) return ok;
     auto insert = c.prepare("INSERT INTO kb_synonym_groups (terms) VALUES (?)");
     if (!insert) return error_of(insert);
-    insert->bind(join_keywords(group));
+    insert->bind(join_list(group));
     if (auto r = insert->run(); !r) return r;
   }
   if (auto e = insert_event(c, event); !e) return error_of(e);

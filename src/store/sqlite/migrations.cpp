@@ -353,9 +353,30 @@ INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('tickets', 'tickets_sla_check'
 ANALYZE sqlite_schema;
 )sql";
 
-constexpr std::array<const char*, 8> kMigrations{kMigration1, kMigration2, kMigration3,
+// Migration 9: automatic assignment. Teams choose how new tickets get an agent (`assignment`)
+// and whether skills steer it; agents are available or away and list their skills. Skills are
+// joined by char(31), like synonym terms (migration 5): they are read and written only as the
+// whole list of one user, never searched by the store, so one column spares a table and a
+// query per user. team_rotation holds each member's last automatic assignment per team (round
+// robin picks the oldest). The load count needs no new index: a member's open tickets come
+// from tickets_assignee_status (assignee, then each open status).
+constexpr const char* kMigration9 = R"sql(
+ALTER TABLE users ADD COLUMN availability TEXT NOT NULL DEFAULT 'available';
+ALTER TABLE users ADD COLUMN skills TEXT NOT NULL DEFAULT '';
+ALTER TABLE teams ADD COLUMN assignment TEXT NOT NULL DEFAULT 'manual';
+ALTER TABLE teams ADD COLUMN skill_routing INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE team_rotation (
+  team_id INTEGER NOT NULL REFERENCES teams(id),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  last_assigned_at INTEGER NOT NULL,
+  PRIMARY KEY (team_id, user_id)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<const char*, 9> kMigrations{kMigration1, kMigration2, kMigration3,
                                                  kMigration4, kMigration5, kMigration6,
-                                                 kMigration7, kMigration8};
+                                                 kMigration7, kMigration8, kMigration9};
 
 }  // namespace
 

@@ -74,7 +74,45 @@ Result<void> insert_links(Connection& c, std::string_view sql, std::int64_t owne
   return {};
 }
 
+// Skills share one column (join_list): each must survive the round trip.
+Result<void> storable_skills(const std::vector<std::string>& skills) {
+  if (auto ok = joinable(skills, "skills", "skill"); !ok) return ok;
+  if (std::ranges::any_of(skills, [](const std::string& skill) { return skill.empty(); }))
+    return invalid_field("skills", "a skill must not be empty");
+  return {};
+}
+
+// Sets one column of a user (`sql`: value, then id) and appends the event.
+template <class Value>
+Result<User> update_user(Connection& c, std::string_view sql, const Value& value, UserId id,
+                         const Event& event) {
+  auto statement = c.prepare(sql);
+  if (!statement) return error_of(statement);
+  statement->bind_all(value, id);
+  if (auto r = statement->run(); !r) return error_of(r);
+  if (c.changes() == 0) return fail(ErrorCode::not_found, fmt::format("user {} not found", id));
+  if (auto e = insert_event(c, event); !e) return error_of(e);
+  auto stored = load_user_record(c, id);
+  if (!stored) return error_of(stored);
+  return std::move(stored->user);
+}
+
 // --- tickets -----------------------------------------------------------------------------
+
+// Round robin's turn order: the member's last automatic assignment in the team.
+Result<void> record_automatic_assignment(Connection& c, TeamId team,
+                                         const AutomaticAssignment& assignment) {
+  auto statement = c.prepare(
+      "INSERT INTO team_rotation (team_id, user_id, last_assigned_at) VALUES (?, ?, ?) "
+      "ON CONFLICT (team_id, user_id) DO UPDATE SET last_assigned_at = excluded.last_assigned_at");
+  if (!statement) return error_of(statement);
+  statement->bind_all(team, assignment.user, assignment.at);
+  if (auto r = statement->run(); !r) {
+    return std::unexpected(explain(c, std::move(r.error()),
+                                   {{"automatic_assignment.user", Table::users, assignment.user}}));
+  }
+  return {};
+}
 
 // The columns a change may set, in the order bind_ticket_fields() binds them. id, number,
 // created_at and version are the store's.
@@ -209,12 +247,14 @@ Result<Event> insert_event(Connection& c, Event event) {
 Result<User> insert_user(Connection& c, const UserRecord& record, const Event& event) {
   User user = record.user;
   user.teams = sorted_unique(user.teams);
+  if (auto ok = storable_skills(user.skills); !ok) return error_of(ok);
   auto statement = c.prepare(
       "INSERT INTO users (login, name, email, role, organization_id, language, password_hash, "
-      "active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "active, created_at, availability, skills) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!statement) return error_of(statement);
   statement->bind_all(user.login, user.name, user.email, name_of(user.role), user.organization,
-                      user.language, record.password_hash, user.active, user.created_at);
+                      user.language, record.password_hash, user.active, user.created_at,
+                      name_of(user.availability), join_list(user.skills));
   if (auto r = statement->run(); !r) {
     if (is_unique_clash(r.error(), "users.login"))
       return fail(ErrorCode::conflict, fmt::format("login '{}' is taken", user.login));
@@ -242,10 +282,12 @@ Result<void> set_password_hash(Connection& c, UserId id, const std::string& hash
 Result<Team> insert_team(Connection& c, const Team& input, const Event& event) {
   Team team = input;
   team.served_organizations = sorted_unique(team.served_organizations);
-  auto statement =
-      c.prepare("INSERT INTO teams (name, line, kind, created_at) VALUES (?, ?, ?, ?)");
+  auto statement = c.prepare(
+      "INSERT INTO teams (name, line, kind, created_at, assignment, skill_routing) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
   if (!statement) return error_of(statement);
-  statement->bind_all(team.name, team.line, name_of(team.kind), team.created_at);
+  statement->bind_all(team.name, team.line, name_of(team.kind), team.created_at,
+                      name_of(team.assignment), team.skill_routing);
   if (auto r = statement->run(); !r) {
     if (is_unique_clash(r.error(), "teams.name"))
       return fail(ErrorCode::conflict, fmt::format("team name '{}' is taken", team.name));
@@ -263,6 +305,29 @@ Result<Team> insert_team(Connection& c, const Team& input, const Event& event) {
     return error_of(r);
   if (auto e = insert_event(c, event); !e) return error_of(e);
   return team;
+}
+
+Result<Team> update_team_routing(Connection& c, TeamId id, AssignmentMode mode, bool skill_routing,
+                                 const Event& event) {
+  auto statement = c.prepare("UPDATE teams SET assignment = ?, skill_routing = ? WHERE id = ?");
+  if (!statement) return error_of(statement);
+  statement->bind_all(name_of(mode), skill_routing, id);
+  if (auto r = statement->run(); !r) return error_of(r);
+  if (c.changes() == 0) return fail(ErrorCode::not_found, fmt::format("team {} not found", id));
+  if (auto e = insert_event(c, event); !e) return error_of(e);
+  return load_team(c, id);
+}
+
+Result<User> update_user_availability(Connection& c, UserId id, Availability availability,
+                                      const Event& event) {
+  return update_user(c, "UPDATE users SET availability = ? WHERE id = ?", name_of(availability), id,
+                     event);
+}
+
+Result<User> update_user_skills(Connection& c, UserId id, const std::vector<std::string>& skills,
+                                const Event& event) {
+  if (auto ok = storable_skills(skills); !ok) return error_of(ok);
+  return update_user(c, "UPDATE users SET skills = ? WHERE id = ?", join_list(skills), id, event);
 }
 
 Result<Organization> insert_organization(Connection& c, const Organization& input,
@@ -326,6 +391,10 @@ Result<CommittedChange> commit_ticket_change(Connection& c, const TicketChange& 
     id = *inserted;
   } else if (auto r = update_ticket(c, ticket); !r) {
     return error_of(r);
+  }
+  if (change.automatic_assignment) {
+    if (auto r = record_automatic_assignment(c, ticket.team, *change.automatic_assignment); !r)
+      return error_of(r);
   }
   if (auto r = replace_tags(c, id, ticket.tags); !r) return error_of(r);
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "store/sqlite/connection.hpp"
 #include "store/store.hpp"
@@ -15,6 +16,15 @@ namespace fl::sqlite {
 [[nodiscard]] Result<User> insert_user(Connection& c, const UserRecord& record, const Event& event);
 [[nodiscard]] Result<void> set_password_hash(Connection& c, UserId id, const std::string& hash);
 [[nodiscard]] Result<Team> insert_team(Connection& c, const Team& team, const Event& event);
+// not_found for an unknown id. Skills (here and in insert_user): invalid_argument for one that
+// is empty or holds U+001F, since their column (records.hpp: join_list) could not give it back.
+[[nodiscard]] Result<Team> update_team_routing(Connection& c, TeamId id, AssignmentMode mode,
+                                               bool skill_routing, const Event& event);
+[[nodiscard]] Result<User> update_user_availability(Connection& c, UserId id,
+                                                    Availability availability, const Event& event);
+[[nodiscard]] Result<User> update_user_skills(Connection& c, UserId id,
+                                              const std::vector<std::string>& skills,
+                                              const Event& event);
 [[nodiscard]] Result<Organization> insert_organization(Connection& c, const Organization& org,
                                                        const Event& event);
 [[nodiscard]] Result<Credential> insert_credential(Connection& c, const Credential& credential);

@@ -22,11 +22,14 @@ Result<std::vector<std::int64_t>> ids(Connection& c, std::string_view sql, std::
 // --- directory ---------------------------------------------------------------------------
 
 constexpr std::string_view kUserColumns =
-    "id, login, name, email, role, organization_id, language, password_hash, active, created_at";
+    "id, login, name, email, role, organization_id, language, password_hash, active, created_at, "
+    "availability, skills";
 
 Result<UserRecord> user_record_from_row(const Statement& row) {
   auto role = enum_at<Role>(row, 4, "role");
   if (!role) return error_of(role);
+  auto availability = enum_at<Availability>(row, 10, "availability");
+  if (!availability) return error_of(availability);
   UserRecord record;
   User& u = record.user;
   u.id = row.int64_at(0);
@@ -39,6 +42,8 @@ Result<UserRecord> user_record_from_row(const Statement& row) {
   record.password_hash = row.text_at(7);
   u.active = row.int64_at(8) != 0;
   u.created_at = row.time_at(9);
+  u.availability = *availability;
+  u.skills = split_list(row.text_at(11));
   return record;
 }
 
@@ -55,15 +60,22 @@ Result<UserRecord> with_teams(Connection& c, Result<UserRecord> record) {
   return record;
 }
 
+constexpr std::string_view kTeamColumns =
+    "id, name, line, kind, created_at, assignment, skill_routing";
+
 Result<Team> team_from_row(const Statement& row) {
   auto kind = enum_at<TeamKind>(row, 3, "team kind");
   if (!kind) return error_of(kind);
+  auto assignment = enum_at<AssignmentMode>(row, 5, "assignment mode");
+  if (!assignment) return error_of(assignment);
   Team t;
   t.id = row.int64_at(0);
   t.name = row.text_at(1);
   t.line = row.int_at(2);
   t.kind = *kind;
   t.created_at = row.time_at(4);
+  t.assignment = *assignment;
+  t.skill_routing = row.int64_at(6) != 0;
   return t;
 }
 
@@ -146,7 +158,37 @@ Result<void> require(Connection& c, Table table, std::int64_t id, std::string_vi
   return {};
 }
 
+// One separator for every list kept in a column, tags included.
+constexpr char kListSeparator = kTagSeparator;
+
 }  // namespace
+
+std::string join_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += kListSeparator;
+    out += item;
+  }
+  return out;
+}
+
+std::vector<std::string> split_list(std::string_view joined) {
+  std::vector<std::string> out;
+  while (!joined.empty()) {
+    auto end = joined.find(kListSeparator);
+    out.emplace_back(joined.substr(0, end));
+    joined = end == std::string_view::npos ? std::string_view{} : joined.substr(end + 1);
+  }
+  return out;
+}
+
+Result<void> joinable(const std::vector<std::string>& items, std::string_view field,
+                      std::string_view item) {
+  for (const auto& i : items)
+    if (i.find(kListSeparator) != std::string::npos)
+      return invalid_field(std::string(field), fmt::format("a {} must not contain U+001F", item));
+  return {};
+}
 
 Result<Ticket> ticket_from_row(const Statement& row) {
   auto channel = enum_at<Channel>(row, 5, "channel");
@@ -231,15 +273,16 @@ Result<std::vector<User>> load_users(Connection& c, std::optional<Role> role) {
 }
 
 Result<Team> load_team(Connection& c, TeamId id) {
-  auto team = one<Team>(c, "SELECT id, name, line, kind, created_at FROM teams WHERE id = ?", id,
-                        team_from_row, fmt::format("team {}", id));
+  static const std::string sql = fmt::format("SELECT {} FROM teams WHERE id = ?", kTeamColumns);
+  auto team = one<Team>(c, sql, id, team_from_row, fmt::format("team {}", id));
   if (!team) return team;
   if (auto r = load_served_organizations(c, *team); !r) return error_of(r);
   return team;
 }
 
 Result<std::vector<Team>> load_teams(Connection& c) {
-  auto statement = c.prepare("SELECT id, name, line, kind, created_at FROM teams ORDER BY id");
+  static const std::string sql = fmt::format("SELECT {} FROM teams ORDER BY id", kTeamColumns);
+  auto statement = c.prepare(sql);
   if (!statement) return error_of(statement);
   auto teams = collect<Team>(*statement, team_from_row);
   if (!teams) return teams;
@@ -325,6 +368,48 @@ Result<std::vector<TicketCount>> load_ticket_counts(Connection& c) {
     auto status = enum_at<TicketStatus>(row, 0, "status");
     if (!status) return error_of(status);
     return TicketCount{*status, row.int_at(1), row.int64_at(2)};
+  });
+}
+
+const std::vector<std::string_view>& open_status_names() {
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> out;
+    for (const auto& [status, name] : EnumNames<TicketStatus>::table)
+      if (!is_solved(status)) out.push_back(name);
+    return out;
+  }();
+  return names;
+}
+
+const std::string& assignment_load_sql() {
+  // The open statuses are listed rather than the solved ones excluded: `status IN (...)` lets
+  // tickets_assignee_status seek to a member's open tickets, where `NOT IN` would walk all the
+  // tickets they ever had. user_teams_team holds (team_id, user_id), so members come out of it
+  // in id order.
+  static const std::string sql = [] {
+    std::string placeholders;
+    for (std::size_t i = 0; i < open_status_names().size(); ++i)
+      placeholders += i == 0 ? "?" : ", ?";
+    return fmt::format(
+        "SELECT u.id, r.last_assigned_at, "
+        "(SELECT count(*) FROM tickets t WHERE t.assignee_id = u.id AND t.team_id = m.team_id "
+        "AND t.status IN ({})) "
+        "FROM user_teams m JOIN users u ON u.id = m.user_id "
+        "LEFT JOIN team_rotation r ON r.team_id = m.team_id AND r.user_id = m.user_id "
+        "WHERE m.team_id = ? AND u.active = 1 ORDER BY m.user_id",
+        placeholders);
+  }();
+  return sql;
+}
+
+Result<std::vector<AssignmentLoad>> load_assignment_load(Connection& c, TeamId team) {
+  if (auto r = require(c, Table::teams, team, "team"); !r) return error_of(r);
+  auto statement = c.prepare(assignment_load_sql());
+  if (!statement) return error_of(statement);
+  for (std::string_view status : open_status_names()) statement->bind(status);
+  statement->bind(team);
+  return collect<AssignmentLoad>(*statement, [](const Statement& row) -> Result<AssignmentLoad> {
+    return AssignmentLoad{row.int64_at(0), row.optional_time_at(1), row.int64_at(2)};
   });
 }
 

@@ -5,6 +5,7 @@
 #include <spdlog/fmt/fmt.h>
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -66,6 +67,15 @@ inline constexpr std::string_view kTicketColumns =
 // The separator of the tags column; a tag never contains it (replace_tags refuses one that does).
 inline constexpr char kTagSeparator = '\x1f';
 
+// Lists kept in one column (article keywords, synonym terms, skills): the items joined by
+// U+001F. An empty list is ''; so is a list of one empty item, which therefore cannot be kept.
+[[nodiscard]] std::string join_list(const std::vector<std::string>& items);
+[[nodiscard]] std::vector<std::string> split_list(std::string_view joined);
+// join_list() can keep `items` apart only if none holds the separator: else invalid_argument
+// naming `field` ("a {item} must not contain U+001F").
+[[nodiscard]] Result<void> joinable(const std::vector<std::string>& items, std::string_view field,
+                                    std::string_view item);
+
 // A ticket, with its tags, from a row selected with kTicketColumns.
 [[nodiscard]] Result<Ticket> ticket_from_row(const Statement& row);
 
@@ -86,6 +96,14 @@ inline constexpr char kTagSeparator = '\x1f';
 [[nodiscard]] Result<std::vector<Event>> load_ticket_events(Connection& c, TicketId ticket);
 [[nodiscard]] Result<std::vector<Event>> load_events_after(Connection& c, EventId after, int limit);
 [[nodiscard]] Result<std::vector<TicketCount>> load_ticket_counts(Connection& c);
+// not_found for an unknown team.
+[[nodiscard]] Result<std::vector<AssignmentLoad>> load_assignment_load(Connection& c, TeamId team);
+
+// The statuses a ticket is open in (not solved), in the order the load query binds them.
+[[nodiscard]] const std::vector<std::string_view>& open_status_names();
+// load_assignment_load's query; parameters: the open_status_names(), then the team. Shown for
+// white-box tests of its plan.
+[[nodiscard]] const std::string& assignment_load_sql();
 
 // Existence checks by primary key, for telling not_found apart and for naming the missing
 // row behind a foreign-key failure.

@@ -138,6 +138,29 @@ Result<std::vector<Team>> SqliteStore::teams() {
   return impl_->read([&](Connection& c) { return sqlite::load_teams(c); });
 }
 
+Result<Team> SqliteStore::update_team_routing(TeamId id, AssignmentMode mode, bool skill_routing,
+                                              const Event& event) {
+  return impl_->write<Team>([&](Connection& c) {
+    return sqlite::update_team_routing(c, id, mode, skill_routing, event);
+  });
+}
+
+Result<User> SqliteStore::update_user_availability(UserId id, Availability availability,
+                                                   const Event& event) {
+  return impl_->write<User>(
+      [&](Connection& c) { return sqlite::update_user_availability(c, id, availability, event); });
+}
+
+Result<User> SqliteStore::update_user_skills(UserId id, const std::vector<std::string>& skills,
+                                             const Event& event) {
+  return impl_->write<User>(
+      [&](Connection& c) { return sqlite::update_user_skills(c, id, skills, event); });
+}
+
+Result<std::vector<AssignmentLoad>> SqliteStore::assignment_load(TeamId team) {
+  return impl_->read([&](Connection& c) { return sqlite::load_assignment_load(c, team); });
+}
+
 Result<Organization> SqliteStore::insert_organization(const Organization& org, const Event& event) {
   return impl_->write<Organization>(
       [&](Connection& c) { return sqlite::insert_organization(c, org, event); });

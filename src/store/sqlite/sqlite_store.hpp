@@ -57,6 +57,15 @@ class SqliteStore final : public Store {
   Result<Team> insert_team(const Team& team, const Event& event) override;
   Result<Team> team(TeamId id) override;
   Result<std::vector<Team>> teams() override;
+  // Skills: invalid_argument for one that is empty or holds U+001F (here and in insert_user).
+  Result<Team> update_team_routing(TeamId id, AssignmentMode mode, bool skill_routing,
+                                   const Event& event) override;
+  Result<User> update_user_availability(UserId id, Availability availability,
+                                        const Event& event) override;
+  Result<User> update_user_skills(UserId id, const std::vector<std::string>& skills,
+                                  const Event& event) override;
+  // not_found for an unknown team.
+  Result<std::vector<AssignmentLoad>> assignment_load(TeamId team) override;
 
   Result<Organization> insert_organization(const Organization& org, const Event& event) override;
   Result<Organization> organization(OrganizationId id) override;
