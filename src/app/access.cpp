@@ -149,6 +149,12 @@ bool may_write_articles(const Actor& actor) {
 
 bool may_publish_articles(const Actor& actor) { return is_manager(actor); }
 
+bool may_manage_routing(const Actor& actor) { return is_manager(actor); }
+
+bool may_set_availability(const Actor& actor, UserId user) {
+  return is_manager(actor) || (actor.is_staff() && actor.user.id == user);
+}
+
 bool may_read_sla_settings(const Actor& actor) { return may(actor, DirectoryAction::list); }
 
 bool may_manage_sla_settings(const Actor& actor) { return actor.user.role == Role::admin; }

@@ -70,6 +70,11 @@ enum class DirectoryAction { list, manage };
 [[nodiscard]] bool may_write_articles(const Actor& actor);
 [[nodiscard]] bool may_publish_articles(const Actor& actor);
 
+// Automatic assignment: supervisors and admins set a team's routing and an agent's skills;
+// staff set their own availability, supervisors and admins anyone's.
+[[nodiscard]] bool may_manage_routing(const Actor& actor);
+[[nodiscard]] bool may_set_availability(const Actor& actor, UserId user);
+
 // SLA calendars and policies: staff other than vendors read them, admins change them. Staff
 // who may view a ticket see its clocks; customers do not.
 [[nodiscard]] bool may_read_sla_settings(const Actor& actor);

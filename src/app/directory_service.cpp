@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "app/access.hpp"
+#include "core/assignment.hpp"
 #include "core/escalation.hpp"
 
 namespace fl {
@@ -106,6 +107,48 @@ Result<Team> DirectoryService::create_team(const Actor* actor, const NewTeam& re
   std::lock_guard lock(teams_mutex_);
   teams_.reset();
   return created;
+}
+
+Result<Team> DirectoryService::set_team_routing(const Actor& actor, TeamId id,
+                                                AssignmentMode mode, bool skill_routing) {
+  if (!may_manage_routing(actor))
+    return fail(ErrorCode::permission_denied, "only supervisors and admins set a team's routing");
+  auto team = store_.update_team_routing(
+      id, mode, skill_routing,
+      directory_event(event_type::team_updated, &actor, clock_.now(),
+                      {{"team", id}, {"assignment", name_of(mode)}, {"skill_routing", skill_routing}}));
+  std::lock_guard lock(teams_mutex_);
+  teams_.reset();
+  return team;
+}
+
+Result<User> DirectoryService::set_availability(const Actor& actor, UserId id,
+                                                Availability availability) {
+  if (!may_set_availability(actor, id))
+    return fail(ErrorCode::permission_denied, "you may set only your own availability");
+  auto user = store_.user(id);
+  if (!user) return user;
+  if (user->role == Role::customer)
+    return invalid_field("user", "customers have no availability");
+  return store_.update_user_availability(
+      id, availability,
+      directory_event(event_type::user_updated, &actor, clock_.now(),
+                      {{"user", id}, {"availability", name_of(availability)}}));
+}
+
+Result<User> DirectoryService::set_skills(const Actor& actor, UserId id,
+                                          const std::vector<std::string>& raw) {
+  if (!may_manage_routing(actor))
+    return fail(ErrorCode::permission_denied, "only supervisors and admins set skills");
+  auto skills = normalise_skills(raw);
+  if (!skills) return std::unexpected(skills.error());
+  auto user = store_.user(id);
+  if (!user) return user;
+  if (user->role == Role::customer) return invalid_field("user", "customers have no skills");
+  return store_.update_user_skills(
+      id, *skills,
+      directory_event(event_type::user_updated, &actor, clock_.now(),
+                      {{"user", id}, {"skills", json::array(skills->begin(), skills->end())}}));
 }
 
 Result<std::shared_ptr<const std::vector<Team>>> DirectoryService::all_teams() {

@@ -57,6 +57,12 @@ class DirectoryService {
   // a team created through this service shows at once.
   Result<std::shared_ptr<const std::vector<Team>>> all_teams();
 
+  // Automatic assignment settings (see core/assignment.hpp and access.hpp for who may).
+  Result<Team> set_team_routing(const Actor& actor, TeamId team, AssignmentMode mode,
+                                bool skill_routing);
+  Result<User> set_availability(const Actor& actor, UserId user, Availability availability);
+  Result<User> set_skills(const Actor& actor, UserId user, const std::vector<std::string>& skills);
+
   // The user with teams and organisation resolved, as access rules need it.
   Result<Actor> actor_for(const User& user);
 

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "app/access.hpp"
+#include "app/assignment.hpp"
 #include "app/sla_codec.hpp"
 #include "core/escalation.hpp"
 
@@ -386,6 +387,8 @@ Result<void> SlaService::check_ticket(TicketId id, Timestamp now) {
                      {"to_line", move->to_line},     {"to_team", move->to_team},
                      {"note", move->note},           {"reason", name_of(EscalationReason::sla_risk)}};
       record(event_type::escalated, std::move(p));
+      if (auto ok = assign_automatically(store_, change, now); !ok)
+        return std::unexpected(ok.error());
     }
     if (!change.new_events.empty()) ticket.updated_at = now;
     if (auto ok = prepare(change, *events, now); !ok) return std::unexpected(ok.error());
@@ -475,6 +478,9 @@ Result<SlaPolicy> SlaService::save_policy(const Actor& actor, SlaPolicy p) {
   for (const auto& t : p.line_targets)
     if (t.team && !store_.team(*t.team))
       errors.push_back({"line_targets", "no team " + std::to_string(*t.team)});
+  for (OrganizationId o : p.applies_to.organizations)
+    if (!store_.organization(o))
+      errors.push_back({"applies_to.organizations", "no organisation " + std::to_string(o)});
   if (!errors.empty()) return invalid_fields(std::move(errors));
   Timestamp now = clock_.now();
   SlaDocument doc{p.id, p.name, p.version, encode_policy(p), now};

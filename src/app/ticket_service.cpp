@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "app/access.hpp"
+#include "app/assignment.hpp"
 #include "core/status_machine.hpp"
 
 namespace fl {
@@ -217,6 +218,7 @@ Result<Ticket> TicketService::create(const Actor& actor, const NewTicket& req) {
                                           {"team", t.team},
                                           {"priority", name_of(t.priority)},
                                           {"call", req.call.has_value()}}));
+  if (auto ok = assign_automatically(store_, change, now); !ok) return std::unexpected(ok.error());
   auto committed = commit(change, now);
   if (!committed) return std::unexpected(committed.error());
   return committed->ticket;
@@ -443,6 +445,8 @@ Result<MovedTicket> TicketService::move(
     change.ticket.updated_at = now;
     change.new_events.push_back(
         make_event(move_event_type(planned->kind), actor, now, move_payload(*planned)));
+    if (auto ok = assign_automatically(store_, change, now); !ok)
+      return std::unexpected(ok.error());
     auto committed = commit(change, now);
     if (!committed) return std::unexpected(committed.error());
     return MovedTicket{committed->ticket, RecordedMove{*planned, actor.user.id, now}};

@@ -164,6 +164,59 @@ void add_people_routes(Router& router, ApiServices& s) {
     return json_response(201, to_json(*team));
   });
 
+  router.add("PUT", "/api/v1/teams/{id}/routing", [&s](const Request& r, const PathParams& p) {
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    auto id = parse_id(p[0]);
+    if (!id) return bad_id("team");
+    auto body = JsonBody::parse(r);
+    if (!body) return body.error();
+    auto mode = body->enumeration<AssignmentMode>("assignment", true);
+    bool skill_routing = body->boolean("skill_routing").value_or(false);
+    if (auto ok = body->finish(); !ok) return problem(ok.error());
+    auto team = s.directory.set_team_routing(**session, *id, *mode, skill_routing);
+    if (!team) return problem(team.error());
+    return json_response(200, to_json(*team));
+  });
+
+  // Availability of the caller (`me`) or of a user (supervisors, admins).
+  auto set_availability = [&s](const Request& r, std::optional<UserId> id) {
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    auto body = JsonBody::parse(r);
+    if (!body) return body.error();
+    auto availability = body->enumeration<Availability>("availability", true);
+    if (auto ok = body->finish(); !ok) return problem(ok.error());
+    const Actor& actor = **session;
+    auto user = s.directory.set_availability(actor, id.value_or(actor.user.id), *availability);
+    if (!user) return problem(user.error());
+    return json_response(200, to_json(*user));
+  };
+  router.add("PUT", "/api/v1/me/availability",
+             [set_availability](const Request& r, const PathParams&) {
+               return set_availability(r, std::nullopt);
+             });
+  router.add("PUT", "/api/v1/users/{id}/availability",
+             [set_availability](const Request& r, const PathParams& p) {
+               auto id = parse_id(p[0]);
+               if (!id) return bad_id("user");
+               return set_availability(r, *id);
+             });
+  router.add("PUT", "/api/v1/users/{id}/skills", [&s](const Request& r, const PathParams& p) {
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    auto id = parse_id(p[0]);
+    if (!id) return bad_id("user");
+    auto body = JsonBody::parse(r);
+    if (!body) return body.error();
+    auto skills = body->strings("skills");
+    if (!skills && !body->has("skills")) body->error("skills", "required");
+    if (auto ok = body->finish(); !ok) return problem(ok.error());
+    auto user = s.directory.set_skills(**session, *id, *skills);
+    if (!user) return problem(user.error());
+    return json_response(200, to_json(*user));
+  });
+
   router.add("GET", "/api/v1/organizations", [&s](const Request& r, const PathParams&) {
     auto session = s.auth.authenticate(r.authorization);
     if (!session) return problem(session.error());

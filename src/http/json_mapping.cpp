@@ -79,6 +79,8 @@ json::object to_json(const User& u) {
           {"team_ids", json::array(u.teams.begin(), u.teams.end())},
           {"language", u.language},
           {"active", u.active},
+          {"availability", name_of(u.availability)},
+          {"skills", json::array(u.skills.begin(), u.skills.end())},
           {"created_at", format_time(u.created_at)}};
 }
 
@@ -89,6 +91,8 @@ json::object to_json(const Team& t) {
           {"kind", name_of(t.kind)},
           {"organization_ids",
            json::array(t.served_organizations.begin(), t.served_organizations.end())},
+          {"assignment", name_of(t.assignment)},
+          {"skill_routing", t.skill_routing},
           {"created_at", format_time(t.created_at)}};
 }
 

@@ -79,6 +79,9 @@ TEST_F(SlaServiceTest, PoliciesNeedTheirCalendarsAndTeams) {
   p = standard({{.metric = SlaMetric::resolution, .percent = 100, .escalate_to = TeamId{999}}});
   EXPECT_EQ(sla->save_policy(admin, p).error().fields.at(0).field, "ladder");
   p = standard();
+  p.applies_to.organizations = {acme.id, 999};
+  EXPECT_EQ(sla->save_policy(admin, p).error().fields.at(0).field, "applies_to.organizations");
+  p = standard();
   p.targets[1].resolution = minutes{-5};
   EXPECT_EQ(sla->save_policy(admin, p).error().fields.at(0).field, "targets");
 }
