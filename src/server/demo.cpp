@@ -230,11 +230,9 @@ Result<void> create_demo_data(DirectoryService& dir, TicketService& tickets, Kno
 
     auto as = [&](const User& u) { return must(dir.actor_for(u), "actor"); };
     create_demo_sla(sla, as(admin), desktop, network, vendor);
-    // The first-line desk and desktop support take turns; skills steer German and English.
-    Actor ada = as(admin);
-    must(dir.set_team_routing(ada, desk.id, AssignmentMode::round_robin, true), "routing");
-    must(dir.set_team_routing(ada, desktop.id, AssignmentMode::least_open, false), "routing");
-    must(dir.set_skills(ada, l1.id, {"lang:de", "email", "printer"}), "skills");
+    // Teams keep manual assignment (agents take tickets from the queue); Lena's skills are
+    // there for a team switched to skill routing.
+    must(dir.set_skills(as(admin), l1.id, {"lang:de", "email", "printer"}), "skills");
     Actor lena = as(l1), pat = as(pa), dirk = as(l2), victor = as(va), clara = as(c1),
           carl = as(c2), sven = as(supervisor);
     ArticleId outlook_article = create_demo_articles(kb, sven, lena);

@@ -219,7 +219,12 @@ class SlaSettingsApiTest(SlaTestCase):
         self.assertProblem(self.save(POLICIES, dict(edited, name=p["name"])), 409)
 
     def test_ticket_without_a_policy(self):
-        # This class's policies are all for chat tickets: a web ticket has none, so no clocks.
+        # The demo's policies apply to every ticket: switch them off (this class's own are
+        # all for chat tickets), and a web ticket has no policy, so no clocks.
+        for p in items(self.server.request("GET", POLICIES, as_user="admin").json):
+            if p["active"] and p["applies_to"]["channels"] != ["chat"]:
+                self.assertStatus(self.save(f"{POLICIES}/{p['id']}", dict(p, active=False),
+                                            method="PUT"), 200)
         t = self.assertStatus(self.server.request(
             "POST", "/api/v1/tickets", {"subject": unique("Kein SLA")}, as_user="customer1"),
             201).json
