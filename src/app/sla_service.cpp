@@ -2,6 +2,9 @@
 
 #include <date/tz.h>
 
+#include <atomic>
+#include <thread>
+
 #include <boost/json.hpp>
 
 #include "app/access.hpp"
@@ -12,6 +15,9 @@
 namespace fl {
 
 namespace json = boost::json;
+
+// Tickets checked at once by check_due(): enough for the store to group their commits.
+constexpr std::size_t kConcurrentChecks = 16;
 
 // What the service derives from the store's documents; replaced whole on every save.
 struct SlaService::Registry {
@@ -310,8 +316,27 @@ std::vector<UserId> SlaService::supervisors_of(TeamId team) {
 Result<int> SlaService::check_due(Timestamp now, int limit) {
   auto due = store_.tickets_due_for_sla(now, limit);
   if (!due) return std::unexpected(due.error());
-  for (TicketId id : *due)
-    if (auto ok = check_ticket(id, now); !ok) return std::unexpected(ok.error());
+  // Each ticket is its own commit; checked one after another, every commit would wait for
+  // its own fsync. Several at once let the store group them into one (measured with
+  // bench/sla/sla_tick: one at a time, ~400 us per ticket, almost all of it the fsync).
+  std::atomic<std::size_t> next{0};
+  std::mutex failed_mutex;
+  std::optional<Error> failed;
+  auto work = [&] {
+    for (std::size_t i = next++; i < due->size(); i = next++) {
+      if (auto ok = check_ticket((*due)[i], now); !ok) {
+        std::lock_guard lock(failed_mutex);
+        if (!failed) failed = ok.error();
+      }
+    }
+  };
+  std::size_t threads = std::min<std::size_t>(kConcurrentChecks, due->size());
+  {
+    std::vector<std::jthread> pool;
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+  }
+  if (failed) return std::unexpected(*failed);
   return static_cast<int>(due->size());
 }
 

@@ -6,7 +6,10 @@
 #include <spdlog/fmt/fmt.h>
 
 #include <algorithm>
+#include <functional>
 #include <initializer_list>
+#include <string>
+#include <vector>
 
 #include "store/sqlite/records.hpp"
 
@@ -123,13 +126,14 @@ constexpr std::string_view kInsertTicket =
     "resolved_at_line, resolved_at, updated_at, sla_policy, sla_policy_version, sla_check_at) "
     "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-constexpr std::string_view kUpdateTicket =
-    "UPDATE tickets SET subject = ?, requester_id = ?, organization_id = ?, channel = ?, "
-    "category = ?, impact = ?, urgency = ?, priority = ?, status = ?, line = ?, team_id = ?, "
-    "origin_team_id = ?, assignee_id = ?, vendor_reference = ?, escalation_count = ?, "
-    "customer_contacts = ?, resolved_at_line = ?, resolved_at = ?, updated_at = ?, "
-    "sla_policy = ?, sla_policy_version = ?, sla_check_at = ?, version = version + 1 "
-    "WHERE id = ? AND version = ?";
+// The columns no index of tickets covers: always written. An indexed column is written only
+// when its value changed: SQLite rewrites an index entry for every column an UPDATE sets, even
+// to the same value, and a ticket has ten indexes (bench/sla: 11 pages per commit instead of 2).
+constexpr std::string_view kUpdateTicketPlain =
+    "UPDATE tickets SET subject = ?, channel = ?, category = ?, impact = ?, urgency = ?, "
+    "priority = ?, vendor_reference = ?, escalation_count = ?, customer_contacts = ?, "
+    "resolved_at_line = ?, resolved_at = ?, updated_at = ?, sla_policy = ?, "
+    "sla_policy_version = ?, version = version + 1";
 
 constexpr TicketNumber kFirstTicketNumberBase = 100000;
 
@@ -171,21 +175,40 @@ Result<TicketId> insert_ticket(Connection& c, const Ticket& t) {
   return id;
 }
 
-Result<void> update_ticket(Connection& c, const Ticket& t) {
-  auto statement = c.prepare(kUpdateTicket);
+// `before` is the stored row (read in the same transaction).
+Result<void> update_ticket(Connection& c, const Ticket& t, const Ticket& before) {
+  if (before.version != t.version)
+    return fail(ErrorCode::conflict,
+                fmt::format("ticket {} was changed meanwhile (version {} is no longer current)",
+                            t.id, t.version));
+  std::string sql(kUpdateTicketPlain);
+  std::vector<std::function<void(Statement&)>> indexed;
+  auto column = [&](std::string_view name, const auto& now, const auto& was) {
+    if (now == was) return;
+    sql += fmt::format(", {} = ?", name);  // a fixed column name; the value is bound
+    indexed.push_back([&now](Statement& s) { s.bind(now); });
+  };
+  std::string status(name_of(t.status)), status_before(name_of(before.status));
+  column("requester_id", t.requester, before.requester);
+  column("organization_id", t.organization, before.organization);
+  column("status", status, status_before);
+  column("line", t.line, before.line);
+  column("team_id", t.team, before.team);
+  column("origin_team_id", t.origin_team, before.origin_team);
+  column("assignee_id", t.assignee, before.assignee);
+  column("sla_check_at", t.sla_check_at, before.sla_check_at);
+  sql += " WHERE id = ? AND version = ?";
+  auto statement = c.prepare(sql);
   if (!statement) return error_of(statement);
-  bind_ticket_fields(*statement, t);
+  statement->bind_all(t.subject, name_of(t.channel), t.category, t.impact, t.urgency,
+                      name_of(t.priority), t.vendor_reference, t.escalation_count,
+                      t.customer_contacts, t.resolved_at_line, t.resolved_at, t.updated_at,
+                      t.sla_policy, t.sla_policy_version);
+  for (auto& bind : indexed) bind(*statement);
   statement->bind_all(t.id, t.version);
   if (auto r = statement->run(); !r)
     return std::unexpected(explain_ticket(c, std::move(r.error()), t));
-  if (c.changes() > 0) return {};
-
-  auto found = exists(c, Table::tickets, t.id);
-  if (!found) return error_of(found);
-  if (!*found) return fail(ErrorCode::not_found, fmt::format("ticket {} not found", t.id));
-  return fail(ErrorCode::conflict,
-              fmt::format("ticket {} was changed meanwhile (version {} is no longer current)", t.id,
-                          t.version));
+  return {};
 }
 
 Result<void> replace_tags(Connection& c, TicketId id, const std::vector<std::string>& tags) {
@@ -389,14 +412,19 @@ Result<CommittedChange> commit_ticket_change(Connection& c, const TicketChange& 
     auto inserted = insert_ticket(c, ticket);
     if (!inserted) return error_of(inserted);
     id = *inserted;
-  } else if (auto r = update_ticket(c, ticket); !r) {
-    return error_of(r);
+  } else {
+    auto before = load_ticket(c, id);
+    if (!before) return error_of(before);
+    if (auto r = update_ticket(c, ticket, *before); !r) return error_of(r);
+    if (before->tags != ticket.tags)
+      if (auto r = replace_tags(c, id, ticket.tags); !r) return error_of(r);
   }
   if (change.automatic_assignment) {
     if (auto r = record_automatic_assignment(c, ticket.team, *change.automatic_assignment); !r)
       return error_of(r);
   }
-  if (auto r = replace_tags(c, id, ticket.tags); !r) return error_of(r);
+  if (ticket.id == 0)
+    if (auto r = replace_tags(c, id, ticket.tags); !r) return error_of(r);
 
   CommittedChange committed;
   committed.entries.reserve(change.new_entries.size());
