@@ -1,0 +1,86 @@
+"""Automatic assignment over HTTP: a team switched to round robin by a supervisor, agents
+taking turns and going away, skills, and who may change what. On the demo data: the Service
+Desk team (line 1) has one agent, l1.agent; this test adds two more.
+
+Run: FIRSTLINE_BIN=build/release/src/server/firstline /usr/bin/python3 tests/integration/test_assignment.py
+"""
+
+from __future__ import annotations
+
+import os
+import unittest
+from collections import Counter
+
+from firstline_harness import ServerTestCase, items
+
+
+class AssignmentApiTest(ServerTestCase):
+    def user_id(self, login: str) -> int:
+        users = items(self.server.request("GET", "/api/v1/users", as_user="admin").json)
+        return next(u["id"] for u in users if u["login"] == login)
+
+    def team(self, name: str) -> dict:
+        teams = items(self.server.request("GET", "/api/v1/teams", as_user="admin").json)
+        return next(t for t in teams if t["name"] == name)
+
+    def add_agent(self, login: str, team_id: int) -> int:
+        body = {"login": login, "name": login, "email": f"{login}@acme.example", "role": "agent",
+                "team_ids": [team_id], "language": "de", "password": self.server.demo_password}
+        return self.assertStatus(self.server.request("POST", "/api/v1/users", body,
+                                                     as_user="admin"), 201).json["id"]
+
+    def open_ticket(self, subject: str, category: str = "") -> dict:
+        body = {"subject": f"{subject} {os.getpid()}"}
+        if category:
+            body["category"] = category
+        return self.assertStatus(self.server.request("POST", "/api/v1/tickets", body,
+                                                     as_user="customer1"), 201).json
+
+    def test_round_robin_availability_and_skills(self):
+        desk = self.team("Service Desk")
+        self.assertEqual((desk["assignment"], desk["skill_routing"]), ("manual", False))
+        self.assertIsNone(self.open_ticket("Queue")["assignee_id"], "manual: the queue")
+        agents = [self.user_id("l1.agent"), self.add_agent("l1.b", desk["id"]),
+                  self.add_agent("l1.c", desk["id"])]
+
+        # Only supervisors and admins set the routing.
+        path = f"/api/v1/teams/{desk['id']}/routing"
+        self.assertProblem(self.server.request("PUT", path, {"assignment": "round_robin"},
+                                               as_user="l1.agent"), 403)
+        self.assertProblem(self.server.request("PUT", path, {"assignment": "lottery"},
+                                               as_user="supervisor"), 422, field="assignment")
+        t = self.assertStatus(self.server.request("PUT", path, {"assignment": "round_robin"},
+                                                  as_user="supervisor"), 200).json
+        self.assertEqual(t["assignment"], "round_robin")
+
+        got = Counter(self.open_ticket(f"Turn {i}")["assignee_id"] for i in range(6))
+        self.assertEqual(got, Counter({a: 2 for a in agents}))
+
+        # An agent who is away gets nothing new; an agent may not set another's availability.
+        self.assertProblem(self.server.request(
+            "PUT", f"/api/v1/users/{agents[0]}/availability", {"availability": "away"},
+            as_user="l2.agent"), 403)
+        me = self.assertStatus(self.server.request(
+            "PUT", "/api/v1/me/availability", {"availability": "away"}, as_user="l1.agent"),
+            200).json
+        self.assertEqual(me["availability"], "away")
+        for i in range(4):
+            self.assertNotEqual(self.open_ticket(f"Away {i}")["assignee_id"], agents[0])
+
+        # Skills steer the team once skill routing is on.
+        self.assertStatus(self.server.request(
+            "PUT", path, {"assignment": "round_robin", "skill_routing": True},
+            as_user="admin"), 200)
+        self.assertProblem(self.server.request(
+            "PUT", f"/api/v1/users/{agents[2]}/skills", {"skills": ["lang:fr"]},
+            as_user="supervisor"), 422, field="skills")
+        u = self.assertStatus(self.server.request(
+            "PUT", f"/api/v1/users/{agents[2]}/skills", {"skills": ["Netzwerk", "lang:de"]},
+            as_user="supervisor"), 200).json
+        self.assertEqual(u["skills"], ["lang:de", "netzwerk"])
+        for i in range(3):
+            self.assertEqual(self.open_ticket(f"Netz {i}", "netzwerk")["assignee_id"], agents[2])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
