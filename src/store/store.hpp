@@ -18,6 +18,7 @@
 #include "core/directory.hpp"
 #include "core/error.hpp"
 #include "core/event.hpp"
+#include "core/notification.hpp"
 #include "core/ticket.hpp"
 #include "core/ticket_scope.hpp"
 
@@ -162,6 +163,14 @@ struct AssignmentLoad {
   std::int64_t open_tickets = 0;
 };
 
+// A page of one user's notifications, newest first.
+struct NotificationQuery {
+  UserId user = 0;
+  bool unread_only = false;
+  std::optional<NotificationId> before;  // cursor: older than this id
+  int limit = 50;
+};
+
 // A business calendar or an SLA policy as the store keeps it: a document the app encodes
 // (JSON, app/sla_codec.hpp), with a unique name per kind and a version bumped on every save.
 struct SlaDocument {
@@ -235,6 +244,21 @@ class Store {
   virtual Result<SlaDocument> save_sla_policy(const SlaDocument& doc, const Event& event) = 0;
   virtual Result<std::vector<SlaDocument>> sla_policies() = 0;  // current versions, by id
   virtual Result<SlaDocument> sla_policy_version(std::int64_t id, std::int64_t version) = 0;
+
+  // In-app notifications, derived from the event feed by a follower whose cursor the store
+  // keeps (0 before the first run). add_notifications stores them (one per event, user and
+  // kind: a repeat is ignored, so a follower that crashed after deriving may derive again)
+  // and moves the cursor to `cursor`, atomically.
+  virtual Result<EventId> notification_cursor() = 0;
+  virtual Result<void> add_notifications(const std::vector<Notification>& notifications,
+                                         EventId cursor) = 0;
+  virtual Result<std::vector<Notification>> notifications(const NotificationQuery& query) = 0;
+  virtual Result<std::int64_t> unread_notifications(UserId user) = 0;
+  // Marks the user's unread notifications read at `at`: those listed (ids of other users'
+  // are ignored), or all of them when `ids` is empty. Returns how many changed.
+  virtual Result<std::int64_t> mark_notifications_read(UserId user,
+                                                       const std::vector<NotificationId>& ids,
+                                                       Timestamp at) = 0;
 
   // Knowledge base. Events of new records get the new id filled in (event.article).
   virtual Result<Category> insert_category(const Category& category, const Event& event) = 0;
