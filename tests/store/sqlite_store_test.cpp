@@ -15,6 +15,7 @@
 #include <variant>
 
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/notifications.hpp"
 #include "store/sqlite/records.hpp"
 #include "store/sqlite/sla.hpp"
 #include "store/sqlite/ticket_listing.hpp"
@@ -36,6 +37,8 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, KnowledgeBaseContract,
 INSTANTIATE_TEST_SUITE_P(Sqlite, SlaContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 INSTANTIATE_TEST_SUITE_P(Sqlite, AssignmentContract,
+                         ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
+INSTANTIATE_TEST_SUITE_P(Sqlite, NotificationContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 
 // Direct access to the file, to check what the adapter's API does not show (or to write a
@@ -381,6 +384,82 @@ TEST_F(SqliteStoreTest, AssignmentLoadCountsOpenTicketsFromAnIndex) {
                         "USING INDEX tickets_assignee_status (assignee_id=? AND status=?)")));
   EXPECT_THAT(plan, ::testing::Each(::testing::Not(::testing::StartsWith("SCAN"))));
   EXPECT_THAT(plan, ::testing::Each(::testing::Not(::testing::HasSubstr("TEMP B-TREE"))));
+}
+
+// A file as Firstline left it before notifications, at schema 9.
+TEST_F(SqliteStoreTest, AFileAtSchema9GainsNotifications) {
+  {
+    RawDatabase raw(file());
+    raw.exec("BEGIN");
+    const auto migrations = sqlite::migrations();
+    for (std::size_t i = 0; i < 9; ++i) raw.exec(migrations[i]);
+    raw.exec("PRAGMA user_version = 9");
+    raw.exec(R"sql(
+      INSERT INTO organizations (id, name, created_at) VALUES (1, 'Acme', 0);
+      INSERT INTO teams (id, name, line, kind, created_at)
+      VALUES (1, 'Service Desk', 1, 'internal', 0);
+      INSERT INTO users (id, login, name, email, role, organization_id, language, created_at)
+      VALUES (1, 'customer', '', '', 'customer', 1, 'en', 0),
+             (2, 'agent', '', '', 'agent', NULL, 'de', 0);
+      INSERT INTO tickets (id, number, subject, requester_id, organization_id, channel, impact,
+                           urgency, priority, status, line, team_id, origin_team_id, assignee_id,
+                           created_at, updated_at, version)
+      VALUES (1, 100001, 'from before', 1, 1, 'email', 3, 3, 'P4', 'open', 1, 1, 1, 2, 0, 0, 1);
+      INSERT INTO events (id, type, ticket_id, actor_id, at, payload)
+      VALUES (7, 'ticket.assigned', 1, 2, 0, '{}');
+    )sql");
+    raw.exec("COMMIT");
+  }
+  auto store = open();
+  EXPECT_EQ(store->schema_version(), SqliteStore::latest_schema_version());
+  EXPECT_GE(store->schema_version(), 10);
+
+  // A follower starts from the beginning of the feed, which the old file keeps.
+  EXPECT_EQ(must(store->notification_cursor()), 0);
+  EXPECT_EQ(must(store->events_after(0, 10)).size(), 1u);
+  EXPECT_TRUE(must(store->notifications({.user = 2})).empty());
+  EXPECT_EQ(must(store->unread_notifications(2)), 0);
+
+  Notification n;
+  n.user = 2;
+  n.ticket = 1;
+  n.kind = NotificationKind::assigned;
+  n.event = 7;
+  n.text = "Ticket 100001 ist Ihnen zugewiesen";
+  n.created_at = at(7);
+  must(store->add_notifications({n}, 7));
+  EXPECT_EQ(must(store->notification_cursor()), 7);
+  const auto stored = must(store->notifications({.user = 2}));
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].text, "Ticket 100001 ist Ihnen zugewiesen");
+  EXPECT_EQ(must(store->mark_notifications_read(2, {}, at(8))), 1);
+  EXPECT_EQ(must(store->unread_notifications(2)), 0);
+}
+
+// The notification bell lists and counts on every page a member of staff opens: each form of
+// the listing must walk one of the user's indexes in id order and stop after a page (no scan,
+// no sort), and the unread count must come from the partial index alone.
+TEST_F(SqliteStoreTest, NotificationListsWalkAnIndexWithoutASort) {
+  open().reset();
+  RawDatabase raw(file());
+  for (const bool unread_only : {false, true}) {
+    for (const bool paged : {false, true}) {
+      const auto plan = raw.plan(sqlite::notifications_sql(unread_only, paged));
+      for (const auto& line : plan)
+        std::cout << "[ plan     ] notifications" << (unread_only ? ", unread" : "")
+                  << (paged ? ", before" : "") << ": " << line << "\n";
+      // One step: a sort would add "USE TEMP B-TREE FOR ORDER BY".
+      ASSERT_EQ(plan.size(), 1u);
+      const std::string index = unread_only ? "notifications_unread" : "notifications_user";
+      EXPECT_THAT(plan[0], ::testing::StartsWith("SEARCH notifications USING INDEX " + index));
+      EXPECT_THAT(plan[0], ::testing::HasSubstr(paged ? "(user_id=? AND id<?)" : "(user_id=?)"));
+    }
+  }
+  const auto count = raw.plan(sqlite::kUnreadNotificationsSql);
+  for (const auto& line : count) std::cout << "[ plan     ] unread count: " << line << "\n";
+  EXPECT_EQ(count,
+            std::vector<std::string>{
+                "SEARCH notifications USING COVERING INDEX notifications_unread (user_id=?)"});
 }
 
 TEST_F(SqliteStoreTest, FileIsInWalMode) {

@@ -181,4 +181,21 @@ class AssignmentContract : public StoreContract {
   Ticket assign_automatically(Ticket ticket, UserId user, std::int64_t offset_ms);
 };
 
+// The in-app notification part of the contract (notification_contract.cpp): storing what the
+// follower derived, its cursor, one user's pages, unread counts and marking read. Each
+// adapter's test file instantiates it too.
+class NotificationContract : public StoreContract {
+ protected:
+  void SetUp() override;
+
+  // A notification (not stored) for `user` about the seeded ticket, derived from `event`.
+  [[nodiscard]] Notification draft_notification(
+      UserId user, EventId event, NotificationKind kind = NotificationKind::assigned) const;
+  // Stores `count` notifications for `user` from events first_event, first_event + 1, ...
+  // (the cursor moves to the last); returns their ids, oldest first.
+  std::vector<NotificationId> add_for(UserId user, EventId first_event, int count);
+
+  TicketId ticket_ = 0;  // seeded in SetUp
+};
+
 }  // namespace fl::store_contract

@@ -374,9 +374,37 @@ CREATE TABLE team_rotation (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<const char*, 9> kMigrations{kMigration1, kMigration2, kMigration3,
-                                                 kMigration4, kMigration5, kMigration6,
-                                                 kMigration7, kMigration8, kMigration9};
+// Migration 10: in-app notifications. One per event, recipient and kind (the unique key lets
+// a follower that crashed after deriving store the same ones again). Both of a user's lists,
+// newest first, walk an index ending in id and stop after a page: all of them from
+// notifications_user, the unread from the partial notifications_unread, which holds only
+// unread rows and so stays small. It carries read_at (always NULL in it) because SQLite does
+// not infer that column from the index's WHERE: with it, the unread badge is counted from the
+// index alone. feed_cursors keeps how far a follower of the event feed has got, by name.
+constexpr const char* kMigration10 = R"sql(
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  kind TEXT NOT NULL,
+  event_id INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  read_at INTEGER,
+  UNIQUE (event_id, user_id, kind)
+);
+CREATE INDEX notifications_user ON notifications(user_id, id);
+CREATE INDEX notifications_unread ON notifications(user_id, id, read_at) WHERE read_at IS NULL;
+
+CREATE TABLE feed_cursors (
+  name TEXT PRIMARY KEY,
+  event_id INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<const char*, 10> kMigrations{
+    kMigration1, kMigration2, kMigration3, kMigration4, kMigration5,
+    kMigration6, kMigration7, kMigration8, kMigration9, kMigration10};
 
 }  // namespace
 

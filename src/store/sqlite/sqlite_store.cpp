@@ -12,6 +12,7 @@
 #include "store/sqlite/knowledge_base.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/mutations.hpp"
+#include "store/sqlite/notifications.hpp"
 #include "store/sqlite/reader_pool.hpp"
 #include "store/sqlite/records.hpp"
 #include "store/sqlite/sla.hpp"
@@ -287,6 +288,33 @@ Result<std::vector<SlaDocument>> SqliteStore::sla_policies() {
 Result<SlaDocument> SqliteStore::sla_policy_version(std::int64_t id, std::int64_t version) {
   return impl_->read(
       [&](Connection& c) { return sqlite::load_sla_policy_version(c, id, version); });
+}
+
+// --- notifications -----------------------------------------------------------------------
+
+Result<EventId> SqliteStore::notification_cursor() {
+  return impl_->read([&](Connection& c) { return sqlite::load_notification_cursor(c); });
+}
+
+Result<void> SqliteStore::add_notifications(const std::vector<Notification>& notifications,
+                                            EventId cursor) {
+  return impl_->write<void>(
+      [&](Connection& c) { return sqlite::add_notifications(c, notifications, cursor); });
+}
+
+Result<std::vector<Notification>> SqliteStore::notifications(const NotificationQuery& query) {
+  return impl_->read([&](Connection& c) { return sqlite::load_notifications(c, query); });
+}
+
+Result<std::int64_t> SqliteStore::unread_notifications(UserId user) {
+  return impl_->read([&](Connection& c) { return sqlite::count_unread_notifications(c, user); });
+}
+
+Result<std::int64_t> SqliteStore::mark_notifications_read(UserId user,
+                                                          const std::vector<NotificationId>& ids,
+                                                          Timestamp at) {
+  return impl_->write<std::int64_t>(
+      [&](Connection& c) { return sqlite::mark_notifications_read(c, user, ids, at); });
 }
 
 // --- knowledge base ----------------------------------------------------------------------

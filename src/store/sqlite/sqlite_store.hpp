@@ -94,6 +94,16 @@ class SqliteStore final : public Store {
   Result<std::vector<SlaDocument>> sla_policies() override;
   Result<SlaDocument> sla_policy_version(std::int64_t id, std::int64_t version) override;
 
+  Result<EventId> notification_cursor() override;
+  // A missing user or ticket: invalid_argument, and neither notifications nor cursor stored.
+  Result<void> add_notifications(const std::vector<Notification>& notifications,
+                                 EventId cursor) override;
+  // `query.limit` is clamped to 1..200.
+  Result<std::vector<Notification>> notifications(const NotificationQuery& query) override;
+  Result<std::int64_t> unread_notifications(UserId user) override;
+  Result<std::int64_t> mark_notifications_read(UserId user, const std::vector<NotificationId>& ids,
+                                               Timestamp at) override;
+
   Result<Category> insert_category(const Category& category, const Event& event) override;
   Result<std::vector<Category>> categories() override;
   Result<Article> save_article(const Article& article, const Event& event) override;
