@@ -8,6 +8,7 @@
 #include "app/deflection.hpp"
 #include "app/directory_service.hpp"
 #include "app/knowledge_base.hpp"
+#include "app/notification_service.hpp"
 #include "app/search_service.hpp"
 #include "app/sla_service.hpp"
 #include "app/ticket_service.hpp"
@@ -23,6 +24,7 @@ struct ApiServices {
   SearchService& search;
   DeflectionService& deflection;
   SlaService& sla;
+  NotificationService& notifications;
   std::string openapi_yaml;  // served at /api/v1/openapi.yaml
 };
 

@@ -164,6 +164,67 @@ void add_people_routes(Router& router, ApiServices& s) {
     return json_response(201, to_json(*team));
   });
 
+  // The caller's notifications, newest first, with the unread count.
+  router.add("GET", "/api/v1/me/notifications", [&s](const Request& r, const PathParams&) {
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    const Actor& actor = **session;
+    bool unread_only = false;
+    if (auto u = r.param("unread")) {
+      if (*u != "true" && *u != "false")
+        return problem(Error{ErrorCode::invalid_argument, "unread: true or false",
+                             {{"unread", "true or false"}}});
+      unread_only = *u == "true";
+    }
+    std::optional<NotificationId> before;
+    if (auto b = r.param("before")) {
+      before = parse_id(*b);
+      if (!before)
+        return problem(Error{ErrorCode::invalid_argument, "before: a notification id",
+                             {{"before", "a notification id"}}});
+    }
+    int limit = 50;
+    if (auto l = r.param("limit")) {
+      auto n = parse_id(*l);
+      if (!n || *n > 200)
+        return problem(Error{ErrorCode::invalid_argument, "limit: 1 to 200", {{"limit", "1 to 200"}}});
+      limit = static_cast<int>(*n);
+    }
+    auto list = s.notifications.list(actor, unread_only, before, limit);
+    if (!list) return problem(list.error());
+    auto unread = s.notifications.unread(actor);
+    if (!unread) return problem(unread.error());
+    json::array out;
+    for (const auto& n : *list) {
+      json::object o{{"id", n.id},
+                     {"ticket_id", n.ticket},
+                     {"kind", name_of(n.kind)},
+                     {"event_id", n.event},
+                     {"text", n.text},
+                     {"created_at", format_time(n.created_at)}};
+      o["read_at"] = n.read_at ? json::value(format_time(*n.read_at)) : json::value(nullptr);
+      out.push_back(std::move(o));
+    }
+    json::object body{{"items", std::move(out)}, {"unread", *unread}};
+    if (static_cast<int>(list->size()) == limit && !list->empty())
+      body["next_before"] = list->back().id;
+    return json_response(200, body);
+  });
+  router.add("POST", "/api/v1/me/notifications/read", [&s](const Request& r, const PathParams&) {
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    auto body = JsonBody::parse(r);
+    if (!body) return body.error();
+    auto ids = body->integers("ids");
+    bool all = body->boolean("all").value_or(false);
+    if (!ids && !all) body->error("ids", "give the ids, or \"all\": true");
+    if (ids && ids->empty()) body->error("ids", "must not be empty (use \"all\": true)");
+    if (auto ok = body->finish(); !ok) return problem(ok.error());
+    auto marked = s.notifications.mark_read(**session, all ? std::vector<NotificationId>{} : *ids);
+    if (!marked) return problem(marked.error());
+    return json_response(200, json::object{{"marked", *marked}});
+  });
+
   router.add("PUT", "/api/v1/teams/{id}/routing", [&s](const Request& r, const PathParams& p) {
     auto session = s.auth.authenticate(r.authorization);
     if (!session) return problem(session.error());

@@ -20,6 +20,7 @@
 #include "app/kb_transfer.hpp"
 #include "app/knowledge_base.hpp"
 #include "app/search_service.hpp"
+#include "app/notification_service.hpp"
 #include "app/sla_service.hpp"
 #include "app/ticket_service.hpp"
 #include "auth/sodium_secrets.hpp"
@@ -60,6 +61,7 @@ struct Desk {
   SodiumTokenMinter tokens;
   std::unique_ptr<DirectoryService> directory;
   std::unique_ptr<SlaService> sla;
+  std::unique_ptr<NotificationService> notifications;
   std::unique_ptr<TicketService> tickets;
   std::unique_ptr<KnowledgeBase> knowledge;
   std::unique_ptr<AuthService> auth;
@@ -104,6 +106,7 @@ struct Desk {
     auto cost = parse_name<PasswordCost>(c.password_cost).value_or(PasswordCost::interactive);
     hasher = std::make_unique<SodiumPasswordHasher>(cost);
     directory = std::make_unique<DirectoryService>(*store, *hasher, clock);
+    notifications = std::make_unique<NotificationService>(*store, clock);
     sla = std::make_unique<SlaService>(*store, clock);
     or_die(sla->load());
     tickets = std::make_unique<TicketService>(*store, clock, sla.get());
@@ -187,6 +190,18 @@ int serve(const Config& c) {
       if (*checked < kBatch) return;
     }
   });
+  // In-app notifications follow the event feed (a fraction of a second behind).
+  scheduler.add("notifications", std::chrono::milliseconds(200), [&desk](Timestamp) {
+    constexpr int kBatch = 1000;
+    for (;;) {
+      auto read = desk.notifications->follow(kBatch);
+      if (!read) {
+        spdlog::error("notifications: {}", read.error().message);
+        return;
+      }
+      if (*read < kBatch) return;
+    }
+  });
   scheduler.start();
   auto users = or_die(desk.store->users(std::nullopt));
   if (users.empty())
@@ -209,6 +224,7 @@ int serve(const Config& c) {
                              *desk.search,
                              *desk.deflection,
                              *desk.sla,
+                             *desk.notifications,
                              std::string(openapi_yaml())};
   http::Router router;
   http::add_api_routes(router, services);

@@ -8,6 +8,7 @@ Run: FIRSTLINE_BIN=build/release/src/server/firstline /usr/bin/python3 tests/int
 from __future__ import annotations
 
 import os
+import time
 import unittest
 from collections import Counter
 
@@ -55,6 +56,25 @@ class AssignmentApiTest(ServerTestCase):
 
         got = Counter(self.open_ticket(f"Turn {i}")["assignee_id"] for i in range(6))
         self.assertEqual(got, Counter({a: 2 for a in agents}))
+
+        # Each is told, in their language, within a second or so (the follower runs every
+        # 200 ms); l1.agent speaks German.
+        deadline = time.monotonic() + 10
+        while True:
+            mine = self.assertStatus(self.server.request(
+                "GET", "/api/v1/me/notifications?unread=true", as_user="l1.agent"), 200).json
+            if len(mine["items"]) >= 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        self.assertEqual(mine["unread"], 2, mine)
+        self.assertEqual({n["kind"] for n in mine["items"]}, {"assigned"})
+        self.assertTrue(all(n["text"].startswith("Ihnen zugewiesen: #") for n in mine["items"]),
+                        mine)
+        marked = self.assertStatus(self.server.request(
+            "POST", "/api/v1/me/notifications/read", {"all": True}, as_user="l1.agent"), 200).json
+        self.assertEqual(marked, {"marked": 2})
+        self.assertProblem(self.server.request(
+            "POST", "/api/v1/me/notifications/read", {}, as_user="l1.agent"), 422, field="ids")
 
         # An agent who is away gets nothing new; an agent may not set another's availability.
         self.assertProblem(self.server.request(
