@@ -34,6 +34,7 @@ inline constexpr std::string_view sla_step_fired = "sla.step_fired";
 inline constexpr std::string_view sla_breached = "sla.breached";
 inline constexpr std::string_view sla_calendar_saved = "sla.calendar_saved";
 inline constexpr std::string_view sla_policy_saved = "sla.policy_saved";
+inline constexpr std::string_view macro_saved = "macro.saved";
 }  // namespace event_type
 
 struct Event {

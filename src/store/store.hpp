@@ -18,6 +18,7 @@
 #include "core/directory.hpp"
 #include "core/error.hpp"
 #include "core/event.hpp"
+#include "core/macro.hpp"
 #include "core/notification.hpp"
 #include "core/ticket.hpp"
 #include "core/ticket_scope.hpp"
@@ -244,6 +245,14 @@ class Store {
   virtual Result<SlaDocument> save_sla_policy(const SlaDocument& doc, const Event& event) = 0;
   virtual Result<std::vector<SlaDocument>> sla_policies() = 0;  // current versions, by id
   virtual Result<SlaDocument> sla_policy_version(std::int64_t id, std::int64_t version) = 0;
+
+  // Macros. New (id 0): stored as version 1. Existing: stored only if its stored version is
+  // still macro.version (else conflict), as version + 1. A name is unique among the macros of
+  // one team, and among those for every team (a clash is a conflict); not_found for an
+  // unknown id or team. The event is appended in the same transaction.
+  virtual Result<Macro> save_macro(const Macro& macro, const Event& event) = 0;
+  virtual Result<Macro> macro(MacroId id) = 0;
+  virtual Result<std::vector<Macro>> macros() = 0;  // every one, active or not, by name then id
 
   // In-app notifications, derived from the event feed by a follower whose cursor the store
   // keeps (0 before the first run). add_notifications stores them (one per event, user and
