@@ -40,6 +40,8 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, AssignmentContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 INSTANTIATE_TEST_SUITE_P(Sqlite, NotificationContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
+INSTANTIATE_TEST_SUITE_P(Sqlite, MacroContract,
+                         ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 
 // Direct access to the file, to check what the adapter's API does not show (or to write a
 // file as an older Firstline left it).
@@ -434,6 +436,70 @@ TEST_F(SqliteStoreTest, AFileAtSchema9GainsNotifications) {
   EXPECT_EQ(stored[0].text, "Ticket 100001 ist Ihnen zugewiesen");
   EXPECT_EQ(must(store->mark_notifications_read(2, {}, at(8))), 1);
   EXPECT_EQ(must(store->unread_notifications(2)), 0);
+}
+
+// A file as Firstline left it before macros, at schema 10.
+TEST_F(SqliteStoreTest, AFileAtSchema10GainsMacros) {
+  {
+    RawDatabase raw(file());
+    raw.exec("BEGIN");
+    const auto migrations = sqlite::migrations();
+    for (std::size_t i = 0; i < 10; ++i) raw.exec(migrations[i]);
+    raw.exec("PRAGMA user_version = 10");
+    raw.exec(R"sql(
+      INSERT INTO teams (id, name, line, kind, created_at)
+      VALUES (1, 'Service Desk', 1, 'internal', 0);
+      INSERT INTO users (id, login, name, email, role, organization_id, language, created_at)
+      VALUES (2, 'agent', '', '', 'agent', NULL, 'de', 0);
+      INSERT INTO events (id, type, ticket_id, actor_id, at, payload)
+      VALUES (7, 'team.created', NULL, 2, 0, '{}');
+    )sql");
+    raw.exec("COMMIT");
+  }
+  auto store = open();
+  EXPECT_EQ(store->schema_version(), SqliteStore::latest_schema_version());
+  EXPECT_GE(store->schema_version(), 11);
+  EXPECT_TRUE(must(store->macros()).empty());
+
+  Macro m;
+  m.name = "Welcome";
+  m.team = 1;
+  m.text = "Hallo {{requester.name}}";
+  m.add_tags = {"greeting"};
+  m.updated_at = at(5);
+  const Macro stored = must(store->save_macro(m, event_of(event_type::macro_saved, 2)));
+  EXPECT_EQ(stored.version, 1);
+  EXPECT_EQ(stored.team, std::optional<TeamId>(1));
+  EXPECT_EQ(stored.add_tags, std::vector<std::string>{"greeting"});
+  m.team = std::nullopt;
+  must(store->save_macro(m, event_of(event_type::macro_saved, 2)));
+  EXPECT_EQ(code_of(store->save_macro(m, event_of(event_type::macro_saved, 2))),
+            ErrorCode::conflict);
+  EXPECT_EQ(must(store->macros()).size(), 2u);
+  // The feed goes on after the old file's events.
+  const auto events = must(store->events_after(7, 10));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].type, event_type::macro_saved);
+}
+
+// How the SQLite column keeps a macro's tags (joined by U+001F) decides which it can give back
+// as given: none holding the separator, no empty one. Core's tags have neither, but the store
+// refuses them rather than mangle them.
+TEST_F(SqliteStoreTest, MacroTagsTheColumnCannotKeepAreRefused) {
+  auto store = open();
+  const EventId before = must(store->latest_event_id());
+  Macro m;
+  m.name = "Tagging";
+  m.updated_at = at();
+  for (const auto& tags : {std::vector<std::string>{"net\x1fwork"}, std::vector<std::string>{""},
+                           std::vector<std::string>{"network", ""}}) {
+    m.add_tags = tags;
+    auto refused = store->save_macro(m, event_of(event_type::macro_saved));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::invalid_argument);
+  }
+  EXPECT_TRUE(must(store->macros()).empty());
+  EXPECT_EQ(must(store->latest_event_id()), before);
 }
 
 // The notification bell lists and counts on every page a member of staff opens: each form of

@@ -198,4 +198,16 @@ class NotificationContract : public StoreContract {
   TicketId ticket_ = 0;  // seeded in SetUp
 };
 
+// The macro part of the contract (macro_contract.cpp): every field kept, versions, names
+// unique per team and among the macros for every team, and the macro's event. Each adapter's
+// test file instantiates it too.
+class MacroContract : public StoreContract {
+ protected:
+  // A valid new macro (not stored) named `name`, for `team` (none: for every team).
+  [[nodiscard]] static Macro draft_macro(const std::string& name,
+                                         std::optional<TeamId> team = std::nullopt);
+  // Stores it with a "macro.saved" event by the seeded agent.
+  Macro save(const Macro& macro);
+};
+
 }  // namespace fl::store_contract

@@ -402,9 +402,33 @@ CREATE TABLE feed_cursors (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<const char*, 10> kMigrations{
-    kMigration1, kMigration2, kMigration3, kMigration4, kMigration5,
-    kMigration6, kMigration7, kMigration8, kMigration9, kMigration10};
+// Migration 11: macros. Enums are wire names; tags are joined by char(31), like keywords
+// (migration 3). A name is unique within a team and among the macros for every team
+// (team_id NULL): a UNIQUE index treats NULLs as distinct, so it keys on coalesce(team_id, 0)
+// as kb_categories_name does (team ids start at 1). macros() reads them all, by name: a desk
+// keeps tens or hundreds, so the sort needs no index.
+constexpr const char* kMigration11 = R"sql(
+CREATE TABLE macros (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  team_id INTEGER REFERENCES teams(id),
+  entry_kind TEXT NOT NULL,
+  text TEXT NOT NULL,
+  status TEXT,
+  add_tags TEXT NOT NULL DEFAULT '',
+  impact INTEGER,
+  urgency INTEGER,
+  assign_to_me INTEGER NOT NULL,
+  active INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX macros_name ON macros(coalesce(team_id, 0), name);
+)sql";
+
+constexpr std::array<const char*, 11> kMigrations{
+    kMigration1, kMigration2, kMigration3, kMigration4,  kMigration5, kMigration6,
+    kMigration7, kMigration8, kMigration9, kMigration10, kMigration11};
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include "store/sqlite/deflection.hpp"
 #include "store/sqlite/group_commit.hpp"
 #include "store/sqlite/knowledge_base.hpp"
+#include "store/sqlite/macros.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/mutations.hpp"
 #include "store/sqlite/notifications.hpp"
@@ -288,6 +289,20 @@ Result<std::vector<SlaDocument>> SqliteStore::sla_policies() {
 Result<SlaDocument> SqliteStore::sla_policy_version(std::int64_t id, std::int64_t version) {
   return impl_->read(
       [&](Connection& c) { return sqlite::load_sla_policy_version(c, id, version); });
+}
+
+// --- macros ------------------------------------------------------------------------------
+
+Result<Macro> SqliteStore::save_macro(const Macro& macro, const Event& event) {
+  return impl_->write<Macro>([&](Connection& c) { return sqlite::save_macro(c, macro, event); });
+}
+
+Result<Macro> SqliteStore::macro(MacroId id) {
+  return impl_->read([&](Connection& c) { return sqlite::load_macro(c, id); });
+}
+
+Result<std::vector<Macro>> SqliteStore::macros() {
+  return impl_->read([&](Connection& c) { return sqlite::load_macros(c); });
 }
 
 // --- notifications -----------------------------------------------------------------------

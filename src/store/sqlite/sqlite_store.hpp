@@ -94,6 +94,11 @@ class SqliteStore final : public Store {
   Result<std::vector<SlaDocument>> sla_policies() override;
   Result<SlaDocument> sla_policy_version(std::int64_t id, std::int64_t version) override;
 
+  // Tags: invalid_argument for one that is empty or holds U+001F.
+  Result<Macro> save_macro(const Macro& macro, const Event& event) override;
+  Result<Macro> macro(MacroId id) override;
+  Result<std::vector<Macro>> macros() override;
+
   Result<EventId> notification_cursor() override;
   // A missing user or ticket: invalid_argument, and neither notifications nor cursor stored.
   Result<void> add_notifications(const std::vector<Notification>& notifications,
