@@ -151,6 +151,8 @@ bool may_publish_articles(const Actor& actor) { return is_manager(actor); }
 
 bool may_manage_routing(const Actor& actor) { return is_manager(actor); }
 
+bool may_manage_macros(const Actor& actor) { return is_manager(actor); }
+
 bool may_set_availability(const Actor& actor, UserId user) {
   return is_manager(actor) || (actor.is_staff() && actor.user.id == user);
 }

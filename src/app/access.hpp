@@ -74,6 +74,8 @@ enum class DirectoryAction { list, manage };
 // staff set their own availability, supervisors and admins anyone's.
 [[nodiscard]] bool may_manage_routing(const Actor& actor);
 [[nodiscard]] bool may_set_availability(const Actor& actor, UserId user);
+// Macros: supervisors and admins keep them; staff use those for everyone and for their teams.
+[[nodiscard]] bool may_manage_macros(const Actor& actor);
 
 // SLA calendars and policies: staff other than vendors read them, admins change them. Staff
 // who may view a ticket see its clocks; customers do not.

@@ -8,6 +8,7 @@
 #include "app/deflection.hpp"
 #include "app/directory_service.hpp"
 #include "app/knowledge_base.hpp"
+#include "app/macro_service.hpp"
 #include "app/notification_service.hpp"
 #include "app/search_service.hpp"
 #include "app/sla_service.hpp"
@@ -25,6 +26,7 @@ struct ApiServices {
   DeflectionService& deflection;
   SlaService& sla;
   NotificationService& notifications;
+  MacroService& macros;
   std::string openapi_yaml;  // served at /api/v1/openapi.yaml
 };
 

@@ -20,6 +20,7 @@
 #include "app/kb_transfer.hpp"
 #include "app/knowledge_base.hpp"
 #include "app/search_service.hpp"
+#include "app/macro_service.hpp"
 #include "app/notification_service.hpp"
 #include "app/sla_service.hpp"
 #include "app/ticket_service.hpp"
@@ -63,6 +64,7 @@ struct Desk {
   std::unique_ptr<SlaService> sla;
   std::unique_ptr<NotificationService> notifications;
   std::unique_ptr<TicketService> tickets;
+  std::unique_ptr<MacroService> macros;
   std::unique_ptr<KnowledgeBase> knowledge;
   std::unique_ptr<AuthService> auth;
   // Search: opened only by the commands that need it (an index has one writer process).
@@ -110,6 +112,7 @@ struct Desk {
     sla = std::make_unique<SlaService>(*store, clock);
     or_die(sla->load());
     tickets = std::make_unique<TicketService>(*store, clock, sla.get());
+    macros = std::make_unique<MacroService>(*store, *tickets, clock);
     knowledge = std::make_unique<KnowledgeBase>(*store, clock);
     AuthOptions auth_options;
     auth_options.session_lifetime = std::chrono::hours(c.session_hours);
@@ -225,6 +228,7 @@ int serve(const Config& c) {
                              *desk.deflection,
                              *desk.sla,
                              *desk.notifications,
+                             *desk.macros,
                              std::string(openapi_yaml())};
   http::Router router;
   http::add_api_routes(router, services);

@@ -102,5 +102,35 @@ class AssignmentApiTest(ServerTestCase):
             self.assertEqual(self.open_ticket(f"Netz {i}", "netzwerk")["assignee_id"], agents[2])
 
 
+    def test_macro_applied_over_http(self):
+        desk = self.team("Service Desk")
+        body = {"name": f"Passwort {os.getpid()}", "team_id": desk["id"],
+                "text": "Hallo {{requester.name}}, #{{ticket.number}} ist erledigt. {{agent.name}}",
+                "status": "pending_customer", "add_tags": ["Password"]}
+        self.assertProblem(self.server.request("POST", "/api/v1/macros", body,
+                                               as_user="l1.agent"), 403)
+        self.assertProblem(self.server.request("POST", "/api/v1/macros",
+                                               dict(body, text="{{nope}}"), as_user="supervisor"),
+                           422, field="text")
+        m = self.assertStatus(self.server.request("POST", "/api/v1/macros", body,
+                                                  as_user="supervisor"), 201).json
+        self.assertEqual((m["version"], m["add_tags"]), (1, ["password"]))
+        listed = items(self.server.request("GET", "/api/v1/macros", as_user="l1.agent").json)
+        self.assertIn(m["id"], [x["id"] for x in listed])
+        self.assertNotIn(m["id"], [x["id"] for x in items(
+            self.server.request("GET", "/api/v1/macros", as_user="l2.agent").json)])
+
+        t = self.open_ticket("Passwort vergessen")
+        applied = self.assertStatus(self.server.request(
+            "POST", f"/api/v1/tickets/{t['id']}/macros/{m['id']}", {}, as_user="l1.agent"),
+            200).json
+        self.assertEqual(applied["ticket"]["status"], "pending_customer")
+        self.assertIn("password", applied["ticket"]["tags"])
+        self.assertEqual(applied["entry"]["kind"], "reply")
+        self.assertIn(f"#{t['number']} ist erledigt. Lena Erstlinie", applied["entry"]["body"])
+        self.assertProblem(self.server.request(
+            "POST", f"/api/v1/tickets/{t['id']}/macros/{m['id']}", {}, as_user="l2.agent"), 404)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
