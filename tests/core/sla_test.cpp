@@ -321,3 +321,68 @@ TEST(SlaPolicyValidation, NamesTheField) {
 }
 
 }  // namespace fl
+
+namespace fl {
+
+TEST_F(SlaTest, AnotherPolicyReplansTheRunningClocks) {
+  SlaPolicy major = policy;
+  major.id = 8;
+  major.name = "Major";
+  for (auto& t : major.targets) t = {minutes{15}, minutes{30}, hours{2}, std::nullopt};
+  major.line_targets = {{1, std::nullopt, minutes{10}, minutes{40}}};
+  SlaPlan major_plan{&major, &always, {}};
+  SlaPlanLookup both = [&](SlaPolicyId id, std::int64_t) -> const SlaPlan* {
+    return id == policy.id ? &plan : id == major.id ? &major_plan : nullptr;
+  };
+  auto h = created(berlin(2027, 3, 22, 9));
+  h.push_back(next(h, berlin(2027, 3, 22, 9, 20), Kind::staff_reply));
+  SlaMoment switched = next(h, berlin(2027, 3, 22, 10), Kind::policy_applied);
+  switched.policy = major.id;
+  h.push_back(switched);
+  auto c = replay(h, both, berlin(2027, 3, 22, 10, 30));
+  const auto& resolution = find(c, SlaMetric::resolution);
+  EXPECT_EQ(resolution.policy, major.id);
+  EXPECT_EQ(resolution.target, hours{2});
+  EXPECT_EQ(resolution.elapsed, minutes{90}) << "one office hour, then half an hour round the clock";
+  EXPECT_EQ(resolution.due_at, berlin(2027, 3, 22, 11));
+  EXPECT_EQ(find(c, SlaMetric::first_response).state, ClockState::met) << "answered before";
+  // The new policy's line targets start at the switch for the line the ticket is at; the
+  // line has acted already (the reply), so only the resolve target runs.
+  const auto& line1 = find(c, SlaMetric::line_resolution);
+  EXPECT_EQ(line1.line, 1);
+  EXPECT_EQ(line1.started_at, berlin(2027, 3, 22, 10));
+  EXPECT_EQ(line1.due_at, berlin(2027, 3, 22, 10, 40));
+  EXPECT_EQ(line1.state, ClockState::running);
+  EXPECT_TRUE(std::ranges::none_of(c, [](const SlaClock& k) {
+    return k.metric == SlaMetric::line_response;
+  }));
+}
+
+TEST_F(SlaTest, LineClocksCountArrivalsAndAReturnStartsANewCycle) {
+  auto h = created(berlin(2027, 3, 22, 9));
+  auto up = next(h, berlin(2027, 3, 22, 10), Kind::changed);
+  up.line = 2;
+  up.team = 2;
+  up.by_staff = true;
+  h.push_back(up);
+  auto down = next(h, berlin(2027, 3, 22, 11), Kind::changed);
+  down.line = 1;
+  down.team = 1;
+  down.by_staff = true;
+  h.push_back(down);
+  auto again = next(h, berlin(2027, 3, 22, 12), Kind::changed);
+  again.line = 2;
+  again.team = 3;
+  again.by_staff = true;
+  h.push_back(again);
+  auto c = clocks(h, berlin(2027, 3, 22, 13));
+  const auto& first = find(c, SlaMetric::line_response, 1);
+  EXPECT_EQ(first.state, ClockState::met) << "the return was the line's action";
+  EXPECT_EQ(first.stopped_at, berlin(2027, 3, 22, 11));
+  const auto& second = find(c, SlaMetric::line_response, 2);
+  EXPECT_EQ(second.team, 3);
+  EXPECT_EQ(second.state, ClockState::running);
+  EXPECT_EQ(second.due_at, berlin(2027, 3, 22, 16));
+}
+
+}  // namespace fl
