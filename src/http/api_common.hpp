@@ -32,6 +32,16 @@ inline std::optional<std::int64_t> parse_id(std::string_view s) {
   return v;
 }
 
+// A `lang` or `language` query parameter (both spellings are in use): de or en; a wrong
+// value is added to `errors` under the name the client used.
+inline std::optional<std::string> language_of(const Request& r, std::vector<FieldError>& errors) {
+  const char* name = r.param("lang") ? "lang" : "language";
+  auto v = r.param(name);
+  if (!v || v->empty()) return std::nullopt;
+  if (*v != "de" && *v != "en") errors.push_back({name, "de or en"});
+  return std::string(*v);
+}
+
 inline Response bad_id(std::string_view what) {
   return problem(404, std::string("no such ") + std::string(what));
 }

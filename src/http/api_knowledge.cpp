@@ -92,10 +92,7 @@ Response list_articles(ApiServices& s, const Request& r) {
   enum_param.operator()<ArticleStatus>("status", f.status);
   enum_param.operator()<Audience>("audience", f.audience);
   enum_param.operator()<ArticleKind>("kind", f.kind);
-  if (auto v = r.param("language")) {
-    if (!is_language(*v)) errors.push_back({"language", "de or en"});
-    f.language = std::string(*v);
-  }
+  f.language = language_of(r, errors);
   if (auto v = r.param("category")) {
     f.category = parse_id(*v);
     if (!f.category) errors.push_back({"category", "a category id"});

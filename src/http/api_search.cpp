@@ -25,15 +25,6 @@ int limit_of(const Request& r, int fallback, int most, std::vector<FieldError>& 
   return static_cast<int>(*n);
 }
 
-// `lang` as the issue names it; `language` too, as the article list and the articles say it.
-std::optional<std::string> language_of(const Request& r, std::vector<FieldError>& errors) {
-  const char* name = r.param("lang") ? "lang" : "language";
-  auto v = r.param(name);
-  if (!v || v->empty()) return std::nullopt;
-  if (!is_language(*v)) errors.push_back({name, "de or en"});
-  return std::string(*v);
-}
-
 Response search_articles(ApiServices& s, const Request& r) {
   auto actor = reader(s, r);
   if (!actor) return actor.error();

@@ -67,6 +67,13 @@ class KnowledgeBaseApiTest(ServerTestCase):
         self.assertEqual(guest["views"], 1)
         listed = [a["id"] for a in items(self.server.request("GET", "/api/v1/kb/articles").json)]
         self.assertIn(draft["id"], listed)
+        # The language filter by either name, as search takes it.
+        for param in ("lang", "language"):
+            german = items(self.server.request("GET", f"/api/v1/kb/articles?{param}=de").json)
+            self.assertIn(draft["id"], [a["id"] for a in german], param)
+            self.assertTrue(all(a["language"] == "de" for a in german), param)
+            self.assertProblem(self.server.request("GET", f"/api/v1/kb/articles?{param}=fr"), 422,
+                               field=param)
         # A stale edit is a conflict.
         self.assertProblem(self.server.request("PATCH", path, {"version": 1, "title": "x"},
                                                as_user="l1.agent"), 409)
