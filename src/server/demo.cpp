@@ -189,8 +189,38 @@ void create_demo_sla(SlaService& sla, const Actor& admin, const Team& desktop, c
   must(sla.save_policy(admin, major), "policy");
 }
 
+// Macros for the frequent first-line cases, in German and English.
+void create_demo_macros(MacroService& macros, const Actor& supervisor, const Team& desk) {
+  must(macros.save(supervisor,
+                   {.name = "Passwort zurückgesetzt",
+                    .team = desk.id,
+                    .text = "Hallo {{requester.name}},\n\nIhr Passwort wurde zurückgesetzt. Bitte "
+                            "melden Sie sich mit dem Einmalkennwort an und vergeben Sie ein neues.\n\n"
+                            "Viele Grüße\n{{agent.name}}, {{team.name}}",
+                    .status = TicketStatus::pending_customer,
+                    .add_tags = {"password"}}),
+       "macro");
+  must(macros.save(supervisor,
+                   {.name = "Password reset",
+                    .text = "Hello {{requester.name}},\n\nyour password has been reset. Please log "
+                            "in with the one-time password and choose a new one.\n\nKind regards\n"
+                            "{{agent.name}}, {{team.name}}",
+                    .status = TicketStatus::pending_customer,
+                    .add_tags = {"password"}}),
+       "macro");
+  must(macros.save(supervisor,
+                   {.name = "Beim Hersteller angefragt",
+                    .entry_kind = EntryKind::note,
+                    .text = "Fall beim Hersteller eröffnet; dessen Fallnummer steht im Feld "
+                            "Herstellerreferenz.",
+                    .status = TicketStatus::pending_vendor,
+                    .add_tags = {"vendor"}}),
+       "macro");
+}
+
 Result<void> create_demo_data(DirectoryService& dir, TicketService& tickets, KnowledgeBase& kb,
-                              SlaService& sla, const std::string& password) {
+                              SlaService& sla, MacroService& macros,
+                              const std::string& password) {
   try {
     auto acme =
         must(dir.create_organization(nullptr, {"Acme GmbH", "acme.example", false}), "Acme");
@@ -236,6 +266,7 @@ Result<void> create_demo_data(DirectoryService& dir, TicketService& tickets, Kno
     Actor lena = as(l1), pat = as(pa), dirk = as(l2), victor = as(va), clara = as(c1),
           carl = as(c2), sven = as(supervisor);
     ArticleId outlook_article = create_demo_articles(kb, sven, lena);
+    create_demo_macros(macros, sven, desk);
 
     // Line 1: new from the portal; one solved on the phone at first contact.
     must(tickets.create(

@@ -3,7 +3,7 @@
 // German and English (categories, FAQ, how-to and troubleshooting articles, a synonym group,
 // an article linked to the ticket it solved), and SLAs: office hours in Berlin with holidays,
 // a 24/7 calendar, a standard policy with line targets, a vendor contract and an escalation
-// ladder, and a major-incident policy for P1.
+// ladder, and a major-incident policy for P1; and a few macros.
 #pragma once
 
 #include <string>
@@ -11,6 +11,7 @@
 
 #include "app/directory_service.hpp"
 #include "app/knowledge_base.hpp"
+#include "app/macro_service.hpp"
 #include "app/sla_service.hpp"
 #include "app/ticket_service.hpp"
 
@@ -21,7 +22,7 @@ namespace fl {
 
 // Precondition: an empty directory. All demo users get `password`.
 Result<void> create_demo_data(DirectoryService& directory, TicketService& tickets,
-                              KnowledgeBase& knowledge, SlaService& sla,
+                              KnowledgeBase& knowledge, SlaService& sla, MacroService& macros,
                               const std::string& password);
 
 }  // namespace fl

@@ -272,7 +272,8 @@ int init(const Config& c, bool demo, std::string password) {
   if (!demo) return 0;
   if (password.empty()) password = random_password();
   or_die(validate_password(password));
-  or_die(create_demo_data(*desk.directory, *desk.tickets, *desk.knowledge, *desk.sla, password));
+  or_die(create_demo_data(*desk.directory, *desk.tickets, *desk.knowledge, *desk.sla,
+                          *desk.macros, password));
   std::string logins;
   for (const auto& l : demo_logins()) logins += (logins.empty() ? "" : ", ") + l;
   std::string text = "demo logins: " + logins + "\ndemo password: " + password + "\n";
