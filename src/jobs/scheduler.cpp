@@ -19,9 +19,10 @@ int Scheduler::tick() {
   return ran;
 }
 
-void Scheduler::start(std::chrono::milliseconds resolution) {
+void Scheduler::start(std::chrono::milliseconds resolution, std::function<void()> on_start) {
   stopping_ = false;
-  thread_ = std::thread([this, resolution] {
+  thread_ = std::thread([this, resolution, on_start = std::move(on_start)] {
+    if (on_start) on_start();
     std::unique_lock lock(mutex_);
     while (!stopping_) {
       lock.unlock();

@@ -33,8 +33,10 @@ class Scheduler {
   // them the first time). Returns how many ran.
   int tick();
 
-  // A thread that ticks every `resolution` of wall time until stop().
-  void start(std::chrono::milliseconds resolution = std::chrono::milliseconds{100});
+  // A thread that ticks every `resolution` of wall time until stop(); `on_start` runs first
+  // on that thread (e.g. to lower its priority).
+  void start(std::chrono::milliseconds resolution = std::chrono::milliseconds{100},
+             std::function<void()> on_start = {});
   void stop();
 
  private:
