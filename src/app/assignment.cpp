@@ -1,8 +1,8 @@
 #include "app/assignment.hpp"
 
-#include <boost/json.hpp>
 #include <unordered_map>
 
+#include "app/event_json.hpp"
 #include "core/assignment.hpp"
 
 namespace fl {
@@ -34,14 +34,11 @@ Result<void> assign_automatically(Store& store, TicketChange& change, Timestamp 
   if (!chosen) return {};
   t.assignee = *chosen;
   change.automatic_assignment = AutomaticAssignment{*chosen, now};
-  Event e;
-  e.type = event_type::ticket_updated;
-  e.at = now;
-  e.payload = json::serialize(json::object{
-      {"changes", json::object{{"assignee", json::object{{"from", nullptr}, {"to", *chosen}}}}},
-      {"assigned_by", name_of(team->assignment)},
-      {"by", "system"}});
-  change.new_events.push_back(std::move(e));
+  change.new_events.push_back(event_with(
+      event_type::ticket_updated, now,
+      {{"changes", json::object{{"assignee", json::object{{"from", nullptr}, {"to", *chosen}}}}},
+       {"assigned_by", name_of(team->assignment)},
+       {"by", "system"}}));
   return {};
 }
 

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "app/access.hpp"
+#include "app/event_json.hpp"
 #include "core/assignment.hpp"
 #include "core/escalation.hpp"
 
@@ -15,13 +16,9 @@ namespace json = boost::json;
 namespace {
 
 Event directory_event(std::string_view type, const Actor* actor, Timestamp at,
-                      json::object payload) {
-  Event e;
-  e.type = type;
-  if (actor) e.actor = actor->user.id;
-  e.at = at;
-  e.payload = json::serialize(payload);
-  return e;
+                      const json::object& payload) {
+  return event_with(type, at, payload,
+                    actor ? std::optional<UserId>(actor->user.id) : std::nullopt);
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 #include "app/macro_service.hpp"
 
 #include <algorithm>
-#include <boost/json.hpp>
 
 #include "app/access.hpp"
+#include "app/event_json.hpp"
 #include "core/status_machine.hpp"
 #include "core/text.hpp"
 
@@ -43,12 +43,9 @@ Result<Macro> MacroService::save(const Actor& actor, Macro m) {
   if (auto ok = validate(m); !ok) return std::unexpected(ok.error());
   if (m.team && !store_.team(*m.team)) return invalid_field("team_id", "no team " + std::to_string(*m.team));
   m.updated_at = clock_.now();
-  Event e;
-  e.type = event_type::macro_saved;
-  e.actor = actor.user.id;
-  e.at = m.updated_at;
-  e.payload = boost::json::serialize(boost::json::object{{"name", m.name}, {"macro", m.id}});
-  return store_.save_macro(m, e);
+  return store_.save_macro(
+      m, event_with(event_type::macro_saved, m.updated_at, {{"name", m.name}, {"macro", m.id}},
+                    actor.user.id));
 }
 
 Result<AppliedMacro> MacroService::apply(const Actor& actor, TicketId id, MacroId macro_id) {

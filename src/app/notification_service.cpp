@@ -1,6 +1,6 @@
 #include "app/notification_service.hpp"
 
-#include <boost/json.hpp>
+#include "app/event_json.hpp"
 #include <algorithm>
 #include <unordered_map>
 
@@ -11,24 +11,6 @@ namespace fl {
 namespace {
 
 namespace json = boost::json;
-
-json::object payload_of(const Event& e) {
-  boost::system::error_code ec;
-  json::value v = json::parse(e.payload, ec);
-  if (ec || !v.is_object()) return {};
-  return std::move(v.as_object());
-}
-
-std::optional<std::int64_t> number_at(const json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  if (v && v->is_int64()) return v->as_int64();
-  return std::nullopt;
-}
-
-std::string_view text_at(const json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
-}
 
 std::string metric_name(SlaMetric m, bool german) {
   switch (m) {

@@ -1,6 +1,6 @@
 #include "app/sla_history.hpp"
 
-#include <boost/json.hpp>
+#include "app/event_json.hpp"
 
 namespace fl {
 
@@ -8,26 +8,8 @@ namespace {
 
 namespace json = boost::json;
 
-json::object payload_of(const Event& e) {
-  boost::system::error_code ec;
-  json::value v = json::parse(e.payload, ec);
-  if (ec || !v.is_object()) return {};
-  return std::move(v.as_object());
-}
-
-std::string_view text(const json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
-}
-
-std::optional<std::int64_t> number(const json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  if (v && v->is_int64()) return v->as_int64();
-  return std::nullopt;
-}
-
 bool by_staff(const Event& e, const json::object& p, const IsStaff& is_staff) {
-  std::string_view by = text(p, "by");
+  std::string_view by = text_at(p, "by");
   if (by == "staff") return true;
   if (by == "customer" || by == "system") return false;
   return e.actor && is_staff(*e.actor);
@@ -49,9 +31,9 @@ std::vector<SlaMoment> sla_moments(const std::vector<Event>& events, const IsSta
     state.policy.reset();
     if (e.type == event_type::ticket_created) {
       state.kind = SlaMoment::Kind::created;
-      state.line = static_cast<int>(number(p, "line").value_or(1));
-      state.team = number(p, "team").value_or(0);
-      state.priority = parse_name<Priority>(text(p, "priority")).value_or(Priority::p4);
+      state.line = static_cast<int>(number_at(p, "line").value_or(1));
+      state.team = number_at(p, "team").value_or(0);
+      state.priority = parse_name<Priority>(text_at(p, "priority")).value_or(Priority::p4);
       state.status = TicketStatus::new_;
       out.push_back(state);
       created = true;
@@ -65,14 +47,14 @@ std::vector<SlaMoment> sla_moments(const std::vector<Event>& events, const IsSta
     if (!created) continue;
     if (e.type == event_type::sla_policy_applied) {
       state.kind = SlaMoment::Kind::policy_applied;
-      state.policy = number(p, "policy");
-      state.policy_version = number(p, "version").value_or(0);
+      state.policy = number_at(p, "policy");
+      state.policy_version = number_at(p, "version").value_or(0);
       if (state.policy) out.push_back(state);
       state.policy.reset();
       continue;
     }
     if (e.type == event_type::entry_added) {
-      std::string_view kind = text(p, "kind");
+      std::string_view kind = text_at(p, "kind");
       bool staff = by_staff(e, p, is_staff);
       if (!staff && kind == "reply")
         state.kind = SlaMoment::Kind::customer_reply;
@@ -87,7 +69,7 @@ std::vector<SlaMoment> sla_moments(const std::vector<Event>& events, const IsSta
       continue;
     }
     if (e.type == event_type::status_changed) {
-      auto to = parse_name<TicketStatus>(text(p, "to"));
+      auto to = parse_name<TicketStatus>(text_at(p, "to"));
       if (!to) continue;
       state.status = *to;
       if (last_entry && last_entry->at == e.at && last_entry->actor == e.actor && !out.empty()) {
@@ -106,7 +88,7 @@ std::vector<SlaMoment> sla_moments(const std::vector<Event>& events, const IsSta
       auto* priority = changes && changes->is_object() ? changes->as_object().if_contains("priority")
                                                        : nullptr;
       if (!priority || !priority->is_object()) continue;
-      auto to = parse_name<Priority>(text(priority->as_object(), "to"));
+      auto to = parse_name<Priority>(text_at(priority->as_object(), "to"));
       if (!to) continue;
       state.priority = *to;
       state.kind = SlaMoment::Kind::changed;
@@ -116,8 +98,8 @@ std::vector<SlaMoment> sla_moments(const std::vector<Event>& events, const IsSta
     }
     if (e.type == event_type::escalated || e.type == event_type::transferred ||
         e.type == event_type::returned) {
-      state.line = static_cast<int>(number(p, "to_line").value_or(state.line));
-      state.team = number(p, "to_team").value_or(state.team);
+      state.line = static_cast<int>(number_at(p, "to_line").value_or(state.line));
+      state.team = number_at(p, "to_team").value_or(state.team);
       state.kind = SlaMoment::Kind::changed;
       state.by_staff = by_staff(e, p, is_staff);
       out.push_back(state);
@@ -132,10 +114,10 @@ std::set<SlaMark> sla_marks(const std::vector<Event>& events) {
     bool breach = e.type == event_type::sla_breached;
     if (!breach && e.type != event_type::sla_step_fired) continue;
     json::object p = payload_of(e);
-    auto metric = parse_name<SlaMetric>(text(p, "metric"));
+    auto metric = parse_name<SlaMetric>(text_at(p, "metric"));
     if (!metric) continue;
-    marks.insert({*metric, static_cast<int>(number(p, "cycle").value_or(1)),
-                  static_cast<int>(number(p, "percent").value_or(100)), breach});
+    marks.insert({*metric, static_cast<int>(number_at(p, "cycle").value_or(1)),
+                  static_cast<int>(number_at(p, "percent").value_or(100)), breach});
   }
   return marks;
 }
