@@ -9,6 +9,7 @@
 
 #include "app/access.hpp"
 #include "app/assignment.hpp"
+#include "app/event_json.hpp"
 #include "app/sla_codec.hpp"
 #include "core/escalation.hpp"
 
@@ -43,14 +44,13 @@ const date::time_zone* zone_named(const std::string& name) {
   }
 }
 
-Event system_event(std::string_view type, Timestamp at, json::object payload,
-                   std::optional<UserId> actor = std::nullopt) {
-  Event e;
-  e.type = type;
-  e.actor = actor;
-  e.at = at;
-  e.payload = json::serialize(payload);
-  return e;
+// A stored policy version as the domain sees it (its id and version are the document's).
+Result<SlaPolicy> policy_of(const SlaDocument& doc) {
+  auto p = decode_policy(doc.body);
+  if (!p) return p;
+  p->id = doc.id;
+  p->version = doc.version;
+  return p;
 }
 
 }  // namespace
@@ -81,13 +81,8 @@ Result<void> SlaService::rebuild() {
     if (const auto* zone = zone_named(c->time_zone)) r->hours.emplace(c->id, BusinessHours(*c, zone));
     r->calendars.push_back(std::move(*c));
   }
-  for (const auto& doc : *policies) {
-    auto p = decode_policy(doc.body);
-    if (!p) continue;
-    p->id = doc.id;
-    p->version = doc.version;
-    r->policies.push_back(std::move(*p));
-  }
+  for (const auto& doc : *policies)
+    if (auto p = policy_of(doc)) r->policies.push_back(std::move(*p));
   std::lock_guard lock(mutex_);
   registry_ = std::move(r);
   plans_.clear();  // they point at the old calendars
@@ -112,11 +107,9 @@ Result<std::shared_ptr<const SlaService::PlanEntry>> SlaService::plan(
       if (doc.error().code == ErrorCode::not_found) return std::shared_ptr<const PlanEntry>();
       return std::unexpected(doc.error());
     }
-    auto decoded = decode_policy(doc->body);
+    auto decoded = policy_of(*doc);
     if (!decoded) return std::shared_ptr<const PlanEntry>();
     policy = std::move(*decoded);
-    policy->id = id;
-    policy->version = version;
   }
   auto hours_of = [&](CalendarId c) -> const BusinessHours* {
     auto it = r.hours.find(c);
@@ -203,7 +196,7 @@ Result<void> SlaService::prepare(TicketChange& change, const std::vector<Event>&
   SlaSubject subject{t.organization, t.priority, t.category, t.channel};
   if (const SlaPolicy* chosen = select_policy(r->policies, subject);
       chosen && (t.sla_policy != chosen->id || t.sla_policy_version != chosen->version)) {
-    change.new_events.push_back(system_event(
+    change.new_events.push_back(event_with(
         event_type::sla_policy_applied, now,
         {{"policy", chosen->id}, {"version", chosen->version}, {"name", chosen->name}}));
     t.sla_policy = chosen->id;
@@ -215,13 +208,21 @@ Result<void> SlaService::prepare(TicketChange& change, const std::vector<Event>&
   }
   std::vector<Event> all = history;
   all.insert(all.end(), change.new_events.begin(), change.new_events.end());
-  auto moments = sla_moments(all, [this](UserId id) { return is_staff(id); });
-  std::vector<std::shared_ptr<const PlanEntry>> keep;
+  auto sla = clocks_of(r, all, sla_marks(all), t, now);
+  if (!sla) return std::unexpected(sla.error());
+  t.sla_check_at = sla->next_check;
+  return {};
+}
+
+Result<TicketSla> SlaService::clocks_of(const std::shared_ptr<const Registry>& r,
+                                        const std::vector<Event>& events,
+                                        const std::set<SlaMark>& marks, const Ticket& t,
+                                        Timestamp now) {
+  auto moments = sla_moments(events, [this](UserId u) { return is_staff(u); });
+  std::vector<std::shared_ptr<const PlanEntry>> keep;  // the plans the lookup points into
   auto lookup = lookup_for(r, moments, keep);
   if (!lookup) return std::unexpected(lookup.error());
-  t.sla_check_at =
-      evaluate(moments, sla_marks(all), *lookup, t.sla_policy, t.sla_policy_version, now).next_check;
-  return {};
+  return evaluate(moments, marks, *lookup, t.sla_policy, t.sla_policy_version, now);
 }
 
 Result<TicketSla> SlaService::ticket_sla(const Actor& actor, TicketId id) {
@@ -232,13 +233,7 @@ Result<TicketSla> SlaService::ticket_sla(const Actor& actor, TicketId id) {
   if (!actor.is_staff()) return fail(ErrorCode::permission_denied, "SLA clocks are for staff");
   auto events = store_.ticket_events(id);
   if (!events) return std::unexpected(events.error());
-  auto r = registry();
-  auto moments = sla_moments(*events, [this](UserId u) { return is_staff(u); });
-  std::vector<std::shared_ptr<const PlanEntry>> keep;
-  auto lookup = lookup_for(r, moments, keep);
-  if (!lookup) return std::unexpected(lookup.error());
-  return evaluate(moments, sla_marks(*events), *lookup, t->sla_policy, t->sla_policy_version,
-                  clock_.now());
+  return clocks_of(registry(), *events, sla_marks(*events), *t, clock_.now());
 }
 
 namespace {
@@ -346,13 +341,10 @@ Result<void> SlaService::check_ticket(TicketId id, Timestamp now) {
     if (!t) return std::unexpected(t.error());
     auto events = store_.ticket_events(id);
     if (!events) return std::unexpected(events.error());
-    auto r = registry();
-    auto moments = sla_moments(*events, [this](UserId u) { return is_staff(u); });
-    std::vector<std::shared_ptr<const PlanEntry>> keep;
-    auto lookup = lookup_for(r, moments, keep);
-    if (!lookup) return std::unexpected(lookup.error());
     auto marks = sla_marks(*events);
-    TicketSla sla = evaluate(moments, marks, *lookup, t->sla_policy, t->sla_policy_version, now);
+    auto clocks = clocks_of(registry(), *events, marks, *t, now);
+    if (!clocks) return std::unexpected(clocks.error());
+    const TicketSla& sla = *clocks;
 
     TicketChange change;
     change.ticket = *t;
@@ -361,7 +353,7 @@ Result<void> SlaService::check_ticket(TicketId id, Timestamp now) {
     std::optional<TicketMove> move;
     auto record = [&](std::string_view type, json::object payload) {
       payload["by"] = "system";
-      change.new_events.push_back(system_event(type, now, std::move(payload)));
+      change.new_events.push_back(event_with(type, now, std::move(payload)));
     };
     for (const auto& tc : sla.clocks) {
       const SlaClock& c = tc.clock;
@@ -453,7 +445,7 @@ Result<BusinessCalendar> SlaService::save_calendar(const Actor& actor, BusinessC
   Timestamp now = clock_.now();
   SlaDocument doc{c.id, c.name, c.version, encode_calendar(c), now};
   auto saved = store_.save_calendar(
-      doc, system_event(event_type::sla_calendar_saved, now, {{"name", c.name}}, actor.user.id));
+      doc, event_with(event_type::sla_calendar_saved, now, {{"name", c.name}}, actor.user.id));
   if (!saved) return std::unexpected(saved.error());
   c.id = saved->id;
   c.version = saved->version;
@@ -476,11 +468,7 @@ Result<SlaPolicy> SlaService::policy(const Actor& actor, SlaPolicyId id,
     if (!version || *version == p.version) return p;
     auto doc = store_.sla_policy_version(id, *version);
     if (!doc) return std::unexpected(doc.error());
-    auto old = decode_policy(doc->body);
-    if (!old) return std::unexpected(old.error());
-    old->id = id;
-    old->version = *version;
-    return *old;
+    return policy_of(*doc);
   }
   return fail(ErrorCode::not_found, "no SLA policy " + std::to_string(id));
 }
@@ -510,7 +498,7 @@ Result<SlaPolicy> SlaService::save_policy(const Actor& actor, SlaPolicy p) {
   Timestamp now = clock_.now();
   SlaDocument doc{p.id, p.name, p.version, encode_policy(p), now};
   auto saved = store_.save_sla_policy(
-      doc, system_event(event_type::sla_policy_saved, now, {{"name", p.name}}, actor.user.id));
+      doc, event_with(event_type::sla_policy_saved, now, {{"name", p.name}}, actor.user.id));
   if (!saved) return std::unexpected(saved.error());
   p.id = saved->id;
   p.version = saved->version;

@@ -89,6 +89,10 @@ class SlaService {
   Result<SlaPlanLookup> lookup_for(const std::shared_ptr<const Registry>& r,
                                    const std::vector<SlaMoment>& moments,
                                    std::vector<std::shared_ptr<const PlanEntry>>& keep);
+  // The clocks of a ticket from its events (and the steps and breaches already recorded).
+  Result<TicketSla> clocks_of(const std::shared_ptr<const Registry>& r,
+                              const std::vector<Event>& events, const std::set<SlaMark>& marks,
+                              const Ticket& ticket, Timestamp now);
   bool is_staff(UserId id);
   Result<void> check_ticket(TicketId id, Timestamp now);
   std::vector<UserId> supervisors_of(TeamId team);
