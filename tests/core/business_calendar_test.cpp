@@ -3,6 +3,8 @@
 #include <date/tz.h>
 #include <gtest/gtest.h>
 
+#include "support/berlin_time.hpp"
+
 namespace fl {
 
 namespace {
@@ -11,16 +13,8 @@ using std::chrono::hours;
 using std::chrono::milliseconds;
 using std::chrono::minutes;
 
-const date::time_zone* berlin_zone() {
-  return date::locate_zone("Europe/Berlin");
-}
-
-// A wall-clock time in Berlin as an instant.
-Timestamp berlin(int y, unsigned m, unsigned d, int h, int min = 0) {
-  date::local_days day{date::year{y} / date::month{m} / date::day{d}};
-  auto local = day + hours{h} + minutes{min};
-  return date::floor<milliseconds>(berlin_zone()->to_sys(local, date::choose::earliest));
-}
+using testing::berlin;
+using testing::berlin_zone;
 
 Timestamp utc(int y, unsigned m, unsigned d, int h, int min = 0) {
   date::sys_days day{date::year{y} / date::month{m} / date::day{d}};

@@ -3,6 +3,8 @@
 #include <date/tz.h>
 #include <gtest/gtest.h>
 
+#include "support/berlin_time.hpp"
+
 namespace fl {
 
 namespace {
@@ -12,15 +14,8 @@ using std::chrono::milliseconds;
 using std::chrono::minutes;
 using Kind = SlaMoment::Kind;
 
-const date::time_zone* berlin_zone() {
-  return date::locate_zone("Europe/Berlin");
-}
-
-Timestamp berlin(int y, unsigned m, unsigned d, int h, int min = 0) {
-  date::local_days day{date::year{y} / date::month{m} / date::day{d}};
-  return date::floor<milliseconds>(
-      berlin_zone()->to_sys(day + hours{h} + minutes{min}, date::choose::earliest));
-}
+using testing::berlin;
+using testing::berlin_zone;
 
 // Office hours 08-17 in Berlin for P2-P4, around the clock for P1; a line-2 operational
 // target and a vendor contract at line 4.
