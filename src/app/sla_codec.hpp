@@ -1,4 +1,4 @@
-// Business calendars and SLA policies as JSON: the form the store keeps them in (SlaDocument
+// Business calendars and SLA policies as JSON: the form the store keeps them in (ConfigDocument
 // bodies) and the API's request and response bodies. Durations are whole minutes of
 // business time; times of day "HH:MM" (24:00 ends a day); holidays "MM-DD" (every year) or
 // "YYYY-MM-DD" (that date). Decoding collects every problem, each named by its JSON path.

@@ -45,7 +45,7 @@ const date::time_zone* zone_named(const std::string& name) {
 }
 
 // A stored policy version as the domain sees it (its id and version are the document's).
-Result<SlaPolicy> policy_of(const SlaDocument& doc) {
+Result<SlaPolicy> policy_of(const ConfigDocument& doc) {
   auto p = decode_policy(doc.body);
   if (!p) return p;
   p->id = doc.id;
@@ -443,7 +443,7 @@ Result<BusinessCalendar> SlaService::save_calendar(const Actor& actor, BusinessC
   if (!zone_named(c.time_zone))
     return invalid_field("time_zone", "unknown time zone '" + c.time_zone + "' (IANA names, e.g. Europe/Berlin)");
   Timestamp now = clock_.now();
-  SlaDocument doc{c.id, c.name, c.version, encode_calendar(c), now};
+  ConfigDocument doc{c.id, c.name, c.version, encode_calendar(c), now};
   auto saved = store_.save_calendar(
       doc, event_with(event_type::sla_calendar_saved, now, {{"name", c.name}}, actor.user.id));
   if (!saved) return std::unexpected(saved.error());
@@ -496,7 +496,7 @@ Result<SlaPolicy> SlaService::save_policy(const Actor& actor, SlaPolicy p) {
       errors.push_back({"applies_to.organizations", "no organisation " + std::to_string(o)});
   if (!errors.empty()) return invalid_fields(std::move(errors));
   Timestamp now = clock_.now();
-  SlaDocument doc{p.id, p.name, p.version, encode_policy(p), now};
+  ConfigDocument doc{p.id, p.name, p.version, encode_policy(p), now};
   auto saved = store_.save_sla_policy(
       doc, event_with(event_type::sla_policy_saved, now, {{"name", p.name}}, actor.user.id));
   if (!saved) return std::unexpected(saved.error());

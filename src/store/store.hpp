@@ -10,8 +10,10 @@
 //   ticket version, unavailable/internal for storage faults.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/article.hpp"
@@ -172,14 +174,25 @@ struct NotificationQuery {
   int limit = 50;
 };
 
-// A business calendar or an SLA policy as the store keeps it: a document the app encodes
-// (JSON, app/sla_codec.hpp), with a unique name per kind and a version bumped on every save.
-struct SlaDocument {
+// A business calendar, an SLA policy or a rule as the store keeps it: a document the app
+// encodes (JSON, app/sla_codec.hpp, app/rule_codec.hpp), with a unique name per kind and a
+// version bumped on every save.
+struct ConfigDocument {
   std::int64_t id = 0;
   std::string name;
   std::int64_t version = 0;
   std::string body;
   Timestamp updated_at{};
+};
+
+// When a time-based rule falls due for a ticket (e.g. "resolved for 7 days"): kept by the
+// rules follower from the ticket's events. `anchor` is the event the wait counts from, so a
+// rule fires once per anchor.
+struct RuleTimer {
+  std::int64_t rule = 0;  // a RuleId (core/rule.hpp)
+  TicketId ticket = 0;
+  Timestamp due_at{};
+  EventId anchor = 0;
 };
 
 class Store {
@@ -240,11 +253,11 @@ class Store {
   // another document of the same kind is a conflict. The event is appended in the same
   // transaction. Calendars keep only their current version; policies keep every version
   // (a ticket's clocks name the version they run on).
-  virtual Result<SlaDocument> save_calendar(const SlaDocument& doc, const Event& event) = 0;
-  virtual Result<std::vector<SlaDocument>> calendars() = 0;  // by id
-  virtual Result<SlaDocument> save_sla_policy(const SlaDocument& doc, const Event& event) = 0;
-  virtual Result<std::vector<SlaDocument>> sla_policies() = 0;  // current versions, by id
-  virtual Result<SlaDocument> sla_policy_version(std::int64_t id, std::int64_t version) = 0;
+  virtual Result<ConfigDocument> save_calendar(const ConfigDocument& doc, const Event& event) = 0;
+  virtual Result<std::vector<ConfigDocument>> calendars() = 0;  // by id
+  virtual Result<ConfigDocument> save_sla_policy(const ConfigDocument& doc, const Event& event) = 0;
+  virtual Result<std::vector<ConfigDocument>> sla_policies() = 0;  // current versions, by id
+  virtual Result<ConfigDocument> sla_policy_version(std::int64_t id, std::int64_t version) = 0;
 
   // Macros. New (id 0): stored as version 1. Existing: stored only if its stored version is
   // still macro.version (else conflict), as version + 1. A name is unique among the macros of
@@ -268,6 +281,21 @@ class Store {
   virtual Result<std::int64_t> mark_notifications_read(UserId user,
                                                        const std::vector<NotificationId>& ids,
                                                        Timestamp at) = 0;
+
+  // Followers of the event feed keep how far they have got, by name (0 before the first
+  // run). A cursor only moves forward.
+  virtual Result<EventId> feed_cursor(std::string_view name) = 0;
+  virtual Result<void> set_feed_cursor(std::string_view name, EventId at) = 0;
+
+  // Rules (triggers and time-based rules): documents like calendars (current version only,
+  // unique names, version checked on save; the event appended in the same transaction).
+  virtual Result<ConfigDocument> save_rule(const ConfigDocument& doc, const Event& event) = 0;
+  virtual Result<std::vector<ConfigDocument>> rules() = 0;  // by id
+  // Replaces all timers of the ticket (none: it waits for no time-based rule).
+  virtual Result<void> replace_rule_timers(TicketId ticket,
+                                           const std::vector<RuleTimer>& timers) = 0;
+  // Timers with due_at <= now, earliest first, at most limit.
+  virtual Result<std::vector<RuleTimer>> rule_timers_due(Timestamp now, int limit) = 0;
 
   // Knowledge base. Events of new records get the new id filled in (event.article).
   virtual Result<Category> insert_category(const Category& category, const Event& event) = 0;

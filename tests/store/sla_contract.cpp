@@ -10,27 +10,27 @@ namespace fl::store_contract {
 
 using ::testing::HasSubstr;
 
-SlaDocument SlaContract::draft_document(const std::string& name, const std::string& body) {
-  SlaDocument d;
+ConfigDocument SlaContract::draft_document(const std::string& name, const std::string& body) {
+  ConfigDocument d;
   d.name = name;
   d.body = body;
   d.updated_at = at(100);
   return d;
 }
 
-SlaDocument SlaContract::save_calendar(const SlaDocument& doc) {
+ConfigDocument SlaContract::save_calendar(const ConfigDocument& doc) {
   return must(store().save_calendar(doc, event_of("sla.calendar_saved", agent_.id)),
               "save_calendar");
 }
 
-SlaDocument SlaContract::save_policy(const SlaDocument& doc) {
+ConfigDocument SlaContract::save_policy(const ConfigDocument& doc) {
   return must(store().save_sla_policy(doc, event_of("sla.policy_saved", agent_.id)),
               "save_sla_policy");
 }
 
 namespace {
 
-std::vector<std::int64_t> ids_of(const std::vector<SlaDocument>& docs) {
+std::vector<std::int64_t> ids_of(const std::vector<ConfigDocument>& docs) {
   std::vector<std::int64_t> ids;
   for (const auto& d : docs) ids.push_back(d.id);
   return ids;
@@ -39,9 +39,9 @@ std::vector<std::int64_t> ids_of(const std::vector<SlaDocument>& docs) {
 // --- calendars ---------------------------------------------------------------------------
 
 TEST_P(SlaContract, NewCalendarIsVersionOne) {
-  SlaDocument doc = draft_document("Office hours", R"({"zone":"Europe/Berlin"})");
+  ConfigDocument doc = draft_document("Office hours", R"({"zone":"Europe/Berlin"})");
   doc.version = 7;  // ignored for a new document
-  const SlaDocument stored = save_calendar(doc);
+  const ConfigDocument stored = save_calendar(doc);
   EXPECT_GT(stored.id, 0);
   EXPECT_EQ(stored.version, 1);
   EXPECT_EQ(stored.name, "Office hours");
@@ -57,17 +57,17 @@ TEST_P(SlaContract, NewCalendarIsVersionOne) {
 }
 
 TEST_P(SlaContract, CalendarUpdateNeedsTheCurrentVersion) {
-  const SlaDocument first = save_calendar(draft_document("Office hours", R"({"v":1})"));
-  SlaDocument edit = first;
+  const ConfigDocument first = save_calendar(draft_document("Office hours", R"({"v":1})"));
+  ConfigDocument edit = first;
   edit.body = R"({"v":2})";
   edit.updated_at = at(2000);
-  const SlaDocument second = save_calendar(edit);
+  const ConfigDocument second = save_calendar(edit);
   EXPECT_EQ(second.id, first.id);
   EXPECT_EQ(second.version, 2);
   EXPECT_EQ(second.body, R"({"v":2})");
   EXPECT_EQ(second.updated_at, at(2000));
 
-  SlaDocument stale = first;  // still version 1
+  ConfigDocument stale = first;  // still version 1
   stale.body = R"({"v":"lost"})";
   auto refused = store().save_calendar(stale, event_of("sla.calendar_saved"));
   ASSERT_FALSE(refused);
@@ -80,8 +80,8 @@ TEST_P(SlaContract, CalendarUpdateNeedsTheCurrentVersion) {
 }
 
 TEST_P(SlaContract, CalendarNameIsUnique) {
-  const SlaDocument office = save_calendar(draft_document("Office hours", "{}"));
-  const SlaDocument around = save_calendar(draft_document("24x7", "{}"));
+  const ConfigDocument office = save_calendar(draft_document("Office hours", "{}"));
+  const ConfigDocument around = save_calendar(draft_document("24x7", "{}"));
   const EventId last_event = must(store().latest_event_id());
 
   auto clash = store().save_calendar(draft_document("Office hours", "{}"), event_of("x"));
@@ -89,7 +89,7 @@ TEST_P(SlaContract, CalendarNameIsUnique) {
   EXPECT_EQ(clash.error().code, ErrorCode::conflict);
   EXPECT_THAT(clash.error().message, HasSubstr("'Office hours'"));
 
-  SlaDocument renamed = around;
+  ConfigDocument renamed = around;
   renamed.name = "Office hours";
   clash = store().save_calendar(renamed, event_of("x"));
   ASSERT_FALSE(clash);
@@ -104,19 +104,19 @@ TEST_P(SlaContract, CalendarNameIsUnique) {
   EXPECT_TRUE(must(store().events_after(last_event, 10)).empty());
 
   // Keeping its own name is no clash; a name is unique per kind only.
-  SlaDocument same_name = office;
+  ConfigDocument same_name = office;
   same_name.body = R"({"v":2})";
   EXPECT_EQ(save_calendar(same_name).version, 2);
   EXPECT_EQ(save_policy(draft_document("Office hours", "{}")).version, 1);
 }
 
 TEST_P(SlaContract, UnknownDocumentIsNotFound) {
-  const SlaDocument calendar = save_calendar(draft_document("Office hours", "{}"));
-  SlaDocument ghost = calendar;
+  const ConfigDocument calendar = save_calendar(draft_document("Office hours", "{}"));
+  ConfigDocument ghost = calendar;
   ghost.id = calendar.id + 100;
   EXPECT_EQ(code_of(store().save_calendar(ghost, event_of("x"))), ErrorCode::not_found);
 
-  const SlaDocument policy = save_policy(draft_document("Standard", "{}"));
+  const ConfigDocument policy = save_policy(draft_document("Standard", "{}"));
   ghost = policy;
   ghost.id = policy.id + 100;
   EXPECT_EQ(code_of(store().save_sla_policy(ghost, event_of("x"))), ErrorCode::not_found);
@@ -126,10 +126,10 @@ TEST_P(SlaContract, UnknownDocumentIsNotFound) {
 }
 
 TEST_P(SlaContract, CalendarsAreListedById) {
-  const SlaDocument a = save_calendar(draft_document("Office hours", "{}"));
-  const SlaDocument b = save_calendar(draft_document("24x7", "{}"));
-  const SlaDocument c = save_calendar(draft_document("Berlin", "{}"));
-  SlaDocument edit = a;
+  const ConfigDocument a = save_calendar(draft_document("Office hours", "{}"));
+  const ConfigDocument b = save_calendar(draft_document("24x7", "{}"));
+  const ConfigDocument c = save_calendar(draft_document("Berlin", "{}"));
+  ConfigDocument edit = a;
   edit.name = "Zurich office hours";  // renaming does not move it
   save_calendar(edit);
   const auto all = must(store().calendars());
@@ -143,7 +143,7 @@ TEST_P(SlaContract, CalendarsAreListedById) {
 // --- policies ----------------------------------------------------------------------------
 
 TEST_P(SlaContract, PoliciesKeepEveryVersion) {
-  SlaDocument doc = save_policy(draft_document("Standard", R"({"v":1})"));
+  ConfigDocument doc = save_policy(draft_document("Standard", R"({"v":1})"));
   EXPECT_GT(doc.id, 0);
   EXPECT_EQ(doc.version, 1);
   const std::int64_t id = doc.id;
@@ -160,16 +160,16 @@ TEST_P(SlaContract, PoliciesKeepEveryVersion) {
   EXPECT_EQ(doc.name, "Standard (2027)");
 
   // Each version as it was saved, with the name it had then.
-  const SlaDocument v1 = must(store().sla_policy_version(id, 1));
+  const ConfigDocument v1 = must(store().sla_policy_version(id, 1));
   EXPECT_EQ(v1.id, id);
   EXPECT_EQ(v1.version, 1);
   EXPECT_EQ(v1.name, "Standard");
   EXPECT_EQ(v1.body, R"({"v":1})");
   EXPECT_EQ(v1.updated_at, at(100));
-  const SlaDocument v2 = must(store().sla_policy_version(id, 2));
+  const ConfigDocument v2 = must(store().sla_policy_version(id, 2));
   EXPECT_EQ(v2.body, R"({"v":2})");
   EXPECT_EQ(v2.updated_at, at(2000));
-  const SlaDocument v3 = must(store().sla_policy_version(id, 3));
+  const ConfigDocument v3 = must(store().sla_policy_version(id, 3));
   EXPECT_EQ(v3.name, "Standard (2027)");
   EXPECT_EQ(v3.body, R"({"v":3})");
   EXPECT_EQ(code_of(store().sla_policy_version(id, 4)), ErrorCode::not_found);
@@ -180,8 +180,8 @@ TEST_P(SlaContract, PoliciesKeepEveryVersion) {
 }
 
 TEST_P(SlaContract, PolicyListHoldsCurrentVersionsById) {
-  SlaDocument standard = save_policy(draft_document("Standard", R"({"v":1})"));
-  const SlaDocument vip = save_policy(draft_document("VIP", R"({"vip":1})"));
+  ConfigDocument standard = save_policy(draft_document("Standard", R"({"v":1})"));
+  const ConfigDocument vip = save_policy(draft_document("VIP", R"({"vip":1})"));
   standard.body = R"({"v":2})";
   standard.updated_at = at(2000);
   standard = save_policy(standard);
@@ -198,16 +198,16 @@ TEST_P(SlaContract, PolicyListHoldsCurrentVersionsById) {
 }
 
 TEST_P(SlaContract, PolicyUpdateNeedsTheCurrentVersionAndAFreeName) {
-  const SlaDocument standard = save_policy(draft_document("Standard", R"({"v":1})"));
-  const SlaDocument vip = save_policy(draft_document("VIP", "{}"));
-  SlaDocument edit = standard;
+  const ConfigDocument standard = save_policy(draft_document("Standard", R"({"v":1})"));
+  const ConfigDocument vip = save_policy(draft_document("VIP", "{}"));
+  ConfigDocument edit = standard;
   edit.body = R"({"v":2})";
   save_policy(edit);
 
-  SlaDocument stale = standard;
+  ConfigDocument stale = standard;
   stale.body = R"({"v":"lost"})";
   EXPECT_EQ(code_of(store().save_sla_policy(stale, event_of("x"))), ErrorCode::conflict);
-  SlaDocument taken = vip;
+  ConfigDocument taken = vip;
   taken.name = "Standard";
   auto clash = store().save_sla_policy(taken, event_of("x"));
   ASSERT_FALSE(clash);
@@ -246,7 +246,7 @@ TEST_P(SlaContract, SavingAppendsItsEvent) {
 // --- tickets -----------------------------------------------------------------------------
 
 TEST_P(SlaContract, TicketKeepsItsSlaFields) {
-  const SlaDocument policy = save_policy(draft_document("Standard", "{}"));
+  const ConfigDocument policy = save_policy(draft_document("Standard", "{}"));
   Ticket t = draft_ticket("clock running");
   t.sla_policy = policy.id;
   t.sla_policy_version = policy.version;

@@ -265,7 +265,7 @@ TEST_F(SqliteStoreTest, AFileAtSchema7GainsTheSlaSchema) {
   EXPECT_TRUE(must(store->calendars()).empty());
   EXPECT_TRUE(must(store->sla_policies()).empty());
 
-  const SlaDocument policy =
+  const ConfigDocument policy =
       must(store->save_sla_policy({0, "Standard", 0, "{}", at()}, event_of("sla.policy_saved")));
   Ticket with_clock = old;
   with_clock.sla_policy = policy.id;

@@ -165,9 +165,9 @@ class KnowledgeBaseContract : public StoreContract {
 class SlaContract : public StoreContract {
  protected:
   // A new document (id 0) named `name`, not stored.
-  static SlaDocument draft_document(const std::string& name, const std::string& body);
-  SlaDocument save_calendar(const SlaDocument& doc);
-  SlaDocument save_policy(const SlaDocument& doc);
+  static ConfigDocument draft_document(const std::string& name, const std::string& body);
+  ConfigDocument save_calendar(const ConfigDocument& doc);
+  ConfigDocument save_policy(const ConfigDocument& doc);
 };
 
 // The automatic-assignment part of the contract (assignment_contract.cpp): teams' routing

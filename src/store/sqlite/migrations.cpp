@@ -426,9 +426,70 @@ CREATE TABLE macros (
 CREATE UNIQUE INDEX macros_name ON macros(coalesce(team_id, 0), name);
 )sql";
 
-constexpr std::array<const char*, 11> kMigrations{
-    kMigration1, kMigration2, kMigration3, kMigration4,  kMigration5, kMigration6,
-    kMigration7, kMigration8, kMigration9, kMigration10, kMigration11};
+// Migration 12: rules. Documents like calendars (the app's JSON, current version only).
+// rule_timers holds when a time-based rule falls due for a ticket: the follower replaces a
+// ticket's timers as a whole (primary key first by ticket), the scheduler reads the due ones
+// in time order (rule_timers_due).
+constexpr const char* kMigration12 = R"sql(
+CREATE TABLE rules (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  version INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE rule_timers (
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  rule_id INTEGER NOT NULL REFERENCES rules(id),
+  due_at INTEGER NOT NULL,
+  anchor INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, rule_id)
+) WITHOUT ROWID;
+CREATE INDEX rule_timers_due ON rule_timers(due_at);
+)sql";
+
+// Migration 13: outbound webhooks. Event types are joined by char(31), like tags. A delivery
+// is unique per webhook, event and rule (0: the subscription itself), so a follower that
+// crashed after queuing may queue again. The worker's query walks the partial index of
+// pending deliveries in due order; the log walks a webhook's deliveries newest first.
+constexpr const char* kMigration13 = R"sql(
+CREATE TABLE webhooks (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  events TEXT NOT NULL DEFAULT '',
+  active INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE webhook_deliveries (
+  id INTEGER PRIMARY KEY,
+  webhook_id INTEGER NOT NULL REFERENCES webhooks(id),
+  event_id INTEGER NOT NULL,
+  rule_id INTEGER NOT NULL DEFAULT 0,
+  event_type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_status INTEGER,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  UNIQUE (webhook_id, event_id, rule_id)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at)
+  WHERE state = 'pending';
+CREATE INDEX webhook_deliveries_log ON webhook_deliveries(webhook_id, id);
+)sql";
+
+constexpr std::array<const char*, 13> kMigrations{
+    kMigration1, kMigration2,  kMigration3,  kMigration4,  kMigration5,
+    kMigration6, kMigration7,  kMigration8,  kMigration9,  kMigration10,
+    kMigration11, kMigration12, kMigration13};
 
 }  // namespace
 

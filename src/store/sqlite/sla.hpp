@@ -22,15 +22,24 @@ inline constexpr std::string_view kTicketsDueForSlaSql =
 [[nodiscard]] Result<std::vector<TicketId>> load_tickets_due_for_sla(Connection& c, Timestamp now,
                                                                      int limit);
 
-[[nodiscard]] Result<SlaDocument> save_calendar(Connection& c, const SlaDocument& doc,
-                                                const Event& event);
-[[nodiscard]] Result<std::vector<SlaDocument>> load_calendars(Connection& c);
+// Documents that keep only their current version (calendars, rules) in `table` (columns id,
+// name UNIQUE, version, body, updated_at): saved with the version check and their event.
+[[nodiscard]] Result<ConfigDocument> save_current_document(Connection& c, std::string_view table,
+                                                           std::string_view what,
+                                                           const ConfigDocument& doc,
+                                                           const Event& event);
+[[nodiscard]] Result<std::vector<ConfigDocument>> load_current_documents(Connection& c,
+                                                                         std::string_view table);
 
-[[nodiscard]] Result<SlaDocument> save_sla_policy(Connection& c, const SlaDocument& doc,
+[[nodiscard]] Result<ConfigDocument> save_calendar(Connection& c, const ConfigDocument& doc,
+                                                const Event& event);
+[[nodiscard]] Result<std::vector<ConfigDocument>> load_calendars(Connection& c);
+
+[[nodiscard]] Result<ConfigDocument> save_sla_policy(Connection& c, const ConfigDocument& doc,
                                                   const Event& event);
-[[nodiscard]] Result<std::vector<SlaDocument>> load_sla_policies(Connection& c);
+[[nodiscard]] Result<std::vector<ConfigDocument>> load_sla_policies(Connection& c);
 // not_found when the policy or that version of it does not exist.
-[[nodiscard]] Result<SlaDocument> load_sla_policy_version(Connection& c, std::int64_t id,
+[[nodiscard]] Result<ConfigDocument> load_sla_policy_version(Connection& c, std::int64_t id,
                                                           std::int64_t version);
 
 }  // namespace fl::sqlite

@@ -15,6 +15,7 @@
 #include "store/sqlite/mutations.hpp"
 #include "store/sqlite/notifications.hpp"
 #include "store/sqlite/reader_pool.hpp"
+#include "store/sqlite/rules.hpp"
 #include "store/sqlite/records.hpp"
 #include "store/sqlite/sla.hpp"
 #include "store/sqlite/ticket_listing.hpp"
@@ -268,25 +269,25 @@ Result<std::vector<TicketId>> SqliteStore::tickets_due_for_sla(Timestamp now, in
 
 // --- SLA configuration -------------------------------------------------------------------
 
-Result<SlaDocument> SqliteStore::save_calendar(const SlaDocument& doc, const Event& event) {
-  return impl_->write<SlaDocument>(
+Result<ConfigDocument> SqliteStore::save_calendar(const ConfigDocument& doc, const Event& event) {
+  return impl_->write<ConfigDocument>(
       [&](Connection& c) { return sqlite::save_calendar(c, doc, event); });
 }
 
-Result<std::vector<SlaDocument>> SqliteStore::calendars() {
+Result<std::vector<ConfigDocument>> SqliteStore::calendars() {
   return impl_->read([&](Connection& c) { return sqlite::load_calendars(c); });
 }
 
-Result<SlaDocument> SqliteStore::save_sla_policy(const SlaDocument& doc, const Event& event) {
-  return impl_->write<SlaDocument>(
+Result<ConfigDocument> SqliteStore::save_sla_policy(const ConfigDocument& doc, const Event& event) {
+  return impl_->write<ConfigDocument>(
       [&](Connection& c) { return sqlite::save_sla_policy(c, doc, event); });
 }
 
-Result<std::vector<SlaDocument>> SqliteStore::sla_policies() {
+Result<std::vector<ConfigDocument>> SqliteStore::sla_policies() {
   return impl_->read([&](Connection& c) { return sqlite::load_sla_policies(c); });
 }
 
-Result<SlaDocument> SqliteStore::sla_policy_version(std::int64_t id, std::int64_t version) {
+Result<ConfigDocument> SqliteStore::sla_policy_version(std::int64_t id, std::int64_t version) {
   return impl_->read(
       [&](Connection& c) { return sqlite::load_sla_policy_version(c, id, version); });
 }
@@ -303,6 +304,35 @@ Result<Macro> SqliteStore::macro(MacroId id) {
 
 Result<std::vector<Macro>> SqliteStore::macros() {
   return impl_->read([&](Connection& c) { return sqlite::load_macros(c); });
+}
+
+// --- rules and feed cursors -------------------------------------------------------------
+
+Result<EventId> SqliteStore::feed_cursor(std::string_view name) {
+  return impl_->read([&](Connection& c) { return sqlite::load_feed_cursor(c, name); });
+}
+
+Result<void> SqliteStore::set_feed_cursor(std::string_view name, EventId at) {
+  return impl_->write<void>([&](Connection& c) { return sqlite::store_feed_cursor(c, name, at); });
+}
+
+Result<ConfigDocument> SqliteStore::save_rule(const ConfigDocument& doc, const Event& event) {
+  return impl_->write<ConfigDocument>(
+      [&](Connection& c) { return sqlite::save_rule(c, doc, event); });
+}
+
+Result<std::vector<ConfigDocument>> SqliteStore::rules() {
+  return impl_->read([&](Connection& c) { return sqlite::load_rules(c); });
+}
+
+Result<void> SqliteStore::replace_rule_timers(TicketId ticket,
+                                              const std::vector<RuleTimer>& timers) {
+  return impl_->write<void>(
+      [&](Connection& c) { return sqlite::replace_rule_timers(c, ticket, timers); });
+}
+
+Result<std::vector<RuleTimer>> SqliteStore::rule_timers_due(Timestamp now, int limit) {
+  return impl_->read([&](Connection& c) { return sqlite::load_rule_timers_due(c, now, limit); });
 }
 
 // --- notifications -----------------------------------------------------------------------

@@ -88,11 +88,11 @@ class SqliteStore final : public Store {
   // `limit` is clamped to 1..10000.
   Result<std::vector<TicketId>> tickets_due_for_sla(Timestamp now, int limit) override;
 
-  Result<SlaDocument> save_calendar(const SlaDocument& doc, const Event& event) override;
-  Result<std::vector<SlaDocument>> calendars() override;
-  Result<SlaDocument> save_sla_policy(const SlaDocument& doc, const Event& event) override;
-  Result<std::vector<SlaDocument>> sla_policies() override;
-  Result<SlaDocument> sla_policy_version(std::int64_t id, std::int64_t version) override;
+  Result<ConfigDocument> save_calendar(const ConfigDocument& doc, const Event& event) override;
+  Result<std::vector<ConfigDocument>> calendars() override;
+  Result<ConfigDocument> save_sla_policy(const ConfigDocument& doc, const Event& event) override;
+  Result<std::vector<ConfigDocument>> sla_policies() override;
+  Result<ConfigDocument> sla_policy_version(std::int64_t id, std::int64_t version) override;
 
   // Tags: invalid_argument for one that is empty or holds U+001F.
   Result<Macro> save_macro(const Macro& macro, const Event& event) override;
@@ -108,6 +108,15 @@ class SqliteStore final : public Store {
   Result<std::int64_t> unread_notifications(UserId user) override;
   Result<std::int64_t> mark_notifications_read(UserId user, const std::vector<NotificationId>& ids,
                                                Timestamp at) override;
+
+  Result<EventId> feed_cursor(std::string_view name) override;
+  Result<void> set_feed_cursor(std::string_view name, EventId at) override;
+  Result<ConfigDocument> save_rule(const ConfigDocument& doc, const Event& event) override;
+  Result<std::vector<ConfigDocument>> rules() override;
+  // A timer of another ticket, or an unknown rule: invalid_argument, and nothing replaced.
+  Result<void> replace_rule_timers(TicketId ticket, const std::vector<RuleTimer>& timers) override;
+  // `limit` is clamped to 1..10000.
+  Result<std::vector<RuleTimer>> rule_timers_due(Timestamp now, int limit) override;
 
   Result<Category> insert_category(const Category& category, const Event& event) override;
   Result<std::vector<Category>> categories() override;
