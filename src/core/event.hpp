@@ -35,6 +35,8 @@ inline constexpr std::string_view sla_breached = "sla.breached";
 inline constexpr std::string_view sla_calendar_saved = "sla.calendar_saved";
 inline constexpr std::string_view sla_policy_saved = "sla.policy_saved";
 inline constexpr std::string_view macro_saved = "macro.saved";
+inline constexpr std::string_view rule_saved = "rule.saved";
+inline constexpr std::string_view rule_fired = "rule.fired";
 }  // namespace event_type
 
 struct Event {

@@ -36,13 +36,7 @@ Result<void> validate(Macro& m) {
   if (m.name.empty() || m.name.size() > 100) errors.push_back({"name", "1 to 100 characters"});
   if (m.entry_kind == EntryKind::call) errors.push_back({"entry_kind", "reply or note"});
   if (m.text.size() > 100'000) errors.push_back({"text", "at most 100000 bytes"});
-  each_placeholder(m.text, [&](std::string_view name, std::size_t, std::size_t) {
-    if (!known(name)) {
-      std::string list;
-      for (auto p : kMacroPlaceholders) list += (list.empty() ? "" : ", ") + std::string(p);
-      errors.push_back({"text", "unknown placeholder {{" + std::string(name) + "}}; known: " + list});
-    }
-  });
+  if (auto problem = placeholder_problem(m.text)) errors.push_back({"text", *problem});
   if (m.impact && !is_level(*m.impact)) errors.push_back({"impact", "must be 1 (high), 2 or 3 (low)"});
   if (m.urgency && !is_level(*m.urgency))
     errors.push_back({"urgency", "must be 1 (high), 2 or 3 (low)"});
@@ -61,6 +55,22 @@ Result<void> validate(Macro& m) {
     errors.push_back({"text", "a macro needs a text or a field change"});
   if (!errors.empty()) return invalid_fields(std::move(errors));
   return {};
+}
+
+std::vector<std::string> unknown_placeholders(std::string_view text) {
+  std::vector<std::string> out;
+  each_placeholder(text, [&](std::string_view name, std::size_t, std::size_t) {
+    if (!known(name) && std::ranges::find(out, name) == out.end()) out.emplace_back(name);
+  });
+  return out;
+}
+
+std::optional<std::string> placeholder_problem(std::string_view text) {
+  auto unknown = unknown_placeholders(text);
+  if (unknown.empty()) return std::nullopt;
+  std::string list;
+  for (auto p : kMacroPlaceholders) list += (list.empty() ? "" : ", ") + std::string(p);
+  return "unknown placeholder {{" + unknown.front() + "}}; known: " + list;
 }
 
 std::string fill_placeholders(std::string_view text,

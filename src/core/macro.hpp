@@ -43,6 +43,11 @@ inline constexpr std::array<std::string_view, 6> kMacroPlaceholders{
 // the field.
 [[nodiscard]] Result<void> validate(Macro& macro);
 
+// The placeholders in `text` that are not known, each once, in order of appearance.
+[[nodiscard]] std::vector<std::string> unknown_placeholders(std::string_view text);
+// The field error for them ("unknown placeholder {{x}}; known: ..."), or nullopt.
+[[nodiscard]] std::optional<std::string> placeholder_problem(std::string_view text);
+
 // The text with each {{placeholder}} replaced by value(name); braces that are not a known
 // placeholder stay as they are.
 [[nodiscard]] std::string fill_placeholders(
