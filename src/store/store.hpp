@@ -27,6 +27,10 @@
 
 namespace fl {
 
+// The desk's own account: it authors what automation writes (a rule's reply or note). Made
+// by the schema; it has no password and no team, cannot log in, and users() leaves it out.
+inline constexpr std::string_view kSystemLogin = "firstline:system";
+
 // A user as stored, with the secret the API never returns.
 struct UserRecord {
   User user;
@@ -206,6 +210,7 @@ class Store {
   virtual Result<User> insert_user(const UserRecord& record, const Event& event) = 0;
   virtual Result<UserRecord> user_record_by_login(std::string_view login) = 0;
   virtual Result<User> user(UserId id) = 0;
+  // Every user but the system account (kSystemLogin), by id.
   virtual Result<std::vector<User>> users(std::optional<Role> role) = 0;
   virtual Result<void> set_password_hash(UserId id, const std::string& hash) = 0;
 

@@ -427,6 +427,8 @@ CREATE UNIQUE INDEX macros_name ON macros(coalesce(team_id, 0), name);
 )sql";
 
 // Migration 12: rules. Documents like calendars (the app's JSON, current version only).
+// The system account (store.hpp kSystemLogin) authors what rules write; its login holds a
+// ':' that no user's login may, so it clashes with none.
 // rule_timers holds when a time-based rule falls due for a ticket: the follower replaces a
 // ticket's timers as a whole (primary key first by ticket), the scheduler reads the due ones
 // in time order (rule_timers_due).
@@ -447,6 +449,9 @@ CREATE TABLE rule_timers (
   PRIMARY KEY (ticket_id, rule_id)
 ) WITHOUT ROWID;
 CREATE INDEX rule_timers_due ON rule_timers(due_at);
+
+INSERT INTO users (login, name, email, role, language, active, availability, created_at)
+VALUES ('firstline:system', 'Firstline', '', 'agent', 'en', 1, 'away', 0);
 )sql";
 
 // Migration 13: outbound webhooks. Event types are joined by char(31), like tags. A delivery

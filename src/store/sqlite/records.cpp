@@ -255,11 +255,13 @@ Result<UserRecord> load_user_record_by_login(Connection& c, std::string_view log
 }
 
 Result<std::vector<User>> load_users(Connection& c, std::optional<Role> role) {
-  static const std::string all_sql = fmt::format("SELECT {} FROM users ORDER BY id", kUserColumns);
+  static const std::string all_sql =
+      fmt::format("SELECT {} FROM users WHERE login <> ? ORDER BY id", kUserColumns);
   static const std::string by_role_sql =
-      fmt::format("SELECT {} FROM users WHERE role = ? ORDER BY id", kUserColumns);
+      fmt::format("SELECT {} FROM users WHERE login <> ? AND role = ? ORDER BY id", kUserColumns);
   auto statement = c.prepare(role ? by_role_sql : all_sql);
   if (!statement) return error_of(statement);
+  statement->bind(kSystemLogin);
   if (role) statement->bind(name_of(*role));
   auto records = collect<UserRecord>(*statement, user_record_from_row);
   if (!records) return error_of(records);
