@@ -77,6 +77,10 @@ enum class DirectoryAction { list, manage };
 // Macros: supervisors and admins keep them; staff use those for everyone and for their teams.
 [[nodiscard]] bool may_manage_macros(const Actor& actor);
 
+// Rules: supervisors and admins read them, admins change them.
+[[nodiscard]] bool may_read_rules(const Actor& actor);
+[[nodiscard]] bool may_manage_rules(const Actor& actor);
+
 // SLA calendars and policies: staff other than vendors read them, admins change them. Staff
 // who may view a ticket see its clocks; customers do not.
 [[nodiscard]] bool may_read_sla_settings(const Actor& actor);

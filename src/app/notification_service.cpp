@@ -49,6 +49,8 @@ std::string sentence(NotificationKind kind, bool german, const Ticket& t, const 
     }
     case NotificationKind::customer_replied:
       return german ? "Antwort des Kunden zu " + ref : "The customer replied on " + ref;
+    case NotificationKind::rule:
+      return ref;  // rule notices carry their own text (rule_notices)
     case NotificationKind::sla_warning:
     case NotificationKind::sla_breach: {
       auto metric = parse_name<SlaMetric>(text_at(p, "metric")).value_or(SlaMetric::resolution);
@@ -66,10 +68,48 @@ std::string sentence(NotificationKind kind, bool german, const Ticket& t, const 
 
 }  // namespace
 
+namespace {
+
+// A rule's notify actions: each notice names its users and its text in both languages.
+std::vector<Notification> rule_notices(const Event& e, const json::object& p,
+                                       const NotificationContext& context) {
+  std::vector<Notification> out;
+  auto* notices = p.if_contains("notices");
+  if (!notices || !notices->is_array()) return out;
+  auto ticket = context.ticket(*e.ticket);
+  if (!ticket) return out;
+  const std::string ref = "#" + std::to_string(ticket->number) + ": " + ticket->subject;
+  for (const auto& notice : notices->as_array()) {
+    if (!notice.is_object()) continue;
+    const auto& n = notice.as_object();
+    auto* users = n.if_contains("users");
+    auto* text = n.if_contains("text");
+    if (!users || !users->is_array() || !text || !text->is_object()) continue;
+    for (const auto& u : users->as_array()) {
+      if (!u.is_int64()) continue;
+      auto user = context.user(u.as_int64());
+      if (!user || !user->active || user->role == Role::customer) continue;
+      std::string_view said = text_at(text->as_object(), user->language == "de" ? "de" : "en");
+      Notification out_n;
+      out_n.user = user->id;
+      out_n.ticket = *e.ticket;
+      out_n.kind = NotificationKind::rule;
+      out_n.event = e.id;
+      out_n.text = std::string(said) + " — " + ref;
+      out_n.created_at = e.at;
+      out.push_back(std::move(out_n));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<Notification> notifications_for(const Event& e, const NotificationContext& context) {
   std::vector<Notification> out;
   if (!e.ticket) return out;
   json::object p = payload_of(e);
+  if (e.type == event_type::rule_fired) return rule_notices(e, p, context);
   std::vector<std::pair<UserId, NotificationKind>> recipients;
   if (e.type == event_type::ticket_updated) {
     auto* changes = p.if_contains("changes");

@@ -54,6 +54,8 @@ std::vector<SlaMoment> sla_moments(const std::vector<Event>& events, const IsSta
       continue;
     }
     if (e.type == event_type::entry_added) {
+      // A rule's reply (a reminder) neither answers the customer nor asks anything.
+      if (text_at(p, "by") == "rule") continue;
       std::string_view kind = text_at(p, "kind");
       bool staff = by_staff(e, p, is_staff);
       if (!staff && kind == "reply")

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "app/access.hpp"
+#include "app/staff.hpp"
 #include "app/assignment.hpp"
 #include "app/event_json.hpp"
 #include "app/sla_codec.hpp"
@@ -296,18 +297,6 @@ std::string handoff_note(const Ticket& t, const SlaPolicy& policy, const SlaCloc
 
 }  // namespace
 
-std::vector<UserId> SlaService::supervisors_of(TeamId team) {
-  std::vector<UserId> in_team, all;
-  auto users = store_.users(Role::supervisor);
-  if (!users) return {};
-  for (const auto& u : *users) {
-    if (!u.active) continue;
-    all.push_back(u.id);
-    if (std::ranges::find(u.teams, team) != u.teams.end()) in_team.push_back(u.id);
-  }
-  return in_team.empty() ? all : in_team;
-}
-
 Result<int> SlaService::check_due(Timestamp now, int limit) {
   auto due = store_.tickets_due_for_sla(now, limit);
   if (!due) return std::unexpected(due.error());
@@ -374,7 +363,7 @@ Result<void> SlaService::check_ticket(TicketId id, Timestamp now) {
         json::array notify;
         if (step.notify_assignee && ticket.assignee) notify.push_back(*ticket.assignee);
         if (step.notify_supervisor)
-          for (UserId u : supervisors_of(ticket.team)) notify.push_back(u);
+          for (UserId u : supervisors_of(store_, ticket.team)) notify.push_back(u);
         p["notify"] = std::move(notify);
         if (step.raise_priority) p["priority_raised"] = raise_priority(ticket, changes);
         if (step.escalate_to && !move) {
@@ -420,6 +409,18 @@ Result<void> SlaService::check_ticket(TicketId id, Timestamp now) {
     if (committed.error().code != ErrorCode::conflict || attempt == 3)
       return std::unexpected(committed.error());
   }
+}
+
+std::optional<Timestamp> SlaService::business_time_after(CalendarId calendar, Timestamp start,
+                                                         std::chrono::milliseconds amount) const {
+  auto r = registry();
+  auto it = r->hours.find(calendar);
+  if (it == r->hours.end()) return std::nullopt;
+  return it->second.add(start, amount);
+}
+
+bool SlaService::has_calendar(CalendarId calendar) const {
+  return registry()->hours.contains(calendar);
 }
 
 Result<std::vector<BusinessCalendar>> SlaService::calendars(const Actor& actor) {

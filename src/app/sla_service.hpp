@@ -68,6 +68,12 @@ class SlaService {
   // events. Errors only from the store (reading users or old policy versions).
   Result<void> prepare(TicketChange& change, const std::vector<Event>& history, Timestamp now);
 
+  // `amount` of business time after `start` on a calendar: nullopt for an unknown calendar
+  // or one that never opens (time-based rules count their waits with it).
+  [[nodiscard]] std::optional<Timestamp> business_time_after(CalendarId calendar, Timestamp start,
+                                                             std::chrono::milliseconds amount) const;
+  [[nodiscard]] bool has_calendar(CalendarId calendar) const;
+
   // The clocks of a ticket the actor may view (staff only).
   Result<TicketSla> ticket_sla(const Actor& actor, TicketId id);
 
@@ -95,7 +101,6 @@ class SlaService {
                               const Ticket& ticket, Timestamp now);
   bool is_staff(UserId id);
   Result<void> check_ticket(TicketId id, Timestamp now);
-  std::vector<UserId> supervisors_of(TeamId team);
   TicketSla evaluate(const std::vector<SlaMoment>& moments, const std::set<SlaMark>& marks,
                      const SlaPlanLookup& lookup, const std::optional<SlaPolicyId>& policy,
                      std::int64_t version, Timestamp now);

@@ -13,15 +13,23 @@ namespace fl {
 
 using NotificationId = std::int64_t;
 
-enum class NotificationKind { assigned, team_received, customer_replied, sla_warning, sla_breach };
+enum class NotificationKind {
+  assigned,
+  team_received,
+  customer_replied,
+  sla_warning,
+  sla_breach,
+  rule,  // a rule's notify action; the text is the rule's
+};
 template <>
 struct EnumNames<NotificationKind> {
-  static constexpr std::array<std::pair<NotificationKind, std::string_view>, 5> table{{
+  static constexpr std::array<std::pair<NotificationKind, std::string_view>, 6> table{{
       {NotificationKind::assigned, "assigned"},
       {NotificationKind::team_received, "team_received"},
       {NotificationKind::customer_replied, "customer_replied"},
       {NotificationKind::sla_warning, "sla_warning"},
       {NotificationKind::sla_breach, "sla_breach"},
+      {NotificationKind::rule, "rule"},
   }};
 };
 

@@ -10,6 +10,7 @@
 #include "app/knowledge_base.hpp"
 #include "app/macro_service.hpp"
 #include "app/notification_service.hpp"
+#include "app/rule_service.hpp"
 #include "app/search_service.hpp"
 #include "app/sla_service.hpp"
 #include "app/ticket_service.hpp"
@@ -27,6 +28,7 @@ struct ApiServices {
   SlaService& sla;
   NotificationService& notifications;
   MacroService& macros;
+  RuleService& rules;
   std::string openapi_yaml;  // served at /api/v1/openapi.yaml
 };
 

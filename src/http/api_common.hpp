@@ -46,6 +46,31 @@ inline Response bad_id(std::string_view what) {
   return problem(404, std::string("no such ") + std::string(what));
 }
 
+// A settings document as the codec encodes it, with its id and version added.
+inline boost::json::object with_identity(const std::string& encoded, std::int64_t id,
+                                         std::int64_t version) {
+  boost::json::object o = boost::json::parse(encoded).as_object();
+  o["id"] = id;
+  o["version"] = version;
+  return o;
+}
+
+// A create (POST) or replace (PUT, with the version read) body through a codec.
+template <class T, class Decode>
+std::expected<T, Response> read_document(const Request& r, Decode decode, bool needs_version) {
+  auto body = JsonBody::parse(r);
+  if (!body) return std::unexpected(body.error());
+  std::optional<std::int64_t> version;
+  if (needs_version) {
+    version = body->integer("version", true);
+    if (auto ok = body->finish(); !ok) return std::unexpected(problem(ok.error()));
+  }
+  auto decoded = decode(r.body);
+  if (!decoded) return std::unexpected(problem(decoded.error()));
+  decoded->version = version.value_or(0);
+  return std::move(*decoded);
+}
+
 }  // namespace fl::http
 
 namespace fl::http {
@@ -58,4 +83,5 @@ void add_knowledge_routes(Router& router, ApiServices& s);
 void add_search_routes(Router& router, ApiServices& s);
 void add_sla_routes(Router& router, ApiServices& s);
 void add_macro_routes(Router& router, ApiServices& s);
+void add_rule_routes(Router& router, ApiServices& s);
 }  // namespace fl::http

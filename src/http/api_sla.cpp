@@ -12,12 +12,6 @@ namespace json = boost::json;
 
 namespace {
 
-json::object with_identity(const std::string& encoded, std::int64_t id, std::int64_t version) {
-  json::object o = json::parse(encoded).as_object();
-  o["id"] = id;
-  o["version"] = version;
-  return o;
-}
 
 json::object to_json_calendar(const BusinessCalendar& c) {
   return with_identity(encode_calendar(c), c.id, c.version);
@@ -63,21 +57,6 @@ json::object to_json_clock(const TicketClock& tc) {
   return o;
 }
 
-// A create (POST) or replace (PUT, with the version read) body through the codec.
-template <class T, class Decode>
-std::expected<T, Response> read_document(const Request& r, Decode decode, bool needs_version) {
-  auto body = JsonBody::parse(r);
-  if (!body) return std::unexpected(body.error());
-  std::optional<std::int64_t> version;
-  if (needs_version) {
-    version = body->integer("version", true);
-    if (auto ok = body->finish(); !ok) return std::unexpected(problem(ok.error()));
-  }
-  auto decoded = decode(r.body);
-  if (!decoded) return std::unexpected(problem(decoded.error()));
-  decoded->version = version.value_or(0);
-  return std::move(*decoded);
-}
 
 }  // namespace
 

@@ -218,8 +218,46 @@ void create_demo_macros(MacroService& macros, const Actor& supervisor, const Tea
        "macro");
 }
 
+// Rules every desk starts with: tidy up resolved tickets, remind customers who owe an
+// answer, and tell the supervisors of a major incident at once.
+void create_demo_rules(RuleService& rules, const Actor& admin) {
+  Rule close;
+  close.name = "Close resolved tickets after 7 days";
+  close.description = "A resolved ticket nobody replied to for a week is closed.";
+  close.wait = RuleWait{{TicketStatus::resolved}, std::chrono::days(7), std::nullopt};
+  close.actions = {{.kind = RuleActionKind::set_status, .status = TicketStatus::closed}};
+  must(rules.save(admin, close), "rule");
+
+  Rule remind;
+  remind.name = "Remind the customer after 3 days";
+  remind.description = "Waiting for the customer for three days: ask again, once.";
+  remind.wait = RuleWait{{TicketStatus::pending_customer}, std::chrono::days(3), std::nullopt};
+  remind.actions = {
+      {.kind = RuleActionKind::reply,
+       .text = {.en = "Hello {{requester.name}},\n\nwe are still waiting for your answer on "
+                      "ticket #{{ticket.number}} ({{ticket.subject}}). Please reply so that we "
+                      "can go on.\n\n{{team.name}}",
+                .de = "Hallo {{requester.name}},\n\nwir warten noch auf Ihre Antwort zu Ticket "
+                      "#{{ticket.number}} ({{ticket.subject}}). Bitte antworten Sie, damit wir "
+                      "weitermachen können.\n\n{{team.name}}"}},
+      {.kind = RuleActionKind::add_tag, .value = "reminded"}};
+  must(rules.save(admin, remind), "rule");
+
+  Rule major;
+  major.name = "Major incident: tell the supervisors";
+  major.on = {RuleTrigger::created, RuleTrigger::updated};
+  major.conditions = {{RuleField::priority, RuleOperator::is, {"P1"}},
+                      {RuleField::tag, RuleOperator::is_not, {"major-incident"}}};
+  major.actions = {
+      {.kind = RuleActionKind::add_tag, .value = "major-incident"},
+      {.kind = RuleActionKind::notify,
+       .recipients = {Recipient::supervisors},
+       .text = {.en = "Major incident (P1) reported", .de = "Major Incident (P1) gemeldet"}}};
+  must(rules.save(admin, major), "rule");
+}
+
 Result<void> create_demo_data(DirectoryService& dir, TicketService& tickets, KnowledgeBase& kb,
-                              SlaService& sla, MacroService& macros,
+                              SlaService& sla, MacroService& macros, RuleService& rules,
                               const std::string& password) {
   try {
     auto acme =
@@ -267,6 +305,7 @@ Result<void> create_demo_data(DirectoryService& dir, TicketService& tickets, Kno
           carl = as(c2), sven = as(supervisor);
     ArticleId outlook_article = create_demo_articles(kb, sven, lena);
     create_demo_macros(macros, sven, desk);
+    create_demo_rules(rules, as(admin));
 
     // Line 1: new from the portal; one solved on the phone at first contact.
     must(tickets.create(

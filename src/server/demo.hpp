@@ -12,6 +12,7 @@
 #include "app/directory_service.hpp"
 #include "app/knowledge_base.hpp"
 #include "app/macro_service.hpp"
+#include "app/rule_service.hpp"
 #include "app/sla_service.hpp"
 #include "app/ticket_service.hpp"
 
@@ -23,6 +24,6 @@ namespace fl {
 // Precondition: an empty directory. All demo users get `password`.
 Result<void> create_demo_data(DirectoryService& directory, TicketService& tickets,
                               KnowledgeBase& knowledge, SlaService& sla, MacroService& macros,
-                              const std::string& password);
+                              RuleService& rules, const std::string& password);
 
 }  // namespace fl

@@ -27,6 +27,7 @@
 #include "app/search_service.hpp"
 #include "app/macro_service.hpp"
 #include "app/notification_service.hpp"
+#include "app/rule_service.hpp"
 #include "app/sla_service.hpp"
 #include "app/ticket_service.hpp"
 #include "auth/sodium_secrets.hpp"
@@ -70,6 +71,7 @@ struct Desk {
   std::unique_ptr<NotificationService> notifications;
   std::unique_ptr<TicketService> tickets;
   std::unique_ptr<MacroService> macros;
+  std::unique_ptr<RuleService> rules;
   std::unique_ptr<KnowledgeBase> knowledge;
   std::unique_ptr<AuthService> auth;
   // Search: opened only by the commands that need it (an index has one writer process).
@@ -118,6 +120,8 @@ struct Desk {
     or_die(sla->load());
     tickets = std::make_unique<TicketService>(*store, clock, sla.get());
     macros = std::make_unique<MacroService>(*store, *tickets, clock);
+    rules = std::make_unique<RuleService>(*store, clock, *sla);
+    or_die(rules->load());
     knowledge = std::make_unique<KnowledgeBase>(*store, clock);
     AuthOptions auth_options;
     auth_options.session_lifetime = std::chrono::hours(c.session_hours);
@@ -219,6 +223,30 @@ int serve(const Config& c) {
       if (*read < kBatch) return;
     }
   });
+  // Rules: triggers follow the event feed (a fraction of a second behind); time-based rules
+  // fire when their timers fall due (the first tick fires what fell due while down).
+  scheduler.add("rules", std::chrono::milliseconds(200), [&desk](Timestamp) {
+    constexpr int kBatch = 1000;
+    for (;;) {
+      auto read = desk.rules->follow(kBatch);
+      if (!read) {
+        spdlog::error("rules: {}", read.error().message);
+        return;
+      }
+      if (*read < kBatch) return;
+    }
+  });
+  scheduler.add("rule_timers", std::chrono::seconds(c.sla_check_seconds), [&desk](Timestamp now) {
+    constexpr int kBatch = 200;
+    for (;;) {
+      auto fired = desk.rules->fire_due(now, kBatch);
+      if (!fired) {
+        spdlog::error("rule timers: {}", fired.error().message);
+        return;
+      }
+      if (*fired < kBatch) return;
+    }
+  });
   scheduler.start(std::chrono::milliseconds(100), background_priority);
   auto users = or_die(desk.store->users(std::nullopt));
   if (users.empty())
@@ -243,6 +271,7 @@ int serve(const Config& c) {
                              *desk.sla,
                              *desk.notifications,
                              *desk.macros,
+                             *desk.rules,
                              std::string(openapi_yaml())};
   http::Router router;
   http::add_api_routes(router, services);
@@ -287,7 +316,7 @@ int init(const Config& c, bool demo, std::string password) {
   if (password.empty()) password = random_password();
   or_die(validate_password(password));
   or_die(create_demo_data(*desk.directory, *desk.tickets, *desk.knowledge, *desk.sla,
-                          *desk.macros, password));
+                          *desk.macros, *desk.rules, password));
   std::string logins;
   for (const auto& l : demo_logins()) logins += (logins.empty() ? "" : ", ") + l;
   std::string text = "demo logins: " + logins + "\ndemo password: " + password + "\n";

@@ -296,8 +296,9 @@ class Store {
   // unique names, version checked on save; the event appended in the same transaction).
   virtual Result<ConfigDocument> save_rule(const ConfigDocument& doc, const Event& event) = 0;
   virtual Result<std::vector<ConfigDocument>> rules() = 0;  // by id
-  // Replaces all timers of the ticket (none: it waits for no time-based rule).
-  virtual Result<void> replace_rule_timers(TicketId ticket,
+  // Replaces all timers of the listed tickets with `timers` (each naming one of them; a
+  // ticket without any waits for no time-based rule), in one transaction.
+  virtual Result<void> replace_rule_timers(const std::vector<TicketId>& tickets,
                                            const std::vector<RuleTimer>& timers) = 0;
   // Timers with due_at <= now, earliest first, at most limit.
   virtual Result<std::vector<RuleTimer>> rule_timers_due(Timestamp now, int limit) = 0;

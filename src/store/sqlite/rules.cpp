@@ -36,16 +36,18 @@ Result<std::vector<ConfigDocument>> load_rules(Connection& c) {
   return load_current_documents(c, "rules");
 }
 
-Result<void> replace_rule_timers(Connection& c, TicketId ticket,
+Result<void> replace_rule_timers(Connection& c, const std::vector<TicketId>& tickets,
                                  const std::vector<RuleTimer>& timers) {
   for (const auto& t : timers)
-    if (t.ticket != ticket)
+    if (std::ranges::find(tickets, t.ticket) == tickets.end())
       return fail(ErrorCode::invalid_argument,
-                  fmt::format("a timer of ticket {} among those of ticket {}", t.ticket, ticket));
-  auto cleared = c.prepare("DELETE FROM rule_timers WHERE ticket_id = ?");
-  if (!cleared) return error_of(cleared);
-  cleared->bind(ticket);
-  if (auto r = cleared->run(); !r) return r;
+                  fmt::format("a timer of ticket {}, which is not listed", t.ticket));
+  for (TicketId ticket : tickets) {
+    auto cleared = c.prepare("DELETE FROM rule_timers WHERE ticket_id = ?");
+    if (!cleared) return error_of(cleared);
+    cleared->bind(ticket);
+    if (auto r = cleared->run(); !r) return r;
+  }
   for (const auto& t : timers) {
     auto insert = c.prepare(
         "INSERT INTO rule_timers (ticket_id, rule_id, due_at, anchor) VALUES (?, ?, ?, ?) "

@@ -27,9 +27,8 @@ inline constexpr std::string_view kRuleTimersDueSql =
                                                const Event& event);
 [[nodiscard]] Result<std::vector<ConfigDocument>> load_rules(Connection& c);
 
-// A timer naming another ticket than `ticket`: invalid_argument. An unknown ticket or rule:
-// invalid_argument from the foreign key.
-[[nodiscard]] Result<void> replace_rule_timers(Connection& c, TicketId ticket,
+// A timer of a ticket not listed, or an unknown ticket or rule: invalid_argument.
+[[nodiscard]] Result<void> replace_rule_timers(Connection& c, const std::vector<TicketId>& tickets,
                                                const std::vector<RuleTimer>& timers);
 // `limit` is clamped to 1..kMaxDueTimersPerCall.
 [[nodiscard]] Result<std::vector<RuleTimer>> load_rule_timers_due(Connection& c, Timestamp now,

@@ -325,10 +325,10 @@ Result<std::vector<ConfigDocument>> SqliteStore::rules() {
   return impl_->read([&](Connection& c) { return sqlite::load_rules(c); });
 }
 
-Result<void> SqliteStore::replace_rule_timers(TicketId ticket,
+Result<void> SqliteStore::replace_rule_timers(const std::vector<TicketId>& tickets,
                                               const std::vector<RuleTimer>& timers) {
   return impl_->write<void>(
-      [&](Connection& c) { return sqlite::replace_rule_timers(c, ticket, timers); });
+      [&](Connection& c) { return sqlite::replace_rule_timers(c, tickets, timers); });
 }
 
 Result<std::vector<RuleTimer>> SqliteStore::rule_timers_due(Timestamp now, int limit) {

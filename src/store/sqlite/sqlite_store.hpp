@@ -113,8 +113,10 @@ class SqliteStore final : public Store {
   Result<void> set_feed_cursor(std::string_view name, EventId at) override;
   Result<ConfigDocument> save_rule(const ConfigDocument& doc, const Event& event) override;
   Result<std::vector<ConfigDocument>> rules() override;
-  // A timer of another ticket, or an unknown rule: invalid_argument, and nothing replaced.
-  Result<void> replace_rule_timers(TicketId ticket, const std::vector<RuleTimer>& timers) override;
+  // A timer of a ticket not listed, or of an unknown rule or ticket: invalid_argument, and
+  // nothing replaced.
+  Result<void> replace_rule_timers(const std::vector<TicketId>& tickets,
+                                   const std::vector<RuleTimer>& timers) override;
   // `limit` is clamped to 1..10000.
   Result<std::vector<RuleTimer>> rule_timers_due(Timestamp now, int limit) override;
 

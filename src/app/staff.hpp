@@ -1,0 +1,17 @@
+// Who to tell about a team's ticket: its members and its supervisors. Shared by the SLA
+// ladder and rules.
+#pragma once
+
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace fl {
+
+// The active supervisors of the team; all active supervisors when the team has none.
+[[nodiscard]] std::vector<UserId> supervisors_of(Store& store, TeamId team);
+
+// The active members of the team (agents and supervisors whose teams include it).
+[[nodiscard]] std::vector<UserId> members_of(Store& store, TeamId team);
+
+}  // namespace fl
