@@ -42,6 +42,8 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, NotificationContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 INSTANTIATE_TEST_SUITE_P(Sqlite, MacroContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
+INSTANTIATE_TEST_SUITE_P(Sqlite, RuleContract,
+                         ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 
 // Direct access to the file, to check what the adapter's API does not show (or to write a
 // file as an older Firstline left it).

@@ -210,4 +210,9 @@ class MacroContract : public StoreContract {
   Macro save(const Macro& macro);
 };
 
+// The rules part of the contract (rule_contract.cpp): rule documents, the timers of
+// time-based rules, named feed cursors and the system account. Each adapter's test file
+// instantiates it too.
+class RuleContract : public StoreContract {};
+
 }  // namespace fl::store_contract
