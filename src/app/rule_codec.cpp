@@ -179,7 +179,7 @@ Result<Rule> decode_rule(std::string_view text) {
   if (!parsed) return std::unexpected(parsed.error());
   std::vector<FieldError> errors;
   Reader r(*parsed, "", errors);
-  r.only({"name", "description", "active", "on", "wait", "conditions", "actions"});
+  r.only({"name", "description", "active", "on", "wait", "conditions", "actions", "time_based"});
   Rule rule;
   rule.name = r.string("name", true).value_or("");
   rule.description = r.string("description").value_or("");

@@ -15,7 +15,8 @@
 //               "user_id": 5, "text": {"en": "...", "de": "..."}},
 //              {"type": "reply" | "note", "text": {"en": "...", "de": "..."}},
 //              {"type": "webhook", "webhook_id": 3}]}
-// "id", "version" and "updated_at" are accepted and ignored on input.
+// "id", "version", "updated_at" and "time_based" (which the API adds) are accepted and
+// ignored on input, so a client can send back what it read.
 #pragma once
 
 #include <string>
