@@ -194,10 +194,11 @@ Result<bool> RuleService::fire(const Rule& rule, TicketId ticket_id, const Event
   for (int attempt = 1;; ++attempt) {
     auto stored = store_.ticket(ticket_id);
     if (!stored) return std::unexpected(stored.error());
+    // The conditions first: most rules do not apply, and the events cost more to read.
+    if (!conditions_hold(rule, *stored, facts)) return false;
     auto events = store_.ticket_events(ticket_id);
     if (!events) return std::unexpected(events.error());
     if (firings(*events).contains({rule.id, source.id})) return false;
-    if (!conditions_hold(rule, *stored, facts)) return false;
 
     TicketChange change;
     change.ticket = *stored;
@@ -399,16 +400,16 @@ std::vector<RuleTimer> RuleService::timers_of(const Rules& rules, const Ticket& 
   return out;
 }
 
-Result<void> RuleService::refresh_timers(const std::vector<TicketId>& tickets) {
-  if (tickets.empty()) return {};
+Result<void> RuleService::refresh_timers(const std::vector<TicketId>& tickets, bool always) {
   auto r = rules();
+  // Without time-based rules there is nothing to keep; timers left from a rule switched off
+  // are dropped when they fall due (fire_due refreshes `always`).
+  if (tickets.empty() || (r->waits.empty() && !always)) return {};
   std::vector<RuleTimer> timers;
   for (TicketId id : tickets) {
     auto t = store_.ticket(id);
     if (!t) return std::unexpected(t.error());
-    if (r->waits.empty() ||
-        std::ranges::find(r->waiting_statuses, t->status) == r->waiting_statuses.end())
-      continue;
+    if (std::ranges::find(r->waiting_statuses, t->status) == r->waiting_statuses.end()) continue;
     auto events = store_.ticket_events(id);
     if (!events) return std::unexpected(events.error());
     auto mine = timers_of(*r, *t, *events);
@@ -511,7 +512,7 @@ Result<int> RuleService::fire_due(Timestamp now, int limit) {
       if (auto fired = fire(*rule, id, *source, {}, now); !fired)
         return std::unexpected(fired.error());
     }
-    if (auto ok = refresh_timers({id}); !ok) return std::unexpected(ok.error());
+    if (auto ok = refresh_timers({id}, true); !ok) return std::unexpected(ok.error());
   }
   return static_cast<int>(due->size());
 }

@@ -64,8 +64,9 @@ class RuleService {
   // The timers of a ticket as its events stand (the caller stores them).
   std::vector<RuleTimer> timers_of(const Rules& rules, const Ticket& ticket,
                                    const std::vector<Event>& events) const;
-  // Recomputes and stores the timers of these tickets.
-  Result<void> refresh_timers(const std::vector<TicketId>& tickets);
+  // Recomputes and stores the timers of these tickets (only while some time-based rule is
+  // active, unless `always`).
+  Result<void> refresh_timers(const std::vector<TicketId>& tickets, bool always = false);
   // Every ticket in a status some time-based rule waits in (the first run, a saved rule).
   Result<void> refresh_waiting(const std::vector<TicketStatus>& statuses);
 

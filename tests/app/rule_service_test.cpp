@@ -234,6 +234,43 @@ TEST_F(RuleServiceTest, AReplyRestartsTheWaitButARulesOwnReminderDoesNot) {
   EXPECT_EQ(fired(t.id).size(), 1u);
 }
 
+TEST_F(RuleServiceTest, AWaitOnACalendarCountsBusinessTime) {
+  auto office = ok(sla->save_calendar(admin, office_hours("Europe/Berlin", 9h, 17h)));
+  Rule nudge;
+  nudge.name = "nudge after a business day";
+  nudge.wait = RuleWait{{TicketStatus::new_}, 8h, office.id};
+  nudge.actions = {{.kind = RuleActionKind::add_tag, .value = "waiting"}};
+  save(nudge);
+  auto t = open_ticket(c1);
+  follow_all();
+  const auto due = sla->business_time_after(office.id, t.created_at, 8h);
+  ASSERT_TRUE(due);
+  EXPECT_GT(*due, t.created_at + 8h) << "nights do not count";
+  clock.advance(std::chrono::duration_cast<std::chrono::milliseconds>(*due - clock.now()) - 1min);
+  EXPECT_EQ(ok(rules->fire_due(clock.now())), 0);
+  clock.advance(2min);
+  EXPECT_EQ(ok(rules->fire_due(clock.now())), 1);
+  EXPECT_THAT(ok(store->ticket(t.id)).tags, ElementsAre("waiting"));
+}
+
+TEST_F(RuleServiceTest, ARuleSwitchedOffFiresNoMoreAndItsTimersGo) {
+  Rule close;
+  close.name = "close after a day";
+  close.wait = RuleWait{{TicketStatus::resolved}, std::chrono::days(1), std::nullopt};
+  close.actions = {{.kind = RuleActionKind::set_status, .status = TicketStatus::closed}};
+  auto saved = save(close);
+  auto t = open_ticket(c1);
+  ok(tickets->update(l1, t.id, {.status = TicketStatus::resolved}));
+  follow_all();
+  saved.active = false;
+  save(saved);
+  follow_all();
+  clock.advance(std::chrono::days(2));
+  EXPECT_EQ(ok(rules->fire_due(clock.now())), 1) << "the timer is looked at";
+  EXPECT_EQ(ok(store->ticket(t.id)).status, TicketStatus::resolved);
+  EXPECT_EQ(ok(rules->fire_due(clock.now())), 0) << "and gone";
+}
+
 TEST_F(RuleServiceTest, ANoticeReachesStaffInTheirLanguage) {
   auto german = ok(directory->actor_for(ok(directory->create_user(
       nullptr, {"sup.de", "Susi", "sup.de@x.example", Role::supervisor, std::nullopt, {desk.id},
