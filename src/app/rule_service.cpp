@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <functional>
+#include <unordered_map>
+#include <thread>
+#include <atomic>
 
 #include "app/access.hpp"
 #include "app/assignment.hpp"
@@ -21,6 +25,8 @@ namespace {
 constexpr std::string_view kFollower = "rules";
 constexpr int kCommitAttempts = 5;
 constexpr int kBackfillPage = 200;
+// Tickets worked on at once by follow() and fire_due(): enough for the store to group commits.
+constexpr std::size_t kConcurrentFirings = 16;
 
 // The rules as the follower and the scheduler use them.
 }  // namespace
@@ -69,6 +75,30 @@ const Event* wait_anchor(const std::vector<Event>& events) {
   if (!entered) return replied;
   if (!replied) return entered;
   return replied->id > entered->id ? replied : entered;
+}
+
+// Runs work(i) for every i below n, on up to kConcurrentFirings threads; the first error is
+// the result. Tickets are independent: several at once let the store group their commits
+// into one fsync (bench/rules: one at a time, ~0.6 ms per firing, almost all of it the fsync).
+Result<void> for_each_ticket(std::size_t n, const std::function<Result<void>(std::size_t)>& work) {
+  std::atomic<std::size_t> next{0};
+  std::mutex failed_mutex;
+  std::optional<Error> failed;
+  auto run = [&] {
+    for (std::size_t i = next++; i < n; i = next++) {
+      if (auto ok = work(i); !ok) {
+        std::lock_guard lock(failed_mutex);
+        if (!failed) failed = ok.error();
+      }
+    }
+  };
+  {
+    std::vector<std::jthread> pool;
+    for (std::size_t t = 1; t < std::min(kConcurrentFirings, n); ++t) pool.emplace_back(run);
+    run();
+  }
+  if (failed) return std::unexpected(*failed);
+  return {};
 }
 
 json::value text_json(const std::string& en, const std::string& de) {
@@ -456,11 +486,35 @@ Result<int> RuleService::follow(int max_events) {
 
   const Timestamp now = clock_.now();
   std::vector<TicketId> touched;
+  // The events that may trigger rules, by ticket: a ticket's in order, tickets at once.
+  std::vector<TicketId> order;
+  std::unordered_map<TicketId, std::vector<const Event*>> pending;
+  auto flush = [&]() -> Result<void> {
+    auto r = rules();
+    auto done = for_each_ticket(order.size(), [&](std::size_t i) -> Result<void> {
+      for (const Event* e : pending[order[i]]) {
+        json::object p = payload_of(*e);
+        const auto trigger = trigger_of(e->type);
+        const RuleFacts facts{text_at(p, "by"), text_at(p, "kind")};
+        for (const Rule* rule : r->triggers) {
+          if (std::ranges::find(rule->on, *trigger) == rule->on.end()) continue;
+          auto fired = fire(*rule, *e->ticket, *e, facts, now);
+          if (!fired && fired.error().code != ErrorCode::not_found)
+            return std::unexpected(fired.error());  // the cursor stays: tried again next time
+        }
+      }
+      return {};
+    });
+    order.clear();
+    pending.clear();
+    return done;
+  };
   for (const Event& e : *events) {
     json::object p = payload_of(e);
     if (e.type == event_type::rule_saved) {
-      // Saved here or on another node: read the rules again; a time-based rule's waiting
-      // tickets get their timers.
+      // Saved here or on another node: the events before it ran on the rules before it; read
+      // the rules again; a time-based rule's waiting tickets get their timers.
+      if (auto ok = flush(); !ok) return std::unexpected(ok.error());
       if (auto ok = load(); !ok) return std::unexpected(ok.error());
       std::vector<TicketStatus> statuses;
       if (auto* waits = p.if_contains("waits_in"); waits && waits->is_array())
@@ -473,17 +527,12 @@ Result<int> RuleService::follow(int max_events) {
     if (!e.ticket) continue;
     if (std::ranges::find(touched, *e.ticket) == touched.end()) touched.push_back(*e.ticket);
     if (text_at(p, "by") == "rule") continue;  // rules never trigger rules
-    auto trigger = trigger_of(e.type);
-    if (!trigger) continue;
-    const RuleFacts facts{text_at(p, "by"), text_at(p, "kind")};
-    auto r = rules();
-    for (const Rule* rule : r->triggers) {
-      if (std::ranges::find(rule->on, *trigger) == rule->on.end()) continue;
-      auto fired = fire(*rule, *e.ticket, e, facts, now);
-      if (!fired && fired.error().code != ErrorCode::not_found)
-        return std::unexpected(fired.error());  // the cursor stays: tried again next time
-    }
+    if (!trigger_of(e.type)) continue;
+    auto& queue = pending[*e.ticket];
+    if (queue.empty()) order.push_back(*e.ticket);
+    queue.push_back(&e);
   }
+  if (auto ok = flush(); !ok) return std::unexpected(ok.error());
   if (auto ok = refresh_timers(touched); !ok) return std::unexpected(ok.error());
   if (auto ok = store_.set_feed_cursor(kFollower, events->back().id); !ok)
     return std::unexpected(ok.error());
@@ -496,25 +545,30 @@ Result<int> RuleService::fire_due(Timestamp now, int limit) {
   std::vector<TicketId> tickets;
   for (const auto& t : *due)
     if (std::ranges::find(tickets, t.ticket) == tickets.end()) tickets.push_back(t.ticket);
-  for (TicketId id : tickets) {
-    auto r = rules();
-    auto ticket = store_.ticket(id);
-    if (!ticket) return std::unexpected(ticket.error());
-    auto events = store_.ticket_events(id);
-    if (!events) return std::unexpected(events.error());
-    // The timers as the ticket stands now: a stale one (the ticket moved on, the rule
-    // changed) does not fire.
-    for (const auto& timer : timers_of(*r, *ticket, *events)) {
-      if (timer.due_at > now) continue;
-      const Rule* rule = r->find(timer.rule);
-      auto source = std::ranges::find(*events, timer.anchor, &Event::id);
-      if (!rule || source == events->end()) continue;
-      if (auto fired = fire(*rule, id, *source, {}, now); !fired)
-        return std::unexpected(fired.error());
-    }
-    if (auto ok = refresh_timers({id}, true); !ok) return std::unexpected(ok.error());
-  }
+  if (auto ok = for_each_ticket(tickets.size(),
+                                [&](std::size_t i) { return fire_timers_of(tickets[i], now); });
+      !ok)
+    return std::unexpected(ok.error());
   return static_cast<int>(due->size());
+}
+
+Result<void> RuleService::fire_timers_of(TicketId id, Timestamp now) {
+  auto r = rules();
+  auto ticket = store_.ticket(id);
+  if (!ticket) return std::unexpected(ticket.error());
+  auto events = store_.ticket_events(id);
+  if (!events) return std::unexpected(events.error());
+  // The timers as the ticket stands now: a stale one (the ticket moved on, the rule changed)
+  // does not fire.
+  for (const auto& timer : timers_of(*r, *ticket, *events)) {
+    if (timer.due_at > now) continue;
+    const Rule* rule = r->find(timer.rule);
+    auto source = std::ranges::find(*events, timer.anchor, &Event::id);
+    if (!rule || source == events->end()) continue;
+    if (auto fired = fire(*rule, id, *source, {}, now); !fired)
+      return std::unexpected(fired.error());
+  }
+  return refresh_timers({id}, true);
 }
 
 }  // namespace fl

@@ -61,6 +61,8 @@ class RuleService {
   // conditions no longer hold. Returns whether it fired.
   Result<bool> fire(const Rule& rule, TicketId ticket, const Event& source, const RuleFacts& facts,
                     Timestamp now);
+  // Fires the due timers of one ticket and stores its timers afresh.
+  Result<void> fire_timers_of(TicketId id, Timestamp now);
   // The timers of a ticket as its events stand (the caller stores them).
   std::vector<RuleTimer> timers_of(const Rules& rules, const Ticket& ticket,
                                    const std::vector<Event>& events) const;
