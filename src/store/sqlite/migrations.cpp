@@ -452,7 +452,9 @@ CREATE INDEX rule_timers_due ON rule_timers(due_at);
 // Migration 13: outbound webhooks. Event types are joined by char(31), like tags. A delivery
 // is unique per webhook, event and rule (0: the subscription itself), so a follower that
 // crashed after queuing may queue again. The worker's query walks the partial index of
-// pending deliveries in due order; the log walks a webhook's deliveries newest first.
+// pending deliveries in due order (covering: skipping a busy webhook's backlog reads the
+// index alone; SQLite 3.40 counts the partial index's own condition as a column it needs); the log walks a webhook's deliveries newest first; pruning
+// walks finished deliveries oldest first.
 constexpr const char* kMigration13 = R"sql(
 CREATE TABLE webhooks (
   id INTEGER PRIMARY KEY,
@@ -481,9 +483,11 @@ CREATE TABLE webhook_deliveries (
   finished_at INTEGER,
   UNIQUE (webhook_id, event_id, rule_id)
 );
-CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at)
-  WHERE state = 'pending';
+CREATE INDEX webhook_deliveries_due
+  ON webhook_deliveries(next_attempt_at, id, webhook_id, state) WHERE state = 'pending';
 CREATE INDEX webhook_deliveries_log ON webhook_deliveries(webhook_id, id);
+CREATE INDEX webhook_deliveries_finished ON webhook_deliveries(finished_at)
+  WHERE state <> 'pending';
 )sql";
 
 constexpr std::array<const char*, 13> kMigrations{
