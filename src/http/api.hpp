@@ -13,6 +13,7 @@
 #include "app/search_service.hpp"
 #include "app/sla_service.hpp"
 #include "app/ticket_service.hpp"
+#include "app/webhook_service.hpp"
 #include "http/router.hpp"
 
 namespace fl::http {
@@ -27,6 +28,7 @@ struct ApiServices {
   SlaService& sla;
   NotificationService& notifications;
   MacroService& macros;
+  WebhookService& webhooks;
   std::string openapi_yaml;  // served at /api/v1/openapi.yaml
 };
 
