@@ -270,6 +270,7 @@ Result<int> WebhookService::deliver_due(Timestamp now, int limit) {
   std::vector<WebhookId> busy;
   {
     std::lock_guard lock(mutex_);
+    answers_since_claim_ = 0;
     free = std::min(limit, options_.max_in_flight - in_flight_total_);
     for (const auto& [id, sending] : in_flight_)
       if (sending >= options_.max_in_flight_per_webhook) busy.push_back(id);
@@ -351,15 +352,15 @@ void WebhookService::record(DeliveryId id, int attempts_before, WebhookId webhoo
     std::lock_guard lock(mutex_);
     if (--in_flight_[webhook] <= 0) in_flight_.erase(webhook);
     --in_flight_total_;
+    ++answers_since_claim_;
   }
   answered_.notify_all();
 }
 
 bool WebhookService::wait_for_answer(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mutex_);
-  if (in_flight_total_ == 0) return false;  // nothing would answer
-  const int before = in_flight_total_;
-  return answered_.wait_until(lock, deadline, [&] { return in_flight_total_ < before; });
+  if (answers_since_claim_ == 0 && in_flight_total_ == 0) return false;  // nothing would answer
+  return answered_.wait_until(lock, deadline, [&] { return answers_since_claim_ > 0; });
 }
 
 bool WebhookService::wait_idle(std::chrono::milliseconds timeout) {

@@ -96,8 +96,9 @@ class WebhookService final : public WebhookCaller {
   // Claims due deliveries (at most `limit`, and no more than free sending slots) and starts
   // sending them; returns how many it started. Does not wait for answers.
   Result<int> deliver_due(Timestamp now, int limit);
-  // Waits until a send in flight finishes or `deadline` passes (false then): lets the
-  // worker claim again as soon as a slot is free.
+  // Waits until a send in flight has been answered since the last deliver_due, or
+  // `deadline` passes (false then, and at once when nothing is in flight): lets the worker
+  // claim again as soon as a slot is free.
   bool wait_for_answer(std::chrono::steady_clock::time_point deadline);
   // Waits until nothing is in flight (answers recorded), at most `timeout`.
   bool wait_idle(std::chrono::milliseconds timeout);
@@ -125,6 +126,7 @@ class WebhookService final : public WebhookCaller {
   std::condition_variable answered_;
   std::map<WebhookId, int> in_flight_;  // per webhook; absent: none
   int in_flight_total_ = 0;
+  int answers_since_claim_ = 0;  // answers recorded since deliver_due last claimed
   std::atomic<std::int64_t> delivered_{0}, retried_{0}, failed_{0};
 };
 
