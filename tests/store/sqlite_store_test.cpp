@@ -304,10 +304,12 @@ TEST_F(SqliteStoreTest, DueDeliveriesComeFromThePartialIndex) {
   open().reset();
   const auto plan = RawDatabase(file()).plan(sqlite::due_deliveries_sql());
   for (const auto& line : plan) std::cout << "[ plan     ] due deliveries: " << line << "\n";
-  EXPECT_THAT(plan, ::testing::Contains(::testing::HasSubstr(
-                        "SEARCH webhook_deliveries USING COVERING INDEX webhook_deliveries_due (next_attempt_at<?)")));
+  EXPECT_THAT(plan, ::testing::Contains(
+                        ::testing::HasSubstr("SEARCH webhook_deliveries USING COVERING INDEX "
+                                             "webhook_deliveries_due (next_attempt_at<?)")));
   EXPECT_THAT(plan, ::testing::Contains(::testing::HasSubstr("USING INTEGER PRIMARY KEY")));
-  EXPECT_THAT(plan, ::testing::Each(::testing::Not(::testing::StartsWith("SCAN webhook_deliveries"))));
+  EXPECT_THAT(plan,
+              ::testing::Each(::testing::Not(::testing::StartsWith("SCAN webhook_deliveries"))));
 }
 
 // A file as Firstline left it before automatic assignment, at schema 8.

@@ -452,9 +452,9 @@ CREATE INDEX rule_timers_due ON rule_timers(due_at);
 // Migration 13: outbound webhooks. Event types are joined by char(31), like tags. A delivery
 // is unique per webhook, event and rule (0: the subscription itself), so a follower that
 // crashed after queuing may queue again. The worker's query walks the partial index of
-// pending deliveries in due order (covering: skipping a busy webhook's backlog reads the
-// index alone; SQLite 3.40 counts the partial index's own condition as a column it needs); the log walks a webhook's deliveries newest first; pruning
-// walks finished deliveries oldest first.
+// pending deliveries in due order (covering, so skipping a busy webhook's backlog reads the
+// index alone: SQLite 3.40 needs the partial index's own condition column in it too); the log
+// walks a webhook's deliveries newest first; pruning walks finished deliveries oldest first.
 constexpr const char* kMigration13 = R"sql(
 CREATE TABLE webhooks (
   id INTEGER PRIMARY KEY,

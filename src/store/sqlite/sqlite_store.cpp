@@ -414,8 +414,7 @@ Result<WebhookDelivery> SqliteStore::delivery(DeliveryId id) {
 }
 
 Result<WebhookDelivery> SqliteStore::redeliver(DeliveryId id, Timestamp at) {
-  return impl_->write<WebhookDelivery>(
-      [&](Connection& c) { return sqlite::redeliver(c, id, at); });
+  return impl_->write<WebhookDelivery>([&](Connection& c) { return sqlite::redeliver(c, id, at); });
 }
 
 Result<std::int64_t> SqliteStore::prune_deliveries(Timestamp before, int limit) {

@@ -126,10 +126,9 @@ class SqliteStore final : public Store {
   Result<void> enqueue_deliveries(const std::vector<WebhookDelivery>& deliveries,
                                   std::optional<EventId> cursor) override;
   // `limit` is clamped to 1..1000. Nothing due: no write at all.
-  Result<std::vector<WebhookDelivery>> claim_deliveries(Timestamp now,
-                                                        std::chrono::milliseconds lease,
-                                                        int limit, int per_webhook,
-                                                        const std::vector<WebhookId>& busy) override;
+  Result<std::vector<WebhookDelivery>> claim_deliveries(
+      Timestamp now, std::chrono::milliseconds lease, int limit, int per_webhook,
+      const std::vector<WebhookId>& busy) override;
   Result<WebhookDelivery> record_delivery_attempt(const DeliveryAttempt& attempt) override;
   // `limit` is clamped to 1..200.
   Result<std::vector<WebhookDelivery>> deliveries(WebhookId webhook,
