@@ -6,6 +6,7 @@
 #include <boost/url/parse.hpp>
 #include <future>
 #include <memory>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "app/access.hpp"
@@ -97,6 +98,8 @@ std::int64_t unix_seconds(Timestamp t) {
 WebhookService::WebhookService(Store& store, const Clock& clock, WebhookSender& sender,
                                WebhookOptions options)
     : store_(store), clock_(clock), sender_(sender), options_(std::move(options)) {
+  // The retry jitter and new secrets draw on libsodium's random source (idempotent).
+  if (sodium_init() < 0) throw std::runtime_error("libsodium could not start");
   options_.max_in_flight = std::max(options_.max_in_flight, 1);
   options_.max_in_flight_per_webhook = std::max(options_.max_in_flight_per_webhook, 1);
 }
