@@ -165,6 +165,8 @@ bool may_read_sla_settings(const Actor& actor) { return may(actor, DirectoryActi
 
 bool may_manage_sla_settings(const Actor& actor) { return actor.user.role == Role::admin; }
 
+bool may_manage_webhooks(const Actor& actor) { return actor.user.role == Role::admin; }
+
 bool may_read(const Actor& actor, const Article& article) {
   if (may_write_articles(actor)) return true;
   return article.status == ArticleStatus::published && article.audience == Audience::public_;

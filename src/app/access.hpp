@@ -86,4 +86,7 @@ enum class DirectoryAction { list, manage };
 [[nodiscard]] bool may_read_sla_settings(const Actor& actor);
 [[nodiscard]] bool may_manage_sla_settings(const Actor& actor);
 
+// Outbound webhooks (their URLs, secrets and delivery log): admins.
+[[nodiscard]] bool may_manage_webhooks(const Actor& actor);
+
 }  // namespace fl

@@ -179,6 +179,8 @@ Result<void> RuleService::check_references(const Rule& rule) {
     if (a.kind == RuleActionKind::assign && a.assign == AssignTarget::user && a.user)
       staff(*a.user, field + ".to");
     if (a.kind == RuleActionKind::notify && a.user) staff(*a.user, field + ".user_id");
+    if (a.kind == RuleActionKind::webhook && a.webhook > 0 && !store_.webhook(a.webhook))
+      errors.push_back({field + ".webhook_id", "no webhook " + std::to_string(a.webhook)});
   }
   for (std::size_t i = 0; i < rule.conditions.size(); ++i) {
     const auto& c = rule.conditions[i];

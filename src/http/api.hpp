@@ -14,6 +14,7 @@
 #include "app/search_service.hpp"
 #include "app/sla_service.hpp"
 #include "app/ticket_service.hpp"
+#include "app/webhook_service.hpp"
 #include "http/router.hpp"
 
 namespace fl::http {
@@ -29,6 +30,7 @@ struct ApiServices {
   NotificationService& notifications;
   MacroService& macros;
   RuleService& rules;
+  WebhookService& webhooks;
   std::string openapi_yaml;  // served at /api/v1/openapi.yaml
 };
 

@@ -81,6 +81,12 @@ const std::vector<ConfigKey>& config_keys() {
       string_key("security.password_cost", &Config::password_cost,
                  {"min", "interactive", "moderate"}),
       int_key("security.session_hours", &Config::session_hours, 1, 24 * 90),
+      int_key("webhooks.connect_timeout_seconds", &Config::webhook_connect_timeout_seconds, 1, 60),
+      int_key("webhooks.timeout_seconds", &Config::webhook_timeout_seconds, 1, 300),
+      int_key("webhooks.max_attempts", &Config::webhook_max_attempts, 1, 20),
+      int_key("webhooks.first_retry_seconds", &Config::webhook_first_retry_seconds, 1, 3600),
+      int_key("webhooks.max_in_flight", &Config::webhook_max_in_flight, 1, 1000),
+      int_key("webhooks.log_days", &Config::webhook_log_days, 1, 3650),
       string_key("log.level", &Config::log_level,
                  {"trace", "debug", "info", "warn", "error", "off"}),
   };

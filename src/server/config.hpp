@@ -34,6 +34,13 @@ struct Config {
   // [security]
   std::string password_cost = "interactive";
   int session_hours = 12;
+  // [webhooks]
+  int webhook_connect_timeout_seconds = 5;
+  int webhook_timeout_seconds = 15;      // a whole attempt, connect to last byte
+  int webhook_max_attempts = 8;          // then a delivery is given up
+  int webhook_first_retry_seconds = 30;  // the wait after the first failure; x4 each time after
+  int webhook_max_in_flight = 32;        // deliveries being sent at once
+  int webhook_log_days = 30;             // finished deliveries are kept this long
   // [log]
   std::string log_level = "info";
 };

@@ -30,6 +30,7 @@
 #include "app/rule_service.hpp"
 #include "app/sla_service.hpp"
 #include "app/ticket_service.hpp"
+#include "app/webhook_service.hpp"
 #include "auth/sodium_secrets.hpp"
 #include "http/api.hpp"
 #include "http/metrics.hpp"
@@ -39,6 +40,7 @@
 #include "server/demo.hpp"
 #include "server/openapi.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "webhooks/curl_sender.hpp"
 
 namespace fl {
 namespace {
@@ -74,6 +76,9 @@ struct Desk {
   std::unique_ptr<RuleService> rules;
   std::unique_ptr<KnowledgeBase> knowledge;
   std::unique_ptr<AuthService> auth;
+  // Outbound webhooks: the sender's thread starts with the first post.
+  std::unique_ptr<CurlWebhookSender> webhook_sender;
+  std::unique_ptr<WebhookService> webhooks;
   // Search: opened only by the commands that need it (an index has one writer process).
   std::unique_ptr<KnowledgeIndex> article_index;
   std::unique_ptr<TicketIndex> ticket_index;
@@ -120,12 +125,34 @@ struct Desk {
     or_die(sla->load());
     tickets = std::make_unique<TicketService>(*store, clock, sla.get());
     macros = std::make_unique<MacroService>(*store, *tickets, clock);
-    rules = std::make_unique<RuleService>(*store, clock, *sla);
-    or_die(rules->load());
     knowledge = std::make_unique<KnowledgeBase>(*store, clock);
     AuthOptions auth_options;
     auth_options.session_lifetime = std::chrono::hours(c.session_hours);
     auth = std::make_unique<AuthService>(*store, *hasher, tokens, *directory, clock, auth_options);
+    open_webhooks(c);
+    rules = std::make_unique<RuleService>(*store, clock, *sla, webhooks.get());
+    or_die(rules->load());
+  }
+
+  ~Desk() {
+    // The sender calls back into the webhook service and the store: it stops before they go.
+    if (webhook_sender) webhook_sender->stop();
+  }
+
+  void open_webhooks(const Config& c) {
+    const std::chrono::seconds timeout(c.webhook_timeout_seconds);
+    webhook_sender = std::make_unique<CurlWebhookSender>(CurlSenderOptions{
+        .connect_timeout = std::chrono::seconds(c.webhook_connect_timeout_seconds),
+        .total_timeout = timeout});
+    WebhookOptions options;
+    options.retry.max_attempts = c.webhook_max_attempts;
+    options.retry.first_delay = std::chrono::seconds(c.webhook_first_retry_seconds);
+    options.max_in_flight = c.webhook_max_in_flight;
+    // Longer than any attempt can take, so a delivery in flight is never sent twice at once.
+    options.lease = 2 * timeout + std::chrono::minutes(1);
+    options.user_agent = "Firstline-Webhook/" + std::string(kVersion);
+    options.warn = [](std::string_view line) { spdlog::warn("{}", line); };
+    webhooks = std::make_unique<WebhookService>(*store, clock, *webhook_sender, std::move(options));
   }
 };
 
@@ -236,6 +263,18 @@ int serve(const Config& c) {
       if (*read < kBatch) return;
     }
   });
+  // Webhooks: the follower queues deliveries a fraction of a second after each event.
+  scheduler.add("webhooks", std::chrono::milliseconds(200), [&desk](Timestamp) {
+    constexpr int kBatch = 1000;
+    for (;;) {
+      auto read = desk.webhooks->follow(kBatch);
+      if (!read) {
+        spdlog::error("webhooks: {}", read.error().message);
+        return;
+      }
+      if (*read < kBatch) return;
+    }
+  });
   scheduler.add("rule_timers", std::chrono::seconds(c.sla_check_seconds), [&desk](Timestamp now) {
     constexpr int kBatch = 200;
     for (;;) {
@@ -248,12 +287,48 @@ int serve(const Config& c) {
     }
   });
   scheduler.start(std::chrono::milliseconds(100), background_priority);
+  // Sending runs on a scheduler of its own: its job claims again whenever an answer frees a
+  // slot, for most of each second, and must not hold up SLA checks and notifications.
+  Scheduler outbound(desk.clock);
+  outbound.add("deliveries", std::chrono::seconds(1), [&desk](Timestamp) {
+    constexpr int kBatch = 64;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(900);
+    do {
+      auto started = desk.webhooks->deliver_due(desk.clock.now(), kBatch);
+      if (!started) {
+        spdlog::error("webhook deliveries: {}", started.error().message);
+        return;
+      }
+    } while (desk.webhooks->wait_for_answer(deadline));
+  });
+  outbound.add("webhook log", std::chrono::hours(1), [&desk, &c](Timestamp now) {
+    auto pruned = desk.webhooks->prune_log(now - std::chrono::days(c.webhook_log_days));
+    if (!pruned)
+      spdlog::error("webhook log: {}", pruned.error().message);
+    else if (*pruned > 0)
+      spdlog::info("webhook log: {} finished deliveries older than {} days removed", *pruned,
+                   c.webhook_log_days);
+  });
+  outbound.start(std::chrono::milliseconds(100), background_priority);
   auto users = or_die(desk.store->users(std::nullopt));
   if (users.empty())
     spdlog::warn("no users yet: run `firstline init --data {}` (or `--demo`) first", c.data_dir);
 
   http::Metrics metrics;
   metrics.add_collector([&desk] { return metrics_gauges(*desk.store); });
+  metrics.add_collector([&desk] {
+    const WebhookStats s = desk.webhooks->stats();
+    return "# HELP firstline_webhook_attempts_total Webhook delivery attempts since start, by "
+           "outcome.\n# TYPE firstline_webhook_attempts_total counter\n"
+           "firstline_webhook_attempts_total{outcome=\"delivered\"} " +
+           std::to_string(s.delivered) +
+           "\nfirstline_webhook_attempts_total{outcome=\"retried\"} " + std::to_string(s.retried) +
+           "\nfirstline_webhook_attempts_total{outcome=\"failed\"} " + std::to_string(s.failed) +
+           "\n# HELP firstline_webhook_deliveries_in_flight Webhook deliveries being sent.\n"
+           "# TYPE firstline_webhook_deliveries_in_flight gauge\n"
+           "firstline_webhook_deliveries_in_flight " +
+           std::to_string(s.in_flight) + "\n";
+  });
   metrics.add_collector([&desk] {
     auto s = desk.article_index->cache_stats();
     return "# HELP firstline_kb_search_cache_total Knowledge-base searches answered from the "
@@ -272,6 +347,7 @@ int serve(const Config& c) {
                              *desk.notifications,
                              *desk.macros,
                              *desk.rules,
+                             *desk.webhooks,
                              std::string(openapi_yaml())};
   http::Router router;
   http::add_api_routes(router, services);
@@ -302,6 +378,8 @@ int serve(const Config& c) {
   std::cout << "firstline: listening on http://" << listen.host << ":" << port << std::endl;
   server.run();
   scheduler.stop();
+  outbound.stop();
+  desk.webhook_sender->stop();  // what is in flight goes again after the next start
   spdlog::info("stopped");
   return 0;
 }

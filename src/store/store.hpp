@@ -24,6 +24,7 @@
 #include "core/notification.hpp"
 #include "core/ticket.hpp"
 #include "core/ticket_scope.hpp"
+#include "core/webhook.hpp"
 
 namespace fl {
 
@@ -302,6 +303,41 @@ class Store {
                                            const std::vector<RuleTimer>& timers) = 0;
   // Timers with due_at <= now, earliest first, at most limit.
   virtual Result<std::vector<RuleTimer>> rule_timers_due(Timestamp now, int limit) = 0;
+
+  // Outbound webhooks. New (id 0): stored as version 1; existing: stored only if its stored
+  // version is still webhook.version (else conflict), as version + 1; a name used by another
+  // webhook is a conflict. The event is appended in the same transaction.
+  virtual Result<Webhook> save_webhook(const Webhook& webhook, const Event& event) = 0;
+  virtual Result<Webhook> webhook(WebhookId id) = 0;
+  virtual Result<std::vector<Webhook>> webhooks() = 0;  // by id
+  // Queues deliveries (ids and states as given are ignored: pending, no attempts, due at
+  // next_attempt_at or else created_at); a repeat of the same webhook, event and rule is
+  // skipped, so a follower that crashed may queue again. With `cursor`, the webhook
+  // follower's feed cursor ("webhooks") moves to it in the same transaction.
+  virtual Result<void> enqueue_deliveries(const std::vector<WebhookDelivery>& deliveries,
+                                          std::optional<EventId> cursor) = 0;
+  // Pending deliveries with next_attempt_at <= now, earliest first, at most limit in all and
+  // at most per_webhook of any one webhook, none of the webhooks in `busy` (so one slow
+  // endpoint cannot take every sending slot); each leased: its next_attempt_at moves to
+  // now + lease, so nobody else (another node, or this one after a crash) tries it before the
+  // lease ends.
+  virtual Result<std::vector<WebhookDelivery>> claim_deliveries(
+      Timestamp now, std::chrono::milliseconds lease, int limit, int per_webhook,
+      const std::vector<WebhookId>& busy) = 0;
+  // One attempt's outcome: attempts + 1 and its status/error; delivered (finished_at = at),
+  // pending again at retry_at, or failed for good (finished_at = at) without one. A delivery
+  // that is no longer pending is left as it is (a late answer); not_found if unknown.
+  virtual Result<WebhookDelivery> record_delivery_attempt(const DeliveryAttempt& attempt) = 0;
+  // The delivery log of one webhook, newest first, older than `before`.
+  virtual Result<std::vector<WebhookDelivery>> deliveries(WebhookId webhook,
+                                                          std::optional<DeliveryId> before,
+                                                          int limit) = 0;
+  virtual Result<WebhookDelivery> delivery(DeliveryId id) = 0;
+  // Sends a delivery again: pending at `at`, its attempts kept (not_found if unknown).
+  virtual Result<WebhookDelivery> redeliver(DeliveryId id, Timestamp at) = 0;
+  // Keeps the log bounded: removes at most `limit` deliveries that finished (delivered or
+  // failed) before `before`, oldest first; returns how many.
+  virtual Result<std::int64_t> prune_deliveries(Timestamp before, int limit) = 0;
 
   // Knowledge base. Events of new records get the new id filled in (event.article).
   virtual Result<Category> insert_category(const Category& category, const Event& event) = 0;

@@ -196,4 +196,10 @@ TEST(AccessMatrix, Directory) {
   EXPECT_FALSE(may_create_for_others(kActors.at("customer1")));
 }
 
+TEST(AccessMatrix, WebhooksAreForAdmins) {
+  EXPECT_TRUE(may_manage_webhooks(kActors.at("admin")));
+  for (const char* who : {"supervisor", "l1", "vendor", "customer1"})
+    EXPECT_FALSE(may_manage_webhooks(kActors.at(who))) << who;
+}
+
 }  // namespace fl

@@ -11,6 +11,8 @@
 
 #include "app/notification_service.hpp"
 #include "app/sla_service.hpp"
+#include "app/webhook_service.hpp"
+#include "webhooks/curl_sender.hpp"
 #include "desk_fixture.hpp"
 
 namespace fl::testing {
@@ -102,7 +104,9 @@ TEST_F(RuleServiceTest, ATriggerRuleActsOnceAndRecordsWhyAcrossACrash) {
   EXPECT_EQ(p.at("by").as_string(), "rule");
   // The changes are the rule's, not a person's.
   for (auto& e : ok(store->ticket_events(printer.id)))
-    if (e.type == event_type::ticket_updated) EXPECT_EQ(payload(e).at("by").as_string(), "rule");
+    if (e.type == event_type::ticket_updated) {
+      EXPECT_EQ(payload(e).at("by").as_string(), "rule");
+    }
 
   // A crash after the commit and before the cursor moved: the same events are read again.
   rewind_cursor(before);
@@ -293,6 +297,43 @@ TEST_F(RuleServiceTest, ANoticeReachesStaffInTheirLanguage) {
   EXPECT_EQ(list[0].kind, NotificationKind::rule);
   EXPECT_THAT(list[0].text, HasSubstr("Großstörung"));
   EXPECT_THAT(list[0].text, HasSubstr(std::to_string(t.number)));
+}
+
+TEST_F(RuleServiceTest, AWebhookActionQueuesOneDeliveryPerSource) {
+  CurlWebhookSender sender;  // nothing is sent here: the queue is what the rule fills
+  WebhookService webhooks(*store, clock, sender);
+  RuleService with_webhooks(*store, clock, *sla, &webhooks);
+  ASSERT_TRUE(with_webhooks.load());
+  Webhook hook;
+  hook.name = "chatops";
+  hook.url = "http://127.0.0.1:9/hook";
+  hook = ok(webhooks.create(admin, hook));
+  Rule r;
+  r.name = "P1 to chat";
+  r.on = {RuleTrigger::created};
+  r.conditions = {{RuleField::priority, RuleOperator::is, {"P1"}}};
+  r.actions = {{.kind = RuleActionKind::webhook, .webhook = hook.id}};
+  auto saved = ok(with_webhooks.save(admin, r));
+  r.actions[0].webhook = 4242;
+  EXPECT_EQ(with_webhooks.save(admin, r).error().fields.at(0).field, "actions[0].webhook_id");
+
+  const EventId before = ok(store->latest_event_id());
+  auto t = ok(tickets->create(c1, {.subject = "Nobody can log in", .impact = 1, .urgency = 1}));
+  for (int read = 1; read > 0;) read = ok(with_webhooks.follow());
+  rewind_cursor(before);  // a crash: the same event read again
+  for (int read = 1; read > 0;) read = ok(with_webhooks.follow());
+
+  auto log = ok(store->deliveries(hook.id, std::nullopt, 10));
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].rule, saved.id);
+  EXPECT_EQ(log[0].state, DeliveryState::pending);
+  auto body = boost::json::parse(log[0].body).as_object();
+  EXPECT_EQ(body.at("rule").at("name").as_string(), "P1 to chat");
+  EXPECT_EQ(body.at("ticket").at("id").as_int64(), t.id);
+  auto records = fired(t.id);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(payload(records[0]).at("webhooks").as_array().at(0).as_int64(), hook.id);
+  sender.stop();
 }
 
 TEST_F(RuleServiceTest, AdminsKeepRulesSupervisorsReadThemAgentsNeither) {

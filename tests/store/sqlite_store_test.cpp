@@ -19,6 +19,7 @@
 #include "store/sqlite/records.hpp"
 #include "store/sqlite/sla.hpp"
 #include "store/sqlite/ticket_listing.hpp"
+#include "store/sqlite/webhooks.hpp"
 #include "store/store_contract.hpp"
 
 namespace fl::store_contract {
@@ -43,6 +44,8 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, NotificationContract,
 INSTANTIATE_TEST_SUITE_P(Sqlite, MacroContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 INSTANTIATE_TEST_SUITE_P(Sqlite, RuleContract,
+                         ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
+INSTANTIATE_TEST_SUITE_P(Sqlite, WebhookContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 
 // Direct access to the file, to check what the adapter's API does not show (or to write a
@@ -295,6 +298,20 @@ TEST_F(SqliteStoreTest, DueTicketsComeFromThePartialIndexWithoutASort) {
   ASSERT_EQ(plan.size(), 1u);
   EXPECT_THAT(plan[0], ::testing::HasSubstr("USING COVERING INDEX tickets_sla_check"));
   EXPECT_THAT(plan[0], ::testing::HasSubstr("sla_check_at<?"));
+}
+
+// The delivery worker asks every second: its query walks the partial index of pending
+// deliveries in due order, and skips a busy webhook's backlog from the index alone.
+TEST_F(SqliteStoreTest, DueDeliveriesComeFromThePartialIndex) {
+  open().reset();
+  const auto plan = RawDatabase(file()).plan(sqlite::due_deliveries_sql());
+  for (const auto& line : plan) std::cout << "[ plan     ] due deliveries: " << line << "\n";
+  EXPECT_THAT(plan, ::testing::Contains(
+                        ::testing::HasSubstr("SEARCH webhook_deliveries USING COVERING INDEX "
+                                             "webhook_deliveries_due (next_attempt_at<?)")));
+  EXPECT_THAT(plan, ::testing::Contains(::testing::HasSubstr("USING INTEGER PRIMARY KEY")));
+  EXPECT_THAT(plan,
+              ::testing::Each(::testing::Not(::testing::StartsWith("SCAN webhook_deliveries"))));
 }
 
 // A file as Firstline left it before automatic assignment, at schema 8.

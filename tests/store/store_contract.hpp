@@ -215,4 +215,19 @@ class MacroContract : public StoreContract {
 // instantiates it too.
 class RuleContract : public StoreContract {};
 
+// The webhook part of the contract (webhook_contract.cpp): subscriptions with versions and
+// unique names, the delivery queue (idempotent queueing with the follower's cursor, leased
+// claims, attempts, redelivery, pruning) and the delivery log. Each adapter's test file
+// instantiates it too.
+class WebhookContract : public StoreContract {
+ protected:
+  // A valid new webhook (not stored) named `name`.
+  [[nodiscard]] static Webhook draft_webhook(const std::string& name);
+  // Stores it with a "webhook.saved" event by the seeded agent.
+  Webhook save(const Webhook& webhook);
+  // A delivery (not stored) of `event` for `webhook`, queued at at(offset_ms).
+  [[nodiscard]] static WebhookDelivery draft_delivery(WebhookId webhook, EventId event,
+                                                      std::int64_t offset_ms = 0);
+};
+
 }  // namespace fl::store_contract

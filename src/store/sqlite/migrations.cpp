@@ -457,7 +457,9 @@ VALUES ('firstline:system', 'Firstline', '', 'agent', 'en', 1, 'away', 0);
 // Migration 13: outbound webhooks. Event types are joined by char(31), like tags. A delivery
 // is unique per webhook, event and rule (0: the subscription itself), so a follower that
 // crashed after queuing may queue again. The worker's query walks the partial index of
-// pending deliveries in due order; the log walks a webhook's deliveries newest first.
+// pending deliveries in due order (covering, so skipping a busy webhook's backlog reads the
+// index alone: SQLite 3.40 needs the partial index's own condition column in it too); the log
+// walks a webhook's deliveries newest first; pruning walks finished deliveries oldest first.
 constexpr const char* kMigration13 = R"sql(
 CREATE TABLE webhooks (
   id INTEGER PRIMARY KEY,
@@ -486,9 +488,11 @@ CREATE TABLE webhook_deliveries (
   finished_at INTEGER,
   UNIQUE (webhook_id, event_id, rule_id)
 );
-CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at)
-  WHERE state = 'pending';
+CREATE INDEX webhook_deliveries_due
+  ON webhook_deliveries(next_attempt_at, id, webhook_id, state) WHERE state = 'pending';
 CREATE INDEX webhook_deliveries_log ON webhook_deliveries(webhook_id, id);
+CREATE INDEX webhook_deliveries_finished ON webhook_deliveries(finished_at)
+  WHERE state <> 'pending';
 )sql";
 
 constexpr std::array<const char*, 13> kMigrations{

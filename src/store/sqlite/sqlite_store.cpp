@@ -19,6 +19,7 @@
 #include "store/sqlite/records.hpp"
 #include "store/sqlite/sla.hpp"
 #include "store/sqlite/ticket_listing.hpp"
+#include "store/sqlite/webhooks.hpp"
 
 namespace fl {
 
@@ -360,6 +361,65 @@ Result<std::int64_t> SqliteStore::mark_notifications_read(UserId user,
                                                           Timestamp at) {
   return impl_->write<std::int64_t>(
       [&](Connection& c) { return sqlite::mark_notifications_read(c, user, ids, at); });
+}
+
+// --- webhooks ------------------------------------------------------------------------------
+
+Result<Webhook> SqliteStore::save_webhook(const Webhook& webhook, const Event& event) {
+  return impl_->write<Webhook>(
+      [&](Connection& c) { return sqlite::save_webhook(c, webhook, event); });
+}
+
+Result<Webhook> SqliteStore::webhook(WebhookId id) {
+  return impl_->read([&](Connection& c) { return sqlite::load_webhook(c, id); });
+}
+
+Result<std::vector<Webhook>> SqliteStore::webhooks() {
+  return impl_->read([&](Connection& c) { return sqlite::load_webhooks(c); });
+}
+
+Result<void> SqliteStore::enqueue_deliveries(const std::vector<WebhookDelivery>& deliveries,
+                                             std::optional<EventId> cursor) {
+  return impl_->write<void>(
+      [&](Connection& c) { return sqlite::enqueue_deliveries(c, deliveries, cursor); });
+}
+
+Result<std::vector<WebhookDelivery>> SqliteStore::claim_deliveries(
+    Timestamp now, std::chrono::milliseconds lease, int limit, int per_webhook,
+    const std::vector<WebhookId>& busy) {
+  // The worker asks often; most of the time nothing is due, and a read answers that without
+  // taking a turn on the writer.
+  auto due = impl_->read([&](Connection& c) { return sqlite::any_delivery_due(c, now); });
+  if (!due) return error_of(due);
+  if (!*due) return std::vector<WebhookDelivery>{};
+  return impl_->write<std::vector<WebhookDelivery>>([&](Connection& c) {
+    return sqlite::claim_deliveries(c, now, lease, limit, per_webhook, busy);
+  });
+}
+
+Result<WebhookDelivery> SqliteStore::record_delivery_attempt(const DeliveryAttempt& attempt) {
+  return impl_->write<WebhookDelivery>(
+      [&](Connection& c) { return sqlite::record_delivery_attempt(c, attempt); });
+}
+
+Result<std::vector<WebhookDelivery>> SqliteStore::deliveries(WebhookId webhook,
+                                                             std::optional<DeliveryId> before,
+                                                             int limit) {
+  return impl_->read(
+      [&](Connection& c) { return sqlite::load_deliveries(c, webhook, before, limit); });
+}
+
+Result<WebhookDelivery> SqliteStore::delivery(DeliveryId id) {
+  return impl_->read([&](Connection& c) { return sqlite::load_delivery(c, id); });
+}
+
+Result<WebhookDelivery> SqliteStore::redeliver(DeliveryId id, Timestamp at) {
+  return impl_->write<WebhookDelivery>([&](Connection& c) { return sqlite::redeliver(c, id, at); });
+}
+
+Result<std::int64_t> SqliteStore::prune_deliveries(Timestamp before, int limit) {
+  return impl_->write<std::int64_t>(
+      [&](Connection& c) { return sqlite::prune_deliveries(c, before, limit); });
 }
 
 // --- knowledge base ----------------------------------------------------------------------

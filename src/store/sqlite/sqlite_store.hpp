@@ -120,6 +120,27 @@ class SqliteStore final : public Store {
   // `limit` is clamped to 1..10000.
   Result<std::vector<RuleTimer>> rule_timers_due(Timestamp now, int limit) override;
 
+  // Event types: invalid_argument for one that holds U+001F.
+  Result<Webhook> save_webhook(const Webhook& webhook, const Event& event) override;
+  Result<Webhook> webhook(WebhookId id) override;
+  Result<std::vector<Webhook>> webhooks() override;
+  // An unknown webhook: invalid_argument, and neither deliveries nor cursor stored.
+  Result<void> enqueue_deliveries(const std::vector<WebhookDelivery>& deliveries,
+                                  std::optional<EventId> cursor) override;
+  // `limit` is clamped to 1..1000. Nothing due: no write at all.
+  Result<std::vector<WebhookDelivery>> claim_deliveries(
+      Timestamp now, std::chrono::milliseconds lease, int limit, int per_webhook,
+      const std::vector<WebhookId>& busy) override;
+  Result<WebhookDelivery> record_delivery_attempt(const DeliveryAttempt& attempt) override;
+  // `limit` is clamped to 1..200.
+  Result<std::vector<WebhookDelivery>> deliveries(WebhookId webhook,
+                                                  std::optional<DeliveryId> before,
+                                                  int limit) override;
+  Result<WebhookDelivery> delivery(DeliveryId id) override;
+  Result<WebhookDelivery> redeliver(DeliveryId id, Timestamp at) override;
+  // `limit` is clamped to 1..10000.
+  Result<std::int64_t> prune_deliveries(Timestamp before, int limit) override;
+
   Result<Category> insert_category(const Category& category, const Event& event) override;
   Result<std::vector<Category>> categories() override;
   Result<Article> save_article(const Article& article, const Event& event) override;
