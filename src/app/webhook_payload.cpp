@@ -33,30 +33,16 @@ json::object ticket_summary(const Ticket& t) {
                  {"category", t.category},
                  {"tags", json::array(t.tags.begin(), t.tags.end())},
                  {"vendor_reference", t.vendor_reference},
-                 {"created_at", rfc3339(t.created_at)},
-                 {"updated_at", rfc3339(t.updated_at)},
+                 {"created_at", format_time(t.created_at)},
+                 {"updated_at", format_time(t.updated_at)},
                  {"version", t.version}};
   o["assignee_id"] = id_or_null(t.assignee);
   o["organization_id"] = id_or_null(t.organization);
-  o["resolved_at"] = t.resolved_at ? json::value(rfc3339(*t.resolved_at)) : json::value(nullptr);
+  o["resolved_at"] = t.resolved_at ? json::value(format_time(*t.resolved_at)) : json::value(nullptr);
   return o;
 }
 
 }  // namespace
-
-std::string rfc3339(Timestamp t) {
-  using namespace std::chrono;
-  const auto day = floor<days>(t);
-  const year_month_day ymd{day};
-  const auto ms = (t - day).count();
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<int>(ms / 3'600'000),
-                static_cast<int>(ms / 60'000 % 60), static_cast<int>(ms / 1000 % 60),
-                static_cast<int>(ms % 1000));
-  return text;
-}
 
 std::string delivery_key(WebhookId webhook, EventId event,
                          const std::optional<std::int64_t>& rule) {
@@ -67,14 +53,14 @@ std::string delivery_key(WebhookId webhook, EventId event,
 std::string delivery_body(WebhookId webhook, const Event& e, const std::optional<Ticket>& ticket,
                           const std::optional<RuleReference>& rule, Timestamp queued_at) {
   json::object event{
-      {"id", e.id}, {"type", e.type}, {"at", rfc3339(e.at)}, {"payload", payload_of(e)}};
+      {"id", e.id}, {"type", e.type}, {"at", format_time(e.at)}, {"payload", payload_of(e)}};
   event["ticket_id"] = id_or_null(e.ticket);
   event["actor_id"] = id_or_null(e.actor);
   if (e.article) event["article_id"] = *e.article;
   json::object body{
       {"id", delivery_key(webhook, e.id, rule ? std::optional(rule->id) : std::nullopt)},
       {"type", e.type},
-      {"created_at", rfc3339(queued_at)},
+      {"created_at", format_time(queued_at)},
       {"webhook_id", webhook},
       {"event", std::move(event)}};
   body["ticket"] = ticket ? json::value(ticket_summary(*ticket)) : json::value(nullptr);
@@ -86,7 +72,7 @@ std::string ping_body(const Webhook& w, std::string_view id, Timestamp at) {
   json::object body{
       {"id", id},
       {"type", "webhook.ping"},
-      {"created_at", rfc3339(at)},
+      {"created_at", format_time(at)},
       {"webhook_id", w.id},
       {"webhook", json::object{{"id", w.id},
                                {"name", w.name},

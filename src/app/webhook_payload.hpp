@@ -33,7 +33,4 @@ struct RuleReference {
 // "webhook": {"id", "name", "events"}}.
 [[nodiscard]] std::string ping_body(const Webhook& webhook, std::string_view id, Timestamp at);
 
-// RFC 3339 UTC with milliseconds: "2026-11-27T11:38:17.042Z".
-[[nodiscard]] std::string rfc3339(Timestamp t);
-
 }  // namespace fl

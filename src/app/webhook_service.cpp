@@ -348,7 +348,7 @@ void WebhookService::record(DeliveryId id, int attempts_before, WebhookId webhoo
     std::string line = "webhook " + std::to_string(webhook) + " '" + name + "': delivery " +
                        std::to_string(id) + ", attempt " + std::to_string(attempts_before + 1) +
                        ": " + attempt.error;
-    line += attempt.retry_at ? ", tried again at " + rfc3339(*attempt.retry_at) : ", given up";
+    line += attempt.retry_at ? ", tried again at " + format_time(*attempt.retry_at) : ", given up";
     warn(line);
   }
   {

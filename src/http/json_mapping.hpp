@@ -11,8 +11,7 @@
 
 namespace fl::http {
 
-// RFC 3339 in UTC with milliseconds: "2026-11-27T03:55:00.123Z".
-[[nodiscard]] std::string format_time(Timestamp t);
+// format_time (RFC 3339) is core/time.hpp's.
 // "2026-11-27" (midnight UTC) or "2026-11-27T03:55:00Z" / "...T03:55:00.123Z".
 [[nodiscard]] std::optional<Timestamp> parse_time(std::string_view text);
 
