@@ -1,0 +1,791 @@
+// The live feed's hub (after the shared_state of Beast's chat-multi example). One lock guards
+// the clients and their indexes; the follower reads the store and loads tickets outside it,
+// then, under it, asks only the clients the indexes name and hands each a message queued by
+// the transport, so a slow client costs the others nothing. A message is encoded once per
+// event and shared by everyone who gets it.
+#include "app/live_feed.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "app/access.hpp"
+#include "app/event_json.hpp"
+
+namespace fl {
+
+namespace {
+
+namespace json = boost::json;
+
+// Live messages held for a client while its resume is read; beyond, it gets a resync.
+constexpr std::size_t kHeldLimit = 10'000;
+
+// What a client follows, as sets.
+struct Interest {
+  std::unordered_set<TicketId> tickets;
+  std::unordered_set<TeamId> teams;
+  std::unordered_set<int> lines;
+  bool mine = false;
+  bool all = false;
+
+  explicit Interest(const LiveSubscription& s = {})
+      : tickets(s.tickets.begin(), s.tickets.end()),
+        teams(s.teams.begin(), s.teams.end()),
+        lines(s.lines.begin(), s.lines.end()),
+        mine(s.mine),
+        all(s.all) {}
+
+  [[nodiscard]] bool empty() const {
+    return tickets.empty() && teams.empty() && lines.empty() && !mine && !all;
+  }
+
+  [[nodiscard]] bool follows(const Actor& actor, const Ticket& t) const {
+    if (all || tickets.contains(t.id) || teams.contains(t.team) || lines.contains(t.line))
+      return true;
+    return mine && is_mine(actor, t);
+  }
+
+  // Staff own what is assigned to them; customers what they asked for.
+  static bool is_mine(const Actor& actor, const Ticket& t) {
+    return actor.is_staff() ? t.assignee == actor.user.id : t.requester == actor.user.id;
+  }
+
+  [[nodiscard]] LiveSubscription as_subscription() const {
+    LiveSubscription s{{tickets.begin(), tickets.end()},
+                       {teams.begin(), teams.end()},
+                       {lines.begin(), lines.end()},
+                       mine,
+                       all};
+    std::ranges::sort(s.tickets);
+    std::ranges::sort(s.teams);
+    std::ranges::sort(s.lines);
+    return s;
+  }
+};
+
+// What an event says about where its ticket was and went, read once per event.
+struct EventFacts {
+  bool created = false;
+  bool move = false;  // escalated, transferred, returned
+  int from_line = 0, to_line = 0;
+  TeamId from_team = 0, to_team = 0;
+  bool assignee_changed = false;
+  std::optional<UserId> assignee_from, assignee_to;
+  std::optional<EntryKind> entry;  // entry_added
+};
+
+std::optional<UserId> optional_user(const json::object& o, std::string_view key) {
+  if (auto n = number_at(o, key); n && *n > 0) return *n;
+  return std::nullopt;
+}
+
+EventFacts facts_of(const Event& e) {
+  EventFacts f;
+  f.created = e.type == event_type::ticket_created;
+  f.move = e.type == event_type::escalated || e.type == event_type::transferred ||
+           e.type == event_type::returned;
+  const bool updated = e.type == event_type::ticket_updated;
+  const bool entry = e.type == event_type::entry_added;
+  if (!f.move && !updated && !entry) return f;
+  json::object p = payload_of(e);
+  if (f.move) {
+    f.from_line = static_cast<int>(number_at(p, "from_line").value_or(0));
+    f.to_line = static_cast<int>(number_at(p, "to_line").value_or(0));
+    f.from_team = number_at(p, "from_team").value_or(0);
+    f.to_team = number_at(p, "to_team").value_or(0);
+  } else if (updated) {
+    auto* changes = p.if_contains("changes");
+    auto* assignee =
+        changes && changes->is_object() ? changes->as_object().if_contains("assignee") : nullptr;
+    if (assignee && assignee->is_object()) {
+      f.assignee_changed = true;
+      f.assignee_from = optional_user(assignee->as_object(), "from");
+      f.assignee_to = optional_user(assignee->as_object(), "to");
+    }
+  } else {
+    f.entry = parse_name<EntryKind>(text_at(p, "kind"));
+  }
+  return f;
+}
+
+// The ticket as far as queues and sight go, after an event and (unless it created the
+// ticket) before it.
+struct TicketStates {
+  EventFacts facts;
+  Ticket after;
+  std::optional<Ticket> before;
+};
+
+// The state before an event, from the state after it: the fields the event moved set back.
+// `held_by`: who held the ticket before a move (a move clears the assignee and its payload
+// does not say who it was).
+std::optional<Ticket> undo(const Ticket& after, const EventFacts& f,
+                           std::optional<UserId> held_by) {
+  if (f.created) return std::nullopt;
+  Ticket before = after;
+  if (f.move) {
+    if (f.from_team) before.team = f.from_team;
+    if (f.from_line) before.line = f.from_line;
+    before.assignee = held_by;
+  } else if (f.assignee_changed) {
+    before.assignee = f.assignee_from;
+  }
+  return before;
+}
+
+// Who held the ticket just before event `id` (a move), from its history.
+std::optional<UserId> assignee_before(const std::vector<Event>& history, EventId id) {
+  std::optional<UserId> who;
+  for (const auto& e : history) {
+    if (e.id >= id) break;
+    EventFacts f = facts_of(e);
+    if (f.move) who.reset();
+    if (f.assignee_changed) who = f.assignee_to;
+  }
+  return who;
+}
+
+// May the actor see this event of a ticket they may view? As the timeline decides: an entry
+// by its kind (the timeline shows the entry itself), anything else by access.hpp.
+bool sees_event(const Actor& actor, const Ticket& t, const Event& e, const EventFacts& f) {
+  if (e.type == event_type::entry_added) {
+    Entry entry;
+    entry.kind = f.entry.value_or(EntryKind::note);  // unknown: internal
+    return may_see_entry(actor, t, entry);
+  }
+  return may_see_event(actor, t, e,
+                       e.type == event_type::escalated && f.to_team
+                           ? std::optional<TeamId>(f.to_team)
+                           : std::nullopt);
+}
+
+enum class Verdict { none, event, ticket, left };
+
+// What one event means to one client. A ticket that was followed and seen before the event
+// but is not both after it "left" (its id only: nothing it may not see now).
+Verdict judge(const Actor& actor, const Interest& interest, const TicketStates& s, const Event& e) {
+  const EventFacts& f = s.facts;
+  if (interest.follows(actor, s.after) && may(actor, TicketAction::view, s.after))
+    return sees_event(actor, s.after, e, f) ? Verdict::event : Verdict::ticket;
+  if (s.before && interest.follows(actor, *s.before) && may(actor, TicketAction::view, *s.before))
+    return Verdict::left;
+  return Verdict::none;
+}
+
+LiveMessage message_of(Verdict v, const Event& e, const Ticket& after) {
+  LiveMessage m;
+  m.cursor = e.id;
+  switch (v) {
+    case Verdict::event:
+      m.kind = LiveMessage::Kind::event;
+      m.event = &e;
+      m.ticket = &after;
+      break;
+    case Verdict::ticket:
+      m.kind = LiveMessage::Kind::ticket;
+      m.ticket = &after;
+      break;
+    case Verdict::left:
+    case Verdict::none:
+      m.kind = LiveMessage::Kind::ticket_left;
+      m.ticket_id = after.id;
+      break;
+  }
+  return m;
+}
+
+Result<void> check(const LiveSubscription& s) {
+  for (TicketId t : s.tickets)
+    if (t <= 0) return invalid_field("tickets", "ticket ids are positive integers");
+  for (TeamId t : s.teams)
+    if (t <= 0) return invalid_field("queues", "team ids are positive integers");
+  for (int l : s.lines)
+    if (!is_ticket_line(l)) return invalid_field("queues", "lines are 1 to 4");
+  return {};
+}
+
+}  // namespace
+
+// One connected client. Guarded by LiveFeed::mutex_ except the constants.
+struct LiveSession::Client {
+  std::uint64_t id = 0;
+  std::shared_ptr<LiveOutbox> outbox;
+  Timestamp connected_at{};
+
+  std::shared_ptr<const Actor> actor;  // null until authenticated
+  std::string authorization;
+  Interest interest;
+  EventId told = 0;  // the newest cursor the client has been sent
+  Timestamp told_at{};
+  bool resuming = false;  // live messages are held until the resume is sent
+  bool held_overflow = false;
+  std::vector<std::shared_ptr<const std::string>> held;
+  bool gone = false;
+};
+
+// Events and what judging them needs, loaded outside the lock: the tickets as they are now
+// and, walked back from them event by event, each event's before and after.
+struct LiveFeed::Batch {
+  std::vector<Event> events;
+  std::unordered_map<TicketId, Ticket> tickets;
+  std::unordered_map<EventId, TicketStates> states;
+};
+
+// --- LiveSession ---------------------------------------------------------------------
+
+LiveSession::LiveSession(LiveFeed& feed, std::shared_ptr<Client> client)
+    : feed_(feed), client_(std::move(client)) {}
+
+LiveSession::~LiveSession() {
+  disconnect();
+}
+
+Result<void> LiveSession::authenticate(std::string_view authorization, std::string request_id) {
+  return feed_.authenticate(*client_, authorization, std::move(request_id));
+}
+
+Result<void> LiveSession::subscribe(const LiveSubscription& subscription,
+                                    std::optional<EventId> after, std::string request_id) {
+  return feed_.subscribe(*client_, subscription, after, std::move(request_id));
+}
+
+Result<void> LiveSession::unsubscribe(const LiveSubscription& subscription,
+                                      std::string request_id) {
+  return feed_.unsubscribe(*client_, subscription, std::move(request_id));
+}
+
+void LiveSession::disconnect() {
+  std::lock_guard lock(feed_.mutex_);
+  feed_.forget(*client_);
+}
+
+bool LiveSession::authenticated() const {
+  std::lock_guard lock(feed_.mutex_);
+  return client_->actor != nullptr && !client_->gone;
+}
+
+// --- LiveFeed ------------------------------------------------------------------------
+
+LiveFeed::LiveFeed(Store& store, AuthService& auth, const LiveEncoder& encoder, const Clock& clock,
+                   LiveFeedOptions options)
+    : store_(store), auth_(auth), encoder_(encoder), clock_(clock), options_(options) {}
+
+LiveFeed::~LiveFeed() {
+  stop();
+}
+
+Result<void> LiveFeed::start_at(EventId cursor) {
+  std::lock_guard lock(mutex_);
+  cursor_ = cursor;
+  stats_.cursor = cursor;
+  started_ = true;
+  return {};
+}
+
+Result<void> LiveFeed::start() {
+  auto latest = store_.latest_event_id();
+  if (!latest) return std::unexpected(latest.error());
+  if (auto ok = start_at(*latest); !ok) return ok;
+  thread_ = std::jthread([this](std::stop_token stop) { follow(stop); });
+  return {};
+}
+
+void LiveFeed::stop() {
+  if (thread_.joinable()) {
+    thread_.request_stop();
+    woken_.notify_all();
+    thread_.join();
+  }
+  std::vector<std::shared_ptr<Client>> clients;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopped_) return;
+    stopped_ = true;
+    for (auto& [id, c] : clients_) clients.push_back(c);
+    for (auto& c : clients) forget(*c);
+  }
+  for (auto& c : clients) c->outbox->close(LiveClose::going_away, "the server is stopping");
+}
+
+void LiveFeed::nudge() {
+  {
+    std::lock_guard lock(wake_mutex_);
+    nudged_ = true;
+  }
+  woken_.notify_all();
+}
+
+void LiveFeed::follow(std::stop_token stop) {
+  auto wait = options_.poll_interval;
+  while (!stop.stop_requested()) {
+    auto read = poll();
+    if (!read) {
+      spdlog::error("live feed: {} (retrying in {} ms)", read.error().message, wait.count());
+    } else {
+      wait = options_.poll_interval;
+    }
+    check_clients();                                // when due
+    if (read && *read == options_.batch) continue;  // more to read: no pause
+    std::unique_lock lock(wake_mutex_);
+    woken_.wait_for(lock, stop, wait, [this] { return nudged_; });
+    nudged_ = false;
+    if (!read) wait = std::min(wait * 2, options_.max_backoff);
+  }
+}
+
+std::unique_ptr<LiveSession> LiveFeed::connect(std::shared_ptr<LiveOutbox> outbox) {
+  auto client = std::make_shared<Client>();
+  client->outbox = std::move(outbox);
+  client->connected_at = clock_.now();
+  std::lock_guard lock(mutex_);
+  client->id = next_client_++;
+  client->told = cursor_;
+  if (stopped_) {
+    client->gone = true;
+    client->outbox->close(LiveClose::going_away, "the server is stopping");
+  } else {
+    clients_.emplace(client->id, client);
+    ++stats_.clients;
+  }
+  return std::unique_ptr<LiveSession>(new LiveSession(*this, std::move(client)));
+}
+
+LiveFeedStats LiveFeed::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+// --- sending -------------------------------------------------------------------------
+
+void LiveFeed::send(Client& c, const std::shared_ptr<const std::string>& text) {
+  if (c.gone) return;
+  if (c.resuming) {
+    if (c.held.size() >= kHeldLimit)
+      c.held_overflow = true;
+    else
+      c.held.push_back(text);
+    return;
+  }
+  if (c.outbox->send(text))
+    ++stats_.messages;
+  else
+    ++stats_.dropped;
+}
+
+void LiveFeed::send(Client& c, const LiveMessage& m) {
+  if (m.cursor > c.told) {
+    c.told = m.cursor;
+    c.told_at = clock_.now();
+  }
+  send(c, std::make_shared<const std::string>(encoder_.encode(m)));
+}
+
+// --- indexes -------------------------------------------------------------------------
+
+void LiveFeed::index(Client& c, const LiveSubscription& s) {
+  for (TicketId t : s.tickets)
+    if (c.interest.tickets.insert(t).second) by_ticket_[t].insert(&c);
+  for (TeamId t : s.teams)
+    if (c.interest.teams.insert(t).second) by_team_[t].insert(&c);
+  for (int l : s.lines)
+    if (c.interest.lines.insert(l).second) by_line_[l].insert(&c);
+  if (s.mine && !c.interest.mine) {
+    c.interest.mine = true;
+    by_person_[c.actor->user.id].insert(&c);
+  }
+  if (s.all && !c.interest.all) {
+    c.interest.all = true;
+    everything_.insert(&c);
+  }
+}
+
+void LiveFeed::unindex(Client& c, const LiveSubscription& s) {
+  auto drop = [&c](auto& index, auto key) {
+    auto it = index.find(key);
+    if (it == index.end()) return;
+    it->second.erase(&c);
+    if (it->second.empty()) index.erase(it);
+  };
+  for (TicketId t : s.tickets)
+    if (c.interest.tickets.erase(t)) drop(by_ticket_, t);
+  for (TeamId t : s.teams)
+    if (c.interest.teams.erase(t)) drop(by_team_, t);
+  for (int l : s.lines)
+    if (c.interest.lines.erase(l)) drop(by_line_, l);
+  if (s.mine && c.interest.mine) {
+    c.interest.mine = false;
+    drop(by_person_, c.actor->user.id);
+  }
+  if (s.all && c.interest.all) {
+    c.interest.all = false;
+    everything_.erase(&c);
+  }
+}
+
+void LiveFeed::forget(Client& c) {
+  if (c.gone) return;
+  unindex(c, c.interest.as_subscription());
+  c.gone = true;
+  c.held.clear();
+  if (clients_.erase(c.id)) {
+    --stats_.clients;
+    if (c.actor) --stats_.authenticated;
+  }
+}
+
+// --- following the store -------------------------------------------------------------
+
+Result<int> LiveFeed::poll() {
+  EventId from = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (!started_ || stopped_) return 0;
+    from = cursor_;
+  }
+  // Only this thread moves the cursor, so it is still `from` below.
+  Batch batch;
+  auto events = store_.events_after(from, options_.batch);
+  if (!events) return std::unexpected(events.error());
+  if (events->empty()) return 0;
+  batch.events = std::move(*events);
+  const int read = static_cast<int>(batch.events.size());
+  bool anyone = false, by_person = false;
+  {
+    std::lock_guard lock(mutex_);
+    anyone = !by_ticket_.empty() || !by_team_.empty() || !by_line_.empty() || !by_person_.empty() ||
+             !everything_.empty();
+    by_person = !by_person_.empty();
+    if (!anyone) {
+      // Nobody to tell; whoever subscribes now starts after these.
+      cursor_ = stats_.cursor = batch.events.back().id;
+      return read;
+    }
+  }
+  if (auto loaded = load(batch, by_person); !loaded) return std::unexpected(loaded.error());
+  std::lock_guard lock(mutex_);
+  if (stopped_) return read;
+  deliver(batch);
+  return read;
+}
+
+Result<void> LiveFeed::load(Batch& batch, bool holders) {
+  std::unordered_map<TicketId, std::vector<Event>> histories;
+  std::unordered_map<EventId, std::optional<UserId>> held_by;
+  std::vector<EventFacts> facts;
+  facts.reserve(batch.events.size());
+  for (const auto& e : batch.events) {
+    facts.push_back(facts_of(e));
+    if (!e.ticket) continue;
+    if (!batch.tickets.contains(*e.ticket)) {
+      auto t = store_.ticket(*e.ticket);
+      if (t)
+        batch.tickets.emplace(*e.ticket, std::move(*t));
+      else if (t.error().code != ErrorCode::not_found)
+        return std::unexpected(t.error());
+    }
+    // Who held a ticket before a move matters only to `mine`.
+    if (holders && facts.back().move) {
+      auto [h, fresh] = histories.try_emplace(*e.ticket);
+      if (fresh) {
+        auto history = store_.ticket_events(*e.ticket);
+        if (!history) return std::unexpected(history.error());
+        h->second = std::move(*history);
+      }
+      held_by[e.id] = assignee_before(h->second, e.id);
+    }
+  }
+  // Each event's states, walked back from the tickets as they are now.
+  std::unordered_map<TicketId, Ticket> state = batch.tickets;
+  for (std::size_t i = batch.events.size(); i-- > 0;) {
+    const Event& e = batch.events[i];
+    if (!e.ticket) continue;
+    auto t = state.find(*e.ticket);
+    if (t == state.end()) continue;
+    const EventFacts& f = facts[i];
+    Ticket after = t->second;
+    if (f.move) {
+      if (f.to_team) after.team = f.to_team;
+      if (f.to_line) after.line = f.to_line;
+    }
+    auto h = held_by.find(e.id);
+    auto before = undo(after, f, h == held_by.end() ? std::nullopt : h->second);
+    if (before) t->second = *before;
+    batch.states.emplace(e.id, TicketStates{f, std::move(after), std::move(before)});
+  }
+  return {};
+}
+
+void LiveFeed::deliver(Batch& batch) {
+  for (const auto& e : batch.events) {
+    if (e.ticket) {
+      ++stats_.events;
+      deliver_event(e, batch);
+    }
+    cursor_ = stats_.cursor = e.id;
+  }
+}
+
+void LiveFeed::deliver_event(const Event& e, const Batch& batch) {
+  auto found = batch.states.find(e.id);
+  if (found == batch.states.end()) return;
+  const TicketStates& states = found->second;
+
+  // The clients to ask: those following the ticket, its team or line (before or after),
+  // its people, or everything.
+  std::vector<Client*> asked;
+  auto add = [&asked](const auto& index, auto key) {
+    if (auto it = index.find(key); it != index.end())
+      asked.insert(asked.end(), it->second.begin(), it->second.end());
+  };
+  auto add_ticket_state = [&](const Ticket& t) {
+    add(by_team_, t.team);
+    add(by_line_, t.line);
+    if (t.assignee) add(by_person_, *t.assignee);
+    add(by_person_, t.requester);
+  };
+  add(by_ticket_, *e.ticket);
+  add_ticket_state(states.after);
+  if (states.before) add_ticket_state(*states.before);
+  asked.insert(asked.end(), everything_.begin(), everything_.end());
+  std::ranges::sort(asked);
+  asked.erase(std::unique(asked.begin(), asked.end()), asked.end());
+
+  // Encoded once, on first need, and shared by everyone who gets it.
+  std::shared_ptr<const std::string> texts[3];
+  for (Client* c : asked) {
+    if (!c->actor || c->gone) continue;
+    ++stats_.judged;
+    const Verdict v = judge(*c->actor, c->interest, states, e);
+    if (v == Verdict::none) continue;
+    auto& text = texts[v == Verdict::event ? 0 : v == Verdict::ticket ? 1 : 2];
+    if (!text)
+      text = std::make_shared<const std::string>(encoder_.encode(message_of(v, e, states.after)));
+    if (e.id > c->told) {
+      c->told = e.id;
+      c->told_at = clock_.now();
+    }
+    send(*c, text);
+  }
+}
+
+// --- checks --------------------------------------------------------------------------
+
+void LiveFeed::check_clients() {
+  const Timestamp now = clock_.now();
+  std::vector<std::shared_ptr<Client>> late, signed_in;
+  {
+    std::lock_guard lock(mutex_);
+    if (now < next_check_) return;
+    next_check_ = now + options_.credential_check;
+    for (auto& [id, c] : clients_) {
+      if (!c->actor && now - c->connected_at >= options_.auth_timeout) late.push_back(c);
+      if (c->actor) signed_in.push_back(c);
+    }
+    for (auto& c : late) forget(*c);
+    if (now >= next_cursor_note_) {
+      next_cursor_note_ = now + options_.cursor_interval;
+      tell_cursors(now);
+    }
+  }
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(options_.auth_timeout);
+  for (auto& c : late)
+    c->outbox->close(LiveClose::unauthenticated,
+                     "authenticate within " + std::to_string(seconds.count()) +
+                         " s: send {\"type\":\"auth\",\"token\":\"...\"}");
+
+  // Re-checked outside the lock (a cache miss reads the store). A revoked token, a closed
+  // session or a disabled account ends the connection; a store fault does not.
+  for (auto& c : signed_in) {
+    std::string authorization;
+    {
+      std::lock_guard lock(mutex_);
+      if (c->gone) continue;
+      authorization = c->authorization;
+    }
+    auto actor = auth_.authenticate(authorization);
+    if (!actor && actor.error().code != ErrorCode::unauthenticated) continue;
+    std::lock_guard lock(mutex_);
+    if (c->gone) continue;
+    if (actor && (*actor)->user.id == c->actor->user.id) {
+      c->actor = *actor;
+      continue;
+    }
+    forget(*c);
+    c->outbox->close(LiveClose::unauthenticated,
+                     actor ? "the credential changed hands" : actor.error().message);
+  }
+}
+
+void LiveFeed::tell_cursors(Timestamp now) {
+  for (auto& [id, c] : clients_) {
+    if (!c->actor || c->resuming || c->told >= cursor_ || c->interest.empty()) continue;
+    if (now - c->told_at < options_.cursor_interval) continue;
+    LiveMessage m;
+    m.kind = LiveMessage::Kind::cursor;
+    m.cursor = cursor_;
+    send(*c, m);
+  }
+}
+
+// --- client requests -----------------------------------------------------------------
+
+Result<void> LiveFeed::authenticate(Client& c, std::string_view authorization,
+                                    std::string request_id) {
+  auto actor = auth_.authenticate(authorization);
+  std::lock_guard lock(mutex_);
+  if (c.gone) return fail(ErrorCode::failed_precondition, "the connection is closed");
+  if (!actor) {
+    if (actor.error().code == ErrorCode::unauthenticated) {
+      forget(c);
+      c.outbox->close(LiveClose::unauthenticated, actor.error().message);
+    }
+    return std::unexpected(actor.error());
+  }
+  if (c.actor && c.actor->user.id != (*actor)->user.id)
+    return fail(ErrorCode::permission_denied, "this connection belongs to another user");
+  if (!c.actor) ++stats_.authenticated;
+  c.actor = *actor;
+  c.authorization = std::string(authorization);
+  LiveMessage m;
+  m.kind = LiveMessage::Kind::authenticated;
+  m.user = &c.actor->user;
+  m.request_id = std::move(request_id);
+  send(c, m);
+  return {};
+}
+
+Result<void> LiveFeed::subscribe(Client& c, const LiveSubscription& s, std::optional<EventId> after,
+                                 std::string request_id) {
+  if (auto ok = check(s); !ok) return ok;
+  if (after && *after < 0) return invalid_field("after", "a cursor is 0 or more");
+  std::shared_ptr<const Actor> actor;
+  LiveSubscription replayed_for;
+  EventId until = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (c.gone) return fail(ErrorCode::failed_precondition, "the connection is closed");
+    if (!c.actor)
+      return fail(ErrorCode::unauthenticated,
+                  "authenticate first: {\"type\":\"auth\",\"token\":\"...\"}");
+    if (c.resuming) return fail(ErrorCode::failed_precondition, "a resume is still running");
+    Interest grown = c.interest;
+    grown.tickets.insert(s.tickets.begin(), s.tickets.end());
+    grown.teams.insert(s.teams.begin(), s.teams.end());
+    grown.lines.insert(s.lines.begin(), s.lines.end());
+    if (grown.tickets.size() > options_.max_tickets)
+      return invalid_field(
+          "tickets", "at most " + std::to_string(options_.max_tickets) + " tickets per connection");
+    if (grown.teams.size() + grown.lines.size() > options_.max_queues)
+      return invalid_field("queues", "at most " + std::to_string(options_.max_queues) +
+                                         " team and line queues per connection");
+    index(c, s);
+    if (!after) {
+      const LiveSubscription now = c.interest.as_subscription();
+      LiveMessage m;
+      m.kind = LiveMessage::Kind::subscribed;
+      m.subscription = &now;
+      m.cursor = cursor_;
+      m.request_id = std::move(request_id);
+      send(c, m);
+      return {};
+    }
+    // From here on live messages wait in `held` until the resume up to `until` is sent.
+    c.resuming = true;
+    c.held.clear();
+    c.held_overflow = false;
+    until = cursor_;
+    actor = c.actor;
+    replayed_for = s.empty() ? c.interest.as_subscription() : s;
+  }
+
+  auto replayed = replay(*actor, replayed_for, *after, until);
+
+  std::lock_guard lock(mutex_);
+  c.resuming = false;
+  if (c.gone) return {};
+  std::vector<std::shared_ptr<const std::string>> held = std::move(c.held);
+  c.held.clear();
+  const LiveSubscription now = c.interest.as_subscription();
+  LiveMessage ack;
+  ack.kind = LiveMessage::Kind::subscribed;
+  ack.subscription = &now;
+  ack.cursor = until;
+  ack.request_id = std::move(request_id);
+  if (c.held_overflow) {
+    // Live messages were lost while the resume was read: start over from here.
+    held.clear();
+    replayed.reset();
+    ack.cursor = until = cursor_;
+  }
+  if (!replayed) {
+    LiveMessage resync;
+    resync.kind = LiveMessage::Kind::resync;
+    resync.cursor = until;
+    send(c, resync);
+  } else {
+    for (auto& text : *replayed) send(c, std::make_shared<const std::string>(std::move(text)));
+    ack.replayed = static_cast<int>(replayed->size());
+  }
+  send(c, ack);
+  for (auto& text : held) send(c, text);
+  return {};
+}
+
+Result<void> LiveFeed::unsubscribe(Client& c, const LiveSubscription& s, std::string request_id) {
+  if (auto ok = check(s); !ok) return ok;
+  std::lock_guard lock(mutex_);
+  if (c.gone) return fail(ErrorCode::failed_precondition, "the connection is closed");
+  if (!c.actor)
+    return fail(ErrorCode::unauthenticated,
+                "authenticate first: {\"type\":\"auth\",\"token\":\"...\"}");
+  unindex(c, s.empty() ? c.interest.as_subscription() : s);
+  const LiveSubscription now = c.interest.as_subscription();
+  LiveMessage m;
+  m.kind = LiveMessage::Kind::unsubscribed;
+  m.subscription = &now;
+  m.cursor = cursor_;
+  m.request_id = std::move(request_id);
+  send(c, m);
+  return {};
+}
+
+std::optional<std::vector<std::string>> LiveFeed::replay(const Actor& actor,
+                                                         const LiveSubscription& subscription,
+                                                         EventId after, EventId until) {
+  std::vector<std::string> out;
+  if (after >= until) return out;
+  Batch batch;
+  for (EventId at = after; at < until;) {
+    auto events = store_.events_after(at, options_.batch);
+    if (!events) {
+      spdlog::warn("live feed: a resume failed: {}", events.error().message);
+      return std::nullopt;
+    }
+    if (events->empty()) break;
+    for (auto& e : *events) {
+      if (e.id > until) break;
+      at = e.id;
+      batch.events.push_back(std::move(e));
+    }
+    if (std::cmp_greater(batch.events.size(), options_.resume_events)) return std::nullopt;
+    if (events->back().id > until) break;
+  }
+  const Interest interest(subscription);
+  if (auto loaded = load(batch, interest.mine); !loaded) {
+    spdlog::warn("live feed: a resume failed: {}", loaded.error().message);
+    return std::nullopt;
+  }
+  for (const auto& e : batch.events) {
+    auto states = batch.states.find(e.id);
+    if (states == batch.states.end()) continue;
+    const Verdict v = judge(actor, interest, states->second, e);
+    if (v == Verdict::none) continue;
+    out.push_back(encoder_.encode(message_of(v, e, states->second.after)));
+    if (std::cmp_greater(out.size(), options_.resume_messages)) return std::nullopt;
+  }
+  return out;
+}
+
+}  // namespace fl
