@@ -24,13 +24,17 @@
 #include "app/directory_service.hpp"
 #include "app/kb_transfer.hpp"
 #include "app/knowledge_base.hpp"
+#include "app/live_feed.hpp"
 #include "app/search_service.hpp"
 #include "app/macro_service.hpp"
 #include "app/notification_service.hpp"
 #include "app/sla_service.hpp"
 #include "app/ticket_service.hpp"
 #include "auth/sodium_secrets.hpp"
+#include "core/text.hpp"
 #include "http/api.hpp"
+#include "http/api_events.hpp"
+#include "http/live_json.hpp"
 #include "http/metrics.hpp"
 #include "http/server.hpp"
 #include "jobs/scheduler.hpp"
@@ -145,6 +149,31 @@ std::string metrics_gauges(Store& store) {
   return out;
 }
 
+// "a, b" -> {"a", "b"}.
+std::vector<std::string> comma_list(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    auto comma = text.find(',');
+    std::string item = trim(text.substr(0, comma));
+    if (!item.empty()) out.push_back(std::move(item));
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+  }
+  return out;
+}
+
+std::string live_gauges(const LiveFeed& live) {
+  auto s = live.stats();
+  return "# HELP firstline_live_clients Clients connected to the live event feed.\n"
+         "# TYPE firstline_live_clients gauge\nfirstline_live_clients " +
+         std::to_string(s.clients) +
+         "\n# HELP firstline_live_messages_total Messages queued to live feed clients (sent) or "
+         "refused because the client was gone or too slow (dropped).\n"
+         "# TYPE firstline_live_messages_total counter\n"
+         "firstline_live_messages_total{result=\"sent\"} " +
+         std::to_string(s.messages) + "\nfirstline_live_messages_total{result=\"dropped\"} " +
+         std::to_string(s.dropped) + "\n";
+}
+
 // Background work (the search follower, the scheduler) yields the cores to requests: a burst of
 // ticket creation is answered first and indexed a moment later (Linux nice values are per
 // thread). bench/api_load: ticket creation 4,857 -> 5,959-6,206 tickets/s.
@@ -234,6 +263,14 @@ int serve(const Config& c) {
            std::to_string(s.hits) + "\nfirstline_kb_search_cache_total{result=\"miss\"} " +
            std::to_string(s.misses) + "\n";
   });
+  // The live event feed follows the store at normal priority: its delay is what clients see.
+  http::LiveJson live_json([&desk]() -> std::shared_ptr<const std::vector<Team>> {
+    auto teams = desk.directory->all_teams();
+    return teams ? *teams : nullptr;
+  });
+  LiveFeed live(*desk.store, *desk.auth, live_json, desk.clock);
+  or_die(live.start());
+  metrics.add_collector([&live] { return live_gauges(live); });
   http::ApiServices services{*desk.auth,
                              *desk.directory,
                              *desk.tickets,
@@ -246,6 +283,10 @@ int serve(const Config& c) {
                              std::string(openapi_yaml())};
   http::Router router;
   http::add_api_routes(router, services);
+  http::add_event_routes(router, live, *desk.auth, live_json,
+                         {.allowed_origins = comma_list(c.allowed_origins)});
+  // A change made here reaches live clients at once; one from another node at the next poll.
+  router.after_change([&live] { live.nudge(); });
   router.add("GET", "/metrics", [&metrics](const http::Request&, const http::PathParams&) {
     http::Response r;
     r.content_type = "text/plain; version=0.0.4";
@@ -272,6 +313,7 @@ int serve(const Config& c) {
   }
   std::cout << "firstline: listening on http://" << listen.host << ":" << port << std::endl;
   server.run();
+  live.stop();  // before the server goes: its WebSocket channels are used until then
   scheduler.stop();
   spdlog::info("stopped");
   return 0;
