@@ -518,9 +518,13 @@ Result<void> LiveFeed::load(Batch& batch, bool holders) {
 }
 
 void LiveFeed::deliver(Batch& batch) {
+  const Timestamp now = clock_.now();
   for (const auto& e : batch.events) {
     if (e.ticket) {
       ++stats_.events;
+      const std::int64_t lag = std::max<std::int64_t>(0, (now - e.at).count());
+      stats_.lag_ms_sum += lag;
+      stats_.lag_ms_max = std::max(stats_.lag_ms_max, lag);
       deliver_event(e, batch);
     }
     cursor_ = stats_.cursor = e.id;

@@ -111,6 +111,10 @@ struct LiveFeedStats {
   std::int64_t authenticated = 0;  // of those
   std::int64_t events = 0;         // ticket events read since start
   std::int64_t judged = 0;         // (event, client) pairs the access rules were asked about
+  // From each ticket event's time (taken before its commit) to its messages being queued:
+  // the feed's own delay, commit included, transport excluded.
+  std::int64_t lag_ms_sum = 0;
+  std::int64_t lag_ms_max = 0;
   std::int64_t messages = 0;       // queued to clients since start
   std::int64_t dropped = 0;        // refused by a transport (client gone or too slow)
   EventId cursor = 0;              // newest event delivered

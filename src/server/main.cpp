@@ -1,6 +1,7 @@
 // firstline: the command line and the composition root — the only place that knows which
 // adapters (SQLite, libsodium, Beast) serve the ports.
 #include <sodium.h>
+#include <spdlog/fmt/fmt.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -163,15 +164,25 @@ std::vector<std::string> comma_list(std::string_view text) {
 
 std::string live_gauges(const LiveFeed& live) {
   auto s = live.stats();
-  return "# HELP firstline_live_clients Clients connected to the live event feed.\n"
-         "# TYPE firstline_live_clients gauge\nfirstline_live_clients " +
-         std::to_string(s.clients) +
-         "\n# HELP firstline_live_messages_total Messages queued to live feed clients (sent) or "
-         "refused because the client was gone or too slow (dropped).\n"
-         "# TYPE firstline_live_messages_total counter\n"
-         "firstline_live_messages_total{result=\"sent\"} " +
-         std::to_string(s.messages) + "\nfirstline_live_messages_total{result=\"dropped\"} " +
-         std::to_string(s.dropped) + "\n";
+  return fmt::format(
+      "# HELP firstline_live_clients Clients connected to the live event feed.\n"
+      "# TYPE firstline_live_clients gauge\n"
+      "firstline_live_clients {}\n"
+      "# HELP firstline_live_messages_total Messages queued to live feed clients (sent) or "
+      "refused because the client was gone or too slow (dropped).\n"
+      "# TYPE firstline_live_messages_total counter\n"
+      "firstline_live_messages_total{{result=\"sent\"}} {}\n"
+      "firstline_live_messages_total{{result=\"dropped\"}} {}\n"
+      "# HELP firstline_live_lag_seconds From a ticket event's time (before its commit) to its "
+      "messages being queued to live feed clients.\n"
+      "# TYPE firstline_live_lag_seconds summary\n"
+      "firstline_live_lag_seconds_sum {:.3f}\n"
+      "firstline_live_lag_seconds_count {}\n"
+      "# HELP firstline_live_lag_max_seconds The longest such delay since the start.\n"
+      "# TYPE firstline_live_lag_max_seconds gauge\n"
+      "firstline_live_lag_max_seconds {:.3f}\n",
+      s.clients, s.messages, s.dropped, static_cast<double>(s.lag_ms_sum) / 1000, s.events,
+      static_cast<double>(s.lag_ms_max) / 1000);
 }
 
 // Background work (the search follower, the scheduler) yields the cores to requests: a burst of
