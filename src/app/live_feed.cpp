@@ -206,6 +206,36 @@ Result<void> check(const LiveSubscription& s) {
   return {};
 }
 
+// Where the tickets an actor may see can be found: one key per clause of its access scope
+// (every condition of a clause must hold, so any one of them finds all its tickets), or
+// everything when a clause is only a line.
+struct Reach {
+  std::vector<TeamId> teams, origins;
+  std::vector<OrganizationId> organizations;
+  std::vector<UserId> requesters;
+  bool everything = false;
+};
+
+Reach reach_of(const Actor& actor) {
+  Reach r;
+  const TicketScope scope = scope_for(actor);
+  r.everything = scope.everything;
+  for (const auto& c : scope.any_of) {
+    if (c.team_in)
+      r.teams.insert(r.teams.end(), c.team_in->begin(), c.team_in->end());
+    else if (c.requester)
+      r.requesters.push_back(*c.requester);
+    else if (c.organization_in)
+      r.organizations.insert(r.organizations.end(), c.organization_in->begin(),
+                             c.organization_in->end());
+    else if (c.origin_team_in)
+      r.origins.insert(r.origins.end(), c.origin_team_in->begin(), c.origin_team_in->end());
+    else
+      r.everything = true;
+  }
+  return r;
+}
+
 }  // namespace
 
 // One connected client. Guarded by LiveFeed::mutex_ except the constants.
@@ -217,6 +247,7 @@ struct LiveSession::Client {
   std::shared_ptr<const Actor> actor;  // null until authenticated
   std::string authorization;
   Interest interest;
+  Reach reach;       // where `all` is indexed
   EventId told = 0;  // the newest cursor the client has been sent
   Timestamp told_at{};
   bool resuming = false;  // live messages are held until the resume is sent
@@ -384,6 +415,18 @@ void LiveFeed::send(Client& c, const LiveMessage& m) {
 
 // --- indexes -------------------------------------------------------------------------
 
+namespace {
+
+template <class Index, class Key, class Client>
+void drop(Index& index, Key key, Client* client) {
+  auto it = index.find(key);
+  if (it == index.end()) return;
+  it->second.erase(client);
+  if (it->second.empty()) index.erase(it);
+}
+
+}  // namespace
+
 void LiveFeed::index(Client& c, const LiveSubscription& s) {
   for (TicketId t : s.tickets)
     if (c.interest.tickets.insert(t).second) by_ticket_[t].insert(&c);
@@ -397,30 +440,54 @@ void LiveFeed::index(Client& c, const LiveSubscription& s) {
   }
   if (s.all && !c.interest.all) {
     c.interest.all = true;
-    everything_.insert(&c);
+    reach(c);
   }
 }
 
+void LiveFeed::reach(Client& c) {
+  c.reach = reach_of(*c.actor);
+  if (c.reach.everything) {
+    everything_.insert(&c);
+    return;
+  }
+  for (TeamId t : c.reach.teams) all_by_team_[t].insert(&c);
+  for (TeamId t : c.reach.origins) all_by_origin_[t].insert(&c);
+  for (OrganizationId o : c.reach.organizations) all_by_organization_[o].insert(&c);
+  for (UserId u : c.reach.requesters) all_by_requester_[u].insert(&c);
+}
+
+void LiveFeed::unreach(Client& c) {
+  everything_.erase(&c);
+  for (TeamId t : c.reach.teams) drop(all_by_team_, t, &c);
+  for (TeamId t : c.reach.origins) drop(all_by_origin_, t, &c);
+  for (OrganizationId o : c.reach.organizations) drop(all_by_organization_, o, &c);
+  for (UserId u : c.reach.requesters) drop(all_by_requester_, u, &c);
+  c.reach = {};
+}
+
+// A new actor of the same user (a renewed token, or the cache refreshed: teams or role may
+// have changed): where `all` is indexed follows.
+void LiveFeed::set_actor(Client& c, std::shared_ptr<const Actor> actor) {
+  if (c.actor == actor) return;
+  if (c.interest.all) unreach(c);
+  c.actor = std::move(actor);
+  if (c.interest.all) reach(c);
+}
+
 void LiveFeed::unindex(Client& c, const LiveSubscription& s) {
-  auto drop = [&c](auto& index, auto key) {
-    auto it = index.find(key);
-    if (it == index.end()) return;
-    it->second.erase(&c);
-    if (it->second.empty()) index.erase(it);
-  };
   for (TicketId t : s.tickets)
-    if (c.interest.tickets.erase(t)) drop(by_ticket_, t);
+    if (c.interest.tickets.erase(t)) drop(by_ticket_, t, &c);
   for (TeamId t : s.teams)
-    if (c.interest.teams.erase(t)) drop(by_team_, t);
+    if (c.interest.teams.erase(t)) drop(by_team_, t, &c);
   for (int l : s.lines)
-    if (c.interest.lines.erase(l)) drop(by_line_, l);
+    if (c.interest.lines.erase(l)) drop(by_line_, l, &c);
   if (s.mine && c.interest.mine) {
     c.interest.mine = false;
-    drop(by_person_, c.actor->user.id);
+    drop(by_person_, c.actor->user.id, &c);
   }
   if (s.all && c.interest.all) {
     c.interest.all = false;
-    everything_.erase(&c);
+    unreach(c);
   }
 }
 
@@ -455,7 +522,8 @@ Result<int> LiveFeed::poll() {
   {
     std::lock_guard lock(mutex_);
     anyone = !by_ticket_.empty() || !by_team_.empty() || !by_line_.empty() || !by_person_.empty() ||
-             !everything_.empty();
+             !everything_.empty() || !all_by_team_.empty() || !all_by_origin_.empty() ||
+             !all_by_organization_.empty() || !all_by_requester_.empty();
     by_person = !by_person_.empty();
     if (!anyone) {
       // Nobody to tell; whoever subscribes now starts after these.
@@ -536,8 +604,8 @@ void LiveFeed::deliver_event(const Event& e, const Batch& batch) {
   if (found == batch.states.end()) return;
   const TicketStates& states = found->second;
 
-  // The clients to ask: those following the ticket, its team or line (before or after),
-  // its people, or everything.
+  // The clients to ask: those following the ticket, its team or line (before or after), its
+  // people, and those following all whose scope reaches it there.
   std::vector<Client*> asked;
   auto add = [&asked](const auto& index, auto key) {
     if (auto it = index.find(key); it != index.end())
@@ -548,6 +616,10 @@ void LiveFeed::deliver_event(const Event& e, const Batch& batch) {
     add(by_line_, t.line);
     if (t.assignee) add(by_person_, *t.assignee);
     add(by_person_, t.requester);
+    add(all_by_team_, t.team);
+    add(all_by_origin_, t.origin_team);
+    if (t.organization) add(all_by_organization_, *t.organization);
+    add(all_by_requester_, t.requester);
   };
   add(by_ticket_, *e.ticket);
   add_ticket_state(states.after);
@@ -613,7 +685,7 @@ void LiveFeed::check_clients() {
     std::lock_guard lock(mutex_);
     if (c->gone) continue;
     if (actor && (*actor)->user.id == c->actor->user.id) {
-      c->actor = *actor;
+      set_actor(*c, *actor);
       continue;
     }
     forget(*c);
@@ -650,7 +722,7 @@ Result<void> LiveFeed::authenticate(Client& c, std::string_view authorization,
   if (c.actor && c.actor->user.id != (*actor)->user.id)
     return fail(ErrorCode::permission_denied, "this connection belongs to another user");
   if (!c.actor) ++stats_.authenticated;
-  c.actor = *actor;
+  set_actor(c, *actor);
   c.authorization = std::string(authorization);
   LiveMessage m;
   m.kind = LiveMessage::Kind::authenticated;

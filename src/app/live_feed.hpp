@@ -115,9 +115,9 @@ struct LiveFeedStats {
   // the feed's own delay, commit included, transport excluded.
   std::int64_t lag_ms_sum = 0;
   std::int64_t lag_ms_max = 0;
-  std::int64_t messages = 0;       // queued to clients since start
-  std::int64_t dropped = 0;        // refused by a transport (client gone or too slow)
-  EventId cursor = 0;              // newest event delivered
+  std::int64_t messages = 0;  // queued to clients since start
+  std::int64_t dropped = 0;   // refused by a transport (client gone or too slow)
+  EventId cursor = 0;         // newest event delivered
 };
 
 class LiveFeed;
@@ -206,6 +206,9 @@ class LiveFeed {
   void send(Client& client, const LiveMessage& message);
   void index(Client& client, const LiveSubscription& added);
   void unindex(Client& client, const LiveSubscription& removed);
+  void reach(Client& client);    // indexes `all` by the actor's scope
+  void unreach(Client& client);  // and undoes exactly that
+  void set_actor(Client& client, std::shared_ptr<const Actor> actor);
   void forget(Client& client);
   void tell_cursors(Timestamp now);
 
@@ -236,7 +239,14 @@ class LiveFeed {
   std::unordered_map<TeamId, std::unordered_set<Client*>> by_team_;
   std::unordered_map<int, std::unordered_set<Client*>> by_line_;
   std::unordered_map<UserId, std::unordered_set<Client*>> by_person_;  // `mine`
-  std::unordered_set<Client*> everything_;                             // `all`
+  // `all`, by what the actor's access scope reaches (a customer's own tickets, a vendor's
+  // teams, an outsourced desk's organisations), or among everything_ for those who see
+  // whole lines: a portal full of customers costs an event nothing.
+  std::unordered_map<TeamId, std::unordered_set<Client*>> all_by_team_;
+  std::unordered_map<TeamId, std::unordered_set<Client*>> all_by_origin_;
+  std::unordered_map<OrganizationId, std::unordered_set<Client*>> all_by_organization_;
+  std::unordered_map<UserId, std::unordered_set<Client*>> all_by_requester_;
+  std::unordered_set<Client*> everything_;
   LiveFeedStats stats_;
   Timestamp next_check_{};
   Timestamp next_cursor_note_{};

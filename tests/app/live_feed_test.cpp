@@ -186,6 +186,7 @@ TEST_F(LiveFeedTest, QueuesGetTheTicketsOfTheirTeamOrLine) {
   auto line1 = connect(sup, line_queue(1));
   auto line2 = connect(l2, line_queue(2));
   auto partner_queue = connect(pa, team_queue(partner.id));
+  auto partner_all = connect(pa, everything());
   Ticket t = open_ticket(c1);  // Acme's: the internal desk
   deliver();
   EXPECT_THAT(desk_queue.inbox->take(), ElementsAre(ev("created", t)));
@@ -196,6 +197,8 @@ TEST_F(LiveFeedTest, QueuesGetTheTicketsOfTheirTeamOrLine) {
   Ticket g = open_ticket(c2);  // Globex's: the partner desk serves it
   deliver();
   EXPECT_THAT(partner_queue.inbox->take(), ElementsAre(ev("created", g)));
+  EXPECT_THAT(partner_all.inbox->take(), ElementsAre(ev("created", g)))
+      << "all: the outsourced desk's organisations, not Acme's";
   EXPECT_THAT(desk_queue.inbox->take(), IsEmpty());
 }
 
@@ -233,6 +236,7 @@ TEST_F(LiveFeedTest, ChangesReadInOneBatchAreJudgedEachAsItWas) {
 
 TEST_F(LiveFeedTest, CustomersSeeTheirOwnTicketsAndNoInternalNotes) {
   auto mine_c1 = connect(c1, mine());
+  auto all_c1 = connect(c1, everything());
   auto all_c2 = connect(c2, everything());
   Ticket t = open_ticket(c1);
   auto spy = connect(c2, ticket(t.id));  // another customer naming the ticket's id
@@ -245,6 +249,7 @@ TEST_F(LiveFeedTest, CustomersSeeTheirOwnTicketsAndNoInternalNotes) {
                           changed(t),  // the note: the ticket changed, nothing more
                           ev("entry_added", t), ev("status_changed", t),  // the reply opened it
                           changed(t)));  // impact: an internal event
+  EXPECT_EQ(all_c1.inbox->take().size(), 5u);
   EXPECT_THAT(all_c2.inbox->take(), IsEmpty());
   EXPECT_THAT(spy.inbox->take(), IsEmpty()) << "nothing about a ticket one may not see";
 }
@@ -405,13 +410,16 @@ TEST_F(LiveFeedTest, AClientThatFallsBehindDoesNotHoldUpTheOthers) {
 
 TEST_F(LiveFeedTest, OnlyTheClientsAnEventConcernsAreAsked) {
   std::vector<Client> bystanders;
-  for (int i = 0; i < 200; ++i) bystanders.push_back(connect(l3, team_queue(network.id)));
+  for (int i = 0; i < 100; ++i) bystanders.push_back(connect(l3, team_queue(network.id)));
+  for (int i = 0; i < 100; ++i) bystanders.push_back(connect(c2, everything()));
+  for (int i = 0; i < 50; ++i) bystanders.push_back(connect(va, everything()));
   auto c = connect(l1, team_queue(desk.id));
   const auto judged = feed->stats().judged;
   Ticket t = open_ticket(c1);
   deliver();
   EXPECT_THAT(c.inbox->take(), ElementsAre(ev("created", t)));
-  EXPECT_EQ(feed->stats().judged - judged, 1) << "not the 200 on another team";
+  EXPECT_EQ(feed->stats().judged - judged, 1)
+      << "not those on another team, nor other customers or vendors following all they see";
 }
 
 TEST_F(LiveFeedTest, AuthenticationFirstAndWithinTheTimeout) {
