@@ -2,7 +2,8 @@
 // the clients and their indexes; the follower reads the store and loads tickets outside it,
 // then, under it, asks only the clients the indexes name and hands each a message queued by
 // the transport, so a slow client costs the others nothing. A message is encoded once per
-// event and shared by everyone who gets it.
+// event and shared by everyone who gets it. What an event means to a client is decided in
+// app/live_match.cpp.
 #include "app/live_feed.hpp"
 
 #include <spdlog/spdlog.h>
@@ -10,169 +11,25 @@
 #include <algorithm>
 #include <utility>
 
-#include "app/access.hpp"
-#include "app/event_json.hpp"
+#include "app/live_match.hpp"
 
 namespace fl {
 
-namespace {
+using live::assignee_before;
+using live::EventFacts;
+using live::facts_of;
+using live::Interest;
+using live::judge;
+using live::Reach;
+using live::reach_of;
+using live::TicketStates;
+using live::undo;
+using live::Verdict;
 
-namespace json = boost::json;
+namespace {
 
 // Live messages held for a client while its resume is read; beyond, it gets a resync.
 constexpr std::size_t kHeldLimit = 10'000;
-
-// What a client follows, as sets.
-struct Interest {
-  std::unordered_set<TicketId> tickets;
-  std::unordered_set<TeamId> teams;
-  std::unordered_set<int> lines;
-  bool mine = false;
-  bool all = false;
-
-  explicit Interest(const LiveSubscription& s = {})
-      : tickets(s.tickets.begin(), s.tickets.end()),
-        teams(s.teams.begin(), s.teams.end()),
-        lines(s.lines.begin(), s.lines.end()),
-        mine(s.mine),
-        all(s.all) {}
-
-  [[nodiscard]] bool empty() const {
-    return tickets.empty() && teams.empty() && lines.empty() && !mine && !all;
-  }
-
-  [[nodiscard]] bool follows(const Actor& actor, const Ticket& t) const {
-    if (all || tickets.contains(t.id) || teams.contains(t.team) || lines.contains(t.line))
-      return true;
-    return mine && is_mine(actor, t);
-  }
-
-  // Staff own what is assigned to them; customers what they asked for.
-  static bool is_mine(const Actor& actor, const Ticket& t) {
-    return actor.is_staff() ? t.assignee == actor.user.id : t.requester == actor.user.id;
-  }
-
-  [[nodiscard]] LiveSubscription as_subscription() const {
-    LiveSubscription s{{tickets.begin(), tickets.end()},
-                       {teams.begin(), teams.end()},
-                       {lines.begin(), lines.end()},
-                       mine,
-                       all};
-    std::ranges::sort(s.tickets);
-    std::ranges::sort(s.teams);
-    std::ranges::sort(s.lines);
-    return s;
-  }
-};
-
-// What an event says about where its ticket was and went, read once per event.
-struct EventFacts {
-  bool created = false;
-  bool move = false;  // escalated, transferred, returned
-  int from_line = 0, to_line = 0;
-  TeamId from_team = 0, to_team = 0;
-  bool assignee_changed = false;
-  std::optional<UserId> assignee_from, assignee_to;
-  std::optional<EntryKind> entry;  // entry_added
-};
-
-std::optional<UserId> optional_user(const json::object& o, std::string_view key) {
-  if (auto n = number_at(o, key); n && *n > 0) return *n;
-  return std::nullopt;
-}
-
-EventFacts facts_of(const Event& e) {
-  EventFacts f;
-  f.created = e.type == event_type::ticket_created;
-  f.move = e.type == event_type::escalated || e.type == event_type::transferred ||
-           e.type == event_type::returned;
-  const bool updated = e.type == event_type::ticket_updated;
-  const bool entry = e.type == event_type::entry_added;
-  if (!f.move && !updated && !entry) return f;
-  json::object p = payload_of(e);
-  if (f.move) {
-    f.from_line = static_cast<int>(number_at(p, "from_line").value_or(0));
-    f.to_line = static_cast<int>(number_at(p, "to_line").value_or(0));
-    f.from_team = number_at(p, "from_team").value_or(0);
-    f.to_team = number_at(p, "to_team").value_or(0);
-  } else if (updated) {
-    auto* changes = p.if_contains("changes");
-    auto* assignee =
-        changes && changes->is_object() ? changes->as_object().if_contains("assignee") : nullptr;
-    if (assignee && assignee->is_object()) {
-      f.assignee_changed = true;
-      f.assignee_from = optional_user(assignee->as_object(), "from");
-      f.assignee_to = optional_user(assignee->as_object(), "to");
-    }
-  } else {
-    f.entry = parse_name<EntryKind>(text_at(p, "kind"));
-  }
-  return f;
-}
-
-// The ticket as far as queues and sight go, after an event and (unless it created the
-// ticket) before it.
-struct TicketStates {
-  EventFacts facts;
-  Ticket after;
-  std::optional<Ticket> before;
-};
-
-// The state before an event, from the state after it: the fields the event moved set back.
-// `held_by`: who held the ticket before a move (a move clears the assignee and its payload
-// does not say who it was).
-std::optional<Ticket> undo(const Ticket& after, const EventFacts& f,
-                           std::optional<UserId> held_by) {
-  if (f.created) return std::nullopt;
-  Ticket before = after;
-  if (f.move) {
-    if (f.from_team) before.team = f.from_team;
-    if (f.from_line) before.line = f.from_line;
-    before.assignee = held_by;
-  } else if (f.assignee_changed) {
-    before.assignee = f.assignee_from;
-  }
-  return before;
-}
-
-// Who held the ticket just before event `id` (a move), from its history.
-std::optional<UserId> assignee_before(const std::vector<Event>& history, EventId id) {
-  std::optional<UserId> who;
-  for (const auto& e : history) {
-    if (e.id >= id) break;
-    EventFacts f = facts_of(e);
-    if (f.move) who.reset();
-    if (f.assignee_changed) who = f.assignee_to;
-  }
-  return who;
-}
-
-// May the actor see this event of a ticket they may view? As the timeline decides: an entry
-// by its kind (the timeline shows the entry itself), anything else by access.hpp.
-bool sees_event(const Actor& actor, const Ticket& t, const Event& e, const EventFacts& f) {
-  if (e.type == event_type::entry_added) {
-    Entry entry;
-    entry.kind = f.entry.value_or(EntryKind::note);  // unknown: internal
-    return may_see_entry(actor, t, entry);
-  }
-  return may_see_event(actor, t, e,
-                       e.type == event_type::escalated && f.to_team
-                           ? std::optional<TeamId>(f.to_team)
-                           : std::nullopt);
-}
-
-enum class Verdict { none, event, ticket, left };
-
-// What one event means to one client. A ticket that was followed and seen before the event
-// but is not both after it "left" (its id only: nothing it may not see now).
-Verdict judge(const Actor& actor, const Interest& interest, const TicketStates& s, const Event& e) {
-  const EventFacts& f = s.facts;
-  if (interest.follows(actor, s.after) && may(actor, TicketAction::view, s.after))
-    return sees_event(actor, s.after, e, f) ? Verdict::event : Verdict::ticket;
-  if (s.before && interest.follows(actor, *s.before) && may(actor, TicketAction::view, *s.before))
-    return Verdict::left;
-  return Verdict::none;
-}
 
 LiveMessage message_of(Verdict v, const Event& e, const Ticket& after) {
   LiveMessage m;
@@ -204,36 +61,6 @@ Result<void> check(const LiveSubscription& s) {
   for (int l : s.lines)
     if (!is_ticket_line(l)) return invalid_field("queues", "lines are 1 to 4");
   return {};
-}
-
-// Where the tickets an actor may see can be found: one key per clause of its access scope
-// (every condition of a clause must hold, so any one of them finds all its tickets), or
-// everything when a clause is only a line.
-struct Reach {
-  std::vector<TeamId> teams, origins;
-  std::vector<OrganizationId> organizations;
-  std::vector<UserId> requesters;
-  bool everything = false;
-};
-
-Reach reach_of(const Actor& actor) {
-  Reach r;
-  const TicketScope scope = scope_for(actor);
-  r.everything = scope.everything;
-  for (const auto& c : scope.any_of) {
-    if (c.team_in)
-      r.teams.insert(r.teams.end(), c.team_in->begin(), c.team_in->end());
-    else if (c.requester)
-      r.requesters.push_back(*c.requester);
-    else if (c.organization_in)
-      r.organizations.insert(r.organizations.end(), c.organization_in->begin(),
-                             c.organization_in->end());
-    else if (c.origin_team_in)
-      r.origins.insert(r.origins.end(), c.origin_team_in->begin(), c.origin_team_in->end());
-    else
-      r.everything = true;
-  }
-  return r;
 }
 
 }  // namespace
