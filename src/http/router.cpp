@@ -51,6 +51,30 @@ void Router::add(std::string method, std::string pattern, Handler handler, Execu
                           std::move(handler), execution});
 }
 
+void Router::add_websocket(std::string pattern, WebSocketOpen open) {
+  add(
+      "GET", pattern,
+      [](const Request&, const PathParams&) {
+        auto r = problem(426, "this is a WebSocket endpoint: upgrade the connection");
+        r.headers.emplace_back("Upgrade", "websocket");
+        return r;
+      },
+      Execution::quick);
+  auto segments = split_path(pattern);
+  websockets_.push_back(WebSocketRoute{std::move(pattern), std::move(segments), std::move(open)});
+}
+
+const WebSocketOpen* Router::websocket(std::string_view path, std::string* pattern) const {
+  auto segments = split_path(path);
+  PathParams params;
+  for (const auto& route : websockets_) {
+    if (!match(route.segments, segments, params)) continue;
+    if (pattern) *pattern = route.pattern;
+    return &route.open;
+  }
+  return nullptr;
+}
+
 bool Router::is_quick(const Request& request) const {
   auto segments = split_path(request.path);
   PathParams params;
@@ -74,7 +98,11 @@ Dispatched Router::dispatch(const Request& request) const {
       continue;
     }
     try {
-      return {route.handler(request, params), route.pattern};
+      Dispatched d{route.handler(request, params), route.pattern};
+      if (after_change_ && d.response.status >= 200 && d.response.status < 300 &&
+          request.method != "GET" && request.method != "HEAD" && request.method != "OPTIONS")
+        after_change_();
+      return d;
     } catch (const std::exception& e) {
       spdlog::error("{} {}: unhandled exception: {}", request.method, request.path, e.what());
       return {problem(500, "internal error"), route.pattern};

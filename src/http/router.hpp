@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "http/message.hpp"
+#include "http/websocket.hpp"
 
 namespace fl::http {
 
@@ -32,6 +33,18 @@ class Router {
   void add(std::string method, std::string pattern, Handler handler,
            Execution execution = Execution::blocking);
 
+  // A WebSocket endpoint: an upgrade request for `pattern` is handed to `open` by the server;
+  // a plain GET there is answered 426 with "Upgrade: websocket".
+  void add_websocket(std::string pattern, WebSocketOpen open);
+
+  // The WebSocket endpoint for `path` and its pattern (for metrics), or nullptr.
+  [[nodiscard]] const WebSocketOpen* websocket(std::string_view path,
+                                               std::string* pattern = nullptr) const;
+
+  // Called after a handler of a method other than GET/HEAD/OPTIONS answered 2xx (something
+  // may have changed), on the thread that ran it; must be quick and not throw.
+  void after_change(std::function<void()> hook) { after_change_ = std::move(hook); }
+
   // True when the route that would answer `request` is `quick`.
   [[nodiscard]] bool is_quick(const Request& request) const;
 
@@ -47,7 +60,14 @@ class Router {
     Handler handler;
     Execution execution;
   };
+  struct WebSocketRoute {
+    std::string pattern;
+    std::vector<std::string> segments;
+    WebSocketOpen open;
+  };
   std::vector<Route> routes_;
+  std::vector<WebSocketRoute> websockets_;
+  std::function<void()> after_change_;
 };
 
 }  // namespace fl::http

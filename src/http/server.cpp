@@ -14,11 +14,13 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 #include <boost/url/parse.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <cstdint>
+#include <deque>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -35,6 +37,7 @@
 #include "http/metrics.hpp"
 #include "http/problem.hpp"
 #include "http/router.hpp"
+#include "http/websocket.hpp"
 
 namespace fl::http {
 
@@ -216,6 +219,147 @@ void log_exception(const std::exception_ptr& e) {
   }
 }
 
+// --- WebSockets ------------------------------------------------------------------------
+
+namespace websocket = beast::websocket;
+using WebSocketStream = websocket::stream<beast::tcp_stream&>;
+
+// How long a cut-off slow reader gets to take its close frame before the socket is dropped.
+constexpr std::chrono::seconds kSlowReaderGrace{2};
+// Opening and closing handshakes (a close the client never answers).
+constexpr std::chrono::seconds kWebSocketHandshake{5};
+
+// A close frame's reason fits in 123 bytes (RFC 6455 §5.5); cut on a UTF-8 boundary.
+std::string close_reason_text(std::string_view reason) {
+  constexpr std::size_t kMax = 123;
+  if (reason.size() <= kMax) return std::string(reason);
+  std::size_t n = kMax;
+  while (n > 0 && (static_cast<unsigned char>(reason[n]) & 0xC0) == 0x80) --n;
+  return std::string(reason.substr(0, n));
+}
+
+// The channel of one WebSocket: a queue the application fills from any thread, drained by
+// the connection's writer on its own loop. What the loop must do is posted there, and only
+// while the connection lives (detach() under the same lock ends that).
+class SocketChannel final : public WebSocketChannel,
+                            public std::enable_shared_from_this<SocketChannel> {
+ public:
+  SocketChannel(asio::any_io_executor loop, std::size_t limit)
+      : loop_(std::move(loop)), limit_(std::max<std::size_t>(1, limit)) {}
+
+  bool send(std::shared_ptr<const std::string> text) override {
+    std::lock_guard lock(mutex_);
+    if (closing_ || ended_ || !text) return false;
+    if (queue_.size() >= limit_) {
+      queue_.clear();
+      closing_ = true;
+      slow_ = true;
+      close_code_ = close_code::policy;
+      close_reason_ = close_reason_text(fmt::format(
+          "too slow: over {} messages waiting; reconnect and resume from your last cursor",
+          limit_));
+      wake();
+      return false;
+    }
+    queue_.push_back(std::move(text));
+    if (queue_.size() == 1) wake();
+    return true;
+  }
+
+  void close(int code, std::string_view reason) override {
+    std::lock_guard lock(mutex_);
+    if (closing_ || ended_) return;
+    closing_ = true;
+    close_code_ = code;
+    close_reason_ = close_reason_text(reason);
+    wake();
+  }
+
+  // What the writer does next: a message, else the close frame once, else stop (the
+  // connection ended), else wait.
+  struct Next {
+    std::shared_ptr<const std::string> message;
+    std::optional<websocket::close_reason> close;
+    bool ended = false;
+  };
+  Next next() {
+    std::lock_guard lock(mutex_);
+    Next n;
+    if (ended_) {
+      n.ended = true;
+    } else if (!queue_.empty()) {
+      n.message = std::move(queue_.front());
+      queue_.pop_front();
+    } else if (closing_ && !close_taken_) {
+      close_taken_ = true;
+      n.close =
+          websocket::close_reason(static_cast<websocket::close_code>(close_code_), close_reason_);
+    }
+    return n;
+  }
+
+  // On the loop, once the socket is open: the writer waits on `wake`; `on_slow` runs when a
+  // slow reader has been cut off.
+  void attach(asio::steady_timer& wake, std::function<void()> on_slow) {
+    timer_ = &wake;
+    on_slow_ = std::move(on_slow);
+    woken();  // what arrived before
+  }
+
+  // On the loop: the connection is over; later calls do nothing.
+  void detach() {
+    std::lock_guard lock(mutex_);
+    ended_ = true;
+    queue_.clear();
+    timer_ = nullptr;
+    on_slow_ = nullptr;
+  }
+
+ private:
+  // Called with mutex_ held, so the connection (and its loop) is still there.
+  void wake() {
+    asio::post(loop_, [self = shared_from_this()] { self->woken(); });
+  }
+
+  // On the loop.
+  void woken() {
+    bool cut_off = false;
+    {
+      std::lock_guard lock(mutex_);
+      if (ended_) return;
+      cut_off = slow_ && !slow_reported_ && on_slow_;
+      if (cut_off) slow_reported_ = true;
+    }
+    if (timer_) timer_->cancel();
+    if (cut_off) on_slow_();
+  }
+
+  asio::any_io_executor loop_;
+  const std::size_t limit_;
+  std::mutex mutex_;
+  std::deque<std::shared_ptr<const std::string>> queue_;  // guarded by mutex_
+  bool closing_ = false;                                  // guarded by mutex_
+  bool close_taken_ = false;                              // guarded by mutex_
+  bool ended_ = false;                                    // guarded by mutex_
+  bool slow_ = false;                                     // guarded by mutex_
+  bool slow_reported_ = false;                            // guarded by mutex_
+  int close_code_ = close_code::normal;                   // guarded by mutex_
+  std::string close_reason_;                              // guarded by mutex_
+  asio::steady_timer* timer_ = nullptr;                   // loop only
+  std::function<void()> on_slow_;                         // loop only
+};
+
+// Calls the session's on_close once, whatever way the connection ends (even when the loop
+// is destroyed with the connection suspended), after the channel is detached.
+struct SessionEnd {
+  std::shared_ptr<SocketChannel> channel;
+  std::shared_ptr<WebSocketSession> session;
+  ~SessionEnd() {
+    channel->detach();
+    if (session) session->on_close();
+  }
+};
+
 }  // namespace
 
 class Server::Impl {
@@ -270,6 +414,7 @@ class Server::Impl {
     Loop& loop;
     beast::tcp_stream& stream;
     bool idle = false;  // waiting between requests: safe to close at shutdown
+    std::function<void()> shutdown;  // a WebSocket closes itself (1001) instead
     std::list<Connection*>::iterator position;
   };
 
@@ -292,6 +437,30 @@ class Server::Impl {
   asio::awaitable<void> reject(beast::tcp_stream& stream, const beast::error_code& ec,
                                const RequestParser& parser);
   asio::awaitable<void> close(beast::tcp_stream& stream, Connection& connection, bool drain);
+  asio::awaitable<void> serve_websocket(beast::tcp_stream& stream, Connection& connection,
+                                        BeastRequest request, const std::string& remote,
+                                        const WebSocketOpen& open, std::string route);
+  static asio::awaitable<void> write_messages(WebSocketStream& ws, SocketChannel& channel,
+                                              asio::steady_timer& wake);
+
+  // Runs fn() on the worker pool; completes with its result on the caller's loop. Pass a
+  // named function object: g++ 12 destroys a temporary in a co_await expression twice.
+  template <class Result, class Fn>
+  asio::awaitable<Result> on_workers(Fn fn) {
+    auto home = co_await asio::this_coro::executor;
+    auto run = [this, home](auto handler, Fn fn) {
+      asio::post(workers_, [home, fn = std::move(fn), handler = std::move(handler)]() mutable {
+        Result r = fn();
+        asio::post(home, [handler = std::move(handler), r = std::move(r)]() mutable {
+          std::move(handler)(std::move(r));
+        });
+      });
+    };
+    asio::use_awaitable_t<> token;
+    Result r = co_await asio::async_initiate<asio::use_awaitable_t<>, void(Result)>(run, token,
+                                                                                    std::move(fn));
+    co_return r;
+  }
 
   Exchange make_exchange(BeastRequest request, const std::string& remote, int served);
   std::optional<BeastRequest> take_buffered(beast::flat_buffer& buffer) const;
@@ -424,8 +593,12 @@ void Server::Impl::run() {
   });
   for (auto& loop : loops_) {
     asio::post(loop->ioc, [&loop = *loop] {
-      for (Connection* c : loop.connections)
-        if (c->idle) c->stream.cancel();
+      for (Connection* c : loop.connections) {
+        if (c->shutdown)
+          c->shutdown();
+        else if (c->idle)
+          c->stream.cancel();
+      }
     });
   }
   {
@@ -520,6 +693,19 @@ asio::awaitable<void> Server::Impl::serve(tcp::socket socket, Loop& loop) {
       }
     }
     stream.expires_never();  // the handler's time is not the client's fault
+
+    if (websocket::is_upgrade(parser.get())) {
+      std::string route;
+      const WebSocketOpen* open = nullptr;
+      if (auto url = boost::urls::parse_origin_form(parser.get().target()))
+        open = router_.websocket(url->path(), &route);
+      if (open) {
+        BeastRequest upgrade = parser.release();  // not a temporary in co_await (g++ 12)
+        co_await serve_websocket(stream, connection, std::move(upgrade), remote, *open,
+                                 std::move(route));
+        co_return;
+      }
+    }
 
     batch.clear();
     batch.push_back(make_exchange(parser.release(), remote, ++served));
@@ -666,6 +852,150 @@ asio::awaitable<void> Server::Impl::close(beast::tcp_stream& stream, Connection&
   for (;;) {
     auto [read_ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
     if (read_ec) break;
+  }
+}
+
+// One WebSocket, from the upgrade request to the end (after Beast's websocket_session): the
+// application decides on the worker pool; then this coroutine reads (handing each message to
+// the workers, one at a time) while write_messages() drains the channel on the same loop.
+asio::awaitable<void> Server::Impl::serve_websocket(beast::tcp_stream& stream,
+                                                    Connection& connection, BeastRequest request,
+                                                    const std::string& remote,
+                                                    const WebSocketOpen& open, std::string route) {
+  const auto arrived = Clock::now();
+  const auto loop = co_await asio::this_coro::executor;
+  auto upgrade = std::make_shared<UpgradeRequest>();
+  if (auto converted = to_request(request, remote)) upgrade->request = std::move(*converted);
+  if (auto it = request.find(bhttp::field::origin); it != request.end())
+    upgrade->origin = std::string(it->value());
+  if (auto it = request.find(bhttp::field::host); it != request.end())
+    upgrade->host = std::string(it->value());
+  auto channel = std::make_shared<SocketChannel>(loop, options_.websocket_queue_limit);
+
+  // Named, not a temporary in the co_await expression: g++ 12 destroys those twice.
+  auto decide = [&open, upgrade, channel] {
+    try {
+      return open(*upgrade, channel);
+    } catch (const std::exception& e) {
+      spdlog::error("GET {}: opening the WebSocket failed: {}", upgrade->request.path, e.what());
+    } catch (...) {
+      spdlog::error("GET {}: opening the WebSocket failed", upgrade->request.path);
+    }
+    return WebSocketOutcome{problem(500, "internal error")};
+  };
+  WebSocketOutcome outcome = co_await on_workers<WebSocketOutcome>(decide);
+  if (auto* refused = std::get_if<Response>(&outcome)) {
+    const int status = refused->status;
+    BeastResponse response = to_beast(std::move(*refused), request.version(), false, false);
+    stream.expires_after(options_.write_timeout);
+    co_await bhttp::async_write(stream, response, use_tuple);
+    metrics_.record("GET", route, status, Clock::now() - arrived);
+    channel->detach();
+    co_await close(stream, connection, false);
+    co_return;
+  }
+  SessionEnd end{channel, std::get<std::shared_ptr<WebSocketSession>>(std::move(outcome))};
+
+  WebSocketStream ws(stream);
+  websocket::stream_base::timeout timeouts{};
+  timeouts.handshake_timeout = kWebSocketHandshake;
+  timeouts.idle_timeout = options_.websocket_idle_timeout;
+  timeouts.keep_alive_pings = true;
+  ws.set_option(timeouts);
+  ws.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& r) { r.set(bhttp::field::server, "firstline"); }));
+  ws.read_message_max(options_.websocket_message_limit);
+  ws.text(true);
+  auto [accept_ec] = co_await ws.async_accept(request, use_tuple);
+  if (accept_ec) {
+    spdlog::debug("{}: WebSocket handshake failed: {}", remote, accept_ec.message());
+    metrics_.record("GET", route, 400, Clock::now() - arrived);
+    co_return;
+  }
+  metrics_.record("GET", route, 101, Clock::now() - arrived);
+  spdlog::debug("{} GET {} -> WebSocket", remote, upgrade->request.path);
+
+  // The writer runs beside this reader on the same loop; `writer_done` tells when it ended.
+  asio::steady_timer wake(loop, Clock::time_point::max());
+  asio::steady_timer writer_done(loop, Clock::time_point::max());
+  asio::steady_timer cut_off(loop);  // drops a slow reader that does not take its close frame
+  bool writing = true;
+  asio::co_spawn(loop, write_messages(ws, *channel, wake),
+                 [&writing, &writer_done](const std::exception_ptr& e) {
+                   log_exception(e);
+                   writing = false;
+                   writer_done.cancel();
+                 });
+  channel->attach(wake, [&cut_off, &stream] {
+    cut_off.expires_after(kSlowReaderGrace);
+    cut_off.async_wait([&stream](const beast::error_code& ec) {
+      if (!ec) stream.close();
+    });
+  });
+  connection.shutdown = [channel] {
+    channel->close(close_code::going_away, "server shutting down");
+  };
+  if (stopping_) channel->close(close_code::going_away, "server shutting down");
+
+  beast::flat_buffer in;
+  for (;;) {
+    in.clear();
+    auto [read_ec, n] = co_await ws.async_read(in, use_tuple);
+    if (read_ec) {
+      spdlog::debug("{}: WebSocket ended: {}", remote, read_ec.message());
+      break;
+    }
+    if (!ws.got_text()) {
+      channel->close(close_code::unsupported, "send text messages");
+      continue;  // read on until the client answers the close
+    }
+    auto text = std::make_shared<std::string>(beast::buffers_to_string(in.data()));
+    auto handle = [session = end.session, text] {
+      try {
+        session->on_message(*text);
+        return false;
+      } catch (const std::exception& e) {
+        spdlog::error("WebSocket message handler failed: {}", e.what());
+      } catch (...) {
+        spdlog::error("WebSocket message handler failed");
+      }
+      return true;
+    };
+    bool failed = co_await on_workers<bool>(handle);
+    if (failed) channel->close(close_code::internal_error, "internal error");
+  }
+
+  // The reader is done: stop the writer (a pending write fails once the socket is gone).
+  connection.shutdown = nullptr;
+  channel->detach();
+  cut_off.cancel();
+  wake.cancel();
+  if (writing) {
+    beast::error_code ignored;
+    stream.socket().cancel(ignored);
+  }
+  while (writing) co_await writer_done.async_wait(use_tuple);
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+}
+
+asio::awaitable<void> Server::Impl::write_messages(WebSocketStream& ws, SocketChannel& channel,
+                                                   asio::steady_timer& wake) {
+  for (;;) {
+    auto next = channel.next();
+    if (next.message) {
+      auto [ec, n] = co_await ws.async_write(asio::buffer(*next.message), use_tuple);
+      if (ec) co_return;
+      continue;
+    }
+    if (next.close) {
+      co_await ws.async_close(*next.close, use_tuple);
+      co_return;
+    }
+    if (next.ended || !ws.is_open()) co_return;
+    wake.expires_at(Clock::time_point::max());
+    auto [ec] = co_await wake.async_wait(use_tuple);
+    (void)ec;  // woken: something to send, or the connection is ending
   }
 }
 

@@ -33,6 +33,12 @@ struct ServerOptions {
   // from this folder, with index.html for "/" and for paths without an extension (the
   // single-page app's client-side routes).
   std::string static_dir;
+  // WebSockets (Router::add_websocket): a larger client message closes the socket (1009); a
+  // client that lets more than websocket_queue_limit messages pile up is closed (1008); a
+  // silent client is pinged after half the idle timeout and closed after all of it.
+  std::size_t websocket_message_limit = 64 * 1024;
+  std::size_t websocket_queue_limit = 1024;
+  std::chrono::seconds websocket_idle_timeout{60};
   bool handle_signals = true;  // SIGINT/SIGTERM stop run(); off when embedded in tests
 };
 
@@ -41,6 +47,9 @@ struct ServerOptions {
 // A HEAD request is dispatched as GET and answered without the content. Malformed requests
 // get a problem+json answer (400, 413, 431) and the connection closes; each request is
 // recorded in `metrics` under its route pattern ("invalid", "static" or "unmatched" else).
+// A GET asking for a WebSocket upgrade at a Router::add_websocket path becomes a WebSocket
+// (websocket.hpp; the upgrade is recorded with status 101); shutdown closes those with 1001.
+// The application must stop using their channels before the Server is destroyed.
 class Server {
  public:
   Server(ServerOptions options, const Router& router, Metrics& metrics);

@@ -66,6 +66,7 @@ const std::vector<ConfigKey>& config_keys() {
       int_key("server.idle_timeout_seconds", &Config::idle_timeout_seconds, 1, 3600),
       int_key("server.max_pipelined", &Config::max_pipelined, 1, 1024),
       string_key("server.static_dir", &Config::static_dir),
+      string_key("server.allowed_origins", &Config::allowed_origins),
       string_key("storage.data_dir", &Config::data_dir),
       {"storage.synchronous_full",
        [](Config& c, std::string_view v) -> Result<void> {

@@ -22,6 +22,9 @@ struct Config {
   int idle_timeout_seconds = 60;
   int max_pipelined = 16;
   std::string static_dir;
+  // Pages from these origins may open the live feed (GET /api/v1/events) besides the server's
+  // own: comma-separated, e.g. "https://desk.example.com"; "*" for any.
+  std::string allowed_origins;
   // [storage]
   std::string data_dir = "var";
   bool synchronous_full = true;

@@ -1,6 +1,7 @@
 // firstline: the command line and the composition root — the only place that knows which
 // adapters (SQLite, libsodium, Beast) serve the ports.
 #include <sodium.h>
+#include <spdlog/fmt/fmt.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -24,6 +25,7 @@
 #include "app/directory_service.hpp"
 #include "app/kb_transfer.hpp"
 #include "app/knowledge_base.hpp"
+#include "app/live_feed.hpp"
 #include "app/search_service.hpp"
 #include "app/macro_service.hpp"
 #include "app/notification_service.hpp"
@@ -32,7 +34,10 @@
 #include "app/ticket_service.hpp"
 #include "app/webhook_service.hpp"
 #include "auth/sodium_secrets.hpp"
+#include "core/text.hpp"
 #include "http/api.hpp"
+#include "http/api_events.hpp"
+#include "http/live_json.hpp"
 #include "http/metrics.hpp"
 #include "http/server.hpp"
 #include "jobs/scheduler.hpp"
@@ -174,6 +179,41 @@ std::string metrics_gauges(Store& store) {
     out += "firstline_tickets{status=\"" + std::string(name_of(c.status)) + "\",line=\"" +
            std::to_string(c.line) + "\"} " + std::to_string(c.count) + "\n";
   return out;
+}
+
+// "a, b" -> {"a", "b"}.
+std::vector<std::string> comma_list(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    auto comma = text.find(',');
+    std::string item = trim(text.substr(0, comma));
+    if (!item.empty()) out.push_back(std::move(item));
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+  }
+  return out;
+}
+
+std::string live_gauges(const LiveFeed& live) {
+  auto s = live.stats();
+  return fmt::format(
+      "# HELP firstline_live_clients Clients connected to the live event feed.\n"
+      "# TYPE firstline_live_clients gauge\n"
+      "firstline_live_clients {}\n"
+      "# HELP firstline_live_messages_total Messages queued to live feed clients (sent) or "
+      "refused because the client was gone or too slow (dropped).\n"
+      "# TYPE firstline_live_messages_total counter\n"
+      "firstline_live_messages_total{{result=\"sent\"}} {}\n"
+      "firstline_live_messages_total{{result=\"dropped\"}} {}\n"
+      "# HELP firstline_live_lag_seconds From a ticket event's time (before its commit) to its "
+      "messages being queued to live feed clients.\n"
+      "# TYPE firstline_live_lag_seconds summary\n"
+      "firstline_live_lag_seconds_sum {:.3f}\n"
+      "firstline_live_lag_seconds_count {}\n"
+      "# HELP firstline_live_lag_max_seconds The longest such delay since the start.\n"
+      "# TYPE firstline_live_lag_max_seconds gauge\n"
+      "firstline_live_lag_max_seconds {:.3f}\n",
+      s.clients, s.messages, s.dropped, static_cast<double>(s.lag_ms_sum) / 1000, s.events,
+      static_cast<double>(s.lag_ms_max) / 1000);
 }
 
 // Background work (the search follower, the scheduler) yields the cores to requests: a burst of
@@ -337,6 +377,14 @@ int serve(const Config& c) {
            std::to_string(s.hits) + "\nfirstline_kb_search_cache_total{result=\"miss\"} " +
            std::to_string(s.misses) + "\n";
   });
+  // The live event feed follows the store at normal priority: its delay is what clients see.
+  http::LiveJson live_json([&desk]() -> std::shared_ptr<const std::vector<Team>> {
+    auto teams = desk.directory->all_teams();
+    return teams ? *teams : nullptr;
+  });
+  LiveFeed live(*desk.store, *desk.auth, live_json, desk.clock);
+  or_die(live.start());
+  metrics.add_collector([&live] { return live_gauges(live); });
   http::ApiServices services{*desk.auth,
                              *desk.directory,
                              *desk.tickets,
@@ -351,6 +399,10 @@ int serve(const Config& c) {
                              std::string(openapi_yaml())};
   http::Router router;
   http::add_api_routes(router, services);
+  http::add_event_routes(router, live, *desk.auth, live_json,
+                         {.allowed_origins = comma_list(c.allowed_origins)});
+  // A change made here reaches live clients at once; one from another node at the next poll.
+  router.after_change([&live] { live.nudge(); });
   router.add("GET", "/metrics", [&metrics](const http::Request&, const http::PathParams&) {
     http::Response r;
     r.content_type = "text/plain; version=0.0.4";
@@ -377,6 +429,7 @@ int serve(const Config& c) {
   }
   std::cout << "firstline: listening on http://" << listen.host << ":" << port << std::endl;
   server.run();
+  live.stop();  // before the server goes: its WebSocket channels are used until then
   scheduler.stop();
   outbound.stop();
   desk.webhook_sender->stop();  // what is in flight goes again after the next start

@@ -71,3 +71,40 @@ TEST(Router, KnowsWhichRoutesAreQuick) {
 }
 
 }  // namespace fl::http
+
+namespace fl::http {
+
+TEST(Router, AWebSocketPathAnswersAPlainGetWith426) {
+  Router router;
+  router.add_websocket("/api/v1/events",
+                       [](const UpgradeRequest&, std::shared_ptr<WebSocketChannel>) {
+                         return WebSocketOutcome{Response{}};
+                       });
+  std::string pattern;
+  EXPECT_NE(router.websocket("/api/v1/events", &pattern), nullptr);
+  EXPECT_EQ(pattern, "/api/v1/events");
+  EXPECT_EQ(router.websocket("/api/v1/tickets"), nullptr);
+  auto d = router.dispatch(get("/api/v1/events"));
+  EXPECT_EQ(d.response.status, 426);
+  EXPECT_EQ(d.response.content_type, "application/problem+json");
+  ASSERT_EQ(d.response.headers.size(), 1u);
+  EXPECT_EQ(d.response.headers[0], (std::pair<std::string, std::string>{"Upgrade", "websocket"}));
+  EXPECT_EQ(router.dispatch(get("/api/v1/events", "POST")).response.status, 405);
+}
+
+TEST(Router, TellsAfterASuccessfulChange) {
+  Router router;
+  int changes = 0;
+  router.after_change([&changes] { ++changes; });
+  router.add("GET", "/t", [](const Request&, const PathParams&) { return Response{}; });
+  router.add("POST", "/t", [](const Request&, const PathParams&) { return Response{201}; });
+  router.add("PUT", "/bad", [](const Request&, const PathParams&) { return Response{422}; });
+  (void)router.dispatch(get("/t"));
+  EXPECT_EQ(changes, 0);
+  (void)router.dispatch(get("/t", "POST"));
+  EXPECT_EQ(changes, 1);
+  (void)router.dispatch(get("/bad", "PUT"));
+  EXPECT_EQ(changes, 1) << "a refused change changed nothing";
+}
+
+}  // namespace fl::http
