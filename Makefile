@@ -6,16 +6,25 @@ FIRSTLINE := $(RELEASE)/src/server/firstline
 DATA ?= var
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build run test test-release test-asan bench format clean
+.PHONY: all deps web build run test test-release test-asan bench format clean
 
 all: build
 
 deps:
 	@scripts/install-deps
 
-build: deps
+build: deps web
 	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release > /dev/null
 	@cmake --build $(RELEASE) -j$(JOBS)
+
+# The web UI: npm ci when the lock file changed, then a build when a source changed.
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts \
+               web/tsconfig.json
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run build
+web: deps web/dist/index.html
 
 # First start: create ./var with the database and demo data; then serve.
 run: build
@@ -42,4 +51,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf build
+	rm -rf build web/dist web/node_modules

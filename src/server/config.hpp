@@ -21,7 +21,8 @@ struct Config {
   int read_timeout_seconds = 30;
   int idle_timeout_seconds = 60;
   int max_pipelined = 16;
-  std::string static_dir;
+  // The web UI's files (web/dist, built by `make`); the build tree's by default.
+  std::string static_dir = FL_DEFAULT_STATIC_DIR;
   // Pages from these origins may open the live feed (GET /api/v1/events) besides the server's
   // own: comma-separated, e.g. "https://desk.example.com"; "*" for any.
   std::string allowed_origins;

@@ -1,0 +1,78 @@
+// The REST API: JSON over fetch with the session's bearer token. Every failure is an
+// ApiError carrying the server's problem+json (or a synthetic one when the server could not
+// be reached), so screens show the server's own message and field errors.
+import type { Problem } from "./types";
+
+const TOKEN_KEY = "firstline.token";
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title);
+  }
+  get status(): number {
+    return this.problem.status;
+  }
+  // The message for one field, if the server named it.
+  field(name: string): string | undefined {
+    return this.problem.errors?.find((e) => e.field === name)?.message;
+  }
+}
+
+export function token(): string | null {
+  return globalThis.sessionStorage?.getItem(TOKEN_KEY) ?? null;
+}
+
+export function setToken(value: string | null): void {
+  if (value === null) sessionStorage.removeItem(TOKEN_KEY);
+  else sessionStorage.setItem(TOKEN_KEY, value);
+}
+
+// Called when the server answers 401 to a request that carried a token (session ended).
+let onUnauthorized: () => void = () => {};
+export function whenUnauthorized(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+export function path(base: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined && v !== null && v !== "") params.set(k, String(v));
+  const q = params.toString();
+  return q ? `${base}?${q}` : base;
+}
+
+export async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  const bearer = token();
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError({ type: "about:blank", title: "Offline", status: 0, code: "unavailable" });
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  const data: unknown = text ? JSON.parse(text) : undefined;
+  if (!response.ok) {
+    if (response.status === 401 && bearer) onUnauthorized();
+    const problem =
+      data && typeof data === "object" && "status" in data
+        ? (data as Problem)
+        : { type: "about:blank", title: response.statusText, status: response.status };
+    throw new ApiError(problem);
+  }
+  return data as T;
+}
+
+export const get = <T>(url: string) => api<T>("GET", url);
+export const post = <T>(url: string, body?: unknown) => api<T>("POST", url, body ?? {});
+export const put = <T>(url: string, body: unknown) => api<T>("PUT", url, body);
+export const patch = <T>(url: string, body: unknown) => api<T>("PATCH", url, body);

@@ -1,0 +1,85 @@
+// The page frame (skip link, header with navigation, language switch and sign-out, main
+// landmark) and the choice of screen by path and role.
+import { useEffect, useState } from "preact/hooks";
+import { live, type LiveState } from "./api/live";
+import type { Me } from "./api/types";
+import { ConsolePage } from "./console";
+import { language, setLanguage, t, useLanguage, type Language } from "./i18n";
+import { LoginPage } from "./pages/login";
+import { PortalPage } from "./portal";
+import { navigate, onLink, usePath } from "./router";
+import { isStaff, signOut, useMe } from "./session";
+
+function LiveBadge() {
+  const [state, setState] = useState<LiveState>(live.state);
+  useEffect(() => live.onState(setState), []);
+  if (state === "live") return <span class="live on">{t("live.connected")}</span>;
+  if (state === "offline") return null;
+  return <span class="live">{t("live.offline")}</span>;
+}
+
+function Header(props: { me: Me | null }) {
+  const me = props.me;
+  return (
+    <header class="top">
+      <a class="brand" href="/" onClick={onLink}>
+        {t("app.name")}
+      </a>
+      {me && (
+        <nav aria-label="main">
+          {isStaff(me) && (
+            <a href="/console" onClick={onLink}>
+              {t("nav.console")}
+            </a>
+          )}
+          <a href="/portal" onClick={onLink}>
+            {t("nav.portal")}
+          </a>
+        </nav>
+      )}
+      <span class="spacer" />
+      {me && <LiveBadge />}
+      <label class="language">
+        {t("app.language")}
+        <select
+          value={language()}
+          onChange={(e) => setLanguage(e.currentTarget.value as Language)}
+        >
+          <option value="de">Deutsch</option>
+          <option value="en">English</option>
+        </select>
+      </label>
+      {me && (
+        <button type="button" class="link" onClick={() => signOut().then(() => navigate("/login"))}>
+          {t("nav.logout")} ({me.login})
+        </button>
+      )}
+    </header>
+  );
+}
+
+function Screen(props: { me: Me | null; path: string }) {
+  const { me, path } = props;
+  if (!me) return <LoginPage />;
+  if (path.startsWith("/console") && isStaff(me)) return <ConsolePage me={me} />;
+  if (path.startsWith("/portal")) return <PortalPage me={me} />;
+  return isStaff(me) ? <ConsolePage me={me} /> : <PortalPage me={me} />;
+}
+
+export function App() {
+  useLanguage();
+  const me = useMe();
+  const path = usePath();
+  if (me === undefined) return null;  // reading the session
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t("app.skip")}
+      </a>
+      <Header me={me} />
+      <main id="main" tabIndex={-1}>
+        <Screen me={me} path={path} />
+      </main>
+    </>
+  );
+}
