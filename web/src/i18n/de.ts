@@ -1,7 +1,9 @@
 // German texts: the same keys as en.ts.
+import { consoleDe } from "../console/texts.de";
+import { portalDe } from "../portal/texts.de";
 import type { Key } from "./en";
 
-export const de: Record<Key, string> = {
+const shellDe = {
   "app.name": "Firstline",
   "app.language": "Sprache",
   "app.skip": "Zum Inhalt springen",
@@ -16,10 +18,6 @@ export const de: Record<Key, string> = {
   "nav.logout": "Abmelden",
   "error.generic": "Etwas ist schiefgegangen: {detail}",
   "error.offline": "Der Server ist nicht erreichbar.",
-  "console.title": "Warteschlange",
-  "console.empty": "Keine Tickets in dieser Warteschlange.",
-  "portal.title": "Meine Tickets",
-  "portal.empty": "Sie haben noch keine Tickets.",
   "ticket.number": "Ticket",
   "ticket.subject": "Betreff",
   "ticket.status": "Status",
@@ -35,3 +33,5 @@ export const de: Record<Key, string> = {
   "live.connected": "Live",
   "live.offline": "Verbinde neu…",
 };
+
+export const de: Record<Key, string> = { ...shellDe, ...consoleDe, ...portalDe };

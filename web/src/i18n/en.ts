@@ -1,5 +1,10 @@
-// English texts. Keys are grouped by screen; de.ts must have the same keys (the type checks it).
-export const en = {
+// English texts: the frame's here, each area's in its own file (console, portal), so
+// that areas change their texts without touching each other's. de.ts has the same keys (the
+// type check refuses a missing one).
+import { consoleEn } from "../console/texts.en";
+import { portalEn } from "../portal/texts.en";
+
+const shellEn = {
   "app.name": "Firstline",
   "app.language": "Language",
   "app.skip": "Skip to content",
@@ -14,10 +19,6 @@ export const en = {
   "nav.logout": "Sign out",
   "error.generic": "Something went wrong: {detail}",
   "error.offline": "The server cannot be reached.",
-  "console.title": "Queue",
-  "console.empty": "No tickets in this queue.",
-  "portal.title": "My tickets",
-  "portal.empty": "You have no tickets yet.",
   "ticket.number": "Ticket",
   "ticket.subject": "Subject",
   "ticket.status": "Status",
@@ -33,5 +34,7 @@ export const en = {
   "live.connected": "Live",
   "live.offline": "Reconnecting…",
 } as const;
+
+export const en = { ...shellEn, ...consoleEn, ...portalEn } as const;
 
 export type Key = keyof typeof en;
