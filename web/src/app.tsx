@@ -60,7 +60,8 @@ function Header(props: { me: Me | null }) {
 
 function Screen(props: { me: Me | null; path: string }) {
   const { me, path } = props;
-  if (!me) return <LoginPage />;
+  // The knowledge base is line 0, for everyone: guests read it without signing in.
+  if (!me) return path.startsWith("/portal/kb") ? <PortalPage me={null} /> : <LoginPage />;
   if (path.startsWith("/console") && isStaff(me)) return <ConsolePage me={me} />;
   if (path.startsWith("/portal")) return <PortalPage me={me} />;
   return isStaff(me) ? <ConsolePage me={me} /> : <PortalPage me={me} />;

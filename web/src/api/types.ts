@@ -78,3 +78,70 @@ export interface Problem {
   code?: string;
   errors?: FieldError[];
 }
+
+// --- portal
+// The knowledge base and the customer's side of a ticket, as the self-service portal reads them.
+export type ArticleLanguage = "de" | "en";
+export type ArticleKind = "faq" | "howto" | "troubleshooting";
+
+export interface Category {
+  id: number;
+  name: string;
+  parent_id: number | null;
+}
+
+export interface ArticleSummary {
+  id: number;
+  title: string;
+  language: ArticleLanguage;
+  translation_of: number | null;
+  category_id: number | null;
+  kind: ArticleKind;
+  views: number;
+  helpful: number;
+  not_helpful: number;
+  created_at: string;
+  updated_at: string;
+}
+
+// body_html is rendered and sanitised by the server (docs/knowledge-base.md, "Rendering").
+export interface Article extends ArticleSummary {
+  body_html: string;
+}
+
+// title is plain text; snippet is the server's escaped HTML with <mark> around matches.
+export interface ArticleHit {
+  id: number;
+  title: string;
+  score: number;
+  snippet: string;
+}
+
+export interface ArticleSearchResults {
+  items: ArticleHit[];
+  estimated_total: number;
+  did_you_mean: string | null;
+  facets: {
+    categories: { id: number; count: number }[];
+    kinds: { kind: ArticleKind; count: number }[];
+  };
+}
+
+export interface ArticleSuggestion {
+  id: number;
+  title: string;
+}
+
+export interface DeflectionOffer {
+  deflection_session: string;
+  suggestions: ArticleHit[];
+}
+
+export interface Entry {
+  id: number;
+  kind: "reply" | "note" | "call" | "event";
+  author_id: number | null;
+  body: string;
+  created_at: string;
+  event?: { type: string; payload: Record<string, unknown> };
+}
