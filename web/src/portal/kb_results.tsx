@@ -4,7 +4,6 @@ import { useEffect, useState } from "preact/hooks";
 import { ApiError } from "../api/client";
 import type { ArticleKind, ArticleSearchResults, Category } from "../api/types";
 import { t, type Key } from "../i18n";
-import { announce } from "./announce";
 import { kb } from "./kb_api";
 import { articleHref } from "./kb_lists";
 import { ArticleSearchBox } from "./kb_search_box";
@@ -50,7 +49,6 @@ export function SearchResultsPage(props: { query: URLSearchParams }) {
       (r) => {
         if (!current) return;
         setResults(r);
-        announce(t("portal.kb.found", { n: r.estimated_total }));
       },
       (e: ApiError) => current && setError(t("error.generic", { detail: e.message })),
     );
@@ -69,6 +67,10 @@ export function SearchResultsPage(props: { query: URLSearchParams }) {
       <PageHeading>{title}</PageHeading>
       <ArticleSearchBox initial={filters.q} />
       {error && <p class="error" role="alert">{error}</p>}
+      {/* Tells a screen reader what a search found while the focus stays in the box. */}
+      <p class="visually-hidden" role="status">
+        {results ? t("portal.kb.found", { n: results.estimated_total }) : ""}
+      </p>
       {results && (
         <div class="kb-results">
           <section aria-labelledby="kb-hits-title" class="kb-hits">
