@@ -238,5 +238,14 @@ test("a customer reopens a resolved request by replying, and sees the desk's ans
   await page.locator("#request-category:focus").waitFor();
   assert.equal(await page.getByLabel("Kategorie").getAttribute("aria-invalid"), "true");
   await noSeriousViolations(page, "new request with errors (German)");
+
+  // An article answers it after all: no request is filed.
+  const region = page.getByRole("region", { name: "Diese Artikel könnten helfen" });
+  await region.getByRole("button", { name: "Hier lesen" }).first().click();
+  await region.getByRole("button", { name: "Das hat mein Problem gelöst" }).click();
+  await page.getByRole("heading", { level: 1, name: "Wissensdatenbank" }).waitFor();
+  await page.getByRole("status").filter({ hasText: "Es wurde keine Anfrage gestellt." }).waitFor();
+  const after = await apiGet("/api/v1/tickets?limit=100", token);
+  assert.equal(after.items.length, mine.items.length);
   await context.close();
 });
