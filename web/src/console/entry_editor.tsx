@@ -86,8 +86,9 @@ function KbSearch(props: { onInsert: (hit: ArticleHit) => void; input: { current
           {hits.map((hit) => (
             <li key={hit.id}>
               <span>{hit.title}</span>{" "}
-              <button type="button" class="link" onClick={() => props.onInsert(hit)} aria-label={t("kb.insertNamed", { title: hit.title })}>
+              <button type="button" class="link" onClick={() => props.onInsert(hit)}>
                 {t("kb.insert")}
+                <span class="visually-hidden">: {hit.title}</span>
               </button>
             </li>
           ))}

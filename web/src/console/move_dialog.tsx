@@ -53,8 +53,8 @@ export function TeamChoice(props: { groups: [number, Team[]][]; value: number | 
 
 export function ReasonChoice(props: { value: EscalationReason; onChange: (r: EscalationReason) => void; id: string }) {
   return (
-    <label class="field" for={props.id}>
-      {t("move.reason")}
+    <div class="field">
+      <label for={props.id}>{t("move.reason")}</label>
       <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value as EscalationReason)}>
         {REASONS.map((r) => (
           <option key={r} value={r}>
@@ -62,7 +62,7 @@ export function ReasonChoice(props: { value: EscalationReason; onChange: (r: Esc
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }
 
@@ -142,8 +142,8 @@ export function MoveDialog(props: { ticket: Ticket; dir: Directory; kind: MoveKi
         <p class="muted">{t("move.from", { line: ticket.line, team: ticket.team.name })}</p>
         <TeamChoice groups={groups} value={chosen} onChange={setTarget} name="move-target" error={errors.to_team} />
         {kind === "escalate" && <ReasonChoice id="move-reason" value={reason} onChange={setReason} />}
-        <label class="field" for="move-note">
-          {kind === "escalate" ? t("move.handoff") : noteRequired ? t("move.note") : t("move.noteOptional")}
+        <div class="field">
+          <label for="move-note">{kind === "escalate" ? t("move.handoff") : noteRequired ? t("move.note") : t("move.noteOptional")}</label>
           <textarea
             id="move-note"
             rows={5}
@@ -153,7 +153,7 @@ export function MoveDialog(props: { ticket: Ticket; dir: Directory; kind: MoveKi
             value={note}
             onInput={(e) => setNote(e.currentTarget.value)}
           />
-        </label>
+        </div>
         {errors.note ? (
           <p id="move-note-error" class="error">{errors.note}</p>
         ) : (

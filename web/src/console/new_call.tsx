@@ -167,12 +167,12 @@ export function NewCallPage(props: { me: Me }) {
       </h1>
       <form onSubmit={submit} noValidate>
         <CallerSearch value={caller} onChange={pick} error={errors.caller} />
-        <label class="field" for="call-number">
-          {t("call.number")}
+        <div class="field">
+          <label for="call-number">{t("call.number")}</label>
           <input id="call-number" type="tel" value={number} onInput={(e) => setNumber(e.currentTarget.value)} />
-        </label>
-        <label class="field" for="call-subject">
-          {t("call.subject")}
+        </div>
+        <div class="field">
+          <label for="call-subject">{t("call.subject")}</label>
           <input
             id="call-subject"
             ref={subjectInput}
@@ -180,10 +180,10 @@ export function NewCallPage(props: { me: Me }) {
             aria-invalid={errors.subject ? true : undefined}
             onInput={(e) => setSubject(e.currentTarget.value)}
           />
-        </label>
+        </div>
         {errors.subject && <p class="error">{errors.subject}</p>}
-        <label class="field" for="call-notes">
-          {t("call.notes")}
+        <div class="field">
+          <label for="call-notes">{t("call.notes")}</label>
           <textarea
             id="call-notes"
             rows={8}
@@ -192,22 +192,22 @@ export function NewCallPage(props: { me: Me }) {
             aria-invalid={errors.notes ? true : undefined}
             onInput={(e) => setNotes(e.currentTarget.value)}
           />
-        </label>
+        </div>
         <p id="call-notes-hint" class="hint">{t("call.notesHint")}</p>
         {errors.notes && <p class="error">{errors.notes}</p>}
         <div class="row levels">
-          <label class="field" for="call-impact">
-            {t("call.impact")}
+          <div class="field">
+            <label for="call-impact">{t("call.impact")}</label>
             <select id="call-impact" value={String(impact)} onChange={(e) => setImpact(Number(e.currentTarget.value))}>
               {[1, 2, 3].map((n) => <option key={n} value={String(n)}>{t(`level.${n}` as "level.1")}</option>)}
             </select>
-          </label>
-          <label class="field" for="call-urgency">
-            {t("call.urgency")}
+          </div>
+          <div class="field">
+            <label for="call-urgency">{t("call.urgency")}</label>
             <select id="call-urgency" value={String(urgency)} onChange={(e) => setUrgency(Number(e.currentTarget.value))}>
               {[1, 2, 3].map((n) => <option key={n} value={String(n)}>{t(`level.${n}` as "level.1")}</option>)}
             </select>
-          </label>
+          </div>
         </div>
         <fieldset class="outcome">
           <legend>{t("call.outcome")}</legend>
@@ -223,8 +223,8 @@ export function NewCallPage(props: { me: Me }) {
             <legend>{t("call.escalation")}</legend>
             <TeamChoice groups={groups} value={chosen} onChange={setTarget} name="call-target" error={errors.to_team} />
             <ReasonChoice id="call-reason" value={reason} onChange={setReason} />
-            <label class="field" for="call-handoff">
-              {t("move.handoff")}
+            <div class="field">
+              <label for="call-handoff">{t("move.handoff")}</label>
               <textarea
                 id="call-handoff"
                 rows={4}
@@ -234,7 +234,7 @@ export function NewCallPage(props: { me: Me }) {
                 value={handoff}
                 onInput={(e) => setHandoff(e.currentTarget.value)}
               />
-            </label>
+            </div>
             <p id="call-handoff-hint" class="hint">{t("move.handoffHint")}</p>
             {errors.handoff && <p class="error">{errors.handoff}</p>}
           </fieldset>

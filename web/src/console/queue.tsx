@@ -42,9 +42,9 @@ function QueuePicker(props: { me: Me; dir: Directory | null; value: Scope; onCha
   const lines = [1, 2, 3, 4].filter((l) => l <= top);
   const value = JSON.stringify(props.value);
   return (
-    <label class="field">
-      {t("queue.choose")}
-      <select value={value} onChange={(e) => props.onChange(JSON.parse(e.currentTarget.value) as Scope)}>
+    <div class="field">
+      <label for="queue-scope">{t("queue.choose")}</label>
+      <select id="queue-scope" value={value} onChange={(e) => props.onChange(JSON.parse(e.currentTarget.value) as Scope)}>
         <option value={JSON.stringify("mine")}>{t("queue.mine")}</option>
         {me.teams.length > 0 && (
           <optgroup label={t("queue.myTeams")}>
@@ -72,7 +72,7 @@ function QueuePicker(props: { me: Me; dir: Directory | null; value: Scope; onCha
           </optgroup>
         )}
       </select>
-    </label>
+    </div>
   );
 }
 
@@ -94,9 +94,9 @@ function QueueFilters(props: { query: QueueQuery; onChange: (q: QueueQuery) => v
         ))}
       </fieldset>
       {query.scope !== "mine" && (
-        <label class="field">
-          {t("queue.assignee")}
-          <select
+        <div class="field">
+          <label for="queue-assignee">{t("queue.assignee")}</label>
+          <select id="queue-assignee"
             value={query.assignee}
             onChange={(e) => onChange({ ...query, assignee: e.currentTarget.value as QueueQuery["assignee"] })}
           >
@@ -104,7 +104,7 @@ function QueueFilters(props: { query: QueueQuery; onChange: (q: QueueQuery) => v
             <option value="me">{t("queue.assignee.me")}</option>
             <option value="none">{t("queue.assignee.none")}</option>
           </select>
-        </label>
+        </div>
       )}
       <form
         class="field"

@@ -138,7 +138,6 @@ export const consoleDe: Record<keyof typeof consoleEn, string> = {
   "kb.none": "Keine Artikel gefunden.",
   "kb.results": "Artikel",
   "kb.insert": "Link einfügen",
-  "kb.insertNamed": "Link auf „{title}“ einfügen",
   "kb.inserted": "Link auf „{title}“ eingefügt.",
 
   "assign.me": "Mir zuweisen",

@@ -136,7 +136,6 @@ export const consoleEn = {
   "kb.none": "No articles found.",
   "kb.results": "Articles",
   "kb.insert": "Insert link",
-  "kb.insertNamed": "Insert link to “{title}”",
   "kb.inserted": "Link to “{title}” inserted.",
 
   "assign.me": "Assign to me",
