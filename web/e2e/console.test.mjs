@@ -55,6 +55,11 @@ async function inEnglish(login) {
   return session;
 }
 
+// Waits until the element with this id has the focus.
+async function focusOn(page, id) {
+  await page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 5000 });
+}
+
 // Presses Tab until the focused element matches `selector` (at most `limit` times).
 async function tabTo(page, selector, limit = 40) {
   for (let i = 0; i < limit; i++) {
@@ -178,11 +183,11 @@ test("keyboard alone: a call resolved on the spot, then a queue ticket replied t
   await page.keyboard.press("g");
   await page.keyboard.press("c");
   await page.getByRole("heading", { name: /New call/ }).waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement?.id), "caller-q");
+  await focusOn(page, "caller-q");
   await page.keyboard.type("carl");
   await tabTo(page, ".caller-hits button");
   await page.keyboard.press("Enter");
-  assert.equal(await page.evaluate(() => document.activeElement?.id), "call-subject");
+  await focusOn(page, "call-subject");
   const callSubject = `Password expired ${Date.now()}`;
   await page.keyboard.type(callSubject);
   await tabTo(page, "#call-notes");
@@ -199,13 +204,13 @@ test("keyboard alone: a call resolved on the spot, then a queue ticket replied t
   await page.getByRole("heading", { name: "Queue: Service Desk" }).waitFor();
   await page.getByRole("link", { name: subject }).waitFor();
   await page.keyboard.press("j");
-  assert.equal(await page.evaluate(() => document.activeElement?.textContent), subject);
+  await page.waitForFunction((want) => document.activeElement?.textContent === want, subject, { timeout: 5000 });
   await page.keyboard.press("Enter");
   await page.getByRole("heading", { name: new RegExp(subject) }).waitFor();
 
   // r writes a reply, Ctrl+Enter sends it; shortcuts stay quiet while typing ("e", "n").
   await page.keyboard.press("r");
-  assert.equal(await page.evaluate(() => document.activeElement?.id), "entry-body");
+  await focusOn(page, "entry-body");
   await page.keyboard.type("Please switch the printer off and on again.");
   await page.keyboard.press("Control+Enter");
   await page.getByRole("status").getByText("Reply sent.").waitFor();

@@ -34,6 +34,9 @@ function onKey(e: KeyboardEvent): void {
   if (isTyping(e.target) || document.querySelector("dialog[open]")) return;
   const key = e.key;
   if (key.length !== 1 && key !== "Enter") return;
+  // Enter on a link, button or field does what that element does.
+  if (key === "Enter" && e.target instanceof Element && e.target.closest("a, button, input, select, textarea, summary"))
+    return;
   if (prefix !== null) {
     const run = find(`${prefix} ${key}`);
     prefix = null;

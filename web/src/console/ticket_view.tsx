@@ -222,7 +222,7 @@ export function TicketPage(props: { me: Me; id: number }) {
   const moves = ticket && dir ? allowedMoves(ticket, dir.teams) : [];
   function write(k: EntryKind) {
     setKind(k);
-    setTimeout(() => area.current?.focus(), 0);
+    area.current?.focus();
   }
   useShortcuts({
     r: () => write("reply"),
