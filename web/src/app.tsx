@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { live, type LiveState } from "./api/live";
 import type { Me } from "./api/types";
-import { ConsolePage } from "./console";
+import { ConsolePage, NotificationsButton } from "./console";
 import { language, setLanguage, t, useLanguage, type Language } from "./i18n";
 import { LoginPage } from "./pages/login";
 import { PortalPage } from "./portal";
@@ -39,6 +39,7 @@ function Header(props: { me: Me | null }) {
       )}
       <span class="spacer" />
       {me && <LiveBadge />}
+      {me && isStaff(me) && <NotificationsButton me={me} />}
       <label class="language">
         {t("app.language")}
         <select

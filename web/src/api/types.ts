@@ -145,3 +145,103 @@ export interface Entry {
   created_at: string;
   event?: { type: string; payload: Record<string, unknown> };
 }
+
+// --- console
+// The records the agent console reads beyond the shared ones (docs/api/openapi.yaml).
+export type Channel = "phone" | "email" | "web" | "chat" | "bot" | "api";
+export type EscalationReason =
+  | "needs_expertise"
+  | "needs_access"
+  | "infrastructure"
+  | "vendor_required"
+  | "sla_risk"
+  | "customer_request";
+
+export interface CallDetails {
+  direction: "inbound" | "outbound";
+  duration_seconds?: number;
+  caller?: string;
+}
+
+export interface Entry {
+  id: number;
+  ticket_id?: number;
+  kind: "reply" | "note" | "call" | "event";
+  author_id: number | null;
+  body: string;
+  call: CallDetails | null;
+  created_at: string;
+  event?: { type: string; payload: Record<string, unknown> };
+}
+
+export interface MoveResult {
+  ticket: Ticket;
+  move: { kind: "escalation" | "transfer" | "return"; to_line: number; to_team: number; note: string };
+}
+
+export type ClockState = "running" | "paused" | "met" | "breached";
+export type SlaMetric = "first_response" | "next_response" | "resolution" | "line_response" | "line_resolution";
+
+export interface SlaClock {
+  metric: SlaMetric;
+  cycle: number;
+  state: ClockState;
+  target_minutes: number;
+  due_at: string | null;
+  percent_used: number;
+  stopped_at: string | null;
+  breached_at: string | null;
+  upcoming_steps: { percent: number; due_at: string | null }[];
+  line?: number;
+  team_id?: number;
+}
+
+export interface TicketSla {
+  policy: { id: number; version: number; name: string } | null;
+  clocks: SlaClock[];
+  next_check_at: string | null;
+}
+
+export interface SlaPolicyLadder {
+  id: number;
+  version: number;
+  ladder: { metric: SlaMetric; percent: number }[];
+}
+
+export interface Macro {
+  id: number;
+  name: string;
+  team_id: number | null;
+  entry_kind: "reply" | "note";
+  text?: string;
+  status?: Status | null;
+  active: boolean;
+}
+
+export interface ArticleHit {
+  id: number;
+  title: string;
+  score: number;
+  snippet: string;
+}
+
+export interface Organization {
+  id: number;
+  name: string;
+}
+
+export interface Notification {
+  id: number;
+  ticket_id: number;
+  kind: "assigned" | "team_received" | "customer_replied" | "sla_warning" | "sla_breach" | "rule";
+  event_id: number;
+  text: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface NotificationPage {
+  items: Notification[];
+  unread: number;
+  next_before?: number;
+}

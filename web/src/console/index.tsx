@@ -1,46 +1,55 @@
-// The agent console: the queue of the agent's first team, kept up to date by the live feed.
-import { useEffect, useState } from "preact/hooks";
-import { ApiError, get, path } from "../api/client";
-import { live, type LiveMessage } from "../api/live";
-import type { Me, Page, TicketSummary } from "../api/types";
+// The agent console: the queue (/console), a ticket (/console/tickets/{id}) and the new-call
+// screen (/console/call), with the console's navigation, its keyboard shortcuts and toasts.
+import { useState } from "preact/hooks";
+import type { Me } from "../api/types";
 import { t } from "../i18n";
-import { TicketTable } from "../ticket_table";
+import { navigate, onLink, usePath } from "../router";
+import { ShortcutHelp } from "./help";
+import { NewCallPage } from "./new_call";
+import { QueuePage } from "./queue";
+import { useShortcuts } from "./shortcuts";
+import { TicketPage } from "./ticket_view";
+import { Toasts } from "./toasts";
+import "./console.css";
 
-const OPEN = "new,open,pending_customer,pending_vendor";
+export { NotificationsButton } from "./notifications";
+
+function ConsoleNav(props: { path: string }) {
+  const current = (p: string) => (props.path === p ? "page" : undefined);
+  return (
+    <nav class="console-nav" aria-label={t("console.nav")}>
+      <a href="/console" onClick={onLink} aria-current={current("/console")}>
+        {t("console.queue")}
+      </a>
+      <a href="/console/call" onClick={onLink} aria-current={current("/console/call")}>
+        {t("console.newCall")}
+      </a>
+      <span class="hint">{t("console.keysHint")}</span>
+    </nav>
+  );
+}
 
 export function ConsolePage(props: { me: Me }) {
-  const team = props.me.teams[0];
-  const [tickets, setTickets] = useState<TicketSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const query = team ? { team: team.id, status: OPEN, limit: 100 } : { status: OPEN, limit: 100 };
-    const load = () =>
-      get<Page<TicketSummary>>(path("/api/v1/tickets", query)).then(
-        (page) => setTickets(page.items),
-        (e: ApiError) => setError(t("error.generic", { detail: e.message })),
-      );
-    load();
-    const open = new Set(OPEN.split(","));
-    return live.follow({ queues: [team ? { team: team.id } : "all"] }, (m: LiveMessage) => {
-      if (m.type === "resync") return void load();
-      if (m.type === "ticket_left")
-        return setTickets((list) => list && list.filter((x) => x.id !== m.ticket_id));
-      setTickets((list) => {
-        const rest = (list ?? []).filter((x) => x.id !== m.ticket.id);
-        return open.has(m.ticket.status) ? [m.ticket, ...rest] : rest;
-      });
-    });
-  }, [team?.id]);
-
+  const path = usePath();
+  const [help, setHelp] = useState(false);
+  useShortcuts({
+    "g q": () => navigate("/console"),
+    "g c": () => navigate("/console/call"),
+    "?": () => setHelp(true),
+  });
+  const ticket = path.match(/^\/console\/tickets\/(\d+)$/);
   return (
-    <section aria-labelledby="queue-title">
-      <h1 id="queue-title">
-        {t("console.title")}
-        {team ? `: ${team.name}` : ""}
-      </h1>
-      {error && <p class="error" role="alert">{error}</p>}
-      {tickets && <TicketTable tickets={tickets} empty={t("console.empty")} showLine />}
-    </section>
+    <div class="console">
+      <ConsoleNav path={path} />
+      {ticket ? (
+        <TicketPage key={ticket[1]} me={props.me} id={Number(ticket[1])} />
+      ) : path === "/console/call" ? (
+        <NewCallPage me={props.me} />
+      ) : (
+        <QueuePage me={props.me} />
+      )}
+      {help && <ShortcutHelp onClose={() => setHelp(false)} />}
+      <Toasts />
+    </div>
   );
 }

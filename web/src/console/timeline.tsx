@@ -1,0 +1,103 @@
+// The ticket's timeline, oldest first: public replies, internal notes, logged calls and the
+// system's events (creation, status changes, moves with their hand-off notes, SLA).
+import type { Entry } from "../api/types";
+import { formatTime, t, type Key } from "../i18n";
+import { userName, type Directory } from "./directory";
+import { duration } from "./sla";
+
+type Payload = Record<string, unknown>;
+
+function teamName(dir: Directory | null, id: unknown): string {
+  return dir?.teams.find((x) => x.id === id)?.name ?? `#${String(id)}`;
+}
+
+function eventText(type: string, p: Payload, dir: Directory | null): string {
+  switch (type) {
+    case "ticket.created":
+      return t("event.created", { channel: t(`channel.${String(p.channel)}` as Key) });
+    case "ticket.status_changed":
+      return t("event.status", {
+        from: t(`cstatus.${String(p.from)}` as Key),
+        to: t(`cstatus.${String(p.to)}` as Key),
+      });
+    case "ticket.escalated":
+      return t("event.escalated", {
+        from: String(p.from_line),
+        to: String(p.to_line),
+        team: teamName(dir, p.to_team),
+        reason: p.reason ? t(`reason.${String(p.reason)}` as Key) : "—",
+      });
+    case "ticket.transferred":
+      return t("event.transferred", { team: teamName(dir, p.to_team) });
+    case "ticket.returned":
+      return t("event.returned", { line: String(p.to_line), team: teamName(dir, p.to_team) });
+    case "ticket.updated":
+      return t("event.updated", { fields: Object.keys(p).filter((k) => k !== "by").join(", ") });
+    case "sla.policy_applied":
+      return t("event.policy", { name: String(p.name ?? "") });
+    case "sla.breached":
+      return t("event.breached", { metric: t(`sla.metric.${String(p.metric)}` as Key) });
+    case "sla.step_fired":
+      return t("event.step", { metric: t(`sla.metric.${String(p.metric)}` as Key), percent: String(p.percent ?? "") });
+    default:
+      return type;
+  }
+}
+
+function moveNote(type: string, p: Payload): string | null {
+  if (type !== "ticket.escalated" && type !== "ticket.transferred" && type !== "ticket.returned") return null;
+  const note = p.note ?? p.handoff_note;
+  return typeof note === "string" && note.trim() ? note : null;
+}
+
+function EventItem(props: { entry: Entry; dir: Directory | null }) {
+  const { entry, dir } = props;
+  const type = entry.event?.type ?? "";
+  const p = entry.event?.payload ?? {};
+  const note = moveNote(type, p);
+  return (
+    <li class={`entry event ${type.replace(/\./g, "-")}`}>
+      <p class="entry-head">
+        <span>{eventText(type, p, dir)}</span>
+        {entry.author_id !== null && <span class="muted"> · {userName(dir, entry.author_id)}</span>}
+        <span class="muted"> · {formatTime(entry.created_at)}</span>
+      </p>
+      {note && (
+        <blockquote class="handoff">
+          <strong>{type === "ticket.escalated" ? t("event.handoff") : t("event.note")}:</strong> {note}
+        </blockquote>
+      )}
+    </li>
+  );
+}
+
+function kindLabel(entry: Entry): string {
+  if (entry.kind !== "call" || !entry.call) return t(`entry.${entry.kind}` as Key);
+  const c = entry.call;
+  const parts = [t(`call.${c.direction}` as Key)];
+  if (c.caller) parts.push(c.caller);
+  if (c.duration_seconds) parts.push(duration(c.duration_seconds * 1000));
+  return parts.join(" · ");
+}
+
+export function Timeline(props: { entries: Entry[]; dir: Directory | null }) {
+  if (props.entries.length === 0) return <p class="empty">{t("timeline.empty")}</p>;
+  return (
+    <ol class="timeline">
+      {props.entries.map((entry) =>
+        entry.kind === "event" ? (
+          <EventItem key={`e${entry.id}`} entry={entry} dir={props.dir} />
+        ) : (
+          <li key={`${entry.kind}${entry.id}`} class={`entry ${entry.kind}`}>
+            <p class="entry-head">
+              <strong>{kindLabel(entry)}</strong>
+              <span class="muted"> · {userName(props.dir, entry.author_id)}</span>
+              <span class="muted"> · {formatTime(entry.created_at)}</span>
+            </p>
+            {entry.body && <div class="entry-body">{entry.body}</div>}
+          </li>
+        ),
+      )}
+    </ol>
+  );
+}
