@@ -137,15 +137,6 @@ export interface DeflectionOffer {
   suggestions: ArticleHit[];
 }
 
-export interface Entry {
-  id: number;
-  kind: "reply" | "note" | "call" | "event";
-  author_id: number | null;
-  body: string;
-  created_at: string;
-  event?: { type: string; payload: Record<string, unknown> };
-}
-
 // --- console
 // The records the agent console reads beyond the shared ones (docs/api/openapi.yaml).
 export type Channel = "phone" | "email" | "web" | "chat" | "bot" | "api";
@@ -216,13 +207,6 @@ export interface Macro {
   text?: string;
   status?: Status | null;
   active: boolean;
-}
-
-export interface ArticleHit {
-  id: number;
-  title: string;
-  score: number;
-  snippet: string;
 }
 
 export interface Organization {
