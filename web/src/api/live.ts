@@ -48,8 +48,11 @@ class LiveConnection {
     return () => {
       this.follows.delete(id);
       if (this.state === "live") {
+        // The remaining subscriptions again, from the last cursor: nothing that went by
+        // between the two messages is lost.
         this.send({ type: "unsubscribe" });
-        if (this.follows.size > 0) this.send({ type: "subscribe", ...this.wanted() });
+        const after = this.cursor === null ? {} : { after: this.cursor };
+        if (this.follows.size > 0) this.send({ type: "subscribe", ...this.wanted(), ...after });
       }
     };
   }
