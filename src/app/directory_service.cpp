@@ -24,8 +24,8 @@ Event directory_event(std::string_view type, const Actor* actor, Timestamp at,
 }
 
 // A user's fields as they are to be stored, checked together (a create or an edit).
-Result<void> check_user_fields(Store& store, const User& u) {
-  std::vector<FieldError> errors;
+// `errors`: those found already (a phone that is not a number), reported with the rest.
+Result<void> check_user_fields(Store& store, const User& u, std::vector<FieldError> errors) {
   if (is_blank(u.name) || u.name.size() > 200) errors.push_back({"name", "1 to 200 characters"});
   if (u.email.size() > 254 || (!u.email.empty() && u.email.find('@') == std::string::npos))
     errors.push_back({"email", "not an e-mail address"});
@@ -218,15 +218,19 @@ Result<User> DirectoryService::update_user(const Actor& actor, UserId id, const 
   if (edit.language) u.language = *edit.language;
   if (edit.active) u.active = *edit.active;
   if (edit.extension) u.extension = *edit.extension;
+  std::vector<FieldError> errors;
   if (edit.phone) {
     u.phone.clear();
     if (!is_blank(*edit.phone)) {
       auto p = phone_number(*edit.phone, "phone");
-      if (!p) return std::unexpected(p.error());
-      u.phone = std::move(*p);
+      if (p)
+        u.phone = std::move(*p);
+      else
+        errors.push_back(p.error().fields.front());
     }
   }
-  if (auto ok = check_user_fields(store_, u); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_user_fields(store_, u, std::move(errors)); !ok)
+    return std::unexpected(ok.error());
   json::object payload{{"user", id},
                        {"fields", field_names({{"name", edit.name.has_value()},
                                                        {"email", edit.email.has_value()},
