@@ -233,19 +233,18 @@ Result<User> DirectoryService::update_user(const Actor& actor, UserId id, const 
     return std::unexpected(ok.error());
   json::object payload{{"user", id},
                        {"fields", field_names({{"name", edit.name.has_value()},
-                                                       {"email", edit.email.has_value()},
-                                                       {"role", edit.role.has_value()},
-                                                       {"team_ids", edit.teams.has_value()},
-                                                       {"organization_id",
-                                                        edit.organization.has_value()},
-                                                       {"language", edit.language.has_value()},
-                                                       {"active", edit.active.has_value()},
-                                                       {"phone", edit.phone.has_value()},
-                                                       {"extension", edit.extension.has_value()}})},
+                                               {"email", edit.email.has_value()},
+                                               {"role", edit.role.has_value()},
+                                               {"team_ids", edit.teams.has_value()},
+                                               {"organization_id", edit.organization.has_value()},
+                                               {"language", edit.language.has_value()},
+                                               {"active", edit.active.has_value()},
+                                               {"phone", edit.phone.has_value()},
+                                               {"extension", edit.extension.has_value()}})},
                        {"role", name_of(u.role)},
                        {"active", u.active}};
-  return store_.update_user(u, directory_event(event_type::user_updated, &actor, clock_.now(),
-                                               payload));
+  return store_.update_user(
+      u, directory_event(event_type::user_updated, &actor, clock_.now(), payload));
 }
 
 Result<User> DirectoryService::update_profile(const Actor& actor, const ProfileEdit& edit) {
@@ -276,12 +275,12 @@ Result<User> DirectoryService::update_profile(const Actor& actor, const ProfileE
   if (!errors.empty()) return invalid_fields(std::move(errors));
   json::object payload{{"user", u.id},
                        {"fields", field_names({{"name", edit.name.has_value()},
-                                                       {"language", edit.language.has_value()},
-                                                       {"phone", edit.phone.has_value()}})},
+                                               {"language", edit.language.has_value()},
+                                               {"phone", edit.phone.has_value()}})},
                        {"role", name_of(u.role)},
                        {"active", u.active}};
-  return store_.update_user(u, directory_event(event_type::user_updated, &actor, clock_.now(),
-                                               payload));
+  return store_.update_user(
+      u, directory_event(event_type::user_updated, &actor, clock_.now(), payload));
 }
 
 Result<Team> DirectoryService::update_team(const Actor& actor, TeamId id, const TeamEdit& edit) {
@@ -295,7 +294,8 @@ Result<Team> DirectoryService::update_team(const Actor& actor, TeamId id, const 
   if (edit.served_organizations) t.served_organizations = *edit.served_organizations;
   std::vector<FieldError> errors;
   if (t.name.empty() || t.name.size() > 100) errors.push_back({"name", "1 to 100 characters"});
-  if (!is_ticket_line(t.line)) errors.push_back({"line", "a team works at line 1, 2, 3 or 4"});
+  if (!is_ticket_line(t.line))
+    errors.push_back({"line", "a team works at line 1, 2, 3 or 4"});
   else if (t.kind == TeamKind::vendor && t.line != 4)
     errors.push_back({"line", "vendor teams work at line 4"});
   for (OrganizationId o : t.served_organizations)
@@ -306,12 +306,12 @@ Result<Team> DirectoryService::update_team(const Actor& actor, TeamId id, const 
   if (!errors.empty()) return invalid_fields(std::move(errors));
   if (t.line != stored->line) {
     // Its tickets sit at the team's line; moving the team would strand them between lines.
-    TicketQuery held{.scope = TicketScope::all(),
-                     .team = id,
-                     .statuses = {TicketStatus::new_, TicketStatus::open,
-                                  TicketStatus::pending_customer, TicketStatus::pending_vendor,
-                                  TicketStatus::resolved},
-                     .limit = 1};
+    TicketQuery held{
+        .scope = TicketScope::all(),
+        .team = id,
+        .statuses = {TicketStatus::new_, TicketStatus::open, TicketStatus::pending_customer,
+                     TicketStatus::pending_vendor, TicketStatus::resolved},
+        .limit = 1};
     auto page = store_.tickets(held);
     if (!page) return std::unexpected(page.error());
     if (!page->tickets.empty())
@@ -319,15 +319,15 @@ Result<Team> DirectoryService::update_team(const Actor& actor, TeamId id, const 
                   "the team holds unsolved tickets at line " + std::to_string(stored->line) +
                       ": move them to another team before changing its line");
   }
-  json::object payload{{"team", id},
-                       {"fields", field_names({{"name", edit.name.has_value()},
-                                                       {"line", edit.line.has_value()},
-                                                       {"kind", edit.kind.has_value()},
-                                                       {"organization_ids",
-                                                        edit.served_organizations.has_value()}})},
-                       {"name", t.name},
-                       {"line", t.line},
-                       {"kind", name_of(t.kind)}};
+  json::object payload{
+      {"team", id},
+      {"fields", field_names({{"name", edit.name.has_value()},
+                              {"line", edit.line.has_value()},
+                              {"kind", edit.kind.has_value()},
+                              {"organization_ids", edit.served_organizations.has_value()}})},
+      {"name", t.name},
+      {"line", t.line},
+      {"kind", name_of(t.kind)}};
   auto updated = store_.update_team(
       t, directory_event(event_type::team_updated, &actor, clock_.now(), payload));
   std::lock_guard lock(teams_mutex_);
@@ -351,10 +351,10 @@ Result<Organization> DirectoryService::update_organization(const Actor& actor, O
   if (!errors.empty()) return invalid_fields(std::move(errors));
   json::object payload{
       {"organization", id},
-      {"fields", field_names({{"name", edit.name.has_value()},
-                                      {"domain", edit.domain.has_value()},
-                                      {"customers_see_all_tickets",
-                                       edit.customers_see_all_tickets.has_value()}})},
+      {"fields",
+       field_names({{"name", edit.name.has_value()},
+                    {"domain", edit.domain.has_value()},
+                    {"customers_see_all_tickets", edit.customers_see_all_tickets.has_value()}})},
       {"name", o.name}};
   return store_.update_organization(
       o, directory_event(event_type::organization_updated, &actor, clock_.now(), payload));

@@ -66,10 +66,8 @@ Result<CallerCard> Telephony::card_for(const Actor& actor, std::string number) {
   auto org = store_.organization(*caller.organization);
   if (!org) return std::unexpected(org.error());
   card.organization = std::move(*org);
-  TicketQuery others{.scope = scope,
-                     .statuses = unsolved(),
-                     .organization = *caller.organization,
-                     .limit = 200};
+  TicketQuery others{
+      .scope = scope, .statuses = unsolved(), .organization = *caller.organization, .limit = 200};
   std::int64_t seen = 0;
   while (seen < CallerCard::kMaxCounted) {
     auto more = store_.tickets(others);

@@ -47,11 +47,11 @@ struct EnumNames<CallPhase> {
 // A phone system's report about a call (the CTI webhook's body, checked by the caller).
 struct CallSignal {
   CallPhase phase = CallPhase::ringing;
-  std::string call_id;    // the phone system's, to tie ringing, answered and ended together
-  std::string caller;     // as sent; empty or not a number (withheld: "anonymous") is allowed
-  std::string extension;  // the agent's extension it is for
-  std::optional<Timestamp> at;              // when it happened; default: when it arrived
-  std::optional<int> duration_seconds;      // ended: how long the call lasted
+  std::string call_id;          // the phone system's, to tie ringing, answered and ended together
+  std::string caller;           // as sent; empty or not a number (withheld: "anonymous") is allowed
+  std::string extension;        // the agent's extension it is for
+  std::optional<Timestamp> at;  // when it happened; default: when it arrived
+  std::optional<int> duration_seconds;  // ended: how long the call lasted
 };
 
 // One agent's pop: the call, and the caller as that agent may see them.

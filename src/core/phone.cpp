@@ -26,7 +26,8 @@ Result<std::string> refuse(std::string message) {
 }  // namespace
 
 bool is_country_code(std::string_view code) {
-  return !code.empty() && code.size() <= 3 && code.front() != '0' && std::ranges::all_of(code, digit);
+  return !code.empty() && code.size() <= 3 && code.front() != '0' &&
+         std::ranges::all_of(code, digit);
 }
 
 bool is_extension(std::string_view extension) {
@@ -66,8 +67,7 @@ Result<std::string> normalise_phone(std::string_view text, std::string_view defa
     if (default_country_code.empty())
       return refuse("give the number with its country code, e.g. +49 30 1234567");
     const std::string national = digits.starts_with('0') ? digits.substr(1) : digits;
-    if (national.size() < kMinNationalDigits)
-      return refuse("too short: give the area code too");
+    if (national.size() < kMinNationalDigits) return refuse("too short: give the area code too");
     international = std::string(default_country_code) + national;
   }
   if (international.empty() || international.front() == '0')

@@ -184,8 +184,8 @@ void add_people_routes(Router& router, ApiServices& s) {
     edit.name = body->string("name");
     edit.language = body->string("language");
     edit.phone = body->string("phone");
-    for (const char* admin_only : {"email", "role", "team_ids", "organization_id", "active",
-                                   "extension", "login"})
+    for (const char* admin_only :
+         {"email", "role", "team_ids", "organization_id", "active", "extension", "login"})
       if (body->has(admin_only)) body->error(admin_only, "only an admin changes this");
     if (auto ok = body->finish(); !ok) return problem(ok.error());
     const Actor& actor = **session;
@@ -208,7 +208,8 @@ void add_people_routes(Router& router, ApiServices& s) {
     if (!body) return body.error();
     TeamEdit edit;
     edit.name = body->string("name");
-    if (auto line = body->integer("line")) edit.line = static_cast<int>(std::clamp<std::int64_t>(*line, -1, 99));
+    if (auto line = body->integer("line"))
+      edit.line = static_cast<int>(std::clamp<std::int64_t>(*line, -1, 99));
     edit.kind = body->enumeration<TeamKind>("kind");
     edit.served_organizations = body->integers("organization_ids");
     if (auto ok = body->finish(); !ok) return problem(ok.error());

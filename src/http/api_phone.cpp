@@ -18,7 +18,8 @@ namespace {
 // A token bucket over every sender: a phone system in a loop must not flood agents' screens.
 class EventRate {
  public:
-  EventRate(double per_second, double burst) : per_second_(per_second), burst_(burst), tokens_(burst) {}
+  EventRate(double per_second, double burst)
+      : per_second_(per_second), burst_(burst), tokens_(burst) {}
   bool take() {
     std::lock_guard lock(mutex_);
     const auto now = std::chrono::steady_clock::now();
@@ -86,7 +87,8 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text) {
   if (s.size() > 10 && s[10] == 't') s[10] = 'T';
   // An offset: "+hh:mm" or "-hh:mm" at the end of a date-time.
   std::chrono::minutes offset{0};
-  if (s.size() >= 25 && (s[s.size() - 6] == '+' || s[s.size() - 6] == '-') && s[s.size() - 3] == ':') {
+  if (s.size() >= 25 && (s[s.size() - 6] == '+' || s[s.size() - 6] == '-') &&
+      s[s.size() - 3] == ':') {
     const std::string_view o = std::string_view(s).substr(s.size() - 5);
     auto digit = [](char c) { return c >= '0' && c <= '9'; };
     if (!digit(o[0]) || !digit(o[1]) || !digit(o[3]) || !digit(o[4])) return std::nullopt;
@@ -106,56 +108,61 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text) {
 
 void add_phone_routes(Router& router, AuthService& auth, DirectoryService& directory,
                       Telephony& telephony, PhoneRouteOptions options) {
-  router.add("GET", "/api/v1/callers", [&auth, &directory, &telephony](const Request& r,
-                                                                       const PathParams&) {
-    auto session = auth.authenticate(r.authorization);
-    if (!session) return problem(session.error());
-    auto number = r.param("number");
-    if (!number || number->empty())
-      return problem(Error{ErrorCode::invalid_argument, "number: required",
-                           {{"number", "required: the caller's phone number"}}});
-    auto card = telephony.look_up_caller(**session, *number);
-    if (!card) return problem(card.error());
-    auto teams = directory.all_teams();
-    if (!teams) return problem(teams.error());
-    return json_response(200, to_json(*card, **teams));
-  });
+  router.add("GET", "/api/v1/callers",
+             [&auth, &directory, &telephony](const Request& r, const PathParams&) {
+               auto session = auth.authenticate(r.authorization);
+               if (!session) return problem(session.error());
+               auto number = r.param("number");
+               if (!number || number->empty())
+                 return problem(Error{ErrorCode::invalid_argument,
+                                      "number: required",
+                                      {{"number", "required: the caller's phone number"}}});
+               auto card = telephony.look_up_caller(**session, *number);
+               if (!card) return problem(card.error());
+               auto teams = directory.all_teams();
+               if (!teams) return problem(teams.error());
+               return json_response(200, to_json(*card, **teams));
+             });
 
-  auto rate = std::make_shared<EventRate>(options.cti_events_per_second,
-                                          4 * options.cti_events_per_second);
-  router.add("POST", "/api/v1/cti/events", [&telephony, options, rate](const Request& r,
-                                                                       const PathParams&) {
-    if (options.cti_token.empty())
-      return problem(404, "the CTI webhook is off: set cti.token to turn it on");
-    constexpr std::string_view scheme = "Bearer ";
-    const std::string_view given = std::string_view(r.authorization).starts_with(scheme)
-                                       ? std::string_view(r.authorization).substr(scheme.size())
-                                       : std::string_view{};
-    if (!same_secret(given, options.cti_token)) {
-      Response p = problem(401, "send the configured CTI token: Authorization: Bearer <cti.token>");
-      p.headers.emplace_back("WWW-Authenticate", "Bearer");
-      return p;
-    }
-    if (r.body.size() > options.cti_body_limit)
-      return problem(413, "a call event is at most " + std::to_string(options.cti_body_limit) +
-                              " bytes");
-    if (!rate->take()) {
-      Response p = problem(Error{ErrorCode::resource_exhausted, "too many call events: slow down"});
-      p.headers.emplace_back("Retry-After", "1");
-      return p;
-    }
-    auto signal = read_signal(r);
-    if (!signal) return signal.error();
-    auto delivery = telephony.take_call(*signal);
-    if (!delivery) return problem(delivery.error());
-    json::object out{{"agents", json::array(delivery->agents.begin(), delivery->agents.end())},
-                     {"clients", delivery->clients}};
-    if (delivery->agents.empty())
-      out["note"] = "no active staff member has extension " + signal->extension + ": nobody told";
-    else if (delivery->clients == 0)
-      out["note"] = "the agent is not connected to the live feed: nobody told";
-    return json_response(202, out);
-  });
+  auto rate =
+      std::make_shared<EventRate>(options.cti_events_per_second, 4 * options.cti_events_per_second);
+  router.add(
+      "POST", "/api/v1/cti/events",
+      [&telephony, options, rate](const Request& r, const PathParams&) {
+        if (options.cti_token.empty())
+          return problem(404, "the CTI webhook is off: set cti.token to turn it on");
+        constexpr std::string_view scheme = "Bearer ";
+        const std::string_view given = std::string_view(r.authorization).starts_with(scheme)
+                                           ? std::string_view(r.authorization).substr(scheme.size())
+                                           : std::string_view{};
+        if (!same_secret(given, options.cti_token)) {
+          Response p =
+              problem(401, "send the configured CTI token: Authorization: Bearer <cti.token>");
+          p.headers.emplace_back("WWW-Authenticate", "Bearer");
+          return p;
+        }
+        if (r.body.size() > options.cti_body_limit)
+          return problem(
+              413, "a call event is at most " + std::to_string(options.cti_body_limit) + " bytes");
+        if (!rate->take()) {
+          Response p =
+              problem(Error{ErrorCode::resource_exhausted, "too many call events: slow down"});
+          p.headers.emplace_back("Retry-After", "1");
+          return p;
+        }
+        auto signal = read_signal(r);
+        if (!signal) return signal.error();
+        auto delivery = telephony.take_call(*signal);
+        if (!delivery) return problem(delivery.error());
+        json::object out{{"agents", json::array(delivery->agents.begin(), delivery->agents.end())},
+                         {"clients", delivery->clients}};
+        if (delivery->agents.empty())
+          out["note"] =
+              "no active staff member has extension " + signal->extension + ": nobody told";
+        else if (delivery->clients == 0)
+          out["note"] = "the agent is not connected to the live feed: nobody told";
+        return json_response(202, out);
+      });
 }
 
 }  // namespace fl::http

@@ -140,8 +140,8 @@ std::string LiveJson::encode(const LiveMessage& m) const {
         o["call"] = call_json(*m.call);
         if (m.call->caller) {
           auto teams = teams_ ? teams_() : nullptr;
-          o["caller"] = to_json(*m.call->caller, teams ? std::span<const Team>(*teams)
-                                                       : std::span<const Team>());
+          o["caller"] = to_json(*m.call->caller,
+                                teams ? std::span<const Team>(*teams) : std::span<const Team>());
         } else {
           o["caller"] = nullptr;
         }

@@ -95,7 +95,8 @@ const std::vector<ConfigKey>& config_keys() {
          if (!v.empty() && !is_country_code(v))
            return fail(ErrorCode::invalid_argument,
                        "phone.default_country_code: a country calling code without + or 00, "
-                       "e.g. \"49\", got '" + std::string(v) + "'");
+                       "e.g. \"49\", got '" +
+                           std::string(v) + "'");
          c.phone_default_country_code = std::string(v);
          return {};
        }},

@@ -4,15 +4,14 @@
 #include <spdlog/fmt/fmt.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
-#include <cstring>
 #include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -26,10 +25,10 @@
 #include "app/kb_transfer.hpp"
 #include "app/knowledge_base.hpp"
 #include "app/live_feed.hpp"
-#include "app/search_service.hpp"
 #include "app/macro_service.hpp"
 #include "app/notification_service.hpp"
 #include "app/rule_service.hpp"
+#include "app/search_service.hpp"
 #include "app/sla_service.hpp"
 #include "app/telephony.hpp"
 #include "app/ticket_service.hpp"
@@ -127,7 +126,8 @@ struct Desk {
     auto cost = parse_name<PasswordCost>(c.password_cost).value_or(PasswordCost::interactive);
     hasher = std::make_unique<SodiumPasswordHasher>(cost);
     directory = std::make_unique<DirectoryService>(
-        *store, *hasher, clock, DirectoryOptions{.default_country_code = c.phone_default_country_code});
+        *store, *hasher, clock,
+        DirectoryOptions{.default_country_code = c.phone_default_country_code});
     notifications = std::make_unique<NotificationService>(*store, clock);
     sla = std::make_unique<SlaService>(*store, clock);
     or_die(sla->load());

@@ -247,8 +247,7 @@ class Store {
   virtual Result<Team> update_team(const Team& team, const Event& event) = 0;
   // Stores name, domain and customers_see_all_tickets of org.id. not_found for an unknown
   // organisation, conflict for a name or a domain another one has.
-  virtual Result<Organization> update_organization(const Organization& org,
-                                                   const Event& event) = 0;
+  virtual Result<Organization> update_organization(const Organization& org, const Event& event) = 0;
 
   virtual Result<Organization> insert_organization(const Organization& org, const Event& event) = 0;
   virtual Result<Organization> organization(OrganizationId id) = 0;

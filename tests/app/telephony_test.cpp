@@ -65,7 +65,9 @@ class PhoneTest : public DeskTest {
     telephony = std::make_unique<Telephony>(*store, *directory, *feed, clock);
   }
 
-  User edit(const Actor& who, UserEdit e) { return ok(directory->update_user(admin, who.user.id, e)); }
+  User edit(const Actor& who, UserEdit e) {
+    return ok(directory->update_user(admin, who.user.id, e));
+  }
 
   Result<User> try_edit(const Actor& who, UserEdit e, const Actor* by = nullptr) {
     return directory->update_user(by ? *by : admin, who.user.id, e);
@@ -137,9 +139,9 @@ TEST_F(PhoneTest, RolesTeamsAndDeactivation) {
   const User moved = edit(l1, {.role = Role::supervisor, .teams = std::vector<TeamId>{}});
   EXPECT_EQ(moved.role, Role::supervisor);
   EXPECT_THAT(moved.teams, IsEmpty());
-  const User customer =
-      edit(l2, {.role = Role::customer, .teams = std::vector<TeamId>{},
-                .organization = std::optional<OrganizationId>{globex.id}});
+  const User customer = edit(l2, {.role = Role::customer,
+                                  .teams = std::vector<TeamId>{},
+                                  .organization = std::optional<OrganizationId>{globex.id}});
   EXPECT_EQ(customer.organization, globex.id);
   EXPECT_FALSE(edit(l2, {.organization = std::optional<OrganizationId>{}}).organization);
 
@@ -159,8 +161,8 @@ TEST_F(PhoneTest, RolesTeamsAndDeactivation) {
 }
 
 TEST_F(PhoneTest, EveryoneEditsTheirOwnProfile) {
-  const User me = ok(directory->update_profile(c1, {.name = "Clara K.", .language = "de",
-                                                    .phone = "+49 (0)30 1234567"}));
+  const User me = ok(directory->update_profile(
+      c1, {.name = "Clara K.", .language = "de", .phone = "+49 (0)30 1234567"}));
   EXPECT_EQ(me.name, "Clara K.");
   EXPECT_EQ(me.phone, "+49301234567");
   auto bad = directory->update_profile(c1, {.language = "fr", .phone = "12"});
@@ -253,8 +255,10 @@ TEST_F(PhoneTest, ACallPopsTheCallerForTheAgentWithTheExtension) {
   auto dirk = connect(l2);
   auto pat = connect(pa);
 
-  CallDelivery d = ok(telephony->take_call(
-      {.phase = CallPhase::ringing, .call_id = "c-1", .caller = "030 1234567", .extension = "201"}));
+  CallDelivery d = ok(telephony->take_call({.phase = CallPhase::ringing,
+                                            .call_id = "c-1",
+                                            .caller = "030 1234567",
+                                            .extension = "201"}));
   EXPECT_THAT(d.agents, ElementsAre(l1.user.id));
   EXPECT_EQ(d.clients, 2);
   const std::string pop = "call c-1 ringing +49301234567 c1 [" + std::to_string(t.id) + ",] 0";
@@ -264,8 +268,10 @@ TEST_F(PhoneTest, ACallPopsTheCallerForTheAgentWithTheExtension) {
   EXPECT_THAT(pat->take(), IsEmpty());
 
   // Each agent sees the caller as they may: the partner desk not Acme's tickets.
-  ok(telephony->take_call(
-      {.phase = CallPhase::answered, .call_id = "c-2", .caller = "+49301234567", .extension = "202"}));
+  ok(telephony->take_call({.phase = CallPhase::answered,
+                           .call_id = "c-2",
+                           .caller = "+49301234567",
+                           .extension = "202"}));
   EXPECT_THAT(pat->take(), ElementsAre("call c-2 answered +49301234567 c1 [] 0"));
 
   // A withheld number still pops the call, without a caller.

@@ -38,9 +38,8 @@ TEST(Phone, NationalFormsUseTheDefaultCountryCode) {
 
 TEST(Phone, RefusesWhatIsNotANumber) {
   for (std::string_view bad :
-       {"", "   ", "+", "anonymous", "030 CALL ME", "+49 30 12+34", "+0 30 1234567",
-        "000 1234567", "12345", "+49 30 1234567 890 1234", "030;1234567", "+49 30 1234567 x12",
-        "0049"})
+       {"", "   ", "+", "anonymous", "030 CALL ME", "+49 30 12+34", "+0 30 1234567", "000 1234567",
+        "12345", "+49 30 1234567 890 1234", "030;1234567", "+49 30 1234567 x12", "0049"})
     EXPECT_TRUE(refused(bad)) << bad;
   EXPECT_TRUE(refused(std::string(65, '1')));
 }

@@ -109,8 +109,8 @@ TEST_P(DirectoryContract, AnExtensionBelongsToOneActiveStaffMember) {
 TEST_P(DirectoryContract, AnEditStoresTheEditableFieldsWithItsEvent) {
   const Team second = add_team("Second Desk", 1);
   const Organization globex = add_organization("Globex", "globex.example");
-  User before = must(store().update_user_skills(agent_.id, {"printer"},
-                                                event_of(event_type::user_updated)));
+  User before =
+      must(store().update_user_skills(agent_.id, {"printer"}, event_of(event_type::user_updated)));
   must(store().update_user_availability(agent_.id, Availability::away,
                                         event_of(event_type::user_updated)));
   before = must(store().user(agent_.id));
@@ -161,8 +161,8 @@ TEST_P(DirectoryContract, AnEditStoresTheEditableFieldsWithItsEvent) {
 }
 
 TEST_P(DirectoryContract, DeactivatingRevokesEverySessionAndToken) {
-  for (auto [kind, hash] : {std::pair{CredentialKind::session, "s1"},
-                            std::pair{CredentialKind::api_token, "t1"}}) {
+  for (auto [kind, hash] :
+       {std::pair{CredentialKind::session, "s1"}, std::pair{CredentialKind::api_token, "t1"}}) {
     Credential c;
     c.user = agent_.id;
     c.kind = kind;
@@ -232,9 +232,9 @@ TEST_P(DirectoryContract, TeamsAreEdited) {
   EXPECT_EQ(last_event_type(), event_type::team_updated);
 
   edit.served_organizations = {};
-  EXPECT_THAT(must(store().update_team(edit, event_of(event_type::team_updated)))
-                  .served_organizations,
-              IsEmpty());
+  EXPECT_THAT(
+      must(store().update_team(edit, event_of(event_type::team_updated))).served_organizations,
+      IsEmpty());
   edit.name = must(store().team(desk_)).name;
   EXPECT_EQ(code_of(store().update_team(edit, event_of(event_type::team_updated))),
             ErrorCode::conflict);

@@ -430,7 +430,8 @@ Result<Team> update_team(Connection& c, const Team& input, const Event& event) {
       return invalid_field("line", fmt::format("{} is not a ticket line (1-4)", team.line));
     return error_of(r);
   }
-  if (c.changes() == 0) return fail(ErrorCode::not_found, fmt::format("team {} not found", team.id));
+  if (c.changes() == 0)
+    return fail(ErrorCode::not_found, fmt::format("team {} not found", team.id));
   auto unlink = c.prepare("DELETE FROM team_organizations WHERE team_id = ?");
   if (!unlink) return error_of(unlink);
   unlink->bind(team.id);

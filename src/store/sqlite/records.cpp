@@ -298,8 +298,8 @@ Result<std::vector<User>> load_users_where(Connection& c, const std::string& sql
 
 Result<std::vector<User>> load_users_by_phone(Connection& c, std::string_view phone) {
   // `phone <> ''` is the partial index's condition (migration 14), repeated so it is used.
-  static const std::string sql = fmt::format(
-      "SELECT {} FROM users WHERE phone = ? AND phone <> '' ORDER BY id", kUserColumns);
+  static const std::string sql =
+      fmt::format("SELECT {} FROM users WHERE phone = ? AND phone <> '' ORDER BY id", kUserColumns);
   return load_users_where(c, sql, phone);
 }
 

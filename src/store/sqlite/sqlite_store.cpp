@@ -182,8 +182,7 @@ Result<Team> SqliteStore::update_team(const Team& team, const Event& event) {
   return impl_->write<Team>([&](Connection& c) { return sqlite::update_team(c, team, event); });
 }
 
-Result<Organization> SqliteStore::update_organization(const Organization& org,
-                                                      const Event& event) {
+Result<Organization> SqliteStore::update_organization(const Organization& org, const Event& event) {
   return impl_->write<Organization>(
       [&](Connection& c) { return sqlite::update_organization(c, org, event); });
 }
