@@ -142,6 +142,12 @@ bool may(const Actor& actor, DirectoryAction action) {
   return false;
 }
 
+bool may_edit_profile(const Actor& actor, UserId user) {
+  return actor.user.active && actor.user.id == user;
+}
+
+bool may_look_up_callers(const Actor& actor) { return may(actor, DirectoryAction::list); }
+
 bool may_write_articles(const Actor& actor) {
   if (is_manager(actor)) return true;
   return actor.user.role == Role::agent && !vendor_only(actor);

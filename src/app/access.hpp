@@ -63,6 +63,12 @@ enum class DirectoryAction { list, manage };
 // Users, teams, organisations: staff may list, admins manage.
 [[nodiscard]] bool may(const Actor& actor, DirectoryAction action);
 
+// One's own profile (name, language, phone): every signed-in user, for themselves only.
+[[nodiscard]] bool may_edit_profile(const Actor& actor, UserId user);
+// The caller lookup on the phone (who is calling, their open tickets): staff but vendors, as
+// for listing users; the tickets shown are still only those the actor may see.
+[[nodiscard]] bool may_look_up_callers(const Actor& actor);
+
 // Knowledge base. Everybody (a guest too) reads published public articles; staff other
 // than vendors read everything; they write articles, and supervisors and admins publish,
 // archive and manage categories.

@@ -106,6 +106,11 @@ void AuthService::forget(CredentialId id) {
   std::erase_if(cache_, [&](const auto& kv) { return kv.second.actor->credential == id; });
 }
 
+void AuthService::forget_user(UserId user) {
+  std::lock_guard lock(cache_mutex_);
+  std::erase_if(cache_, [&](const auto& kv) { return kv.second.actor->user.id == user; });
+}
+
 Result<void> AuthService::logout(const Actor& actor) {
   if (!actor.credential) return fail(ErrorCode::failed_precondition, "no session to end");
   auto r = store_.revoke_credential(actor.user.id, *actor.credential);

@@ -50,6 +50,11 @@ class AuthService {
   Result<std::vector<Credential>> api_tokens(const Actor& actor);
   Result<void> revoke_api_token(const Actor& actor, CredentialId id);
 
+  // Drops what this node has cached for the user's credentials, so the next request reads
+  // them again: after an edit of the user (a new role or teams, deactivation: whose sessions
+  // and tokens the store revoked) it applies at once here, elsewhere within cache_ttl.
+  void forget_user(UserId user);
+
  private:
   Result<Credential> issue(const User& user, CredentialKind kind, std::string_view name,
                            std::string& secret);

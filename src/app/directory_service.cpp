@@ -8,6 +8,8 @@
 #include "app/event_json.hpp"
 #include "core/assignment.hpp"
 #include "core/escalation.hpp"
+#include "core/phone.hpp"
+#include "core/text.hpp"
 
 namespace fl {
 
@@ -19,6 +21,41 @@ Event directory_event(std::string_view type, const Actor* actor, Timestamp at,
                       const json::object& payload) {
   return event_with(type, at, payload,
                     actor ? std::optional<UserId>(actor->user.id) : std::nullopt);
+}
+
+// A user's fields as they are to be stored, checked together (a create or an edit).
+// `errors`: those found already (a phone that is not a number), reported with the rest.
+Result<void> check_user_fields(Store& store, const User& u, std::vector<FieldError> errors) {
+  if (is_blank(u.name) || u.name.size() > 200) errors.push_back({"name", "1 to 200 characters"});
+  if (u.email.size() > 254 || (!u.email.empty() && u.email.find('@') == std::string::npos))
+    errors.push_back({"email", "not an e-mail address"});
+  if (u.language != "de" && u.language != "en") errors.push_back({"language", "de or en"});
+  if (u.role == Role::agent && u.teams.empty())
+    errors.push_back({"team_ids", "an agent belongs to at least one team"});
+  if (u.role == Role::customer && !u.teams.empty())
+    errors.push_back({"team_ids", "customers are not in teams"});
+  if (!u.extension.empty() && !is_extension(u.extension))
+    errors.push_back({"extension", "1 to 16 digits"});
+  if (u.role == Role::customer && !u.extension.empty())
+    errors.push_back({"extension", "only staff have extensions"});
+  for (TeamId t : u.teams)
+    if (!store.team(t)) {
+      errors.push_back({"team_ids", "no team " + std::to_string(t)});
+      break;
+    }
+  if (u.organization && !store.organization(*u.organization))
+    errors.push_back({"organization_id", "no organisation " + std::to_string(*u.organization)});
+  if (!errors.empty()) return invalid_fields(std::move(errors));
+  return {};
+}
+
+// The names of the fields an edit sets, for the event: what changed, not the values (a phone
+// number is personal data; the record itself says what it is now).
+json::array field_names(std::initializer_list<std::pair<const char*, bool>> set) {
+  json::array out;
+  for (const auto& [name, present] : set)
+    if (present) out.push_back(json::string(name));
+  return out;
 }
 
 }  // namespace
@@ -62,6 +99,16 @@ Result<User> DirectoryService::create_user(const Actor* actor, const NewUser& re
     if (!store_.team(t)) return invalid_field("team_ids", "no team " + std::to_string(t));
   if (req.organization && !store_.organization(*req.organization))
     return invalid_field("organization_id", "no organisation " + std::to_string(*req.organization));
+  std::string phone;
+  if (!req.phone.empty()) {
+    auto p = phone_number(req.phone, "phone");
+    if (!p) return std::unexpected(p.error());
+    phone = std::move(*p);
+  }
+  if (!req.extension.empty() && !is_extension(req.extension))
+    return invalid_field("extension", "1 to 16 digits");
+  if (!req.extension.empty() && req.role == Role::customer)
+    return invalid_field("extension", "only staff have extensions");
 
   UserRecord record;
   User& u = record.user;
@@ -72,6 +119,8 @@ Result<User> DirectoryService::create_user(const Actor* actor, const NewUser& re
   u.organization = req.organization;
   u.teams = req.teams;
   u.language = req.language;
+  u.phone = std::move(phone);
+  u.extension = req.extension;
   u.created_at = clock_.now();
   if (!req.password.empty()) {
     auto h = hasher_.hash(req.password);
@@ -146,6 +195,169 @@ Result<User> DirectoryService::set_skills(const Actor& actor, UserId id,
       id, *skills,
       directory_event(event_type::user_updated, &actor, clock_.now(),
                       {{"user", id}, {"skills", json::array(skills->begin(), skills->end())}}));
+}
+
+Result<std::string> DirectoryService::phone_number(std::string_view text,
+                                                   std::string_view field) const {
+  auto number = normalise_phone(text, options_.default_country_code);
+  if (!number) return invalid_field(std::string(field), number.error().message);
+  return number;
+}
+
+Result<User> DirectoryService::update_user(const Actor& actor, UserId id, const UserEdit& edit) {
+  if (auto ok = check_manage(&actor); !ok) return std::unexpected(ok.error());
+  auto stored = store_.user(id);
+  if (!stored) return stored;
+  if (stored->login == kSystemLogin) return fail(ErrorCode::not_found, "user not found");
+  User u = *stored;
+  if (edit.name) u.name = trim(*edit.name);
+  if (edit.email) u.email = trim(*edit.email);
+  if (edit.role) u.role = *edit.role;
+  if (edit.teams) u.teams = *edit.teams;
+  if (edit.organization) u.organization = *edit.organization;
+  if (edit.language) u.language = *edit.language;
+  if (edit.active) u.active = *edit.active;
+  if (edit.extension) u.extension = *edit.extension;
+  std::vector<FieldError> errors;
+  if (edit.phone) {
+    u.phone.clear();
+    if (!is_blank(*edit.phone)) {
+      auto p = phone_number(*edit.phone, "phone");
+      if (p)
+        u.phone = std::move(*p);
+      else
+        errors.push_back(p.error().fields.front());
+    }
+  }
+  if (auto ok = check_user_fields(store_, u, std::move(errors)); !ok)
+    return std::unexpected(ok.error());
+  json::object payload{{"user", id},
+                       {"fields", field_names({{"name", edit.name.has_value()},
+                                               {"email", edit.email.has_value()},
+                                               {"role", edit.role.has_value()},
+                                               {"team_ids", edit.teams.has_value()},
+                                               {"organization_id", edit.organization.has_value()},
+                                               {"language", edit.language.has_value()},
+                                               {"active", edit.active.has_value()},
+                                               {"phone", edit.phone.has_value()},
+                                               {"extension", edit.extension.has_value()}})},
+                       {"role", name_of(u.role)},
+                       {"active", u.active}};
+  return store_.update_user(
+      u, directory_event(event_type::user_updated, &actor, clock_.now(), payload));
+}
+
+Result<User> DirectoryService::update_profile(const Actor& actor, const ProfileEdit& edit) {
+  if (!may_edit_profile(actor, actor.user.id))
+    return fail(ErrorCode::permission_denied, "you may edit only your own profile");
+  auto stored = store_.user(actor.user.id);
+  if (!stored) return stored;
+  User u = *stored;
+  std::vector<FieldError> errors;
+  if (edit.name) {
+    u.name = trim(*edit.name);
+    if (u.name.empty() || u.name.size() > 200) errors.push_back({"name", "1 to 200 characters"});
+  }
+  if (edit.language) {
+    u.language = *edit.language;
+    if (u.language != "de" && u.language != "en") errors.push_back({"language", "de or en"});
+  }
+  if (edit.phone) {
+    u.phone.clear();
+    if (!is_blank(*edit.phone)) {
+      auto p = phone_number(*edit.phone, "phone");
+      if (p)
+        u.phone = std::move(*p);
+      else
+        errors.push_back(p.error().fields.front());
+    }
+  }
+  if (!errors.empty()) return invalid_fields(std::move(errors));
+  json::object payload{{"user", u.id},
+                       {"fields", field_names({{"name", edit.name.has_value()},
+                                               {"language", edit.language.has_value()},
+                                               {"phone", edit.phone.has_value()}})},
+                       {"role", name_of(u.role)},
+                       {"active", u.active}};
+  return store_.update_user(
+      u, directory_event(event_type::user_updated, &actor, clock_.now(), payload));
+}
+
+Result<Team> DirectoryService::update_team(const Actor& actor, TeamId id, const TeamEdit& edit) {
+  if (auto ok = check_manage(&actor); !ok) return std::unexpected(ok.error());
+  auto stored = store_.team(id);
+  if (!stored) return stored;
+  Team t = *stored;
+  if (edit.name) t.name = trim(*edit.name);
+  if (edit.line) t.line = *edit.line;
+  if (edit.kind) t.kind = *edit.kind;
+  if (edit.served_organizations) t.served_organizations = *edit.served_organizations;
+  std::vector<FieldError> errors;
+  if (t.name.empty() || t.name.size() > 100) errors.push_back({"name", "1 to 100 characters"});
+  if (!is_ticket_line(t.line))
+    errors.push_back({"line", "a team works at line 1, 2, 3 or 4"});
+  else if (t.kind == TeamKind::vendor && t.line != 4)
+    errors.push_back({"line", "vendor teams work at line 4"});
+  for (OrganizationId o : t.served_organizations)
+    if (!store_.organization(o)) {
+      errors.push_back({"organization_ids", "no organisation " + std::to_string(o)});
+      break;
+    }
+  if (!errors.empty()) return invalid_fields(std::move(errors));
+  if (t.line != stored->line) {
+    // Its tickets sit at the team's line; moving the team would strand them between lines.
+    TicketQuery held{
+        .scope = TicketScope::all(),
+        .team = id,
+        .statuses = {TicketStatus::new_, TicketStatus::open, TicketStatus::pending_customer,
+                     TicketStatus::pending_vendor, TicketStatus::resolved},
+        .limit = 1};
+    auto page = store_.tickets(held);
+    if (!page) return std::unexpected(page.error());
+    if (!page->tickets.empty())
+      return fail(ErrorCode::failed_precondition,
+                  "the team holds unsolved tickets at line " + std::to_string(stored->line) +
+                      ": move them to another team before changing its line");
+  }
+  json::object payload{
+      {"team", id},
+      {"fields", field_names({{"name", edit.name.has_value()},
+                              {"line", edit.line.has_value()},
+                              {"kind", edit.kind.has_value()},
+                              {"organization_ids", edit.served_organizations.has_value()}})},
+      {"name", t.name},
+      {"line", t.line},
+      {"kind", name_of(t.kind)}};
+  auto updated = store_.update_team(
+      t, directory_event(event_type::team_updated, &actor, clock_.now(), payload));
+  std::lock_guard lock(teams_mutex_);
+  teams_.reset();
+  return updated;
+}
+
+Result<Organization> DirectoryService::update_organization(const Actor& actor, OrganizationId id,
+                                                           const OrganizationEdit& edit) {
+  if (auto ok = check_manage(&actor); !ok) return std::unexpected(ok.error());
+  auto stored = store_.organization(id);
+  if (!stored) return stored;
+  Organization o = *stored;
+  if (edit.name) o.name = trim(*edit.name);
+  if (edit.domain) o.domain = trim(*edit.domain);
+  if (edit.customers_see_all_tickets) o.customers_see_all_tickets = *edit.customers_see_all_tickets;
+  std::vector<FieldError> errors;
+  if (o.name.empty() || o.name.size() > 200) errors.push_back({"name", "1 to 200 characters"});
+  if (o.domain.size() > 253 || o.domain.find_first_of(" @/") != std::string::npos)
+    errors.push_back({"domain", "a mail domain such as example.com"});
+  if (!errors.empty()) return invalid_fields(std::move(errors));
+  json::object payload{
+      {"organization", id},
+      {"fields",
+       field_names({{"name", edit.name.has_value()},
+                    {"domain", edit.domain.has_value()},
+                    {"customers_see_all_tickets", edit.customers_see_all_tickets.has_value()}})},
+      {"name", o.name}};
+  return store_.update_organization(
+      o, directory_event(event_type::organization_updated, &actor, clock_.now(), payload));
 }
 
 Result<std::shared_ptr<const std::vector<Team>>> DirectoryService::all_teams() {

@@ -23,6 +23,8 @@ struct NewUser {
   std::vector<TeamId> teams;
   std::string language = "en";
   std::string password;  // empty: no password login (e.g. API-only or mail-only customer)
+  std::string phone;     // as typed (normalised here); may be empty
+  std::string extension;  // staff; may be empty
 };
 
 struct NewTeam {
@@ -38,10 +40,52 @@ struct NewOrganization {
   bool customers_see_all_tickets = false;
 };
 
+// An admin's edit of a user; absent fields stay as they are.
+struct UserEdit {
+  std::optional<std::string> name;
+  std::optional<std::string> email;
+  std::optional<Role> role;
+  std::optional<std::vector<TeamId>> teams;
+  std::optional<std::optional<OrganizationId>> organization;  // engaged + nullopt: none
+  std::optional<std::string> language;
+  std::optional<bool> active;
+  std::optional<std::string> phone;      // as typed (normalised here); "" removes it
+  std::optional<std::string> extension;  // "" removes it
+};
+
+// What everyone edits of themselves; absent fields stay as they are.
+struct ProfileEdit {
+  std::optional<std::string> name;
+  std::optional<std::string> language;
+  std::optional<std::string> phone;  // as typed; "" removes it
+};
+
+// An admin's edit of a team (routing has its own call); absent fields stay as they are.
+struct TeamEdit {
+  std::optional<std::string> name;
+  std::optional<int> line;
+  std::optional<TeamKind> kind;
+  std::optional<std::vector<OrganizationId>> served_organizations;
+};
+
+// An admin's edit of an organisation; absent fields stay as they are.
+struct OrganizationEdit {
+  std::optional<std::string> name;
+  std::optional<std::string> domain;
+  std::optional<bool> customers_see_all_tickets;
+};
+
+struct DirectoryOptions {
+  // Phone numbers typed without a country code get this one ("49"; core/phone.hpp). Empty:
+  // numbers must be given in international form.
+  std::string default_country_code;
+};
+
 class DirectoryService {
  public:
-  DirectoryService(Store& store, PasswordHasher& hasher, const Clock& clock)
-      : store_(store), hasher_(hasher), clock_(clock) {}
+  DirectoryService(Store& store, PasswordHasher& hasher, const Clock& clock,
+                   DirectoryOptions options = {})
+      : store_(store), hasher_(hasher), clock_(clock), options_(std::move(options)) {}
 
   // `actor` empty: the system itself (CLI set-up, demo data) — no access check.
   Result<User> create_user(const Actor* actor, const NewUser& request);
@@ -63,6 +107,20 @@ class DirectoryService {
   Result<User> set_availability(const Actor& actor, UserId user, Availability availability);
   Result<User> set_skills(const Actor& actor, UserId user, const std::vector<std::string>& skills);
 
+  // Admins edit users, teams and organisations; each change is an event (user.updated,
+  // team.updated, organization.updated) in the same transaction. A user made inactive loses
+  // their sessions and tokens; the last active admin cannot be made inactive or given another
+  // role (failed_precondition). A team holding unsolved tickets keeps its line
+  // (failed_precondition): its tickets would sit at a line the team no longer works at.
+  Result<User> update_user(const Actor& actor, UserId id, const UserEdit& edit);
+  Result<User> update_profile(const Actor& actor, const ProfileEdit& edit);
+  Result<Team> update_team(const Actor& actor, TeamId id, const TeamEdit& edit);
+  Result<Organization> update_organization(const Actor& actor, OrganizationId id,
+                                           const OrganizationEdit& edit);
+
+  // A phone number as typed, in international form; invalid_argument names `field`.
+  Result<std::string> phone_number(std::string_view text, std::string_view field) const;
+
   // The user with teams and organisation resolved, as access rules need it.
   Result<Actor> actor_for(const User& user);
 
@@ -71,6 +129,7 @@ class DirectoryService {
   Store& store_;
   PasswordHasher& hasher_;
   const Clock& clock_;
+  const DirectoryOptions options_;
   std::mutex teams_mutex_;
   std::shared_ptr<const std::vector<Team>> teams_;  // guarded by teams_mutex_
   Timestamp teams_until_{};

@@ -240,6 +240,20 @@ void LiveFeed::send(Client& c, const LiveMessage& m) {
   send(c, std::make_shared<const std::string>(encoder_.encode(m)));
 }
 
+int LiveFeed::tell_user(UserId user, const LiveMessage& message) {
+  std::lock_guard lock(mutex_);
+  auto it = by_user_.find(user);
+  if (it == by_user_.end() || stopped_) return 0;
+  auto text = std::make_shared<const std::string>(encoder_.encode(message));
+  int told = 0;
+  for (Client* c : it->second) {
+    if (c->gone) continue;
+    send(*c, text);
+    ++told;
+  }
+  return told;
+}
+
 // --- indexes -------------------------------------------------------------------------
 
 namespace {
@@ -296,6 +310,7 @@ void LiveFeed::unreach(Client& c) {
 // have changed): where `all` is indexed follows.
 void LiveFeed::set_actor(Client& c, std::shared_ptr<const Actor> actor) {
   if (c.actor == actor) return;
+  if (!c.actor) by_user_[actor->user.id].insert(&c);
   if (c.interest.all) unreach(c);
   c.actor = std::move(actor);
   if (c.interest.all) reach(c);
@@ -321,6 +336,7 @@ void LiveFeed::unindex(Client& c, const LiveSubscription& s) {
 void LiveFeed::forget(Client& c) {
   if (c.gone) return;
   unindex(c, c.interest.as_subscription());
+  if (c.actor) drop(by_user_, c.actor->user.id, &c);
   c.gone = true;
   c.held.clear();
   if (clients_.erase(c.id)) {

@@ -29,6 +29,8 @@
 
 namespace fl {
 
+struct CallPop;  // app/telephony.hpp
+
 // What a client follows. Queues are sets of tickets: a team's, a line's, the actor's own
 // (`mine`: assigned to them; for a customer, requested by them), or all the actor may see.
 struct LiveSubscription {
@@ -56,6 +58,7 @@ struct LiveMessage {
     cursor,         // nothing for you up to cursor (keeps a later resume short)
     error,          // detail
     pong,
+    call,           // call: a phone call for this user (LiveFeed::tell_user)
   };
   Kind kind = Kind::error;
   const Event* event = nullptr;
@@ -64,6 +67,7 @@ struct LiveMessage {
   EventId cursor = 0;
   const User* user = nullptr;
   const LiveSubscription* subscription = nullptr;
+  const CallPop* call = nullptr;
   int replayed = 0;
   std::string detail;
   std::string request_id;  // the client's "id" of the message answered, as JSON text
@@ -180,6 +184,13 @@ class LiveFeed {
   // A new client; it must authenticate within options.auth_timeout.
   std::unique_ptr<LiveSession> connect(std::shared_ptr<LiveOutbox> outbox);
 
+  // Sends `message` (encoded once) to every connected client authenticated as `user`,
+  // whatever it subscribed to: news for that person rather than about a ticket (a phone call
+  // for their extension). Returns how many clients it was queued for; 0 when the user has
+  // none connected. Nothing is kept for later: a client that connects afterwards, or resumes,
+  // does not get it.
+  int tell_user(UserId user, const LiveMessage& message);
+
   // What the thread does, for tests on a simulated clock: start_at() sets the cursor without
   // the thread; poll() delivers up to one batch and returns how many events it read;
   // check_clients() closes clients whose auth timed out or whose credential no longer holds
@@ -247,6 +258,8 @@ class LiveFeed {
   std::unordered_map<OrganizationId, std::unordered_set<Client*>> all_by_organization_;
   std::unordered_map<UserId, std::unordered_set<Client*>> all_by_requester_;
   std::unordered_set<Client*> everything_;
+  // Authenticated clients by their user, for tell_user.
+  std::unordered_map<UserId, std::unordered_set<Client*>> by_user_;
   LiveFeedStats stats_;
   Timestamp next_check_{};
   Timestamp next_cursor_note_{};

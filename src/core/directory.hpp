@@ -109,6 +109,12 @@ struct User {
   // Agents: ticket categories they handle and languages they answer in ("lang:de"); sorted,
   // unique. Empty: a generalist.
   std::vector<std::string> skills;
+  // The person's phone number in international form ("+49301234567", core/phone.hpp), or
+  // empty: the caller lookup finds them by it.
+  std::string phone;
+  // Staff: their phone extension ("201"), unique among active staff, or empty: a phone
+  // system's call for it pops the caller on their screen.
+  std::string extension;
   Timestamp created_at{};
 };
 

@@ -23,6 +23,7 @@ inline constexpr std::string_view team_created = "team.created";
 inline constexpr std::string_view team_updated = "team.updated";
 inline constexpr std::string_view user_updated = "user.updated";
 inline constexpr std::string_view organization_created = "organization.created";
+inline constexpr std::string_view organization_updated = "organization.updated";
 inline constexpr std::string_view article_saved = "article.saved";
 inline constexpr std::string_view revision_proposed = "article.revision_proposed";
 inline constexpr std::string_view revision_discarded = "article.revision_discarded";

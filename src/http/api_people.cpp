@@ -1,4 +1,5 @@
 // Sessions, the current user and their API tokens; users, teams and organisations.
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "http/api_common.hpp"
@@ -33,6 +34,24 @@ Response login(ApiServices& s, const Request& r) {
   }
   return json_response(201,
                        json::object{{"token", result->token}, {"user", to_json(result->user)}});
+}
+
+// PUT bodies: every field optional, absent ones stay; null clears the organisation.
+UserEdit read_user_edit(JsonBody& body) {
+  UserEdit e;
+  e.name = body.string("name");
+  e.email = body.string("email");
+  e.role = body.enumeration<Role>("role");
+  e.teams = body.integers("team_ids");
+  if (body.is_null("organization_id"))
+    e.organization = std::optional<OrganizationId>{};
+  else if (auto o = body.integer("organization_id"))
+    e.organization = std::optional<OrganizationId>{*o};
+  e.language = body.string("language");
+  e.active = body.boolean("active");
+  e.phone = body.string("phone");
+  e.extension = body.string("extension");
+  return e;
 }
 
 }  // namespace
@@ -129,12 +148,91 @@ void add_people_routes(Router& router, ApiServices& s) {
     u.teams = body->integers("team_ids").value_or(std::vector<std::int64_t>{});
     u.language = body->string("language").value_or("en");
     u.password = body->string("password").value_or("");
+    u.phone = body->string("phone").value_or("");
+    u.extension = body->string("extension").value_or("");
     if (auto ok = body->finish(); !ok) return problem(ok.error());
     auto user = s.directory.create_user(&actor, u);
     if (!user) return problem(user.error());
     auto resp = json_response(201, to_json(*user));
     resp.headers.emplace_back("Location", "/api/v1/users/" + std::to_string(user->id));
     return resp;
+  });
+
+  // Admins edit a user; what changed about the user applies to their requests at once here.
+  router.add("PUT", "/api/v1/users/{id}", [&s](const Request& r, const PathParams& p) {
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    auto id = parse_id(p[0]);
+    if (!id) return bad_id("user");
+    auto body = JsonBody::parse(r);
+    if (!body) return body.error();
+    UserEdit edit = read_user_edit(*body);
+    if (auto ok = body->finish(); !ok) return problem(ok.error());
+    auto user = s.directory.update_user(**session, *id, edit);
+    if (!user) return problem(user.error());
+    s.auth.forget_user(user->id);
+    return json_response(200, to_json(*user));
+  });
+
+  // Everyone edits their own name, language and phone.
+  router.add("PUT", "/api/v1/me", [&s](const Request& r, const PathParams&) {
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    auto body = JsonBody::parse(r);
+    if (!body) return body.error();
+    ProfileEdit edit;
+    edit.name = body->string("name");
+    edit.language = body->string("language");
+    edit.phone = body->string("phone");
+    for (const char* admin_only :
+         {"email", "role", "team_ids", "organization_id", "active", "extension", "login"})
+      if (body->has(admin_only)) body->error(admin_only, "only an admin changes this");
+    if (auto ok = body->finish(); !ok) return problem(ok.error());
+    const Actor& actor = **session;
+    auto user = s.directory.update_profile(actor, edit);
+    if (!user) return problem(user.error());
+    s.auth.forget_user(user->id);
+    json::object me = to_json(*user);
+    json::array teams;
+    for (const auto& t : actor.teams) teams.push_back(to_json(t));
+    me["teams"] = std::move(teams);
+    return json_response(200, me);
+  });
+
+  router.add("PUT", "/api/v1/teams/{id}", [&s](const Request& r, const PathParams& p) {
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    auto id = parse_id(p[0]);
+    if (!id) return bad_id("team");
+    auto body = JsonBody::parse(r);
+    if (!body) return body.error();
+    TeamEdit edit;
+    edit.name = body->string("name");
+    if (auto line = body->integer("line"))
+      edit.line = static_cast<int>(std::clamp<std::int64_t>(*line, -1, 99));
+    edit.kind = body->enumeration<TeamKind>("kind");
+    edit.served_organizations = body->integers("organization_ids");
+    if (auto ok = body->finish(); !ok) return problem(ok.error());
+    auto team = s.directory.update_team(**session, *id, edit);
+    if (!team) return problem(team.error());
+    return json_response(200, to_json(*team));
+  });
+
+  router.add("PUT", "/api/v1/organizations/{id}", [&s](const Request& r, const PathParams& p) {
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    auto id = parse_id(p[0]);
+    if (!id) return bad_id("organization");
+    auto body = JsonBody::parse(r);
+    if (!body) return body.error();
+    OrganizationEdit edit;
+    edit.name = body->string("name");
+    edit.domain = body->string("domain");
+    edit.customers_see_all_tickets = body->boolean("customers_see_all_tickets");
+    if (auto ok = body->finish(); !ok) return problem(ok.error());
+    auto org = s.directory.update_organization(**session, *id, edit);
+    if (!org) return problem(org.error());
+    return json_response(200, to_json(*org));
   });
 
   router.add("GET", "/api/v1/teams", [&s](const Request& r, const PathParams&) {

@@ -66,6 +66,8 @@ json::object to_json(const User& u) {
           {"active", u.active},
           {"availability", name_of(u.availability)},
           {"skills", json::array(u.skills.begin(), u.skills.end())},
+          {"phone", u.phone},
+          {"extension", u.extension},
           {"created_at", format_time(u.created_at)}};
 }
 

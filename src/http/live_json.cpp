@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "http/json_mapping.hpp"
+#include "http/phone_json.hpp"
 
 namespace fl::http {
 
@@ -78,6 +79,8 @@ std::string_view kind_name(LiveMessage::Kind k) {
       return "error";
     case K::pong:
       return "pong";
+    case K::call:
+      return "call";
   }
   return "error";
 }
@@ -131,6 +134,18 @@ std::string LiveJson::encode(const LiveMessage& m) const {
       o["detail"] = m.detail;
       break;
     case K::pong:
+      break;
+    case K::call:
+      if (m.call) {
+        o["call"] = call_json(*m.call);
+        if (m.call->caller) {
+          auto teams = teams_ ? teams_() : nullptr;
+          o["caller"] = to_json(*m.call->caller,
+                                teams ? std::span<const Team>(*teams) : std::span<const Team>());
+        } else {
+          o["caller"] = nullptr;
+        }
+      }
       break;
   }
   return json::serialize(o);

@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "core/phone.hpp"
+
 namespace fl {
 
 namespace {
@@ -88,6 +90,29 @@ const std::vector<ConfigKey>& config_keys() {
       int_key("webhooks.first_retry_seconds", &Config::webhook_first_retry_seconds, 1, 3600),
       int_key("webhooks.max_in_flight", &Config::webhook_max_in_flight, 1, 1000),
       int_key("webhooks.log_days", &Config::webhook_log_days, 1, 3650),
+      {"phone.default_country_code",
+       [](Config& c, std::string_view v) -> Result<void> {
+         if (!v.empty() && !is_country_code(v))
+           return fail(ErrorCode::invalid_argument,
+                       "phone.default_country_code: a country calling code without + or 00, "
+                       "e.g. \"49\", got '" +
+                           std::string(v) + "'");
+         c.phone_default_country_code = std::string(v);
+         return {};
+       }},
+      {"cti.token",
+       [](Config& c, std::string_view v) -> Result<void> {
+         // Never echoed: it is a secret.
+         if (!v.empty() && (v.size() < 16 || v.size() > 256))
+           return fail(ErrorCode::invalid_argument,
+                       "cti.token: 16 to 256 characters (a long random secret)");
+         for (char ch : v)
+           if (ch <= 0x20 || ch == 0x7f)
+             return fail(ErrorCode::invalid_argument,
+                         "cti.token: printable characters without spaces");
+         c.cti_token = std::string(v);
+         return {};
+       }},
       string_key("log.level", &Config::log_level,
                  {"trace", "debug", "info", "warn", "error", "off"}),
   };

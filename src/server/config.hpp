@@ -45,6 +45,13 @@ struct Config {
   int webhook_first_retry_seconds = 30;  // the wait after the first failure; x4 each time after
   int webhook_max_in_flight = 32;        // deliveries being sent at once
   int webhook_log_days = 30;             // finished deliveries are kept this long
+  // [phone]
+  // Numbers typed or sent without a country code get this one ("49"); empty: numbers must be
+  // international ("+49 ...").
+  std::string phone_default_country_code;
+  // [cti]
+  // The shared secret of the CTI webhook (POST /api/v1/cti/events); empty: the webhook is off.
+  std::string cti_token;
   // [log]
   std::string log_level = "info";
 };

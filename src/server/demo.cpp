@@ -275,25 +275,39 @@ Result<void> create_demo_data(DirectoryService& dir, TicketService& tickets, Kno
         dir.create_team(nullptr, {"Vendor Support", 4, TeamKind::vendor, {acme.id, globex.id}}),
         "team");
 
+    // Phone numbers in international form, so they read the same whatever
+    // phone.default_country_code is; the desk's agents have extensions for the CTI webhook.
     auto user = [&](std::string login, std::string name, Role role,
-                    std::optional<OrganizationId> org, std::vector<TeamId> teams,
-                    std::string lang) {
-      NewUser u{
-          login, name,    login + "@" + (org == globex.id ? "globex.example" : "acme.example"),
-          role,  org,     std::move(teams),
-          lang,  password};
+                    std::optional<OrganizationId> org, std::vector<TeamId> teams, std::string lang,
+                    std::string phone = "", std::string extension = "") {
+      NewUser u{login,
+                name,
+                login + "@" + (org == globex.id ? "globex.example" : "acme.example"),
+                role,
+                org,
+                std::move(teams),
+                lang,
+                password,
+                std::move(phone),
+                std::move(extension)};
       return must(dir.create_user(nullptr, u), login);
     };
     auto admin = user("admin", "Ada Admin", Role::admin, std::nullopt, {}, "en");
-    auto supervisor =
-        user("supervisor", "Sven Supervisor", Role::supervisor, std::nullopt, {desk.id}, "de");
-    auto l1 = user("l1.agent", "Lena Erstlinie", Role::agent, std::nullopt, {desk.id}, "de");
-    auto pa = user("partner.agent", "Pat Partner", Role::agent, std::nullopt, {partner.id}, "en");
-    auto l2 = user("l2.agent", "Dirk Desktop", Role::agent, std::nullopt, {desktop.id}, "de");
-    auto l3 = user("l3.agent", "Nina Netz", Role::agent, std::nullopt, {network.id}, "de");
+    auto supervisor = user("supervisor", "Sven Supervisor", Role::supervisor, std::nullopt,
+                           {desk.id}, "de", "", "200");
+    auto l1 =
+        user("l1.agent", "Lena Erstlinie", Role::agent, std::nullopt, {desk.id}, "de", "", "201");
+    auto pa = user("partner.agent", "Pat Partner", Role::agent, std::nullopt, {partner.id}, "en",
+                   "", "202");
+    auto l2 =
+        user("l2.agent", "Dirk Desktop", Role::agent, std::nullopt, {desktop.id}, "de", "", "210");
+    auto l3 =
+        user("l3.agent", "Nina Netz", Role::agent, std::nullopt, {network.id}, "de", "", "220");
     auto va = user("vendor.agent", "Victor Vendor", Role::agent, std::nullopt, {vendor.id}, "en");
-    auto c1 = user("customer1", "Clara Kundin", Role::customer, acme.id, {}, "de");
-    auto c2 = user("customer2", "Carl Customer", Role::customer, globex.id, {}, "en");
+    auto c1 =
+        user("customer1", "Clara Kundin", Role::customer, acme.id, {}, "de", "+49 30 1234567");
+    auto c2 =
+        user("customer2", "Carl Customer", Role::customer, globex.id, {}, "en", "+44 20 7946 0958");
     (void)l3;
 
     auto as = [&](const User& u) { return must(dir.actor_for(u), "actor"); };

@@ -4,15 +4,14 @@
 #include <spdlog/fmt/fmt.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
-#include <cstring>
 #include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -26,17 +25,19 @@
 #include "app/kb_transfer.hpp"
 #include "app/knowledge_base.hpp"
 #include "app/live_feed.hpp"
-#include "app/search_service.hpp"
 #include "app/macro_service.hpp"
 #include "app/notification_service.hpp"
 #include "app/rule_service.hpp"
+#include "app/search_service.hpp"
 #include "app/sla_service.hpp"
+#include "app/telephony.hpp"
 #include "app/ticket_service.hpp"
 #include "app/webhook_service.hpp"
 #include "auth/sodium_secrets.hpp"
 #include "core/text.hpp"
 #include "http/api.hpp"
 #include "http/api_events.hpp"
+#include "http/api_phone.hpp"
 #include "http/live_json.hpp"
 #include "http/metrics.hpp"
 #include "http/server.hpp"
@@ -124,7 +125,9 @@ struct Desk {
     store = or_die(SqliteStore::open(dir / "firstline.db", options));
     auto cost = parse_name<PasswordCost>(c.password_cost).value_or(PasswordCost::interactive);
     hasher = std::make_unique<SodiumPasswordHasher>(cost);
-    directory = std::make_unique<DirectoryService>(*store, *hasher, clock);
+    directory = std::make_unique<DirectoryService>(
+        *store, *hasher, clock,
+        DirectoryOptions{.default_country_code = c.phone_default_country_code});
     notifications = std::make_unique<NotificationService>(*store, clock);
     sla = std::make_unique<SlaService>(*store, clock);
     or_die(sla->load());
@@ -401,6 +404,10 @@ int serve(const Config& c) {
   http::add_api_routes(router, services);
   http::add_event_routes(router, live, *desk.auth, live_json,
                          {.allowed_origins = comma_list(c.allowed_origins)});
+  Telephony telephony(*desk.store, *desk.directory, live, desk.clock);
+  http::add_phone_routes(router, *desk.auth, *desk.directory, telephony,
+                         {.cti_token = c.cti_token});
+  if (c.cti_token.empty()) spdlog::info("cti: the webhook is off (no cti.token)");
   // A change made here reaches live clients at once; one from another node at the next poll.
   router.after_change([&live] { live.nudge(); });
   router.add("GET", "/metrics", [&metrics](const http::Request&, const http::PathParams&) {

@@ -229,6 +229,26 @@ class Store {
   // One row for every active member of the team (users whose teams include it), by user id.
   virtual Result<std::vector<AssignmentLoad>> assignment_load(TeamId team) = 0;
 
+  // Phone and admin edits (migration 14 and later).
+  // Users whose phone is `phone` (as stored: the international form), active or not, by id.
+  virtual Result<std::vector<User>> users_by_phone(std::string_view phone) = 0;
+  // The active staff (not customers) whose extension is `extension`, by id: one, unless the
+  // uniqueness below was bypassed; none for an empty extension.
+  virtual Result<std::vector<User>> staff_by_extension(std::string_view extension) = 0;
+  // Stores what an admin edits of user.id: name, email, role, organization, teams, language,
+  // active, phone, extension (login, password, availability, skills and created_at stay).
+  // A user who becomes inactive has every session and API token revoked in the same
+  // transaction. Errors: not_found for an unknown user; conflict for an extension another
+  // active staff member has; failed_precondition when it would leave no active admin (an
+  // active admin made inactive or given another role while no other one is active).
+  virtual Result<User> update_user(const User& user, const Event& event) = 0;
+  // Stores name, line, kind and served organisations of team.id (routing stays). not_found for
+  // an unknown team, conflict for a name another team has.
+  virtual Result<Team> update_team(const Team& team, const Event& event) = 0;
+  // Stores name, domain and customers_see_all_tickets of org.id. not_found for an unknown
+  // organisation, conflict for a name or a domain another one has.
+  virtual Result<Organization> update_organization(const Organization& org, const Event& event) = 0;
+
   virtual Result<Organization> insert_organization(const Organization& org, const Event& event) = 0;
   virtual Result<Organization> organization(OrganizationId id) = 0;
   virtual Result<std::vector<Organization>> organizations() = 0;

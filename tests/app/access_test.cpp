@@ -196,6 +196,22 @@ TEST(AccessMatrix, Directory) {
   EXPECT_FALSE(may_create_for_others(kActors.at("customer1")));
 }
 
+TEST(AccessMatrix, PhoneAndProfiles) {
+  // The caller lookup is for the desk's staff; vendors and customers never see other people.
+  for (const char* who : {"l1", "partner", "l2", "l3", "supervisor", "admin"})
+    EXPECT_TRUE(may_look_up_callers(kActors.at(who))) << who;
+  for (const char* who : {"vendor", "customer1"})
+    EXPECT_FALSE(may_look_up_callers(kActors.at(who))) << who;
+  // Everyone edits their own profile, nobody else's (admins do that as managers).
+  for (const auto& [name, actor] : kActors) {
+    EXPECT_TRUE(may_edit_profile(actor, actor.user.id)) << name;
+    EXPECT_FALSE(may_edit_profile(actor, actor.user.id + 1000)) << name;
+  }
+  Actor disabled = kActors.at("l1");
+  disabled.user.active = false;
+  EXPECT_FALSE(may_edit_profile(disabled, disabled.user.id));
+}
+
 TEST(AccessMatrix, WebhooksAreForAdmins) {
   EXPECT_TRUE(may_manage_webhooks(kActors.at("admin")));
   for (const char* who : {"supervisor", "l1", "vendor", "customer1"})

@@ -8,6 +8,7 @@
 
 #include <mutex>
 
+#include "app/telephony.hpp"
 #include "desk_fixture.hpp"
 
 namespace fl::testing {
@@ -44,6 +45,11 @@ class ShortForm final : public LiveEncoder {
         return "error " + m.detail;
       case K::pong:
         return "pong";
+      case K::call:
+        return "call " + m.call->call.call_id + " " +
+               (m.call->caller && !m.call->caller->users.empty()
+                    ? m.call->caller->users.front().login
+                    : "unknown");
     }
     return "?";
   }

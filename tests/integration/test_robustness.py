@@ -212,7 +212,7 @@ class RobustnessTest(ServerTestCase):
                 self.assertProblem(self.server.request("GET", path, token=self.token), 404)
 
     def test_wrong_method_is_405(self):
-        for method, path in (("DELETE", "/api/v1/tickets"), ("PUT", "/api/v1/me"),
+        for method, path in (("DELETE", "/api/v1/tickets"), ("DELETE", "/api/v1/me"),
                              ("GET", "/api/v1/sessions"), ("POST", "/healthz"),
                              ("DELETE", "/api/v1/teams")):
             with self.subTest(method=method, path=path):

@@ -176,6 +176,8 @@ void expect_same_user(const User& actual, const User& expected) {
   EXPECT_EQ(actual.active, expected.active);
   EXPECT_EQ(actual.availability, expected.availability);
   EXPECT_EQ(actual.skills, expected.skills);
+  EXPECT_EQ(actual.phone, expected.phone);
+  EXPECT_EQ(actual.extension, expected.extension);
   EXPECT_TRUE(actual.created_at == expected.created_at);
 }
 

@@ -230,4 +230,14 @@ class WebhookContract : public StoreContract {
                                                       std::int64_t offset_ms = 0);
 };
 
+// The directory part of the contract (directory_contract.cpp): phone numbers and extensions,
+// finding people by them, the admin's edits of users, teams and organisations, deactivation
+// and the last active admin. Each adapter's test file instantiates it too.
+class DirectoryContract : public StoreContract {
+ protected:
+  User add_person(const std::string& login, Role role, std::string phone, std::string extension,
+                  std::vector<TeamId> teams = {});
+  std::string last_event_type();
+};
+
 }  // namespace fl::store_contract

@@ -495,10 +495,22 @@ CREATE INDEX webhook_deliveries_finished ON webhook_deliveries(finished_at)
   WHERE state <> 'pending';
 )sql";
 
-constexpr std::array<const char*, 13> kMigrations{
+// Migration 14: phones. A user's number in international form (core/phone.hpp), found by the
+// caller lookup through a partial index (most users have none; the query repeats the
+// index's condition so SQLite may use it). A staff member's extension is unique among active
+// staff: the partial unique index makes a clash a constraint failure, whoever writes.
+constexpr const char* kMigration14 = R"sql(
+ALTER TABLE users ADD COLUMN phone TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN extension TEXT NOT NULL DEFAULT '';
+CREATE INDEX users_phone ON users(phone) WHERE phone <> '';
+CREATE UNIQUE INDEX users_extension ON users(extension)
+  WHERE extension <> '' AND active = 1 AND role <> 'customer';
+)sql";
+
+constexpr std::array<const char*, 14> kMigrations{
     kMigration1, kMigration2,  kMigration3,  kMigration4,  kMigration5,
     kMigration6, kMigration7,  kMigration8,  kMigration9,  kMigration10,
-    kMigration11, kMigration12, kMigration13};
+    kMigration11, kMigration12, kMigration13, kMigration14};
 
 }  // namespace
 

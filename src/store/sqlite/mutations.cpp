@@ -100,6 +100,20 @@ Result<User> update_user(Connection& c, std::string_view sql, const Value& value
   return std::move(stored->user);
 }
 
+std::unexpected<Error> extension_taken(std::string_view extension) {
+  return fail(ErrorCode::conflict,
+              fmt::format("extension {} belongs to another active staff member", extension),
+              {FieldError{"extension", "belongs to another active staff member"}});
+}
+
+Result<std::int64_t> count(Connection& c, std::string_view sql) {
+  auto statement = c.prepare(sql);
+  if (!statement) return error_of(statement);
+  auto has_row = statement->step();
+  if (!has_row) return error_of(has_row);
+  return statement->int64_at(0);
+}
+
 // --- tickets -----------------------------------------------------------------------------
 
 // Round robin's turn order: the member's last automatic assignment in the team.
@@ -273,14 +287,17 @@ Result<User> insert_user(Connection& c, const UserRecord& record, const Event& e
   if (auto ok = storable_skills(user.skills); !ok) return error_of(ok);
   auto statement = c.prepare(
       "INSERT INTO users (login, name, email, role, organization_id, language, password_hash, "
-      "active, created_at, availability, skills) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "active, created_at, availability, skills, phone, extension) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!statement) return error_of(statement);
   statement->bind_all(user.login, user.name, user.email, name_of(user.role), user.organization,
                       user.language, record.password_hash, user.active, user.created_at,
-                      name_of(user.availability), join_list(user.skills));
+                      name_of(user.availability), join_list(user.skills), user.phone,
+                      user.extension);
   if (auto r = statement->run(); !r) {
     if (is_unique_clash(r.error(), "users.login"))
       return fail(ErrorCode::conflict, fmt::format("login '{}' is taken", user.login));
+    if (is_unique_clash(r.error(), "users.extension")) return extension_taken(user.extension);
     return std::unexpected(explain(c, std::move(r.error()),
                                    {{"organization", Table::organizations, user.organization}}));
   }
@@ -351,6 +368,103 @@ Result<User> update_user_skills(Connection& c, UserId id, const std::vector<std:
                                 const Event& event) {
   if (auto ok = storable_skills(skills); !ok) return error_of(ok);
   return update_user(c, "UPDATE users SET skills = ? WHERE id = ?", join_list(skills), id, event);
+}
+
+Result<User> update_user(Connection& c, const User& input, const Event& event) {
+  auto before = load_user_record(c, input.id);
+  if (!before) return error_of(before);
+  User user = input;
+  user.teams = sorted_unique(user.teams);
+  auto statement = c.prepare(
+      "UPDATE users SET name = ?, email = ?, role = ?, organization_id = ?, language = ?, "
+      "active = ?, phone = ?, extension = ? WHERE id = ?");
+  if (!statement) return error_of(statement);
+  statement->bind_all(user.name, user.email, name_of(user.role), user.organization, user.language,
+                      user.active, user.phone, user.extension, user.id);
+  if (auto r = statement->run(); !r) {
+    if (is_unique_clash(r.error(), "users.extension")) return extension_taken(user.extension);
+    return std::unexpected(explain(c, std::move(r.error()),
+                                   {{"organization", Table::organizations, user.organization}}));
+  }
+  auto unlink = c.prepare("DELETE FROM user_teams WHERE user_id = ?");
+  if (!unlink) return error_of(unlink);
+  unlink->bind(user.id);
+  if (auto r = unlink->run(); !r) return error_of(r);
+  if (auto r = insert_links(c, "INSERT INTO user_teams (user_id, team_id) VALUES (?, ?)", user.id,
+                            user.teams, "teams", Table::teams);
+      !r)
+    return error_of(r);
+
+  const User& was = before->user;
+  const bool was_admin = was.role == Role::admin && was.active;
+  if (was_admin && (user.role != Role::admin || !user.active)) {
+    auto admins = count(c, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1");
+    if (!admins) return error_of(admins);
+    if (*admins == 0)
+      return fail(ErrorCode::failed_precondition,
+                  "the last active admin cannot be deactivated or given another role: make "
+                  "someone else an admin first");
+  }
+  if (!user.active) {
+    auto revoke = c.prepare("UPDATE credentials SET revoked = 1 WHERE user_id = ? AND revoked = 0");
+    if (!revoke) return error_of(revoke);
+    revoke->bind(user.id);
+    if (auto r = revoke->run(); !r) return error_of(r);
+  }
+  if (auto e = insert_event(c, event); !e) return error_of(e);
+  auto stored = load_user_record(c, user.id);
+  if (!stored) return error_of(stored);
+  return std::move(stored->user);
+}
+
+Result<Team> update_team(Connection& c, const Team& input, const Event& event) {
+  Team team = input;
+  team.served_organizations = sorted_unique(team.served_organizations);
+  auto statement = c.prepare("UPDATE teams SET name = ?, line = ?, kind = ? WHERE id = ?");
+  if (!statement) return error_of(statement);
+  statement->bind_all(team.name, team.line, name_of(team.kind), team.id);
+  if (auto r = statement->run(); !r) {
+    if (is_unique_clash(r.error(), "teams.name"))
+      return fail(ErrorCode::conflict, fmt::format("team name '{}' is taken", team.name));
+    if (r.error().message.find("CHECK") != std::string::npos)
+      return invalid_field("line", fmt::format("{} is not a ticket line (1-4)", team.line));
+    return error_of(r);
+  }
+  if (c.changes() == 0)
+    return fail(ErrorCode::not_found, fmt::format("team {} not found", team.id));
+  auto unlink = c.prepare("DELETE FROM team_organizations WHERE team_id = ?");
+  if (!unlink) return error_of(unlink);
+  unlink->bind(team.id);
+  if (auto r = unlink->run(); !r) return error_of(r);
+  if (auto r = insert_links(c,
+                            "INSERT INTO team_organizations (team_id, organization_id) "
+                            "VALUES (?, ?)",
+                            team.id, team.served_organizations, "served_organizations",
+                            Table::organizations);
+      !r)
+    return error_of(r);
+  if (auto e = insert_event(c, event); !e) return error_of(e);
+  return load_team(c, team.id);
+}
+
+Result<Organization> update_organization(Connection& c, const Organization& org,
+                                         const Event& event) {
+  auto statement = c.prepare(
+      "UPDATE organizations SET name = ?, domain = ?, customers_see_all_tickets = ? WHERE id = ?");
+  if (!statement) return error_of(statement);
+  statement->bind_all(org.name, org.domain, org.customers_see_all_tickets, org.id);
+  if (auto r = statement->run(); !r) {
+    if (is_unique_clash(r.error(), "organizations.name"))
+      return fail(ErrorCode::conflict, fmt::format("organization name '{}' is taken", org.name));
+    if (is_unique_clash(r.error(), "organizations.domain"))
+      return fail(ErrorCode::conflict,
+                  fmt::format("domain '{}' belongs to another organization", org.domain));
+    return error_of(r);
+  }
+  if (c.changes() == 0)
+    return fail(ErrorCode::not_found, fmt::format("organization {} not found", org.id));
+  if (auto e = insert_event(c, event); !e) return error_of(e);
+  return load_organization(c, org.id);
 }
 
 Result<Organization> insert_organization(Connection& c, const Organization& input,

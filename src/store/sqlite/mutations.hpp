@@ -25,6 +25,11 @@ namespace fl::sqlite {
 [[nodiscard]] Result<User> update_user_skills(Connection& c, UserId id,
                                               const std::vector<std::string>& skills,
                                               const Event& event);
+// See Store::update_user, update_team and update_organization.
+[[nodiscard]] Result<User> update_user(Connection& c, const User& user, const Event& event);
+[[nodiscard]] Result<Team> update_team(Connection& c, const Team& team, const Event& event);
+[[nodiscard]] Result<Organization> update_organization(Connection& c, const Organization& org,
+                                                       const Event& event);
 [[nodiscard]] Result<Organization> insert_organization(Connection& c, const Organization& org,
                                                        const Event& event);
 [[nodiscard]] Result<Credential> insert_credential(Connection& c, const Credential& credential);

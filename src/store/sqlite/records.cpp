@@ -23,7 +23,7 @@ Result<std::vector<std::int64_t>> ids(Connection& c, std::string_view sql, std::
 
 constexpr std::string_view kUserColumns =
     "id, login, name, email, role, organization_id, language, password_hash, active, created_at, "
-    "availability, skills";
+    "availability, skills, phone, extension";
 
 Result<UserRecord> user_record_from_row(const Statement& row) {
   auto role = enum_at<Role>(row, 4, "role");
@@ -44,6 +44,8 @@ Result<UserRecord> user_record_from_row(const Statement& row) {
   u.created_at = row.time_at(9);
   u.availability = *availability;
   u.skills = split_list(row.text_at(11));
+  u.phone = row.text_at(12);
+  u.extension = row.text_at(13);
   return record;
 }
 
@@ -272,6 +274,41 @@ Result<std::vector<User>> load_users(Connection& c, std::optional<Role> role) {
     users.push_back(std::move(record.user));
   }
   return users;
+}
+
+namespace {
+
+// Users selected by one text key (`sql` selects kUserColumns), with their teams.
+Result<std::vector<User>> load_users_where(Connection& c, const std::string& sql,
+                                           std::string_view key) {
+  auto statement = c.prepare(sql);
+  if (!statement) return error_of(statement);
+  statement->bind(key);
+  auto records = collect<UserRecord>(*statement, user_record_from_row);
+  if (!records) return error_of(records);
+  std::vector<User> users;
+  for (auto& record : *records) {
+    if (auto r = load_user_teams(c, record.user); !r) return error_of(r);
+    users.push_back(std::move(record.user));
+  }
+  return users;
+}
+
+}  // namespace
+
+Result<std::vector<User>> load_users_by_phone(Connection& c, std::string_view phone) {
+  // `phone <> ''` is the partial index's condition (migration 14), repeated so it is used.
+  static const std::string sql =
+      fmt::format("SELECT {} FROM users WHERE phone = ? AND phone <> '' ORDER BY id", kUserColumns);
+  return load_users_where(c, sql, phone);
+}
+
+Result<std::vector<User>> load_staff_by_extension(Connection& c, std::string_view extension) {
+  static const std::string sql = fmt::format(
+      "SELECT {} FROM users WHERE extension = ? AND extension <> '' AND active = 1 "
+      "AND role <> 'customer' ORDER BY id",
+      kUserColumns);
+  return load_users_where(c, sql, extension);
 }
 
 Result<Team> load_team(Connection& c, TeamId id) {

@@ -84,6 +84,9 @@ inline constexpr char kTagSeparator = '\x1f';
 [[nodiscard]] Result<UserRecord> load_user_record(Connection& c, UserId id);
 [[nodiscard]] Result<UserRecord> load_user_record_by_login(Connection& c, std::string_view login);
 [[nodiscard]] Result<std::vector<User>> load_users(Connection& c, std::optional<Role> role);
+[[nodiscard]] Result<std::vector<User>> load_users_by_phone(Connection& c, std::string_view phone);
+[[nodiscard]] Result<std::vector<User>> load_staff_by_extension(Connection& c,
+                                                                std::string_view extension);
 [[nodiscard]] Result<Team> load_team(Connection& c, TeamId id);
 [[nodiscard]] Result<std::vector<Team>> load_teams(Connection& c);
 [[nodiscard]] Result<Organization> load_organization(Connection& c, OrganizationId id);

@@ -165,6 +165,28 @@ Result<std::vector<AssignmentLoad>> SqliteStore::assignment_load(TeamId team) {
   return impl_->read([&](Connection& c) { return sqlite::load_assignment_load(c, team); });
 }
 
+Result<std::vector<User>> SqliteStore::users_by_phone(std::string_view phone) {
+  return impl_->read([&](Connection& c) { return sqlite::load_users_by_phone(c, phone); });
+}
+
+Result<std::vector<User>> SqliteStore::staff_by_extension(std::string_view extension) {
+  if (extension.empty()) return std::vector<User>{};
+  return impl_->read([&](Connection& c) { return sqlite::load_staff_by_extension(c, extension); });
+}
+
+Result<User> SqliteStore::update_user(const User& user, const Event& event) {
+  return impl_->write<User>([&](Connection& c) { return sqlite::update_user(c, user, event); });
+}
+
+Result<Team> SqliteStore::update_team(const Team& team, const Event& event) {
+  return impl_->write<Team>([&](Connection& c) { return sqlite::update_team(c, team, event); });
+}
+
+Result<Organization> SqliteStore::update_organization(const Organization& org, const Event& event) {
+  return impl_->write<Organization>(
+      [&](Connection& c) { return sqlite::update_organization(c, org, event); });
+}
+
 Result<Organization> SqliteStore::insert_organization(const Organization& org, const Event& event) {
   return impl_->write<Organization>(
       [&](Connection& c) { return sqlite::insert_organization(c, org, event); });

@@ -66,6 +66,11 @@ class SqliteStore final : public Store {
                                   const Event& event) override;
   // not_found for an unknown team.
   Result<std::vector<AssignmentLoad>> assignment_load(TeamId team) override;
+  Result<std::vector<User>> users_by_phone(std::string_view phone) override;
+  Result<std::vector<User>> staff_by_extension(std::string_view extension) override;
+  Result<User> update_user(const User& user, const Event& event) override;
+  Result<Team> update_team(const Team& team, const Event& event) override;
+  Result<Organization> update_organization(const Organization& org, const Event& event) override;
 
   Result<Organization> insert_organization(const Organization& org, const Event& event) override;
   Result<Organization> organization(OrganizationId id) override;
