@@ -78,6 +78,7 @@ struct Desk {
   std::unique_ptr<NotificationService> notifications;
   std::unique_ptr<TicketService> tickets;
   std::unique_ptr<MacroService> macros;
+  std::unique_ptr<SavedViewService> views;
   std::unique_ptr<RuleService> rules;
   std::unique_ptr<KnowledgeBase> knowledge;
   std::unique_ptr<AuthService> auth;
@@ -130,6 +131,7 @@ struct Desk {
     or_die(sla->load());
     tickets = std::make_unique<TicketService>(*store, clock, sla.get());
     macros = std::make_unique<MacroService>(*store, *tickets, clock);
+    views = std::make_unique<SavedViewService>(*store, clock);
     knowledge = std::make_unique<KnowledgeBase>(*store, clock);
     AuthOptions auth_options;
     auth_options.session_lifetime = std::chrono::hours(c.session_hours);
@@ -396,6 +398,7 @@ int serve(const Config& c) {
                              *desk.macros,
                              *desk.rules,
                              *desk.webhooks,
+                             *desk.views,
                              std::string(openapi_yaml())};
   http::Router router;
   http::add_api_routes(router, services);
