@@ -307,3 +307,30 @@ TEST_F(SlaServiceTest, ATicketWithoutPolicyHasNoSlaState) {
 }
 
 }  // namespace fl::testing
+
+namespace fl::testing {
+
+// Migration 15 leaves the queue fields empty and makes unsolved tickets with a policy due for
+// a check at the epoch: the scheduler's next tick fills them.
+TEST_F(SlaServiceTest, TheFirstTickAfterTheUpgradeFillsTheQueueFields) {
+  ok(sla->save_policy(admin, standard()));
+  const Timestamp opened = clock.now();
+  Ticket t = open_ticket(c1);
+  TicketChange upgraded{t, {}, {}};
+  upgraded.ticket.sla_due_at.reset();
+  upgraded.ticket.sla_warn_at.reset();
+  upgraded.ticket.sla_state = SlaState::none;
+  upgraded.ticket.sla_check_at = Timestamp{};
+  ok(store->commit(upgraded));
+
+  clock.advance(minutes{1});
+  EXPECT_EQ(ok(sla->check_due(clock.now())), 1);
+  t = ok(store->ticket(t.id));
+  EXPECT_EQ(t.sla_state, SlaState::running);
+  EXPECT_EQ(t.sla_due_at, opened + hours{1});
+  EXPECT_EQ(t.sla_warn_at, opened + minutes{45});
+  EXPECT_EQ(t.sla_check_at, opened + hours{1});
+  EXPECT_TRUE(ok(store->tickets_due_for_sla(clock.now(), 10)).empty());
+}
+
+}  // namespace fl::testing
