@@ -1,9 +1,8 @@
 #include "app/ticket_filters.hpp"
 
+#include <algorithm>
 #include <boost/url/encoding_opts.hpp>
 #include <boost/url/parse_query.hpp>
-
-#include <algorithm>
 #include <charconv>
 
 namespace fl {
@@ -44,8 +43,8 @@ std::vector<E> names_in(std::string_view list, std::string_view field,
 }
 
 constexpr std::string_view kSortNames[] = {"newest", "oldest", "sla_due"};
-constexpr std::string_view kViewNames[] = {"line",     "team",     "requester", "organization",
-                                           "assignee", "status",   "priority",  "sla",
+constexpr std::string_view kViewNames[] = {"line",     "team",   "requester", "organization",
+                                           "assignee", "status", "priority",  "sla",
                                            "tag",      "sort"};
 
 }  // namespace
@@ -147,7 +146,8 @@ Result<QueryParameters> view_parameters(std::string_view query_string) {
   // The same checks as the list's (with `me` for anyone: it stays `me` in the string).
   if (auto q = ticket_query_from(out, 1); !q) {
     std::string reasons;
-    for (const auto& f : q.error().fields) reasons += (reasons.empty() ? "" : "; ") + f.field + ": " + f.message;
+    for (const auto& f : q.error().fields)
+      reasons += (reasons.empty() ? "" : "; ") + f.field + ": " + f.message;
     return invalid_field("query", reasons);
   }
   return out;

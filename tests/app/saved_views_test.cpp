@@ -53,8 +53,7 @@ TEST_F(SavedViewsTest, QueriesAreCheckedLikeTheList) {
 }
 
 TEST_F(SavedViewsTest, SupervisorsShareWithTheirTeams) {
-  EXPECT_EQ(views->create(l1, {"Team view", "", true}).error().code,
-            ErrorCode::permission_denied);
+  EXPECT_EQ(views->create(l1, {"Team view", "", true}).error().code, ErrorCode::permission_denied);
   SavedView shared = ok(views->create(lead, {"Desk: at risk", "sla=at_risk&team=1", true}));
   ok(views->create(lead, {"Lead only", "", false}));
   auto seen = ok(views->list(l1));
@@ -92,8 +91,9 @@ TEST(TicketFilters, ReadTheListsQueryString) {
   EXPECT_FALSE(tail->after_sla_due);
   EXPECT_EQ(ticket_query_from({{"cursor", "none.9"}}, 7).error().fields.at(0).field, "cursor")
       << "an SLA cursor for the newest-first order";
-  EXPECT_EQ(ticket_query_from({{"sort", "sla_due"}, {"cursor", "12"}}, 7).error().fields.at(0).field,
-            "cursor");
+  EXPECT_EQ(
+      ticket_query_from({{"sort", "sla_due"}, {"cursor", "12"}}, 7).error().fields.at(0).field,
+      "cursor");
 
   TicketPage page;
   page.tickets.resize(1);

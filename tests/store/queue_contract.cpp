@@ -118,10 +118,15 @@ TEST_P(QueueContract, PriorityAndTagsFilter) {
     set(q);
     return ids_of(must(store().tickets(q)).tickets);
   };
-  EXPECT_THAT(listed([](TicketQuery& q) { q.priorities = {Priority::p1, Priority::p4}; }),
+  EXPECT_THAT(listed([](TicketQuery& q) {
+                q.priorities = {Priority::p1, Priority::p4};
+              }),
               ElementsAre(ia, ic));
   EXPECT_THAT(listed([](TicketQuery& q) { q.tags = {"vpn"}; }), ElementsAre(ia, ib));
-  EXPECT_THAT(listed([](TicketQuery& q) { q.tags = {"vpn", "printer"}; }), ElementsAre(ia))
+  EXPECT_THAT(listed([](TicketQuery& q) {
+                q.tags = {"vpn", "printer"};
+              }),
+              ElementsAre(ia))
       << "every tag named";
   EXPECT_THAT(listed([](TicketQuery& q) {
                 q.tags = {"printer"};
@@ -132,14 +137,13 @@ TEST_P(QueueContract, PriorityAndTagsFilter) {
 
 TEST_P(QueueContract, SortBySlaDuePagesThroughEveryTicketOnce) {
   // Due times with ties, tickets without one in between.
-  const std::vector<std::optional<std::int64_t>> dues = {3000, {}, 1000, 3000, {},  2000,
+  const std::vector<std::optional<std::int64_t>> dues = {3000, {},  1000, 3000, {},   2000,
                                                          1000, 500, {},   4000, 3000, {}};
   std::vector<Ticket> stored;
   for (std::size_t i = 0; i < dues.size(); ++i)
-    stored.push_back(
-        create(standing("due " + std::to_string(i),
-                        dues[i] ? SlaState::running : SlaState::none, dues[i], {}))
-            .ticket);
+    stored.push_back(create(standing("due " + std::to_string(i),
+                                     dues[i] ? SlaState::running : SlaState::none, dues[i], {}))
+                         .ticket);
   // The expected order: due time, tickets without one last, ties by id.
   std::vector<Ticket> expected = stored;
   std::ranges::stable_sort(expected, [](const Ticket& x, const Ticket& y) {
@@ -186,10 +190,10 @@ TEST_P(QueueContract, QueueCountsPerTeamWithinTheScope) {
     create(t);
   };
   add(desk_, 1, TicketStatus::new_, false, SlaState::running, 5000, 4000);
-  add(desk_, 1, TicketStatus::open, true, SlaState::running, 5000, 500);    // at risk
-  add(desk_, 1, TicketStatus::open, false, SlaState::running, 900, 500);    // breached by now
+  add(desk_, 1, TicketStatus::open, true, SlaState::running, 5000, 500);  // at risk
+  add(desk_, 1, TicketStatus::open, false, SlaState::running, 900, 500);  // breached by now
   add(desk_, 1, TicketStatus::pending_customer, true, SlaState::paused, {}, {});
-  add(desk_, 1, TicketStatus::resolved, false, SlaState::none, {}, {});     // not counted
+  add(desk_, 1, TicketStatus::resolved, false, SlaState::none, {}, {});  // not counted
   add(second, 2, TicketStatus::open, false, SlaState::breached, {}, {});
   add(second, 2, TicketStatus::closed, true, SlaState::none, {}, {});
 
@@ -260,7 +264,8 @@ TEST_P(QueueContract, SharedViewsReachTheOwnersTeams) {
   const User lead = add_user("lead", Role::supervisor, std::nullopt, {desk_});
   const User outsider = add_user("outsider", Role::agent, std::nullopt, {other_team});
   auto save = [&](UserId owner, const std::string& name, bool shared) {
-    return must(store().save_view(SavedView{0, owner, name, "status=new", shared, at(1), at(1)})).id;
+    return must(store().save_view(SavedView{0, owner, name, "status=new", shared, at(1), at(1)}))
+        .id;
   };
   const SavedViewId lead_shared = save(lead.id, "Desk: new", true);
   const SavedViewId lead_private = save(lead.id, "Lead only", false);

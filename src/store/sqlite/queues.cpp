@@ -14,7 +14,8 @@ void bind_parameters(Statement& statement, const std::vector<SqlValue>& paramete
     std::visit([&](const auto& value) { statement.bind(value); }, parameter);
 }
 
-constexpr std::string_view kViewColumns = "id, user_id, name, query, shared, created_at, updated_at";
+constexpr std::string_view kViewColumns =
+    "id, user_id, name, query, shared, created_at, updated_at";
 
 Result<SavedView> view_from_row(const Statement& row) {
   return SavedView{row.int64_at(0),      row.int64_at(1), row.text_at(2), row.text_at(3),
@@ -61,7 +62,7 @@ Result<std::vector<QueueCount>> load_queue_counts(Connection& c, const TicketSco
   if (!statement) return error_of(statement);
   bind_parameters(*statement, sql->parameters);
   return collect<QueueCount>(*statement, [](const Statement& row) -> Result<QueueCount> {
-    return QueueCount{row.int_at(0), row.int64_at(1), row.int64_at(2),
+    return QueueCount{row.int_at(0),   row.int64_at(1), row.int64_at(2),
                       row.int64_at(3), row.int64_at(4), row.int64_at(5)};
   });
 }
@@ -109,9 +110,10 @@ Result<std::vector<SavedView>> load_views(Connection& c, UserId user,
         "({})))",
         in);
   }
-  auto statement = c.prepare(fmt::format("SELECT {} FROM saved_views WHERE user_id = ?{} "
-                                         "ORDER BY name, id",
-                                         kViewColumns, shared));
+  auto statement =
+      c.prepare(fmt::format("SELECT {} FROM saved_views WHERE user_id = ?{} "
+                            "ORDER BY name, id",
+                            kViewColumns, shared));
   if (!statement) return error_of(statement);
   bind_parameters(*statement, parameters);
   return collect<SavedView>(*statement, view_from_row);
