@@ -92,7 +92,7 @@ json::object to_json(const Organization& o) {
 json::object to_json(const Ticket& t, std::span<const Team> teams, Timestamp now,
                      json::storage_ptr storage) {
   json::object o(std::move(storage));
-  o.reserve(29);
+  o.reserve(30);
   o.emplace("id", t.id);
   o.emplace("number", t.number);
   o.emplace("subject", t.subject);
@@ -121,6 +121,9 @@ json::object to_json(const Ticket& t, std::span<const Team> teams, Timestamp now
   o.emplace("sla_state", name_of(sla_state_at(t, now)));
   o.emplace("sla_due_at",
             t.sla_due_at ? json::value(format_time(*t.sla_due_at)) : json::value(nullptr));
+  // With it a client moves a ticket to at_risk when the time comes, without asking again.
+  o.emplace("sla_warn_at",
+            t.sla_warn_at ? json::value(format_time(*t.sla_warn_at)) : json::value(nullptr));
   if (t.rating) {
     json::object rating(o.storage());
     rating.emplace("score", t.rating->score);

@@ -29,6 +29,7 @@ TEST(JsonMapping, TicketShowsTeamNamesAndDerivedFacts) {
   auto o = to_json(t, teams, from_millis(1000));
   EXPECT_EQ(o.at("sla_state").as_string(), "running");
   EXPECT_EQ(o.at("sla_due_at").as_string(), "1970-01-01T00:00:05.000Z");
+  EXPECT_TRUE(o.at("sla_warn_at").is_null());
   EXPECT_EQ(to_json(t, teams, from_millis(5000)).at("sla_state").as_string(), "breached")
       << "judged at the time given";
   EXPECT_EQ(o.at("rating").at("score").as_int64(), 4);
