@@ -171,6 +171,18 @@ bool may_read_sla_settings(const Actor& actor) { return may(actor, DirectoryActi
 
 bool may_manage_sla_settings(const Actor& actor) { return actor.user.role == Role::admin; }
 
+bool may_rate(const Actor& actor, const Ticket& ticket) {
+  return ticket.requester == actor.user.id && may(actor, TicketAction::view, ticket);
+}
+
+bool may_see_rating(const Actor& actor, const Ticket& ticket) {
+  return actor.is_staff() || ticket.requester == actor.user.id;
+}
+
+bool may_see_queues(const Actor& actor) { return actor.is_staff(); }
+
+bool may_share_views(const Actor& actor) { return is_manager(actor); }
+
 bool may_manage_webhooks(const Actor& actor) { return actor.user.role == Role::admin; }
 
 bool may_read(const Actor& actor, const Article& article) {

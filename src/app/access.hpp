@@ -92,6 +92,16 @@ enum class DirectoryAction { list, manage };
 [[nodiscard]] bool may_read_sla_settings(const Actor& actor);
 [[nodiscard]] bool may_manage_sla_settings(const Actor& actor);
 
+// CSAT: the requester rates their own ticket; staff and the requester see the rating (not
+// the requester's colleagues who may see the ticket).
+[[nodiscard]] bool may_rate(const Actor& actor, const Ticket& ticket);
+[[nodiscard]] bool may_see_rating(const Actor& actor, const Ticket& ticket);
+
+// Queue counts: staff. Saved views: everyone keeps their own; supervisors and admins share
+// theirs with their teams.
+[[nodiscard]] bool may_see_queues(const Actor& actor);
+[[nodiscard]] bool may_share_views(const Actor& actor);
+
 // Outbound webhooks (their URLs, secrets and delivery log): admins.
 [[nodiscard]] bool may_manage_webhooks(const Actor& actor);
 

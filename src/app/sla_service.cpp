@@ -56,6 +56,13 @@ Result<SlaPolicy> policy_of(const ConfigDocument& doc) {
 
 }  // namespace
 
+int at_risk_percent(const SlaPolicy& policy, SlaMetric metric) {
+  int share = 100;
+  for (const auto& step : policy.ladder)
+    if (step.metric == metric && step.percent < share) share = step.percent;
+  return share < 100 ? share : 75;
+}
+
 SlaService::SlaService(Store& store, const Clock& clock)
     : store_(store), clock_(clock), registry_(std::make_shared<Registry>()) {}
 
@@ -172,7 +179,28 @@ TicketSla SlaService::evaluate(const std::vector<SlaMoment>& moments,
   auto earliest = [&](std::optional<Timestamp> t) {
     if (t && (!out.next_check || *t < *out.next_check)) out.next_check = t;
   };
+  bool breached = false, running = false, paused = false;
+  auto earlier = [](std::optional<Timestamp>& slot, Timestamp t) {
+    if (!slot || t < *slot) slot = t;
+  };
   for (auto& clock : replay(moments, lookup, now)) {
+    // The queue's view: a clock that has not stopped is breached, counting (it has a due
+    // time) or paused (none).
+    if (!clock.stopped_at) {
+      breached |= clock.breached_at.has_value();
+      if (clock.due_at) {
+        earlier(out.due_at, *clock.due_at);
+        if (!clock.breached_at) {
+          running = true;
+          int share = at_risk_percent(*current->policy, clock.metric);
+          earlier(out.warn_at, clock.percent_used() >= share
+                                   ? now
+                                   : when_reaches(clock, share, hours, now).value_or(now));
+        }
+      } else if (!clock.breached_at) {
+        paused = true;
+      }
+    }
     TicketClock tc{clock, {}};
     bool live = !clock.stopped_at && clock.state != ClockState::paused;
     for (const auto& step : current->policy->ladder) {
@@ -187,6 +215,10 @@ TicketSla SlaService::evaluate(const std::vector<SlaMoment>& moments,
       earliest(clock.breached_at ? now : when_reaches(clock, 100, hours, now).value_or(now));
     out.clocks.push_back(std::move(tc));
   }
+  out.state = breached  ? SlaState::breached
+              : running ? SlaState::running
+              : paused  ? SlaState::paused
+                        : SlaState::none;
   return out;
 }
 
@@ -205,6 +237,9 @@ Result<void> SlaService::prepare(TicketChange& change, const std::vector<Event>&
   }
   if (!t.sla_policy) {
     t.sla_check_at.reset();
+    t.sla_due_at.reset();
+    t.sla_warn_at.reset();
+    t.sla_state = SlaState::none;
     return {};
   }
   std::vector<Event> all = history;
@@ -212,6 +247,9 @@ Result<void> SlaService::prepare(TicketChange& change, const std::vector<Event>&
   auto sla = clocks_of(r, all, sla_marks(all), t, now);
   if (!sla) return std::unexpected(sla.error());
   t.sla_check_at = sla->next_check;
+  t.sla_due_at = sla->due_at;
+  t.sla_warn_at = sla->warn_at;
+  t.sla_state = sla->state;
   return {};
 }
 
@@ -398,7 +436,10 @@ Result<void> SlaService::check_ticket(TicketId id, Timestamp now) {
     }
     if (!change.new_events.empty()) ticket.updated_at = now;
     if (auto ok = prepare(change, *events, now); !ok) return std::unexpected(ok.error());
-    if (change.new_events.empty() && ticket.sla_check_at == t->sla_check_at) {
+    const bool queue_view_stands = ticket.sla_due_at == t->sla_due_at &&
+                                   ticket.sla_warn_at == t->sla_warn_at &&
+                                   ticket.sla_state == t->sla_state;
+    if (change.new_events.empty() && ticket.sla_check_at == t->sla_check_at && queue_view_stands) {
       // Nothing fired and the check time stands (checked early): look again then, but never
       // in a loop at `now`.
       if (!ticket.sla_check_at || *ticket.sla_check_at > now) return {};

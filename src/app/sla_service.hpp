@@ -43,7 +43,15 @@ struct TicketSla {
   std::optional<SlaPolicy> policy;  // the version the clocks run on
   std::vector<TicketClock> clocks;
   std::optional<Timestamp> next_check;
+  // What queues sort and filter by (Ticket::sla_due_at, sla_warn_at, sla_state).
+  std::optional<Timestamp> due_at;
+  std::optional<Timestamp> warn_at;
+  SlaState state = SlaState::none;
 };
+
+// The share of a clock's target from which it is at risk: the policy's lowest ladder step
+// below 100 % for the clock's metric, else 75 %.
+[[nodiscard]] int at_risk_percent(const SlaPolicy& policy, SlaMetric metric);
 
 class SlaService {
  public:
@@ -64,7 +72,7 @@ class SlaService {
   Result<SlaPolicy> save_policy(const Actor& actor, SlaPolicy policy);
 
   // Chooses the ticket's policy (appending sla.policy_applied when it changes) and sets
-  // its sla_check_at, from `history` (the ticket's stored events) and the change's new
+  // its sla_check_at, sla_due_at, sla_warn_at and sla_state, from `history` (the ticket's stored events) and the change's new
   // events. Errors only from the store (reading users or old policy versions).
   Result<void> prepare(TicketChange& change, const std::vector<Event>& history, Timestamp now);
 

@@ -43,6 +43,7 @@ Result<CallerCard> Telephony::look_up_caller(const Actor& actor, std::string_vie
 Result<CallerCard> Telephony::card_for(const Actor& actor, std::string number) {
   CallerCard card;
   card.number = std::move(number);
+  card.as_of = clock_.now();
   auto users = store_.users_by_phone(card.number);
   if (!users) return std::unexpected(users.error());
   for (auto& u : *users)

@@ -29,6 +29,7 @@ struct CallerCard {
   // The organisation's other unsolved tickets the agent may see (asked for by someone else),
   // counted up to kMaxCounted.
   std::int64_t organization_open_tickets = 0;
+  Timestamp as_of{};  // when it was looked up: the tickets' SLA states are judged then
 
   static constexpr std::size_t kMaxTickets = 20;
   static constexpr std::int64_t kMaxCounted = 1000;

@@ -84,6 +84,16 @@ Result<Ticket> TicketService::visible_ticket(const Actor& actor, TicketId id) {
   return t;
 }
 
+namespace {
+
+// The ticket as the actor may read it: the rating is for staff and the requester.
+Ticket as_seen_by(const Actor& actor, Ticket t) {
+  if (!may_see_rating(actor, t)) t.rating.reset();
+  return t;
+}
+
+}  // namespace
+
 Result<Team> TicketService::default_team_at(int line) {
   auto teams = store_.teams();
   if (!teams) return std::unexpected(teams.error());
@@ -212,13 +222,72 @@ Result<CommittedChange> TicketService::commit(TicketChange& change, Timestamp no
 }
 
 Result<Ticket> TicketService::get(const Actor& actor, TicketId id) {
-  return visible_ticket(actor, id);
+  auto t = visible_ticket(actor, id);
+  if (!t) return t;
+  return as_seen_by(actor, std::move(*t));
 }
 
 Result<TicketPage> TicketService::list(const Actor& actor, TicketQuery query) {
   query.scope = scope_for(actor);
   query.limit = std::clamp(query.limit, 1, 200);
-  return store_.tickets(query);
+  query.now = clock_.now();
+  auto page = store_.tickets(query);
+  if (!page) return page;
+  for (auto& t : page->tickets)
+    if (!may_see_rating(actor, t)) t.rating.reset();
+  return page;
+}
+
+Result<QueueSummary> TicketService::queues(const Actor& actor) {
+  if (!may_see_queues(actor)) return fail(ErrorCode::permission_denied, "queues are for staff");
+  auto teams = store_.queue_counts(scope_for(actor), clock_.now());
+  if (!teams) return std::unexpected(teams.error());
+  QueueSummary out;
+  for (const auto& q : *teams) {
+    auto line = std::ranges::find(out.lines, q.line, &QueueCount::line);
+    if (line == out.lines.end()) line = out.lines.insert(out.lines.end(), QueueCount{q.line, 0});
+    line->open += q.open;
+    line->unassigned += q.unassigned;
+    line->at_risk += q.at_risk;
+    line->breached += q.breached;
+  }
+  out.teams = std::move(*teams);
+  return out;
+}
+
+Result<Ticket> TicketService::rate(const Actor& actor, TicketId id, const RatingRequest& req) {
+  std::vector<FieldError> errors;
+  if (req.score < 1 || req.score > 5) errors.push_back({"score", "1 (very unhappy) to 5 (very happy)"});
+  if (req.comment.size() > kMaxRatingComment) errors.push_back({"comment", "at most 2000 bytes"});
+  if (!errors.empty()) return invalid_fields(std::move(errors));
+  std::lock_guard lock(lock_for(id));
+  return with_retry([&]() -> Result<Ticket> {
+    auto t = visible_ticket(actor, id);
+    if (!t) return std::unexpected(t.error());
+    if (!may_rate(actor, *t))
+      return fail(ErrorCode::permission_denied, "only the requester rates a ticket");
+    if (!is_solved(t->status))
+      return fail(ErrorCode::failed_precondition,
+                  "the ticket is " + std::string(name_of(t->status)) +
+                      ": it can be rated once it is resolved");
+    Timestamp now = clock_.now();
+    if (t->rating && now - t->rating->first_rated_at > kRatingChangeWindow)
+      return fail(ErrorCode::failed_precondition,
+                  "the rating can be changed for 7 days after it was given; that time is over");
+    std::string comment = trim(req.comment);
+    TicketChange change;
+    change.ticket = *t;
+    Ticket& ticket = change.ticket;
+    ticket.rating = TicketRating{req.score, comment, now,
+                                 t->rating ? t->rating->first_rated_at : now};
+    ticket.updated_at = now;
+    json::object payload{{"score", req.score}, {"comment", comment}};
+    if (t->rating) payload["previous_score"] = t->rating->score;
+    change.new_events.push_back(make_event(event_type::ticket_rated, actor, now, std::move(payload)));
+    auto committed = commit(change, now);
+    if (!committed) return std::unexpected(committed.error());
+    return committed->ticket;
+  });
 }
 
 Result<std::vector<TimelineItem>> TicketService::timeline(const Actor& actor, TicketId id) {

@@ -71,6 +71,18 @@ struct ReturnRequest {
   std::string note;
 };
 
+// The requester's rating of a solved ticket (CSAT).
+struct RatingRequest {
+  int score = 0;
+  std::string comment;
+};
+
+// The queues an actor may see: per team holding unsolved tickets, and per line (team 0).
+struct QueueSummary {
+  std::vector<QueueCount> teams;
+  std::vector<QueueCount> lines;
+};
+
 // A recorded move: the plan plus who and when.
 struct RecordedMove {
   TicketMove move;
@@ -108,6 +120,17 @@ class TicketService {
   Result<MovedTicket> escalate(const Actor& actor, TicketId id, const EscalationRequest& request);
   Result<MovedTicket> transfer(const Actor& actor, TicketId id, const TransferRequest& request);
   Result<MovedTicket> return_to(const Actor& actor, TicketId id, const ReturnRequest& request);
+  // Rates a resolved or closed ticket (the requester only): the first rating, or a change
+  // within kRatingChangeWindow of it; with a ticket.rated event in the same commit.
+  // failed_precondition before the resolution and after the window; permission_denied for
+  // anyone else who may see the ticket; invalid_argument for a score outside 1..5 or a long
+  // comment.
+  Result<Ticket> rate(const Actor& actor, TicketId id, const RatingRequest& rating);
+  // Unsolved tickets per team and line within the actor's scope (staff only).
+  Result<QueueSummary> queues(const Actor& actor);
+  // The service's clock reading: what time-dependent states in responses (a ticket's
+  // sla_state) are judged against.
+  [[nodiscard]] Timestamp now() const { return clock_.now(); }
 
  private:
   Result<Ticket> visible_ticket(const Actor& actor, TicketId id);

@@ -18,6 +18,7 @@ inline constexpr std::string_view entry_added = "ticket.entry_added";
 inline constexpr std::string_view escalated = "ticket.escalated";
 inline constexpr std::string_view transferred = "ticket.transferred";
 inline constexpr std::string_view returned = "ticket.returned";
+inline constexpr std::string_view ticket_rated = "ticket.rated";
 inline constexpr std::string_view user_created = "user.created";
 inline constexpr std::string_view team_created = "team.created";
 inline constexpr std::string_view team_updated = "team.updated";

@@ -11,6 +11,14 @@ bool first_contact_resolution(const Ticket& t) {
          t.customer_contacts <= 1;
 }
 
+SlaState sla_state_at(const Ticket& t, Timestamp now) {
+  if (t.sla_state == SlaState::breached || (t.sla_due_at && *t.sla_due_at <= now))
+    return SlaState::breached;
+  if (t.sla_state == SlaState::running && t.sla_warn_at && *t.sla_warn_at <= now)
+    return SlaState::at_risk;
+  return t.sla_state;
+}
+
 std::optional<std::string> normalise_tag(std::string_view raw) {
   const std::string tag = trim(raw);
   if (tag.empty() || tag.size() > 64) return std::nullopt;

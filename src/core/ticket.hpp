@@ -1,6 +1,7 @@
 // The ticket and its timeline entries.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,33 @@ struct EnumNames<TicketStatus> {
   return s == TicketStatus::resolved || s == TicketStatus::closed;
 }
 
+// Where a ticket stands against its SLA, for queues and filters (docs/sla.md). `at_risk` and
+// `breached` also follow from the passage of time, so the store keeps the state as of the
+// last commit (never at_risk) with the two times it moves at, and sla_state_at() applies now.
+enum class SlaState { none, running, at_risk, paused, breached };
+template <>
+struct EnumNames<SlaState> {
+  static constexpr std::array<std::pair<SlaState, std::string_view>, 5> table{{
+      {SlaState::none, "none"},
+      {SlaState::running, "running"},
+      {SlaState::at_risk, "at_risk"},
+      {SlaState::paused, "paused"},
+      {SlaState::breached, "breached"},
+  }};
+};
+
+// The requester's satisfaction rating (CSAT) of a solved ticket: once, changeable for a
+// week after the first rating (docs/domain.md).
+inline constexpr std::size_t kMaxRatingComment = 2000;
+inline constexpr std::chrono::hours kRatingChangeWindow{7 * 24};
+struct TicketRating {
+  int score = 0;        // 1 (very unhappy) .. 5 (very happy)
+  std::string comment;  // optional, at most kMaxRatingComment bytes
+  Timestamp rated_at{};        // the last change
+  Timestamp first_rated_at{};  // the change window counts from here
+  friend bool operator==(const TicketRating&, const TicketRating&) = default;
+};
+
 struct Ticket {
   TicketId id = 0;
   TicketNumber number = 0;  // assigned by the store: unique, increasing, from 100001
@@ -72,10 +100,21 @@ struct Ticket {
   std::optional<std::int64_t> sla_policy;
   std::int64_t sla_policy_version = 0;
   std::optional<Timestamp> sla_check_at;
+  // For queues: the earliest due time of the running clocks (a breached one's is past; none
+  // when no clock runs), when the first running clock becomes at risk, and the state as of
+  // the last commit (running, paused, breached or none). Kept by SlaService like sla_check_at.
+  std::optional<Timestamp> sla_due_at;
+  std::optional<Timestamp> sla_warn_at;
+  SlaState sla_state = SlaState::none;
+  std::optional<TicketRating> rating;
   Timestamp created_at{};
   Timestamp updated_at{};
   std::int64_t version = 0;  // optimistic concurrency; the store bumps it on every change
 };
+
+// The ticket's SLA state at `now`: breached when a clock breached before the last commit or
+// the earliest due time has passed; at risk when the warning time has passed; else as stored.
+[[nodiscard]] SlaState sla_state_at(const Ticket& t, Timestamp now);
 
 // Derived, never typed: resolved at line 1, never escalated, at most one customer contact.
 [[nodiscard]] bool first_contact_resolution(const Ticket& t);

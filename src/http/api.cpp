@@ -26,6 +26,7 @@ void add_api_routes(Router& router, ApiServices& s) {
   add_macro_routes(router, s);
   add_rule_routes(router, s);
   add_webhook_routes(router, s);
+  add_queue_routes(router, s);
   add_ticket_routes(router, s);
   add_knowledge_routes(router, s);
 }

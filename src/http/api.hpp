@@ -11,6 +11,7 @@
 #include "app/macro_service.hpp"
 #include "app/notification_service.hpp"
 #include "app/rule_service.hpp"
+#include "app/saved_views.hpp"
 #include "app/search_service.hpp"
 #include "app/sla_service.hpp"
 #include "app/ticket_service.hpp"
@@ -31,6 +32,7 @@ struct ApiServices {
   MacroService& macros;
   RuleService& rules;
   WebhookService& webhooks;
+  SavedViewService& views;
   std::string openapi_yaml;  // served at /api/v1/openapi.yaml
 };
 

@@ -85,4 +85,5 @@ void add_sla_routes(Router& router, ApiServices& s);
 void add_macro_routes(Router& router, ApiServices& s);
 void add_rule_routes(Router& router, ApiServices& s);
 void add_webhook_routes(Router& router, ApiServices& s);
+void add_queue_routes(Router& router, ApiServices& s);
 }  // namespace fl::http

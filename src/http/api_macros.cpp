@@ -101,7 +101,8 @@ void add_macro_routes(Router& router, ApiServices& s) {
     if (!applied) return problem(applied.error());
     auto teams = s.directory.all_teams();
     json::object out{{"ticket", to_json(applied->ticket,
-                                        teams ? **teams : std::vector<Team>{})}};
+                                        teams ? **teams : std::vector<Team>{},
+                                        s.tickets.now())}};
     out["entry"] = applied->entry ? json::value(to_json(*applied->entry)) : json::value(nullptr);
     return json_response(200, out);
   });

@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "app/ticket_filters.hpp"
 #include "http/api_common.hpp"
 #include "http/json_mapping.hpp"
 
@@ -19,14 +20,14 @@ std::shared_ptr<const std::vector<Team>> team_names(ApiServices& s) {
 Response ticket_response(ApiServices& s, int status, const Ticket& t) {
   unsigned char buffer[4096];  // a ticket's JSON fits; the arena saves its small allocations
   json::monotonic_resource arena(buffer, sizeof buffer);
-  auto r = json_response(status, to_json(t, *team_names(s), &arena));
+  auto r = json_response(status, to_json(t, *team_names(s), s.tickets.now(), &arena));
   if (status == 201) r.headers.emplace_back("Location", "/api/v1/tickets/" + std::to_string(t.id));
   return r;
 }
 
 Response moved_response(ApiServices& s, const Result<MovedTicket>& moved) {
   if (!moved) return problem(moved.error());
-  return json_response(201, json::object{{"ticket", to_json(moved->ticket, *team_names(s))},
+  return json_response(201, json::object{{"ticket", to_json(moved->ticket, *team_names(s), s.tickets.now())},
                                          {"move", to_json(moved->move)}});
 }
 
@@ -87,71 +88,35 @@ Response create_ticket(ApiServices& s, const Actor& actor, const Request& r) {
 }
 
 Response list_tickets(ApiServices& s, const Actor& actor, const Request& r) {
-  TicketQuery f;
-  std::vector<FieldError> errors;
-  auto id_param = [&](std::string_view name, std::optional<std::int64_t>& out) {
-    if (auto v = r.param(name)) {
-      out = parse_id(*v);
-      if (!out) errors.push_back({std::string(name), "must be a positive integer"});
-    }
-  };
-  std::optional<std::int64_t> line, team, requester, org, after, limit;
-  id_param("line", line);
-  id_param("team", team);
-  id_param("requester", requester);
-  id_param("organization", org);
-  id_param("limit", limit);
-  if (auto c = r.param("cursor")) {
-    after = parse_id(*c);
-    if (!after) errors.push_back({"cursor", "not a cursor returned by this API"});
-  }
-  if (auto a = r.param("assignee")) {
-    if (*a == "none") {
-      f.unassigned = true;
-    } else if (*a == "me") {
-      f.assignee = actor.user.id;
-    } else if (auto id = parse_id(*a)) {
-      f.assignee = *id;
-    } else {
-      errors.push_back({"assignee", "a user id, 'me' or 'none'"});
-    }
-  }
-  if (auto st = r.param("status")) {
-    std::string_view rest = *st;
-    while (!rest.empty()) {
-      auto comma = rest.find(',');
-      auto name = rest.substr(0, comma);
-      if (auto v = parse_name<TicketStatus>(name))
-        f.statuses.push_back(*v);
-      else
-        errors.push_back({"status", "one of: " + allowed_names<TicketStatus>()});
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-    }
-  }
-  if (auto tag = r.param("tag")) f.tag = std::string(*tag);
-  if (line && !is_ticket_line(static_cast<int>(*line))) errors.push_back({"line", "1 to 4"});
-  if (limit && *limit > 200) errors.push_back({"limit", "at most 200"});
-  if (!errors.empty())
-    return problem(invalid_fields(std::move(errors)).error());
-  if (line) f.line = static_cast<int>(*line);
-  f.team = team;
-  f.requester = requester;
-  f.organization = org;
-  f.after = after;
-  f.limit = static_cast<int>(limit.value_or(50));
-  auto page = s.tickets.list(actor, f);
+  auto query = ticket_query_from(r.query, actor.user.id);
+  if (!query) return problem(query.error());
+  auto page = s.tickets.list(actor, *query);
   if (!page) return problem(page.error());
   auto teams = team_names(s);
+  const Timestamp now = s.tickets.now();
   json::monotonic_resource arena;
   json::storage_ptr storage(&arena);
   json::array items(storage);
   items.reserve(page->tickets.size());
-  for (const auto& t : page->tickets) items.push_back(to_json(t, *teams, storage));
+  for (const auto& t : page->tickets) items.push_back(to_json(t, *teams, now, storage));
   json::object o(storage);
   o.emplace("items", std::move(items));
-  o.emplace("next_cursor",
-            page->next ? json::value(std::to_string(*page->next)) : json::value(nullptr));
+  auto next = next_cursor(*page, query->order);
+  o.emplace("next_cursor", next ? json::value(*next) : json::value(nullptr));
   return json_response(200, o);
+}
+
+Response rate_ticket(ApiServices& s, const Actor& actor, TicketId id, const Request& r) {
+  auto body = JsonBody::parse(r);
+  if (!body) return body.error();
+  RatingRequest rating;
+  rating.score = static_cast<int>(std::clamp<std::int64_t>(
+      body->integer("score", true).value_or(0), -1, 6));  // outside 1..5 stays outside
+  rating.comment = body->string("comment").value_or("");
+  if (auto ok = body->finish(); !ok) return problem(ok.error());
+  auto t = s.tickets.rate(actor, id, rating);
+  if (!t) return problem(t.error());
+  return ticket_response(s, 200, *t);
 }
 
 Response patch_ticket(ApiServices& s, const Actor& actor, TicketId id, const Request& r) {
@@ -286,6 +251,7 @@ void add_ticket_routes(Router& router, ApiServices& s) {
   router.add("POST", "/api/v1/tickets/{id}/escalations", on_ticket(s, escalate));
   router.add("POST", "/api/v1/tickets/{id}/transfers", on_ticket(s, transfer));
   router.add("POST", "/api/v1/tickets/{id}/returns", on_ticket(s, return_ticket));
+  router.add("PUT", "/api/v1/tickets/{id}/rating", on_ticket(s, rate_ticket));
 }
 
 }  // namespace fl::http

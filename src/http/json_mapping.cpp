@@ -91,9 +91,10 @@ json::object to_json(const Organization& o) {
           {"created_at", format_time(o.created_at)}};
 }
 
-json::object to_json(const Ticket& t, std::span<const Team> teams, json::storage_ptr storage) {
+json::object to_json(const Ticket& t, std::span<const Team> teams, Timestamp now,
+                     json::storage_ptr storage) {
   json::object o(std::move(storage));
-  o.reserve(26);
+  o.reserve(30);
   o.emplace("id", t.id);
   o.emplace("number", t.number);
   o.emplace("subject", t.subject);
@@ -119,7 +120,32 @@ json::object to_json(const Ticket& t, std::span<const Team> teams, json::storage
   o.emplace("created_at", format_time(t.created_at));
   o.emplace("updated_at", format_time(t.updated_at));
   o.emplace("version", t.version);
+  o.emplace("sla_state", name_of(sla_state_at(t, now)));
+  o.emplace("sla_due_at",
+            t.sla_due_at ? json::value(format_time(*t.sla_due_at)) : json::value(nullptr));
+  // With it a client moves a ticket to at_risk when the time comes, without asking again.
+  o.emplace("sla_warn_at",
+            t.sla_warn_at ? json::value(format_time(*t.sla_warn_at)) : json::value(nullptr));
+  if (t.rating) {
+    json::object rating(o.storage());
+    rating.emplace("score", t.rating->score);
+    rating.emplace("comment", t.rating->comment);
+    rating.emplace("rated_at", format_time(t.rating->rated_at));
+    o.emplace("rating", std::move(rating));
+  } else {
+    o.emplace("rating", nullptr);
+  }
   return o;
+}
+
+json::object to_json(const SavedView& v) {
+  return {{"id", v.id},
+          {"owner_id", v.owner},
+          {"name", v.name},
+          {"query", v.query},
+          {"shared", v.shared},
+          {"created_at", format_time(v.created_at)},
+          {"updated_at", format_time(v.updated_at)}};
 }
 
 json::object to_json(const Entry& e) {

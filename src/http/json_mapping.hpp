@@ -18,11 +18,13 @@ namespace fl::http {
 [[nodiscard]] boost::json::object to_json(const User& u);
 [[nodiscard]] boost::json::object to_json(const Team& t);
 [[nodiscard]] boost::json::object to_json(const Organization& o);
-// `teams` resolves team ids to names; a team missing from it is shown by id only.
+// `teams` resolves team ids to names; a team missing from it is shown by id only. `now`
+// judges the SLA state (core sla_state_at).
 // `storage`: where the JSON lives (a monotonic resource for a page of tickets saves
 // thousands of small allocations).
 [[nodiscard]] boost::json::object to_json(const Ticket& t, std::span<const Team> teams,
-                                          boost::json::storage_ptr storage = {});
+                                          Timestamp now, boost::json::storage_ptr storage = {});
+[[nodiscard]] boost::json::object to_json(const SavedView& v);
 [[nodiscard]] boost::json::object to_json(const Entry& e);
 [[nodiscard]] boost::json::object to_json(const TimelineItem& item);
 [[nodiscard]] boost::json::object to_json(const RecordedMove& m);

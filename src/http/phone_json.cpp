@@ -9,7 +9,7 @@ namespace json = boost::json;
 json::object to_json(const CallerCard& card, std::span<const Team> teams) {
   json::array users, tickets;
   for (const auto& u : card.users) users.push_back(to_json(u));
-  for (const auto& t : card.open_tickets) tickets.push_back(to_json(t, teams));
+  for (const auto& t : card.open_tickets) tickets.push_back(to_json(t, teams, card.as_of));
   return {{"number", card.number},
           {"user", card.users.empty() ? json::value(nullptr) : json::value(users.front())},
           {"users", std::move(users)},

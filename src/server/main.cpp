@@ -79,6 +79,7 @@ struct Desk {
   std::unique_ptr<NotificationService> notifications;
   std::unique_ptr<TicketService> tickets;
   std::unique_ptr<MacroService> macros;
+  std::unique_ptr<SavedViewService> views;
   std::unique_ptr<RuleService> rules;
   std::unique_ptr<KnowledgeBase> knowledge;
   std::unique_ptr<AuthService> auth;
@@ -133,6 +134,7 @@ struct Desk {
     or_die(sla->load());
     tickets = std::make_unique<TicketService>(*store, clock, sla.get());
     macros = std::make_unique<MacroService>(*store, *tickets, clock);
+    views = std::make_unique<SavedViewService>(*store, clock);
     knowledge = std::make_unique<KnowledgeBase>(*store, clock);
     AuthOptions auth_options;
     auth_options.session_lifetime = std::chrono::hours(c.session_hours);
@@ -329,6 +331,12 @@ int serve(const Config& c) {
       if (*fired < kBatch) return;
     }
   });
+  // A follower's very first run starts at the newest event. It runs here, before the server
+  // answers anything: run by the scheduler, it could come after the first requests and skip
+  // their events (a fresh install's first ticket would reach no webhook and no rule).
+  or_die(desk.notifications->follow(1));
+  or_die(desk.rules->follow(1));
+  or_die(desk.webhooks->follow(1));
   scheduler.start(std::chrono::milliseconds(100), background_priority);
   // Sending runs on a scheduler of its own: its job claims again whenever an answer frees a
   // slot, for most of each second, and must not hold up SLA checks and notifications.
@@ -399,6 +407,7 @@ int serve(const Config& c) {
                              *desk.macros,
                              *desk.rules,
                              *desk.webhooks,
+                             *desk.views,
                              std::string(openapi_yaml())};
   http::Router router;
   http::add_api_routes(router, services);

@@ -84,26 +84,57 @@ struct CommittedChange {
   std::vector<Event> events;
 };
 
-enum class TicketOrder { newest_first, oldest_first };
+// sla_due_first: earliest SLA due time first (a breached clock's is past), tickets without
+// one last, ties by id: a total order, so a cursor (due time, id) resumes it exactly.
+enum class TicketOrder { newest_first, oldest_first, sla_due_first };
 
 struct TicketQuery {
   TicketScope scope;  // access rules, already decided
   std::optional<int> line;
   std::optional<TeamId> team;
   std::vector<TicketStatus> statuses;  // any of; empty = all
+  std::vector<Priority> priorities;    // any of; empty = all
+  std::vector<SlaState> sla_states;    // any of, judged at `now` (sla_state_at); empty = all
   std::optional<UserId> assignee;
   bool unassigned = false;
   std::optional<UserId> requester;
   std::optional<OrganizationId> organization;
-  std::optional<std::string> tag;
+  std::vector<std::string> tags;  // all of
+  Timestamp now{};                // for sla_states
   TicketOrder order = TicketOrder::newest_first;
   std::optional<TicketId> after;  // cursor: continue after this id in `order`
+  // sla_due_first: the sla_due_at the cursor's ticket was listed with (none: it had none).
+  std::optional<Timestamp> after_sla_due;
   int limit = 50;
 };
 
 struct TicketPage {
   std::vector<Ticket> tickets;
   std::optional<TicketId> next;  // cursor for the next page, if there may be one
+};
+
+// A queue: the unsolved tickets (new, open, pending_*) at one team, for queue counts.
+struct QueueCount {
+  int line = 1;
+  TeamId team = 0;
+  std::int64_t open = 0;        // unsolved
+  std::int64_t unassigned = 0;  // ... without an assignee
+  std::int64_t at_risk = 0;     // ... whose SLA state at `now` is at_risk
+  std::int64_t breached = 0;    // ... or breached
+};
+
+using SavedViewId = std::int64_t;
+
+// A user's named query of the ticket list (the query string of GET /api/v1/tickets: filters
+// and sort). Shared views are seen by the members of the owner's teams.
+struct SavedView {
+  SavedViewId id = 0;
+  UserId owner = 0;
+  std::string name;
+  std::string query;
+  bool shared = false;
+  Timestamp created_at{};
+  Timestamp updated_at{};
 };
 
 struct TicketCount {
@@ -271,6 +302,9 @@ class Store {
   // The id of the newest event (0 when there is none): where a rebuilt index resumes.
   virtual Result<EventId> latest_event_id() = 0;
   virtual Result<std::vector<TicketCount>> ticket_counts() = 0;
+  // The unsolved tickets in `scope` per team holding them, judged at `now`; teams without
+  // one are left out. By line, then team.
+  virtual Result<std::vector<QueueCount>> queue_counts(const TicketScope& scope, Timestamp now) = 0;
   // Tickets whose sla_check_at is at or before `now`, earliest first, at most `limit`.
   virtual Result<std::vector<TicketId>> tickets_due_for_sla(Timestamp now, int limit) = 0;
 
@@ -284,6 +318,18 @@ class Store {
   virtual Result<ConfigDocument> save_sla_policy(const ConfigDocument& doc, const Event& event) = 0;
   virtual Result<std::vector<ConfigDocument>> sla_policies() = 0;  // current versions, by id
   virtual Result<ConfigDocument> sla_policy_version(std::int64_t id, std::int64_t version) = 0;
+
+  // Saved views. New (id 0): stored with a new id and the given times. Existing: name,
+  // query, shared and updated_at replaced (not_found for an unknown id or another owner's).
+  // A name is unique per owner (a clash is a conflict); an unknown owner is invalid_argument.
+  // No events: a view is a user's preference, not a change of the desk's records.
+  virtual Result<SavedView> save_view(const SavedView& view) = 0;
+  virtual Result<SavedView> saved_view(SavedViewId id) = 0;
+  // The user's own views and the shared views of other members of `teams`, by name then id.
+  virtual Result<std::vector<SavedView>> saved_views(UserId user,
+                                                     const std::vector<TeamId>& teams) = 0;
+  // not_found for an unknown id.
+  virtual Result<void> delete_view(SavedViewId id) = 0;
 
   // Macros. New (id 0): stored as version 1. Existing: stored only if its stored version is
   // still macro.version (else conflict), as version + 1. A name is unique among the macros of

@@ -239,3 +239,98 @@ TEST_F(SlaServiceTest, LadderStepsFireOnceAcrossARestart) {
 }
 
 }  // namespace fl::testing
+
+namespace fl::testing {
+
+TEST_F(SlaServiceTest, AtRiskIsTheFirstLadderShareOrThreeQuarters) {
+  SlaPolicy p = standard({{.metric = SlaMetric::resolution, .percent = 90},
+                          {.metric = SlaMetric::resolution, .percent = 50},
+                          {.metric = SlaMetric::first_response, .percent = 100}});
+  EXPECT_EQ(at_risk_percent(p, SlaMetric::resolution), 50);
+  EXPECT_EQ(at_risk_percent(p, SlaMetric::first_response), 75) << "only the breach: 75 %";
+  EXPECT_EQ(at_risk_percent(p, SlaMetric::next_response), 75) << "no step for it";
+}
+
+TEST_F(SlaServiceTest, QueueFieldsFollowTheClocksThroughPauseAndBreach) {
+  ok(sla->save_policy(admin, standard()));  // first response 1 h, next 2 h, resolution 8 h
+  const Timestamp opened = clock.now();
+  Ticket t = open_ticket(c1);
+  EXPECT_EQ(t.sla_state, SlaState::running);
+  EXPECT_EQ(t.sla_due_at, opened + hours{1}) << "the earliest running clock";
+  EXPECT_EQ(t.sla_warn_at, opened + minutes{45}) << "75 % of the first response";
+  EXPECT_EQ(sla_state_at(t, opened + minutes{44}), SlaState::running);
+  EXPECT_EQ(sla_state_at(t, opened + minutes{45}), SlaState::at_risk);
+  EXPECT_EQ(sla_state_at(t, opened + hours{1}), SlaState::breached) << "before any check";
+
+  ok(tickets->add_entry(l1, t.id, {.kind = EntryKind::reply, .body = "On it."}));
+  t = ok(store->ticket(t.id));
+  EXPECT_EQ(t.sla_due_at, opened + hours{8}) << "only the resolution runs";
+  EXPECT_EQ(t.sla_warn_at, opened + hours{6});
+
+  ok(tickets->update(l1, t.id, {.status = TicketStatus::pending_customer}));
+  t = ok(store->ticket(t.id));
+  EXPECT_EQ(t.sla_state, SlaState::paused);
+  EXPECT_FALSE(t.sla_due_at) << "a paused clock has no due time";
+  EXPECT_FALSE(t.sla_warn_at);
+  EXPECT_EQ(sla_state_at(t, opened + hours{100}), SlaState::paused) << "time does not move it";
+
+  clock.advance(hours{24});
+  const Timestamp resumed = clock.now();
+  ok(tickets->add_entry(c1, t.id, {.kind = EntryKind::reply, .body = "Still broken."}));
+  t = ok(store->ticket(t.id));
+  EXPECT_EQ(t.sla_state, SlaState::running);
+  EXPECT_EQ(t.sla_due_at, resumed + hours{2}) << "the next response, before the resolution";
+  EXPECT_EQ(t.sla_warn_at, resumed + minutes{90});
+
+  // The scheduler records the breach; the ticket stays breached while the clock has not stopped.
+  clock.advance(hours{3});
+  ok(sla->check_due(clock.now()));
+  t = ok(store->ticket(t.id));
+  EXPECT_EQ(t.sla_state, SlaState::breached);
+  EXPECT_EQ(t.sla_due_at, resumed + hours{2}) << "a breached clock's due time is past";
+  ok(tickets->add_entry(l1, t.id, {.kind = EntryKind::reply, .body = "Fixed, please try."}));
+  t = ok(store->ticket(t.id));
+  EXPECT_EQ(t.sla_state, SlaState::running) << "the late answer stops the breached clock";
+  EXPECT_EQ(t.sla_due_at, resumed + hours{8});
+
+  ok(tickets->update(l1, t.id, {.status = TicketStatus::resolved}));
+  t = ok(store->ticket(t.id));
+  EXPECT_EQ(t.sla_state, SlaState::none);
+  EXPECT_FALSE(t.sla_due_at);
+}
+
+TEST_F(SlaServiceTest, ATicketWithoutPolicyHasNoSlaState) {
+  Ticket t = open_ticket(c1);
+  EXPECT_EQ(t.sla_state, SlaState::none);
+  EXPECT_FALSE(t.sla_due_at);
+  EXPECT_FALSE(t.sla_warn_at);
+}
+
+}  // namespace fl::testing
+
+namespace fl::testing {
+
+// Migration 15 leaves the queue fields empty and makes unsolved tickets with a policy due for
+// a check at the epoch: the scheduler's next tick fills them.
+TEST_F(SlaServiceTest, TheFirstTickAfterTheUpgradeFillsTheQueueFields) {
+  ok(sla->save_policy(admin, standard()));
+  const Timestamp opened = clock.now();
+  Ticket t = open_ticket(c1);
+  TicketChange upgraded{t, {}, {}};
+  upgraded.ticket.sla_due_at.reset();
+  upgraded.ticket.sla_warn_at.reset();
+  upgraded.ticket.sla_state = SlaState::none;
+  upgraded.ticket.sla_check_at = Timestamp{};
+  ok(store->commit(upgraded));
+
+  clock.advance(minutes{1});
+  EXPECT_EQ(ok(sla->check_due(clock.now())), 1);
+  t = ok(store->ticket(t.id));
+  EXPECT_EQ(t.sla_state, SlaState::running);
+  EXPECT_EQ(t.sla_due_at, opened + hours{1});
+  EXPECT_EQ(t.sla_warn_at, opened + minutes{45});
+  EXPECT_EQ(t.sla_check_at, opened + hours{1});
+  EXPECT_TRUE(ok(store->tickets_due_for_sla(clock.now(), 10)).empty());
+}
+
+}  // namespace fl::testing

@@ -231,3 +231,89 @@ TEST_F(TicketServiceTest, EveryChangeIsAnEvent) {
 }
 
 }  // namespace fl::testing
+
+namespace fl::testing {
+
+TEST_F(TicketServiceTest, TheRequesterRatesASolvedTicketOnce) {
+  Ticket t = open_ticket(c1);
+  EXPECT_EQ(tickets->rate(c1, t.id, {5, ""}).error().code, ErrorCode::failed_precondition)
+      << "not before the resolution";
+  ok(tickets->update(l1, t.id, {.status = TicketStatus::resolved}));
+
+  auto bad = tickets->rate(c1, t.id, {6, std::string(2001, 'x')});
+  ASSERT_FALSE(bad);
+  ASSERT_EQ(bad.error().fields.size(), 2u);
+  EXPECT_EQ(bad.error().fields[0].field, "score");
+  EXPECT_EQ(bad.error().fields[1].field, "comment");
+  EXPECT_EQ(tickets->rate(l1, t.id, {5, ""}).error().code, ErrorCode::permission_denied)
+      << "staff do not rate for the requester";
+  EXPECT_EQ(tickets->rate(c2, t.id, {1, ""}).error().code, ErrorCode::not_found)
+      << "a stranger does not learn that it exists";
+
+  const Timestamp first = clock.now();
+  Ticket rated = ok(tickets->rate(c1, t.id, {4, "  Quick help  "}));
+  ASSERT_TRUE(rated.rating);
+  EXPECT_EQ(rated.rating->score, 4);
+  EXPECT_EQ(rated.rating->comment, "Quick help");
+  EXPECT_EQ(rated.rating->rated_at, first);
+  auto events = ok(store->ticket_events(t.id));
+  EXPECT_EQ(events.back().type, event_type::ticket_rated);
+  EXPECT_EQ(events.back().actor, c1.user.id);
+
+  // Changed within the week (closing does not stop it), then no more.
+  ok(tickets->update(l1, t.id, {.status = TicketStatus::closed}));
+  clock.advance(std::chrono::hours{6 * 24});
+  rated = ok(tickets->rate(c1, t.id, {2, ""}));
+  EXPECT_EQ(rated.rating->score, 2);
+  EXPECT_EQ(rated.rating->rated_at, clock.now());
+  EXPECT_EQ(ok(store->ticket_events(t.id)).back().payload.find("\"previous_score\":4") !=
+                std::string::npos,
+            true);
+  clock.advance(std::chrono::hours{25});
+  auto late = tickets->rate(c1, t.id, {5, ""});
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, ErrorCode::failed_precondition);
+  EXPECT_EQ(ok(tickets->get(c1, t.id)).rating->score, 2);
+}
+
+TEST_F(TicketServiceTest, TheRatingIsForStaffAndTheRequester) {
+  auto colleague_org = ok(directory->create_organization(nullptr, {"Shared", "shared.example", true}));
+  Actor requester = person("req", Role::customer, colleague_org.id, {});
+  Actor colleague = person("colleague", Role::customer, colleague_org.id, {});
+  Ticket t = open_ticket(requester);
+  ok(tickets->update(l1, t.id, {.status = TicketStatus::resolved}));
+  ok(tickets->rate(requester, t.id, {3, "ok"}));
+  EXPECT_TRUE(ok(tickets->get(requester, t.id)).rating);
+  EXPECT_TRUE(ok(tickets->get(l1, t.id)).rating);
+  EXPECT_TRUE(ok(tickets->get(sup, t.id)).rating);
+  Ticket seen = ok(tickets->get(colleague, t.id));
+  EXPECT_FALSE(seen.rating) << "the organisation sees the ticket, not the rating";
+  EXPECT_EQ(tickets->rate(colleague, t.id, {1, ""}).error().code, ErrorCode::permission_denied);
+  for (const auto& listed : ok(tickets->list(colleague, {})).tickets)
+    EXPECT_FALSE(listed.rating);
+}
+
+TEST_F(TicketServiceTest, QueuesCountWhatTheActorMaySee) {
+  Ticket a = open_ticket(c1, "one");
+  open_ticket(c1, "two");
+  ok(tickets->update(l1, a.id, {.assignee = std::optional<UserId>{l1.user.id}}));
+  ok(tickets->escalate(l1, open_ticket(c1, "three").id,
+                       {.to_line = 3, .to_team = network.id, .handoff_note = "Switch port dead"}));
+  auto all = ok(tickets->queues(sup));
+  ASSERT_EQ(all.teams.size(), 2u);
+  EXPECT_EQ(all.teams[0].team, desk.id);
+  EXPECT_EQ(all.teams[0].open, 2);
+  EXPECT_EQ(all.teams[0].unassigned, 1);
+  EXPECT_EQ(all.teams[1].team, network.id);
+  ASSERT_EQ(all.lines.size(), 2u);
+  EXPECT_EQ(all.lines[0].line, 1);
+  EXPECT_EQ(all.lines[0].open, 2);
+  EXPECT_EQ(all.lines[1].line, 3);
+  EXPECT_EQ(all.lines[1].open, 1);
+
+  EXPECT_EQ(ok(tickets->queues(l2)).teams.size(), 1u) << "line 2 sees line 1, not line 3";
+  EXPECT_TRUE(ok(tickets->queues(va)).teams.empty());
+  EXPECT_EQ(tickets->queues(c1).error().code, ErrorCode::permission_denied);
+}
+
+}  // namespace fl::testing

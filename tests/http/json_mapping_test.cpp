@@ -23,7 +23,20 @@ TEST(JsonMapping, TicketShowsTeamNamesAndDerivedFacts) {
   t.tags = {"printer", "vip"};
   std::vector<Team> teams = {Team{.id = 1, .name = "Service Desk"},
                              Team{.id = 2, .name = "Partner"}};
-  auto o = to_json(t, teams);
+  t.sla_state = SlaState::running;
+  t.sla_due_at = from_millis(5000);
+  t.rating = TicketRating{4, "quick", from_millis(2000), from_millis(2000)};
+  auto o = to_json(t, teams, from_millis(1000));
+  EXPECT_EQ(o.at("sla_state").as_string(), "running");
+  EXPECT_EQ(o.at("sla_due_at").as_string(), "1970-01-01T00:00:05.000Z");
+  EXPECT_TRUE(o.at("sla_warn_at").is_null());
+  EXPECT_EQ(to_json(t, teams, from_millis(5000)).at("sla_state").as_string(), "breached")
+      << "judged at the time given";
+  EXPECT_EQ(o.at("rating").at("score").as_int64(), 4);
+  EXPECT_EQ(o.at("rating").at("comment").as_string(), "quick");
+  EXPECT_EQ(o.at("rating").at("rated_at").as_string(), "1970-01-01T00:00:02.000Z");
+  t.rating.reset();
+  EXPECT_TRUE(to_json(t, teams, from_millis(1000)).at("rating").is_null());
   EXPECT_EQ(o.at("team").at("name").as_string(), "Partner");
   EXPECT_EQ(o.at("origin_team").at("name").as_string(), "Service Desk");
   EXPECT_EQ(o.at("status").as_string(), "resolved");

@@ -227,7 +227,10 @@ bool listed_by(const TicketQuery& q, const Ticket& t) {
   if (q.unassigned && t.assignee) return false;
   if (q.requester && t.requester != *q.requester) return false;
   if (q.organization && t.organization != q.organization) return false;
-  if (q.tag && !contains(t.tags, *q.tag)) return false;
+  for (const auto& tag : q.tags)
+    if (!contains(t.tags, tag)) return false;
+  if (!q.priorities.empty() && !contains(q.priorities, t.priority)) return false;
+  if (!q.sla_states.empty() && !contains(q.sla_states, sla_state_at(t, q.now))) return false;
   return true;
 }
 
@@ -762,10 +765,10 @@ TEST_P(StoreContract, TagsAreReplacedByEachChange) {
   EXPECT_EQ(must(store().ticket(created.id)).tags, updated.tags);
 
   TicketQuery by_urgent = everything();
-  by_urgent.tag = "urgent";
+  by_urgent.tags = {"urgent"};
   EXPECT_TRUE(must(store().tickets(by_urgent)).tickets.empty());
   TicketQuery by_network = everything();
-  by_network.tag = "network";
+  by_network.tags = {"network"};
   EXPECT_EQ(ids_of(must(store().tickets(by_network)).tickets), std::vector<TicketId>{created.id});
 
   Ticket cleared = updated;
@@ -792,8 +795,8 @@ TEST_P(StoreContract, ListingHonoursEveryFilter) {
   add("unassigned", [](TicketQuery& x) { x.unassigned = true; });
   add("requester", [&](TicketQuery& x) { x.requester = q.customers[2]; });
   add("organization", [&](TicketQuery& x) { x.organization = q.organizations[1]; });
-  add("tag", [](TicketQuery& x) { x.tag = "vpn"; });
-  add("unknown tag", [](TicketQuery& x) { x.tag = "nothing"; });
+  add("tag", [](TicketQuery& x) { x.tags = {"vpn"}; });
+  add("unknown tag", [](TicketQuery& x) { x.tags = {"nothing"}; });
   add("line and status", [](TicketQuery& x) {
     x.line = 1;
     x.statuses = {TicketStatus::new_, TicketStatus::open};
@@ -810,10 +813,10 @@ TEST_P(StoreContract, ListingHonoursEveryFilter) {
     x.assignee = q.agents[0];
     x.requester = q.customers[0];
     x.organization = q.organizations[0];
-    x.tag = "vpn";
+    x.tags = {"vpn"};
   });
   add("tag and scope", [&](TicketQuery& x) {
-    x.tag = "printer";
+    x.tags = {"printer"};
     x.scope = any_of({Clause().max_line(2)});
   });
 
@@ -827,7 +830,7 @@ TEST_P(StoreContract, ListingHonoursEveryFilter) {
   }
   // The seed is varied enough that the filters above are not trivially empty.
   TicketQuery tagged = everything();
-  tagged.tag = "vpn";
+  tagged.tags = {"vpn"};
   EXPECT_GE(expected_ids(q.tickets, tagged).size(), 5u);
 }
 

@@ -240,4 +240,14 @@ class DirectoryContract : public StoreContract {
   std::string last_event_type();
 };
 
+// The queue part of the contract (queue_contract.cpp): a ticket's SLA queue fields and rating,
+// the listing's SLA, priority and tag filters and its sort by SLA due time, queue counts and
+// saved views. Each adapter's test file instantiates it too.
+class QueueContract : public StoreContract {
+ protected:
+  // A draft ticket stored in `stored` with these due and warning times (at(ms)).
+  Ticket standing(const std::string& subject, SlaState stored, std::optional<std::int64_t> due,
+                  std::optional<std::int64_t> warn);
+};
+
 }  // namespace fl::store_contract

@@ -507,10 +507,69 @@ CREATE UNIQUE INDEX users_extension ON users(extension)
   WHERE extension <> '' AND active = 1 AND role <> 'customer';
 )sql";
 
-constexpr std::array<const char*, 14> kMigrations{
-    kMigration1, kMigration2,  kMigration3,  kMigration4,  kMigration5,
-    kMigration6, kMigration7,  kMigration8,  kMigration9,  kMigration10,
-    kMigration11, kMigration12, kMigration13, kMigration14};
+// Migration 15: queues and the customer's rating (docs/sla.md, docs/domain.md).
+//
+// sla_due_at, sla_warn_at and sla_state are kept by the app with every ticket commit, like
+// sla_check_at; a ticket's state at a given moment follows from the three (core/ticket.hpp
+// sla_state_at), so the listing compares them with `now` instead of storing a state that time
+// would make stale. The sort by SLA due time puts tickets without one last: its indexes key on
+// IFNULL(sla_due_at, max) — SQLite uses an expression index when the ORDER BY repeats the
+// expression — then id, so the order is total and a cursor (key, id) resumes it exactly.
+// The team variant serves a team's queue; the state index the SLA filters (few tickets have a
+// clock that has not stopped, so an equality on it is selective). Queue counts read only
+// tickets_unsolved: partial (the unsolved tickets, a small part of all) and covering (every
+// column the counts and the staff's scopes look at), in team order, so they group without a
+// sort and never touch the table. Backfill: every unsolved
+// ticket with a policy is made due for an SLA check; the scheduler's first ticks replay its
+// clocks and fill the new columns, each in the ticket's own commit (500 a tick). Solved
+// tickets have no clock that has not stopped: their defaults (none) are already right.
+//
+// The rating is four plain columns of the ticket, so it is written in the same commit as its
+// event. Saved views are a user's named query strings of the listing; `shared` ones are seen
+// by the members of the owner's teams (UNIQUE (user_id, name) also serves both lookups).
+constexpr const char* kMigration15 = R"sql(
+ALTER TABLE tickets ADD COLUMN sla_due_at INTEGER;
+ALTER TABLE tickets ADD COLUMN sla_warn_at INTEGER;
+ALTER TABLE tickets ADD COLUMN sla_state TEXT NOT NULL DEFAULT 'none';
+ALTER TABLE tickets ADD COLUMN rating_score INTEGER;
+ALTER TABLE tickets ADD COLUMN rating_comment TEXT;
+ALTER TABLE tickets ADD COLUMN rated_at INTEGER;
+ALTER TABLE tickets ADD COLUMN first_rated_at INTEGER;
+CREATE INDEX tickets_sla_due ON tickets(IFNULL(sla_due_at, 9223372036854775807), id);
+CREATE INDEX tickets_team_sla_due
+  ON tickets(team_id, IFNULL(sla_due_at, 9223372036854775807), id);
+CREATE INDEX tickets_sla_state ON tickets(sla_state, id);
+CREATE INDEX tickets_unsolved ON tickets(team_id, line, assignee_id, sla_state, sla_due_at,
+  sla_warn_at, origin_team_id, organization_id, status)
+  WHERE status IN ('new', 'open', 'pending_customer', 'pending_vendor');
+
+UPDATE tickets SET sla_check_at = 0
+WHERE sla_policy IS NOT NULL AND status NOT IN ('resolved', 'closed');
+
+CREATE TABLE saved_views (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  name TEXT NOT NULL,
+  query TEXT NOT NULL,
+  shared INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (user_id, name)
+);
+
+INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
+  ('tickets', 'tickets_sla_due', '1000000 10 1'),
+  ('tickets', 'tickets_team_sla_due', '1000000 100000 10 1'),
+  ('tickets', 'tickets_sla_state', '1000000 20000 1'),
+  ('tickets', 'tickets_unsolved', '100000 10000 10000 100 50 2 2 2 2 2');
+-- Makes this connection load the statistics just written.
+ANALYZE sqlite_schema;
+)sql";
+
+constexpr std::array<const char*, 15> kMigrations{
+    kMigration1,  kMigration2,  kMigration3,  kMigration4,  kMigration5,
+    kMigration6,  kMigration7,  kMigration8,  kMigration9,  kMigration10,
+    kMigration11, kMigration12, kMigration13, kMigration14, kMigration15};
 
 }  // namespace
 

@@ -137,8 +137,10 @@ constexpr std::string_view kInsertTicket =
     "INSERT INTO tickets (id, number, created_at, version, subject, requester_id, "
     "organization_id, channel, category, impact, urgency, priority, status, line, team_id, "
     "origin_team_id, assignee_id, vendor_reference, escalation_count, customer_contacts, "
-    "resolved_at_line, resolved_at, updated_at, sla_policy, sla_policy_version, sla_check_at) "
-    "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "resolved_at_line, resolved_at, updated_at, sla_policy, sla_policy_version, sla_check_at, "
+    "sla_due_at, sla_warn_at, sla_state, rating_score, rating_comment, rated_at, first_rated_at) "
+    "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?, ?, ?, ?, ?, ?, ?)";
 
 // The columns no index of tickets covers: always written. An indexed column is written only
 // when its value changed: SQLite rewrites an index entry for every column an UPDATE sets, even
@@ -147,16 +149,27 @@ constexpr std::string_view kUpdateTicketPlain =
     "UPDATE tickets SET subject = ?, channel = ?, category = ?, impact = ?, urgency = ?, "
     "priority = ?, vendor_reference = ?, escalation_count = ?, customer_contacts = ?, "
     "resolved_at_line = ?, resolved_at = ?, updated_at = ?, sla_policy = ?, "
-    "sla_policy_version = ?, version = version + 1";
+    "sla_policy_version = ?, sla_warn_at = ?, rating_score = ?, rating_comment = ?, "
+    "rated_at = ?, first_rated_at = ?, version = version + 1";
 
 constexpr TicketNumber kFirstTicketNumberBase = 100000;
+
+// rating_score, rating_comment, rated_at, first_rated_at: all NULL without a rating.
+void bind_rating(Statement& s, const std::optional<TicketRating>& r) {
+  if (r)
+    s.bind_all(r->score, r->comment, r->rated_at, r->first_rated_at);
+  else
+    s.bind_all(std::optional<int>{}, std::optional<std::string>{}, std::optional<Timestamp>{},
+               std::optional<Timestamp>{});
+}
 
 void bind_ticket_fields(Statement& s, const Ticket& t) {
   s.bind_all(t.subject, t.requester, t.organization, name_of(t.channel), t.category, t.impact,
              t.urgency, name_of(t.priority), name_of(t.status), t.line, t.team, t.origin_team,
              t.assignee, t.vendor_reference, t.escalation_count, t.customer_contacts,
              t.resolved_at_line, t.resolved_at, t.updated_at, t.sla_policy, t.sla_policy_version,
-             t.sla_check_at);
+             t.sla_check_at, t.sla_due_at, t.sla_warn_at, name_of(t.sla_state));
+  bind_rating(s, t.rating);
 }
 
 Error explain_ticket(Connection& c, Error error, const Ticket& t) {
@@ -211,13 +224,17 @@ Result<void> update_ticket(Connection& c, const Ticket& t, const Ticket& before)
   column("origin_team_id", t.origin_team, before.origin_team);
   column("assignee_id", t.assignee, before.assignee);
   column("sla_check_at", t.sla_check_at, before.sla_check_at);
+  column("sla_due_at", t.sla_due_at, before.sla_due_at);
+  std::string sla_state(name_of(t.sla_state)), sla_state_before(name_of(before.sla_state));
+  column("sla_state", sla_state, sla_state_before);
   sql += " WHERE id = ? AND version = ?";
   auto statement = c.prepare(sql);
   if (!statement) return error_of(statement);
   statement->bind_all(t.subject, name_of(t.channel), t.category, t.impact, t.urgency,
                       name_of(t.priority), t.vendor_reference, t.escalation_count,
                       t.customer_contacts, t.resolved_at_line, t.resolved_at, t.updated_at,
-                      t.sla_policy, t.sla_policy_version);
+                      t.sla_policy, t.sla_policy_version, t.sla_warn_at);
+  bind_rating(*statement, t.rating);
   for (auto& bind : indexed) bind(*statement);
   statement->bind_all(t.id, t.version);
   if (auto r = statement->run(); !r)

@@ -226,8 +226,15 @@ Result<Ticket> ticket_from_row(const Statement& row) {
   t.sla_policy = row.optional_int64_at(23);
   t.sla_policy_version = row.int64_at(24);
   t.sla_check_at = row.optional_time_at(25);
-  if (!row.is_null(26)) {
-    const std::string all = row.text_at(26);
+  t.sla_due_at = row.optional_time_at(26);
+  t.sla_warn_at = row.optional_time_at(27);
+  auto sla_state = enum_at<SlaState>(row, 28, "SLA state");
+  if (!sla_state) return error_of(sla_state);
+  t.sla_state = *sla_state;
+  if (!row.is_null(29))
+    t.rating = TicketRating{row.int_at(29), row.text_at(30), row.time_at(31), row.time_at(32)};
+  if (!row.is_null(33)) {
+    const std::string all = row.text_at(33);
     std::string_view tags = all;
     while (!tags.empty()) {
       auto end = tags.find(kTagSeparator);

@@ -59,7 +59,8 @@ inline constexpr std::string_view kTicketColumns =
     "t.impact, t.urgency, t.priority, t.status, t.line, t.team_id, t.origin_team_id, "
     "t.assignee_id, t.vendor_reference, t.escalation_count, t.customer_contacts, "
     "t.resolved_at_line, t.resolved_at, t.created_at, t.updated_at, t.version, "
-    "t.sla_policy, t.sla_policy_version, t.sla_check_at, "
+    "t.sla_policy, t.sla_policy_version, t.sla_check_at, t.sla_due_at, t.sla_warn_at, "
+    "t.sla_state, t.rating_score, t.rating_comment, t.rated_at, t.first_rated_at, "
     // The tags ride along in one column, so a page of tickets is one query, not 1 + N.
     "(SELECT group_concat(tag, char(31)) FROM "
     "(SELECT tag FROM ticket_tags WHERE ticket_id = t.id ORDER BY tag))";

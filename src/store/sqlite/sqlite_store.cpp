@@ -14,6 +14,7 @@
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/mutations.hpp"
 #include "store/sqlite/notifications.hpp"
+#include "store/sqlite/queues.hpp"
 #include "store/sqlite/reader_pool.hpp"
 #include "store/sqlite/rules.hpp"
 #include "store/sqlite/records.hpp"
@@ -283,6 +284,27 @@ Result<EventId> SqliteStore::latest_event_id() {
 
 Result<std::vector<TicketCount>> SqliteStore::ticket_counts() {
   return impl_->read([&](Connection& c) { return sqlite::load_ticket_counts(c); });
+}
+
+Result<std::vector<QueueCount>> SqliteStore::queue_counts(const TicketScope& scope, Timestamp now) {
+  return impl_->read([&](Connection& c) { return sqlite::load_queue_counts(c, scope, now); });
+}
+
+Result<SavedView> SqliteStore::save_view(const SavedView& view) {
+  return impl_->write<SavedView>([&](Connection& c) { return sqlite::save_view(c, view); });
+}
+
+Result<SavedView> SqliteStore::saved_view(SavedViewId id) {
+  return impl_->read([&](Connection& c) { return sqlite::load_view(c, id); });
+}
+
+Result<std::vector<SavedView>> SqliteStore::saved_views(UserId user,
+                                                        const std::vector<TeamId>& teams) {
+  return impl_->read([&](Connection& c) { return sqlite::load_views(c, user, teams); });
+}
+
+Result<void> SqliteStore::delete_view(SavedViewId id) {
+  return impl_->write<void>([&](Connection& c) { return sqlite::delete_view(c, id); });
 }
 
 Result<std::vector<TicketId>> SqliteStore::tickets_due_for_sla(Timestamp now, int limit) {

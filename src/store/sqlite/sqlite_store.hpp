@@ -90,8 +90,14 @@ class SqliteStore final : public Store {
   Result<std::vector<Event>> events_after(EventId after, int limit) override;
   Result<EventId> latest_event_id() override;
   Result<std::vector<TicketCount>> ticket_counts() override;
+  Result<std::vector<QueueCount>> queue_counts(const TicketScope& scope, Timestamp now) override;
   // `limit` is clamped to 1..10000.
   Result<std::vector<TicketId>> tickets_due_for_sla(Timestamp now, int limit) override;
+
+  Result<SavedView> save_view(const SavedView& view) override;
+  Result<SavedView> saved_view(SavedViewId id) override;
+  Result<std::vector<SavedView>> saved_views(UserId user, const std::vector<TeamId>& teams) override;
+  Result<void> delete_view(SavedViewId id) override;
 
   Result<ConfigDocument> save_calendar(const ConfigDocument& doc, const Event& event) override;
   Result<std::vector<ConfigDocument>> calendars() override;

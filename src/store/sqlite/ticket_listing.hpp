@@ -25,6 +25,21 @@ struct ListingSql {
   std::vector<SqlValue> parameters;  // in placeholder order
 };
 
+// The sort key of TicketOrder::sla_due_first, as migration 15's indexes spell it (SQLite
+// uses an expression index only for the same expression): tickets without a due time last.
+inline constexpr std::int64_t kNoSlaDue = 9223372036854775807;
+inline constexpr std::string_view kSlaDueKey = "IFNULL(t.sla_due_at, 9223372036854775807)";
+
+// The scope as a condition on the tickets alias `t`, its values appended to `parameters`.
+// Precondition: !scope.everything && !scope.any_of.empty().
+[[nodiscard]] std::string scope_condition(const TicketScope& scope,
+                                          std::vector<SqlValue>& parameters);
+// `t` is in `state` at `now` (core's sla_state_at); values appended to `parameters`.
+// `column` names the stored state ("+t.sla_state" keeps the planner off its index).
+[[nodiscard]] std::string sla_state_condition(SlaState state, Timestamp now,
+                                              std::vector<SqlValue>& parameters,
+                                              std::string_view column = "t.sla_state");
+
 // nullopt when the scope lets the caller see nothing: no query needs to run.
 [[nodiscard]] std::optional<ListingSql> ticket_listing_sql(const TicketQuery& query);
 
