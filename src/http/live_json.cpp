@@ -16,8 +16,10 @@ json::value optional_id(const std::optional<std::int64_t>& v) {
   return v ? json::value(*v) : json::value(nullptr);
 }
 
-// What a queue view needs to place and show a ticket without fetching it.
-json::object ticket_summary(const Ticket& t, const std::vector<Team>* teams) {
+// What a queue view needs to place and show a ticket without fetching it. The SLA state is
+// judged at `at` (the event's time); with the due and warning times a view moves the ticket to
+// at_risk and breached as time passes.
+json::object ticket_summary(const Ticket& t, const std::vector<Team>* teams, Timestamp at) {
   json::object team{{"id", t.team}};
   if (teams)
     for (const auto& candidate : *teams)
@@ -32,7 +34,10 @@ json::object ticket_summary(const Ticket& t, const std::vector<Team>* teams) {
           {"assignee_id", optional_id(t.assignee)},
           {"requester_id", t.requester},
           {"updated_at", format_time(t.updated_at)},
-          {"version", t.version}};
+          {"version", t.version},
+          {"sla_state", name_of(sla_state_at(t, at))},
+          {"sla_due_at", t.sla_due_at ? json::value(format_time(*t.sla_due_at)) : nullptr},
+          {"sla_warn_at", t.sla_warn_at ? json::value(format_time(*t.sla_warn_at)) : nullptr}};
 }
 
 json::object event_json(const Event& e) {
@@ -119,7 +124,8 @@ std::string LiveJson::encode(const LiveMessage& m) const {
       if (m.event) o["event"] = event_json(*m.event);
       if (m.ticket) {
         auto teams = teams_ ? teams_() : nullptr;
-        o["ticket"] = ticket_summary(*m.ticket, teams.get());
+        o["ticket"] = ticket_summary(*m.ticket, teams.get(),
+                                     m.event ? m.event->at : m.ticket->updated_at);
       }
       break;
     case K::ticket_left:

@@ -90,6 +90,9 @@ TEST(LiveJson, WritesEventsWithATicketSummary) {
   t.requester = 9;
   t.updated_at = e.at;
   t.version = 4;
+  t.sla_state = SlaState::running;
+  t.sla_due_at = e.at + std::chrono::hours(2);
+  t.sla_warn_at = e.at + std::chrono::hours(1);
   LiveMessage m;
   m.kind = LiveMessage::Kind::event;
   m.event = &e;
@@ -101,7 +104,9 @@ TEST(LiveJson, WritesEventsWithATicketSummary) {
                "actor_id":3,"payload":{"from_line":1,"to_line":2,"note":"tried"}},
       "ticket":{"id":7,"number":100007,"subject":"VPN drops","status":"open","priority":"P2",
                 "line":2,"team":{"id":2,"name":"Desktop Support"},"assignee_id":null,
-                "requester_id":9,"updated_at":"2026-11-18T11:06:40.123Z","version":4}})"));
+                "requester_id":9,"updated_at":"2026-11-18T11:06:40.123Z","version":4,
+                "sla_state":"running","sla_due_at":"2026-11-18T13:06:40.123Z",
+                "sla_warn_at":"2026-11-18T12:06:40.123Z"}})"));
 
   LiveMessage left;
   left.kind = LiveMessage::Kind::ticket_left;

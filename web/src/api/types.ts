@@ -45,6 +45,9 @@ export interface TicketSummary {
   requester_id: number;
   updated_at: string;
   version: number;
+  sla_state?: "none" | "running" | "at_risk" | "paused" | "breached";
+  sla_due_at?: string | null;
+  sla_warn_at?: string | null;
 }
 
 export interface Ticket extends TicketSummary {
