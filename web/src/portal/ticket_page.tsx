@@ -11,6 +11,7 @@ import { Conversation } from "./conversation";
 import { onPortalLink } from "./location";
 import { PageHeading } from "./page_heading";
 import { tickets } from "./ticket_api";
+import { TicketRating, type RatedTicket } from "./ticket_rating";
 
 export function TicketPage(props: { id: number; me: Me }) {
   const [ticket, setTicket] = useState<Ticket | null>(null);
@@ -67,9 +68,11 @@ export function TicketPage(props: { id: number; me: Me }) {
       {/* Attachments (issue 5) come with the server's attachment API: their list and the
           upload go here, between the conversation and the reply form. */}
       <ReplyForm ticket={ticket} onSent={load} />
-      {/* The satisfaction rating (issue 5: 1-5 and a comment) slots in here once the server
-          has it, shown while the ticket is resolved: <div id="ticket-rating">. */}
-      {ticket.status === "resolved" && <div id="ticket-rating" />}
+      {/* The satisfaction rating (issue 5: 1-5 and a comment), #ticket-rating: the form while
+          the ticket is resolved or closed, the given rating also after a reopen. */}
+      {(ticket.status === "resolved" || ticket.status === "closed" || (ticket as RatedTicket).rating) && (
+        <TicketRating ticket={ticket as RatedTicket} onRated={load} />
+      )}
     </>
   );
 }
