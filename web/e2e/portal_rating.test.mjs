@@ -40,6 +40,20 @@ async function noSeriousViolations(page, where) {
   );
 }
 
+// The portal's part of the page (main) must fit a 320 px wide screen.
+async function fitsNarrowScreen(page, where) {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 640 });
+  const wide = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    return [...document.querySelectorAll("main *")]
+      .filter((el) => el.getBoundingClientRect().right > width + 1)
+      .map((el) => el.tagName.toLowerCase() + (el.id ? `#${el.id}` : "") + (el.className ? `.${el.className}` : ""));
+  });
+  assert.deepEqual(wide, [], `wider than 320 px on ${where}`);
+  await page.setViewportSize(size);
+}
+
 test("a customer rates a resolved request 4 with a comment, sees it and may change it (German)", async () => {
   const { context, page } = await signedIn(browser, server.url, "customer1", "en");
   await page.getByRole("heading", { level: 1, name: "Meine Tickets" }).waitFor();
@@ -57,6 +71,7 @@ test("a customer rates a resolved request 4 with a comment, sees it and may chan
   for (const name of ["1 – sehr schlecht", "2 – schlecht", "3 – in Ordnung", "4 – gut", "5 – ausgezeichnet"])
     await group.getByRole("radio", { name }).waitFor();
   await noSeriousViolations(page, "resolved ticket with the rating form");
+  await fitsNarrowScreen(page, "resolved ticket with the rating form");
 
   // Submitting without a score asks for one.
   await section.getByRole("button", { name: "Bewertung senden" }).click();
@@ -79,6 +94,7 @@ test("a customer rates a resolved request 4 with a comment, sees it and may chan
   const change = section.getByRole("button", { name: "Bewertung ändern" });
   await change.waitFor();
   await noSeriousViolations(page, "ticket with the rating given");
+  await fitsNarrowScreen(page, "ticket with the rating given");
 
   const rated = await apiGet(`/api/v1/tickets/${resolved.id}`, token);
   assert.equal(rated.rating?.score, 4);
