@@ -27,6 +27,7 @@ import {
   type Scope,
 } from "./queue_query";
 import { useShortcuts } from "./shortcuts";
+import { SavedViews } from "./views";
 
 function scopeName(scope: Scope, dir: Directory | null, me: Me): string {
   if (scope === "mine") return t("queue.mine");
@@ -386,6 +387,7 @@ export function QueuePage(props: { me: Me }) {
           onChange={(scope) => change({ ...query, scope, sort: defaultSort(scope) })} />
         <QueueFilters query={query} onChange={change} tagInput={tagInput} />
       </div>
+      <SavedViews me={me} query={query} onApply={change} />
       {error && <p class="error" role="alert">{error}</p>}
       {tickets && <QueueCounts tickets={tickets} more={cursor !== null} />}
       <div ref={table}>

@@ -133,3 +133,27 @@ export function needsReload(query: QueueQuery): boolean {
 export function sameScope(a: Scope, b: Scope): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+// A saved view keeps the list's query string without paging (GET /api/v1/tickets).
+export function toViewQuery(query: QueueQuery): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(toApi(query))) if (k !== "limit") q.set(k, String(v));
+  return q.toString().replace(/%2C/g, ",");
+}
+
+// The view a saved query string shows: assigned to me without a team or line is "mine".
+export function fromViewQuery(saved: string, me: Me): QueueQuery {
+  const q = new URLSearchParams(saved);
+  const url = new URLSearchParams();
+  if (!q.get("team") && !q.get("line") && q.get("assignee") === "me") url.set("mine", "1");
+  else {
+    for (const k of ["team", "line"]) if (q.get(k)) url.set(k, q.get(k)!);
+    const a = q.get("assignee");
+    if (a === "me" || a === "none") url.set("assignee", a);
+  }
+  url.set("status", q.get("status") ?? "");
+  for (const k of ["priority", "sla", "sort"]) if (q.get(k)) url.set(k, q.get(k)!);
+  const tags = q.getAll("tag");
+  if (tags.length > 0) url.set("tag", tags[0]);
+  return fromUrl(url.toString(), me);
+}
