@@ -61,6 +61,23 @@ test("team queue: sorted by SLA due with badges, filtered by priority and SLA st
   assert.match(await option.textContent(), new RegExp(`${mine.open} open, ${mine.at_risk} at risk, ${mine.breached} breached`));
   await noSeriousViolations(page, "the queue with SLA badges");
 
+  // A new request arrives live: the picker's count follows (throttled, within seconds).
+  const customer = await apiToken("customer1");
+  const created = await fetch(server.url + "/api/v1/tickets", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${customer}` },
+    body: JSON.stringify({ subject: `Counts ${Date.now()}`, description: "VPN drops every hour." }),
+  });
+  assert.equal(created.status, 201);
+  const after = await fetch(server.url + "/api/v1/queues", { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.json());
+  const now = after.teams.find((c) => c.team.id === team);
+  assert.equal(now.open, mine.open + 1);
+  await page.waitForFunction(
+    (want) => [...document.querySelectorAll("#queue-scope option")].some((o) => o.textContent.includes(want)),
+    `Service Desk (L1) — ${now.open} open`,
+    { timeout: 10_000 },
+  );
+
   // Priority filter: the first row's priority only.
   const prio = (await page.locator("tbody tr").first().locator(".prio").textContent()).trim();
   await page.getByRole("group", { name: "Priority" }).getByLabel(prio).check();
