@@ -27,8 +27,9 @@ function env() {
   return out;
 }
 
-// Starts a server on demo data; resolves to {url, stop()}.
-export async function startServer() {
+// Starts a server on demo data; resolves to {url, stop()}. `extraEnv` (optional) is added to
+// the server's environment, e.g. {FIRSTLINE_CTI_TOKEN: "..."}.
+export async function startServer(extraEnv = {}) {
   if (!existsSync(join(web, "dist", "index.html")))
     throw new Error("web/dist is missing: run `npm run build` in web/ first");
   const tmp = mkdtempSync(join(tmpdir(), "firstline-e2e-"));
@@ -40,7 +41,7 @@ export async function startServer() {
   });
   if (init.status !== 0) throw new Error(`firstline init failed: ${init.stdout}${init.stderr}`);
   const proc = spawn(bin, ["serve", "--data", data, "--listen", "127.0.0.1:0"], {
-    env: env(),
+    env: { ...env(), ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";

@@ -27,6 +27,14 @@ export interface Follow {
   queues?: Queue[];
 }
 
+// A phone call for this agent's extension (docs/telephony.md): told to every socket of the
+// agent whatever it follows, not replayed. Only onCall listeners get it.
+export interface CallMessage {
+  type: "call";
+  call: { event: "ringing" | "answered" | "ended"; call_id: string; caller: string | null; extension: string; at: string; duration_seconds: number | null };
+  caller: unknown;
+}
+
 type Handler = (m: LiveMessage) => void;
 export type LiveState = "connecting" | "live" | "offline";
 
@@ -37,6 +45,7 @@ class LiveConnection {
   private nextId = 1;
   private retry = 500;
   private stateListeners = new Set<(s: LiveState) => void>();
+  private callListeners = new Set<(m: CallMessage) => void>();
   state: LiveState = "offline";
 
   // Follows tickets and queues until the returned function is called.
@@ -60,6 +69,12 @@ class LiveConnection {
   onState(listener: (s: LiveState) => void): () => void {
     this.stateListeners.add(listener);
     return () => void this.stateListeners.delete(listener);
+  }
+
+  // Listens for "call" messages while the connection is open (follow something to open it).
+  onCall(listener: (m: CallMessage) => void): () => void {
+    this.callListeners.add(listener);
+    return () => void this.callListeners.delete(listener);
   }
 
   close(): void {
@@ -113,6 +128,10 @@ class LiveConnection {
     if (typeof m.cursor === "number") this.cursor = m.cursor;
     if (m.type === "subscribed") {
       this.setState("live");
+      return;
+    }
+    if (m.type === "call") {
+      for (const l of this.callListeners) l(m as unknown as CallMessage);
       return;
     }
     if (m.type === "event" || m.type === "ticket" || m.type === "ticket_left" || m.type === "resync")

@@ -1,11 +1,12 @@
 // The agent console: the queue (/console), a ticket (/console/tickets/{id}) and the new-call
 // screen (/console/call), with the console's navigation, its keyboard shortcuts and toasts.
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { Me } from "../api/types";
 import { t } from "../i18n";
 import { navigate, onLink, usePath } from "../router";
 import { ShortcutHelp } from "./help";
 import { NewCallPage } from "./new_call";
+import { CallPop, onTakenCall } from "./phone";
 import { QueuePage } from "./queue";
 import { useShortcuts } from "./shortcuts";
 import { TicketPage } from "./ticket_view";
@@ -32,6 +33,9 @@ function ConsoleNav(props: { path: string }) {
 export function ConsolePage(props: { me: Me }) {
   const path = usePath();
   const [help, setHelp] = useState(false);
+  // A taken call opens a fresh new call screen, even over the one already open.
+  const [callKey, setCallKey] = useState("");
+  useEffect(() => onTakenCall((c) => c && setCallKey(c.call_id)), []);
   useShortcuts({
     "g q": () => navigate("/console"),
     "g c": () => navigate("/console/call"),
@@ -41,10 +45,11 @@ export function ConsolePage(props: { me: Me }) {
   return (
     <div class="console">
       <ConsoleNav path={path} />
+      <CallPop />
       {ticket ? (
         <TicketPage key={ticket[1]} me={props.me} id={Number(ticket[1])} />
       ) : path === "/console/call" ? (
-        <NewCallPage me={props.me} />
+        <NewCallPage key={callKey} me={props.me} />
       ) : (
         <QueuePage me={props.me} />
       )}

@@ -1,7 +1,8 @@
 // Phone first: the line-1 agent takes a call. Find the caller, take notes while talking (the
 // call's duration counts from when the screen opened), then resolve on the spot (first-contact
-// resolution), create and escalate in one step, or just create. The caller lookup by phone
-// number and the CTI pop come with the server: CallerSearch is where they plug in.
+// resolution), create and escalate in one step, or just create. The calling number is looked up
+// as a caller card (GET /callers); a call taken from the CTI pop (phone.tsx) arrives prefilled,
+// and its "ended" event sets the duration.
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ApiError, get, patch, post } from "../api/client";
 import type { EscalationReason, Me, Ticket, User } from "../api/types";
@@ -9,6 +10,7 @@ import { t } from "../i18n";
 import { navigate } from "../router";
 import { useDirectory } from "./directory";
 import { escalate, moveTargets, ReasonChoice, TeamChoice } from "./move_dialog";
+import { type CallerCard, CallerCardView, clearTakenCall, onTakenCall, takenCall } from "./phone";
 import { toast } from "./toasts";
 
 type Outcome = "resolve" | "escalate" | "create";
@@ -29,13 +31,13 @@ function clock(seconds: number): string {
 }
 
 // Customers matching what the agent typed (name, login, e-mail), from GET /users?role=customer.
-function CallerSearch(props: { value: User | null; onChange: (u: User | null) => void; error?: string }) {
+function CallerSearch(props: { value: User | null; onChange: (u: User | null) => void; error?: string; autofocus?: boolean }) {
   const [customers, setCustomers] = useState<User[]>([]);
   const [q, setQ] = useState("");
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
     get<{ items: User[] }>("/api/v1/users?role=customer").then((r) => setCustomers(r.items.filter((u) => u.active)), () => setCustomers([]));
-    input.current?.focus();
+    if (props.autofocus !== false) input.current?.focus();
   }, []);
   const found = useMemo(() => {
     const needle = q.trim().toLowerCase();
@@ -85,12 +87,72 @@ function CallerSearch(props: { value: User | null; onChange: (u: User | null) =>
   );
 }
 
+// The calling number, typed or from a taken call, looked up as a caller card
+// (GET /callers?number=): its likely caller is chosen as the requester.
+function NumberLookup(props: {
+  number: string;
+  onNumber: (n: string) => void;
+  card: CallerCard | null;
+  onCard: (c: CallerCard | null) => void;
+}) {
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  async function lookup() {
+    const n = props.number.trim();
+    if (!n) return;
+    setBusy(true);
+    setError("");
+    try {
+      props.onCard(await get<CallerCard>(`/api/v1/callers?number=${encodeURIComponent(n)}`));
+    } catch (err) {
+      setError(t("phone.lookupFailed", { detail: err instanceof ApiError ? err.message : String(err) }));
+      props.onCard(null);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div class="number-lookup">
+      <div class="field">
+        <label for="call-number">{t("call.number")}</label>
+        <div class="row">
+          <input
+            id="call-number"
+            type="tel"
+            value={props.number}
+            onInput={(e) => props.onNumber(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") {
+                e.preventDefault();
+                void lookup();
+              }
+            }}
+          />
+          <button type="button" class="secondary" disabled={busy || !props.number.trim()} onClick={() => void lookup()}>
+            {t("phone.lookup")}
+          </button>
+        </div>
+      </div>
+      {error && <p class="error" role="alert">{error}</p>}
+      {props.card && (
+        <section class="caller-card-box" aria-label={t("phone.card")} aria-live="polite">
+          <CallerCardView card={props.card} headingLevel={2} />
+        </section>
+      )}
+    </div>
+  );
+}
+
 export function NewCallPage(props: { me: Me }) {
   const dir = useDirectory();
   const seconds = useCallClock();
   const firstLine = props.me.teams.find((x) => x.line === 1);
-  const [caller, setCaller] = useState<User | null>(null);
-  const [number, setNumber] = useState("");
+  // A taken call (the CTI pop's "Take call") prefills the number, the caller and their card.
+  const [fromCti] = useState(() => takenCall());
+  const [card, setCard] = useState<CallerCard | null>(fromCti?.caller ?? null);
+  const [caller, setCaller] = useState<User | null>(fromCti?.caller?.user ?? null);
+  const [number, setNumber] = useState(fromCti?.caller?.number ?? fromCti?.number ?? "");
+  const [ended, setEnded] = useState<number | null>(fromCti?.duration_seconds ?? null);
   const [subject, setSubject] = useState("");
   const [notes, setNotes] = useState("");
   const [impact, setImpact] = useState(3);
@@ -102,6 +164,25 @@ export function NewCallPage(props: { me: Me }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const subjectInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (!fromCti) return;
+    const stop = onTakenCall((c) => {
+      if (c && c.call_id === fromCti.call_id && c.event === "ended" && c.duration_seconds !== null)
+        setEnded(c.duration_seconds);
+    });
+    if (fromCti.caller?.user) setTimeout(() => subjectInput.current?.focus(), 0);
+    return () => {
+      stop();
+      clearTakenCall(fromCti.call_id);
+    };
+  }, []);
+  const callSeconds = ended ?? seconds;
+
+  function chooseCard(c: CallerCard | null) {
+    setCard(c);
+    if (c?.user) pick(c.user);
+  }
 
   const groups = dir ? moveTargets("escalate", dir.teams, 1, firstLine?.id ?? 0) : [];
   const chosen = target ?? groups[0]?.[1][0]?.id ?? null;
@@ -133,7 +214,7 @@ export function NewCallPage(props: { me: Me }) {
         urgency,
         ...(notes.trim() ? { description: notes } : {}),
         ...(firstLine ? { team_id: firstLine.id } : {}),
-        call: { direction: "inbound", duration_seconds: seconds, ...(number.trim() ? { caller: number.trim() } : {}) },
+        call: { direction: "inbound", duration_seconds: callSeconds, ...(number.trim() ? { caller: number.trim() } : {}) },
       });
       if (outcome === "resolve") {
         await patch<Ticket>(`/api/v1/tickets/${created.id}`, { status: "resolved" });
@@ -163,14 +244,14 @@ export function NewCallPage(props: { me: Me }) {
   return (
     <section class="new-call" aria-labelledby="call-title">
       <h1 id="call-title">
-        {t("call.title")} <span class="call-clock" role="timer" aria-label={t("call.duration")}>{clock(seconds)}</span>
+        {t("call.title")}{" "}
+        <span class="call-clock" role="timer" aria-label={t("call.duration")}>
+          {clock(callSeconds)}
+        </span>
       </h1>
       <form onSubmit={submit} noValidate>
-        <CallerSearch value={caller} onChange={pick} error={errors.caller} />
-        <div class="field">
-          <label for="call-number">{t("call.number")}</label>
-          <input id="call-number" type="tel" value={number} onInput={(e) => setNumber(e.currentTarget.value)} />
-        </div>
+        <NumberLookup number={number} onNumber={setNumber} card={card} onCard={chooseCard} />
+        <CallerSearch value={caller} onChange={pick} error={errors.caller} autofocus={!fromCti} />
         <div class="field">
           <label for="call-subject">{t("call.subject")}</label>
           <input

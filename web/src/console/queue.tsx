@@ -4,13 +4,21 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, get, path } from "../api/client";
 import { live, type LiveMessage, type Queue } from "../api/live";
-import type { Me, Page, Status, Team, Ticket, TicketSummary } from "../api/types";
+import type { Me, Page, Priority, Status, Team, Ticket, TicketSummary } from "../api/types";
 import { formatTime, t, type Key } from "../i18n";
 import { navigate, onLink } from "../router";
 import { highestLine, seesEverything, useDirectory, userName, type Directory } from "./directory";
 import {
   ALL_STATUSES,
+  compare,
+  defaultSort,
   fromUrl,
+  PRIORITIES,
+  SLA_STATES,
+  slaStateNow,
+  SORTS,
+  type SlaState,
+  type Sort,
   matches,
   needsReload,
   toApi,
@@ -19,6 +27,7 @@ import {
   type Scope,
 } from "./queue_query";
 import { useShortcuts } from "./shortcuts";
+import { SavedViews } from "./views";
 
 function scopeName(scope: Scope, dir: Directory | null, me: Me): string {
   if (scope === "mine") return t("queue.mine");
@@ -32,8 +41,27 @@ function liveQueue(scope: Scope): Queue {
 
 // The queues to choose from: the user's own teams first, then lines and the other teams
 // they may see (supervisors and admins: all).
-function QueuePicker(props: { me: Me; dir: Directory | null; value: Scope; onChange: (s: Scope) => void }) {
-  const { me, dir } = props;
+interface Counts {
+  line: number;
+  open: number;
+  unassigned: number;
+  at_risk: number;
+  breached: number;
+}
+export interface QueueCountsAnswer {
+  teams: (Counts & { team: { id: number } })[];
+  lines: Counts[];
+}
+
+function countText(c: Counts | undefined): string {
+  if (!c) return "";
+  return " — " + t("queue.counts", { open: c.open, at_risk: c.at_risk, breached: c.breached });
+}
+
+function QueuePicker(props: { me: Me; dir: Directory | null; value: Scope; onChange: (s: Scope) => void; counts: QueueCountsAnswer | null }) {
+  const { me, dir, counts } = props;
+  const team = (id: number) => countText(counts?.teams.find((c) => c.team.id === id) ?? (counts ? { line: 0, open: 0, unassigned: 0, at_risk: 0, breached: 0 } : undefined));
+  const line = (l: number) => countText(counts?.lines.find((c) => c.line === l) ?? (counts ? { line: l, open: 0, unassigned: 0, at_risk: 0, breached: 0 } : undefined));
   const top = highestLine(me);
   const mine = new Set(me.teams.map((x) => x.id));
   const others = (dir?.teams ?? []).filter(
@@ -50,7 +78,7 @@ function QueuePicker(props: { me: Me; dir: Directory | null; value: Scope; onCha
           <optgroup label={t("queue.myTeams")}>
             {me.teams.map((x) => (
               <option key={x.id} value={JSON.stringify({ team: x.id })}>
-                {x.name} ({t("queue.lineShort", { line: x.line })})
+                {x.name} ({t("queue.lineShort", { line: x.line })}){team(x.id)}
               </option>
             ))}
           </optgroup>
@@ -58,7 +86,7 @@ function QueuePicker(props: { me: Me; dir: Directory | null; value: Scope; onCha
         <optgroup label={t("queue.lines")}>
           {lines.map((l) => (
             <option key={l} value={JSON.stringify({ line: l })}>
-              {t("queue.line", { line: l })}
+              {t("queue.line", { line: l })}{line(l)}
             </option>
           ))}
         </optgroup>
@@ -66,7 +94,7 @@ function QueuePicker(props: { me: Me; dir: Directory | null; value: Scope; onCha
           <optgroup label={t("queue.otherTeams")}>
             {others.map((x) => (
               <option key={x.id} value={JSON.stringify({ team: x.id })}>
-                {x.name} ({t("queue.lineShort", { line: x.line })})
+                {x.name} ({t("queue.lineShort", { line: x.line })}){team(x.id)}
               </option>
             ))}
           </optgroup>
@@ -93,6 +121,48 @@ function QueueFilters(props: { query: QueueQuery; onChange: (q: QueueQuery) => v
           </label>
         ))}
       </fieldset>
+      <fieldset class="priorities">
+        <legend>{t("ticket.priority")}</legend>
+        {PRIORITIES.map((p) => (
+          <label key={p} class="check">
+            <input
+              type="checkbox"
+              checked={query.priorities.includes(p)}
+              onChange={(e) => {
+                const on = e.currentTarget.checked;
+                onChange({ ...query, priorities: PRIORITIES.filter((x: Priority) => (x === p ? on : query.priorities.includes(x))) });
+              }}
+            />
+            {p}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset class="sla-states">
+        <legend>{t("queue.sla")}</legend>
+        {SLA_STATES.map((st) => (
+          <label key={st} class="check">
+            <input
+              type="checkbox"
+              checked={query.sla.includes(st)}
+              onChange={(e) => {
+                const on = e.currentTarget.checked;
+                onChange({ ...query, sla: SLA_STATES.filter((x: SlaState) => (x === st ? on : query.sla.includes(x))) });
+              }}
+            />
+            {t(`queue.sla.${st}` as Key)}
+          </label>
+        ))}
+      </fieldset>
+      <div class="field">
+        <label for="queue-sort">{t("queue.sort")}</label>
+        <select id="queue-sort" value={query.sort} onChange={(e) => onChange({ ...query, sort: e.currentTarget.value as Sort })}>
+          {SORTS.map((x) => (
+            <option key={x} value={x}>
+              {t(`queue.sort.${x}` as Key)}
+            </option>
+          ))}
+        </select>
+      </div>
       {query.scope !== "mine" && (
         <div class="field">
           <label for="queue-assignee">{t("queue.assignee")}</label>
@@ -141,7 +211,26 @@ function QueueCounts(props: { tickets: TicketSummary[]; more: boolean }) {
   );
 }
 
+// The row's SLA badge: amber at risk, red breached, moving on with the clock (now).
+function SlaBadge(props: { ticket: TicketSummary; now: number }) {
+  const state = slaStateNow(props.ticket, props.now);
+  if (state === "none") return <span class="muted">—</span>;
+  const cls = state === "breached" ? "red" : state === "at_risk" ? "amber" : "ok";
+  const due = props.ticket.sla_due_at;
+  return (
+    <span class={`sla-badge ${cls}`} data-sla={state} title={due ? formatTime(due) : undefined}>
+      {t(`queue.sla.${state}` as Key)}
+    </span>
+  );
+}
+
 function QueueTable(props: { tickets: TicketSummary[]; dir: Directory | null; selected: number; onSelect: (i: number) => void }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    // Moves badges to at risk or breached as the warning and due times pass.
+    const timer = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(timer);
+  }, []);
   if (props.tickets.length === 0) return <p class="empty">{t("console.empty")}</p>;
   return (
     <table class="tickets queue">
@@ -151,6 +240,7 @@ function QueueTable(props: { tickets: TicketSummary[]; dir: Directory | null; se
           <th scope="col">{t("ticket.subject")}</th>
           <th scope="col">{t("ticket.status")}</th>
           <th scope="col">{t("ticket.priority")}</th>
+          <th scope="col">{t("queue.sla")}</th>
           <th scope="col">{t("ticket.team")}</th>
           <th scope="col">{t("ticket.assignee")}</th>
           <th scope="col">{t("ticket.updated")}</th>
@@ -168,6 +258,9 @@ function QueueTable(props: { tickets: TicketSummary[]; dir: Directory | null; se
             <td>{t(`cstatus.${x.status}` as Key)}</td>
             <td>
               <span class={`prio ${x.priority}`}>{x.priority}</span>
+            </td>
+            <td>
+              <SlaBadge ticket={x} now={now} />
             </td>
             <td>
               {x.team.name} ({t("queue.lineShort", { line: x.line })})
@@ -189,6 +282,24 @@ export function QueuePage(props: { me: Me }) {
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState(-1);
+  const [counts, setCounts] = useState<QueueCountsAnswer | null>(null);
+  const countsTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const countsAt = useRef(0);
+
+  // Counts per queue (GET /queues): on open, then at most every 5 s while live events come.
+  function refreshCounts() {
+    if (countsTimer.current) return;
+    const wait = Math.max(0, countsAt.current + 5000 - Date.now());
+    countsTimer.current = setTimeout(() => {
+      countsTimer.current = undefined;
+      countsAt.current = Date.now();
+      get<QueueCountsAnswer>("/api/v1/queues").then(setCounts, () => {});
+    }, wait);
+  }
+  useEffect(() => {
+    refreshCounts();
+    return () => clearTimeout(countsTimer.current);
+  }, []);
   const tagInput = useRef<HTMLInputElement>(null);
   const table = useRef<HTMLDivElement>(null);
 
@@ -223,11 +334,12 @@ export function QueuePage(props: { me: Me }) {
     const place = (x: TicketSummary) =>
       setTickets((list) => {
         const rest = (list ?? []).filter((y) => y.id !== x.id);
-        return matches(query, x, me) ? [x, ...rest].sort((a, b) => b.updated_at.localeCompare(a.updated_at)) : rest;
+        return matches(query, x, me) ? [x, ...rest].sort(compare(query.sort)) : rest;
       });
     setTickets(null);
     load();
     const stop = live.follow({ queues: [liveQueue(query.scope)] }, (m: LiveMessage) => {
+      refreshCounts();
       if (m.type === "resync" || (m.type !== "ticket_left" && needsReload(query))) return reloadSoon();
       if (m.type === "ticket_left") return void recheck(m.ticket_id);
       place(m.ticket);
@@ -271,9 +383,11 @@ export function QueuePage(props: { me: Me }) {
         {t("console.title")}: {scopeName(query.scope, dir, me)}
       </h1>
       <div class="toolbar">
-        <QueuePicker me={me} dir={dir} value={query.scope} onChange={(scope) => change({ ...query, scope })} />
+        <QueuePicker me={me} dir={dir} value={query.scope} counts={counts}
+          onChange={(scope) => change({ ...query, scope, sort: defaultSort(scope) })} />
         <QueueFilters query={query} onChange={change} tagInput={tagInput} />
       </div>
+      <SavedViews me={me} query={query} onApply={change} />
       {error && <p class="error" role="alert">{error}</p>}
       {tickets && <QueueCounts tickets={tickets} more={cursor !== null} />}
       <div ref={table}>
