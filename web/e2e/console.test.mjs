@@ -5,7 +5,14 @@
 // the queue, ticket and call screens; German and English.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { DEMO_PASSWORD, seriousViolations, signedIn, startBrowser, startServer } from "./harness.mjs";
+import {
+  signedIn,
+  startBrowser,
+  startServer,
+  noSeriousViolations,
+  signedInEnglish,
+  apiToken as tokenFor,
+} from "./harness.mjs";
 
 let server, browser;
 before(async () => {
@@ -17,15 +24,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function apiToken(login) {
-  const r = await fetch(server.url + "/api/v1/sessions", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ login, password: DEMO_PASSWORD }),
-  });
-  assert.equal(r.status, 201);
-  return (await r.json()).token;
-}
+const apiToken = (login) => tokenFor(server.url, login);
 
 async function customerTicket(subject) {
   const token = await apiToken("customer1");
@@ -38,22 +37,8 @@ async function customerTicket(subject) {
   return r.json();
 }
 
-async function noSeriousViolations(page, what) {
-  const found = await seriousViolations(page);
-  assert.deepEqual(
-    found.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-    [],
-    `axe on ${what}`,
-  );
-}
-
 // The demo's staff read German (their own language wins after sign-in): switch to English.
-async function inEnglish(login) {
-  const session = await signedIn(browser, server.url, login, "en");
-  await session.page.getByRole("heading", { name: /Warteschlange/ }).waitFor();
-  await session.page.getByLabel("Sprache").selectOption("en");
-  return session;
-}
+const inEnglish = (login) => signedInEnglish(browser, server.url, login);
 
 // Waits until the element with this id has the focus.
 async function focusOn(page, id) {

@@ -5,7 +5,14 @@
 // is looked up the same way. axe-core on the pop and the call screen, English and German.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { DEMO_PASSWORD, seriousViolations, signedIn, startBrowser, startServer } from "./harness.mjs";
+import {
+  signedIn,
+  startBrowser,
+  startServer,
+  noSeriousViolations,
+  signedInEnglish,
+  apiToken as tokenFor,
+} from "./harness.mjs";
 
 const CTI = "e2e-cti-token-0123456789abcdef";
 let server, browser;
@@ -18,15 +25,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function apiToken(login) {
-  const r = await fetch(server.url + "/api/v1/sessions", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ login, password: DEMO_PASSWORD }),
-  });
-  assert.equal(r.status, 201);
-  return (await r.json()).token;
-}
+const apiToken = (login) => tokenFor(server.url, login);
 
 async function cti(body) {
   const r = await fetch(server.url + "/api/v1/cti/events", {
@@ -39,21 +38,7 @@ async function cti(body) {
   return JSON.parse(text);
 }
 
-async function noSeriousViolations(page, what) {
-  const found = await seriousViolations(page);
-  assert.deepEqual(
-    found.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-    [],
-    `axe on ${what}`,
-  );
-}
-
-async function inEnglish(login) {
-  const session = await signedIn(browser, server.url, login, "en");
-  await session.page.getByRole("heading", { name: /Warteschlange/ }).waitFor();
-  await session.page.getByLabel("Sprache").selectOption("en");
-  return session;
-}
+const inEnglish = (login) => signedInEnglish(browser, server.url, login);
 
 // Posts `event` until the agent's socket was told (the feed may still be connecting).
 async function ringUntilTold(body) {

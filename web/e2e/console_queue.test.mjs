@@ -4,7 +4,14 @@
 // picker; axe-core in English and German.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { DEMO_PASSWORD, seriousViolations, signedIn, startBrowser, startServer } from "./harness.mjs";
+import {
+  DEMO_PASSWORD,
+  signedIn,
+  startBrowser,
+  startServer,
+  noSeriousViolations,
+  apiToken as tokenFor,
+} from "./harness.mjs";
 
 let server, browser;
 before(async () => {
@@ -16,23 +23,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function noSeriousViolations(page, what) {
-  const found = await seriousViolations(page);
-  assert.deepEqual(
-    found.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-    [],
-    `axe on ${what}`,
-  );
-}
-
-async function apiToken(login) {
-  const r = await fetch(server.url + "/api/v1/sessions", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ login, password: DEMO_PASSWORD }),
-  });
-  return (await r.json()).token;
-}
+const apiToken = (login) => tokenFor(server.url, login);
 
 test("team queue: sorted by SLA due with badges, filtered by priority and SLA state, counts in the picker", async () => {
   const { context, page } = await signedIn(browser, server.url, "l1.agent", "en");

@@ -3,7 +3,12 @@
 // with their teams and a member of those teams sees it, read-only (German); axe-core.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { seriousViolations, signedIn, startBrowser, startServer } from "./harness.mjs";
+import {
+  signedIn,
+  startBrowser,
+  startServer,
+  noSeriousViolations,
+} from "./harness.mjs";
 
 let server, browser;
 before(async () => {
@@ -14,15 +19,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function noSeriousViolations(page, what) {
-  const found = await seriousViolations(page);
-  assert.deepEqual(
-    found.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-    [],
-    `axe on ${what}`,
-  );
-}
 
 test("save the current filters as a view, apply it, delete it", async () => {
   const { context, page } = await signedIn(browser, server.url, "l1.agent", "en");

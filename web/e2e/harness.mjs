@@ -2,6 +2,7 @@
 // the built UI (web/dist), and Debian's Chromium driven by playwright-core. No downloads:
 // the browser is /usr/bin/chromium (FIRSTLINE_CHROMIUM to override), the server the build
 // tree's (FIRSTLINE_BIN to override).
+import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -105,4 +106,54 @@ export async function seriousViolations(page) {
   await page.addScriptTag({ content: axe.default.source });
   const result = await page.evaluate(async () => await globalThis.axe.run(document));
   return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+
+// A session token for `login` (demo password), through the API.
+export async function apiToken(url, login) {
+  const r = await fetch(url + "/api/v1/sessions", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ login, password: DEMO_PASSWORD }),
+  });
+  assert.equal(r.status, 201);
+  return (await r.json()).token;
+}
+
+// GET `path` as the token's user (none: a guest); must answer 200.
+export async function apiGet(url, path, token) {
+  const r = await fetch(url + path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  assert.equal(r.status, 200, `${path}: ${r.status}`);
+  return r.json();
+}
+
+// Fails with the rules and elements when axe-core finds serious or critical violations.
+export async function noSeriousViolations(page, what) {
+  const found = await seriousViolations(page);
+  assert.deepEqual(
+    found.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+    [],
+    `axe on ${what}`,
+  );
+}
+
+// Fails when anything in <main> sticks out of a 320 px wide screen.
+export async function fitsNarrowScreen(page, where) {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 640 });
+  const wide = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    return [...document.querySelectorAll("main *")]
+      .filter((el) => el.getBoundingClientRect().right > width + 1)
+      .map((el) => el.tagName.toLowerCase() + (el.id ? `#${el.id}` : "") + (el.className ? `.${el.className}` : ""));
+  });
+  assert.deepEqual(wide, [], `wider than 320 px on ${where}`);
+  await page.setViewportSize(size);
+}
+
+// Signed in as a demo member of staff (who reads German) and switched to English.
+export async function signedInEnglish(browser, url, login) {
+  const session = await signedIn(browser, url, login, "en");
+  await session.page.getByRole("heading", { name: /Warteschlange/ }).waitFor();
+  await session.page.getByLabel("Sprache").selectOption("en");
+  return session;
 }

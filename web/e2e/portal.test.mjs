@@ -5,7 +5,15 @@
 // a reply. German and English; axe-core on every main page; nothing wider than 320 px.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { DEMO_PASSWORD, seriousViolations, signedIn, startBrowser, startServer } from "./harness.mjs";
+import {
+  signedIn,
+  startBrowser,
+  startServer,
+  noSeriousViolations,
+  fitsNarrowScreen,
+  apiToken as tokenFor,
+  apiGet as getJson,
+} from "./harness.mjs";
 
 let server, browser;
 before(async () => {
@@ -17,46 +25,12 @@ after(async () => {
   await server?.stop();
 });
 
-async function apiToken(login) {
-  const r = await fetch(server.url + "/api/v1/sessions", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ login, password: DEMO_PASSWORD }),
-  });
-  assert.equal(r.status, 201);
-  return (await r.json()).token;
-}
+const apiToken = (login) => tokenFor(server.url, login);
 
-async function apiGet(path, token) {
-  const r = await fetch(server.url + path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-  assert.equal(r.status, 200, `${path}: ${r.status}`);
-  return r.json();
-}
-
-async function noSeriousViolations(page, where) {
-  const found = await seriousViolations(page);
-  assert.deepEqual(
-    found.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-    [],
-    `axe on ${where}`,
-  );
-}
+const apiGet = (path, token) => getJson(server.url, path, token);
 
 // The portal's part of the page (main) must fit a 320 px wide screen. (The frame's header is
 // not the portal's; it is checked where it is made.)
-async function fitsNarrowScreen(page, where) {
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 320, height: 640 });
-  const wide = await page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    return [...document.querySelectorAll("main *")]
-      .filter((el) => el.getBoundingClientRect().right > width + 1)
-      .map((el) => el.tagName.toLowerCase() + (el.id ? `#${el.id}` : "") + (el.className ? `.${el.className}` : ""));
-  });
-  assert.deepEqual(wide, [], `wider than 320 px on ${where}`);
-  await page.setViewportSize(size);
-}
-
 test("a guest searches the knowledge base with suggestions, reads an article and votes", async () => {
   const context = await browser.newContext({ locale: "en-US" });
   const page = await context.newPage();

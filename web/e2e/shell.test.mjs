@@ -3,7 +3,13 @@
 // elsewhere appears in the queue live, and the pages pass axe-core without serious issues.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { DEMO_PASSWORD, seriousViolations, signedIn, startBrowser, startServer } from "./harness.mjs";
+import {
+  seriousViolations,
+  signedIn,
+  startBrowser,
+  startServer,
+  apiToken as tokenFor,
+} from "./harness.mjs";
 
 let server, browser;
 before(async () => {
@@ -15,15 +21,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function apiToken(login) {
-  const r = await fetch(server.url + "/api/v1/sessions", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ login, password: DEMO_PASSWORD }),
-  });
-  assert.equal(r.status, 201);
-  return (await r.json()).token;
-}
+const apiToken = (login) => tokenFor(server.url, login);
 
 test("a wrong password is refused with a message", async () => {
   const context = await browser.newContext({ locale: "en-US" });
