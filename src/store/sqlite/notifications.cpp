@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "store/sqlite/records.hpp"
+#include "store/sqlite/rules.hpp"
 
 namespace fl::sqlite {
 
@@ -65,12 +66,7 @@ const std::string& notifications_sql(bool unread_only, bool paged) {
 }
 
 Result<EventId> load_notification_cursor(Connection& c) {
-  auto statement = c.prepare("SELECT event_id FROM feed_cursors WHERE name = ?");
-  if (!statement) return error_of(statement);
-  statement->bind(kFollower);
-  auto found = statement->step();
-  if (!found) return error_of(found);
-  return *found ? statement->int64_at(0) : EventId{0};
+  return load_feed_cursor(c, kFollower);
 }
 
 Result<void> add_notifications(Connection& c, const std::vector<Notification>& notifications,
@@ -86,12 +82,7 @@ Result<void> add_notifications(Connection& c, const std::vector<Notification>& n
     if (auto r = insert->run(); !r) return std::unexpected(explain(c, std::move(r.error()), n));
   }
   // A follower that restarted from an older cursor must not move it back.
-  auto moved = c.prepare(
-      "INSERT INTO feed_cursors (name, event_id) VALUES (?, ?) "
-      "ON CONFLICT (name) DO UPDATE SET event_id = max(event_id, excluded.event_id)");
-  if (!moved) return error_of(moved);
-  moved->bind_all(kFollower, cursor);
-  return moved->run();
+  return store_feed_cursor(c, kFollower, cursor);
 }
 
 Result<std::vector<Notification>> load_notifications(Connection& c,
