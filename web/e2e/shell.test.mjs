@@ -61,11 +61,14 @@ test("an agent's queue updates live; German from the browser, English on request
 test("a customer lands in the portal and sees only their own tickets", async () => {
   const { context, page } = await signedIn(browser, server.url, "customer2", "en");
   await page.getByRole("heading", { name: "My tickets" }).waitFor();
-  const rows = await page.locator("table.tickets tbody tr").count();
   const token = await apiToken("customer2");
   const mine = await (
     await fetch(server.url + "/api/v1/tickets?limit=100", { headers: { Authorization: `Bearer ${token}` } })
   ).json();
+  // The heading shows before the list has loaded: wait for the rows, then count them.
+  const rowsOnPage = page.locator("table.tickets tbody tr");
+  if (mine.items.length > 0) await rowsOnPage.nth(mine.items.length - 1).waitFor();
+  const rows = await rowsOnPage.count();
   assert.equal(rows, mine.items.length);
   assert.deepEqual(await seriousViolations(page), []);
   await page.getByRole("button", { name: /Sign out/ }).click();
