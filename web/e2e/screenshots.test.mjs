@@ -3,7 +3,9 @@
 // knowledge base with suggestions, a new request with matching articles, My tickets and a
 // resolved request with the rating form (also on a phone-sized screen). English UI, fixed
 // viewport (1280x800, the phone 390x844), after the data is shown; carets hidden, animations
-// stopped. Written to docs/screenshots/ (FIRSTLINE_SCREENSHOT_DIR overrides).
+// stopped. Written to web/e2e/screenshots/ (ignored by git), so a test run leaves the tree
+// clean; `npm run screenshots` writes the README's copies in docs/screenshots/
+// (FIRSTLINE_SCREENSHOT_DIR chooses any folder).
 //
 // The demo has few open tickets: a handful more are filed first through the API, so the queue
 // looks like a working day's.
@@ -15,7 +17,7 @@ import { after, before, test } from "node:test";
 import { signedIn, signedInEnglish, startBrowser, startServer, apiToken as tokenFor } from "./harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dir = resolve(process.env.FIRSTLINE_SCREENSHOT_DIR ?? join(here, "../../docs/screenshots"));
+const dir = resolve(process.env.FIRSTLINE_SCREENSHOT_DIR ?? join(here, "screenshots"));
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
