@@ -229,8 +229,16 @@ Result<User> DirectoryService::update_user(const Actor& actor, UserId id, const 
         errors.push_back(p.error().fields.front());
     }
   }
+  if (edit.password)
+    if (auto ok = validate_password(*edit.password); !ok) errors.push_back(ok.error().fields.front());
   if (auto ok = check_user_fields(store_, u, std::move(errors)); !ok)
     return std::unexpected(ok.error());
+  std::optional<std::string> hash;
+  if (edit.password) {
+    auto h = hasher_.hash(*edit.password);
+    if (!h) return std::unexpected(h.error());
+    hash = std::move(*h);
+  }
   json::object payload{{"user", id},
                        {"fields", field_names({{"name", edit.name.has_value()},
                                                {"email", edit.email.has_value()},
@@ -240,11 +248,12 @@ Result<User> DirectoryService::update_user(const Actor& actor, UserId id, const 
                                                {"language", edit.language.has_value()},
                                                {"active", edit.active.has_value()},
                                                {"phone", edit.phone.has_value()},
-                                               {"extension", edit.extension.has_value()}})},
+                                               {"extension", edit.extension.has_value()},
+                                               {"password", edit.password.has_value()}})},
                        {"role", name_of(u.role)},
                        {"active", u.active}};
   return store_.update_user(
-      u, directory_event(event_type::user_updated, &actor, clock_.now(), payload));
+      u, directory_event(event_type::user_updated, &actor, clock_.now(), payload), hash);
 }
 
 Result<User> DirectoryService::update_profile(const Actor& actor, const ProfileEdit& edit) {
@@ -280,7 +289,7 @@ Result<User> DirectoryService::update_profile(const Actor& actor, const ProfileE
                        {"role", name_of(u.role)},
                        {"active", u.active}};
   return store_.update_user(
-      u, directory_event(event_type::user_updated, &actor, clock_.now(), payload));
+      u, directory_event(event_type::user_updated, &actor, clock_.now(), payload), std::nullopt);
 }
 
 Result<Team> DirectoryService::update_team(const Actor& actor, TeamId id, const TeamEdit& edit) {

@@ -51,6 +51,7 @@ struct UserEdit {
   std::optional<bool> active;
   std::optional<std::string> phone;      // as typed (normalised here); "" removes it
   std::optional<std::string> extension;  // "" removes it
+  std::optional<std::string> password;   // a reset: ends the user's sessions
 };
 
 // What everyone edits of themselves; absent fields stay as they are.

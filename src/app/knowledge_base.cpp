@@ -452,6 +452,41 @@ Result<Category> KnowledgeBase::create_category(const Actor& actor, const Catego
   return store_.insert_category(clean, e);
 }
 
+Result<Category> KnowledgeBase::change_category(const Actor& actor, const CategoryChange& change) {
+  if (!may_publish_articles(actor))
+    return std::unexpected(deny("only supervisors manage categories").error());
+  auto all = store_.categories();
+  if (!all) return std::unexpected(all.error());
+  auto current = std::ranges::find(*all, change.id, &Category::id);
+  if (current == all->end())
+    return fail(ErrorCode::not_found, "no category " + std::to_string(change.id));
+  Category next = *current;
+  if (change.name) {
+    next.name = trim(*change.name);
+    if (next.name.empty() || next.name.size() > 100)
+      return invalid_field("name", "1 to 100 characters");
+  }
+  if (change.parent) {
+    next.parent = *change.parent;
+    // The new parent's ancestry must not pass through the category itself (a cycle).
+    if (next.parent) {
+      if (std::ranges::find(*all, *next.parent, &Category::id) == all->end())
+        return invalid_field("parent_id", "no category " + std::to_string(*next.parent));
+      for (const Category* c : category_ancestry(*all, next.parent))
+        if (c->id == next.id)
+          return invalid_field("parent_id", "a category cannot move under itself");
+    }
+  }
+  Event e;
+  e.type = event_type::category_changed;
+  e.actor = actor.user.id;
+  e.at = clock_.now();
+  json::object payload{{"id", next.id}, {"name", next.name}};
+  payload["moved"] = next.parent != current->parent;
+  e.payload = json::serialize(payload);
+  return store_.update_category(next, e);
+}
+
 Result<std::vector<Category>> KnowledgeBase::categories() {
   return store_.categories();
 }

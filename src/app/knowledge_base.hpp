@@ -40,6 +40,13 @@ struct ArticlePatch {
   std::optional<std::vector<std::string>> keywords;
 };
 
+// A category's new name and/or parent (an engaged `parent` holding nullopt: move to the top).
+struct CategoryChange {
+  CategoryId id = 0;
+  std::optional<std::string> name;
+  std::optional<std::optional<CategoryId>> parent;
+};
+
 class KnowledgeBase {
  public:
   KnowledgeBase(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
@@ -94,6 +101,8 @@ class KnowledgeBase {
                             const std::vector<std::vector<std::string>>& groups);
 
   Result<Category> create_category(const Actor& actor, const Category& category);
+  // Renames and/or moves a category; a move under itself or its own descendant is refused.
+  Result<Category> change_category(const Actor& actor, const CategoryChange& change);
   Result<std::vector<Category>> categories();
 
  private:

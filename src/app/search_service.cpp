@@ -100,16 +100,21 @@ Result<int> SearchService::catch_up(int max_events) {
     std::set<ArticleId> articles;
     std::set<TicketId> tickets;
     bool synonyms = false;
+    bool every_article = false;
     for (const auto& e : *events) {
       // Only a save changes what the index holds of an article (links and revisions don't).
       if (e.article && e.type == event_type::article_saved && e.id > *article_cursor)
         articles.insert(*e.article);
       if (e.ticket && e.id > *ticket_cursor) tickets.insert(*e.ticket);
       if (e.type == event_type::synonyms_changed && e.id > *article_cursor) synonyms = true;
+      // A moved category changes the category path of every article below it.
+      if (e.type == event_type::category_changed && e.id > *article_cursor) every_article = true;
     }
     if (synonyms)
       if (auto ok = apply_synonyms(); !ok) return std::unexpected(ok.error());
-    if (!articles.empty()) {
+    if (every_article) {
+      if (auto ok = upsert_every_article(); !ok) return std::unexpected(ok.error());
+    } else if (!articles.empty()) {
       auto categories = store_.categories();
       if (!categories) return std::unexpected(categories.error());
       for (ArticleId id : articles)
@@ -143,21 +148,29 @@ Result<ReindexReport> SearchService::reindex(ReindexScope scope) {
   return report;
 }
 
-Result<void> SearchService::reindex_articles(EventId newest, ReindexReport& report) {
+Result<std::int64_t> SearchService::upsert_every_article() {
   auto categories = store_.categories();
   if (!categories) return std::unexpected(categories.error());
   ArticleFilter af;
   af.limit = 1000;
+  std::int64_t count = 0;
   for (;;) {
     auto page = store_.articles(af);
     if (!page) return std::unexpected(page.error());
     for (const auto& a : *page)
       if (auto ok = articles_.upsert(document_of(a, *categories)); !ok)
         return std::unexpected(ok.error());
-    report.articles += static_cast<std::int64_t>(page->size());
+    count += static_cast<std::int64_t>(page->size());
     if (page->size() < 1000) break;
     af.after = page->back().id;
   }
+  return count;
+}
+
+Result<void> SearchService::reindex_articles(EventId newest, ReindexReport& report) {
+  auto count = upsert_every_article();
+  if (!count) return std::unexpected(count.error());
+  report.articles += *count;
   if (auto ok = apply_synonyms(); !ok) return std::unexpected(ok.error());
   if (auto ok = articles_.set_last_applied_event(newest); !ok) return std::unexpected(ok.error());
   return articles_.commit();

@@ -51,6 +51,8 @@ class SearchService {
   Result<void> index_article(ArticleId id, const std::vector<Category>& categories);
   Result<void> index_ticket(TicketId id);
   Result<void> apply_synonyms();
+  // Every article, with the category paths as they are now; returns how many.
+  Result<std::int64_t> upsert_every_article();
   Result<void> reindex_articles(EventId newest, ReindexReport& report);
   Result<void> reindex_tickets(EventId newest, ReindexReport& report);
 

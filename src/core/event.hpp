@@ -29,6 +29,7 @@ inline constexpr std::string_view article_saved = "article.saved";
 inline constexpr std::string_view revision_proposed = "article.revision_proposed";
 inline constexpr std::string_view revision_discarded = "article.revision_discarded";
 inline constexpr std::string_view category_created = "category.created";
+inline constexpr std::string_view category_changed = "category.changed";
 inline constexpr std::string_view article_linked = "ticket.article_linked";
 inline constexpr std::string_view synonyms_changed = "kb.synonyms_changed";
 inline constexpr std::string_view sla_policy_applied = "sla.policy_applied";

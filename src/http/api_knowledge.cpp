@@ -283,6 +283,27 @@ void add_knowledge_routes(Router& router, ApiServices& s) {
     if (!created) return problem(created.error());
     return json_response(201, to_json(*created));
   });
+  router.add("PUT", "/api/v1/kb/categories/{id}", [&s](const Request& r, const PathParams& p) {
+    auto actor = member(s, r);
+    if (!actor) return actor.error();
+    auto id = parse_id(p[0]);
+    if (!id) return bad_id("category");
+    auto body = JsonBody::parse(r);
+    if (!body) return body.error();
+    CategoryChange change;
+    change.id = *id;
+    change.name = body->string("name");
+    if (body->has("parent_id")) {
+      if (body->is_null("parent_id"))
+        change.parent = std::optional<CategoryId>{};
+      else if (auto parent = body->integer("parent_id"))
+        change.parent = std::optional<CategoryId>{*parent};
+    }
+    if (auto ok = body->finish(); !ok) return problem(ok.error());
+    auto changed = s.knowledge.change_category(**actor, change);
+    if (!changed) return problem(changed.error());
+    return json_response(200, to_json(*changed));
+  });
 
   router.add(
       "GET", "/api/v1/kb/synonyms",

@@ -51,6 +51,7 @@ UserEdit read_user_edit(JsonBody& body) {
   e.active = body.boolean("active");
   e.phone = body.string("phone");
   e.extension = body.string("extension");
+  e.password = body.string("password");
   return e;
 }
 

@@ -272,7 +272,10 @@ class Store {
   // transaction. Errors: not_found for an unknown user; conflict for an extension another
   // active staff member has; failed_precondition when it would leave no active admin (an
   // active admin made inactive or given another role while no other one is active).
-  virtual Result<User> update_user(const User& user, const Event& event) = 0;
+  // A new password hash (an admin's reset) is stored in the same commit and ends the user's
+  // sessions (API tokens stay).
+  virtual Result<User> update_user(const User& user, const Event& event,
+                                   const std::optional<std::string>& new_password_hash) = 0;
   // Stores name, line, kind and served organisations of team.id (routing stays). not_found for
   // an unknown team, conflict for a name another team has.
   virtual Result<Team> update_team(const Team& team, const Event& event) = 0;
@@ -407,6 +410,8 @@ class Store {
 
   // Knowledge base. Events of new records get the new id filled in (event.article).
   virtual Result<Category> insert_category(const Category& category, const Event& event) = 0;
+  // Renames or moves category.id (not_found if it does not exist; name clashes are conflicts).
+  virtual Result<Category> update_category(const Category& category, const Event& event) = 0;
   virtual Result<std::vector<Category>> categories() = 0;
   // New article (id 0): stored as version 1. Existing: stored only if its stored version
   // is still article.version (else conflict); becomes version + 1, and the version it

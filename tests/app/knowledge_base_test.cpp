@@ -205,4 +205,34 @@ TEST_F(KnowledgeBaseTest, CategoriesAreManagedBySupervisors) {
   EXPECT_EQ(ok(kb->categories()).size(), 2u);
 }
 
+TEST_F(KnowledgeBaseTest, CategoriesAreRenamedAndMovedButNeverUnderThemselves) {
+  Category hw = ok(kb->create_category(sup, {0, "Hardware", std::nullopt}));
+  Category printers = ok(kb->create_category(sup, {0, "Drucker", hw.id}));
+  Category laser = ok(kb->create_category(sup, {0, "Laser", printers.id}));
+  EXPECT_EQ(kb->change_category(l1, {.id = printers.id, .name = "Printers"}).error().code,
+            ErrorCode::permission_denied);
+  EXPECT_EQ(ok(kb->change_category(sup, {.id = printers.id, .name = "  Printers "})).name,
+            "Printers");
+  EXPECT_EQ(kb->change_category(sup, {.id = 999, .name = "x"}).error().code, ErrorCode::not_found);
+  EXPECT_EQ(kb->change_category(sup, {.id = printers.id, .name = ""}).error().code,
+            ErrorCode::invalid_argument);
+  // Under itself or its own grandchild: a cycle.
+  EXPECT_EQ(kb->change_category(sup, {.id = printers.id, .parent = printers.id}).error().code,
+            ErrorCode::invalid_argument);
+  EXPECT_EQ(kb->change_category(sup, {.id = hw.id, .parent = laser.id}).error().code,
+            ErrorCode::invalid_argument);
+  EXPECT_EQ(kb->change_category(sup, {.id = hw.id, .parent = 999}).error().code,
+            ErrorCode::invalid_argument);
+  // To the top, then under another branch.
+  Category top = ok(kb->change_category(
+      sup, {.id = laser.id, .parent = std::optional<CategoryId>{}}));
+  EXPECT_FALSE(top.parent);
+  EXPECT_EQ(ok(kb->change_category(sup, {.id = laser.id, .parent = hw.id})).parent, hw.id);
+  // Names are unique among siblings only.
+  EXPECT_EQ(kb->change_category(sup, {.id = printers.id, .name = "Laser"}).error().code,
+            ErrorCode::conflict);
+  ok(kb->change_category(sup, {.id = laser.id, .parent = std::optional<CategoryId>{}}));
+  EXPECT_EQ(ok(kb->change_category(sup, {.id = printers.id, .name = "Laser"})).name, "Laser");
+}
+
 }  // namespace fl::testing

@@ -79,6 +79,24 @@ TEST_F(SearchServiceTest, ChangesAreFoundAfterTheNextCatchUp) {
   EXPECT_EQ(ok(search->catch_up()), 0);
 }
 
+TEST_F(SearchServiceTest, AMovedCategoryTakesItsArticlesAlong) {
+  Category hardware = ok(kb->create_category(sup, {0, "Hardware", std::nullopt}));
+  Category network = ok(kb->create_category(sup, {0, "Netzwerk", std::nullopt}));
+  Category vpn = ok(kb->create_category(sup, {0, "VPN", hardware.id}));
+  Article a = ok(kb->create(sup, {.title = "VPN verbinden", .language = "de", .category = vpn.id,
+                                  .status = ArticleStatus::published}));
+  ok(search->catch_up());
+  auto in = [&](CategoryId c) {
+    return ok(search->search_articles(l1, {.text = "vpn", .category = c})).hits.size();
+  };
+  EXPECT_EQ(in(hardware.id), 1u);
+  EXPECT_EQ(in(network.id), 0u);
+  ok(kb->change_category(sup, {.id = vpn.id, .parent = network.id}));
+  ok(search->catch_up());
+  EXPECT_EQ(in(hardware.id), 0u);
+  EXPECT_EQ(in(network.id), 1u) << "article " << a.id << " under the new parent";
+}
+
 // A crash between the store's commit and the index's: the index never saw the change. On
 // the next start, catch_up() replays the feed from the index's own cursor.
 TEST_F(SearchServiceTest, IndexCatchesUpAfterACrash) {

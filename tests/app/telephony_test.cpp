@@ -160,6 +160,24 @@ TEST_F(PhoneTest, RolesTeamsAndDeactivation) {
   EXPECT_EQ(last.error().code, ErrorCode::failed_precondition);
 }
 
+TEST_F(PhoneTest, AnAdminResetsAPasswordAndEndsTheSessions) {
+  edit(l2, {.password = "first-secret-1"});
+  auto session = ok(auth->login(l2.user.login, "first-secret-1", "127.0.0.1")).token;
+  auto token = ok(auth->create_api_token(l2, "integration")).token;
+  EXPECT_EQ(directory->update_user(l1, l2.user.id, {.password = "second-secret-2"}).error().code,
+            ErrorCode::permission_denied);
+  auto short_one = directory->update_user(admin, l2.user.id, {.password = "short"});
+  ASSERT_FALSE(short_one);
+  EXPECT_EQ(short_one.error().fields.at(0).field, "password");
+
+  edit(l2, {.password = "second-secret-2"});
+  auth->forget_user(l2.user.id);
+  EXPECT_EQ(auth->authenticate("Bearer " + session).error().code, ErrorCode::unauthenticated);
+  EXPECT_TRUE(auth->authenticate("Bearer " + token)) << "API tokens are not sessions";
+  EXPECT_FALSE(auth->login(l2.user.login, "first-secret-1", "127.0.0.1"));
+  EXPECT_TRUE(auth->login(l2.user.login, "second-secret-2", "127.0.0.1"));
+}
+
 TEST_F(PhoneTest, EveryoneEditsTheirOwnProfile) {
   const User me = ok(directory->update_profile(
       c1, {.name = "Clara K.", .language = "de", .phone = "+49 (0)30 1234567"}));

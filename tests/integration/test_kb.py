@@ -147,6 +147,19 @@ class KnowledgeBaseApiTest(ServerTestCase):
         self.assertIn("Drucker", names)
         self.assertProblem(self.server.request("GET", "/api/v1/kb/categories", token="fl_not-a-token"), 401)
 
+        # Renamed and moved; never under itself; sibling names stay unique.
+        path = f"/api/v1/kb/categories/{sub['id']}"
+        self.assertProblem(self.server.request("PUT", path, {"name": "Printers"}, as_user="l1.agent"), 403)
+        moved = self.assertStatus(self.server.request("PUT", path, {"name": "Printers", "parent_id": None},
+                                                      as_user="supervisor"), 200).json
+        self.assertEqual((moved["name"], moved["parent_id"]), ("Printers", None))
+        self.assertProblem(self.server.request("PUT", f"/api/v1/kb/categories/{hw['id']}",
+                                               {"parent_id": hw["id"]}, as_user="supervisor"),
+                           422, field="parent_id")
+        self.assertProblem(self.server.request("PUT", path, {"name": "Hardware"}, as_user="supervisor"), 409)
+        self.assertProblem(self.server.request("PUT", "/api/v1/kb/categories/99999", {"name": "x"},
+                                               as_user="supervisor"), 404)
+
     def test_resolved_ticket_becomes_a_draft(self):
         t = self.assertStatus(self.server.request(
             "POST", "/api/v1/tickets", {"subject": "Outlook hängt beim Start",

@@ -163,6 +163,22 @@ class PhoneTest(ServerTestCase):
         self.assertProblem(self.server.request("GET", "/api/v1/me", token=token), 401)
         self.assertProblem(self.server.login(second["login"]), 401)
 
+    def test_an_admin_resets_a_password(self):
+        body = {"login": f"reset.me{os.getpid()}", "name": "Reset Me", "role": "customer",
+                "password": self.server.demo_password}
+        user = self.assertStatus(self.server.request("POST", "/api/v1/users", body,
+                                                     as_user="admin"), 201).json
+        old_session = self.server.login(user["login"]).json["token"]
+        path = f"/api/v1/users/{user['id']}"
+        self.assertProblem(self.server.request("PUT", path, {"password": "short"}, as_user="admin"),
+                           422, field="password")
+        self.assertProblem(self.server.request("PUT", path, {"password": "a-new-password-1"},
+                                               as_user="supervisor"), 403)
+        self.put(path, {"password": "a-new-password-1"}, "admin")
+        self.assertProblem(self.server.request("GET", "/api/v1/me", token=old_session), 401)
+        self.assertProblem(self.server.login(user["login"]), 401)
+        self.assertStatus(self.server.login(user["login"], "a-new-password-1"), 201)
+
     # --- the caller lookup ---------------------------------------------------------------
 
     def test_caller_lookup(self):

@@ -61,7 +61,7 @@ TEST_P(DirectoryContract, UsersAreFoundByPhone) {
 
   User gone = shared;
   gone.active = false;
-  must(store().update_user(gone, event_of(event_type::user_updated)));
+  must(store().update_user(gone, event_of(event_type::user_updated), std::nullopt));
   EXPECT_THAT(ids(must(store().users_by_phone("+49301234567"))), ElementsAre(clara.id, shared.id))
       << "inactive users too: the app decides";
 }
@@ -75,7 +75,7 @@ TEST_P(DirectoryContract, StaffAreFoundByExtension) {
 
   User away = lena;
   away.active = false;
-  must(store().update_user(away, event_of(event_type::user_updated)));
+  must(store().update_user(away, event_of(event_type::user_updated), std::nullopt));
   EXPECT_THAT(must(store().staff_by_extension("201")), IsEmpty()) << "active staff only";
 }
 
@@ -94,15 +94,15 @@ TEST_P(DirectoryContract, AnExtensionBelongsToOneActiveStaffMember) {
   twin.user.extension = "";
   User other = must(store().insert_user(twin, event_of(event_type::user_created)));
   other.extension = "201";
-  EXPECT_EQ(code_of(store().update_user(other, event_of(event_type::user_updated))),
+  EXPECT_EQ(code_of(store().update_user(other, event_of(event_type::user_updated), std::nullopt)),
             ErrorCode::conflict);
   EXPECT_EQ(must(store().user(other.id)).extension, "") << "nothing of the clash is stored";
 
   // Once Lena leaves, the extension is free.
   User gone = lena;
   gone.active = false;
-  must(store().update_user(gone, event_of(event_type::user_updated)));
-  EXPECT_EQ(must(store().update_user(other, event_of(event_type::user_updated))).extension, "201");
+  must(store().update_user(gone, event_of(event_type::user_updated), std::nullopt));
+  EXPECT_EQ(must(store().update_user(other, event_of(event_type::user_updated), std::nullopt)).extension, "201");
   EXPECT_THAT(ids(must(store().staff_by_extension("201"))), ElementsAre(other.id));
 }
 
@@ -128,7 +128,7 @@ TEST_P(DirectoryContract, AnEditStoresTheEditableFieldsWithItsEvent) {
   edit.skills = {"ignored"};
   edit.availability = Availability::available;
   const EventId latest = must(store().latest_event_id());
-  const User stored = must(store().update_user(edit, event_of(event_type::user_updated)));
+  const User stored = must(store().update_user(edit, event_of(event_type::user_updated), std::nullopt));
 
   User expected = edit;
   expected.login = before.login;
@@ -143,19 +143,19 @@ TEST_P(DirectoryContract, AnEditStoresTheEditableFieldsWithItsEvent) {
   edit.teams = {};
   edit.role = Role::customer;
   edit.extension = "";
-  EXPECT_THAT(must(store().update_user(edit, event_of(event_type::user_updated))).teams, IsEmpty());
+  EXPECT_THAT(must(store().update_user(edit, event_of(event_type::user_updated), std::nullopt)).teams, IsEmpty());
 
   User ghost = edit;
   ghost.id = 999'999;
-  EXPECT_EQ(code_of(store().update_user(ghost, event_of(event_type::user_updated))),
+  EXPECT_EQ(code_of(store().update_user(ghost, event_of(event_type::user_updated), std::nullopt)),
             ErrorCode::not_found);
   User lost = edit;
   lost.organization = 999'999;
-  EXPECT_EQ(code_of(store().update_user(lost, event_of(event_type::user_updated))),
+  EXPECT_EQ(code_of(store().update_user(lost, event_of(event_type::user_updated), std::nullopt)),
             ErrorCode::invalid_argument);
   lost.organization = std::nullopt;
   lost.teams = {999'999};
-  EXPECT_EQ(code_of(store().update_user(lost, event_of(event_type::user_updated))),
+  EXPECT_EQ(code_of(store().update_user(lost, event_of(event_type::user_updated), std::nullopt)),
             ErrorCode::invalid_argument);
   EXPECT_EQ(must(store().latest_event_id()), latest + 2) << "no event for what failed";
 }
@@ -172,11 +172,11 @@ TEST_P(DirectoryContract, DeactivatingRevokesEverySessionAndToken) {
   }
   User edit = agent_;
   edit.name = "Renamed";
-  must(store().update_user(edit, event_of(event_type::user_updated)));
+  must(store().update_user(edit, event_of(event_type::user_updated), std::nullopt));
   EXPECT_FALSE(must(store().credential_by_hash("s1")).revoked) << "an edit alone revokes nothing";
 
   edit.active = false;
-  EXPECT_FALSE(must(store().update_user(edit, event_of(event_type::user_updated))).active);
+  EXPECT_FALSE(must(store().update_user(edit, event_of(event_type::user_updated), std::nullopt)).active);
   EXPECT_TRUE(must(store().credential_by_hash("s1")).revoked);
   EXPECT_TRUE(must(store().credential_by_hash("t1")).revoked);
 }
@@ -185,27 +185,27 @@ TEST_P(DirectoryContract, TheLastActiveAdminStays) {
   const User ada = add_person("ada", Role::admin, "", "");
   User demoted = ada;
   demoted.role = Role::supervisor;
-  EXPECT_EQ(code_of(store().update_user(demoted, event_of(event_type::user_updated))),
+  EXPECT_EQ(code_of(store().update_user(demoted, event_of(event_type::user_updated), std::nullopt)),
             ErrorCode::failed_precondition);
   User disabled = ada;
   disabled.active = false;
-  EXPECT_EQ(code_of(store().update_user(disabled, event_of(event_type::user_updated))),
+  EXPECT_EQ(code_of(store().update_user(disabled, event_of(event_type::user_updated), std::nullopt)),
             ErrorCode::failed_precondition);
   EXPECT_EQ(must(store().user(ada.id)).role, Role::admin);
   EXPECT_TRUE(must(store().user(ada.id)).active);
   User renamed = ada;
   renamed.name = "Ada Lovelace";
-  EXPECT_EQ(must(store().update_user(renamed, event_of(event_type::user_updated))).name,
+  EXPECT_EQ(must(store().update_user(renamed, event_of(event_type::user_updated), std::nullopt)).name,
             "Ada Lovelace")
       << "other edits of the last admin are fine";
 
   const User bob = add_person("bob", Role::admin, "", "");
-  EXPECT_EQ(must(store().update_user(demoted, event_of(event_type::user_updated))).role,
+  EXPECT_EQ(must(store().update_user(demoted, event_of(event_type::user_updated), std::nullopt)).role,
             Role::supervisor)
       << "another admin is left";
   User bob_off = bob;
   bob_off.active = false;
-  EXPECT_EQ(code_of(store().update_user(bob_off, event_of(event_type::user_updated))),
+  EXPECT_EQ(code_of(store().update_user(bob_off, event_of(event_type::user_updated), std::nullopt)),
             ErrorCode::failed_precondition);
 }
 

@@ -108,6 +108,20 @@ TEST_P(KnowledgeBaseContract, CategoryTree) {
   Article a = draft("in a category");
   a.category = child.id;
   EXPECT_EQ(save(a).category, child.id);
+
+  Category moved = must(store().update_category({child.id, "Printers", std::nullopt},
+                                                event_of(event_type::category_changed)));
+  EXPECT_EQ(moved.name, "Printers");
+  EXPECT_EQ(must(store().categories()).at(1).parent, std::nullopt);
+  EXPECT_EQ(code_of(store().update_category({child.id, "Hardware", std::nullopt},
+                                            event_of(event_type::category_changed))),
+            ErrorCode::conflict);
+  EXPECT_EQ(code_of(store().update_category({999, "Ghost", std::nullopt},
+                                            event_of(event_type::category_changed))),
+            ErrorCode::not_found);
+  EXPECT_EQ(code_of(store().update_category({child.id, "Printers", 999},
+                                            event_of(event_type::category_changed))),
+            ErrorCode::invalid_argument);
 }
 
 TEST_P(KnowledgeBaseContract, ListingFilters) {

@@ -120,6 +120,23 @@ Result<Category> insert_category(Connection& c, const Category& input, const Eve
   return stored;
 }
 
+Result<Category> update_category(Connection& c, const Category& input, const Event& event) {
+  auto statement = c.prepare("UPDATE kb_categories SET name = ?, parent_id = ? WHERE id = ?");
+  if (!statement) return error_of(statement);
+  statement->bind_all(input.name, input.parent, input.id);
+  if (auto r = statement->run(); !r) {
+    if (is_missing_reference(r.error()))
+      return invalid_field("parent_id", fmt::format("no category {}", input.parent.value_or(0)));
+    if (r.error().code == ErrorCode::conflict)
+      return fail(ErrorCode::conflict,
+                  fmt::format("category '{}' exists already there", input.name));
+    return error_of(r);
+  }
+  if (c.changes() == 0) return fail(ErrorCode::not_found, fmt::format("no category {}", input.id));
+  if (auto e = insert_event(c, event); !e) return error_of(e);
+  return input;
+}
+
 Result<std::vector<Category>> load_categories(Connection& c) {
   auto statement = c.prepare("SELECT id, name, parent_id FROM kb_categories ORDER BY id");
   if (!statement) return error_of(statement);

@@ -10,6 +10,8 @@ namespace fl::sqlite {
 
 [[nodiscard]] Result<Category> insert_category(Connection& c, const Category& category,
                                                const Event& event);
+[[nodiscard]] Result<Category> update_category(Connection& c, const Category& category,
+                                               const Event& event);
 [[nodiscard]] Result<std::vector<Category>> load_categories(Connection& c);
 
 [[nodiscard]] Result<Article> save_article(Connection& c, const Article& article,

@@ -387,7 +387,8 @@ Result<User> update_user_skills(Connection& c, UserId id, const std::vector<std:
   return update_user(c, "UPDATE users SET skills = ? WHERE id = ?", join_list(skills), id, event);
 }
 
-Result<User> update_user(Connection& c, const User& input, const Event& event) {
+Result<User> update_user(Connection& c, const User& input, const Event& event,
+                         const std::optional<std::string>& new_password_hash) {
   auto before = load_user_record(c, input.id);
   if (!before) return error_of(before);
   User user = input;
@@ -424,6 +425,14 @@ Result<User> update_user(Connection& c, const User& input, const Event& event) {
   }
   if (!user.active) {
     auto revoke = c.prepare("UPDATE credentials SET revoked = 1 WHERE user_id = ? AND revoked = 0");
+    if (!revoke) return error_of(revoke);
+    revoke->bind(user.id);
+    if (auto r = revoke->run(); !r) return error_of(r);
+  }
+  if (new_password_hash) {
+    if (auto r = set_password_hash(c, user.id, *new_password_hash); !r) return error_of(r);
+    auto revoke = c.prepare(
+        "UPDATE credentials SET revoked = 1 WHERE user_id = ? AND kind = 'session' AND revoked = 0");
     if (!revoke) return error_of(revoke);
     revoke->bind(user.id);
     if (auto r = revoke->run(); !r) return error_of(r);

@@ -26,7 +26,8 @@ namespace fl::sqlite {
                                               const std::vector<std::string>& skills,
                                               const Event& event);
 // See Store::update_user, update_team and update_organization.
-[[nodiscard]] Result<User> update_user(Connection& c, const User& user, const Event& event);
+[[nodiscard]] Result<User> update_user(Connection& c, const User& user, const Event& event,
+                                      const std::optional<std::string>& new_password_hash);
 [[nodiscard]] Result<Team> update_team(Connection& c, const Team& team, const Event& event);
 [[nodiscard]] Result<Organization> update_organization(Connection& c, const Organization& org,
                                                        const Event& event);

@@ -175,8 +175,10 @@ Result<std::vector<User>> SqliteStore::staff_by_extension(std::string_view exten
   return impl_->read([&](Connection& c) { return sqlite::load_staff_by_extension(c, extension); });
 }
 
-Result<User> SqliteStore::update_user(const User& user, const Event& event) {
-  return impl_->write<User>([&](Connection& c) { return sqlite::update_user(c, user, event); });
+Result<User> SqliteStore::update_user(const User& user, const Event& event,
+                                      const std::optional<std::string>& new_password_hash) {
+  return impl_->write<User>(
+      [&](Connection& c) { return sqlite::update_user(c, user, event, new_password_hash); });
 }
 
 Result<Team> SqliteStore::update_team(const Team& team, const Event& event) {
@@ -471,6 +473,11 @@ Result<std::int64_t> SqliteStore::prune_deliveries(Timestamp before, int limit) 
 Result<Category> SqliteStore::insert_category(const Category& category, const Event& event) {
   return impl_->write<Category>(
       [&](Connection& c) { return sqlite::insert_category(c, category, event); });
+}
+
+Result<Category> SqliteStore::update_category(const Category& category, const Event& event) {
+  return impl_->write<Category>(
+      [&](Connection& c) { return sqlite::update_category(c, category, event); });
 }
 
 Result<std::vector<Category>> SqliteStore::categories() {

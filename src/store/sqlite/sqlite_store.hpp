@@ -68,7 +68,8 @@ class SqliteStore final : public Store {
   Result<std::vector<AssignmentLoad>> assignment_load(TeamId team) override;
   Result<std::vector<User>> users_by_phone(std::string_view phone) override;
   Result<std::vector<User>> staff_by_extension(std::string_view extension) override;
-  Result<User> update_user(const User& user, const Event& event) override;
+  Result<User> update_user(const User& user, const Event& event,
+                           const std::optional<std::string>& new_password_hash) override;
   Result<Team> update_team(const Team& team, const Event& event) override;
   Result<Organization> update_organization(const Organization& org, const Event& event) override;
 
@@ -153,6 +154,7 @@ class SqliteStore final : public Store {
   Result<std::int64_t> prune_deliveries(Timestamp before, int limit) override;
 
   Result<Category> insert_category(const Category& category, const Event& event) override;
+  Result<Category> update_category(const Category& category, const Event& event) override;
   Result<std::vector<Category>> categories() override;
   Result<Article> save_article(const Article& article, const Event& event) override;
   Result<Article> article(ArticleId id) override;
