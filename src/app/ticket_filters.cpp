@@ -4,6 +4,7 @@
 #include <boost/url/encoding_opts.hpp>
 #include <boost/url/parse_query.hpp>
 #include <charconv>
+#include <ranges>
 
 namespace fl {
 
@@ -90,8 +91,11 @@ Result<TicketQuery> ticket_query_from(const QueryParameters& parameters, UserId 
   if (auto v = first("status")) q.statuses = names_in<TicketStatus>(*v, "status", errors);
   if (auto v = first("priority")) q.priorities = names_in<Priority>(*v, "priority", errors);
   if (auto v = first("sla")) q.sla_states = names_in<SlaState>(*v, "sla", errors);
+  // Repeated (tag=vpn&tag=printer) or a comma list (tag=vpn,printer): no tag holds a comma.
   for (const auto& [k, v] : parameters)
-    if (k == "tag") q.tags.push_back(v);
+    if (k == "tag")
+      for (auto part : std::views::split(std::string_view(v), ','))
+        if (!part.empty()) q.tags.emplace_back(part.begin(), part.end());
   if (q.tags.size() > kMaxTags) errors.push_back({"tag", "at most 10 tags"});
   if (auto sort = first("sort")) {
     if (*sort == "newest")

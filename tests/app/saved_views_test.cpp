@@ -70,7 +70,7 @@ TEST(TicketFilters, ReadTheListsQueryString) {
                               {"priority", "P1"},
                               {"sla", "at_risk,breached"},
                               {"tag", "vpn"},
-                              {"tag", "printer"},
+                              {"tag", "printer,vip"},
                               {"assignee", "me"},
                               {"sort", "sla_due"},
                               {"cursor", "1700000000000.42"}},
@@ -79,7 +79,7 @@ TEST(TicketFilters, ReadTheListsQueryString) {
   EXPECT_EQ(q->statuses.size(), 2u);
   EXPECT_EQ(q->priorities, std::vector<Priority>{Priority::p1});
   EXPECT_EQ(q->sla_states, (std::vector<SlaState>{SlaState::at_risk, SlaState::breached}));
-  EXPECT_EQ(q->tags, (std::vector<std::string>{"vpn", "printer"}));
+  EXPECT_EQ(q->tags, (std::vector<std::string>{"vpn", "printer", "vip"}));
   EXPECT_EQ(q->assignee, 7);
   EXPECT_EQ(q->order, TicketOrder::sla_due_first);
   EXPECT_EQ(q->after, 42);

@@ -85,6 +85,30 @@ test("team queue: sorted by SLA due with badges, filtered by priority and SLA st
   await page.waitForFunction(() => [...document.querySelectorAll("tbody tr [data-sla]")].every((x) => x.dataset.sla === "running"));
   await page.getByRole("group", { name: "SLA" }).getByLabel("Running").uncheck();
 
+  // Several tags: tickets with all of them (typed separated by spaces, kept in the URL).
+  const both = `both${Date.now()}`;
+  const only = `only${Date.now()}`;
+  const filed = async (tags) => {
+    const r = await fetch(server.url + "/api/v1/tickets", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ subject: `Tags ${tags.join(" ")}`, description: "Tagged.", tags }),
+    });
+    assert.equal(r.status, 201);
+    return (await r.json()).number;
+  };
+  const withBoth = await filed([both, only]);
+  await filed([only]);
+  await page.getByLabel("Tags").fill(`${only} ${both.toUpperCase()}`);
+  await page.getByLabel("Tags").press("Enter");
+  await page.waitForURL(new RegExp(`tag=${only},${both}`));
+  await page.waitForFunction(
+    (n) => [...document.querySelectorAll("tbody tr")].map((r) => Number(r.dataset.ticket)).join() === String(n),
+    withBoth,
+  );
+  await page.getByLabel("Tags").fill("");
+  await page.getByLabel("Tags").press("Enter");
+
   // Sort by keyboard: newest first.
   await page.getByLabel("Sort").focus();
   await page.getByLabel("Sort").selectOption("newest");

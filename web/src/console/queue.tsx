@@ -21,6 +21,7 @@ import {
   type Sort,
   matches,
   needsReload,
+  parseTags,
   toApi,
   toUrl,
   type QueueQuery,
@@ -106,8 +107,8 @@ function QueuePicker(props: { me: Me; dir: Directory | null; value: Scope; onCha
 
 function QueueFilters(props: { query: QueueQuery; onChange: (q: QueueQuery) => void; tagInput: { current: HTMLInputElement | null } }) {
   const { query, onChange } = props;
-  const [tag, setTag] = useState(query.tag);
-  useEffect(() => setTag(query.tag), [query.tag]);
+  const [tag, setTag] = useState(query.tags.join(" "));
+  useEffect(() => setTag(query.tags.join(" ")), [query.tags.join(" ")]);
   const toggle = (s: Status, on: boolean) =>
     onChange({ ...query, statuses: ALL_STATUSES.filter((x) => (x === s ? on : query.statuses.includes(x))) });
   return (
@@ -181,14 +182,16 @@ function QueueFilters(props: { query: QueueQuery; onChange: (q: QueueQuery) => v
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          onChange({ ...query, tag: tag.trim().toLowerCase() });
+          onChange({ ...query, tags: parseTags(tag) });
         }}
       >
         <label for="queue-tag">{t("queue.tag")}</label>
         <span class="row">
-          <input id="queue-tag" ref={props.tagInput} value={tag} onInput={(e) => setTag(e.currentTarget.value)} />
+          <input id="queue-tag" ref={props.tagInput} value={tag} aria-describedby="queue-tag-hint"
+            onInput={(e) => setTag(e.currentTarget.value)} />
           <button type="submit" class="secondary">{t("queue.filter")}</button>
         </span>
+        <span id="queue-tag-hint" class="hint">{t("queue.tagHint")}</span>
       </form>
     </div>
   );

@@ -18,7 +18,7 @@ export interface QueueQuery {
   scope: Scope;
   statuses: Status[];
   assignee: "any" | "me" | "none";
-  tag: string;
+  tags: string[]; // tickets with all of them
   priorities: Priority[];
   sla: SlaState[];
   sort: Sort;
@@ -31,7 +31,7 @@ export function defaultSort(scope: Scope): Sort {
 export function defaultQuery(me: Me): QueueQuery {
   const team = me.teams[0];
   const scope: Scope = team ? { team: team.id } : "mine";
-  return { scope, statuses: OPEN_STATUSES, assignee: "any", tag: "", priorities: [], sla: [], sort: defaultSort(scope) };
+  return { scope, statuses: OPEN_STATUSES, assignee: "any", tags: [], priorities: [], sla: [], sort: defaultSort(scope) };
 }
 
 // The SLA state now: the summary's state as the server judged it, moved on by the warning and
@@ -42,6 +42,13 @@ export function slaStateNow(ticket: TicketSummary, now: number): SlaState {
   if (ticket.sla_due_at && Date.parse(ticket.sla_due_at) <= now) return "breached";
   if (ticket.sla_warn_at && Date.parse(ticket.sla_warn_at) <= now) return "at_risk";
   return state;
+}
+
+// Tags as typed: split on commas and spaces, lower-cased, each once.
+export function parseTags(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.toLowerCase().split(/[\s,]+/)) if (raw && !out.includes(raw)) out.push(raw);
+  return out;
 }
 
 function list<T extends string>(value: string | null, allowed: T[]): T[] {
@@ -62,7 +69,7 @@ export function fromUrl(search: string, me: Me): QueueQuery {
     scope,
     statuses,
     assignee: assignee === "me" || assignee === "none" ? assignee : "any",
-    tag: q.get("tag") ?? "",
+    tags: parseTags(q.getAll("tag").join(",")),
     priorities: list(q.get("priority"), PRIORITIES),
     sla: list(q.get("sla"), SLA_STATES),
     sort: SORTS.includes(q.get("sort") as Sort) ? (q.get("sort") as Sort) : defaultSort(scope),
@@ -77,7 +84,7 @@ export function toUrl(query: QueueQuery): string {
   else q.set("line", String(s.line));
   q.set("status", query.statuses.join(","));
   if (query.assignee !== "any") q.set("assignee", query.assignee);
-  if (query.tag) q.set("tag", query.tag);
+  if (query.tags.length > 0) q.set("tag", query.tags.join(","));
   if (query.priorities.length > 0) q.set("priority", query.priorities.join(","));
   if (query.sla.length > 0) q.set("sla", query.sla.join(","));
   if (query.sort !== defaultSort(s)) q.set("sort", query.sort);
@@ -93,7 +100,7 @@ export function toApi(query: QueueQuery): Record<string, string | number> {
   else out.line = s.line;
   if (query.statuses.length > 0) out.status = query.statuses.join(",");
   if (query.assignee !== "any" && s !== "mine") out.assignee = query.assignee;
-  if (query.tag) out.tag = query.tag;
+  if (query.tags.length > 0) out.tag = query.tags.join(",");
   if (query.priorities.length > 0) out.priority = query.priorities.join(",");
   if (query.sla.length > 0) out.sla = query.sla.join(",");
   out.sort = query.sort;
@@ -127,7 +134,7 @@ export function compare(sort: Sort): (a: TicketSummary, b: TicketSummary) => num
 }
 
 export function needsReload(query: QueueQuery): boolean {
-  return query.tag !== "";
+  return query.tags.length > 0;
 }
 
 export function sameScope(a: Scope, b: Scope): boolean {
@@ -154,6 +161,6 @@ export function fromViewQuery(saved: string, me: Me): QueueQuery {
   url.set("status", q.get("status") ?? "");
   for (const k of ["priority", "sla", "sort"]) if (q.get(k)) url.set(k, q.get(k)!);
   const tags = q.getAll("tag");
-  if (tags.length > 0) url.set("tag", tags[0]);
+  if (tags.length > 0) url.set("tag", tags.join(","));
   return fromUrl(url.toString(), me);
 }
