@@ -1,5 +1,5 @@
 // Saved views of the queue in a real browser: an agent saves the current filters under a
-// name, applies the view later and deletes it (keyboard, English); a supervisor shares a view
+// name, applies the view later, renames it, saves new filters into it and deletes it (keyboard, English); a supervisor shares a view
 // with their teams and a member of those teams sees it, read-only (German); axe-core.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -8,6 +8,8 @@ import {
   startBrowser,
   startServer,
   noSeriousViolations,
+  apiToken,
+  apiGet,
 } from "./harness.mjs";
 
 let server, browser;
@@ -20,7 +22,7 @@ after(async () => {
   await server?.stop();
 });
 
-test("save the current filters as a view, apply it, delete it", async () => {
+test("save the current filters as a view, apply it, rename it, overwrite it, delete it", async () => {
   const { context, page } = await signedIn(browser, server.url, "l1.agent", "en");
   await page.getByRole("heading", { name: /Warteschlange/ }).waitFor();
   await page.getByLabel("Sprache").selectOption("en");
@@ -46,8 +48,23 @@ test("save the current filters as a view, apply it, delete it", async () => {
   assert.match(page.url(), /sla=breached/);
   assert.ok(await page.getByRole("group", { name: "Priority" }).getByLabel("P1").isChecked());
 
+  // Renamed; then the current filters (P2 instead of P1) saved into it.
+  await page.getByRole("button", { name: "Rename" }).click();
+  await page.getByLabel("New name for “Desk: P1 breached”").fill("Desk: urgent breached");
+  await page.getByLabel("New name for “Desk: P1 breached”").press("Enter");
+  await page.getByRole("status").getByText("View renamed to “Desk: urgent breached”.").waitFor();
+  await page.getByRole("group", { name: "Priority" }).getByLabel("P2").check();
+  await page.waitForURL(/priority=P1,P2/);
+  await page.getByRole("button", { name: "Save current filters into it" }).click();
+  await page.getByRole("status").getByText("View “Desk: urgent breached” now has the current filters.").waitFor();
+  const token = await apiToken(server.url, "l1.agent");
+  const saved = (await apiGet(server.url, "/api/v1/me/views", token)).items;
+  assert.equal(saved.length, 1);
+  assert.equal(saved[0].name, "Desk: urgent breached");
+  assert.match(saved[0].query, /priority=P1,P2/);
+
   await page.getByRole("button", { name: "Delete view" }).click();
-  await page.getByRole("status").getByText("View “Desk: P1 breached” deleted.").waitFor();
+  await page.getByRole("status").getByText("View “Desk: urgent breached” deleted.").waitFor();
   await page.getByText("No saved views yet.").waitFor();
   await context.close();
 });

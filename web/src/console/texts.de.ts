@@ -271,6 +271,13 @@ export const consoleDe: Record<keyof typeof consoleEn, string> = {
   "views.save": "Ansicht speichern",
   "views.saved": "Ansicht „{name}“ gespeichert.",
   "views.deleted": "Ansicht „{name}“ gelöscht.",
+  "views.rename": "Umbenennen",
+  "views.newName": "Neuer Name für „{name}“",
+  "views.renameSave": "Namen speichern",
+  "views.cancel": "Abbrechen",
+  "views.renamed": "Ansicht in „{name}“ umbenannt.",
+  "views.update": "Aktuelle Filter darin speichern",
+  "views.updated": "Ansicht „{name}“ hat jetzt die aktuellen Filter.",
   "views.sharedMine": "geteilt",
   "views.sharedOther": "mit Ihnen geteilt",
 };

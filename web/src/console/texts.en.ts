@@ -269,6 +269,13 @@ export const consoleEn = {
   "views.save": "Save view",
   "views.saved": "View “{name}” saved.",
   "views.deleted": "View “{name}” deleted.",
+  "views.rename": "Rename",
+  "views.newName": "New name for “{name}”",
+  "views.renameSave": "Save name",
+  "views.cancel": "Cancel",
+  "views.renamed": "View renamed to “{name}”.",
+  "views.update": "Save current filters into it",
+  "views.updated": "View “{name}” now has the current filters.",
   "views.sharedMine": "shared",
   "views.sharedOther": "shared with you",
 } as const;

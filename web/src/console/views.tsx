@@ -1,10 +1,11 @@
-// Saved views of the queue (GET/POST /api/v1/me/views, DELETE /me/views/{id}): the current
-// filters saved under a name, listed, applied and deleted; supervisors and admins may share
-// a view with the members of their teams (others' shared views are read-only).
+// Saved views of the queue (GET/POST /api/v1/me/views, PUT/DELETE /me/views/{id}): the current
+// filters saved under a name, listed, applied, renamed, overwritten with the current filters
+// and deleted; supervisors and admins may share a view with the members of their teams
+// (others' shared views are read-only).
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, get, post } from "../api/client";
+import { api, ApiError, get, post, put } from "../api/client";
 import type { Me } from "../api/types";
-import { t } from "../i18n";
+import { t, type Key } from "../i18n";
 import { seesEverything } from "./directory";
 import { fromViewQuery, toViewQuery, type QueueQuery } from "./queue_query";
 import { toast } from "./toasts";
@@ -24,6 +25,7 @@ export function SavedViews(props: { me: Me; query: QueueQuery; onApply: (q: Queu
   const [name, setName] = useState("");
   const [shared, setShared] = useState(false);
   const [error, setError] = useState("");
+  const [renaming, setRenaming] = useState<string | null>(null); // the new name while renaming
   const load = () => get<{ items: SavedView[] }>("/api/v1/me/views").then((r) => setViews(r.items), () => setViews([]));
   useEffect(() => void load(), []);
   const current = views.find((v) => v.id === chosen) ?? views[0] ?? null;
@@ -42,6 +44,31 @@ export function SavedViews(props: { me: Me; query: QueueQuery; onApply: (q: Queu
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
     }
+  }
+
+  // The owner's edits: the body replaces name, query and shared as a whole.
+  async function change(v: SavedView, edit: Partial<Pick<SavedView, "name" | "query" | "shared">>, done: Key) {
+    try {
+      const saved = await put<SavedView>(`/api/v1/me/views/${v.id}`, {
+        name: edit.name ?? v.name,
+        query: edit.query ?? v.query,
+        shared: edit.shared ?? v.shared,
+      });
+      toast(t(done, { name: saved.name }));
+      setRenaming(null);
+      setError("");
+      await load();
+      setChosen(saved.id);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  }
+
+  function rename(e: Event) {
+    e.preventDefault();
+    if (!current || renaming === null) return;
+    if (!renaming.trim()) return setError(t("views.nameRequired"));
+    void change(current, { name: renaming.trim() }, "views.renamed");
   }
 
   async function remove() {
@@ -75,15 +102,33 @@ export function SavedViews(props: { me: Me; query: QueueQuery; onApply: (q: Queu
               {t("views.apply")}
             </button>
             {current && current.owner_id === me.id && (
-              <button type="button" class="secondary" onClick={remove}>
-                {t("views.delete")}
-              </button>
+              <>
+                <button type="button" class="secondary" onClick={() => setRenaming(current.name)}>
+                  {t("views.rename")}
+                </button>
+                <button type="button" class="secondary"
+                  onClick={() => change(current, { query: toViewQuery(props.query) }, "views.updated")}>
+                  {t("views.update")}
+                </button>
+                <button type="button" class="secondary" onClick={remove}>
+                  {t("views.delete")}
+                </button>
+              </>
             )}
           </>
         ) : (
           <span class="muted">{t("views.none")}</span>
         )}
       </div>
+      {renaming !== null && current && (
+        <form class="row" onSubmit={rename}>
+          <label for="views-rename">{t("views.newName", { name: current.name })}</label>
+          <input id="views-rename" value={renaming} autoFocus onInput={(e) => setRenaming(e.currentTarget.value)}
+            onKeyDown={(e) => e.key === "Escape" && setRenaming(null)} />
+          <button type="submit" class="secondary">{t("views.renameSave")}</button>
+          <button type="button" class="secondary" onClick={() => setRenaming(null)}>{t("views.cancel")}</button>
+        </form>
+      )}
       <form class="row" onSubmit={save}>
         <label for="views-name">{t("views.name")}</label>
         <input id="views-name" value={name} aria-invalid={error ? true : undefined} onInput={(e) => setName(e.currentTarget.value)} />
