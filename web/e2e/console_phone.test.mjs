@@ -126,3 +126,30 @@ test("German: a number typed on the call screen is looked up; the caller card li
   assert.equal(await pop.count(), 0);
   await context.close();
 });
+
+test("two calls at once: the pops stack, newest first; 'a' takes the newest, the other stays", async () => {
+  const l1 = await inEnglish("l1.agent");
+  const { page } = l1;
+  await page.getByRole("heading", { name: "Queue: Service Desk" }).waitFor();
+  await page.getByText("Live", { exact: true }).waitFor();
+
+  const first = `pbx-a-${Date.now()}`;
+  const second = `pbx-b-${Date.now()}`;
+  await ringUntilTold({ event: "ringing", call_id: first, caller: "+49 30 1234567", extension: "201" });
+  await page.getByRole("region", { name: /Incoming call/ }).getByText("Clara Kundin").waitFor();
+  await cti({ event: "ringing", call_id: second, caller: "+49 89 5550100", extension: "201" });
+  const pops = page.getByRole("region", { name: /Incoming call/ });
+  await page.waitForFunction(() => document.querySelectorAll(".call-pop").length === 2);
+  assert.match(await pops.nth(0).textContent(), /\+49895550100/, "the newest on top");
+  assert.match(await pops.nth(1).textContent(), /Clara Kundin/);
+  await noSeriousViolations(page, "two stacked call pops");
+
+  // The shortcut takes the newest; Clara's call keeps ringing in its pop.
+  await page.locator("body").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("a");
+  await page.getByRole("heading", { name: /New call/ }).waitFor();
+  assert.equal(await page.getByLabel("Calling number (optional)").inputValue(), "+49895550100");
+  assert.equal(await pops.count(), 1);
+  assert.match(await pops.first().textContent(), /Clara Kundin/);
+  await l1.context.close();
+});

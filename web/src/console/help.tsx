@@ -5,6 +5,7 @@ import { Dialog } from "./dialog";
 export const SHORTCUTS: [string, Key][] = [
   ["g q", "keys.queue"],
   ["g c", "keys.call"],
+  ["a", "keys.takeCall"],
   ["j / k", "keys.move"],
   ["Enter", "keys.open"],
   ["/", "keys.search"],

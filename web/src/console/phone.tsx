@@ -6,6 +6,7 @@ import { live, type CallMessage } from "../api/live";
 import type { Ticket, User } from "../api/types";
 import { t } from "../i18n";
 import { navigate, onLink } from "../router";
+import { useShortcuts } from "./shortcuts";
 
 export interface CallerCard {
   number: string;
@@ -111,13 +112,16 @@ export function CallerCardView(props: { card: CallerCard; headingLevel?: 2 | 3 }
   );
 }
 
-// The pop: the newest call for this agent, until taken or dismissed. Not a dialog (the agent
-// may be typing elsewhere): a labelled region, announced through a live region.
+// The pops: one per call for this agent, newest first (a second line may ring while the first
+// is still showing), each until taken or dismissed. Not a dialog (the agent may be typing
+// elsewhere): labelled regions, announced through a live region. "a" takes the newest.
+const MAX_POPS = 4;
+
 export function CallPop() {
-  const [call, setCall] = useState<Call | null>(null);
+  const [calls, setCalls] = useState<Call[]>([]);
   const [announce, setAnnounce] = useState("");
-  const current = useRef<Call | null>(null);
-  current.current = call;
+  const current = useRef<Call[]>([]);
+  current.current = calls;
 
   useEffect(() => {
     // Keeps the feed open on every console page; calls come whatever is followed.
@@ -125,18 +129,19 @@ export function CallPop() {
     const stopCalls = live.onCall((m) => {
       const t0 = taken;
       if (t0 && t0.call_id === m.call.call_id) setTaken(fromMessage(m, t0));
-      const before = current.current?.call_id === m.call.call_id ? current.current : null;
+      const before = current.current.find((c) => c.call_id === m.call.call_id) ?? null;
+      const replace = (next: Call) =>
+        setCalls((list) => list.map((c) => (c.call_id === next.call_id ? next : c)));
       if (m.call.event === "ended") {
-        if (before) setCall(fromMessage(m, before));
+        if (before) replace(fromMessage(m, before));
         return;
       }
       if (t0 && t0.call_id === m.call.call_id) return; // already taken
       const next = fromMessage(m, before);
-      setCall(next);
-      if (!before) {
-        const who = next.caller?.user?.name ?? next.number ?? t("phone.withheld");
-        setAnnounce(t("phone.announce", { who }));
-      }
+      if (before) return replace(next);
+      setCalls((list) => [next, ...list].slice(0, MAX_POPS));
+      const who = next.caller?.user?.name ?? next.number ?? t("phone.withheld");
+      setAnnounce(t("phone.announce", { who }));
     });
     return () => {
       stopCalls();
@@ -144,49 +149,58 @@ export function CallPop() {
     };
   }, []);
 
-  function take() {
-    if (!call) return;
+  function take(call: Call) {
     setTaken(call);
-    setCall(null);
+    setCalls((list) => list.filter((c) => c.call_id !== call.call_id));
     navigate("/console/call");
   }
+
+  function dismiss(call: Call) {
+    setCalls((list) => list.filter((c) => c.call_id !== call.call_id));
+    setAnnounce("");
+  }
+
+  useShortcuts({
+    a: () => {
+      const newest = current.current.find((c) => c.event !== "ended");
+      if (newest) take(newest);
+    },
+  });
 
   return (
     <>
       <div class="visually-hidden" role="status" aria-live="assertive">
         {announce}
       </div>
-      {call && (
-        <section class="call-pop" role="region" aria-labelledby="call-pop-title">
-          <p id="call-pop-title" class="call-pop-title">
-            <strong>{t("phone.pop")}</strong>{" "}
-            <span class="muted">
-              {call.event === "ended"
-                ? t("phone.ended", { duration: duration(call.duration_seconds ?? 0) })
-                : t(`phone.${call.event}` as "phone.ringing")}
-            </span>
-          </p>
-          {call.caller ? (
-            <CallerCardView card={call.caller} />
-          ) : (
-            <h2 class="caller-name">{call.number ?? t("phone.withheld")}</h2>
-          )}
-          <div class="row">
-            <button type="button" class="primary" onClick={take}>
-              {t("phone.take")}
-            </button>
-            <button
-              type="button"
-              class="secondary"
-              onClick={() => {
-                setCall(null);
-                setAnnounce("");
-              }}
-            >
-              {t("phone.dismiss")}
-            </button>
-          </div>
-        </section>
+      {calls.length > 0 && (
+        <div class="call-pops">
+          {calls.map((call, i) => (
+            <section key={call.call_id} class="call-pop" role="region" aria-labelledby={`call-pop-${i}`}>
+              <p id={`call-pop-${i}`} class="call-pop-title">
+                <strong>{t("phone.pop")}</strong>{" "}
+                <span class="muted">
+                  {call.event === "ended"
+                    ? t("phone.ended", { duration: duration(call.duration_seconds ?? 0) })
+                    : t(`phone.${call.event}` as "phone.ringing")}
+                </span>
+              </p>
+              {call.caller ? (
+                <CallerCardView card={call.caller} />
+              ) : (
+                <h2 class="caller-name">{call.number ?? t("phone.withheld")}</h2>
+              )}
+              <div class="row">
+                <button type="button" class="primary" onClick={() => take(call)}
+                  aria-keyshortcuts={i === 0 && call.event !== "ended" ? "a" : undefined}>
+                  {t("phone.take")}
+                </button>
+                <button type="button" class="secondary" onClick={() => dismiss(call)}>
+                  {t("phone.dismiss")}
+                </button>
+              </div>
+            </section>
+          ))}
+        </div>
       )}
     </>
   );

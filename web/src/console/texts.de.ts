@@ -221,6 +221,7 @@ export const consoleDe: Record<keyof typeof consoleEn, string> = {
   "keys.action": "Aktion",
   "keys.queue": "Zur Warteschlange",
   "keys.call": "Zu einem neuen Anruf",
+  "keys.takeCall": "Den neuesten eingehenden Anruf annehmen",
   "keys.move": "Nächstes / voriges Ticket der Warteschlange",
   "keys.open": "Gewähltes Ticket öffnen",
   "keys.search": "Suchen (Warteschlange: Schlagwort; Ticket: Wissensdatenbank)",

@@ -219,6 +219,7 @@ export const consoleEn = {
   "keys.action": "Action",
   "keys.queue": "Go to the queue",
   "keys.call": "Go to a new call",
+  "keys.takeCall": "Take the newest incoming call",
   "keys.move": "Next / previous ticket in the queue",
   "keys.open": "Open the selected ticket",
   "keys.search": "Search (queue: tag filter; ticket: knowledge base)",
