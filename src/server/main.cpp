@@ -51,6 +51,19 @@
 namespace fl {
 namespace {
 
+// The web UI's folder: server.static_dir as configured; left at its default (the build tree's
+// web/dist) but missing, the copy `cmake --install` put beside the executable
+// (<prefix>/share/firstline/web), so an installed firstline serves its own UI.
+std::string web_folder(const std::string& configured) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (configured != FL_DEFAULT_STATIC_DIR || fs::is_directory(configured, ec)) return configured;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return configured;
+  const fs::path installed = exe.parent_path().parent_path() / "share" / "firstline" / "web";
+  return fs::is_directory(installed, ec) ? installed.string() : configured;
+}
+
 constexpr std::string_view kVersion = "0.1.0";
 
 [[noreturn]] void die(const std::string& message) {
@@ -435,7 +448,7 @@ int serve(const Config& c) {
   options.read_timeout = std::chrono::seconds(c.read_timeout_seconds);
   options.idle_timeout = std::chrono::seconds(c.idle_timeout_seconds);
   options.max_pipelined = c.max_pipelined;
-  options.static_dir = c.static_dir;
+  options.static_dir = web_folder(c.static_dir);
   http::Server server(options, router, metrics);
   unsigned short port = 0;
   try {
