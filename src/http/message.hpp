@@ -17,6 +17,7 @@ struct Request {
   std::string body;
   std::string authorization;  // the Authorization header, as sent
   std::string content_type;
+  std::string accept_encoding;  // for the web UI's precompressed files
   std::string remote_address;  // peer IP, for login throttling and logs
 
   // First value of a query parameter, if present.

@@ -20,6 +20,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <exception>
 #include <filesystem>
@@ -27,6 +28,7 @@
 #include <list>
 #include <mutex>
 #include <optional>
+#include <ranges>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -77,6 +79,8 @@ std::optional<Request> to_request(BeastRequest& in, const std::string& remote_ad
     out.authorization = std::string(it->value());
   if (auto it = in.find(bhttp::field::content_type); it != in.end())
     out.content_type = std::string(it->value());
+  if (auto it = in.find(bhttp::field::accept_encoding); it != in.end())
+    out.accept_encoding = std::string(it->value());
   out.body = std::move(in.body());
   out.remote_address = remote_address;
   return out;
@@ -125,7 +129,32 @@ std::optional<Response> problem_for_read_error(const beast::error_code& ec,
   return std::nullopt;
 }
 
-// Files of the single-page app, for paths the router does not know.
+// Whether an Accept-Encoding header allows gzip (RFC 9110 §12.5.3: "gzip" or "*", not q=0).
+bool accepts_gzip(std::string_view header) {
+  auto trimmed = [](std::string_view v) {
+    const auto first = v.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return std::string_view{};
+    return v.substr(first, v.find_last_not_of(" \t") - first + 1);
+  };
+  std::optional<bool> star;
+  for (auto part : std::views::split(header, ',')) {
+    const std::string_view item(part.begin(), part.end());
+    const auto semicolon = item.find(';');
+    const std::string_view coding = trimmed(item.substr(0, semicolon));
+    bool allowed = true;
+    if (semicolon != std::string_view::npos) {
+      const std::string_view param = trimmed(item.substr(semicolon + 1));
+      if (param.starts_with("q=") || param.starts_with("Q="))
+        allowed = std::strtod(std::string(param.substr(2)).c_str(), nullptr) > 0;
+    }
+    if (coding == "gzip" || coding == "x-gzip") return allowed;
+    if (coding == "*") star = allowed;
+  }
+  return star.value_or(false);
+}
+
+// Files of the single-page app, for paths the router does not know. A file with a ".gz"
+// sibling (the web build writes them) goes out gzip-compressed to clients that take it.
 class StaticFiles {
  public:
   explicit StaticFiles(const std::string& dir) {
@@ -147,7 +176,7 @@ class StaticFiles {
 
   // nullopt when there is no such file and the path names one (has an extension), so that
   // the router's 404 stands.
-  [[nodiscard]] std::optional<Response> serve(std::string_view path) const {
+  [[nodiscard]] std::optional<Response> serve(std::string_view path, bool gzip) const {
     std::string_view relative = path;
     while (relative.starts_with('/')) relative.remove_prefix(1);
     for (std::size_t i = 0; i <= relative.size();) {
@@ -158,23 +187,34 @@ class StaticFiles {
         return problem(400, "invalid path");
       i = j + 1;
     }
-    if (relative.empty() || relative.ends_with('/')) return file(root_ / "index.html");
-    if (auto found = file(root_ / std::filesystem::path(relative))) return found;
+    if (relative.empty() || relative.ends_with('/')) return file(root_ / "index.html", gzip);
+    if (auto found = file(root_ / std::filesystem::path(relative), gzip)) return found;
     const std::string_view last = relative.substr(relative.rfind('/') + 1);
-    if (last.find('.') == std::string_view::npos) return file(root_ / "index.html");
+    if (last.find('.') == std::string_view::npos) return file(root_ / "index.html", gzip);
     return std::nullopt;
   }
 
  private:
-  [[nodiscard]] std::optional<Response> file(const std::filesystem::path& candidate) const {
+  // The real path of a regular file inside the folder (a symbolic link must not lead out).
+  [[nodiscard]] std::optional<std::filesystem::path> inside(
+      const std::filesystem::path& candidate) const {
     std::error_code ec;
-    const auto real = std::filesystem::weakly_canonical(candidate, ec);
+    auto real = std::filesystem::weakly_canonical(candidate, ec);
     if (ec || !std::filesystem::is_regular_file(real, ec)) return std::nullopt;
-    // A symbolic link must not lead out of the folder.
     auto [root_end, _] = std::ranges::mismatch(root_, real);
     if (root_end != root_.end()) return std::nullopt;
+    return real;
+  }
 
-    std::ifstream in(real, std::ios::binary);
+  [[nodiscard]] std::optional<Response> file(const std::filesystem::path& candidate,
+                                             bool gzip) const {
+    const auto found = inside(candidate);
+    if (!found) return std::nullopt;
+    const std::filesystem::path& real = *found;
+    std::optional<std::filesystem::path> compressed;
+    if (gzip) compressed = inside(std::filesystem::path(real.string() + ".gz"));
+
+    std::ifstream in(compressed.value_or(real), std::ios::binary);
     std::string body{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     if (!in.good() && !in.eof()) return problem(500, "cannot read file");
 
@@ -182,6 +222,8 @@ class StaticFiles {
     Response r;
     r.content_type = content_type(ext);
     r.body = std::move(body);
+    if (compressed) r.headers.emplace_back("Content-Encoding", "gzip");
+    if (std::filesystem::exists(real.string() + ".gz")) r.headers.emplace_back("Vary", "Accept-Encoding");
     // index.html must be revalidated so a deployment is picked up; Vite's /assets/ carry a
     // content hash in their names and never change.
     const std::string relative = real.lexically_relative(root_).generic_string();
@@ -768,7 +810,8 @@ Dispatched Server::Impl::handle(const Request& request) const noexcept {
       d = router_.dispatch(request);
     }
     if (d.route == "unmatched" && static_files_.enabled() && StaticFiles::eligible(request)) {
-      if (auto file = static_files_.serve(request.path)) return {std::move(*file), "static"};
+      if (auto file = static_files_.serve(request.path, accepts_gzip(request.accept_encoding)))
+        return {std::move(*file), "static"};
     }
     return d;
   } catch (const std::exception& e) {

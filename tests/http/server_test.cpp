@@ -593,6 +593,43 @@ TEST_F(StaticFilesTest, ServesFilesWithTypesAndTheAppForClientRoutes) {
   EXPECT_THAT(metrics.render(), HasSubstr("route=\"static\",status=\"200\"}"));
 }
 
+// The web build writes .gz siblings; they go out only to clients that take gzip.
+TEST_F(StaticFilesTest, PrecompressedFilesForClientsThatTakeGzip) {
+  write("assets/app-1234.js.gz", "GZIPPED-BYTES");
+  write("assets/app-1234.js", "plain();");
+  Router router = make_router();
+  Metrics metrics;
+  ServerOptions options;
+  options.static_dir = dir_.string();
+  Running server(router, metrics, options);
+  Client client(server.port);
+  auto with = [&](std::string accept) {
+    bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/assets/app-1234.js", 11};
+    if (!accept.empty()) req.set(bhttp::field::accept_encoding, accept);
+    return client.send(std::move(req));
+  };
+  for (std::string accept : {"gzip, deflate, br", "br;q=1.0, gzip;q=0.8", "*", "x-gzip"}) {
+    auto r = with(accept);
+    EXPECT_EQ(r.body(), "GZIPPED-BYTES") << accept;
+    EXPECT_EQ(r[bhttp::field::content_encoding], "gzip") << accept;
+    EXPECT_EQ(r[bhttp::field::content_type], "text/javascript; charset=utf-8");
+    EXPECT_EQ(r[bhttp::field::vary], "Accept-Encoding");
+  }
+  for (std::string accept : {"", "br", "gzip;q=0", "*;q=0", "identity"}) {
+    auto r = with(accept);
+    EXPECT_EQ(r.body(), "plain();") << accept;
+    EXPECT_EQ(r[bhttp::field::content_encoding], "") << accept;
+    EXPECT_EQ(r[bhttp::field::vary], "Accept-Encoding") << "caches keep both";
+  }
+  // No sibling: the file as it is, without Vary.
+  bhttp::request<bhttp::string_body> plain{bhttp::verb::get, "/app.js", 11};
+  plain.set(bhttp::field::accept_encoding, "gzip");
+  auto r = client.send(std::move(plain));
+  EXPECT_EQ(r.body(), "console.log(1)");
+  EXPECT_EQ(r[bhttp::field::content_encoding], "");
+  EXPECT_EQ(r[bhttp::field::vary], "");
+}
+
 TEST_F(StaticFilesTest, RefusesToLeaveTheFolder) {
   write("../fl_outside_secret.txt", "secret");
   Router router = make_router();
