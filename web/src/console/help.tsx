@@ -6,6 +6,7 @@ export const SHORTCUTS: [string, Key][] = [
   ["g q", "keys.queue"],
   ["g c", "keys.call"],
   ["a", "keys.takeCall"],
+  ["s", "keys.searchTickets"],
   ["j / k", "keys.move"],
   ["Enter", "keys.open"],
   ["/", "keys.search"],

@@ -1,5 +1,6 @@
-// The agent console: the queue (/console), a ticket (/console/tickets/{id}) and the new-call
-// screen (/console/call), with the console's navigation, its keyboard shortcuts and toasts.
+// The agent console: the queue (/console), a ticket (/console/tickets/{id}), the new-call
+// screen (/console/call) and ticket search (/console/search?q=), with the console's
+// navigation, its keyboard shortcuts and toasts.
 import { useEffect, useState } from "preact/hooks";
 import type { Me } from "../api/types";
 import { t } from "../i18n";
@@ -8,6 +9,7 @@ import { ShortcutHelp } from "./help";
 import { NewCallPage } from "./new_call";
 import { CallPop, onTakenCall } from "./phone";
 import { QueuePage } from "./queue";
+import { SearchPage, TicketSearchBox } from "./search";
 import { useShortcuts } from "./shortcuts";
 import { TicketPage } from "./ticket_view";
 import { Toasts } from "./toasts";
@@ -15,7 +17,7 @@ import "./console.css";
 
 export { NotificationsButton } from "./notifications";
 
-function ConsoleNav(props: { path: string }) {
+function ConsoleNav(props: { path: string; onSearch: (q: string) => void }) {
   const current = (p: string) => (props.path === p ? "page" : undefined);
   return (
     <nav class="console-nav" aria-label={t("console.nav")}>
@@ -25,6 +27,7 @@ function ConsoleNav(props: { path: string }) {
       <a href="/console/call" onClick={onLink} aria-current={current("/console/call")}>
         {t("console.newCall")}
       </a>
+      <TicketSearchBox onSearch={props.onSearch} />
       <span class="hint">{t("console.keysHint")}</span>
     </nav>
   );
@@ -36,6 +39,10 @@ export function ConsolePage(props: { me: Me }) {
   // A taken call opens a fresh new call screen, even over the one already open.
   const [callKey, setCallKey] = useState("");
   useEffect(() => onTakenCall((c) => c && setCallKey(c.call_id)), []);
+  // The search text lives in the URL; a new search on the search page keeps the path, so the
+  // box's submit re-renders through this state.
+  const [, setSearched] = useState("");
+  const q = new URLSearchParams(location.search).get("q") ?? "";
   useShortcuts({
     "g q": () => navigate("/console"),
     "g c": () => navigate("/console/call"),
@@ -44,12 +51,14 @@ export function ConsolePage(props: { me: Me }) {
   const ticket = path.match(/^\/console\/tickets\/(\d+)$/);
   return (
     <div class="console">
-      <ConsoleNav path={path} />
+      <ConsoleNav path={path} onSearch={setSearched} />
       <CallPop />
       {ticket ? (
         <TicketPage key={ticket[1]} me={props.me} id={Number(ticket[1])} />
       ) : path === "/console/call" ? (
         <NewCallPage key={callKey} me={props.me} />
+      ) : path === "/console/search" ? (
+        <SearchPage q={q} />
       ) : (
         <QueuePage me={props.me} />
       )}
