@@ -5,7 +5,16 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
-import { apiGet, apiToken, noSeriousViolations, signedIn, signedInEnglish, startBrowser, startServer } from "./harness.mjs";
+import {
+  apiGet,
+  apiToken,
+  fitsNarrowScreen,
+  noSeriousViolations,
+  signedIn,
+  signedInEnglish,
+  startBrowser,
+  startServer,
+} from "./harness.mjs";
 
 let server, browser;
 before(async () => {
@@ -48,6 +57,7 @@ test("a customer attaches a file to a reply; the agent downloads it; a note's fi
   await chosen.getByText(filename, { exact: true }).waitFor();
   await chosen.getByText(/\d+ B/).first().waitFor();
   await noSeriousViolations(customer.page, "portal reply with chosen files");
+  await fitsNarrowScreen(customer.page, "portal reply with chosen files");
   await customer.page.getByRole("button", { name: "falsch.txt entfernen" }).click();
   assert.equal(await chosen.getByRole("listitem").count(), 1);
   await customer.page.getByLabel("Ihre Antwort").fill("Das Protokoll hängt an.");
