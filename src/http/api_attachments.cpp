@@ -15,6 +15,21 @@ bool is_attr_char(unsigned char c) {
   return std::string_view("!#$&+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
 }
 
+// If-None-Match: "*" or a comma-separated list of tags, weak ones (W/"...") included.
+bool matches_etag(std::string_view header, std::string_view etag) {
+  while (!header.empty()) {
+    auto comma = header.find(',');
+    std::string_view tag = header.substr(0, comma);
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
 }  // namespace
 
 // `attachment; filename="ascii"; filename*=UTF-8''percent-encoded` (RFC 6266): the plain
@@ -74,7 +89,7 @@ void add_attachment_routes(Router& router, ApiServices& s) {
         {"Content-Security-Policy", "sandbox"},
         {"Content-Disposition", content_disposition(a.filename, shows_inline(a.content_type))},
     };
-    if (r.if_none_match == etag || r.if_none_match == "*") {
+    if (matches_etag(r.if_none_match, etag)) {
       out.status = 304;
       return out;
     }

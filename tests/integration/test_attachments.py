@@ -109,6 +109,12 @@ class AttachmentsTest(ServerTestCase):
         self.assertEqual(etag, f'"{up["sha256"]}"')
         again = self.download("l1.agent", up["id"], headers={"If-None-Match": etag})
         self.assertEqual(again.status, 304)
+        self.assertEqual(again.raw, b"")
+        listed_tags = self.download("l1.agent", up["id"],
+                                    headers={"If-None-Match": f'"other", W/{etag}'})
+        self.assertEqual(listed_tags.status, 304)
+        stale = self.download("l1.agent", up["id"], headers={"If-None-Match": '"other"'})
+        self.assertEqual(stale.status, 200)
 
     def test_a_new_ticket_takes_attachment_ids(self):
         up = self.uploaded("customer1", "screen.png",
