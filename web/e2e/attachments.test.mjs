@@ -109,3 +109,39 @@ test("a customer attaches a file to a reply; the agent downloads it; a note's fi
   await customer.context.close();
   await agent.context.close();
 });
+
+test("a customer files a new request with a screenshot; the request's first message carries it", async () => {
+  // customer2's own language is English.
+  const { context, page } = await signedIn(browser, server.url, "customer2", "en");
+  await page.getByRole("heading", { level: 1, name: "My tickets" }).waitFor();
+  await page.getByRole("link", { name: "New request" }).first().click();
+  await page.getByRole("heading", { level: 1, name: "New request" }).waitFor();
+  const subject = `Scanner shows an error ${Date.now()}`;
+  await page.getByLabel("Subject").fill(subject);
+  await page.getByLabel("Description", { exact: true }).fill("See the screenshot.");
+  // A 1x1 PNG: shown as a thumbnail once filed.
+  const png = Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+    "base64",
+  );
+  await page.getByLabel("Attach files").setInputFiles({ name: "scanner.png", mimeType: "image/png", buffer: png });
+  await page.getByRole("list", { name: "Files to send" }).getByText("scanner.png", { exact: true }).waitFor();
+  await page.getByLabel("Category").selectOption("hardware");
+  await page.getByRole("radio", { name: "Just me" }).check();
+  await page.getByRole("radio", { name: "Yes, but with difficulty" }).check();
+  await page.getByRole("button", { name: "File request" }).click();
+  await page.getByRole("heading", { level: 1, name: subject }).waitFor();
+  await page.getByRole("link", { name: "Download scanner.png" }).waitFor();
+  await page.locator(".conversation img.attach-thumb").waitFor();
+  await noSeriousViolations(page, "a request with a picture");
+
+  const token = await apiToken(server.url, "customer2");
+  const id = Number(page.url().match(/tickets\/(\d+)/)[1]);
+  const entries = await apiGet(server.url, `/api/v1/tickets/${id}/entries`, token);
+  const first = entries.items.find((e) => e.kind === "reply");
+  assert.deepEqual(
+    first.attachments.map((a) => [a.filename, a.content_type, a.size]),
+    [["scanner.png", "image/png", png.length]],
+  );
+  await context.close();
+});
