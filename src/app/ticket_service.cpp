@@ -5,6 +5,7 @@
 
 #include "app/access.hpp"
 #include "app/assignment.hpp"
+#include "app/attachments.hpp"
 #include "app/ticket_patch.hpp"
 #include "core/status_machine.hpp"
 
@@ -136,6 +137,41 @@ Result<Team> TicketService::first_line_team(const Actor& actor, const User& requ
   return fail(ErrorCode::failed_precondition, "no first-line team is set up");
 }
 
+Result<EntryAttachments> TicketService::entry_files(const Actor& actor,
+                                                    const std::vector<AttachmentId>& uploads,
+                                                    const std::vector<NewFile>& files,
+                                                    Timestamp now,
+                                                    std::vector<std::string>& names) {
+  EntryAttachments out;
+  if (uploads.size() + files.size() > kMaxAttachmentsPerEntry)
+    return invalid_field("attachment_ids",
+                         "at most " + std::to_string(kMaxAttachmentsPerEntry) + " files per entry");
+  for (AttachmentId id : uploads) {
+    auto unusable = [id] {
+      return invalid_field("attachment_ids", "upload " + std::to_string(id) +
+                                                 " is unknown, already used or not yours");
+    };
+    if (std::ranges::count(uploads, id) > 1) return unusable();
+    // Checked here for a clear answer; the store checks again when it binds (a race).
+    auto a = store_.attachment(id);
+    if (!a) {
+      if (a.error().code == ErrorCode::not_found) return unusable();
+      return std::unexpected(a.error());
+    }
+    if (a->bound() || a->uploader != actor.user.id) return unusable();
+    names.push_back(a->filename);
+    out.uploads.push_back(id);
+  }
+  for (const auto& f : files) {
+    auto prepared =
+        prepare_attachment(f.filename, f.content, actor.user.id, now, max_attachment_bytes_);
+    if (!prepared) return std::unexpected(prepared.error());
+    names.push_back(prepared->filename);
+    out.contents.push_back(std::move(*prepared));
+  }
+  return out;
+}
+
 Result<Ticket> TicketService::create(const Actor& actor, const NewTicket& req) {
   std::vector<FieldError> errors;
   std::string subject = trim(req.subject);
@@ -186,22 +222,29 @@ Result<Ticket> TicketService::create(const Actor& actor, const NewTicket& req) {
   t.customer_contacts = 1;  // the contact that opened it
   t.created_at = now;
   t.updated_at = now;
-  if (!trim(req.description).empty())
+  std::vector<std::string> file_names;
+  auto files = entry_files(actor, req.attachments, req.files, now, file_names);
+  if (!files) return std::unexpected(files.error());
+  if (!trim(req.description).empty() || !file_names.empty()) {
     change.new_entries.push_back(Entry{.kind = EntryKind::reply,
                                        .author = actor.user.id,
                                        .body = req.description,
                                        .created_at = now});
+    change.new_entry_attachments.push_back(std::move(*files));
+  }
   if (req.call)
     change.new_entries.push_back(Entry{
         .kind = EntryKind::call, .author = actor.user.id, .call = req.call, .created_at = now});
-  change.new_events.push_back(make_event(event_type::ticket_created, actor, now,
-                                         {{"subject", t.subject},
-                                          {"channel", name_of(t.channel)},
-                                          {"requester", t.requester},
-                                          {"line", t.line},
-                                          {"team", t.team},
-                                          {"priority", name_of(t.priority)},
-                                          {"call", req.call.has_value()}}));
+  json::object created{{"subject", t.subject},
+                       {"channel", name_of(t.channel)},
+                       {"requester", t.requester},
+                       {"line", t.line},
+                       {"team", t.team},
+                       {"priority", name_of(t.priority)},
+                       {"call", req.call.has_value()}};
+  if (!file_names.empty()) created["attachments"] = json::value_from(file_names);
+  change.new_events.push_back(
+      make_event(event_type::ticket_created, actor, now, std::move(created)));
   if (auto ok = assign_automatically(store_, change, now); !ok) return std::unexpected(ok.error());
   auto committed = commit(change, now);
   if (!committed) return std::unexpected(committed.error());
@@ -315,7 +358,9 @@ Result<Entry> TicketService::add_entry(const Actor& actor, TicketId id, const Ne
                         : req.kind == EntryKind::note ? TicketAction::note
                                                       : TicketAction::log_call;
   if (req.body.size() > kMaxBody) return invalid_field("body", "at most 100000 bytes");
-  if (req.kind != EntryKind::call && is_blank(req.body)) return invalid_field("body", "required");
+  const bool with_files = !req.attachments.empty() || !req.files.empty();
+  if (req.kind != EntryKind::call && is_blank(req.body) && !with_files)
+    return invalid_field("body", "required");
   if (req.kind == EntryKind::call) {
     if (!req.call) return invalid_field("direction", "a call needs a direction");
     if (req.call->duration_seconds < 0)
@@ -349,8 +394,13 @@ Result<Entry> TicketService::add_entry(const Actor& actor, TicketId id, const Ne
               .body = req.body,
               .call = req.kind == EntryKind::call ? req.call : std::nullopt,
               .created_at = now});
-    change.new_events.push_back(
-        make_event(event_type::entry_added, actor, now, {{"kind", name_of(req.kind)}}));
+    std::vector<std::string> file_names;
+    auto files = entry_files(actor, req.attachments, req.files, now, file_names);
+    if (!files) return std::unexpected(files.error());
+    change.new_entry_attachments.push_back(std::move(*files));
+    json::object added{{"kind", name_of(req.kind)}};
+    if (!file_names.empty()) added["attachments"] = json::value_from(file_names);
+    change.new_events.push_back(make_event(event_type::entry_added, actor, now, std::move(added)));
     if (ticket.status != before)
       change.new_events.push_back(
           make_event(event_type::status_changed, actor, now,

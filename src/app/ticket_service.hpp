@@ -23,6 +23,13 @@
 
 namespace fl {
 
+// A file that comes with an entry itself rather than as an upload (the mail channel's
+// attachments and inline images).
+struct NewFile {
+  std::string filename;
+  std::string content;
+};
+
 struct NewTicket {
   std::string subject;
   std::string description;
@@ -34,12 +41,20 @@ struct NewTicket {
   std::vector<std::string> tags;
   std::optional<TeamId> team;       // a first-line team; default chosen by routing
   std::optional<CallDetails> call;  // the phone call that opened it
+  // Files of the description (its entry is written also when only files are given): uploads
+  // of the actor's (AttachmentService::upload) and contents, together at most
+  // kMaxAttachmentsPerEntry.
+  std::vector<AttachmentId> attachments;
+  std::vector<NewFile> files;
 };
 
 struct NewEntry {
   EntryKind kind = EntryKind::reply;
-  std::string body;
+  std::string body;                 // may be blank when files come with it
   std::optional<CallDetails> call;  // required for kind call
+  // As in NewTicket: bound or stored in the entry's commit, or nothing is written.
+  std::vector<AttachmentId> attachments;
+  std::vector<NewFile> files;
 };
 
 // Absent fields stay as they are.
@@ -105,8 +120,10 @@ struct TimelineItem {
 class TicketService {
  public:
   // With `sla`, every change also keeps the ticket's SLA policy and next check time.
-  TicketService(Store& store, const Clock& clock, SlaService* sla = nullptr)
-      : store_(store), clock_(clock), sla_(sla) {}
+  // `max_attachment_bytes` limits each file passed in NewEntry/NewTicket::files.
+  TicketService(Store& store, const Clock& clock, SlaService* sla = nullptr,
+                std::int64_t max_attachment_bytes = kDefaultAttachmentMaxBytes)
+      : store_(store), clock_(clock), sla_(sla), max_attachment_bytes_(max_attachment_bytes) {}
 
   Result<Ticket> create(const Actor& actor, const NewTicket& request);
   // not_found also when the actor may not see the ticket (its existence is not disclosed).
@@ -115,6 +132,8 @@ class TicketService {
   // and its limit clamped to 1..200.
   Result<TicketPage> list(const Actor& actor, TicketQuery query);
   Result<std::vector<TimelineItem>> timeline(const Actor& actor, TicketId id);
+  // Uploads named in `entry.attachments` that are unknown, already used or another user's:
+  // invalid_argument (field attachment_ids) naming the id; nothing is written.
   Result<Entry> add_entry(const Actor& actor, TicketId id, const NewEntry& entry);
   Result<Ticket> update(const Actor& actor, TicketId id, const TicketPatch& patch);
   Result<MovedTicket> escalate(const Actor& actor, TicketId id, const EscalationRequest& request);
@@ -137,6 +156,10 @@ class TicketService {
   Result<Team> first_line_team(const Actor& actor, const User& requester,
                                std::optional<TeamId> requested);
   Result<Team> default_team_at(int line);
+  // The files of a new entry, checked and made ready for the store, and their names.
+  Result<EntryAttachments> entry_files(const Actor& actor, const std::vector<AttachmentId>& uploads,
+                                       const std::vector<NewFile>& files, Timestamp now,
+                                       std::vector<std::string>& names);
   // The store's commit, after the SLA service has looked at the change.
   Result<CommittedChange> commit(TicketChange& change, Timestamp now);
   Result<MovedTicket> move(const Actor& actor, TicketId id, TicketAction action,
@@ -149,6 +172,7 @@ class TicketService {
   Store& store_;
   const Clock& clock_;
   SlaService* sla_;
+  std::int64_t max_attachment_bytes_;
   std::array<std::mutex, 256> ticket_locks_;
 };
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/attachment.hpp"
 #include "core/ids.hpp"
 #include "core/names.hpp"
 #include "core/priority.hpp"
@@ -153,6 +154,7 @@ struct Entry {
   std::string body;
   std::optional<CallDetails> call;
   Timestamp created_at{};
+  std::vector<Attachment> attachments;  // oldest first; read back by the store
 };
 
 [[nodiscard]] constexpr bool is_public(EntryKind k) {

@@ -28,6 +28,7 @@ void add_api_routes(Router& router, ApiServices& s) {
   add_webhook_routes(router, s);
   add_queue_routes(router, s);
   add_ticket_routes(router, s);
+  add_attachment_routes(router, s);
   add_knowledge_routes(router, s);
 }
 

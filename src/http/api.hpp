@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "app/attachments.hpp"
 #include "app/auth_service.hpp"
 #include "app/deflection.hpp"
 #include "app/directory_service.hpp"
@@ -33,6 +34,7 @@ struct ApiServices {
   RuleService& rules;
   WebhookService& webhooks;
   SavedViewService& views;
+  AttachmentService& attachments;
   std::string openapi_yaml;  // served at /api/v1/openapi.yaml
 };
 

@@ -79,6 +79,10 @@ std::expected<std::shared_ptr<const Actor>, Response> reader(ApiServices& s, con
 
 void add_people_routes(Router& router, ApiServices& s);
 void add_ticket_routes(Router& router, ApiServices& s);
+void add_attachment_routes(Router& router, ApiServices& s);
+// The Content-Disposition of a download (RFC 6266, filename* after RFC 5987); `inline_`
+// lets the browser show it in place.
+std::string content_disposition(std::string_view filename, bool inline_);
 void add_knowledge_routes(Router& router, ApiServices& s);
 void add_search_routes(Router& router, ApiServices& s);
 void add_sla_routes(Router& router, ApiServices& s);

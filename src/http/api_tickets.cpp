@@ -58,6 +58,7 @@ Response create_ticket(ApiServices& s, const Actor& actor, const Request& r) {
   t.urgency = static_cast<int>(body->integer("urgency").value_or(3));
   t.tags = body->strings("tags").value_or(std::vector<std::string>{});
   t.team = body->integer("team_id");
+  t.attachments = body->integers("attachment_ids").value_or(std::vector<std::int64_t>{});
   if (auto call = body->object("call")) {
     t.call = read_call(*call).value_or(CallDetails{});
     body->absorb(*call);
@@ -147,6 +148,7 @@ Response add_entry(ApiServices& s, const Actor& actor, TicketId id, const Reques
   NewEntry e;
   e.kind = body->enumeration<EntryKind>("kind", true).value_or(EntryKind::reply);
   e.body = body->string("body").value_or("");
+  e.attachments = body->integers("attachment_ids").value_or(std::vector<std::int64_t>{});
   auto call = read_call(*body);
   if (e.kind == EntryKind::call) {
     if (!body->has("direction"))

@@ -148,6 +148,13 @@ json::object to_json(const SavedView& v) {
           {"updated_at", format_time(v.updated_at)}};
 }
 
+json::object to_json(const Attachment& a, bool with_hash) {
+  json::object o{
+      {"id", a.id}, {"filename", a.filename}, {"size", a.size}, {"content_type", a.content_type}};
+  if (with_hash) o["sha256"] = a.sha256;
+  return o;
+}
+
 json::object to_json(const Entry& e) {
   json::object o{{"id", e.id},
                  {"ticket_id", e.ticket},
@@ -161,6 +168,9 @@ json::object to_json(const Entry& e) {
                              {"caller", e.call->caller}};
   else
     o["call"] = nullptr;
+  json::array files;
+  for (const auto& a : e.attachments) files.push_back(to_json(a));
+  o["attachments"] = std::move(files);
   return o;
 }
 

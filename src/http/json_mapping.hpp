@@ -25,6 +25,8 @@ namespace fl::http {
 [[nodiscard]] boost::json::object to_json(const Ticket& t, std::span<const Team> teams,
                                           Timestamp now, boost::json::storage_ptr storage = {});
 [[nodiscard]] boost::json::object to_json(const SavedView& v);
+// An attachment as entries and uploads show it; `with_hash` adds sha256 (the upload's answer).
+[[nodiscard]] boost::json::object to_json(const Attachment& a, bool with_hash = false);
 [[nodiscard]] boost::json::object to_json(const Entry& e);
 [[nodiscard]] boost::json::object to_json(const TimelineItem& item);
 [[nodiscard]] boost::json::object to_json(const RecordedMove& m);

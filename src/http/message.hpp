@@ -18,6 +18,7 @@ struct Request {
   std::string authorization;  // the Authorization header, as sent
   std::string content_type;
   std::string accept_encoding;  // for the web UI's precompressed files
+  std::string if_none_match;    // for conditional GETs of content with an ETag
   std::string remote_address;  // peer IP, for login throttling and logs
 
   // First value of a query parameter, if present.

@@ -81,6 +81,8 @@ std::optional<Request> to_request(BeastRequest& in, const std::string& remote_ad
     out.content_type = std::string(it->value());
   if (auto it = in.find(bhttp::field::accept_encoding); it != in.end())
     out.accept_encoding = std::string(it->value());
+  if (auto it = in.find(bhttp::field::if_none_match); it != in.end())
+    out.if_none_match = std::string(it->value());
   out.body = std::move(in.body());
   out.remote_address = remote_address;
   return out;
@@ -477,7 +479,7 @@ class Server::Impl {
   asio::awaitable<void> answer(beast::tcp_stream& stream, std::vector<Exchange>& batch,
                                bool& keep_alive);
   asio::awaitable<void> reject(beast::tcp_stream& stream, const beast::error_code& ec,
-                               const RequestParser& parser);
+                               const RequestParser& parser, std::size_t body_limit);
   asio::awaitable<void> close(beast::tcp_stream& stream, Connection& connection, bool drain);
   asio::awaitable<void> serve_websocket(beast::tcp_stream& stream, Connection& connection,
                                         BeastRequest request, const std::string& remote,
@@ -524,9 +526,22 @@ class Server::Impl {
         token, &request);
   }
 
+  // Before the head is read the parser allows the largest limit of any route; the request's
+  // own limit is set once its head says which route it is (body_limit_for).
   void set_limits(RequestParser& parser) const {
     parser.header_limit(static_cast<std::uint32_t>(options_.header_limit));
-    parser.body_limit(options_.body_limit);
+    std::size_t largest = options_.body_limit;
+    for (const auto& l : options_.route_body_limits) largest = std::max(largest, l.limit);
+    parser.body_limit(largest);
+  }
+
+  std::size_t body_limit_for(const BeastRequest& head) const {
+    if (options_.route_body_limits.empty()) return options_.body_limit;
+    std::string_view target = head.target();
+    std::string_view path = target.substr(0, target.find('?'));
+    for (const auto& l : options_.route_body_limits)
+      if (head.method_string() == l.method && path == l.path) return l.limit;
+    return options_.body_limit;
   }
 
   ServerOptions options_;
@@ -714,10 +729,17 @@ asio::awaitable<void> Server::Impl::serve(tcp::socket socket, Loop& loop) {
     set_limits(parser);
     auto [head_ec, head_n] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
     if (head_ec) {
-      co_await reject(stream, head_ec, parser);
+      co_await reject(stream, head_ec, parser, options_.body_limit);
       co_await close(stream, connection, true);
       co_return;
     }
+    const std::size_t body_limit = body_limit_for(parser.get());
+    if (auto length = parser.content_length(); length && *length > body_limit) {
+      co_await reject(stream, bhttp::error::body_limit, parser, body_limit);
+      co_await close(stream, connection, true);
+      co_return;
+    }
+    parser.body_limit(body_limit);  // counts down as a chunked body arrives
     if (!parser.is_done()) {
       if (parser.get().version() >= 11 &&
           beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
@@ -729,7 +751,7 @@ asio::awaitable<void> Server::Impl::serve(tcp::socket socket, Loop& loop) {
       stream.expires_after(options_.read_timeout);
       auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
       if (body_ec) {
-        co_await reject(stream, body_ec, parser);
+        co_await reject(stream, body_ec, parser, body_limit);
         co_await close(stream, connection, true);
         co_return;
       }
@@ -794,6 +816,8 @@ std::optional<BeastRequest> Server::Impl::take_buffered(beast::flat_buffer& buff
   beast::error_code ec;
   const std::size_t used = parser.put(buffer.data(), ec);
   if (ec || !parser.is_done() || !is_safe_method(parser.get().method())) return std::nullopt;
+  // Parsed under the largest route limit: one over its own waits for the next round's check.
+  if (parser.get().body().size() > body_limit_for(parser.get())) return std::nullopt;
   buffer.consume(used);
   return parser.release();
 }
@@ -865,8 +889,8 @@ asio::awaitable<void> Server::Impl::answer(beast::tcp_stream& stream, std::vecto
 }
 
 asio::awaitable<void> Server::Impl::reject(beast::tcp_stream& stream, const beast::error_code& ec,
-                                           const RequestParser& parser) {
-  auto answer = problem_for_read_error(ec, options_.body_limit);
+                                           const RequestParser& parser, std::size_t body_limit) {
+  auto answer = problem_for_read_error(ec, body_limit);
   if (!answer) {
     spdlog::debug("http: connection dropped: {}", ec.message());
     co_return;

@@ -7,8 +7,17 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace fl::http {
+
+// A route that takes larger (or smaller) bodies than ServerOptions::body_limit, e.g. file
+// uploads. `path` is matched exactly, without the query.
+struct BodyLimit {
+  std::string method;
+  std::string path;
+  std::size_t limit = 0;
+};
 
 class Router;
 class Metrics;
@@ -19,6 +28,7 @@ struct ServerOptions {
   int io_threads = 2;                       // socket I/O; each runs its own event loop
   int worker_threads = 32;                  // Router::dispatch runs here; handlers may block
   std::size_t body_limit = 1 << 20;         // larger bodies get 413 and the connection closes
+  std::vector<BodyLimit> route_body_limits;  // these instead of body_limit (decided on the head)
   std::size_t header_limit = 16 * 1024;     // larger request heads get 431 and close
   std::chrono::seconds header_timeout{10};  // connect or first byte -> end of the head
   std::chrono::seconds read_timeout{30};    // end of the head -> end of the body

@@ -80,6 +80,7 @@ const std::vector<ConfigKey>& config_keys() {
       int_key("storage.max_batch", &Config::max_batch, 1, 10000),
       int_key("search.result_cache", &Config::result_cache, 0, 1000000),
       int_key("search.concurrent_searches", &Config::concurrent_searches, 0, 1024),
+      int_key("attachments.max_bytes", &Config::attachment_max_bytes, 1, 1 << 28),
       int_key("sla.check_seconds", &Config::sla_check_seconds, 1, 3600),
       string_key("security.password_cost", &Config::password_cost,
                  {"min", "interactive", "moderate"}),

@@ -33,6 +33,10 @@ struct Config {
   // [search]
   int result_cache = 2048;
   int concurrent_searches = 0;  // 0: one per core
+  // [attachments]
+  // Largest file a user may upload (the upload route's body limit; other routes keep
+  // server.body_limit). The files live in the database.
+  long long attachment_max_bytes = 20 << 20;
   // [sla]
   int sla_check_seconds = 15;  // how often tickets whose SLA check time has come are looked at
   // [security]

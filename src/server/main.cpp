@@ -19,6 +19,7 @@
 #include <stop_token>
 #include <thread>
 
+#include "app/attachments.hpp"
 #include "app/auth_service.hpp"
 #include "app/deflection.hpp"
 #include "app/directory_service.hpp"
@@ -91,6 +92,7 @@ struct Desk {
   std::unique_ptr<SlaService> sla;
   std::unique_ptr<NotificationService> notifications;
   std::unique_ptr<TicketService> tickets;
+  std::unique_ptr<AttachmentService> attachments;
   std::unique_ptr<MacroService> macros;
   std::unique_ptr<SavedViewService> views;
   std::unique_ptr<RuleService> rules;
@@ -145,7 +147,9 @@ struct Desk {
     notifications = std::make_unique<NotificationService>(*store, clock);
     sla = std::make_unique<SlaService>(*store, clock);
     or_die(sla->load());
-    tickets = std::make_unique<TicketService>(*store, clock, sla.get());
+    tickets = std::make_unique<TicketService>(*store, clock, sla.get(), c.attachment_max_bytes);
+    attachments = std::make_unique<AttachmentService>(
+        *store, clock, AttachmentOptions{.max_bytes = c.attachment_max_bytes});
     macros = std::make_unique<MacroService>(*store, *tickets, clock);
     views = std::make_unique<SavedViewService>(*store, clock);
     knowledge = std::make_unique<KnowledgeBase>(*store, clock);
@@ -344,6 +348,19 @@ int serve(const Config& c) {
       if (*fired < kBatch) return;
     }
   });
+  // Uploads nobody used within a day (a reply never sent) go, with blobs nothing else uses.
+  scheduler.add("attachments", std::chrono::hours(1), [&desk](Timestamp now) {
+    constexpr int kBatch = 500;
+    for (;;) {
+      auto deleted = desk.attachments->delete_unused(now, kBatch);
+      if (!deleted) {
+        spdlog::error("attachments: {}", deleted.error().message);
+        return;
+      }
+      if (*deleted > 0) spdlog::info("attachments: {} unused uploads removed", *deleted);
+      if (*deleted < kBatch) return;
+    }
+  });
   // A follower's very first run starts at the newest event. It runs here, before the server
   // answers anything: run by the scheduler, it could come after the first requests and skip
   // their events (a fresh install's first ticket would reach no webhook and no rule).
@@ -421,6 +438,7 @@ int serve(const Config& c) {
                              *desk.rules,
                              *desk.webhooks,
                              *desk.views,
+                             *desk.attachments,
                              std::string(openapi_yaml())};
   http::Router router;
   http::add_api_routes(router, services);
@@ -445,6 +463,8 @@ int serve(const Config& c) {
   options.io_threads = c.io_threads;
   options.worker_threads = c.worker_threads;
   options.body_limit = static_cast<std::size_t>(c.body_limit);
+  options.route_body_limits = {
+      {"POST", "/api/v1/uploads", static_cast<std::size_t>(c.attachment_max_bytes)}};
   options.read_timeout = std::chrono::seconds(c.read_timeout_seconds);
   options.idle_timeout = std::chrono::seconds(c.idle_timeout_seconds);
   options.max_pipelined = c.max_pipelined;

@@ -71,11 +71,29 @@ struct AutomaticAssignment {
 // brings. New ticket: ticket.id == 0 (the store assigns id and number). Existing ticket:
 // stored only if the stored version still equals ticket.version (else conflict); the
 // store writes version + 1. Entries and events get the ticket id filled in.
+//
+// new_entry_attachments[i] (when present) are the files of new_entries[i], stored in the same
+// transaction: uploads to bind (each must be unbound and uploaded by the entry's author, else
+// invalid_argument naming the id and nothing of the change is written) and new contents (the
+// mail channel's files, which never were uploads).
+struct NewAttachment {
+  std::string filename;      // sanitised
+  std::string content_type;  // sniffed
+  std::string sha256;        // hex of `content`
+  std::string content;
+  UserId uploader = 0;
+  Timestamp created_at{};
+};
+struct EntryAttachments {
+  std::vector<AttachmentId> uploads;
+  std::vector<NewAttachment> contents;
+};
 struct TicketChange {
   Ticket ticket;
   std::vector<Entry> new_entries;
   std::vector<Event> new_events;
   std::optional<AutomaticAssignment> automatic_assignment;
+  std::vector<EntryAttachments> new_entry_attachments;
 };
 
 struct CommittedChange {
@@ -298,7 +316,8 @@ class Store {
   virtual Result<CommittedChange> commit(const TicketChange& change) = 0;
   virtual Result<Ticket> ticket(TicketId id) = 0;
   virtual Result<TicketPage> tickets(const TicketQuery& query) = 0;
-  virtual Result<std::vector<Entry>> entries(TicketId ticket) = 0;        // oldest first
+  // Oldest first, each with its attachments.
+  virtual Result<std::vector<Entry>> entries(TicketId ticket) = 0;
   virtual Result<std::vector<Event>> ticket_events(TicketId ticket) = 0;  // oldest first
   // The event feed: events with id > after, oldest first, at most limit.
   virtual Result<std::vector<Event>> events_after(EventId after, int limit) = 0;
@@ -310,6 +329,16 @@ class Store {
   virtual Result<std::vector<QueueCount>> queue_counts(const TicketScope& scope, Timestamp now) = 0;
   // Tickets whose sla_check_at is at or before `now`, earliest first, at most `limit`.
   virtual Result<std::vector<TicketId>> tickets_due_for_sla(Timestamp now, int limit) = 0;
+
+  // Attachments (core/attachment.hpp). An upload: its blob (kept once per sha256) and an
+  // unbound record, durable on return. Binding happens in commit() (TicketChange).
+  virtual Result<Attachment> insert_upload(const NewAttachment& upload) = 0;
+  virtual Result<Attachment> attachment(AttachmentId id) = 0;  // not_found if unknown
+  // The bytes of the attachment's blob.
+  virtual Result<std::string> attachment_content(AttachmentId id) = 0;
+  // Removes at most `limit` unbound uploads created before `before`, and the blobs nothing
+  // refers to any more; returns how many uploads went.
+  virtual Result<std::int64_t> delete_unused_uploads(Timestamp before, int limit) = 0;
 
   // SLA configuration. New document (id 0): stored as version 1. Existing: stored only if
   // its stored version is still doc.version (else conflict), as version + 1. A name used by

@@ -310,6 +310,39 @@ TEST(ServerTest, OversizedChunkedBodyGets413) {
   EXPECT_TRUE(got.closed);
 }
 
+TEST(ServerTest, ARouteWithItsOwnBodyLimitTakesMoreWhileOthersKeepTheirs) {
+  Router router = make_router();
+  Metrics metrics;
+  ServerOptions options;
+  options.body_limit = 1024;
+  options.route_body_limits = {{"POST", "/big", 8192}};
+  router.add("POST", "/big", [](const Request& r, const PathParams&) {
+    return Response{200, "text/plain", std::to_string(r.body.size()), {}};
+  });
+  Running server(router, metrics, options);
+
+  Client client(server.port);
+  bhttp::request<bhttp::string_body> big{bhttp::verb::post, "/big?name=a", 11};
+  big.body() = std::string(4096, 'a');
+  auto res = client.send(big);
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_EQ(res.body(), "4096");
+
+  for (const std::string& request :
+       {"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n\r\n" + std::string(4096, 'a'),
+        "POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 9000\r\n\r\n" + std::string(9000, 'a'),
+        "POST /big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2400\r\n" +
+            std::string(0x2400, 'a') + "\r\n0\r\n\r\n"}) {
+    RawSocket socket(server.port);
+    socket.send(request);
+    auto got = socket.receive(3s);
+    auto responses = parse_responses(got.bytes);
+    ASSERT_EQ(responses.size(), 1u) << request.substr(0, 40);
+    EXPECT_EQ(responses[0].result_int(), 413) << request.substr(0, 40);
+    EXPECT_EQ(responses[0][bhttp::field::content_type], "application/problem+json");
+  }
+}
+
 TEST(ServerTest, GarbageGets400AndTheConnectionCloses) {
   Router router = make_router();
   Metrics metrics;

@@ -52,6 +52,8 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, DirectoryContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 INSTANTIATE_TEST_SUITE_P(Sqlite, QueueContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
+INSTANTIATE_TEST_SUITE_P(Sqlite, AttachmentContract,
+                         ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 
 // Direct access to the file, to check what the adapter's API does not show (or to write a
 // file as an older Firstline left it).
@@ -550,6 +552,23 @@ TEST_F(SqliteStoreTest, NotificationListsWalkAnIndexWithoutASort) {
   EXPECT_EQ(count,
             std::vector<std::string>{
                 "SEARCH notifications USING COVERING INDEX notifications_unread (user_id=?)"});
+}
+
+TEST_F(SqliteStoreTest, TheSameFileUploadedTwiceIsOneBlobUntilNothingUsesIt) {
+  auto store = open();
+  (void)seed(*store);
+  const User customer = must(store->user_record_by_login("customer")).user;
+  NewAttachment file{
+      "a.txt", "text/plain; charset=utf-8", std::string(64, 'a'), "same bytes", customer.id, at(0)};
+  must(store->insert_upload(file));
+  file.filename = "b.txt";
+  must(store->insert_upload(file));
+  RawDatabase raw(folder_.path() / "firstline.db");
+  EXPECT_EQ(raw.text("SELECT COUNT(*) FROM blobs"), "1");
+  EXPECT_EQ(raw.text("SELECT COUNT(*) FROM attachments"), "2");
+  EXPECT_EQ(raw.text("SELECT typeof(data) FROM blobs"), "blob");
+  EXPECT_EQ(must(store->delete_unused_uploads(at(1), 100)), 2);
+  EXPECT_EQ(raw.text("SELECT COUNT(*) FROM blobs"), "0") << "no attachment refers to it any more";
 }
 
 TEST_F(SqliteStoreTest, FileIsInWalMode) {

@@ -250,4 +250,15 @@ class QueueContract : public StoreContract {
                   std::optional<std::int64_t> warn);
 };
 
+// The attachment part of the contract (attachment_contract.cpp): uploads and their
+// content-addressed blobs, binding in the entry's commit (all or nothing), entries read back
+// with their files, and the cleanup of unused uploads. Each adapter's test file instantiates
+// it too.
+class AttachmentContract : public StoreContract {
+ protected:
+  // A file (not stored) of `uploader`'s with this content, created at at(offset_ms).
+  [[nodiscard]] static NewAttachment file(UserId uploader, const std::string& name,
+                                          const std::string& content, std::int64_t offset_ms = 0);
+};
+
 }  // namespace fl::store_contract

@@ -40,6 +40,11 @@ template <class T>
 // One use of a cached prepared statement. It does not own the sqlite3_stmt; on destruction
 // it resets the statement and clears its bindings so the next user starts clean and no read
 // transaction is held open by a half-stepped query.
+// Bytes bound as a BLOB (a std::string_view binds as TEXT).
+struct BlobView {
+  std::string_view bytes;
+};
+
 class Statement {
  public:
   Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
@@ -60,6 +65,7 @@ class Statement {
   Statement& bind(const char* value) { return bind(std::string_view{value}); }
   Statement& bind(Timestamp value) { return bind(to_millis(value)); }
   Statement& bind(std::nullopt_t);
+  Statement& bind(BlobView value);
   template <class T>
   Statement& bind(const std::optional<T>& value) {
     return value ? bind(*value) : bind(std::nullopt);
@@ -79,6 +85,7 @@ class Statement {
   [[nodiscard]] std::int64_t int64_at(int column) const;
   [[nodiscard]] int int_at(int column) const;
   [[nodiscard]] std::string text_at(int column) const;
+  [[nodiscard]] std::string blob_at(int column) const;
   [[nodiscard]] Timestamp time_at(int column) const { return from_millis(int64_at(column)); }
   [[nodiscard]] std::optional<std::int64_t> optional_int64_at(int column) const;
   [[nodiscard]] std::optional<Timestamp> optional_time_at(int column) const;

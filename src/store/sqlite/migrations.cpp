@@ -566,10 +566,38 @@ INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
 ANALYZE sqlite_schema;
 )sql";
 
-constexpr std::array<const char*, 15> kMigrations{
-    kMigration1,  kMigration2,  kMigration3,  kMigration4,  kMigration5,
-    kMigration6,  kMigration7,  kMigration8,  kMigration9,  kMigration10,
-    kMigration11, kMigration12, kMigration13, kMigration14, kMigration15};
+// Migration 16: attachments. The bytes live in the database (not beside it) so every node and
+// every backup sees them and an acknowledged upload is as durable as the commit that stored it.
+// Blobs are content-addressed: the same file attached twice is kept once. An attachment starts
+// as an upload (ticket and entry NULL) and is bound to its entry in the entry's commit;
+// attachments_unbound serves the cleanup of uploads never used, attachments_sha256 the check
+// whether a blob is still referred to.
+constexpr const char* kMigration16 = R"sql(
+CREATE TABLE blobs (
+  sha256 TEXT PRIMARY KEY,
+  size INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE TABLE attachments (
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER REFERENCES tickets(id),
+  entry_id INTEGER REFERENCES entries(id),
+  uploader_id INTEGER NOT NULL REFERENCES users(id),
+  filename TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX attachments_ticket ON attachments(ticket_id, entry_id, id) WHERE ticket_id IS NOT NULL;
+CREATE INDEX attachments_unbound ON attachments(created_at) WHERE entry_id IS NULL;
+CREATE INDEX attachments_sha256 ON attachments(sha256);
+)sql";
+
+constexpr std::array<const char*, 16> kMigrations{
+    kMigration1,  kMigration2,  kMigration3,  kMigration4,  kMigration5,  kMigration6,
+    kMigration7,  kMigration8,  kMigration9,  kMigration10, kMigration11, kMigration12,
+    kMigration13, kMigration14, kMigration15, kMigration16};
 
 }  // namespace
 

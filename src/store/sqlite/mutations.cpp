@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "store/sqlite/attachments.hpp"
 #include "store/sqlite/records.hpp"
 
 namespace fl::sqlite {
@@ -568,10 +569,19 @@ Result<CommittedChange> commit_ticket_change(Connection& c, const TicketChange& 
 
   CommittedChange committed;
   committed.entries.reserve(change.new_entries.size());
-  for (Entry entry : change.new_entries) {
+  for (std::size_t i = 0; i < change.new_entries.size(); ++i) {
+    Entry entry = change.new_entries[i];
     entry.ticket = id;
+    entry.attachments.clear();
     auto stored = insert_entry(c, std::move(entry));
     if (!stored) return error_of(stored);
+    if (i < change.new_entry_attachments.size()) {
+      if (auto r = attach_to_entry(c, *stored, change.new_entry_attachments[i]); !r)
+        return error_of(r);
+      auto files = load_entry_attachments(c, stored->id);
+      if (!files) return error_of(files);
+      stored->attachments = std::move(*files);
+    }
     committed.entries.push_back(std::move(*stored));
   }
   committed.events.reserve(change.new_events.size());

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <string>
 
+#include "store/sqlite/attachments.hpp"
+
 namespace fl::sqlite {
 
 namespace {
@@ -383,7 +385,18 @@ Result<std::vector<Entry>> load_entries(Connection& c, TicketId ticket) {
       "call_caller, created_at FROM entries WHERE ticket_id = ? ORDER BY id");
   if (!statement) return error_of(statement);
   statement->bind(ticket);
-  return collect<Entry>(*statement, entry_from_row);
+  auto entries = collect<Entry>(*statement, entry_from_row);
+  if (!entries) return entries;
+  auto files = load_ticket_attachments(c, ticket);
+  if (!files) return error_of(files);
+  // Entries come in id order, the files by entry: one walk pairs them.
+  std::size_t e = 0;
+  for (auto& file : *files) {
+    while (e < entries->size() && (*entries)[e].id != file.entry) ++e;
+    if (e == entries->size()) break;
+    (*entries)[e].attachments.push_back(std::move(file));
+  }
+  return entries;
 }
 
 Result<std::vector<Event>> load_ticket_events(Connection& c, TicketId ticket) {

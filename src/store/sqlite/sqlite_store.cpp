@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "store/sqlite/attachments.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/deflection.hpp"
 #include "store/sqlite/group_commit.hpp"
@@ -258,6 +259,23 @@ Result<TicketPage> SqliteStore::tickets(const TicketQuery& query) {
       page.next = page.tickets.back().id;
     return page;
   });
+}
+
+Result<Attachment> SqliteStore::insert_upload(const NewAttachment& upload) {
+  return impl_->write<Attachment>([&](Connection& c) { return sqlite::insert_upload(c, upload); });
+}
+
+Result<Attachment> SqliteStore::attachment(AttachmentId id) {
+  return impl_->read([&](Connection& c) { return sqlite::load_attachment(c, id); });
+}
+
+Result<std::string> SqliteStore::attachment_content(AttachmentId id) {
+  return impl_->read([&](Connection& c) { return sqlite::load_attachment_content(c, id); });
+}
+
+Result<std::int64_t> SqliteStore::delete_unused_uploads(Timestamp before, int limit) {
+  return impl_->write<std::int64_t>(
+      [&](Connection& c) { return sqlite::delete_unused_uploads(c, before, limit); });
 }
 
 Result<std::vector<Entry>> SqliteStore::entries(TicketId ticket) {

@@ -95,6 +95,12 @@ class SqliteStore final : public Store {
   // `limit` is clamped to 1..10000.
   Result<std::vector<TicketId>> tickets_due_for_sla(Timestamp now, int limit) override;
 
+  Result<Attachment> insert_upload(const NewAttachment& upload) override;
+  Result<Attachment> attachment(AttachmentId id) override;
+  Result<std::string> attachment_content(AttachmentId id) override;
+  // `limit` is clamped to 1..10000.
+  Result<std::int64_t> delete_unused_uploads(Timestamp before, int limit) override;
+
   Result<SavedView> save_view(const SavedView& view) override;
   Result<SavedView> saved_view(SavedViewId id) override;
   Result<std::vector<SavedView>> saved_views(UserId user, const std::vector<TeamId>& teams) override;

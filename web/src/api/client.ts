@@ -1,7 +1,7 @@
 // The REST API: JSON over fetch with the session's bearer token. Every failure is an
 // ApiError carrying the server's problem+json (or a synthetic one when the server could not
 // be reached), so screens show the server's own message and field errors.
-import type { Problem } from "./types";
+import type { Problem, Upload } from "./types";
 
 const TOKEN_KEY = "firstline.token";
 
@@ -61,15 +61,71 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   const data: unknown = text ? JSON.parse(text) : undefined;
-  if (!response.ok) {
-    if (response.status === 401 && bearer) onUnauthorized();
-    const problem =
-      data && typeof data === "object" && "status" in data
-        ? (data as Problem)
-        : { type: "about:blank", title: response.statusText, status: response.status };
-    throw new ApiError(problem);
-  }
+  if (!response.ok) throw failure(response, data, bearer);
   return data as T;
+}
+
+function failure(response: Response, data: unknown, bearer: string | null): ApiError {
+  if (response.status === 401 && bearer) onUnauthorized();
+  const problem =
+    data && typeof data === "object" && "status" in data
+      ? (data as Problem)
+      : { type: "about:blank", title: response.statusText, status: response.status };
+  return new ApiError(problem);
+}
+
+async function authorised(url: string, init: RequestInit): Promise<Response> {
+  const bearer = token();
+  const headers = new Headers(init.headers);
+  if (bearer) headers.set("Authorization", `Bearer ${bearer}`);
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, headers });
+  } catch {
+    throw new ApiError({ type: "about:blank", title: "Offline", status: 0, code: "unavailable" });
+  }
+  if (!response.ok) {
+    const text = await response.text();
+    let data: unknown;
+    try {
+      data = text ? JSON.parse(text) : undefined;
+    } catch {
+      data = undefined;
+    }
+    throw failure(response, data, bearer);
+  }
+  return response;
+}
+
+// Uploads one file (the body is the file itself); its id then goes in an entry's
+// attachment_ids. The server sniffs the type; the one sent here is only the browser's guess.
+export async function upload(file: File): Promise<Upload> {
+  const response = await authorised(path("/api/v1/uploads", { filename: file.name }), {
+    method: "POST",
+    headers: { Accept: "application/json", "Content-Type": file.type || "application/octet-stream" },
+    body: file,
+  });
+  return (await response.json()) as Upload;
+}
+
+// An attachment's bytes. The API takes a bearer token, not a cookie, so a plain link cannot
+// fetch it: the file comes through fetch and is handed to the browser as a blob URL.
+export async function attachmentBlob(id: number): Promise<Blob> {
+  return (await authorised(`/api/v1/attachments/${id}`, { method: "GET" })).blob();
+}
+
+// Saves (or, for what the browser shows itself, opens) an attachment under its name.
+export async function download(id: number, filename: string): Promise<void> {
+  const url = URL.createObjectURL(await attachmentBlob(id));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  a.rel = "noopener";
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The browser has the file once the click is handled; keep the URL a moment for slow ones.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 export const get = <T>(url: string) => api<T>("GET", url);

@@ -157,6 +157,19 @@ export interface CallDetails {
   caller?: string;
 }
 
+// A file on an entry; its bytes come from GET /api/v1/attachments/{id} (client.ts download).
+export interface Attachment {
+  id: number;
+  filename: string;
+  size: number;
+  content_type: string;
+}
+
+// POST /api/v1/uploads: the file, not yet on an entry; name its id in attachment_ids.
+export interface Upload extends Attachment {
+  sha256: string;
+}
+
 export interface Entry {
   id: number;
   ticket_id?: number;
@@ -165,6 +178,7 @@ export interface Entry {
   body: string;
   call: CallDetails | null;
   created_at: string;
+  attachments?: Attachment[]; // absent for events
   event?: { type: string; payload: Record<string, unknown> };
 }
 

@@ -1,12 +1,30 @@
-// Writing on a ticket: a public reply or an internal note, a macro applied in one step, and
-// knowledge-base search that inserts an article's link (Markdown) where the cursor is.
+// Writing on a ticket: a public reply or an internal note with files, a macro applied in one
+// step, and knowledge-base search that inserts an article's link (Markdown) where the cursor is.
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, get, path, post } from "../api/client";
+import { AttachmentPicker, uploadAll, type ListTexts, type PickerTexts } from "../attachments";
 import type { ArticleHit, Entry, Macro, Ticket } from "../api/types";
 import { t } from "../i18n";
 import { toast } from "./toasts";
 
 export type EntryKind = "reply" | "note";
+
+export function pickerTexts(): PickerTexts {
+  return {
+    attach: t("attach.files"),
+    chosen: t("attach.chosen"),
+    remove: (name) => t("attach.remove", { name }),
+    tooMany: t("attach.tooMany"),
+  };
+}
+
+export function listTexts(): ListTexts {
+  return {
+    files: t("attach.list"),
+    download: (name) => t("attach.download", { name }),
+    failed: (detail) => t("attach.failed", { detail }),
+  };
+}
 
 // Where a reader opens an article (the portal's article page).
 export function articleLink(hit: ArticleHit): string {
@@ -108,21 +126,28 @@ export function EntryEditor(props: {
 }) {
   const { ticket, kind } = props;
   const [body, setBody] = useState("");
+  const [files, setFiles] = useState<File[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function send(e?: Event) {
     e?.preventDefault();
-    if (!body.trim()) return setError(t("editor.blank"));
+    if (busy) return;
+    if (!body.trim() && files.length === 0) return setError(t("editor.blank"));
     setBusy(true);
     setError(null);
     try {
-      await post<Entry>(`/api/v1/tickets/${ticket.id}/entries`, { kind, body });
+      // Uploaded when sent: an upload nobody uses is deleted by the server after a day.
+      const attachment_ids = await uploadAll(files);
+      await post<Entry>(`/api/v1/tickets/${ticket.id}/entries`, { kind, body, attachment_ids });
       setBody("");
+      setFiles([]);
       toast(kind === "reply" ? t("editor.replySent") : t("editor.noteSaved"));
       props.onSaved();
     } catch (err) {
-      setError(err instanceof ApiError ? err.field("body") ?? err.message : String(err));
+      setError(
+        err instanceof ApiError ? err.field("body") ?? err.field("attachment_ids") ?? err.message : String(err),
+      );
     } finally {
       setBusy(false);
     }
@@ -160,6 +185,7 @@ export function EntryEditor(props: {
         <p id="editor-hint" class="hint">
           {kind === "reply" ? t("editor.replyHint") : t("editor.noteHint")}
         </p>
+        <AttachmentPicker id="entry-files" files={files} onChange={setFiles} texts={pickerTexts()} disabled={busy} />
         {error && <p class="error" role="alert">{error}</p>}
         <button type="submit" disabled={busy}>
           {kind === "reply" ? t("editor.sendReply") : t("editor.saveNote")}

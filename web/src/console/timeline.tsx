@@ -1,8 +1,10 @@
 // The ticket's timeline, oldest first: public replies, internal notes, logged calls and the
 // system's events (creation, status changes, moves with their hand-off notes, SLA).
 import type { Entry } from "../api/types";
+import { AttachmentList } from "../attachments";
 import { formatTime, t, type Key } from "../i18n";
 import { userName, type Directory } from "./directory";
+import { listTexts } from "./entry_editor";
 import { duration } from "./sla";
 
 type Payload = Record<string, unknown>;
@@ -95,6 +97,7 @@ export function Timeline(props: { entries: Entry[]; dir: Directory | null }) {
               <span class="muted"> · {formatTime(entry.created_at)}</span>
             </p>
             {entry.body && <div class="entry-body">{entry.body}</div>}
+            <AttachmentList files={entry.attachments} texts={listTexts()} />
           </li>
         ),
       )}

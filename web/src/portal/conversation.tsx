@@ -2,7 +2,9 @@
 // the public events only. Replies show who wrote them (the customer or the service desk);
 // of the events, the opening and the status changes are told in words.
 import type { Entry, Me, Status } from "../api/types";
+import { AttachmentList } from "../attachments";
 import { formatTime, t, type Key } from "../i18n";
+import { listTexts } from "./attachment_texts";
 
 export function Conversation(props: { entries: Entry[]; me: Me }) {
   const shown = props.entries.filter((e) => e.kind === "reply" || eventText(e) !== null);
@@ -16,7 +18,8 @@ export function Conversation(props: { entries: Entry[]; me: Me }) {
               <strong>{entry.author_id === props.me.id ? t("portal.ticket.you") : t("portal.ticket.desk")}</strong>{" "}
               <time dateTime={entry.created_at}>{formatTime(entry.created_at)}</time>
             </p>
-            <p class="body">{entry.body}</p>
+            {entry.body && <p class="body">{entry.body}</p>}
+            <AttachmentList files={entry.attachments} texts={listTexts()} />
           </li>
         ) : (
           <li key={`e${entry.id}`} class="event">

@@ -11,8 +11,10 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError } from "../api/client";
 import type { Article, ArticleHit, Me } from "../api/types";
+import { AttachmentPicker, uploadAll } from "../attachments";
 import { t, type Key } from "../i18n";
 import { announce } from "./announce";
+import { pickerTexts } from "./attachment_texts";
 import {
   CATEGORIES,
   PEOPLE,
@@ -76,6 +78,7 @@ export function NewRequestPage(props: { me: Me }) {
   const [facts, setFacts] = useState<FirstLineFacts>(noFacts);
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
+  const [files, setFiles] = useState<File[]>([]);
   const { session, hits } = useMatchingArticles(subject, description);
   const set = (change: Partial<FirstLineFacts>) => setFacts((f) => ({ ...f, ...change }));
 
@@ -98,8 +101,11 @@ export function NewRequestPage(props: { me: Me }) {
       document.getElementById(`request-${first}`)?.focus();
       return;
     }
+    if (busy) return;
     setBusy(true);
     try {
+      // Uploaded when filed: an upload nobody uses is deleted by the server after a day.
+      const attachment_ids = await uploadAll(files);
       const ticket = await tickets.file({
         subject: subject.trim(),
         description: describeWithFacts(description, facts, t),
@@ -107,6 +113,7 @@ export function NewRequestPage(props: { me: Me }) {
         impact: impactOf(facts.people),
         urgency: urgencyOf(facts.people, facts.work),
         deflection_session: session,
+        attachment_ids,
       });
       goTo(`/portal/tickets/${ticket.id}`);
       announce(t("portal.new.filed", { number: ticket.number }));
@@ -116,7 +123,7 @@ export function NewRequestPage(props: { me: Me }) {
         subject: api.field?.("subject"),
         description: api.field?.("description"),
         category: api.field?.("category"),
-        form: t("error.generic", { detail: api.message }),
+        form: api.field?.("attachment_ids") ?? t("error.generic", { detail: api.message }),
       });
     } finally {
       setBusy(false);
@@ -164,6 +171,8 @@ export function NewRequestPage(props: { me: Me }) {
             />
           )}
         </Field>
+
+        <AttachmentPicker id="request-files" files={files} onChange={setFiles} texts={pickerTexts()} disabled={busy} />
 
         {subject.trim().length >= MIN_SUBJECT && (
           <MatchingArticles hits={hits} session={session} me={props.me} onSolved={solved} />

@@ -123,4 +123,12 @@ export const portalDe: Record<keyof typeof portalEn, string> = {
   "portal.rating.thanks": "Vielen Dank für Ihre Bewertung.",
   "portal.rating.given": "Ihre Bewertung: {score} von 5 ({label})",
   "portal.rating.ratedAt": "Bewertet am {at}",
+
+  "portal.attach.files": "Dateien anhängen",
+  "portal.attach.chosen": "Zu sendende Dateien",
+  "portal.attach.remove": "{name} entfernen",
+  "portal.attach.tooMany": "Höchstens 20 Dateien auf einmal.",
+  "portal.attach.list": "Angehängte Dateien",
+  "portal.attach.download": "{name} herunterladen",
+  "portal.attach.failed": "Die Datei konnte nicht geladen werden: {detail}",
 };

@@ -121,4 +121,12 @@ export const portalEn = {
   "portal.rating.thanks": "Thank you for your rating.",
   "portal.rating.given": "Your rating: {score} of 5 ({label})",
   "portal.rating.ratedAt": "Rated {at}",
+
+  "portal.attach.files": "Attach files",
+  "portal.attach.chosen": "Files to send",
+  "portal.attach.remove": "Remove {name}",
+  "portal.attach.tooMany": "At most 20 files at a time.",
+  "portal.attach.list": "Attached files",
+  "portal.attach.download": "Download {name}",
+  "portal.attach.failed": "The file could not be loaded: {detail}",
 } as const;

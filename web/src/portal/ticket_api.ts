@@ -10,6 +10,7 @@ export interface NewRequest {
   impact: number;
   urgency: number;
   deflection_session?: string;
+  attachment_ids?: number[];
 }
 
 export const tickets = {
@@ -22,7 +23,8 @@ export const tickets = {
   entries: (id: number) => get<Page<Entry>>(`/api/v1/tickets/${id}/entries`).then((p) => p.items),
 
   // A reply by the requester to a resolved ticket reopens it (the API's rule).
-  reply: (id: number, body: string) => post<Entry>(`/api/v1/tickets/${id}/entries`, { kind: "reply", body }),
+  reply: (id: number, body: string, attachment_ids: number[] = []) =>
+    post<Entry>(`/api/v1/tickets/${id}/entries`, { kind: "reply", body, attachment_ids }),
 
   // Starts a deflection session: the articles shown are recorded against it; no ticket yet.
   offerArticles: (subject: string, description: string) =>

@@ -3,10 +3,12 @@
 // takes no replies.
 import { useEffect, useState } from "preact/hooks";
 import { ApiError } from "../api/client";
+import { AttachmentPicker, uploadAll } from "../attachments";
 import { live } from "../api/live";
 import type { Entry, Me, Ticket } from "../api/types";
 import { formatTime, t, type Key } from "../i18n";
 import { announce } from "./announce";
+import { pickerTexts } from "./attachment_texts";
 import { Conversation } from "./conversation";
 import { onPortalLink } from "./location";
 import { PageHeading } from "./page_heading";
@@ -65,8 +67,7 @@ export function TicketPage(props: { id: number; me: Me }) {
         <h2 id="conversation-title">{t("portal.ticket.conversation")}</h2>
         <Conversation entries={entries} me={props.me} />
       </section>
-      {/* Attachments (issue 5) come with the server's attachment API: their list and the
-          upload go here, between the conversation and the reply form. */}
+      {/* Each reply lists its files in the conversation; new ones are chosen in the reply form. */}
       <ReplyForm ticket={ticket} onSent={load} />
       {/* The satisfaction rating (issue 5: 1-5 and a comment), #ticket-rating: the form while
           the ticket is resolved or closed, the given rating also after a reopen. */}
@@ -79,6 +80,7 @@ export function TicketPage(props: { id: number; me: Me }) {
 
 function ReplyForm(props: { ticket: Ticket; onSent: () => void }) {
   const [body, setBody] = useState("");
+  const [files, setFiles] = useState<File[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const { ticket } = props;
@@ -95,7 +97,8 @@ function ReplyForm(props: { ticket: Ticket; onSent: () => void }) {
 
   async function send(e: Event) {
     e.preventDefault();
-    if (!body.trim()) {
+    if (busy) return;
+    if (!body.trim() && files.length === 0) {
       setError(t("portal.new.required"));
       document.getElementById("reply-body")?.focus();
       return;
@@ -103,13 +106,16 @@ function ReplyForm(props: { ticket: Ticket; onSent: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      await tickets.reply(ticket.id, body.trim());
+      // Uploaded when sent: an upload nobody uses is deleted by the server after a day.
+      const ids = await uploadAll(files);
+      await tickets.reply(ticket.id, body.trim(), ids);
       setBody("");
+      setFiles([]);
       announce(ticket.status === "resolved" ? t("portal.ticket.reopened") : t("portal.ticket.sent"));
       props.onSent();
     } catch (err) {
       const api = err as ApiError;
-      setError(api.field?.("body") ?? t("error.generic", { detail: api.message }));
+      setError(api.field?.("body") ?? api.field?.("attachment_ids") ?? t("error.generic", { detail: api.message }));
     } finally {
       setBusy(false);
     }
@@ -133,8 +139,9 @@ function ReplyForm(props: { ticket: Ticket; onSent: () => void }) {
           value={body}
           onInput={(e) => setBody(e.currentTarget.value)}
         />
+        <AttachmentPicker id="reply-files" files={files} onChange={setFiles} texts={pickerTexts()} disabled={busy} />
         {error && (
-          <p id="reply-error" class="error">
+          <p id="reply-error" class="error" role="alert">
             {error}
           </p>
         )}
