@@ -26,7 +26,9 @@ class AttachmentServiceTest : public DeskTest {
 
   bool can_download(const Actor& who, AttachmentId id) {
     auto f = attachments->download(who, id);
-    if (!f) EXPECT_EQ(f.error().code, ErrorCode::not_found) << f.error().message;
+    if (!f) {
+      EXPECT_EQ(f.error().code, ErrorCode::not_found) << f.error().message;
+    }
     return f.has_value();
   }
 
