@@ -180,7 +180,6 @@ export function TextField(props: InputProps) {
     <div class={"field " + (props.class ?? "")}>
       <label for={id}>
         {props.label}
-        {props.required && <span aria-hidden="true"> *</span>}
       </label>
       <input
         id={id}

@@ -150,7 +150,7 @@ export function RulesScreen(props: { me: Me; rights: Rights }) {
                     <button
                       type="button"
                       class="secondary"
-                      aria-label={at("rules.editNamed", { name: r.name })}
+                      aria-label={canEdit ? at("rules.editNamed", { name: r.name }) : at("common.viewNamed", { name: r.name })}
                       onClick={() => setEditing(r)}
                     >
                       {canEdit ? at("common.edit") : at("common.view")}
@@ -310,8 +310,8 @@ function ConditionsEditor(props: { conditions: RuleCondition[]; onChange: (c: Ru
           const n = i + 1;
           const noValues = c.op === "is_set" || c.op === "not_set";
           return (
-            <li key={i} role="group" aria-label={at("rules.conditionN", { n })}>
-              <div class="row">
+            <li key={i}>
+              <div class="row" role="group" aria-label={at("rules.conditionN", { n })}>
                 <SelectField
                   label={at("rules.field")}
                   value={c.field}

@@ -98,7 +98,7 @@ export function CalendarsScreen(props: { me: Me; rights: Rights }) {
                     <button
                       type="button"
                       class="secondary"
-                      aria-label={at("calendars.editNamed", { name: c.name })}
+                      aria-label={canEdit ? at("calendars.editNamed", { name: c.name }) : at("common.viewNamed", { name: c.name })}
                       onClick={() => setEditing(c)}
                     >
                       {canEdit ? at("common.edit") : at("common.view")}
@@ -248,7 +248,8 @@ function HolidaysEditor(props: { holidays: Holiday[]; onChange: (h: Holiday[]) =
           const yearly = /^\d{2}-\d{2}$/.test(h.date) || h.date === "";
           const n = i + 1;
           return (
-            <li key={i} role="group" aria-label={at("calendars.holidayN", { n })}>
+            <li key={i}>
+              <div class="holiday" role="group" aria-label={at("calendars.holidayN", { n })}>
               <select
                 aria-label={at("calendars.holidayKind", { n })}
                 value={yearly ? "yearly" : "once"}
@@ -295,6 +296,7 @@ function HolidaysEditor(props: { holidays: Holiday[]; onChange: (h: Holiday[]) =
               >
                 ✕
               </button>
+              </div>
             </li>
           );
         })}

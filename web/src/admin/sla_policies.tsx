@@ -165,7 +165,7 @@ export function PoliciesScreen(props: { me: Me; rights: Rights }) {
                       <button
                         type="button"
                         class="secondary"
-                        aria-label={at("policies.editNamed", { name: p.name })}
+                        aria-label={canEdit ? at("policies.editNamed", { name: p.name }) : at("common.viewNamed", { name: p.name })}
                         onClick={() => setEditing(p)}
                       >
                         {canEdit ? at("common.edit") : at("common.view")}

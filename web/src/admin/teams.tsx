@@ -97,7 +97,7 @@ export function TeamsScreen(props: { me: Me; rights: Rights }) {
                       <button
                         type="button"
                         class="secondary"
-                        aria-label={at("teams.editNamed", { name: t.name })}
+                        aria-label={at(rights.directory ? "teams.editNamed" : "teams.routingNamed", { name: t.name })}
                         onClick={() => setEditing(t)}
                       >
                         {rights.directory ? at("common.edit") : at("teams.routingButton")}

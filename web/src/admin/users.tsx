@@ -198,7 +198,7 @@ export function UsersScreen(props: { me: Me; rights: Rights }) {
                     <button
                       type="button"
                       class="secondary"
-                      aria-label={at("users.editNamed", { name: u.login })}
+                      aria-label={rights.directory ? at("users.editNamed", { name: u.login }) : at("common.viewNamed", { name: u.login })}
                       onClick={() => setEditing(u)}
                     >
                       {rights.directory ? at("common.edit") : at("common.view")}
