@@ -105,6 +105,16 @@ test("an admin creates a team at line 2 and a user in it; the user signs in and 
   assert.deepEqual(user.team_ids, [team.id]);
   assert.equal(user.extension, "299");
 
+  // Deactivate and reactivate from the list.
+  await page.getByRole("button", { name: `Deactivate ${login}` }).click();
+  await page.getByRole("status").getByText("Fiona Field deactivated.").waitFor();
+  assert.equal((await apiGet(server.url, "/api/v1/users", admin)).items.find((u) => u.login === login).active, false);
+  await page.getByLabel("State").selectOption("inactive");
+  await page.getByRole("button", { name: `Reactivate ${login}` }).click();
+  await page.getByRole("status").getByText("Fiona Field reactivated.").waitFor();
+  assert.equal((await apiGet(server.url, "/api/v1/users", admin)).items.find((u) => u.login === login).active, true);
+  await page.getByLabel("State").selectOption("active");
+
   // The filter by team shows just them.
   await page.getByRole("search").getByLabel("Team").selectOption({ label: teamName });
   await page.getByText("1 users").waitFor();
@@ -287,6 +297,26 @@ test("a supervisor creates a macro and a KB category in German and reads the SLA
   const created = (await apiGet(server.url, "/api/v1/kb/categories", supervisor)).items.find((c) => c.name === catName);
   assert.equal(created.parent_id, 2);
   await noSeriousViolations(page, "KB categories (German)");
+
+  // An agent's skills and a team's routing: supervisors set them; the rest is read-only.
+  await section(page, "Benutzer");
+  await page.getByRole("button", { name: "l1.agent ansehen" }).click();
+  await page.getByText("Sie können dies lesen, aber nicht ändern.").waitFor();
+  await page.getByLabel("Fähigkeiten (Kategorien und Sprachen)").fill("printer, email, lang:de, VPN");
+  await page.getByRole("button", { name: "Fähigkeiten speichern" }).click();
+  await page.getByRole("status").getByText("Fähigkeiten von l1.agent gespeichert.").waitFor();
+  const lena = (await apiGet(server.url, "/api/v1/users", supervisor)).items.find((u) => u.login === "l1.agent");
+  assert.deepEqual(lena.skills, ["email", "lang:de", "printer", "vpn"]);
+  await noSeriousViolations(page, "a user, read-only with skills (German)");
+  await section(page, "Teams und Linien");
+  await page.getByRole("button", { name: "Zuweisung von Desktop Support" }).click();
+  const routing = page.getByRole("region", { name: "Team Desktop Support" });
+  assert.equal(await routing.getByLabel("Name", { exact: true }).isDisabled(), true);
+  await routing.getByLabel("Zuweisung neuer Tickets").selectOption("least_open");
+  await routing.getByRole("button", { name: "Speichern" }).click();
+  await page.getByRole("status").getByText("Team Desktop Support gespeichert.").waitFor();
+  const desktop = (await apiGet(server.url, "/api/v1/teams", supervisor)).items.find((t) => t.name === "Desktop Support");
+  assert.equal(desktop.assignment, "least_open");
 
   // SLA settings and rules: readable, not offered for change.
   await section(page, "SLA-Richtlinien");

@@ -137,8 +137,9 @@ function MacroEditor(props: { macro: AdminMacro | null; teams: AdminTeam[]; onDo
       assign_to_me: assignToMe,
       active,
     };
-    if (impact) body.impact = Number(impact);
-    if (urgency) body.urgency = Number(urgency);
+    // Empty: no change to the ticket's level; null clears a level the macro had.
+    if (impact || macro) body.impact = impact ? Number(impact) : null;
+    if (urgency || macro) body.urgency = urgency ? Number(urgency) : null;
     const done = await saving.run(
       () => (macro ? put<AdminMacro>(`/api/v1/macros/${macro.id}`, { ...body, version: macro.version }) : post<AdminMacro>("/api/v1/macros", body)),
       (m) => at(macro ? "macros.saved" : "macros.created", { name: m.name }),
