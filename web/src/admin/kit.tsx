@@ -424,7 +424,9 @@ export function ScreenHeading(props: { children: ComponentChildren }) {
   );
 }
 
-// The create/edit form under the list: its heading takes the focus when it opens.
+// The create/edit form above the list: its heading takes the focus when it opens; when it
+// closes the focus goes back to the button that opened it (or the screen's heading). Escape
+// cancels.
 export function EditorSection(props: {
   title: string;
   onSubmit: () => void;
@@ -438,9 +440,31 @@ export function EditorSection(props: {
 }) {
   const ref = useRef<HTMLHeadingElement>(null);
   const id = useId("editor");
+  // Declared first, so it reads the opener before the heading takes the focus.
+  useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
+    return () => {
+      // After the list has re-rendered: the opener may have been replaced.
+      setTimeout(() => {
+        const now = document.activeElement;
+        if (now && now !== document.body && now.isConnected) return; // another editor took it
+        if (opener?.isConnected && opener !== document.body) opener.focus();
+        else document.querySelector<HTMLElement>(".admin h1")?.focus();
+      });
+    };
+  }, []);
   useEffect(() => ref.current?.focus(), [props.title]);
   return (
-    <section class="admin-editor" aria-labelledby={id}>
+    <section
+      class="admin-editor"
+      aria-labelledby={id}
+      onKeyDown={(e) => {
+        if (e.key === "Escape") {
+          e.preventDefault();
+          props.onCancel();
+        }
+      }}
+    >
       <h2 id={id} ref={ref} tabIndex={-1}>
         {props.title}
       </h2>
