@@ -394,8 +394,8 @@ function SkillsForm(props: { user: AdminUser; onDone: () => Promise<void> }) {
   );
 }
 
-// Needs the server's `password` field on PUT /users/{id}; a server without it ignores the field
-// or refuses it, and says so.
+// Needs the server's `password` field on PUT /users/{id}. A server from before it ignores the
+// unknown field and answers 200 (the answer cannot tell), so this form reports success there.
 function PasswordForm(props: { user: AdminUser }) {
   const [password, setPassword] = useState("");
   const [repeat, setRepeat] = useState("");
