@@ -71,14 +71,23 @@ test("an admin creates a team at line 2 and a user in it; the user signs in and 
   await section(page, "Organisations");
   await page.getByRole("button", { name: "New organisation" }).focus();
   await page.keyboard.press("Enter");
-  await page.getByRole("heading", { level: 2, name: "New organisation" }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.textContent === "New organisation" && document.activeElement.tagName === "H2");
+  const focused = () =>
+    page.evaluate(() => {
+      const el = document.activeElement;
+      return (el?.labels?.[0]?.textContent ?? el?.textContent ?? "").trim();
+    });
   await page.keyboard.press("Tab");
+  assert.equal(await focused(), "Name");
   await page.keyboard.type(orgName);
   await page.keyboard.press("Tab");
+  assert.equal(await focused(), "Mail domain");
   await page.keyboard.type(`initech-${stamp}.example`);
   await page.keyboard.press("Tab");
+  assert.match(await focused(), /^Its customers see all/);
   await page.keyboard.press("Space");
   await page.keyboard.press("Tab");
+  assert.equal(await focused(), "Save");
   await page.keyboard.press("Enter");
   await page.getByRole("status").getByText(`Organisation ${orgName} created.`).waitFor();
   await page.waitForFunction(() => document.activeElement?.textContent === "New organisation");
@@ -87,7 +96,7 @@ test("an admin creates a team at line 2 and a user in it; the user signs in and 
   assert.equal(org.domain, `initech-${stamp}.example`);
   assert.equal(org.customers_see_all_tickets, true);
   await page.keyboard.press("Enter");
-  await page.getByRole("heading", { level: 2, name: "New organisation" }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.textContent === "New organisation" && document.activeElement.tagName === "H2");
   await page.keyboard.press("Escape");
   await page.getByRole("heading", { level: 2, name: "New organisation" }).waitFor({ state: "detached" });
   await page.waitForFunction(() => document.activeElement?.textContent === "New organisation");
