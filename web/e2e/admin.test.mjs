@@ -225,6 +225,13 @@ test("an admin sets up an SLA calendar, an SLA policy and a rule through the for
   await pol.getByRole("group", { name: "Priorities" }).getByLabel("P2").check();
   await pol.getByRole("button", { name: "Add a step" }).click();
   await pol.getByLabel("Notify the team's supervisors").check();
+  await pol.getByRole("button", { name: "Add a line target" }).click();
+  const lineTarget = pol.getByRole("group", { name: "Line target 1", exact: true });
+  await lineTarget.getByLabel("Line", { exact: true }).selectOption({ label: "Line 4 · Vendors" });
+  await lineTarget.getByLabel("Team", { exact: true }).selectOption({ label: "Vendor Support" });
+  await lineTarget.getByLabel("Line target 1: respond within: hours").fill("2");
+  await lineTarget.getByLabel("Line target 1: respond within: minutes").fill("");
+  await lineTarget.getByLabel("Line target 1: resolve within: hours").fill("24");
   await noSeriousViolations(page, "the policy editor");
   await pol.getByRole("button", { name: "Save" }).click();
   await page.getByRole("status").getByText(`SLA policy ${polName} created.`).waitFor();
@@ -239,6 +246,7 @@ test("an admin sets up an SLA calendar, an SLA policy and a rule through the for
   assert.deepEqual(policy.applies_to.priorities, ["P1", "P2"]);
   assert.equal(policy.ladder.length, 1);
   assert.equal(policy.ladder[0].notify_supervisor, true);
+  assert.deepEqual(policy.line_targets, [{ line: 4, team_id: 5, respond_minutes: 120, resolve_minutes: 1440 }]);
 
   // A rule: on creation, when the priority is P1 and the subject mentions "server", tag it and
   // notify the supervisors.

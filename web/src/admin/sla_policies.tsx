@@ -2,7 +2,7 @@
 // save is a new version): name, rank and active (which policy a ticket gets), the selection
 // conditions, per priority the first-response, next-response and resolution targets in hours
 // and minutes with an optional calendar of their own, the statuses that pause the clocks, and
-// the escalation ladder. The line targets (per line or per vendor team) are edited as JSON.
+// the escalation ladder, and line targets (per line, or a vendor team's contract).
 // Admins change policies; supervisors read them.
 import { useState } from "preact/hooks";
 import { post, put } from "../api/client";
@@ -15,9 +15,7 @@ import {
   EditorSection,
   errorAt,
   formatMinutes,
-  JsonField,
   Loading,
-  parseJson,
   type Rights,
   ScreenHeading,
   SelectField,
@@ -34,6 +32,7 @@ import {
   CHANNELS,
   type LadderStep,
   type LineTarget,
+  LINES,
   type Priority,
   PRIORITIES,
   SLA_METRICS,
@@ -58,7 +57,7 @@ interface Draft {
   targets: Record<Priority, SlaTargets>;
   pause_on: Status[];
   ladder: LadderStep[];
-  line_targets: string; // JSON
+  line_targets: LineTarget[];
 }
 
 const NO_TARGETS: SlaTargets = { first_response_minutes: null, next_response_minutes: null, resolution_minutes: null, calendar_id: null };
@@ -77,7 +76,7 @@ function draftOf(p: SlaPolicy | null, calendars: BusinessCalendar[]): Draft {
       targets: { P1: NO_TARGETS, P2: NO_TARGETS, P3: NO_TARGETS, P4: NO_TARGETS },
       pause_on: ["pending_customer", "pending_vendor"],
       ladder: [],
-      line_targets: "[]",
+      line_targets: [],
     };
   return {
     name: p.name,
@@ -91,7 +90,7 @@ function draftOf(p: SlaPolicy | null, calendars: BusinessCalendar[]): Draft {
     targets: { ...{ P1: NO_TARGETS, P2: NO_TARGETS, P3: NO_TARGETS, P4: NO_TARGETS }, ...p.targets },
     pause_on: p.pause_on,
     ladder: p.ladder,
-    line_targets: JSON.stringify(p.line_targets, null, 2),
+    line_targets: p.line_targets.map((lt) => ({ ...lt, team_id: lt.team_id ?? null })),
   };
 }
 
@@ -198,6 +197,8 @@ function PolicyEditor(props: {
     setD((o) => ({ ...o, targets: { ...o.targets, [p]: { ...o.targets[p], ...patch } } }));
   const setStep = (i: number, patch: Partial<LadderStep>) =>
     setD((o) => ({ ...o, ladder: o.ladder.map((s, j) => (j === i ? { ...s, ...patch } : s)) }));
+  const setLineTarget = (i: number, patch: Partial<LineTarget>) =>
+    setD((o) => ({ ...o, line_targets: o.line_targets.map((t, j) => (j === i ? { ...t, ...patch } : t)) }));
   const calendarOptions = props.calendars.map((c) => ({ value: String(c.id), label: c.name }));
 
   async function save() {
@@ -217,7 +218,7 @@ function PolicyEditor(props: {
           targets: d.targets,
           pause_on: d.pause_on,
           ladder: d.ladder,
-          line_targets: parseJson<LineTarget[]>(d.line_targets, "line_targets") ?? [],
+          line_targets: d.line_targets,
         };
         return policy
           ? put<SlaPolicy>(`/api/v1/sla/policies/${policy.id}`, { ...body, version: policy.version })
@@ -427,18 +428,74 @@ function PolicyEditor(props: {
 
       <fieldset>
         <legend>{at("policies.lineTargets")}</legend>
-        <p class="hint">
-          {at("policies.lineTargetsHint", {
-            lines: [1, 2, 3, 4].map((l) => `${l} = ${lineName(l)}`).join(", "),
+        <p class="hint">{at("policies.lineTargetsHint")}</p>
+        {d.line_targets.length === 0 && <p class="muted">{at("policies.noLineTargets")}</p>}
+        <ol class="rows">
+          {d.line_targets.map((lt, i) => {
+            const n = i + 1;
+            const e = (k: string) => f(`line_targets[${i}].${k}`);
+            return (
+              <li key={i}>
+                <fieldset>
+                  <legend>{at("policies.lineTargetN", { n })}</legend>
+                  <div class="row">
+                    <SelectField
+                      label={at("policies.line")}
+                      value={String(lt.line)}
+                      onChange={(v) => setLineTarget(i, { line: Number(v), team_id: null })}
+                      options={LINES.map((l) => ({ value: String(l), label: lineName(l) }))}
+                      error={e("line")}
+                    />
+                    <SelectField
+                      label={at("policies.lineTeam")}
+                      value={lt.team_id === null ? "" : String(lt.team_id)}
+                      onChange={(v) => setLineTarget(i, { team_id: v ? Number(v) : null })}
+                      options={[
+                        { value: "", label: at("policies.everyTeamAtLine") },
+                        ...props.teams.filter((t) => t.line === lt.line).map((t) => ({ value: String(t.id), label: t.name })),
+                      ]}
+                      error={e("team_id")}
+                    />
+                  </div>
+                  <div class="row">
+                    <div class="field">
+                      <span>{at("policies.respond")}</span>
+                      <Duration
+                        label={at("policies.respondN", { n })}
+                        minutes={lt.respond_minutes}
+                        onChange={(v) => setLineTarget(i, { respond_minutes: v })}
+                        error={e("respond_minutes")}
+                      />
+                    </div>
+                    <div class="field">
+                      <span>{at("policies.resolve")}</span>
+                      <Duration
+                        label={at("policies.resolveN", { n })}
+                        minutes={lt.resolve_minutes}
+                        onChange={(v) => setLineTarget(i, { resolve_minutes: v })}
+                        error={e("resolve_minutes")}
+                      />
+                    </div>
+                  </div>
+                  {f(`line_targets[${i}]`) && !["line", "team_id", "respond_minutes", "resolve_minutes"].some((k) => e(k)) && (
+                    <p class="error field-error">{f(`line_targets[${i}]`)}</p>
+                  )}
+                  <button type="button" class="secondary" onClick={() => set("line_targets", d.line_targets.filter((_, j) => j !== i))}>
+                    {at("policies.removeLineTarget", { n })}
+                  </button>
+                </fieldset>
+              </li>
+            );
           })}
-        </p>
-        <JsonField
-          label={at("policies.lineTargetsJson")}
-          value={d.line_targets}
-          onInput={(v) => set("line_targets", v)}
-          error={f("line_targets")}
-          hint={at("json.hint")}
-        />
+        </ol>
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => set("line_targets", [...d.line_targets, { line: 2, team_id: null, respond_minutes: 240, resolve_minutes: null }])}
+        >
+          {at("policies.addLineTarget")}
+        </button>
+        {f("line_targets") && !d.line_targets.length && <p class="error">{f("line_targets")}</p>}
       </fieldset>
     </EditorSection>
   );
