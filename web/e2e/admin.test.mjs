@@ -258,6 +258,7 @@ test("an admin sets up an SLA calendar, an SLA policy and a rule through the for
   await rule.getByRole("group", { name: "Events" }).getByLabel("Updated").check();
   await rule.getByRole("button", { name: "Add a condition" }).click();
   await rule.getByRole("button", { name: "Add a condition" }).click();
+  await rule.getByRole("group", { name: "Condition 1" }).getByRole("group", { name: "Values" }).getByLabel("P2").check();
   const second = rule.getByRole("group", { name: "Condition 2" });
   await second.getByLabel("Field").selectOption("subject");
   await second.getByLabel("Test").selectOption("contains");
@@ -276,7 +277,7 @@ test("an admin sets up an SLA calendar, an SLA policy and a rule through the for
   const saved = (await apiGet(server.url, "/api/v1/rules", admin)).items.find((r) => r.name === ruleName);
   assert.deepEqual(saved.on, ["created", "updated"]);
   assert.deepEqual(saved.conditions, [
-    { field: "priority", op: "is", values: ["P1"] },
+    { field: "priority", op: "is", values: ["P1", "P2"] },
     { field: "subject", op: "contains", values: ["server"] },
   ]);
   assert.deepEqual(saved.actions[0], { type: "add_tag", tag: "server-down" });

@@ -27,10 +27,16 @@ import {
   useSaving,
   type Failure,
 } from "./kit";
+import { lineName } from "./teams";
 import {
   ACTION_TYPES,
   type ActionType,
+  type AdminOrganization,
+  type AdminTeam,
   type AdminUser,
+  CHANNELS,
+  LINES,
+  PRIORITIES,
   type BusinessCalendar,
   CONDITION_FIELDS,
   CONDITION_OPS,
@@ -43,6 +49,8 @@ import {
   STATUSES,
 } from "./types";
 
+const BY = ["customer", "staff", "system"] as const;
+const ENTRY_KINDS = ["reply", "note", "call"] as const;
 const NUMERIC_FIELDS = new Set(["impact", "urgency", "line", "team", "assignee", "organization", "requester"]);
 
 interface Draft {
@@ -92,6 +100,8 @@ export function RulesScreen(props: { me: Me; rights: Rights }) {
   const rules = useList<Rule>("/api/v1/rules");
   const calendars = useList<BusinessCalendar>("/api/v1/sla/calendars");
   const users = useList<AdminUser>("/api/v1/users");
+  const teams = useList<AdminTeam>("/api/v1/teams");
+  const orgs = useList<AdminOrganization>("/api/v1/organizations");
   const [editing, setEditing] = useState<Rule | "new" | null>(null);
   const canEdit = props.rights.rules;
   return (
@@ -112,6 +122,7 @@ export function RulesScreen(props: { me: Me; rights: Rights }) {
           readOnly={!canEdit}
           calendars={calendars.items ?? []}
           staff={(users.items ?? []).filter((u) => u.role !== "customer" && u.active)}
+          choices={{ teams: teams.items ?? [], orgs: orgs.items ?? [] }}
           onDone={async () => {
             setEditing(null);
             await rules.reload();
@@ -171,6 +182,7 @@ function RuleEditor(props: {
   readOnly: boolean;
   calendars: BusinessCalendar[];
   staff: AdminUser[];
+  choices: Choices;
   onDone: () => Promise<void>;
 }) {
   const { rule } = props;
@@ -290,7 +302,7 @@ function RuleEditor(props: {
         />
       ) : (
         <>
-          <ConditionsEditor conditions={d.conditions} onChange={(c) => set("conditions", c)} failure={saving.failure} />
+          <ConditionsEditor conditions={d.conditions} onChange={(c) => set("conditions", c)} failure={saving.failure} choices={props.choices} />
           <ActionsEditor actions={d.actions} onChange={(a) => set("actions", a)} failure={saving.failure} staff={props.staff} />
         </>
       )}
@@ -298,7 +310,44 @@ function RuleEditor(props: {
   );
 }
 
-function ConditionsEditor(props: { conditions: RuleCondition[]; onChange: (c: RuleCondition[]) => void; failure: Failure }) {
+interface Choices {
+  teams: AdminTeam[];
+  orgs: AdminOrganization[];
+}
+
+// The values a condition's field can take, when they are few enough to tick; null: typed text.
+function valueChoices(field: string, choices: Choices): { value: string | number; label: string }[] | null {
+  switch (field) {
+    case "status":
+      return STATUSES.map((s) => ({ value: s, label: at(`status.${s}`) }));
+    case "priority":
+      return PRIORITIES.map((p) => ({ value: p, label: p }));
+    case "channel":
+      return CHANNELS.map((c) => ({ value: c, label: at(`channel.${c}`) }));
+    case "impact":
+    case "urgency":
+      return [1, 2, 3].map((l) => ({ value: l, label: at(`level.${l as 1 | 2 | 3}`) }));
+    case "line":
+      return LINES.map((l) => ({ value: l, label: lineName(l) }));
+    case "team":
+      return choices.teams.map((t) => ({ value: t.id, label: t.name }));
+    case "organization":
+      return choices.orgs.map((o) => ({ value: o.id, label: o.name }));
+    case "by":
+      return BY.map((b) => ({ value: b, label: at(`by.${b}`) }));
+    case "entry_kind":
+      return ENTRY_KINDS.map((k) => ({ value: k, label: at(`entryKind.${k}`) }));
+    default:
+      return null;
+  }
+}
+
+function ConditionsEditor(props: {
+  conditions: RuleCondition[];
+  onChange: (c: RuleCondition[]) => void;
+  failure: Failure;
+  choices: Choices;
+}) {
   const setAt = (i: number, c: RuleCondition) => props.onChange(props.conditions.map((x, j) => (j === i ? c : x)));
   return (
     <fieldset>
@@ -315,7 +364,7 @@ function ConditionsEditor(props: { conditions: RuleCondition[]; onChange: (c: Ru
                 <SelectField
                   label={at("rules.field")}
                   value={c.field}
-                  onChange={(v) => setAt(i, { ...c, field: v })}
+                  onChange={(v) => setAt(i, { ...c, field: v, values: [] })}
                   options={CONDITION_FIELDS.map((x) => ({ value: x, label: at(`cfield.${x}`) }))}
                   error={errorAt(props.failure, `conditions[${i}].field`)}
                 />
@@ -326,7 +375,16 @@ function ConditionsEditor(props: { conditions: RuleCondition[]; onChange: (c: Ru
                   options={CONDITION_OPS.map((x) => ({ value: x, label: at(`op.${x}`) }))}
                   error={errorAt(props.failure, `conditions[${i}].op`)}
                 />
-                {!noValues && (
+                {!noValues && valueChoices(c.field, props.choices) && (
+                  <CheckGroup
+                    legend={at("rules.values")}
+                    options={valueChoices(c.field, props.choices)!}
+                    values={c.values ?? []}
+                    onChange={(v) => setAt(i, { ...c, values: v })}
+                    error={errorAt(props.failure, `conditions[${i}].values`)}
+                  />
+                )}
+                {!noValues && !valueChoices(c.field, props.choices) && (
                   <TextField
                     label={at("rules.values")}
                     value={(c.values ?? []).join(", ")}
