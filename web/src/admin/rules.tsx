@@ -290,7 +290,9 @@ function RuleEditor(props: {
         )}
       </fieldset>
 
-      <Checkbox label={at("rules.editJson")} checked={d.json} onChange={switchJson} />
+      <p class="json-switch">
+        <Checkbox label={at("rules.editJson")} checked={d.json} onChange={switchJson} />
+      </p>
       {d.json ? (
         <JsonField
           label={at("rules.conditionsActionsJson")}
@@ -522,8 +524,9 @@ function ActionsEditor(props: { actions: RuleAction[]; onChange: (a: RuleAction[
                 )}
                 {(a.type === "notify" || a.type === "reply" || a.type === "note") && (
                   <div class="grid2">
-                    <TextArea label={at("rules.textEn")} rows={3} value={text.en} onInput={(v) => setAt(i, { ...a, text: { ...text, en: v } })} error={e("text")} hint={at("macros.placeholdersHint")} />
+                    <TextArea label={at("rules.textEn")} rows={3} value={text.en} onInput={(v) => setAt(i, { ...a, text: { ...text, en: v } })} error={e("text")} />
                     <TextArea label={at("rules.textDe")} rows={3} value={text.de} onInput={(v) => setAt(i, { ...a, text: { ...text, de: v } })} />
+                    <p class="hint wide">{at("macros.placeholdersHint")}</p>
                   </div>
                 )}
                 {errorAt(props.failure, `actions[${i}]`) &&
