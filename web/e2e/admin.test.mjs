@@ -298,6 +298,18 @@ test("an admin sets up an SLA calendar, an SLA policy and a rule through the for
   const changed = (await apiGet(server.url, "/api/v1/rules", admin)).items.find((r) => r.name === ruleName);
   assert.equal(changed.version, 2);
   assert.deepEqual(changed.actions[0], { type: "add_tag", tag: "server-outage" });
+
+  // Switched to German, the same screen speaks German.
+  await section(page, "Users");
+  await page.locator("header").getByLabel("Language").selectOption("de");
+  await page.getByRole("heading", { level: 1, name: "Benutzer" }).waitFor();
+  await page.getByRole("search").getByLabel("Rolle").waitFor();
+  await page.getByRole("button", { name: "Neuer Benutzer" }).click();
+  const neu = page.getByRole("region", { name: "Neuer Benutzer" });
+  for (const label of ["Benutzername", "E-Mail", "Sprache", "Organisation", "Telefon", "Durchwahl", "Erstes Passwort"])
+    await neu.getByLabel(label, { exact: true }).waitFor();
+  await page.getByRole("navigation", { name: "Verwaltung" }).getByRole("link", { name: "SLA-Kalender" }).waitFor();
+  await noSeriousViolations(page, "the user form in German");
   await context.close();
 });
 

@@ -25,11 +25,16 @@ let adminModule: Promise<AdminModule> | null = null;
 
 function LazyAdmin(props: { me: Me }) {
   const [mod, setMod] = useState<AdminModule | null>(null);
+  const [failed, setFailed] = useState(false);
   useEffect(() => {
     adminModule ??= import("./admin");
-    adminModule.then(setMod, () => (adminModule = null));
+    adminModule.then(setMod, () => {
+      adminModule = null;
+      setFailed(true);
+    });
   }, []);
-  return mod ? <mod.AdminPage me={props.me} /> : <p class="muted">{t("admin.loading")}</p>;
+  if (mod) return <mod.AdminPage me={props.me} />;
+  return failed ? <p class="error" role="alert">{t("error.offline")}</p> : <p class="muted">{t("admin.loading")}</p>;
 }
 
 const managesSetup = (me: Me) => me.role === "admin" || me.role === "supervisor";
