@@ -353,7 +353,8 @@ export function parseJson<T>(text: string, field: string): T {
   }
 }
 
-// Hours and minutes for a number of minutes (null: no target). One group, labelled by `label`.
+// Hours and minutes for a number of minutes (null: no target; both boxes empty or 0). One
+// group, labelled by `label`.
 export function Duration(props: {
   label: string;
   minutes: number | null;
@@ -365,8 +366,9 @@ export function Duration(props: {
   const mins = props.minutes === null ? "" : String(props.minutes % 60);
   const set = (h: string, m: string) => {
     if (h.trim() === "" && m.trim() === "") return props.onChange(null);
+    // No target can be 0 minutes: 0 is taken as "none", so clearing one box of "0 h 15" works.
     const total = (Number(h) || 0) * 60 + (Number(m) || 0);
-    props.onChange(Number.isFinite(total) ? total : null);
+    props.onChange(Number.isFinite(total) && total > 0 ? total : null);
   };
   return (
     <div class="duration" role="group" aria-label={props.label} aria-describedby={props.error ? `${id}-err` : undefined}>
