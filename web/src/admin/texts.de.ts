@@ -116,6 +116,7 @@ export const adminDe: Record<AdminKey, string> = {
   "users.repeatPassword": "Neues Passwort wiederholen",
   "users.passwordsDiffer": "Die beiden Passwörter sind verschieden.",
   "users.passwordSet": "Neues Passwort für {name} gesetzt.",
+  "users.passwordResetHint": "Die Sitzungen des Benutzers enden; er meldet sich mit dem neuen Passwort wieder an.",
 
   "teams.title": "Teams und Linien",
   "teams.about": "Teams der Support-Linien 1 bis 4 und wie ihre Tickets zugewiesen werden",

@@ -115,6 +115,7 @@ export const adminEn = {
   "users.repeatPassword": "Repeat the new password",
   "users.passwordsDiffer": "The two passwords differ.",
   "users.passwordSet": "New password set for {name}.",
+  "users.passwordResetHint": "The user's sessions end; they sign in again with the new password.",
 
   "teams.title": "Teams and lines",
   "teams.about": "teams at support lines 1 to 4 and how their tickets are assigned",

@@ -418,6 +418,7 @@ function PasswordForm(props: { user: AdminUser }) {
   return (
     <section class="admin-editor sub" aria-labelledby="password-title">
       <h3 id="password-title">{at("users.setPassword")}</h3>
+      <p class="hint">{at("users.passwordResetHint")}</p>
       <form onSubmit={save} noValidate>
         <div class="grid2">
           <TextField
