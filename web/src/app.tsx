@@ -2,6 +2,7 @@
 // landmark) and the choice of screen by path and role.
 import { useEffect, useState } from "preact/hooks";
 import { live, type LiveState } from "./api/live";
+import type { AdminPage } from "./admin";
 import type { Me } from "./api/types";
 import { ConsolePage, NotificationsButton } from "./console";
 import { language, setLanguage, t, useLanguage, type Language } from "./i18n";
@@ -17,6 +18,26 @@ function LiveBadge() {
   if (state === "offline") return null;
   return <span class="live">{t("live.offline")}</span>;
 }
+
+// The admin area loads on demand: agents and customers never download it.
+type AdminModule = { AdminPage: typeof AdminPage };
+let adminModule: Promise<AdminModule> | null = null;
+
+function LazyAdmin(props: { me: Me }) {
+  const [mod, setMod] = useState<AdminModule | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    adminModule ??= import("./admin");
+    adminModule.then(setMod, () => {
+      adminModule = null;
+      setFailed(true);
+    });
+  }, []);
+  if (mod) return <mod.AdminPage me={props.me} />;
+  return failed ? <p class="error" role="alert">{t("error.offline")}</p> : <p class="muted">{t("admin.loading")}</p>;
+}
+
+const managesSetup = (me: Me) => me.role === "admin" || me.role === "supervisor";
 
 function Header(props: { me: Me | null }) {
   const me = props.me;
@@ -35,6 +56,11 @@ function Header(props: { me: Me | null }) {
           <a href="/portal" onClick={onLink}>
             {t("nav.portal")}
           </a>
+          {managesSetup(me) && (
+            <a href="/admin" onClick={onLink}>
+              {t("nav.admin")}
+            </a>
+          )}
         </nav>
       )}
       <span class="spacer" />
@@ -64,6 +90,7 @@ function Screen(props: { me: Me | null; path: string }) {
   // The knowledge base is line 0, for everyone: guests read it without signing in.
   if (!me) return path.startsWith("/portal/kb") ? <PortalPage me={null} /> : <LoginPage />;
   if (path.startsWith("/console") && isStaff(me)) return <ConsolePage me={me} />;
+  if (path === "/admin" || path.startsWith("/admin/")) return <LazyAdmin me={me} />;
   if (path.startsWith("/portal")) return <PortalPage me={me} />;
   return isStaff(me) ? <ConsolePage me={me} /> : <PortalPage me={me} />;
 }

@@ -16,6 +16,8 @@ const shellDe = {
   "nav.console": "Konsole",
   "nav.portal": "Hilfe & Tickets",
   "nav.logout": "Abmelden",
+  "nav.admin": "Verwaltung",
+  "admin.loading": "Die Verwaltung lädt…",
   "error.generic": "Etwas ist schiefgegangen: {detail}",
   "error.offline": "Der Server ist nicht erreichbar.",
   "ticket.number": "Ticket",

@@ -17,6 +17,8 @@ const shellEn = {
   "nav.console": "Console",
   "nav.portal": "Help & tickets",
   "nav.logout": "Sign out",
+  "nav.admin": "Administration",
+  "admin.loading": "Loading the administration…",
   "error.generic": "Something went wrong: {detail}",
   "error.offline": "The server cannot be reached.",
   "ticket.number": "Ticket",
