@@ -131,7 +131,7 @@ test("ticket view in German: reply, internal note, macro, KB link, status; the o
   await page.locator(".timeline .entry.note").filter({ hasText: "Konto im AD entsperrt." }).waitFor();
 
   await page.getByLabel("Wissensdatenbank durchsuchen").fill("Passwort");
-  await page.getByRole("button", { name: "Suchen" }).click();
+  await page.getByRole("button", { name: "Suchen", exact: true }).click();
   await page.getByRole("button", { name: /Link einfügen.*Passwort zurücksetzen/ }).click();
   const body = await page.locator("#entry-body").inputValue();
   assert.match(body, /\[Passwort zurücksetzen\]\(http:\/\/[^)]+\/portal\/kb\/\d+\)/);

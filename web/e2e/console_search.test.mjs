@@ -57,7 +57,7 @@ test("German: the search box and an empty answer", async () => {
   const { context, page } = await signedIn(browser, server.url, "l1.agent", "de");
   await page.getByRole("heading", { name: /Warteschlange/ }).waitFor();
   await page.getByLabel("Tickets suchen").fill("zzzxqv");
-  await page.getByRole("button", { name: "Suchen" }).click();
+  await page.getByRole("button", { name: "Tickets suchen" }).click();
   await page.getByRole("heading", { name: "Tickets zu „zzzxqv“" }).waitFor();
   await page.getByRole("status").filter({ hasText: "0 gefunden" }).waitFor();
   await context.close();

@@ -9,7 +9,7 @@ export const consoleDe: Record<keyof typeof consoleEn, string> = {
   "console.newCall": "Neuer Anruf",
   "search.label": "Tickets suchen",
   "search.placeholder": "Ticketnummer oder Suchbegriffe",
-  "search.go": "Suchen",
+  "search.go": "Tickets suchen",
   "search.title": "Tickets zu „{q}“",
   "search.loading": "Suche läuft …",
   "search.count": "{count} gefunden",

@@ -7,7 +7,7 @@ export const consoleEn = {
   "console.newCall": "New call",
   "search.label": "Search tickets",
   "search.placeholder": "Ticket number or words",
-  "search.go": "Search",
+  "search.go": "Search tickets",
   "search.title": "Tickets matching “{q}”",
   "search.loading": "Searching…",
   "search.count": "{count} found",
