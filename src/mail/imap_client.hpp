@@ -1,0 +1,80 @@
+// One IMAP connection to one mailbox folder, for the poller (mail/imap_poller.hpp): libcurl
+// connects, does TLS (imaps:// or STARTTLS) and logs in; the few commands the poller needs are
+// then spoken over that connection here, because libcurl's own FETCH sets \Seen (BODY[]) and
+// its custom requests drop literals (the message itself). libcurl stays in the .cpp.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace fl {
+
+struct ImapAccount {
+  std::string url;  // imaps://host:993/INBOX or imap://host:143/INBOX (no folder: INBOX)
+  std::string user;
+  std::string password;
+  bool starttls = false;  // imap:// only: STARTTLS is required before the login
+  // Off only for test servers with self-signed certificates: without it anyone on the path
+  // can read the password and the mail.
+  bool tls_verify = true;
+  std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);  // including the login
+  std::chrono::milliseconds command_timeout = std::chrono::seconds(60);  // one whole answer
+};
+
+struct ImapMessageSize {
+  std::uint32_t uid = 0;
+  std::uint64_t bytes = 0;
+};
+
+// The folder named by the URL's path ("INBOX" when it has none), percent-decoded.
+// invalid_argument: not an imap:// or imaps:// URL, or a folder name IMAP would need
+// modified UTF-7 for (only printable ASCII is supported).
+[[nodiscard]] Result<std::string> imap_folder(std::string_view url);
+
+// Not thread-safe: one thread at a time. Errors: unauthenticated (the server refused the
+// login), unavailable (no connection, TLS failure, a timeout, the connection lost; the session
+// is then unusable), failed_precondition (the server answered NO), internal (BAD: a bug here).
+class ImapSession {
+ public:
+  // Connects, logs in and selects the account's folder. `cancel`, when set, cuts off any
+  // command in progress within a fraction of a second (as unavailable).
+  [[nodiscard]] static Result<std::unique_ptr<ImapSession>> open(
+      const ImapAccount& account, const std::atomic<bool>* cancel = nullptr);
+  ~ImapSession();  // logs out, briefly
+  ImapSession(const ImapSession&) = delete;
+  ImapSession& operator=(const ImapSession&) = delete;
+
+  // The UIDs (ascending) matching an IMAP search key, e.g. "UNSEEN UNDELETED".
+  [[nodiscard]] Result<std::vector<std::uint32_t>> search(std::string_view criteria);
+  // RFC822.SIZE of each UID that still exists.
+  [[nodiscard]] Result<std::vector<ImapMessageSize>> sizes(const std::vector<std::uint32_t>& uids);
+  // The raw message (BODY.PEEK[]: fetching does not set \Seen). not_found: no such UID.
+  [[nodiscard]] Result<std::string> fetch(std::uint32_t uid);
+  // Adds flags or keywords, e.g. "\\Seen" or "$FirstlineRejected".
+  [[nodiscard]] Result<void> add_flags(std::uint32_t uid, std::string_view flags);
+  // Into `folder` (created when missing): UID MOVE where the server has MOVE, else COPY, then
+  // \Deleted and EXPUNGE (a crash between them leaves a copy in both, never none).
+  [[nodiscard]] Result<void> move(std::uint32_t uid, std::string_view folder);
+  // \Deleted and EXPUNGE (UID EXPUNGE where the server has UIDPLUS).
+  [[nodiscard]] Result<void> remove(std::uint32_t uid);
+
+  [[nodiscard]] bool can_move() const;
+  // Replaces open()'s cancel flag; null: commands run to their timeout (for a step that must
+  // not be cut off, such as marking a message that has just been committed).
+  void set_cancel(const std::atomic<bool>* cancel);
+
+  class Impl;
+
+ private:
+  explicit ImapSession(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fl

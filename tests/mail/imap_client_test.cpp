@@ -1,0 +1,148 @@
+// The IMAP session against a real dovecot (tests/integration/imap_server.py): plain, IMAPS and
+// STARTTLS logins, a fetch that leaves \Seen alone, flags, moves, and the failures an operator
+// meets — a wrong password, an untrusted certificate, a server that is down.
+#include "mail/imap_client.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "mail/dovecot_mailbox.hpp"
+
+namespace fl::testing {
+
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+// A loopback port nothing listens on.
+unsigned short closed_port() {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(s);
+  return ntohs(a.sin_port);
+}
+
+}  // namespace
+
+TEST(ImapFolder, ComesFromTheUrlsPath) {
+  EXPECT_EQ(imap_folder("imaps://mail.example.com:993/INBOX"), "INBOX");
+  EXPECT_EQ(imap_folder("imap://mail.example.com"), "INBOX");
+  EXPECT_EQ(imap_folder("imap://mail.example.com/"), "INBOX");
+  EXPECT_EQ(imap_folder("imap://h/Service%20Desk"), "Service Desk");
+  EXPECT_EQ(imap_folder("imap://h/INBOX.Desk"), "INBOX.Desk");
+  EXPECT_FALSE(imap_folder("https://h/INBOX"));
+  EXPECT_FALSE(imap_folder("imap://h/B%C3%BCro"));  // needs modified UTF-7: not supported
+}
+
+TEST(ImapSession, FetchingLeavesSeenAloneUntilTheMessageIsMarked) {
+  FL_REQUIRE_IMAP_SERVER();
+  DovecotMailbox box("box1");
+  box.deliver("one@test", "", 100);
+  box.deliver("two@test", "", 70'000);  // larger than one read
+  auto session = ImapSession::open(imap_account("box1"));
+  ASSERT_TRUE(session) << session.error().message;
+  auto unseen = (*session)->search("UNSEEN");
+  ASSERT_TRUE(unseen) << unseen.error().message;
+  ASSERT_EQ(unseen->size(), 2u);
+  auto sizes = (*session)->sizes(*unseen);
+  ASSERT_TRUE(sizes);
+  ASSERT_EQ(sizes->size(), 2u);
+  EXPECT_GT((*sizes)[1].bytes, 70'000u);
+
+  auto first = (*session)->fetch((*unseen)[0]);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_THAT(*first, HasSubstr("Message-ID: <one@test>"));
+  auto second = (*session)->fetch((*unseen)[1]);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->size(), (*sizes)[1].bytes);
+  EXPECT_THAT(*second, HasSubstr(std::string(70'000, 'x')));
+  EXPECT_EQ((*session)->search("UNSEEN")->size(), 2u) << "BODY.PEEK[] sets no \\Seen";
+
+  ASSERT_TRUE((*session)->add_flags((*unseen)[0], "\\Seen"));
+  EXPECT_EQ((*session)->search("UNSEEN")->size(), 1u);
+  EXPECT_EQ(box.count("", 'S'), 1);
+
+  ASSERT_TRUE((*session)->move((*unseen)[1], "Archive")) << "the folder is created on the way";
+  EXPECT_EQ(box.count("Archive"), 1);
+  EXPECT_EQ(box.count(), 1);
+  EXPECT_EQ((*session)->fetch(99999).error().code, ErrorCode::not_found);
+}
+
+TEST(ImapSession, ImapsAndStarttlsLogIn) {
+  FL_REQUIRE_IMAP_SERVER();
+  DovecotMailbox box("box6");
+  box.deliver("tls@test");
+  for (Transport t : {Transport::imaps, Transport::starttls}) {
+    auto session = ImapSession::open(imap_account("box6", t));
+    ASSERT_TRUE(session) << session.error().message;
+    auto all = (*session)->search("ALL");
+    ASSERT_TRUE(all);
+    ASSERT_EQ(all->size(), 1u);
+    auto raw = (*session)->fetch(all->front());
+    ASSERT_TRUE(raw);
+    EXPECT_THAT(*raw, HasSubstr("<tls@test>"));
+  }
+}
+
+TEST(ImapSession, CertificatesAreCheckedUnlessSwitchedOff) {
+  FL_REQUIRE_IMAP_SERVER();
+  for (Transport t : {Transport::imaps, Transport::starttls}) {
+    ImapAccount a = imap_account("box6", t);
+    a.tls_verify = true;
+    auto session = ImapSession::open(a);
+    ASSERT_FALSE(session);
+    EXPECT_EQ(session.error().code, ErrorCode::unavailable);
+    EXPECT_THAT(session.error().message, HasSubstr("certificate"));
+  }
+}
+
+TEST(ImapSession, AWrongPasswordIsUnauthenticated) {
+  FL_REQUIRE_IMAP_SERVER();
+  ImapAccount a = imap_account("box8");
+  a.password = "wrong";
+  auto session = ImapSession::open(a);
+  ASSERT_FALSE(session);
+  EXPECT_EQ(session.error().code, ErrorCode::unauthenticated);
+}
+
+TEST(ImapSession, AServerThatIsDownIsUnavailableAtOnce) {
+  ImapAccount a = imap_account("box8");
+  a.url = "imap://127.0.0.1:" + std::to_string(closed_port()) + "/INBOX";
+  const auto started = std::chrono::steady_clock::now();
+  auto session = ImapSession::open(a);
+  ASSERT_FALSE(session);
+  EXPECT_EQ(session.error().code, ErrorCode::unavailable);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+}
+
+TEST(ImapSession, ASilentServerTimesOut) {
+  // A listener that accepts and never answers: the greeting never comes.
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ::listen(s, 4);
+  socklen_t len = sizeof addr;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len);
+  ImapAccount a = imap_account("box8");
+  a.url = "imap://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/INBOX";
+  a.connect_timeout = 1s;
+  const auto started = std::chrono::steady_clock::now();
+  auto session = ImapSession::open(a);
+  ASSERT_FALSE(session);
+  EXPECT_EQ(session.error().code, ErrorCode::unavailable);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s) << "the connect timeout holds";
+  ::close(s);
+}
+
+}  // namespace fl::testing
