@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <charconv>
+#include <fstream>
 
 #include "core/phone.hpp"
 
@@ -49,6 +50,103 @@ ConfigKey string_key(std::string name, std::string Config::*field,
             c.*field = std::string(v);
             return {};
           }};
+}
+
+// [[mail.mailboxes]]: an array of tables, so not a ConfigKey; unknown fields are errors too.
+Result<std::vector<Config::Mailbox>> parse_mailboxes(const toml::node& node,
+                                                     const std::filesystem::path& file) {
+  const auto* array = node.as_array();
+  if (array == nullptr || !array->is_array_of_tables())
+    return fail(ErrorCode::invalid_argument, "mail.mailboxes: write each as [[mail.mailboxes]]");
+  std::vector<Config::Mailbox> out;
+  for (const auto& element : *array) {
+    const auto& t = *element.as_table();
+    Config::Mailbox m;
+    const std::string where = "mail.mailboxes[" + std::to_string(out.size()) + "]";
+    auto bad = [&](const std::string& why) {
+      return fail(ErrorCode::invalid_argument, where + ": " + why);
+    };
+    std::string password_file;
+    for (const auto& [key, value] : t) {
+      const std::string k(key.str());
+      auto text = [&](std::string& field) -> bool {
+        if (!value.is_string()) return false;
+        field = *value.value<std::string>();
+        return true;
+      };
+      auto flag = [&](bool& field) -> bool {
+        if (!value.is_boolean()) return false;
+        field = *value.value<bool>();
+        return true;
+      };
+      bool ok = true;
+      if (k == "name")
+        ok = text(m.name);
+      else if (k == "team")
+        ok = text(m.team);
+      else if (k == "url")
+        ok = text(m.url);
+      else if (k == "user")
+        ok = text(m.user);
+      else if (k == "password")
+        ok = text(m.password);
+      else if (k == "password_file")
+        ok = text(password_file);
+      else if (k == "starttls")
+        ok = flag(m.starttls);
+      else if (k == "tls_verify")
+        ok = flag(m.tls_verify);
+      else if (k == "after")
+        ok = text(m.after);
+      else if (k == "move_to")
+        ok = text(m.move_to);
+      else if (k == "quarantine")
+        ok = text(m.quarantine);
+      else if (k == "interval_seconds") {
+        auto n = value.value<long long>();
+        ok = value.is_integer() && *n >= 5 && *n <= 86400;
+        if (ok)
+          m.interval_seconds = static_cast<int>(*n);
+        else
+          return bad("interval_seconds: a whole number from 5 to 86400");
+      } else if (k == "max_message_bytes") {
+        auto n = value.value<long long>();
+        ok = value.is_integer() && *n >= 1024 && *n <= (1LL << 31);
+        if (ok)
+          m.max_message_bytes = *n;
+        else
+          return bad("max_message_bytes: a whole number from 1024 to 2147483648");
+      } else
+        return bad("unknown key '" + k + "'");
+      if (!ok) return bad("'" + k + "' has the wrong type");
+    }
+    if (m.name.empty()) return bad("a name is required");
+    for (const auto& other : out)
+      if (other.name == m.name) return bad("the name '" + m.name + "' is taken twice");
+    if (m.after != "seen" && m.after != "move" && m.after != "delete")
+      return bad("after: one of seen, move, delete, got '" + m.after + "'");
+    if (!m.url.empty()) {
+      if (!m.url.starts_with("imap://") && !m.url.starts_with("imaps://"))
+        return bad("url: imaps://host:993/FOLDER or imap://host:143/FOLDER");
+      if (m.starttls && m.url.starts_with("imaps://"))
+        return bad("starttls is for imap:// URLs (imaps:// is TLS from the start)");
+      if (m.user.empty()) return bad("user is required with a url");
+      if (m.after == "move" && m.move_to.empty()) return bad("after = \"move\" needs move_to");
+      if (!password_file.empty() && !m.password.empty())
+        return bad("password or password_file, not both");
+      if (!password_file.empty()) {
+        std::filesystem::path p(password_file);
+        if (p.is_relative()) p = file.parent_path() / p;
+        std::ifstream in(p);
+        if (!in) return bad("password_file: cannot read " + p.string());
+        std::getline(in, m.password);
+        while (!m.password.empty() && (m.password.back() == '\r' || m.password.back() == '\n'))
+          m.password.pop_back();
+      }
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
 }
 
 }  // namespace
@@ -143,6 +241,14 @@ Result<void> apply_toml_file(Config& config, const std::filesystem::path& file) 
                   file.string() + ": '" + std::string(section.str()) + "' must be a [section]");
     for (const auto& [name, value] : *inner) {
       std::string key = std::string(section.str()) + "." + std::string(name.str());
+      if (key == "mail.mailboxes") {
+        auto mailboxes = parse_mailboxes(value, file);
+        if (!mailboxes)
+          return fail(ErrorCode::invalid_argument,
+                      file.string() + ": " + mailboxes.error().message);
+        config.mailboxes = std::move(*mailboxes);
+        continue;
+      }
       auto it = std::find_if(config_keys().begin(), config_keys().end(),
                              [&](const ConfigKey& k) { return k.name == key; });
       if (it == config_keys().end())

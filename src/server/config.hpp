@@ -58,6 +58,24 @@ struct Config {
   std::string cti_token;
   // [log]
   std::string log_level = "info";
+
+  // [[mail.mailboxes]]: one table per mailbox. name and team are shared with the inbound
+  // intake (mailgate); the rest is IMAP polling, for mailboxes with a url.
+  struct Mailbox {
+    std::string name;
+    std::string team;
+    std::string url;  // imaps://host:993/INBOX or imap://host:143/INBOX; empty: no polling
+    std::string user;
+    std::string password;  // given, or read from password_file
+    bool starttls = false;
+    bool tls_verify = true;
+    std::string after = "seen";  // seen | move | delete
+    std::string move_to;
+    std::string quarantine;
+    int interval_seconds = 60;
+    long long max_message_bytes = 25 << 20;
+  };
+  std::vector<Mailbox> mailboxes;
 };
 
 // One row per key: its name and how a text value sets it (a plain error message if not).

@@ -43,6 +43,7 @@
 #include "http/metrics.hpp"
 #include "http/server.hpp"
 #include "jobs/scheduler.hpp"
+#include "mail/imap_poller.hpp"
 #include "server/config.hpp"
 #include "server/demo.hpp"
 #include "server/openapi.hpp"
@@ -246,6 +247,32 @@ void background_priority() {
     spdlog::debug("could not lower a background thread's priority: {}", std::strerror(errno));
 }
 
+// [[mail.mailboxes]] with a url, as the IMAP poller takes them.
+std::vector<ImapMailbox> imap_mailboxes(const Config& c) {
+  std::vector<ImapMailbox> out;
+  for (const auto& m : c.mailboxes) {
+    if (m.url.empty()) continue;
+    ImapMailbox box;
+    box.name = m.name;
+    box.account = {.url = m.url,
+                   .user = m.user,
+                   .password = m.password,
+                   .starttls = m.starttls,
+                   .tls_verify = m.tls_verify};
+    box.after = m.after == "move"     ? AfterIngest::move
+                : m.after == "delete" ? AfterIngest::remove
+                                      : AfterIngest::mark_seen;
+    box.move_to = m.move_to;
+    box.quarantine = m.quarantine;
+    box.interval = std::chrono::seconds(m.interval_seconds);
+    box.max_message_bytes = static_cast<std::uint64_t>(m.max_message_bytes);
+    if (!m.tls_verify)
+      spdlog::warn("mail {}: tls_verify = false: the server's certificate is not checked", m.name);
+    out.push_back(std::move(box));
+  }
+  return out;
+}
+
 int serve(const Config& c) {
   auto listen = or_die(parse_listen(c.listen));
   Desk desk(c);
@@ -391,6 +418,19 @@ int serve(const Config& c) {
                    c.webhook_log_days);
   });
   outbound.start(std::chrono::milliseconds(100), background_priority);
+  // IMAP polling: its own low-priority threads, one commit per message like any other write.
+  std::vector<ImapMailbox> imap = imap_mailboxes(c);
+  if (!imap.empty())
+    spdlog::warn(
+        "mail: {} IMAP mailboxes configured, but not polled: this build has no mail "
+        "intake yet (MailIntake)",
+        imap.size());
+  // TODO(MailIntake): poll once app/mail_intake.hpp is merged, with the intake as the sink:
+  //   ImapPoller poller(std::move(imap), intake, desk.clock,
+  //                     {.max_parallel = 4, .on_thread_start = background_priority});
+  //   poller.start();
+  //   metrics.add_collector([&poller] { return imap_metrics(poller.stats()); });
+  //   and poller.stop() beside scheduler.stop() below, before the store goes.
   auto users = or_die(desk.store->users(std::nullopt));
   if (users.empty())
     spdlog::warn("no users yet: run `firstline init --data {}` (or `--demo`) first", c.data_dir);

@@ -71,4 +71,55 @@ TEST(Config, ListenAddress) {
   EXPECT_FALSE(parse_listen("localhost:99999"));
 }
 
+// [[mail.mailboxes]] (IMAP polling)
+TEST(Config, MailboxesAreTablesWithTheirImapSettings) {
+  testing::TempDir dir;
+  std::ofstream(dir.path() / "desk.password") << "s3cret\n";
+  Config c;
+  auto ok =
+      apply_toml_file(c, write(dir,
+                               "[[mail.mailboxes]]\nname = \"desk\"\nteam = \"Service Desk\"\n"
+                               "url = \"imap://mail.example.com:143/INBOX\"\nuser = \"desk\"\n"
+                               "password_file = \"desk.password\"\nstarttls = true\n"
+                               "after = \"move\"\nmove_to = \"Done\"\n"
+                               "quarantine = \"Rejected\"\ninterval_seconds = 30\n"
+                               "max_message_bytes = 1048576\n"
+                               "[[mail.mailboxes]]\nname = \"gate\"\nteam = \"Network\"\n"));
+  ASSERT_TRUE(ok) << ok.error().message;
+  ASSERT_EQ(c.mailboxes.size(), 2u);
+  const auto& m = c.mailboxes[0];
+  EXPECT_EQ(m.name, "desk");
+  EXPECT_EQ(m.team, "Service Desk");
+  EXPECT_EQ(m.password, "s3cret");
+  EXPECT_TRUE(m.starttls);
+  EXPECT_TRUE(m.tls_verify);
+  EXPECT_EQ(m.after, "move");
+  EXPECT_EQ(m.move_to, "Done");
+  EXPECT_EQ(m.quarantine, "Rejected");
+  EXPECT_EQ(m.interval_seconds, 30);
+  EXPECT_EQ(m.max_message_bytes, 1048576);
+  EXPECT_TRUE(c.mailboxes[1].url.empty()) << "no url: mailgate only";
+}
+
+TEST(Config, MailboxMistakesAreNamed) {
+  testing::TempDir dir;
+  auto error = [&](const std::string& text) {
+    Config c;
+    auto r = apply_toml_file(c, write(dir, text));
+    return r ? std::string() : r.error().message;
+  };
+  const std::string head = "[[mail.mailboxes]]\nname = \"desk\"\nuser = \"u\"\n";
+  EXPECT_NE(error(head + "url = \"https://x/INBOX\"\n").find("url"), std::string::npos);
+  EXPECT_NE(error(head + "url = \"imaps://x/INBOX\"\nstarttls = true\n").find("starttls"),
+            std::string::npos);
+  EXPECT_NE(error(head + "url = \"imap://x/INBOX\"\nafter = \"move\"\n").find("move_to"),
+            std::string::npos);
+  EXPECT_NE(error(head + "url = \"imap://x/INBOX\"\nafter = \"archive\"\n").find("after"),
+            std::string::npos);
+  EXPECT_NE(error(head + "interval_seconds = 1\n").find("interval_seconds"), std::string::npos);
+  EXPECT_NE(error(head + "colour = \"red\"\n").find("colour"), std::string::npos);
+  EXPECT_NE(error(head + "[[mail.mailboxes]]\nname = \"desk\"\n").find("twice"), std::string::npos);
+  EXPECT_NE(error("[mail]\nmailboxes = 3\n").find("[[mail.mailboxes]]"), std::string::npos);
+}
+
 }  // namespace fl
