@@ -16,7 +16,12 @@ A measurement, not a test: prints the figures and exits 0 (2 if it cannot run).
 Needs `firstline serve` to start the poller, i.e. the mail intake (MailIntake) merged and wired
 in src/server/main.cpp; before that it says so and stops.
 
-usage: bench/mail_imap/api_latency.py [--build DIR] [--duration S]
+usage: bench/mail_imap/api_latency.py [--build DIR] [--duration S] [--side-by-side]
+
+--side-by-side (until then): firstline serves the reads while bench/mail_imap's
+mail_imap_drain drains 20 x 200 messages from the same dovecot in another process, into its
+test sink's own SQLite file. It measures what the poller, dovecot and their fsyncs cost the
+API on a shared machine, not contention inside the desk's store.
 """
 import argparse
 import os
@@ -68,10 +73,29 @@ def deliver(maildir_root):
             os.rename(root / "tmp" / name, root / "new" / name)
 
 
+def side_by_side(args, imap, server, base):
+    token = server.token("supervisor")
+    newest = harness.items(server.request("GET", "/api/v1/tickets?limit=1",
+                                          token=token).json)[0]["id"]
+    idle_p99, idle_n = wrk(base, token, args.duration, 1, newest)
+    print(f"idle: p99 {idle_p99:.2f} ms ({idle_n} requests)")
+    drain = subprocess.Popen([str(Path(args.build) / "bench" / "mail_imap" / "mail_imap_drain"),
+                              "20", "200", "4"], env={**os.environ, **imap.env()},
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    time.sleep(1.0)  # the 4,000 messages are being written into the maildirs
+    busy_p99, busy_n = wrk(base, token, args.duration, 1, newest)
+    out, _ = drain.communicate()
+    print(out.strip())
+    print(f"while draining beside it: p99 {busy_p99:.2f} ms ({busy_n} requests), "
+          f"{busy_p99 / idle_p99:.2f}x idle (target: at most 2x)")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=str(repo / "build" / "release"))
     ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--side-by-side", action="store_true")
     args = ap.parse_args()
     os.environ.setdefault("FIRSTLINE_BIN", str(Path(args.build) / "src" / "server" / "firstline"))
     imap = ImapServer()
@@ -91,6 +115,8 @@ def main():
         server.start()
         base = f"http://127.0.0.1:{server.port}"
         metrics = server.request("GET", "/metrics").raw.decode()
+        if args.side_by_side:
+            return side_by_side(args, imap, server, base)
         if "firstline_imap_polls_total" not in metrics:
             print("api_latency: this firstline does not poll IMAP yet (the mail intake, "
                   "MailIntake, is not wired in src/server/main.cpp): nothing to measure")

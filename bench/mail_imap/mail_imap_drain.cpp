@@ -6,6 +6,9 @@
 //   build/release/bench/mail_imap/mail_imap_drain
 // Arguments: [MAILBOXES (10, at most 20)] [MESSAGES per mailbox (100)] [MAX_PARALLEL (4)].
 // A measurement, not a test: it prints figures and exits 0 when everything was taken.
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -45,7 +48,11 @@ int main(int argc, char** argv) {
     mailboxes.push_back(std::move(box));
   }
   SystemClock clock;
-  ImapPoller poller(mailboxes, sink, clock, {.max_parallel = parallel});
+  // As in `firstline serve`: the poller's threads yield to requests (nice 10).
+  ImapPoller poller(mailboxes, sink, clock, {.max_parallel = parallel, .on_thread_start = [] {
+                                               (void)setpriority(PRIO_PROCESS,
+                                                                 static_cast<id_t>(gettid()), 10);
+                                             }});
   const auto started = std::chrono::steady_clock::now();
   poller.start();
   poller.tick();
