@@ -254,6 +254,7 @@ class ImapSession::Impl {
     for (;;) {
       std::size_t eol;
       while ((eol = in_.find("\r\n", scanned_)) == std::string::npos) {
+        if (in_.size() > kMaxLine) return fail(ErrorCode::unavailable, "an answer line too long");
         scanned_ = in_.empty() ? 0 : in_.size() - 1;
         if (auto r = receive(deadline); !r) return std::unexpected(r.error());
       }
@@ -274,12 +275,17 @@ class ImapSession::Impl {
       in_.erase(0, eol + 2);
       scanned_ = 0;
       if (!literal) return out;
+      if (*literal > account_.max_literal_bytes)
+        return fail(ErrorCode::unavailable,
+                    "the server sent " + std::to_string(*literal) + " bytes, more than allowed");
       while (in_.size() < *literal)
         if (auto r = receive(deadline); !r) return std::unexpected(r.error());
       out.literals.emplace_back(in_.data(), *literal);
       in_.erase(0, *literal);
     }
   }
+
+  static constexpr std::size_t kMaxLine = 1 << 20;  // a line is never near this, a literal may
 
   ImapAccount account_;
   const std::atomic<bool>* cancel_;

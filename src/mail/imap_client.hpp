@@ -26,6 +26,9 @@ struct ImapAccount {
   bool tls_verify = true;
   std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);  // including the login
   std::chrono::milliseconds command_timeout = std::chrono::seconds(60);  // one whole answer
+  // The largest literal (a fetched message) accepted from the server, whatever it announced
+  // beforehand; a larger one ends the session (unavailable).
+  std::uint64_t max_literal_bytes = 64 << 20;
 };
 
 struct ImapMessageSize {

@@ -27,12 +27,29 @@ Result<void> settle(ImapSession& session, const ImapMailbox& mailbox, std::uint3
   return {};
 }
 
+// Leaves a message where it is, never to be taken again. A server without custom keywords
+// answers NO: with after = seen, \Seen keeps it out of the search as well.
+Result<void> leave_flagged(ImapSession& session, const ImapMailbox& mailbox, std::uint32_t uid,
+                           std::string_view keyword) {
+  auto flagged = session.add_flags(uid, keyword);
+  if (!flagged && flagged.error().code == ErrorCode::failed_precondition &&
+      mailbox.after == AfterIngest::mark_seen) {
+    spdlog::warn("mail {}: the server keeps no {} keyword ({}); message UID {} marked \\Seen",
+                 mailbox.name, keyword, flagged.error().message, uid);
+    return session.add_flags(uid, "\\Seen");
+  }
+  return flagged;
+}
+
 }  // namespace
 
 PollReport poll_mailbox(const ImapMailbox& mailbox, MailSink& sink,
                         const std::atomic<bool>* cancel) {
   PollReport report;
-  auto opened = ImapSession::open(mailbox.account, cancel);
+  ImapAccount account = mailbox.account;
+  // A server that sends more than it announced in RFC822.SIZE is cut off.
+  account.max_literal_bytes = mailbox.max_message_bytes + 64 * 1024;
+  auto opened = ImapSession::open(account, cancel);
   if (!opened) {
     report.error = opened.error();
     return report;
@@ -59,7 +76,7 @@ PollReport poll_mailbox(const ImapMailbox& mailbox, MailSink& sink,
           "mail {}: message UID {} has {} bytes, more than max_message_bytes ({}): "
           "left in the folder, flagged {}",
           mailbox.name, uid, bytes, mailbox.max_message_bytes, kTooLargeKeyword);
-      if (auto flagged = session.add_flags(uid, kTooLargeKeyword); !flagged) {
+      if (auto flagged = leave_flagged(session, mailbox, uid, kTooLargeKeyword); !flagged) {
         report.error = flagged.error();
         return report;
       }
@@ -79,8 +96,9 @@ PollReport poll_mailbox(const ImapMailbox& mailbox, MailSink& sink,
                    ingested.error().message,
                    mailbox.quarantine.empty() ? "flagged " + std::string(kRejectedKeyword)
                                               : "moved to " + mailbox.quarantine);
-      auto aside = mailbox.quarantine.empty() ? session.add_flags(uid, kRejectedKeyword)
-                                              : session.move(uid, mailbox.quarantine);
+      auto aside = mailbox.quarantine.empty()
+                       ? leave_flagged(session, mailbox, uid, kRejectedKeyword)
+                       : session.move(uid, mailbox.quarantine);
       if (!aside) {
         report.error = aside.error();
         return report;
