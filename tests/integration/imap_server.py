@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """A throw-away IMAP server for tests: Debian's dovecot in the foreground, on loopback, as the
-current user, with everything (configuration, maildirs, a self-signed certificate, logs) in one
+current user (as root: dovecot's own users, which it insists on), with everything (configuration, maildirs, a self-signed certificate, logs) in one
 temporary folder that goes with it.
 
 One instance serves both ways in: a plain port (STARTTLS offered, plain login allowed, for
