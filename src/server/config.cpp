@@ -116,9 +116,85 @@ const std::vector<ConfigKey>& config_keys() {
        }},
       string_key("log.level", &Config::log_level,
                  {"trace", "debug", "info", "warn", "error", "off"}),
+      // --- mail inbound (branch mailin) ---
+      {"mail.address",
+       [](Config& c, std::string_view v) -> Result<void> {
+         if (!v.empty() && (v.find('@') == std::string_view::npos || v.size() > 254))
+           return fail(ErrorCode::invalid_argument,
+                       "mail.address: an e-mail address, got '" + std::string(v) + "'");
+         c.mail_address = std::string(v);
+         return {};
+       }},
+      int_key("mail.new_tickets_per_sender_per_hour", &Config::mail_new_tickets_per_sender_per_hour,
+              0, 1000000),
+      // --- end mail inbound ---
   };
   return keys;
 }
+
+// --- mail inbound (branch mailin) ---
+const std::vector<MailboxKey>& mailbox_keys() {
+  static const std::vector<MailboxKey> keys = {
+      {"name",
+       [](MailboxConfig& m, std::string_view v) -> Result<void> {
+         if (v.empty() || v.size() > 100)
+           return fail(ErrorCode::invalid_argument, "name: 1 to 100 characters");
+         m.name = std::string(v);
+         return {};
+       }},
+      {"team",
+       [](MailboxConfig& m, std::string_view v) -> Result<void> {
+         m.team = std::string(v);
+         return {};
+       }},
+  };
+  return keys;
+}
+
+namespace {
+
+// [[mail.mailboxes]]: an array of tables, each with keys of mailbox_keys().
+Result<void> apply_mailboxes(Config& config, const toml::node& value, const std::string& file) {
+  const auto* array = value.as_array();
+  if (!array || !array->is_array_of_tables())
+    return fail(ErrorCode::invalid_argument,
+                file + ": 'mail.mailboxes' must be [[mail.mailboxes]] tables");
+  config.mail_mailboxes.clear();
+  for (const auto& node : *array) {
+    MailboxConfig mailbox;
+    for (const auto& [name, field] : *node.as_table()) {
+      std::string key(name.str());
+      auto it = std::find_if(mailbox_keys().begin(), mailbox_keys().end(),
+                             [&](const MailboxKey& k) { return k.name == key; });
+      if (it == mailbox_keys().end())
+        return fail(ErrorCode::invalid_argument,
+                    file + ": unknown key '" + key + "' in [[mail.mailboxes]]");
+      std::string text;
+      if (auto s = field.value<std::string>(); s && field.is_string())
+        text = *s;
+      else if (auto i = field.value<long long>(); i && field.is_integer())
+        text = std::to_string(*i);
+      else if (auto b = field.value<bool>(); b && field.is_boolean())
+        text = *b ? "true" : "false";
+      else
+        return fail(ErrorCode::invalid_argument,
+                    file + ": mail.mailboxes." + key + " must be a string, number or boolean");
+      if (auto ok = it->set(mailbox, text); !ok)
+        return fail(ErrorCode::invalid_argument, file + ": mail.mailboxes." + ok.error().message);
+    }
+    if (mailbox.name.empty())
+      return fail(ErrorCode::invalid_argument, file + ": every [[mail.mailboxes]] needs a name");
+    for (const auto& other : config.mail_mailboxes)
+      if (other.name == mailbox.name)
+        return fail(ErrorCode::invalid_argument,
+                    file + ": mailbox '" + mailbox.name + "' is configured twice");
+    config.mail_mailboxes.push_back(std::move(mailbox));
+  }
+  return {};
+}
+
+}  // namespace
+// --- end mail inbound ---
 
 std::string env_name(std::string_view key) {
   std::string out = "FIRSTLINE_";
@@ -143,6 +219,10 @@ Result<void> apply_toml_file(Config& config, const std::filesystem::path& file) 
                   file.string() + ": '" + std::string(section.str()) + "' must be a [section]");
     for (const auto& [name, value] : *inner) {
       std::string key = std::string(section.str()) + "." + std::string(name.str());
+      if (key == "mail.mailboxes") {  // mail inbound (branch mailin)
+        if (auto ok = apply_mailboxes(config, value, file.string()); !ok) return ok;
+        continue;
+      }
       auto it = std::find_if(config_keys().begin(), config_keys().end(),
                              [&](const ConfigKey& k) { return k.name == key; });
       if (it == config_keys().end())

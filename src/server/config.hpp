@@ -12,6 +12,14 @@
 
 namespace fl {
 
+// --- mail inbound (branch mailin) ---
+// One [[mail.mailboxes]] entry: a mailbox mail arrives in (mailgate --mailbox NAME, IMAP).
+struct MailboxConfig {
+  std::string name;  // required, unique
+  std::string team;  // first-line team for new tickets (by name); empty: routing decides
+};
+// --- end mail inbound ---
+
 struct Config {
   // [server]
   std::string listen = "127.0.0.1:8080";
@@ -58,7 +66,22 @@ struct Config {
   std::string cti_token;
   // [log]
   std::string log_level = "info";
+  // --- mail inbound (branch mailin) ---
+  // [mail] Our own address ("support@example.com"): mail from it is a loop, never filed.
+  std::string mail_address;
+  int mail_new_tickets_per_sender_per_hour = 20;  // more from one sender: ignored (0: no limit)
+  std::vector<MailboxConfig> mail_mailboxes;      // [[mail.mailboxes]]
+  // --- end mail inbound ---
 };
+
+// --- mail inbound (branch mailin) ---
+// The keys of one [[mail.mailboxes]] entry and how a text value sets each.
+struct MailboxKey {
+  std::string name;  // "team"
+  std::function<Result<void>(MailboxConfig&, std::string_view)> set;
+};
+[[nodiscard]] const std::vector<MailboxKey>& mailbox_keys();
+// --- end mail inbound ---
 
 // One row per key: its name and how a text value sets it (a plain error message if not).
 struct ConfigKey {

@@ -27,6 +27,7 @@
 #include "app/knowledge_base.hpp"
 #include "app/live_feed.hpp"
 #include "app/macro_service.hpp"
+#include "app/mail_intake.hpp"  // mail inbound (branch mailin)
 #include "app/notification_service.hpp"
 #include "app/rule_service.hpp"
 #include "app/search_service.hpp"
@@ -43,6 +44,7 @@
 #include "http/metrics.hpp"
 #include "http/server.hpp"
 #include "jobs/scheduler.hpp"
+#include "mail/mime_parser.hpp"  // mail inbound (branch mailin)
 #include "server/config.hpp"
 #include "server/demo.hpp"
 #include "server/openapi.hpp"
@@ -82,6 +84,17 @@ void or_die(Result<void> r) {
   if (!r) die(r.error().message);
 }
 
+// --- mail inbound (branch mailin) ---
+MailIntakeOptions mail_intake_options(const Config& c) {
+  MailIntakeOptions o;
+  for (const auto& m : c.mail_mailboxes) o.mailboxes.push_back({m.name, m.team});
+  o.our_address = c.mail_address;
+  o.max_new_tickets_per_sender_per_hour = c.mail_new_tickets_per_sender_per_hour;
+  o.max_attachment_bytes = c.attachment_max_bytes;
+  return o;
+}
+// --- end mail inbound ---
+
 // Everything a command needs, wired once.
 struct Desk {
   std::unique_ptr<SqliteStore> store;
@@ -106,6 +119,10 @@ struct Desk {
   std::unique_ptr<TicketIndex> ticket_index;
   std::unique_ptr<SearchService> search;
   std::unique_ptr<DeflectionService> deflection;
+  // --- mail inbound (branch mailin): the MailSink the IMAP poller files into ---
+  std::unique_ptr<mail::MimeMailParser> mail_parser;
+  std::unique_ptr<MailIntake> mail_intake;
+  // --- end mail inbound ---
 
   // `fresh`: the folders of the indexes to rebuild, removed first.
   void open_search(const Config& c, std::vector<std::string_view> fresh = {}) {
@@ -159,7 +176,16 @@ struct Desk {
     open_webhooks(c);
     rules = std::make_unique<RuleService>(*store, clock, *sla, webhooks.get());
     or_die(rules->load());
+    open_mail_intake(c);  // mail inbound (branch mailin)
   }
+
+  // --- mail inbound (branch mailin) ---
+  void open_mail_intake(const Config& c) {
+    mail_parser = std::make_unique<mail::MimeMailParser>();
+    mail_intake = std::make_unique<MailIntake>(*store, *tickets, *directory, *mail_parser, clock,
+                                               mail_intake_options(c));
+  }
+  // --- end mail inbound ---
 
   ~Desk() {
     // The sender calls back into the webhook service and the store: it stops before they go.
@@ -589,6 +615,151 @@ int kb_export(const Config& c, const std::string& format, const std::string& out
   return 0;
 }
 
+// --- mail inbound (branch mailin) ---
+// sysexits.h: what an MTA's pipe understands.
+constexpr int kExitTempFail = 75;  // EX_TEMPFAIL: try again later
+constexpr int kExitDataErr = 65;   // EX_DATAERR: this message can never be accepted
+
+// The exit code for one result, with a plain line on stderr for failures.
+int report_ingest(const Result<IngestResult>& r, std::string_view what) {
+  if (!r) {
+    std::cerr << "firstline mailgate: " << what << ": " << r.error().message << "\n";
+    return r.error().code == ErrorCode::invalid_argument ? kExitDataErr : kExitTempFail;
+  }
+  static constexpr std::array<std::string_view, 4> outcomes{"created", "appended", "duplicate",
+                                                            "ignored"};
+  std::cout << what << ": " << outcomes[static_cast<std::size_t>(r->outcome)];
+  if (r->ticket) std::cout << " ticket " << *r->ticket;
+  if (!r->reason.empty()) std::cout << " (" << r->reason << ")";
+  std::cout << "\n";
+  return 0;
+}
+
+// The messages of an mbox file: split at "From " lines (mboxrd ">From " unquoted).
+std::vector<std::string> mbox_messages(const std::string& text) {
+  std::vector<std::string> out;
+  std::string current;
+  bool in_message = false;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto nl = text.find('\n', start);
+    std::string_view line(text.data() + start,
+                          (nl == std::string::npos ? text.size() : nl + 1) - start);
+    start = nl == std::string::npos ? text.size() : nl + 1;
+    if (line.starts_with("From ")) {
+      if (in_message) out.push_back(std::move(current));
+      current.clear();
+      in_message = true;
+      continue;
+    }
+    if (!in_message) continue;
+    std::size_t quotes = 0;
+    while (quotes < line.size() && line[quotes] == '>') ++quotes;
+    if (quotes > 0 && line.substr(quotes).starts_with("From ")) line.remove_prefix(1);
+    current += line;
+  }
+  if (in_message) out.push_back(std::move(current));
+  return out;
+}
+
+// `firstline mailgate --mailbox NAME`: one message on standard input (an MTA's pipe), or with
+// --batch the .eml files, folders of them and mbox files named. Exit 0: filed (or a duplicate
+// or noise, recorded); 75: a temporary failure, the MTA retries; 65: never acceptable.
+int mailgate(const Config& c, const std::string& mailbox, const std::vector<std::string>& batch) {
+  namespace fs = std::filesystem;
+  SqliteOptions options;
+  options.synchronous_full = c.synchronous_full;
+  options.max_batch = c.max_batch;
+  auto store = SqliteStore::open(fs::path(c.data_dir) / "firstline.db", options);
+  if (!store) {
+    std::cerr << "firstline mailgate: cannot open the store in " << c.data_dir << ": "
+              << store.error().message << "\n";
+    return kExitTempFail;
+  }
+  SystemClock clock;
+  auto cost = parse_name<PasswordCost>(c.password_cost).value_or(PasswordCost::interactive);
+  SodiumPasswordHasher hasher(cost);
+  DirectoryService directory(
+      **store, hasher, clock,
+      DirectoryOptions{.default_country_code = c.phone_default_country_code});
+  SlaService sla(**store, clock);
+  if (auto ok = sla.load(); !ok) {
+    std::cerr << "firstline mailgate: " << ok.error().message << "\n";
+    return kExitTempFail;
+  }
+  TicketService tickets(**store, clock, &sla, c.attachment_max_bytes);
+  mail::MimeMailParser parser;
+  MailIntake intake(**store, tickets, directory, parser, clock, mail_intake_options(c));
+
+  if (batch.empty()) {
+    std::string raw;
+    char buffer[1 << 16];
+    for (;;) {
+      ssize_t n = ::read(0, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        std::cerr << "firstline mailgate: cannot read standard input: " << std::strerror(errno)
+                  << "\n";
+        return kExitTempFail;
+      }
+      if (n == 0) break;
+      raw.append(buffer, static_cast<std::size_t>(n));
+    }
+    if (raw.empty()) {
+      std::cerr << "firstline mailgate: no message on standard input\n";
+      return kExitDataErr;
+    }
+    return report_ingest(intake.ingest(mailbox, raw), "message");
+  }
+
+  // Batch: every message is filed on its own; the worst outcome decides the exit code.
+  int worst = 0;
+  std::size_t count = 0;
+  auto file_one = [&](const std::string& raw, const std::string& what) {
+    int rc = report_ingest(intake.ingest(mailbox, raw), what);
+    ++count;
+    if (rc == kExitTempFail || (rc == kExitDataErr && worst == 0)) worst = rc;
+  };
+  auto read_file = [](const fs::path& p, std::string& out) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return false;
+    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return true;
+  };
+  auto started = std::chrono::steady_clock::now();
+  for (const auto& name : batch) {
+    std::vector<fs::path> files;
+    std::error_code ec;
+    if (fs::is_directory(name, ec)) {
+      for (const auto& e : fs::directory_iterator(name, ec))
+        if (e.is_regular_file() && e.path().extension() == ".eml") files.push_back(e.path());
+      std::ranges::sort(files);
+    } else {
+      files.push_back(name);
+    }
+    for (const auto& f : files) {
+      std::string text;
+      if (!read_file(f, text)) {
+        std::cerr << "firstline mailgate: cannot read " << f.string() << "\n";
+        worst = kExitTempFail;
+        continue;
+      }
+      if (f.extension() != ".eml" && text.starts_with("From ")) {
+        auto messages = mbox_messages(text);
+        for (std::size_t i = 0; i < messages.size(); ++i)
+          file_one(messages[i], f.string() + "#" + std::to_string(i + 1));
+      } else {
+        file_one(text, f.string());
+      }
+    }
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cerr << "firstline mailgate: " << count << " messages in " << seconds << " s\n";
+  return worst;
+}
+// --- end mail inbound ---
+
 }  // namespace
 }  // namespace fl
 
@@ -660,6 +831,18 @@ int main(int argc, char** argv) {
   reindex_cmd->add_option("--only", reindex_only, "rebuild one index: articles or tickets")
       ->check(CLI::IsMember({"articles", "tickets"}));
 
+  // --- mail inbound (branch mailin) ---
+  std::string mailgate_mailbox;
+  std::vector<std::string> mailgate_batch;
+  auto* mailgate_cmd = app.add_subcommand(
+      "mailgate", "file one e-mail from standard input (an MTA's pipe); exit 75: retry later");
+  mailgate_cmd->add_option("--config", config_file, "TOML configuration file");
+  mailgate_cmd->add_option("--data", data, "data folder (default: var)");
+  mailgate_cmd->add_option("--mailbox", mailgate_mailbox, "a [[mail.mailboxes]] name")->required();
+  mailgate_cmd->add_option("--batch", mailgate_batch,
+                           ".eml files, folders of them or mbox files, instead of standard input");
+  // --- end mail inbound ---
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -680,6 +863,7 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("firstline"));
   spdlog::set_level(spdlog::level::from_str(config.log_level));
 
+  if (*mailgate_cmd) return mailgate(config, mailgate_mailbox, mailgate_batch);  // mail inbound
   if (*serve_cmd) return serve(config);
   if (*init_cmd) return init(config, demo, demo_password);
   if (*add_cmd) return user_add(config, ua);
