@@ -665,7 +665,8 @@ std::vector<std::string> mbox_messages(const std::string& text) {
 // `firstline mailgate --mailbox NAME`: one message on standard input (an MTA's pipe), or with
 // --batch the .eml files, folders of them and mbox files named. Exit 0: filed (or a duplicate
 // or noise, recorded); 75: a temporary failure, the MTA retries; 65: never acceptable.
-int mailgate(const Config& c, const std::string& mailbox, const std::vector<std::string>& batch) {
+int mailgate(const Config& c, const std::string& mailbox, const std::vector<std::string>& batch,
+             int jobs) {
   namespace fs = std::filesystem;
   SqliteOptions options;
   options.synchronous_full = c.synchronous_full;
@@ -712,21 +713,22 @@ int mailgate(const Config& c, const std::string& mailbox, const std::vector<std:
     return report_ingest(intake.ingest(mailbox, raw), "message");
   }
 
-  // Batch: every message is filed on its own; the worst outcome decides the exit code.
-  int worst = 0;
-  std::size_t count = 0;
-  auto file_one = [&](const std::string& raw, const std::string& what) {
-    int rc = report_ingest(intake.ingest(mailbox, raw), what);
-    ++count;
-    if (rc == kExitTempFail || (rc == kExitDataErr && worst == 0)) worst = rc;
+  // Batch: read every message first, then file them with `jobs` threads so their commits are
+  // grouped (one fsync for many). Messages of one thread (same first reference, else own id)
+  // go to the same thread in input order, so a reply is filed after what it answers.
+  struct Item {
+    std::string raw;
+    std::string label;
+    std::optional<Result<IngestResult>> result;
   };
+  std::vector<Item> items;
+  int worst = 0;
   auto read_file = [](const fs::path& p, std::string& out) {
     std::ifstream in(p, std::ios::binary);
     if (!in) return false;
     out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     return true;
   };
-  auto started = std::chrono::steady_clock::now();
   for (const auto& name : batch) {
     std::vector<fs::path> files;
     std::error_code ec;
@@ -747,15 +749,42 @@ int mailgate(const Config& c, const std::string& mailbox, const std::vector<std:
       if (f.extension() != ".eml" && text.starts_with("From ")) {
         auto messages = mbox_messages(text);
         for (std::size_t i = 0; i < messages.size(); ++i)
-          file_one(messages[i], f.string() + "#" + std::to_string(i + 1));
+          items.push_back({std::move(messages[i]), f.string() + "#" + std::to_string(i + 1), {}});
       } else {
-        file_one(text, f.string());
+        items.push_back({std::move(text), f.string(), {}});
       }
     }
   }
+  auto started = std::chrono::steady_clock::now();
+  const std::size_t workers = static_cast<std::size_t>(std::max(1, jobs));
+  std::vector<std::vector<std::size_t>> lanes(workers);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    std::string root = items[i].label;
+    if (auto m = parser.parse(items[i].raw)) {
+      if (!m->references.empty())
+        root = m->references.front();
+      else if (!m->in_reply_to.empty())
+        root = m->in_reply_to;
+      else if (!m->message_id.empty())
+        root = m->message_id;
+    }
+    lanes[std::hash<std::string>{}(root) % workers].push_back(i);
+  }
+  {
+    std::vector<std::jthread> threads;
+    for (const auto& lane : lanes)
+      threads.emplace_back([&items, &intake, &mailbox, &lane] {
+        for (std::size_t i : lane) items[i].result = intake.ingest(mailbox, items[i].raw);
+      });
+  }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::cerr << "firstline mailgate: " << count << " messages in " << seconds << " s\n";
+  for (const auto& item : items) {
+    int rc = report_ingest(*item.result, item.label);
+    if (rc == kExitTempFail || (rc == kExitDataErr && worst == 0)) worst = rc;
+  }
+  std::cerr << "firstline mailgate: " << items.size() << " messages in " << seconds << " s ("
+            << workers << " threads)\n";
   return worst;
 }
 // --- end mail inbound ---
@@ -839,6 +868,9 @@ int main(int argc, char** argv) {
   mailgate_cmd->add_option("--config", config_file, "TOML configuration file");
   mailgate_cmd->add_option("--data", data, "data folder (default: var)");
   mailgate_cmd->add_option("--mailbox", mailgate_mailbox, "a [[mail.mailboxes]] name")->required();
+  int mailgate_jobs = 8;
+  mailgate_cmd->add_option("--jobs", mailgate_jobs, "--batch: messages filed at once (default 8)")
+      ->check(CLI::Range(1, 64));
   mailgate_cmd->add_option("--batch", mailgate_batch,
                            ".eml files, folders of them or mbox files, instead of standard input");
   // --- end mail inbound ---
@@ -863,7 +895,8 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("firstline"));
   spdlog::set_level(spdlog::level::from_str(config.log_level));
 
-  if (*mailgate_cmd) return mailgate(config, mailgate_mailbox, mailgate_batch);  // mail inbound
+  if (*mailgate_cmd)
+    return mailgate(config, mailgate_mailbox, mailgate_batch, mailgate_jobs);  // mail inbound
   if (*serve_cmd) return serve(config);
   if (*init_cmd) return init(config, demo, demo_password);
   if (*add_cmd) return user_add(config, ua);

@@ -122,6 +122,27 @@ class MailInboundTest(ServerTestCase):
             timeout=60)
         self.assertEqual(done.returncode, EX_TEMPFAIL, done.stderr)
 
+    def test_batch_of_an_mbox_threads_replies_after_what_they_answer(self):
+        first = (CORPUS / "plain.eml").read_bytes().replace(b"CAB1234.plain", b"batch-1")
+        first = first.replace(b"anna.berg@acme.example", b"batch.user@acme.example")
+        reply = (b"From: batch.user@acme.example\nTo: support@desk.example\n"
+                 b"Subject: Re: Printer\nMessage-ID: <batch-2@acme.example>\n"
+                 b"In-Reply-To: <batch-1@mail.acme.example>\n"
+                 b"References: <batch-1@mail.acme.example>\n\nStill blank.\n")
+        mbox = self.server.tmp / "batch.mbox"
+        mbox.write_bytes(b"From batch.user@acme.example Fri Nov 27 10:00:00 2026\n"
+                         + first.replace(b"\r\n", b"\n")
+                         + b"\nFrom batch.user@acme.example Fri Nov 27 10:05:00 2026\n" + reply)
+        done = subprocess.run(
+            [find_binary(), "mailgate", "--config", str(self.config), "--data",
+             str(self.server.data_dir), "--mailbox", "support", "--batch", str(mbox)],
+            capture_output=True, env=server_env(), timeout=60)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        lines = done.stdout.decode().splitlines()
+        self.assertEqual(len(lines), 2, lines)
+        created = int(re.search(r"created ticket (\d+)", lines[0]).group(1))
+        self.assertIn(f"appended ticket {created}", lines[1])
+
     def test_mailbox_team(self):
         done = self.mailgate((CORPUS / "rfc2047_utf8.eml").read_bytes(), mailbox="partner")
         self.assertEqual(done.returncode, 0, done.stderr)
