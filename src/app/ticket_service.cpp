@@ -387,11 +387,15 @@ Result<Entry> TicketService::add_entry(const Actor& actor, TicketId id, const Ne
     change.ticket = *t;
     Ticket& ticket = change.ticket;
     TicketStatus before = ticket.status;
-    bool from_customer = actor.user.role == Role::customer;
+    // An auto-reply by mail (out of office) is neither the customer's answer nor the desk's:
+    // the status stays, so a ticket waiting on the customer keeps waiting.
+    const bool automatic = req.mail && req.mail->auto_submitted;
+    bool from_customer = actor.user.role == Role::customer && !automatic;
     if (from_customer || req.kind == EntryKind::call) ++ticket.customer_contacts;
     if (from_customer && req.kind == EntryKind::reply) {
       set_status(ticket, status_after_customer_reply(before), now);
-    } else if (actor.is_staff() && before == TicketStatus::new_ && req.kind != EntryKind::note) {
+    } else if (!automatic && actor.is_staff() && before == TicketStatus::new_ &&
+               req.kind != EntryKind::note) {
       set_status(ticket, TicketStatus::open, now);  // the desk has answered
     }
     ticket.updated_at = now;

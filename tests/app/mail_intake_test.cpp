@@ -225,6 +225,27 @@ TEST_F(MailIntakeTest, AutoRepliesAreFiledButMarkedAutoSubmitted) {
   EXPECT_EQ(boost::json::parse(events2.front().payload).as_object().at("auto_submitted"), false);
 }
 
+TEST_F(MailIntakeTest, AnAutoReplyOnAWaitingTicketLeavesItWaiting) {
+  Ticket t = open_ticket(c1);
+  ok(tickets->update(l1, t.id, {.status = TicketStatus::pending_customer}));
+  Message vacation;
+  vacation.from = "c1@x.example";
+  vacation.subject = "Out of office: [#" + std::to_string(t.number) + "] Printer";
+  vacation.body = "I am out of the office until Monday.";
+  vacation.extra = "Auto-Submitted: auto-replied\n";
+  auto r = ingest(vacation.raw());
+  EXPECT_EQ(r.outcome, IngestOutcome::appended);
+  EXPECT_EQ(ok(store->ticket(t.id)).status, TicketStatus::pending_customer);
+  Message person;
+  person.from = "c1@x.example";
+  person.message_id = "<m-person@x.example>";
+  person.subject = "Re: [#" + std::to_string(t.number) + "] Printer";
+  person.body = "Here is the information you asked for.";
+  EXPECT_EQ(ingest(person.raw()).outcome, IngestOutcome::appended);
+  EXPECT_NE(ok(store->ticket(t.id)).status, TicketStatus::pending_customer)
+      << "a person's reply is the customer's answer";
+}
+
 TEST_F(MailIntakeTest, RateLimitPerSenderKeepsAFloodOut) {
   MailIntakeOptions options;
   options.max_new_tickets_per_sender_per_hour = 2;
