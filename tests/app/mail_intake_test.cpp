@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <thread>
 
 #include "app/desk_fixture.hpp"
 #include "mail/corpus.hpp"
@@ -113,6 +114,30 @@ TEST_F(MailIntakeTest, SecondDeliveryIsADuplicateByMessageId) {
   EXPECT_EQ(second.outcome, IngestOutcome::duplicate);
   EXPECT_EQ(second.ticket, first.ticket);
   EXPECT_EQ(ticket_count(), 1);
+}
+
+TEST_F(MailIntakeTest, TwoDeliveriesAtOnceFileTheMessageOnce) {
+  // The same message from the MTA and the IMAP poller at the same moment, from a new sender.
+  Message m;
+  m.from = "new.person@acme.example";
+  std::string raw = m.raw();
+  std::vector<Result<IngestResult>> results(4, fail(ErrorCode::internal, "not run"));
+  {
+    std::vector<std::jthread> threads;
+    for (std::size_t i = 0; i < results.size(); ++i)
+      threads.emplace_back([&, i] { results[i] = intake->ingest("support", raw); });
+  }
+  int created = 0;
+  for (const auto& r : results) {
+    ASSERT_TRUE(r) << r.error().message;
+    if (r->outcome == IngestOutcome::created)
+      ++created;
+    else
+      EXPECT_EQ(r->outcome, IngestOutcome::duplicate);
+  }
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(ticket_count(), 1);
+  EXPECT_EQ(ok(store->users_by_email("new.person@acme.example")).size(), 1u);
 }
 
 TEST_F(MailIntakeTest, SecondDeliveryWithoutMessageIdIsADuplicateByHash) {
