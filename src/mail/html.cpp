@@ -218,7 +218,9 @@ void scan(std::string_view html, const std::function<void(std::string_view)>& on
         q = lt2 + 2;
       }
       if (found == std::string_view::npos) {
-        i = n;
+        // An unclosed <head> or <title> (sloppy mail) must not hide the whole body; anything
+        // that can run or style is dropped to the end, to be safe.
+        if (tag.name != "head" && tag.name != "title") i = n;
       } else {
         auto gt = html.find('>', found);
         i = gt == std::string_view::npos ? n : gt + 1;

@@ -36,6 +36,11 @@ TEST(Html, TextFromHtml) {
   EXPECT_EQ(html_to_text("<head><title>t</title></head><style>p{}</style>x &#x41;&#66;"), "x AB");
 }
 
+TEST(Html, UnclosedHeadDoesNotHideTheBody) {
+  EXPECT_EQ(html_to_text("<html><head><meta charset=utf-8><body><p>Hilfe!</p>"), "Hilfe!");
+  EXPECT_EQ(html_to_text("<p>a</p><script>alert(1)"), "a") << "an unclosed script hides the rest";
+}
+
 TEST(Html, NeverReadsPastTheEnd) {
   for (std::string s : {"<", "<a", "<a href", "<a href=\"", "<!--", "<script>", "&", "&#", "&#x;",
                         "<p a=b", "</"}) {
