@@ -183,7 +183,9 @@ Result<Ticket> TicketService::create(const Actor& actor, const NewTicket& req) {
   std::string category = trim(req.category);
   if (category.size() > kMaxCategory) errors.push_back({"category", "at most 100 bytes"});
   Channel channel = req.channel.value_or(Channel::web);
-  if (!actor.is_staff() && (channel == Channel::phone || channel == Channel::email))
+  // The mail intake vouches for a customer's own mail (req.mail).
+  if (!actor.is_staff() && (channel == Channel::phone || channel == Channel::email) &&
+      !(channel == Channel::email && req.mail))
     errors.push_back({"channel", "customers open tickets on the web, chat, bot or api channel"});
   if (req.call && req.call->duration_seconds < 0)
     errors.push_back({"call.duration_seconds", "must not be negative"});
@@ -243,6 +245,11 @@ Result<Ticket> TicketService::create(const Actor& actor, const NewTicket& req) {
                        {"priority", name_of(t.priority)},
                        {"call", req.call.has_value()}};
   if (!file_names.empty()) created["attachments"] = json::value_from(file_names);
+  if (req.mail) {
+    created["auto_submitted"] = req.mail->auto_submitted;
+    change.mail = req.mail->record;
+    change.mail->outcome = "created";
+  }
   change.new_events.push_back(
       make_event(event_type::ticket_created, actor, now, std::move(created)));
   if (auto ok = assign_automatically(store_, change, now); !ok) return std::unexpected(ok.error());
@@ -380,11 +387,15 @@ Result<Entry> TicketService::add_entry(const Actor& actor, TicketId id, const Ne
     change.ticket = *t;
     Ticket& ticket = change.ticket;
     TicketStatus before = ticket.status;
-    bool from_customer = actor.user.role == Role::customer;
+    // An auto-reply by mail (out of office) is neither the customer's answer nor the desk's:
+    // the status stays, so a ticket waiting on the customer keeps waiting.
+    const bool automatic = req.mail && req.mail->auto_submitted;
+    bool from_customer = actor.user.role == Role::customer && !automatic;
     if (from_customer || req.kind == EntryKind::call) ++ticket.customer_contacts;
     if (from_customer && req.kind == EntryKind::reply) {
       set_status(ticket, status_after_customer_reply(before), now);
-    } else if (actor.is_staff() && before == TicketStatus::new_ && req.kind != EntryKind::note) {
+    } else if (!automatic && actor.is_staff() && before == TicketStatus::new_ &&
+               req.kind != EntryKind::note) {
       set_status(ticket, TicketStatus::open, now);  // the desk has answered
     }
     ticket.updated_at = now;
@@ -400,6 +411,11 @@ Result<Entry> TicketService::add_entry(const Actor& actor, TicketId id, const Ne
     change.new_entry_attachments.push_back(std::move(*files));
     json::object added{{"kind", name_of(req.kind)}};
     if (!file_names.empty()) added["attachments"] = json::value_from(file_names);
+    if (req.mail) {
+      added["auto_submitted"] = req.mail->auto_submitted;
+      change.mail = req.mail->record;
+      change.mail->outcome = "appended";
+    }
     change.new_events.push_back(make_event(event_type::entry_added, actor, now, std::move(added)));
     if (ticket.status != before)
       change.new_events.push_back(

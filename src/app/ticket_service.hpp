@@ -30,6 +30,15 @@ struct NewFile {
   std::string content;
 };
 
+// Set by the mail intake only (app/mail_intake.hpp): the mail a ticket or entry comes from. It
+// lets a customer's own mail open a ticket on the email channel, is recorded in the same
+// commit (TicketChange::mail), and marks the events auto_submitted when the mail was sent
+// automatically, so nothing answers it automatically (docs/mail.md).
+struct MailOrigin {
+  MailRecord record;
+  bool auto_submitted = false;
+};
+
 struct NewTicket {
   std::string subject;
   std::string description;
@@ -46,6 +55,7 @@ struct NewTicket {
   // kMaxAttachmentsPerEntry.
   std::vector<AttachmentId> attachments;
   std::vector<NewFile> files;
+  std::optional<MailOrigin> mail;
 };
 
 struct NewEntry {
@@ -55,6 +65,7 @@ struct NewEntry {
   // As in NewTicket: bound or stored in the entry's commit, or nothing is written.
   std::vector<AttachmentId> attachments;
   std::vector<NewFile> files;
+  std::optional<MailOrigin> mail;
 };
 
 // Absent fields stay as they are.

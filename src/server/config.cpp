@@ -53,15 +53,15 @@ ConfigKey string_key(std::string name, std::string Config::*field,
 }
 
 // [[mail.mailboxes]]: an array of tables, so not a ConfigKey; unknown fields are errors too.
-Result<std::vector<Config::Mailbox>> parse_mailboxes(const toml::node& node,
+Result<std::vector<MailboxConfig>> parse_mailboxes(const toml::node& node,
                                                      const std::filesystem::path& file) {
   const auto* array = node.as_array();
   if (array == nullptr || !array->is_array_of_tables())
     return fail(ErrorCode::invalid_argument, "mail.mailboxes: write each as [[mail.mailboxes]]");
-  std::vector<Config::Mailbox> out;
+  std::vector<MailboxConfig> out;
   for (const auto& element : *array) {
     const auto& t = *element.as_table();
-    Config::Mailbox m;
+    MailboxConfig m;
     const std::string where = "mail.mailboxes[" + std::to_string(out.size()) + "]";
     auto bad = [&](const std::string& why) {
       return fail(ErrorCode::invalid_argument, where + ": " + why);
@@ -120,7 +120,7 @@ Result<std::vector<Config::Mailbox>> parse_mailboxes(const toml::node& node,
         return bad("unknown key '" + k + "'");
       if (!ok) return bad("'" + k + "' has the wrong type");
     }
-    if (m.name.empty()) return bad("a name is required");
+    if (m.name.empty() || m.name.size() > 100) return bad("name: 1 to 100 characters");
     for (const auto& other : out)
       if (other.name == m.name) return bad("the name '" + m.name + "' is taken twice");
     if (m.after != "seen" && m.after != "move" && m.after != "delete")
@@ -214,9 +214,21 @@ const std::vector<ConfigKey>& config_keys() {
        }},
       string_key("log.level", &Config::log_level,
                  {"trace", "debug", "info", "warn", "error", "off"}),
+      {"mail.address",
+       [](Config& c, std::string_view v) -> Result<void> {
+         if (!v.empty() && (v.find('@') == std::string_view::npos || v.size() > 254))
+           return fail(ErrorCode::invalid_argument,
+                       "mail.address: an e-mail address, got '" + std::string(v) + "'");
+         c.mail_address = std::string(v);
+         return {};
+       }},
+      int_key("mail.new_tickets_per_sender_per_hour", &Config::mail_new_tickets_per_sender_per_hour,
+              0, 1000000),
   };
   return keys;
 }
+
+}  // namespace
 
 std::string env_name(std::string_view key) {
   std::string out = "FIRSTLINE_";
@@ -246,7 +258,7 @@ Result<void> apply_toml_file(Config& config, const std::filesystem::path& file) 
         if (!mailboxes)
           return fail(ErrorCode::invalid_argument,
                       file.string() + ": " + mailboxes.error().message);
-        config.mailboxes = std::move(*mailboxes);
+        config.mail_mailboxes = std::move(*mailboxes);
         continue;
       }
       auto it = std::find_if(config_keys().begin(), config_keys().end(),

@@ -12,6 +12,23 @@
 
 namespace fl {
 
+// One [[mail.mailboxes]] entry: a mailbox mail arrives in (mailgate --mailbox NAME, IMAP).
+struct MailboxConfig {
+  std::string name;  // required, unique
+  std::string team;  // first-line team for new tickets (by name); empty: routing decides
+  // IMAP polling, for mailboxes with a url (docs/mail.md).
+  std::string url;  // imaps://host:993/INBOX or imap://host:143/INBOX; empty: no polling
+  std::string user;
+  std::string password;  // given, or read from password_file
+  bool starttls = false;
+  bool tls_verify = true;
+  std::string after = "seen";  // seen | move | delete
+  std::string move_to;
+  std::string quarantine;
+  int interval_seconds = 60;
+  long long max_message_bytes = 25 << 20;
+};
+
 struct Config {
   // [server]
   std::string listen = "127.0.0.1:8080";
@@ -58,25 +75,12 @@ struct Config {
   std::string cti_token;
   // [log]
   std::string log_level = "info";
-
-  // [[mail.mailboxes]]: one table per mailbox. name and team are shared with the inbound
-  // intake (mailgate); the rest is IMAP polling, for mailboxes with a url.
-  struct Mailbox {
-    std::string name;
-    std::string team;
-    std::string url;  // imaps://host:993/INBOX or imap://host:143/INBOX; empty: no polling
-    std::string user;
-    std::string password;  // given, or read from password_file
-    bool starttls = false;
-    bool tls_verify = true;
-    std::string after = "seen";  // seen | move | delete
-    std::string move_to;
-    std::string quarantine;
-    int interval_seconds = 60;
-    long long max_message_bytes = 25 << 20;
-  };
-  std::vector<Mailbox> mailboxes;
+  // [mail] Our own address ("support@example.com"): mail from it is a loop, never filed.
+  std::string mail_address;
+  int mail_new_tickets_per_sender_per_hour = 20;  // more from one sender: ignored (0: no limit)
+  std::vector<MailboxConfig> mail_mailboxes;      // [[mail.mailboxes]]
 };
+
 
 // One row per key: its name and how a text value sets it (a plain error message if not).
 struct ConfigKey {

@@ -27,6 +27,7 @@
 #include "app/knowledge_base.hpp"
 #include "app/live_feed.hpp"
 #include "app/macro_service.hpp"
+#include "app/mail_intake.hpp"
 #include "app/notification_service.hpp"
 #include "app/rule_service.hpp"
 #include "app/search_service.hpp"
@@ -44,6 +45,7 @@
 #include "http/server.hpp"
 #include "jobs/scheduler.hpp"
 #include "mail/imap_poller.hpp"
+#include "mail/mime_parser.hpp"
 #include "server/config.hpp"
 #include "server/demo.hpp"
 #include "server/openapi.hpp"
@@ -83,6 +85,15 @@ void or_die(Result<void> r) {
   if (!r) die(r.error().message);
 }
 
+MailIntakeOptions mail_intake_options(const Config& c) {
+  MailIntakeOptions o;
+  for (const auto& m : c.mail_mailboxes) o.mailboxes.push_back({m.name, m.team});
+  o.our_address = c.mail_address;
+  o.max_new_tickets_per_sender_per_hour = c.mail_new_tickets_per_sender_per_hour;
+  o.max_attachment_bytes = c.attachment_max_bytes;
+  return o;
+}
+
 // Everything a command needs, wired once.
 struct Desk {
   std::unique_ptr<SqliteStore> store;
@@ -107,6 +118,8 @@ struct Desk {
   std::unique_ptr<TicketIndex> ticket_index;
   std::unique_ptr<SearchService> search;
   std::unique_ptr<DeflectionService> deflection;
+  std::unique_ptr<mail::MimeMailParser> mail_parser;
+  std::unique_ptr<MailIntake> mail_intake;
 
   // `fresh`: the folders of the indexes to rebuild, removed first.
   void open_search(const Config& c, std::vector<std::string_view> fresh = {}) {
@@ -160,6 +173,13 @@ struct Desk {
     open_webhooks(c);
     rules = std::make_unique<RuleService>(*store, clock, *sla, webhooks.get());
     or_die(rules->load());
+    open_mail_intake(c);
+  }
+
+  void open_mail_intake(const Config& c) {
+    mail_parser = std::make_unique<mail::MimeMailParser>();
+    mail_intake = std::make_unique<MailIntake>(*store, *tickets, *directory, *mail_parser, clock,
+                                               mail_intake_options(c));
   }
 
   ~Desk() {
@@ -250,7 +270,7 @@ void background_priority() {
 // [[mail.mailboxes]] with a url, as the IMAP poller takes them.
 std::vector<ImapMailbox> imap_mailboxes(const Config& c) {
   std::vector<ImapMailbox> out;
-  for (const auto& m : c.mailboxes) {
+  for (const auto& m : c.mail_mailboxes) {
     if (m.url.empty()) continue;
     ImapMailbox box;
     box.name = m.name;
@@ -419,24 +439,15 @@ int serve(const Config& c) {
   });
   outbound.start(std::chrono::milliseconds(100), background_priority);
   // IMAP polling: its own low-priority threads, one commit per message like any other write.
-  std::vector<ImapMailbox> imap = imap_mailboxes(c);
-  if (!imap.empty())
-    spdlog::warn(
-        "mail: {} IMAP mailboxes configured, but not polled: this build has no mail "
-        "intake yet (MailIntake)",
-        imap.size());
-  // TODO(MailIntake): poll once app/mail_intake.hpp is merged, with the intake as the sink:
-  //   ImapPoller poller(std::move(imap), intake, desk.clock,
-  //                     {.max_parallel = 4, .on_thread_start = background_priority});
-  //   poller.start();
-  //   metrics.add_collector([&poller] { return imap_metrics(poller.stats()); });
-  //   and poller.stop() beside scheduler.stop() below, before the store goes.
+  ImapPoller poller(imap_mailboxes(c), *desk.mail_intake, desk.clock,
+                    {.max_parallel = 4, .on_thread_start = background_priority});
   auto users = or_die(desk.store->users(std::nullopt));
   if (users.empty())
     spdlog::warn("no users yet: run `firstline init --data {}` (or `--demo`) first", c.data_dir);
 
   http::Metrics metrics;
   metrics.add_collector([&desk] { return metrics_gauges(*desk.store); });
+  metrics.add_collector([&poller] { return imap_metrics(poller.stats()); });
   metrics.add_collector([&desk] {
     const WebhookStats s = desk.webhooks->stats();
     return "# HELP firstline_webhook_attempts_total Webhook delivery attempts since start, by "
@@ -517,8 +528,10 @@ int serve(const Config& c) {
     die(e.what());
   }
   std::cout << "firstline: listening on http://" << listen.host << ":" << port << std::endl;
+  poller.start();
   server.run();
   live.stop();  // before the server goes: its WebSocket channels are used until then
+  poller.stop();  // a message being filed is finished and marked first
   scheduler.stop();
   outbound.stop();
   desk.webhook_sender->stop();  // what is in flight goes again after the next start
@@ -629,6 +642,178 @@ int kb_export(const Config& c, const std::string& format, const std::string& out
   return 0;
 }
 
+// sysexits.h: what an MTA's pipe understands.
+constexpr int kExitTempFail = 75;  // EX_TEMPFAIL: try again later
+constexpr int kExitDataErr = 65;   // EX_DATAERR: this message can never be accepted
+
+// The exit code for one result, with a plain line on stderr for failures.
+int report_ingest(const Result<IngestResult>& r, std::string_view what) {
+  if (!r) {
+    std::cerr << "firstline mailgate: " << what << ": " << r.error().message << "\n";
+    return r.error().code == ErrorCode::invalid_argument ? kExitDataErr : kExitTempFail;
+  }
+  static constexpr std::array<std::string_view, 4> outcomes{"created", "appended", "duplicate",
+                                                            "ignored"};
+  std::cout << what << ": " << outcomes[static_cast<std::size_t>(r->outcome)];
+  if (r->ticket) std::cout << " ticket " << *r->ticket;
+  if (!r->reason.empty()) std::cout << " (" << r->reason << ")";
+  std::cout << "\n";
+  return 0;
+}
+
+// The messages of an mbox file: split at "From " lines (mboxrd ">From " unquoted).
+std::vector<std::string> mbox_messages(const std::string& text) {
+  std::vector<std::string> out;
+  std::string current;
+  bool in_message = false;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto nl = text.find('\n', start);
+    std::string_view line(text.data() + start,
+                          (nl == std::string::npos ? text.size() : nl + 1) - start);
+    start = nl == std::string::npos ? text.size() : nl + 1;
+    if (line.starts_with("From ")) {
+      if (in_message) out.push_back(std::move(current));
+      current.clear();
+      in_message = true;
+      continue;
+    }
+    if (!in_message) continue;
+    std::size_t quotes = 0;
+    while (quotes < line.size() && line[quotes] == '>') ++quotes;
+    if (quotes > 0 && line.substr(quotes).starts_with("From ")) line.remove_prefix(1);
+    current += line;
+  }
+  if (in_message) out.push_back(std::move(current));
+  return out;
+}
+
+// `firstline mailgate --mailbox NAME`: one message on standard input (an MTA's pipe), or with
+// --batch the .eml files, folders of them and mbox files named. Exit 0: filed (or a duplicate
+// or noise, recorded); 75: a temporary failure, the MTA retries; 65: never acceptable.
+int mailgate(const Config& c, const std::string& mailbox, const std::vector<std::string>& batch,
+             int jobs) {
+  namespace fs = std::filesystem;
+  SqliteOptions options;
+  options.synchronous_full = c.synchronous_full;
+  options.max_batch = c.max_batch;
+  auto store = SqliteStore::open(fs::path(c.data_dir) / "firstline.db", options);
+  if (!store) {
+    std::cerr << "firstline mailgate: cannot open the store in " << c.data_dir << ": "
+              << store.error().message << "\n";
+    return kExitTempFail;
+  }
+  SystemClock clock;
+  auto cost = parse_name<PasswordCost>(c.password_cost).value_or(PasswordCost::interactive);
+  SodiumPasswordHasher hasher(cost);
+  DirectoryService directory(
+      **store, hasher, clock,
+      DirectoryOptions{.default_country_code = c.phone_default_country_code});
+  SlaService sla(**store, clock);
+  if (auto ok = sla.load(); !ok) {
+    std::cerr << "firstline mailgate: " << ok.error().message << "\n";
+    return kExitTempFail;
+  }
+  TicketService tickets(**store, clock, &sla, c.attachment_max_bytes);
+  mail::MimeMailParser parser;
+  MailIntake intake(**store, tickets, directory, parser, clock, mail_intake_options(c));
+
+  if (batch.empty()) {
+    std::string raw;
+    char buffer[1 << 16];
+    for (;;) {
+      ssize_t n = ::read(0, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        std::cerr << "firstline mailgate: cannot read standard input: " << std::strerror(errno)
+                  << "\n";
+        return kExitTempFail;
+      }
+      if (n == 0) break;
+      raw.append(buffer, static_cast<std::size_t>(n));
+    }
+    if (raw.empty()) {
+      std::cerr << "firstline mailgate: no message on standard input\n";
+      return kExitDataErr;
+    }
+    return report_ingest(intake.ingest(mailbox, raw), "message");
+  }
+
+  // Batch: read every message first, then file them with `jobs` threads so their commits are
+  // grouped (one fsync for many). Messages of one thread (same first reference, else own id)
+  // go to the same thread in input order, so a reply is filed after what it answers.
+  struct Item {
+    std::string raw;
+    std::string label;
+    std::optional<Result<IngestResult>> result;
+  };
+  std::vector<Item> items;
+  int worst = 0;
+  auto read_file = [](const fs::path& p, std::string& out) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return false;
+    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return true;
+  };
+  for (const auto& name : batch) {
+    std::vector<fs::path> files;
+    std::error_code ec;
+    if (fs::is_directory(name, ec)) {
+      for (const auto& e : fs::directory_iterator(name, ec))
+        if (e.is_regular_file() && e.path().extension() == ".eml") files.push_back(e.path());
+      std::ranges::sort(files);
+    } else {
+      files.push_back(name);
+    }
+    for (const auto& f : files) {
+      std::string text;
+      if (!read_file(f, text)) {
+        std::cerr << "firstline mailgate: cannot read " << f.string() << "\n";
+        worst = kExitTempFail;
+        continue;
+      }
+      if (f.extension() != ".eml" && text.starts_with("From ")) {
+        auto messages = mbox_messages(text);
+        for (std::size_t i = 0; i < messages.size(); ++i)
+          items.push_back({std::move(messages[i]), f.string() + "#" + std::to_string(i + 1), {}});
+      } else {
+        items.push_back({std::move(text), f.string(), {}});
+      }
+    }
+  }
+  auto started = std::chrono::steady_clock::now();
+  const std::size_t workers = static_cast<std::size_t>(std::max(1, jobs));
+  std::vector<std::vector<std::size_t>> lanes(workers);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    std::string root = items[i].label;
+    if (auto m = parser.parse(items[i].raw)) {
+      if (!m->references.empty())
+        root = m->references.front();
+      else if (!m->in_reply_to.empty())
+        root = m->in_reply_to;
+      else if (!m->message_id.empty())
+        root = m->message_id;
+    }
+    lanes[std::hash<std::string>{}(root) % workers].push_back(i);
+  }
+  {
+    std::vector<std::jthread> threads;
+    for (const auto& lane : lanes)
+      threads.emplace_back([&items, &intake, &mailbox, &lane] {
+        for (std::size_t i : lane) items[i].result = intake.ingest(mailbox, items[i].raw);
+      });
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  for (const auto& item : items) {
+    int rc = report_ingest(*item.result, item.label);
+    if (rc == kExitTempFail || (rc == kExitDataErr && worst == 0)) worst = rc;
+  }
+  std::cerr << "firstline mailgate: " << items.size() << " messages in " << seconds << " s ("
+            << workers << " threads)\n";
+  return worst;
+}
+
 }  // namespace
 }  // namespace fl
 
@@ -700,6 +885,19 @@ int main(int argc, char** argv) {
   reindex_cmd->add_option("--only", reindex_only, "rebuild one index: articles or tickets")
       ->check(CLI::IsMember({"articles", "tickets"}));
 
+  std::string mailgate_mailbox;
+  std::vector<std::string> mailgate_batch;
+  auto* mailgate_cmd = app.add_subcommand(
+      "mailgate", "file one e-mail from standard input (an MTA's pipe); exit 75: retry later");
+  mailgate_cmd->add_option("--config", config_file, "TOML configuration file");
+  mailgate_cmd->add_option("--data", data, "data folder (default: var)");
+  mailgate_cmd->add_option("--mailbox", mailgate_mailbox, "a [[mail.mailboxes]] name")->required();
+  int mailgate_jobs = 8;
+  mailgate_cmd->add_option("--jobs", mailgate_jobs, "--batch: messages filed at once (default 8)")
+      ->check(CLI::Range(1, 64));
+  mailgate_cmd->add_option("--batch", mailgate_batch,
+                           ".eml files, folders of them or mbox files, instead of standard input");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -720,6 +918,8 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("firstline"));
   spdlog::set_level(spdlog::level::from_str(config.log_level));
 
+  if (*mailgate_cmd)
+    return mailgate(config, mailgate_mailbox, mailgate_batch, mailgate_jobs);
   if (*serve_cmd) return serve(config);
   if (*init_cmd) return init(config, demo, demo_password);
   if (*add_cmd) return user_add(config, ua);

@@ -88,12 +88,29 @@ struct EntryAttachments {
   std::vector<AttachmentId> uploads;
   std::vector<NewAttachment> contents;
 };
+// An inbound e-mail as filed (migration 18, table mail_messages): what it became, so a second
+// delivery is recognised (same message_id, or same dedupe_hash) and replies thread by it.
+struct MailRecord {
+  std::string mailbox;
+  std::string message_id;   // without <>; empty when the message had none
+  std::string dedupe_hash;  // hex SHA-256 of sender, date and body
+  std::string sender;       // the From address, lower case
+  std::optional<TicketId> ticket;
+  std::optional<EntryId> entry;
+  std::string outcome;  // "created", "appended" or "ignored"
+  std::string reason;   // ignored: why
+  Timestamp received_at{};
+};
+
 struct TicketChange {
   Ticket ticket;
   std::vector<Entry> new_entries;
   std::vector<Event> new_events;
   std::optional<AutomaticAssignment> automatic_assignment;
   std::vector<EntryAttachments> new_entry_attachments;
+  // The mail this change files, recorded in the same transaction with the ticket and its first
+  // new entry filled in; a clash on its message_id is a conflict and nothing is written.
+  std::optional<MailRecord> mail;
 };
 
 struct CommittedChange {
@@ -281,6 +298,8 @@ class Store {
   // Phone and admin edits (migration 14 and later).
   // Users whose phone is `phone` (as stored: the international form), active or not, by id.
   virtual Result<std::vector<User>> users_by_phone(std::string_view phone) = 0;
+  // Users whose e-mail address is `email` (compared without regard to ASCII case), by id.
+  virtual Result<std::vector<User>> users_by_email(std::string_view email) = 0;
   // The active staff (not customers) whose extension is `extension`, by id: one, unless the
   // uniqueness below was bypassed; none for an empty extension.
   virtual Result<std::vector<User>> staff_by_extension(std::string_view extension) = 0;
@@ -329,6 +348,20 @@ class Store {
   virtual Result<std::vector<QueueCount>> queue_counts(const TicketScope& scope, Timestamp now) = 0;
   // Tickets whose sla_check_at is at or before `now`, earliest first, at most `limit`.
   virtual Result<std::vector<TicketId>> tickets_due_for_sla(Timestamp now, int limit) = 0;
+  // not_found for a number no ticket has.
+  virtual Result<Ticket> ticket_by_number(TicketNumber number) = 0;
+
+  // Inbound mail (migration 18). A mail filed as a ticket change is recorded by commit()
+  // (TicketChange::mail); one kept out (ignored) by record_mail. conflict when its message_id
+  // is recorded already.
+  virtual Result<void> record_mail(const MailRecord& mail) = 0;
+  // The record with this message_id (non-empty), else the first with this dedupe_hash; none
+  // is not an error.
+  virtual Result<std::optional<MailRecord>> seen_mail(std::string_view message_id,
+                                                      std::string_view dedupe_hash) = 0;
+  // How many mails from `sender` became a new ticket at or after `since`.
+  virtual Result<std::int64_t> tickets_created_by_mail(std::string_view sender,
+                                                       Timestamp since) = 0;
 
   // Attachments (core/attachment.hpp). An upload: its blob (kept once per sha256) and an
   // unbound record, durable on return. Binding happens in commit() (TicketChange).

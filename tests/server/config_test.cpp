@@ -123,3 +123,38 @@ TEST(Config, MailboxMistakesAreNamed) {
 }
 
 }  // namespace fl
+
+// --- mail inbound (branch mailin) ---
+namespace fl {
+
+TEST(Config, MailAndMailboxes) {
+  testing::TempDir dir;
+  Config c;
+  auto ok = apply_toml_file(c, write(dir, "[mail]\naddress = \"support@desk.example\"\n"
+                                          "new_tickets_per_sender_per_hour = 5\n"
+                                          "[[mail.mailboxes]]\nname = \"support\"\n"
+                                          "[[mail.mailboxes]]\nname = \"partner\"\n"
+                                          "team = \"Partner Desk\"\n"));
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(c.mail_address, "support@desk.example");
+  EXPECT_EQ(c.mail_new_tickets_per_sender_per_hour, 5);
+  ASSERT_EQ(c.mail_mailboxes.size(), 2u);
+  EXPECT_EQ(c.mail_mailboxes[1].name, "partner");
+  EXPECT_EQ(c.mail_mailboxes[1].team, "Partner Desk");
+
+  Config d;
+  auto unknown = apply_toml_file(d, write(dir, "[[mail.mailboxes]]\nname = \"a\"\nfoo = 1\n"));
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("foo"), std::string::npos);
+  auto unnamed = apply_toml_file(d, write(dir, "[[mail.mailboxes]]\nteam = \"x\"\n"));
+  ASSERT_FALSE(unnamed);
+  auto twice = apply_toml_file(
+      d, write(dir, "[[mail.mailboxes]]\nname = \"a\"\n[[mail.mailboxes]]\nname = \"a\"\n"));
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().message.find("twice"), std::string::npos);
+  auto address = apply_toml_file(d, write(dir, "[mail]\naddress = \"nobody\"\n"));
+  ASSERT_FALSE(address);
+}
+
+}  // namespace fl
+// --- end mail inbound ---

@@ -594,10 +594,38 @@ CREATE INDEX attachments_unbound ON attachments(created_at) WHERE entry_id IS NU
 CREATE INDEX attachments_sha256 ON attachments(sha256);
 )sql";
 
-constexpr std::array<const char*, 16> kMigrations{
+// --- mail inbound (branch mailin) ---
+// Migration 17 is the outbound mail's outbox (branch mailout); this stand-in only keeps the
+// numbering until that branch is merged, which replaces it.
+constexpr const char* kMigration17 = "SELECT 1;";
+
+// Migration 18: inbound mail. One row per received message that was filed or kept out: a
+// second delivery is known by its Message-ID (UNIQUE where present) or by the hash of sender,
+// date and body; replies thread by the Message-IDs received; the per-sender rate limit counts
+// the tickets a sender's mail opened. users_email finds a sender's user.
+constexpr const char* kMigration18 = R"sql(
+CREATE TABLE mail_messages (
+  id INTEGER PRIMARY KEY,
+  mailbox TEXT NOT NULL,
+  message_id TEXT UNIQUE,
+  dedupe_hash TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  ticket_id INTEGER REFERENCES tickets(id),
+  entry_id INTEGER REFERENCES entries(id),
+  outcome TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  received_at INTEGER NOT NULL
+);
+CREATE INDEX mail_messages_hash ON mail_messages(dedupe_hash);
+CREATE INDEX mail_messages_sender ON mail_messages(sender, received_at) WHERE outcome = 'created';
+CREATE INDEX users_email ON users(lower(email)) WHERE email <> '';
+)sql";
+// --- end mail inbound ---
+
+constexpr std::array<const char*, 18> kMigrations{
     kMigration1,  kMigration2,  kMigration3,  kMigration4,  kMigration5,  kMigration6,
     kMigration7,  kMigration8,  kMigration9,  kMigration10, kMigration11, kMigration12,
-    kMigration13, kMigration14, kMigration15, kMigration16};
+    kMigration13, kMigration14, kMigration15, kMigration16, kMigration17, kMigration18};
 
 }  // namespace
 

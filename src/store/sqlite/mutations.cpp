@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "store/sqlite/attachments.hpp"
+#include "store/sqlite/mail.hpp"
 #include "store/sqlite/records.hpp"
 
 namespace fl::sqlite {
@@ -590,6 +591,12 @@ Result<CommittedChange> commit_ticket_change(Connection& c, const TicketChange& 
     auto stored = insert_event(c, std::move(event));
     if (!stored) return error_of(stored);
     committed.events.push_back(std::move(*stored));
+  }
+  if (change.mail) {
+    MailRecord mail = *change.mail;
+    mail.ticket = id;
+    if (!committed.entries.empty()) mail.entry = committed.entries.front().id;
+    if (auto r = insert_mail(c, mail); !r) return error_of(r);
   }
   // Read back rather than patch the input: the caller gets exactly what a reader will see.
   auto stored = load_ticket(c, id);

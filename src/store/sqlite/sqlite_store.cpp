@@ -12,13 +12,14 @@
 #include "store/sqlite/group_commit.hpp"
 #include "store/sqlite/knowledge_base.hpp"
 #include "store/sqlite/macros.hpp"
+#include "store/sqlite/mail.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/mutations.hpp"
 #include "store/sqlite/notifications.hpp"
 #include "store/sqlite/queues.hpp"
 #include "store/sqlite/reader_pool.hpp"
-#include "store/sqlite/rules.hpp"
 #include "store/sqlite/records.hpp"
+#include "store/sqlite/rules.hpp"
 #include "store/sqlite/sla.hpp"
 #include "store/sqlite/ticket_listing.hpp"
 #include "store/sqlite/webhooks.hpp"
@@ -330,6 +331,33 @@ Result<void> SqliteStore::delete_view(SavedViewId id) {
 Result<std::vector<TicketId>> SqliteStore::tickets_due_for_sla(Timestamp now, int limit) {
   return impl_->read(
       [&](Connection& c) { return sqlite::load_tickets_due_for_sla(c, now, limit); });
+}
+
+// --- inbound mail ------------------------------------------------------------------------
+
+Result<Ticket> SqliteStore::ticket_by_number(TicketNumber number) {
+  return impl_->read([&](Connection& c) { return sqlite::load_ticket_by_number(c, number); });
+}
+
+Result<std::vector<User>> SqliteStore::users_by_email(std::string_view email) {
+  if (email.empty()) return std::vector<User>{};
+  return impl_->read([&](Connection& c) { return sqlite::load_users_by_email(c, email); });
+}
+
+Result<void> SqliteStore::record_mail(const MailRecord& mail) {
+  return impl_->write<void>([&](Connection& c) { return sqlite::insert_mail(c, mail); });
+}
+
+Result<std::optional<MailRecord>> SqliteStore::seen_mail(std::string_view message_id,
+                                                         std::string_view dedupe_hash) {
+  return impl_->read(
+      [&](Connection& c) { return sqlite::load_seen_mail(c, message_id, dedupe_hash); });
+}
+
+Result<std::int64_t> SqliteStore::tickets_created_by_mail(std::string_view sender,
+                                                          Timestamp since) {
+  return impl_->read(
+      [&](Connection& c) { return sqlite::count_tickets_created_by_mail(c, sender, since); });
 }
 
 // --- SLA configuration -------------------------------------------------------------------

@@ -82,6 +82,12 @@ class SqliteStore final : public Store {
   Result<std::vector<Credential>> credentials_of(UserId user, CredentialKind kind) override;
   Result<Credential> revoke_credential(UserId user, CredentialId id) override;
 
+  Result<Ticket> ticket_by_number(TicketNumber number) override;
+  Result<std::vector<User>> users_by_email(std::string_view email) override;
+  Result<void> record_mail(const MailRecord& mail) override;
+  Result<std::optional<MailRecord>> seen_mail(std::string_view message_id,
+                                              std::string_view dedupe_hash) override;
+  Result<std::int64_t> tickets_created_by_mail(std::string_view sender, Timestamp since) override;
   Result<CommittedChange> commit(const TicketChange& change) override;
   Result<Ticket> ticket(TicketId id) override;
   Result<TicketPage> tickets(const TicketQuery& query) override;
