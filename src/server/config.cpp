@@ -228,8 +228,6 @@ const std::vector<ConfigKey>& config_keys() {
   return keys;
 }
 
-}  // namespace
-
 std::string env_name(std::string_view key) {
   std::string out = "FIRSTLINE_";
   for (char c : key)

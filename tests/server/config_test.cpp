@@ -86,8 +86,8 @@ TEST(Config, MailboxesAreTablesWithTheirImapSettings) {
                                "max_message_bytes = 1048576\n"
                                "[[mail.mailboxes]]\nname = \"gate\"\nteam = \"Network\"\n"));
   ASSERT_TRUE(ok) << ok.error().message;
-  ASSERT_EQ(c.mailboxes.size(), 2u);
-  const auto& m = c.mailboxes[0];
+  ASSERT_EQ(c.mail_mailboxes.size(), 2u);
+  const auto& m = c.mail_mailboxes[0];
   EXPECT_EQ(m.name, "desk");
   EXPECT_EQ(m.team, "Service Desk");
   EXPECT_EQ(m.password, "s3cret");
@@ -98,7 +98,7 @@ TEST(Config, MailboxesAreTablesWithTheirImapSettings) {
   EXPECT_EQ(m.quarantine, "Rejected");
   EXPECT_EQ(m.interval_seconds, 30);
   EXPECT_EQ(m.max_message_bytes, 1048576);
-  EXPECT_TRUE(c.mailboxes[1].url.empty()) << "no url: mailgate only";
+  EXPECT_TRUE(c.mail_mailboxes[1].url.empty()) << "no url: mailgate only";
 }
 
 TEST(Config, MailboxMistakesAreNamed) {
