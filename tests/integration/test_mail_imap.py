@@ -1,19 +1,23 @@
 """IMAP mailboxes in the real binary's configuration: a good [[mail.mailboxes]] block lets
 `firstline serve` start (with a warning for tls_verify = false), a bad one is a plain error
-naming the field. The polling itself is tested in tests/mail against a real dovecot; once the
-mail intake (MailIntake) is wired into serve, the end-to-end runs belong here.
+naming the field; and end to end under a real dovecot (run by tests/integration/imap_server.py,
+which sets FL_IMAP_PORT and FL_IMAP_MAILDIR_ROOT): a mail delivered to the mailbox becomes a
+ticket, is marked seen only then, and a reply with the ticket's tag joins it.
 
-Run: FIRSTLINE_BIN=build/release/src/server/firstline /usr/bin/python3 tests/integration/test_mail_imap.py
+Run: FIRSTLINE_BIN=build/release/src/server/firstline /usr/bin/python3 \
+       tests/integration/imap_server.py -- /usr/bin/python3 tests/integration/test_mail_imap.py
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
+import time
 import unittest
 from pathlib import Path
 
-from firstline_harness import Server, find_binary, server_env
+from firstline_harness import Server, find_binary, items, server_env
 
 GOOD = """
 [[mail.mailboxes]]
@@ -60,6 +64,100 @@ class MailImapConfigTest(unittest.TestCase):
                 env=server_env({"FIRSTLINE_CONFIG": str(config)}))
             self.assertEqual(done.returncode, 2, done.stderr)
             self.assertIn("move_to", done.stderr)
+
+
+NEW_REQUEST = """From: Clara Kundin <customer1@acme.example>
+To: servicedesk@example.com
+Subject: =?UTF-8?Q?Monitor_flackert_st=C3=A4ndig_{tag}?=
+Message-ID: <{tag}@acme.example>
+Date: Fri, 27 Nov 2026 09:00:00 +0100
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+Content-Transfer-Encoding: 8bit
+
+Seit dem Update flackert mein Monitor. Grüße, Clara
+"""
+
+REPLY = """From: Clara Kundin <customer1@acme.example>
+To: servicedesk@example.com
+Subject: Re: [#{number}] Monitor flackert
+Message-ID: <reply-{tag}@acme.example>
+Date: Fri, 27 Nov 2026 09:30:00 +0100
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+
+Jetzt auch der zweite Bildschirm.
+"""
+
+
+@unittest.skipUnless(os.environ.get("FL_IMAP_PORT"), "needs the dovecot of imap_server.py")
+class MailImapEndToEndTest(unittest.TestCase):
+    def setUp(self):
+        self.maildir = Path(os.environ["FL_IMAP_MAILDIR_ROOT"]) / "box1"
+        self.server = Server()
+        self.server.init()
+        config = self.server.tmp / "firstline.toml"
+        config.write_text(f"""
+[mail]
+address = "servicedesk@example.com"
+[[mail.mailboxes]]
+name = "servicedesk"
+team = "Service Desk"
+url = "imap://127.0.0.1:{os.environ["FL_IMAP_PORT"]}/INBOX"
+user = "box1"
+password = "secret"
+interval_seconds = 5
+""")
+        self.server.env["FIRSTLINE_CONFIG"] = str(config)
+        self.server.start()
+
+    def tearDown(self):
+        self.server.close()
+
+    def deliver(self, text: str) -> Path:
+        name = f"{time.time_ns()}.firstline-test"
+        (self.maildir / "tmp").mkdir(parents=True, exist_ok=True)
+        (self.maildir / "new").mkdir(parents=True, exist_ok=True)
+        tmp = self.maildir / "tmp" / name
+        tmp.write_text(text.replace("\n", "\r\n"), encoding="utf-8")
+        tmp.rename(self.maildir / "new" / name)
+        return self.maildir / "new" / name
+
+    def seen(self, name: str) -> bool:
+        return any(p.name.startswith(name) and p.name.endswith(":2,S")
+                   for p in (self.maildir / "cur").glob("*"))
+
+    def wait_for(self, what, seconds: float = 20.0):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            found = what()
+            if found:
+                return found
+            time.sleep(0.2)
+        self.fail("gave up waiting; server log:\n" + self.server.log_tail())
+
+    def test_a_mail_becomes_a_ticket_and_a_reply_joins_it(self):
+        tag = f"imap-{time.time_ns()}"
+        name = self.deliver(NEW_REQUEST.format(tag=tag)).name
+        supervisor = self.server.token("supervisor")
+
+        def the_ticket():
+            listed = self.server.request("GET", "/api/v1/tickets?limit=100", token=supervisor).json
+            return next((t for t in items(listed) if tag in t["subject"]), None)
+
+        ticket = self.wait_for(the_ticket)
+        self.assertEqual(ticket["channel"], "email")
+        self.assertIn("Monitor flackert ständig", ticket["subject"])
+        self.wait_for(lambda: self.seen(name))  # marked only after the commit
+
+        self.deliver(REPLY.format(number=ticket["number"], tag=tag))
+        path = f"/api/v1/tickets/{ticket['id']}/entries"
+
+        def replied():
+            entries = items(self.server.request("GET", path, token=supervisor).json)
+            return any("zweite Bildschirm" in e["body"] for e in entries)
+
+        self.wait_for(replied)
 
 
 if __name__ == "__main__":

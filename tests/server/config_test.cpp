@@ -124,7 +124,6 @@ TEST(Config, MailboxMistakesAreNamed) {
 
 }  // namespace fl
 
-// --- mail inbound (branch mailin) ---
 namespace fl {
 
 TEST(Config, MailAndMailboxes) {
@@ -157,4 +156,3 @@ TEST(Config, MailAndMailboxes) {
 }
 
 }  // namespace fl
-// --- end mail inbound ---
