@@ -261,7 +261,7 @@ class AttachmentContract : public StoreContract {
                                           const std::string& content, std::int64_t offset_ms = 0);
 };
 
-// The inbound-mail part of the contract (mail_contract.cpp; branch mailin).
+// The inbound-mail part of the contract (mail_contract.cpp).
 class MailContract : public StoreContract {};
 
 }  // namespace fl::store_contract
