@@ -594,10 +594,41 @@ CREATE INDEX attachments_unbound ON attachments(created_at) WHERE entry_id IS NU
 CREATE INDEX attachments_sha256 ON attachments(sha256);
 )sql";
 
-constexpr std::array<const char*, 16> kMigrations{
+// 17: outbound mail, the outbox (store/sqlite/mail_outbox.hpp). A reply's row is written in
+// its entry's commit; the mail follower's rows in the commit that moves its cursor. The unique
+// indexes make a repeat after a crash queue nothing new.
+constexpr const char* kMigration17 = R"sql(
+CREATE TABLE mail_outbox (
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  entry_id INTEGER REFERENCES entries(id),
+  event_id INTEGER NOT NULL DEFAULT 0,
+  kind TEXT NOT NULL,
+  recipient_id INTEGER NOT NULL REFERENCES users(id),
+  address TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL,
+  automatic INTEGER NOT NULL DEFAULT 0,
+  details TEXT NOT NULL DEFAULT '{}',
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER
+);
+CREATE UNIQUE INDEX mail_outbox_entry ON mail_outbox(entry_id) WHERE entry_id IS NOT NULL;
+CREATE UNIQUE INDEX mail_outbox_event ON mail_outbox(event_id, kind, recipient_id)
+  WHERE event_id <> 0;
+CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at, id) WHERE state = 'pending';
+CREATE INDEX mail_outbox_ticket ON mail_outbox(ticket_id, id);
+)sql";
+
+constexpr std::array<const char*, 17> kMigrations{
     kMigration1,  kMigration2,  kMigration3,  kMigration4,  kMigration5,  kMigration6,
     kMigration7,  kMigration8,  kMigration9,  kMigration10, kMigration11, kMigration12,
-    kMigration13, kMigration14, kMigration15, kMigration16};
+    kMigration13, kMigration14, kMigration15, kMigration16,
+    kMigration17};
 
 }  // namespace
 
