@@ -58,6 +58,22 @@ struct Config {
   std::string cti_token;
   // [log]
   std::string log_level = "info";
+
+  // --- [mail], outbound (docs/mail.md: Outbound) ---------------------------------------
+  // The desk's address: From of outbound mail, the domain of its Message-IDs (shared with the
+  // inbound side).
+  std::string mail_address;
+  // smtp://host:port or smtps://host:port; empty: outbound mail is off (nothing is queued).
+  std::string mail_smtp_url;
+  std::string mail_smtp_user;
+  std::string mail_smtp_password;
+  bool mail_smtp_starttls = false;  // smtp://: refuse to send unless STARTTLS succeeds
+  std::string mail_from_name = "Firstline Service Desk";
+  std::string mail_base_url;       // links in mails: "https://desk.example.com"
+  std::string mail_templates_dir;  // overrides of the templates; default <data_dir>/mail-templates
+  int mail_max_attempts = 8;
+  int mail_first_retry_seconds = 30;  // the wait after the first failure; x4 each time after
+  // --- end [mail], outbound ------------------------------------------------------------
 };
 
 // One row per key: its name and how a text value sets it (a plain error message if not).
