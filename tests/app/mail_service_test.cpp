@@ -144,6 +144,26 @@ TEST_F(MailServiceTest, StatusMailToTheRequesterNotForTheirOwnChange) {
   EXPECT_EQ(transport.sent.size(), 2u);
 }
 
+TEST_F(MailServiceTest, SlaWarningsGoToWhomTheNotificationsTell) {
+  Ticket t = open_ticket(c1);
+  run();
+  TicketChange change;
+  change.ticket = ok(store->ticket(t.id));
+  change.new_events.push_back(Event{.type = std::string(event_type::sla_step_fired),
+                                    .at = clock.now(),
+                                    .payload = R"({"metric":"resolution","percent":80,"notify":[)" +
+                                               std::to_string(l1.user.id) + "]}"});
+  ASSERT_TRUE(store->commit(change));
+  run();
+  ASSERT_EQ(transport.sent.size(), 2u);
+  const Envelope& e = transport.sent[1];
+  EXPECT_EQ(e.to, "l1@x.example");
+  EXPECT_TRUE(has(e.message, "] SLA warning: Printer prints blank pages\r\n"));
+  EXPECT_TRUE(has(e.message, "SLA: 80 % of the"));
+  EXPECT_TRUE(has(e.message, "https://desk.example/tickets/" + std::to_string(t.id)));
+  EXPECT_FALSE(has(e.message, "In-Reply-To"));  // not part of the requester's thread
+}
+
 TEST_F(MailServiceTest, MailOffQueuesNothingAndLaterSendsNoOldNews) {
   MailOptions off;
   off.address = "desk@help.example";
