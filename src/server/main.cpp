@@ -474,6 +474,15 @@ int serve(const Config& c) {
            std::to_string(s.in_flight) + "\n";
   });
   metrics.add_collector([&desk] {
+    const MailStats s = desk.mail->stats();
+    return "# HELP firstline_mail_attempts_total Outbound mail attempts since start, by outcome.\n"
+           "# TYPE firstline_mail_attempts_total counter\n"
+           "firstline_mail_attempts_total{outcome=\"sent\"} " +
+           std::to_string(s.sent) + "\nfirstline_mail_attempts_total{outcome=\"retried\"} " +
+           std::to_string(s.retried) + "\nfirstline_mail_attempts_total{outcome=\"failed\"} " +
+           std::to_string(s.failed) + "\n";
+  });
+  metrics.add_collector([&desk] {
     auto s = desk.article_index->cache_stats();
     return "# HELP firstline_kb_search_cache_total Knowledge-base searches answered from the "
            "result cache (hit) or by the index (miss).\n# TYPE firstline_kb_search_cache_total "
