@@ -277,10 +277,13 @@ Result<Envelope> MailService::compose(const OutboundMail& m) {
 
 Result<int> MailService::send_due(int limit) {
   if (!options_.enabled) return 0;
-  const Timestamp now = clock_.now();
-  auto claimed = store_.claim_mail(now, options_.lease, limit);
-  if (!claimed) return std::unexpected(claimed.error());
-  for (const OutboundMail& m : *claimed) {
+  int tried = 0;
+  // One claim per mail: its lease then covers its own send, however slow the ones before it.
+  for (; tried < limit; ++tried) {
+    auto claimed = store_.claim_mail(clock_.now(), options_.lease, 1);
+    if (!claimed) return std::unexpected(claimed.error());
+    if (claimed->empty()) break;
+    const OutboundMail& m = claimed->front();
     MailAttempt attempt;
     auto envelope = compose(m);
     if (!envelope && envelope.error().code == ErrorCode::invalid_argument) {
@@ -310,7 +313,7 @@ Result<int> MailService::send_due(int limit) {
           std::to_string(m.attempts + 1) + ": " + attempt.error +
           (attempt.retry_at ? ", tried again at " + format_time(*attempt.retry_at) : ", given up"));
   }
-  return static_cast<int>(claimed->size());
+  return tried;
 }
 
 MailStats MailService::stats() const {

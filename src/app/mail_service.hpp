@@ -58,10 +58,10 @@ class MailService {
   // how many events it read (0: up to date). The very first run only sets the cursor to the
   // newest event.
   Result<int> follow(int max_events = 1000);
-  // Claims the due mail (at most `limit`) and sends it, one after another; returns how many
-  // it tried. A send that fails is recorded with its error and tried again later, or given
-  // up after the policy's last attempt; a mail that cannot be written at all (its entry is
-  // gone, the address is not one) is given up at once.
+  // Claims due mail one at a time (each leased for its own send) and sends it, at most
+  // `limit`; returns how many it tried. A send that fails is recorded with its error and tried
+  // again later, or given up after the policy's last attempt; a mail that cannot be written at all
+  // (its entry is gone, the address is not one) is given up at once.
   Result<int> send_due(int limit = 20);
 
   // The message a row is sent as (for tests and for send_due).
