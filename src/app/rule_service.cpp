@@ -408,8 +408,7 @@ Result<bool> RuleService::fire(const Rule& rule, TicketId ticket_id, const Event
     if (!failed.empty()) fired["failed"] = std::move(failed);
     change.new_events.insert(change.new_events.begin(), make(event_type::rule_fired, fired));
     if (auto ok = sla_.prepare(change, *events, now); !ok) return std::unexpected(ok.error());
-    if (reply_mail_)
-      reply_mail_->add_to(change, true, is_auto_submitted(source), now);
+    if (reply_mail_) reply_mail_->add_to(change, true, is_auto_submitted(source), now);
     auto committed = store_.commit(change);
     if (committed) return true;
     if (committed.error().code != ErrorCode::conflict || attempt == kCommitAttempts)

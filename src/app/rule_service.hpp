@@ -33,8 +33,8 @@ class RuleService {
  public:
   // Without `webhooks`, a webhook action is recorded as failed.
   // With `reply_mail`, a rule's public reply is mailed to the requester (automatic mail).
-  RuleService(Store& store, const Clock& clock, SlaService& sla,
-               WebhookCaller* webhooks = nullptr, const ReplyMail* reply_mail = nullptr);
+  RuleService(Store& store, const Clock& clock, SlaService& sla, WebhookCaller* webhooks = nullptr,
+              const ReplyMail* reply_mail = nullptr);
 
   // Reads the rules and the system account (call once before use; saves refresh it).
   Result<void> load();

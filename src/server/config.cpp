@@ -122,9 +122,9 @@ const std::vector<ConfigKey>& config_keys() {
        [](Config& c, std::string_view v) -> Result<void> {
          if (!v.empty() && (v.find('@') == std::string_view::npos ||
                             v.find_first_of(" <>\r\n") != std::string_view::npos))
-           return fail(ErrorCode::invalid_argument,
-                       "mail.address: a plain address like desk@example.com, got '" +
-                           std::string(v) + "'");
+           return fail(
+               ErrorCode::invalid_argument,
+               "mail.address: a plain address like desk@example.com, got '" + std::string(v) + "'");
          c.mail_address = std::string(v);
          return {};
        }},

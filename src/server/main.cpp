@@ -26,10 +26,10 @@
 #include "app/kb_transfer.hpp"
 #include "app/knowledge_base.hpp"
 #include "app/live_feed.hpp"
-#include "app/mail_service.hpp"
-#include "app/reply_mail.hpp"
 #include "app/macro_service.hpp"
+#include "app/mail_service.hpp"
 #include "app/notification_service.hpp"
+#include "app/reply_mail.hpp"
 #include "app/rule_service.hpp"
 #include "app/search_service.hpp"
 #include "app/sla_service.hpp"
@@ -180,11 +180,11 @@ struct Desk {
   void open_mail(const Config& c) {
     if (!c.mail_smtp_url.empty() && c.mail_address.empty())
       die("mail.smtp_url is set but mail.address is not: outbound mail needs a From address");
-    smtp = std::make_unique<CurlSmtpTransport>(SmtpOptions{.url = c.mail_smtp_url,
-                                                           .user = c.mail_smtp_user,
-                                                           .password = c.mail_smtp_password,
-                                                           .require_starttls =
-                                                               c.mail_smtp_starttls});
+    smtp =
+        std::make_unique<CurlSmtpTransport>(SmtpOptions{.url = c.mail_smtp_url,
+                                                        .user = c.mail_smtp_user,
+                                                        .password = c.mail_smtp_password,
+                                                        .require_starttls = c.mail_smtp_starttls});
     const std::filesystem::path templates_dir =
         c.mail_templates_dir.empty() ? std::filesystem::path(c.data_dir) / "mail-templates"
                                      : std::filesystem::path(c.mail_templates_dir);

@@ -77,9 +77,10 @@ TEST(Config, OutboundMailKeys) {
   testing::TempDir dir;
   Config c;
   ASSERT_TRUE(apply_toml_file(
-      c, write(dir, "[mail]\naddress = \"desk@example.com\"\nsmtp_url = \"smtps://mx:465\"\n"
-                    "smtp_user = \"desk\"\nsmtp_starttls = true\nfrom_name = \"IT-Service Süd\"\n"
-                    "max_attempts = 5\n")));
+      c, write(dir,
+               "[mail]\naddress = \"desk@example.com\"\nsmtp_url = \"smtps://mx:465\"\n"
+               "smtp_user = \"desk\"\nsmtp_starttls = true\nfrom_name = \"IT-Service Süd\"\n"
+               "max_attempts = 5\n")));
   EXPECT_EQ(c.mail_address, "desk@example.com");
   EXPECT_EQ(c.mail_smtp_url, "smtps://mx:465");
   EXPECT_EQ(c.mail_smtp_user, "desk");

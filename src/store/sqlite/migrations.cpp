@@ -627,8 +627,7 @@ CREATE INDEX mail_outbox_ticket ON mail_outbox(ticket_id, id);
 constexpr std::array<const char*, 17> kMigrations{
     kMigration1,  kMigration2,  kMigration3,  kMigration4,  kMigration5,  kMigration6,
     kMigration7,  kMigration8,  kMigration9,  kMigration10, kMigration11, kMigration12,
-    kMigration13, kMigration14, kMigration15, kMigration16,
-    kMigration17};
+    kMigration13, kMigration14, kMigration15, kMigration16, kMigration17};
 
 }  // namespace
 

@@ -12,16 +12,16 @@
 #include "store/sqlite/group_commit.hpp"
 #include "store/sqlite/knowledge_base.hpp"
 #include "store/sqlite/macros.hpp"
+#include "store/sqlite/mail_outbox.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/mutations.hpp"
 #include "store/sqlite/notifications.hpp"
 #include "store/sqlite/queues.hpp"
 #include "store/sqlite/reader_pool.hpp"
-#include "store/sqlite/rules.hpp"
 #include "store/sqlite/records.hpp"
+#include "store/sqlite/rules.hpp"
 #include "store/sqlite/sla.hpp"
 #include "store/sqlite/ticket_listing.hpp"
-#include "store/sqlite/mail_outbox.hpp"
 #include "store/sqlite/webhooks.hpp"
 
 namespace fl {
