@@ -144,6 +144,33 @@ TEST_F(MailServiceTest, StatusMailToTheRequesterNotForTheirOwnChange) {
   EXPECT_EQ(transport.sent.size(), 2u);
 }
 
+TEST_F(MailServiceTest, ARulesReplyIsAutomaticAndNeverAnswersAnAutomaticMessage) {
+  Ticket t = open_ticket(c1);
+  run();
+  const UserId system = ok(store->user_record_by_login(kSystemLogin)).user.id;
+  auto rule_reply = [&](bool answers_automatic) {
+    TicketChange change;
+    change.ticket = ok(store->ticket(t.id));
+    change.new_entries.push_back(Entry{.kind = EntryKind::reply,
+                                       .author = system,
+                                       .body = "Automatische Antwort",
+                                       .created_at = clock.now()});
+    change.new_events.push_back(Event{.type = std::string(event_type::entry_added),
+                                      .at = clock.now(),
+                                      .payload = R"({"kind":"reply"})"});
+    reply_mail->add_to(change, true, answers_automatic, clock.now());
+    const bool queued = !change.new_mail.empty();
+    EXPECT_TRUE(store->commit(change));
+    return queued;
+  };
+  EXPECT_FALSE(rule_reply(true));  // the rule answered an auto-reply: no mail
+  EXPECT_TRUE(rule_reply(false));
+  run();
+  ASSERT_EQ(transport.sent.size(), 2u);
+  EXPECT_TRUE(has(transport.sent[1].message, "Auto-Submitted: auto-replied\r\n"));
+  EXPECT_TRUE(has(transport.sent[1].message, "Automatische Antwort"));
+}
+
 TEST_F(MailServiceTest, SlaWarningsGoToWhomTheNotificationsTell) {
   Ticket t = open_ticket(c1);
   run();
