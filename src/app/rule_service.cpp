@@ -107,11 +107,13 @@ json::value text_json(const std::string& en, const std::string& de) {
 
 }  // namespace
 
-RuleService::RuleService(Store& store, const Clock& clock, SlaService& sla, WebhookCaller* webhooks)
+RuleService::RuleService(Store& store, const Clock& clock, SlaService& sla, WebhookCaller* webhooks,
+                         const ReplyMail* reply_mail)
     : store_(store),
       clock_(clock),
       sla_(sla),
       webhooks_(webhooks),
+      reply_mail_(reply_mail),
       rules_(std::make_shared<Rules>()) {}
 
 std::shared_ptr<const RuleService::Rules> RuleService::rules() const {
@@ -406,6 +408,7 @@ Result<bool> RuleService::fire(const Rule& rule, TicketId ticket_id, const Event
     if (!failed.empty()) fired["failed"] = std::move(failed);
     change.new_events.insert(change.new_events.begin(), make(event_type::rule_fired, fired));
     if (auto ok = sla_.prepare(change, *events, now); !ok) return std::unexpected(ok.error());
+    if (reply_mail_) reply_mail_->add_to(change, true, is_auto_submitted(source), now);
     auto committed = store_.commit(change);
     if (committed) return true;
     if (committed.error().code != ErrorCode::conflict || attempt == kCommitAttempts)

@@ -21,6 +21,7 @@
 
 #include "app/actor.hpp"
 #include "app/clock.hpp"
+#include "app/reply_mail.hpp"
 #include "app/sla_service.hpp"
 #include "app/webhook_caller.hpp"
 #include "core/rule.hpp"
@@ -31,8 +32,9 @@ namespace fl {
 class RuleService {
  public:
   // Without `webhooks`, a webhook action is recorded as failed.
-  RuleService(Store& store, const Clock& clock, SlaService& sla,
-               WebhookCaller* webhooks = nullptr);
+  // With `reply_mail`, a rule's public reply is mailed to the requester (automatic mail).
+  RuleService(Store& store, const Clock& clock, SlaService& sla, WebhookCaller* webhooks = nullptr,
+              const ReplyMail* reply_mail = nullptr);
 
   // Reads the rules and the system account (call once before use; saves refresh it).
   Result<void> load();
@@ -76,6 +78,7 @@ class RuleService {
   const Clock& clock_;
   SlaService& sla_;
   WebhookCaller* webhooks_;
+  const ReplyMail* reply_mail_;
   mutable std::mutex mutex_;  // guards rules_ and system_user_
   std::shared_ptr<const Rules> rules_;
   UserId system_user_ = 0;

@@ -355,6 +355,16 @@ Result<std::vector<TimelineItem>> TicketService::timeline(const Actor& actor, Ti
     if (may_see_event(actor, *t, ev, event_to_team(ev)))
       items.push_back({std::nullopt, std::move(ev)});
   }
+  // Staff see how a reply's mail fared (its error may name the mail server); customers do not.
+  if (actor.is_staff()) {
+    auto mail = store_.ticket_mail(id);
+    if (!mail) return std::unexpected(mail.error());
+    for (auto& m : *mail) {
+      if (!m.entry) continue;
+      for (auto& item : items)
+        if (item.entry && item.entry->id == *m.entry) item.mail = std::move(m);
+    }
+  }
   std::ranges::stable_sort(
       items, [](const TimelineItem& a, const TimelineItem& b) { return a.at() < b.at(); });
   return items;
@@ -422,6 +432,7 @@ Result<Entry> TicketService::add_entry(const Actor& actor, TicketId id, const Ne
           make_event(event_type::status_changed, actor, now,
                      status_payload(before, ticket.status,
                                     from_customer ? "customer_reply" : "agent_response")));
+    if (reply_mail_) reply_mail_->add_to(change, false, false, now);
     auto committed = commit(change, now);
     if (!committed) return std::unexpected(committed.error());
     return committed->entries.front();

@@ -14,6 +14,7 @@
 
 #include "app/access.hpp"
 #include "app/actor.hpp"
+#include "app/reply_mail.hpp"
 #include "app/sla_service.hpp"
 #include "app/clock.hpp"
 #include "core/escalation.hpp"
@@ -125,6 +126,7 @@ struct MovedTicket {
 struct TimelineItem {
   std::optional<Entry> entry;
   std::optional<Event> event;
+  std::optional<OutboundMail> mail;  // a reply's mail to the requester, when there is one
   [[nodiscard]] Timestamp at() const { return entry ? entry->created_at : event->at; }
 };
 
@@ -132,9 +134,15 @@ class TicketService {
  public:
   // With `sla`, every change also keeps the ticket's SLA policy and next check time.
   // `max_attachment_bytes` limits each file passed in NewEntry/NewTicket::files.
+  // With `reply_mail`, public replies of staff are mailed to the requester.
   TicketService(Store& store, const Clock& clock, SlaService* sla = nullptr,
-                std::int64_t max_attachment_bytes = kDefaultAttachmentMaxBytes)
-      : store_(store), clock_(clock), sla_(sla), max_attachment_bytes_(max_attachment_bytes) {}
+                std::int64_t max_attachment_bytes = kDefaultAttachmentMaxBytes,
+                const ReplyMail* reply_mail = nullptr)
+      : store_(store),
+        clock_(clock),
+        sla_(sla),
+        max_attachment_bytes_(max_attachment_bytes),
+        reply_mail_(reply_mail) {}
 
   Result<Ticket> create(const Actor& actor, const NewTicket& request);
   // not_found also when the actor may not see the ticket (its existence is not disclosed).
@@ -184,6 +192,7 @@ class TicketService {
   const Clock& clock_;
   SlaService* sla_;
   std::int64_t max_attachment_bytes_;
+  const ReplyMail* reply_mail_;
   std::array<std::mutex, 256> ticket_locks_;
 };
 

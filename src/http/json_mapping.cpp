@@ -175,7 +175,21 @@ json::object to_json(const Entry& e) {
 }
 
 json::object to_json(const TimelineItem& item) {
-  if (item.entry) return to_json(*item.entry);
+  if (item.entry) {
+    json::object o = to_json(*item.entry);
+    if (item.mail) {
+      const OutboundMail& m = *item.mail;
+      o["mail"] = json::object{
+          {"status", mail_status(m)},
+          {"attempts", m.attempts},
+          {"last_error", m.last_error.empty() ? json::value(nullptr) : json::value(m.last_error)},
+          {"sent_at", m.sent_at ? json::value(format_time(*m.sent_at)) : json::value(nullptr)},
+          {"next_attempt_at", m.state == MailState::pending && m.next_attempt_at
+                                  ? json::value(format_time(*m.next_attempt_at))
+                                  : json::value(nullptr)}};
+    }
+    return o;
+  }
   const Event& ev = *item.event;
   boost::system::error_code ec;
   json::value payload = json::parse(ev.payload, ec);

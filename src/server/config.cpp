@@ -216,12 +216,44 @@ const std::vector<ConfigKey>& config_keys() {
                  {"trace", "debug", "info", "warn", "error", "off"}),
       {"mail.address",
        [](Config& c, std::string_view v) -> Result<void> {
-         if (!v.empty() && (v.find('@') == std::string_view::npos || v.size() > 254))
-           return fail(ErrorCode::invalid_argument,
-                       "mail.address: an e-mail address, got '" + std::string(v) + "'");
+         if (!v.empty() && (v.find('@') == std::string_view::npos ||
+                            v.find_first_of(" <>\r\n") != std::string_view::npos || v.size() > 254))
+           return fail(
+               ErrorCode::invalid_argument,
+               "mail.address: a plain address like desk@example.com, got '" + std::string(v) + "'");
          c.mail_address = std::string(v);
          return {};
        }},
+      {"mail.smtp_url",
+       [](Config& c, std::string_view v) -> Result<void> {
+         if (!v.empty() && !v.starts_with("smtp://") && !v.starts_with("smtps://"))
+           return fail(ErrorCode::invalid_argument,
+                       "mail.smtp_url: smtp://host:port or smtps://host:port, got '" +
+                           std::string(v) + "'");
+         if (v.find('@') != std::string_view::npos)
+           return fail(ErrorCode::invalid_argument,
+                       "mail.smtp_url: no user or password in it (use mail.smtp_user)");
+         c.mail_smtp_url = std::string(v);
+         return {};
+       }},
+      string_key("mail.smtp_user", &Config::mail_smtp_user),
+      {"mail.smtp_password",
+       [](Config& c, std::string_view v) -> Result<void> {
+         c.mail_smtp_password = std::string(v);  // never echoed: a secret
+         return {};
+       }},
+      {"mail.smtp_starttls",
+       [](Config& c, std::string_view v) -> Result<void> {
+         auto b = to_bool("mail.smtp_starttls", v);
+         if (!b) return std::unexpected(b.error());
+         c.mail_smtp_starttls = *b;
+         return {};
+       }},
+      string_key("mail.from_name", &Config::mail_from_name),
+      string_key("mail.base_url", &Config::mail_base_url),
+      string_key("mail.templates_dir", &Config::mail_templates_dir),
+      int_key("mail.max_attempts", &Config::mail_max_attempts, 1, 20),
+      int_key("mail.first_retry_seconds", &Config::mail_first_retry_seconds, 1, 3600),
       int_key("mail.new_tickets_per_sender_per_hour", &Config::mail_new_tickets_per_sender_per_hour,
               0, 1000000),
   };

@@ -75,10 +75,23 @@ struct Config {
   std::string cti_token;
   // [log]
   std::string log_level = "info";
-  // [mail] Our own address ("support@example.com"): mail from it is a loop, never filed.
+  // [mail] The desk's own address ("support@example.com"): From of outbound mail and the
+  // domain of its Message-IDs; inbound mail from it is a loop, never filed.
   std::string mail_address;
   int mail_new_tickets_per_sender_per_hour = 20;  // more from one sender: ignored (0: no limit)
   std::vector<MailboxConfig> mail_mailboxes;      // [[mail.mailboxes]]
+
+  // [mail], outbound (docs/mail.md: Outbound)
+  // smtp://host:port or smtps://host:port; empty: outbound mail is off (nothing is queued).
+  std::string mail_smtp_url;
+  std::string mail_smtp_user;
+  std::string mail_smtp_password;
+  bool mail_smtp_starttls = false;  // smtp://: refuse to send unless STARTTLS succeeds
+  std::string mail_from_name = "Firstline Service Desk";
+  std::string mail_base_url;       // links in mails: "https://desk.example.com"
+  std::string mail_templates_dir;  // overrides of the templates; default <data_dir>/mail-templates
+  int mail_max_attempts = 8;
+  int mail_first_retry_seconds = 30;  // the wait after the first failure; x4 each time after
 };
 
 

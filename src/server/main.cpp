@@ -28,7 +28,9 @@
 #include "app/live_feed.hpp"
 #include "app/macro_service.hpp"
 #include "app/mail_intake.hpp"
+#include "app/mail_service.hpp"
 #include "app/notification_service.hpp"
+#include "app/reply_mail.hpp"
 #include "app/rule_service.hpp"
 #include "app/search_service.hpp"
 #include "app/sla_service.hpp"
@@ -49,6 +51,7 @@
 #include "server/config.hpp"
 #include "server/demo.hpp"
 #include "server/openapi.hpp"
+#include "smtp/curl_smtp.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "webhooks/curl_sender.hpp"
 
@@ -103,6 +106,11 @@ struct Desk {
   std::unique_ptr<DirectoryService> directory;
   std::unique_ptr<SlaService> sla;
   std::unique_ptr<NotificationService> notifications;
+  // Outbound mail: replies are queued in their commit (none while mail.smtp_url is empty);
+  // the mail service (serve only) queues notifications and sends.
+  std::unique_ptr<ReplyMail> reply_mail;
+  std::unique_ptr<CurlSmtpTransport> smtp;
+  std::unique_ptr<MailService> mail;
   std::unique_ptr<TicketService> tickets;
   std::unique_ptr<AttachmentService> attachments;
   std::unique_ptr<MacroService> macros;
@@ -161,7 +169,9 @@ struct Desk {
     notifications = std::make_unique<NotificationService>(*store, clock);
     sla = std::make_unique<SlaService>(*store, clock);
     or_die(sla->load());
-    tickets = std::make_unique<TicketService>(*store, clock, sla.get(), c.attachment_max_bytes);
+    if (!c.mail_smtp_url.empty()) reply_mail = std::make_unique<ReplyMail>(*store);
+    tickets = std::make_unique<TicketService>(*store, clock, sla.get(), c.attachment_max_bytes,
+                                              reply_mail.get());
     attachments = std::make_unique<AttachmentService>(
         *store, clock, AttachmentOptions{.max_bytes = c.attachment_max_bytes});
     macros = std::make_unique<MacroService>(*store, *tickets, clock);
@@ -171,7 +181,7 @@ struct Desk {
     auth_options.session_lifetime = std::chrono::hours(c.session_hours);
     auth = std::make_unique<AuthService>(*store, *hasher, tokens, *directory, clock, auth_options);
     open_webhooks(c);
-    rules = std::make_unique<RuleService>(*store, clock, *sla, webhooks.get());
+    rules = std::make_unique<RuleService>(*store, clock, *sla, webhooks.get(), reply_mail.get());
     or_die(rules->load());
     open_mail_intake(c);
   }
@@ -185,6 +195,41 @@ struct Desk {
   ~Desk() {
     // The sender calls back into the webhook service and the store: it stops before they go.
     if (webhook_sender) webhook_sender->stop();
+  }
+
+  // After open_search (acknowledgements link the articles that match a new ticket).
+  void open_mail(const Config& c) {
+    if (!c.mail_smtp_url.empty() && c.mail_address.empty())
+      die("mail.smtp_url is set but mail.address is not: outbound mail needs a From address");
+    smtp =
+        std::make_unique<CurlSmtpTransport>(SmtpOptions{.url = c.mail_smtp_url,
+                                                        .user = c.mail_smtp_user,
+                                                        .password = c.mail_smtp_password,
+                                                        .require_starttls = c.mail_smtp_starttls});
+    const std::filesystem::path templates_dir =
+        c.mail_templates_dir.empty() ? std::filesystem::path(c.data_dir) / "mail-templates"
+                                     : std::filesystem::path(c.mail_templates_dir);
+    MailOptions options;
+    options.address = c.mail_address;
+    options.from_name = c.mail_from_name;
+    options.base_url = c.mail_base_url;
+    options.enabled = !c.mail_smtp_url.empty();
+    options.retry.max_attempts = c.mail_max_attempts;
+    options.retry.first_delay = std::chrono::seconds(c.mail_first_retry_seconds);
+    options.warn = [](std::string_view line) { spdlog::warn("mail: {}", line); };
+    auto finder = [this](const Ticket& t, int limit) {
+      std::vector<std::pair<std::int64_t, std::string>> out;
+      auto requester = store->user(t.requester);
+      if (!requester) return out;
+      // As the requester would find them: public, published articles only.
+      Actor actor{.user = *requester};
+      if (auto hits = search->articles_for_ticket(actor, t.id, limit))
+        for (const auto& h : *hits) out.emplace_back(h.id, h.title);
+      return out;
+    };
+    mail = std::make_unique<MailService>(*store, clock, *smtp,
+                                         or_die(MailTemplates::load(templates_dir)), finder,
+                                         std::move(options));
   }
 
   void open_webhooks(const Config& c) {
@@ -297,6 +342,7 @@ int serve(const Config& c) {
   auto listen = or_die(parse_listen(c.listen));
   Desk desk(c);
   desk.open_search(c);
+  desk.open_mail(c);
   // Catch up with changes the indexes missed (a crash, an offline import, a new index
   // format), then follow the event feed: a change is searchable within a fraction of a
   // second. In the background, so the desk answers at once; until the catch-up is done,
@@ -414,6 +460,7 @@ int serve(const Config& c) {
   or_die(desk.notifications->follow(1));
   or_die(desk.rules->follow(1));
   or_die(desk.webhooks->follow(1));
+  or_die(desk.mail->follow(1));
   scheduler.start(std::chrono::milliseconds(100), background_priority);
   // Sending runs on a scheduler of its own: its job claims again whenever an answer frees a
   // slot, for most of each second, and must not hold up SLA checks and notifications.
@@ -441,6 +488,22 @@ int serve(const Config& c) {
   // IMAP polling: its own low-priority threads, one commit per message like any other write.
   ImapPoller poller(imap_mailboxes(c), *desk.mail_intake, desk.clock,
                     {.max_parallel = 4, .on_thread_start = background_priority});
+  // Outbound mail: queued from the feed and sent on a thread of its own (an SMTP server that
+  // is slow to answer must not hold up webhooks or SLA checks).
+  Scheduler mail_out(desk.clock);
+  mail_out.add("mail", std::chrono::milliseconds(500), [&desk](Timestamp) {
+    constexpr int kBatch = 200;
+    for (;;) {
+      auto read = desk.mail->follow(kBatch);
+      if (!read) {
+        spdlog::error("mail: {}", read.error().message);
+        break;
+      }
+      if (*read < kBatch) break;
+    }
+    if (auto sent = desk.mail->send_due(20); !sent) spdlog::error("mail: {}", sent.error().message);
+  });
+  mail_out.start(std::chrono::milliseconds(100), background_priority);
   auto users = or_die(desk.store->users(std::nullopt));
   if (users.empty())
     spdlog::warn("no users yet: run `firstline init --data {}` (or `--demo`) first", c.data_dir);
@@ -460,6 +523,15 @@ int serve(const Config& c) {
            "# TYPE firstline_webhook_deliveries_in_flight gauge\n"
            "firstline_webhook_deliveries_in_flight " +
            std::to_string(s.in_flight) + "\n";
+  });
+  metrics.add_collector([&desk] {
+    const MailStats s = desk.mail->stats();
+    return "# HELP firstline_mail_attempts_total Outbound mail attempts since start, by outcome.\n"
+           "# TYPE firstline_mail_attempts_total counter\n"
+           "firstline_mail_attempts_total{outcome=\"sent\"} " +
+           std::to_string(s.sent) + "\nfirstline_mail_attempts_total{outcome=\"retried\"} " +
+           std::to_string(s.retried) + "\nfirstline_mail_attempts_total{outcome=\"failed\"} " +
+           std::to_string(s.failed) + "\n";
   });
   metrics.add_collector([&desk] {
     auto s = desk.article_index->cache_stats();
@@ -534,6 +606,7 @@ int serve(const Config& c) {
   poller.stop();  // a message being filed is finished and marked first
   scheduler.stop();
   outbound.stop();
+  mail_out.stop();
   desk.webhook_sender->stop();  // what is in flight goes again after the next start
   spdlog::info("stopped");
   return 0;

@@ -21,6 +21,8 @@
 #include "core/error.hpp"
 #include "core/event.hpp"
 #include "core/macro.hpp"
+#include "core/mail.hpp"
+#include "core/outbound_mail.hpp"
 #include "core/notification.hpp"
 #include "core/ticket.hpp"
 #include "core/ticket_scope.hpp"
@@ -111,6 +113,9 @@ struct TicketChange {
   // The mail this change files, recorded in the same transaction with the ticket and its first
   // new entry filled in; a clash on its message_id is a conflict and nothing is written.
   std::optional<MailRecord> mail;
+  // Outbound mail queued in the same transaction (a public reply to the requester); the
+  // store fills each one's ticket and, from entry_index, its entry.
+  std::vector<OutboundMail> new_mail;
 };
 
 struct CommittedChange {
@@ -469,6 +474,24 @@ class Store {
   // Keeps the log bounded: removes at most `limit` deliveries that finished (delivered or
   // failed) before `before`, oldest first; returns how many.
   virtual Result<std::int64_t> prune_deliveries(Timestamp before, int limit) = 0;
+
+  // --- outbound mail (migration 17) ---------------------------------------------------------
+  // The outbox. Queues mail (ids and states as given are ignored: pending, no attempts, due at
+  // next_attempt_at or else created_at); a repeat (the same event, kind and recipient, or the
+  // same entry) is skipped, so a follower that crashed may queue again. With `cursor`, the mail
+  // follower's feed cursor ("mail") moves to it in the same transaction.
+  virtual Result<void> enqueue_mail(const std::vector<OutboundMail>& mail,
+                                    std::optional<EventId> cursor) = 0;
+  // Pending mail with next_attempt_at <= now, earliest first, at most limit; each leased
+  // (next_attempt_at = now + lease) so that nobody tries it again before the lease ends.
+  virtual Result<std::vector<OutboundMail>> claim_mail(Timestamp now,
+                                                       std::chrono::milliseconds lease,
+                                                       int limit) = 0;
+  // One attempt's outcome: attempts + 1, sent (sent_at = at), pending again at retry_at, or
+  // failed for good. Mail no longer pending is left as it is; not_found if unknown.
+  virtual Result<OutboundMail> record_mail_attempt(const MailAttempt& attempt) = 0;
+  // Every mail of a ticket, oldest first (not_found for an unknown ticket).
+  virtual Result<std::vector<OutboundMail>> ticket_mail(TicketId ticket) = 0;
 
   // Knowledge base. Events of new records get the new id filled in (event.article).
   virtual Result<Category> insert_category(const Category& category, const Event& event) = 0;

@@ -155,4 +155,27 @@ TEST(Config, MailAndMailboxes) {
   ASSERT_FALSE(address);
 }
 
+TEST(Config, OutboundMailKeys) {
+  testing::TempDir dir;
+  Config c;
+  ASSERT_TRUE(apply_toml_file(
+      c, write(dir,
+               "[mail]\naddress = \"desk@example.com\"\nsmtp_url = \"smtps://mx:465\"\n"
+               "smtp_user = \"desk\"\nsmtp_starttls = true\nfrom_name = \"IT-Service Süd\"\n"
+               "max_attempts = 5\n")));
+  EXPECT_EQ(c.mail_address, "desk@example.com");
+  EXPECT_EQ(c.mail_smtp_url, "smtps://mx:465");
+  EXPECT_EQ(c.mail_smtp_user, "desk");
+  EXPECT_TRUE(c.mail_smtp_starttls);
+  EXPECT_EQ(c.mail_from_name, "IT-Service Süd");
+  EXPECT_EQ(c.mail_max_attempts, 5);
+  auto scheme = apply_toml_file(c, write(dir, "[mail]\nsmtp_url = \"http://mx\"\n"));
+  ASSERT_FALSE(scheme);
+  EXPECT_NE(scheme.error().message.find("mail.smtp_url"), std::string::npos);
+  EXPECT_FALSE(apply_toml_file(c, write(dir, "[mail]\nsmtp_url = \"smtp://u:pw@mx\"\n")));
+  EXPECT_FALSE(apply_toml_file(c, write(dir, "[mail]\naddress = \"not an address\"\n")));
+  EXPECT_TRUE(apply_toml_file(c, write(dir, "[mail]\nsmtp_url = \"\"\n")));
+  EXPECT_TRUE(c.mail_smtp_url.empty());  // outbound mail off
+}
+
 }  // namespace fl

@@ -56,6 +56,8 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, AttachmentContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 INSTANTIATE_TEST_SUITE_P(Sqlite, MailContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
+INSTANTIATE_TEST_SUITE_P(Sqlite, OutboxContract,
+                         ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 
 // Direct access to the file, to check what the adapter's API does not show (or to write a
 // file as an older Firstline left it).

@@ -254,6 +254,11 @@ class QueueContract : public StoreContract {
 // content-addressed blobs, binding in the entry's commit (all or nothing), entries read back
 // with their files, and the cleanup of unused uploads. Each adapter's test file instantiates
 // it too.
+// The outbound mail part of the contract (outbox_contract.cpp): rows written in a ticket
+// change's commit (bound to its new entry), idempotent queueing with the "mail" cursor, leased
+// claims and attempts. Each adapter's test file instantiates it too.
+class OutboxContract : public StoreContract {};
+
 class AttachmentContract : public StoreContract {
  protected:
   // A file (not stored) of `uploader`'s with this content, created at at(offset_ms).

@@ -594,10 +594,35 @@ CREATE INDEX attachments_unbound ON attachments(created_at) WHERE entry_id IS NU
 CREATE INDEX attachments_sha256 ON attachments(sha256);
 )sql";
 
-// --- mail inbound (branch mailin) ---
-// Migration 17 is the outbound mail's outbox (branch mailout); this stand-in only keeps the
-// numbering until that branch is merged, which replaces it.
-constexpr const char* kMigration17 = "SELECT 1;";
+// 17: outbound mail, the outbox (store/sqlite/mail_outbox.hpp). A reply's row is written in
+// its entry's commit; the mail follower's rows in the commit that moves its cursor. The unique
+// indexes make a repeat after a crash queue nothing new.
+constexpr const char* kMigration17 = R"sql(
+CREATE TABLE mail_outbox (
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  entry_id INTEGER REFERENCES entries(id),
+  event_id INTEGER NOT NULL DEFAULT 0,
+  kind TEXT NOT NULL,
+  recipient_id INTEGER NOT NULL REFERENCES users(id),
+  address TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL,
+  automatic INTEGER NOT NULL DEFAULT 0,
+  details TEXT NOT NULL DEFAULT '{}',
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER
+);
+CREATE UNIQUE INDEX mail_outbox_entry ON mail_outbox(entry_id) WHERE entry_id IS NOT NULL;
+CREATE UNIQUE INDEX mail_outbox_event ON mail_outbox(event_id, kind, recipient_id)
+  WHERE event_id <> 0;
+CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at, id) WHERE state = 'pending';
+CREATE INDEX mail_outbox_ticket ON mail_outbox(ticket_id, id);
+)sql";
 
 // Migration 18: inbound mail. One row per received message that was filed or kept out: a
 // second delivery is known by its Message-ID (UNIQUE where present) or by the hash of sender,
@@ -620,7 +645,6 @@ CREATE INDEX mail_messages_hash ON mail_messages(dedupe_hash);
 CREATE INDEX mail_messages_sender ON mail_messages(sender, received_at) WHERE outcome = 'created';
 CREATE INDEX users_email ON users(lower(email)) WHERE email <> '';
 )sql";
-// --- end mail inbound ---
 
 constexpr std::array<const char*, 18> kMigrations{
     kMigration1,  kMigration2,  kMigration3,  kMigration4,  kMigration5,  kMigration6,

@@ -13,6 +13,7 @@
 
 #include "store/sqlite/attachments.hpp"
 #include "store/sqlite/mail.hpp"
+#include "store/sqlite/mail_outbox.hpp"
 #include "store/sqlite/records.hpp"
 
 namespace fl::sqlite {
@@ -585,6 +586,9 @@ Result<CommittedChange> commit_ticket_change(Connection& c, const TicketChange& 
     }
     committed.entries.push_back(std::move(*stored));
   }
+  if (!change.new_mail.empty())
+    if (auto r = insert_change_mail(c, id, committed.entries, change.new_mail); !r)
+      return error_of(r);
   committed.events.reserve(change.new_events.size());
   for (Event event : change.new_events) {
     event.ticket = id;

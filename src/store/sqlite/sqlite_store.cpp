@@ -13,6 +13,7 @@
 #include "store/sqlite/knowledge_base.hpp"
 #include "store/sqlite/macros.hpp"
 #include "store/sqlite/mail.hpp"
+#include "store/sqlite/mail_outbox.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/mutations.hpp"
 #include "store/sqlite/notifications.hpp"
@@ -453,6 +454,33 @@ Result<std::int64_t> SqliteStore::mark_notifications_read(UserId user,
                                                           Timestamp at) {
   return impl_->write<std::int64_t>(
       [&](Connection& c) { return sqlite::mark_notifications_read(c, user, ids, at); });
+}
+
+// --- outbound mail -------------------------------------------------------------------------
+
+Result<void> SqliteStore::enqueue_mail(const std::vector<OutboundMail>& mail,
+                                       std::optional<EventId> cursor) {
+  return impl_->write<void>([&](Connection& c) { return sqlite::enqueue_mail(c, mail, cursor); });
+}
+
+Result<std::vector<OutboundMail>> SqliteStore::claim_mail(Timestamp now,
+                                                          std::chrono::milliseconds lease,
+                                                          int limit) {
+  // Most polls find nothing due: a read answers that without taking the writer.
+  auto due = impl_->read([&](Connection& c) { return sqlite::any_mail_due(c, now); });
+  if (!due) return std::unexpected(due.error());
+  if (!*due) return std::vector<OutboundMail>{};
+  return impl_->write<std::vector<OutboundMail>>(
+      [&](Connection& c) { return sqlite::claim_mail(c, now, lease, limit); });
+}
+
+Result<OutboundMail> SqliteStore::record_mail_attempt(const MailAttempt& attempt) {
+  return impl_->write<OutboundMail>(
+      [&](Connection& c) { return sqlite::record_mail_attempt(c, attempt); });
+}
+
+Result<std::vector<OutboundMail>> SqliteStore::ticket_mail(TicketId ticket) {
+  return impl_->read([&](Connection& c) { return sqlite::load_ticket_mail(c, ticket); });
 }
 
 // --- webhooks ------------------------------------------------------------------------------

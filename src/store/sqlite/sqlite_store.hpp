@@ -145,6 +145,14 @@ class SqliteStore final : public Store {
   Result<std::vector<RuleTimer>> rule_timers_due(Timestamp now, int limit) override;
 
   // Event types: invalid_argument for one that holds U+001F.
+  // --- outbound mail ---
+  Result<void> enqueue_mail(const std::vector<OutboundMail>& mail,
+                            std::optional<EventId> cursor) override;
+  Result<std::vector<OutboundMail>> claim_mail(Timestamp now, std::chrono::milliseconds lease,
+                                               int limit) override;
+  Result<OutboundMail> record_mail_attempt(const MailAttempt& attempt) override;
+  Result<std::vector<OutboundMail>> ticket_mail(TicketId ticket) override;
+
   Result<Webhook> save_webhook(const Webhook& webhook, const Event& event) override;
   Result<Webhook> webhook(WebhookId id) override;
   Result<std::vector<Webhook>> webhooks() override;

@@ -1,0 +1,236 @@
+"""Outbound e-mail against a real SMTP server (smtp_sink.py, Debian's aiosmtpd): replies,
+acknowledgements, status mail, retries while the server is down, no mail twice across a
+restart, nothing lost to kill -9 between queueing and sending."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+import subprocess
+import sys
+import time
+import unittest
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from firstline_harness import ServerTestCase, items  # noqa: E402
+
+SINK = Path(__file__).resolve().parent / "smtp_sink.py"
+DESK = "desk@firstline.example"
+WAIT = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SmtpSink:
+    def __init__(self, port: int, folder: Path):
+        self.port, self.folder, self.proc = port, folder, None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            ["/usr/bin/python3", str(SINK), "--port", str(self.port), "--dir", str(self.folder)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        line = self.proc.stdout.readline().decode()
+        if "ready" not in line:
+            raise AssertionError(f"smtp sink did not start: {line}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+        if self.proc and self.proc.stdout:
+            self.proc.stdout.close()
+
+    def messages(self) -> list[email.message.EmailMessage]:
+        return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+                for p in sorted(self.folder.glob("*.eml"))]
+
+    def wait_for(self, predicate, what: str, timeout: float = WAIT):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [m for m in self.messages() if predicate(m)]
+            if found:
+                return found
+            time.sleep(0.2)
+        raise AssertionError(f"no mail {what} within {timeout:.0f}s; got: "
+                             + repr([str(m["Subject"]) for m in self.messages()]))
+
+
+def mail_env(port: int, **extra: str) -> dict[str, str]:
+    env = {"FIRSTLINE_MAIL_SMTP_URL": f"smtp://127.0.0.1:{port}",
+           "FIRSTLINE_MAIL_ADDRESS": DESK,
+           "FIRSTLINE_MAIL_FROM_NAME": "IT-Service Süd",
+           "FIRSTLINE_MAIL_BASE_URL": "https://desk.firstline.example",
+           "FIRSTLINE_MAIL_FIRST_RETRY_SECONDS": "1"}
+    env.update(extra)
+    return env
+
+
+class MailCase(ServerTestCase):
+    start_sink = True
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        import tempfile
+        cls.sink_dir = Path(tempfile.mkdtemp(prefix="firstline-smtp-"))
+        cls.sink = SmtpSink(free_port(), cls.sink_dir)
+        if cls.start_sink:
+            cls.sink.start()
+        cls.addClassCleanup(cls.sink.stop)
+        cls.server_env = mail_env(cls.sink.port)
+        super().setUpClass()
+
+    def new_ticket(self, subject: str, as_user: str = "customer1") -> dict:
+        r = self.server.request("POST", "/api/v1/tickets",
+                                {"subject": subject, "description": "Seit heute früh."},
+                                as_user=as_user)
+        self.assertStatus(r, 201)
+        return r.json
+
+    def reply(self, ticket: int, body: str) -> dict:
+        r = self.server.request("POST", f"/api/v1/tickets/{ticket}/entries",
+                                {"kind": "reply", "body": body}, as_user="admin")
+        self.assertStatus(r, 201)
+        return r.json
+
+    def entry_mail(self, ticket: int, entry: int) -> dict | None:
+        r = self.server.request("GET", f"/api/v1/tickets/{ticket}/entries", as_user="admin")
+        self.assertStatus(r, 200)
+        for item in items(r.json):
+            if item.get("id") == entry and item.get("kind") == "reply":
+                return item.get("mail")
+        raise AssertionError(f"entry {entry} not in the timeline")
+
+    def wait_mail_status(self, ticket: int, entry: int, status: str, timeout: float = WAIT):
+        deadline = time.monotonic() + timeout
+        seen = None
+        while time.monotonic() < deadline:
+            seen = self.entry_mail(ticket, entry)
+            if seen and seen["status"] == status:
+                return seen
+            time.sleep(0.2)
+        raise AssertionError(f"mail of entry {entry} not {status}: {seen}")
+
+
+def tagged(number: int):
+    return lambda m: f"[#{number}]" in str(m["Subject"])
+
+
+class OutboundMailTest(MailCase):
+    def test_acknowledgement_in_german_with_articles_and_auto_submitted(self):
+        t = self.new_ticket("Outlook startet nicht")
+        [ack] = self.sink.wait_for(lambda m: tagged(t["number"])(m)
+                                   and "eingegangen" in str(m["Subject"]), "acknowledging")
+        self.assertEqual(ack["Auto-Submitted"], "auto-replied")
+        self.assertEqual(ack["Content-Language"], "de")
+        self.assertIn("customer1@acme.example", ack["To"])
+        self.assertIn("IT-Service Süd", str(ack["From"]))
+        self.assertIn(DESK, str(ack["From"]))
+        self.assertRegex(ack["Message-ID"],
+                         rf"^<fl-{t['number']}-\d+\.[0-9a-z]+@firstline\.example>$")
+        text = ack.get_body(("plain",)).get_content()
+        self.assertIn(f"#{t['number']}", text)
+        self.assertIn("https://desk.firstline.example/portal/kb/articles/", text)
+        html = ack.get_body(("html",)).get_content()
+        self.assertIn("<a href=\"https://desk.firstline.example/portal/kb/articles/", html)
+        self.assertIsNotNone(ack["Date"])
+
+    def test_agent_reply_threads_on_the_acknowledgement_and_is_not_automatic(self):
+        t = self.new_ticket("Drucker im 2. OG druckt nur Streifen")
+        [ack] = self.sink.wait_for(tagged(t["number"]), "acknowledging")
+        entry = self.reply(t["id"], "Guten Tag, wir tauschen heute die Trommel. Grüße")
+        replies = self.sink.wait_for(
+            lambda m: tagged(t["number"])(m) and "Trommel" in m.get_body(("plain",)).get_content(),
+            "with the reply")
+        self.assertEqual(len(replies), 1)
+        reply = replies[0]
+        self.assertIsNone(reply["Auto-Submitted"])
+        self.assertRegex(reply["Message-ID"], rf"^<fl-{t['number']}-\d+\.")
+        self.assertNotEqual(reply["Message-ID"], ack["Message-ID"])
+        self.assertEqual(reply["In-Reply-To"], ack["Message-ID"])
+        self.assertIn(ack["Message-ID"], reply["References"])
+        self.assertIn("Drucker im 2. OG", str(reply["Subject"]))  # decoded from RFC 2047
+        mail = self.wait_mail_status(t["id"], entry["id"], "sent")
+        self.assertEqual(mail["attempts"], 1)
+        self.assertIsNone(mail["last_error"])
+        self.assertIsNotNone(mail["sent_at"])
+
+    def test_status_changes_the_customer_should_know(self):
+        t = self.new_ticket("VPN bricht ab")
+        self.sink.wait_for(tagged(t["number"]), "acknowledging")
+        r = self.server.request("PATCH", f"/api/v1/tickets/{t['id']}",
+                                {"status": "pending_customer"}, as_user="admin")
+        self.assertStatus(r, 200)
+        [waiting] = self.sink.wait_for(
+            lambda m: tagged(t["number"])(m) and "warten" in str(m["Subject"]), "waiting for you")
+        self.assertEqual(waiting["Auto-Submitted"], "auto-replied")
+        r = self.server.request("PATCH", f"/api/v1/tickets/{t['id']}", {"status": "resolved"},
+                                as_user="admin")
+        self.assertStatus(r, 200)
+        [resolved] = self.sink.wait_for(
+            lambda m: tagged(t["number"])(m) and "Gelöst" in str(m["Subject"]), "resolved")
+        self.assertEqual(resolved["In-Reply-To"] is not None, True)
+
+    def test_english_customer_gets_english(self):
+        t = self.new_ticket("Cannot log in", as_user="customer2")
+        [ack] = self.sink.wait_for(tagged(t["number"]), "acknowledging")
+        self.assertEqual(ack["Content-Language"], "en")
+        self.assertIn("received your request", str(ack["Subject"]))
+
+    def test_internal_notes_are_not_mailed(self):
+        t = self.new_ticket("Notiztest")
+        self.sink.wait_for(tagged(t["number"]), "acknowledging")
+        r = self.server.request("POST", f"/api/v1/tickets/{t['id']}/entries",
+                                {"kind": "note", "body": "intern: Teil bestellt"}, as_user="admin")
+        self.assertStatus(r, 201)
+        time.sleep(2)
+        for m in self.sink.messages():
+            if tagged(t["number"])(m):
+                self.assertNotIn("Teil bestellt", m.get_body(("plain",)).get_content())
+
+
+class RetryAndCrashTest(MailCase):
+    start_sink = False  # the SMTP server is down at first
+
+    def test_retried_while_the_server_is_down_then_sent_once_across_restarts(self):
+        self.sink.stop()
+        t = self.new_ticket("Mailserver war weg")
+        entry = self.reply(t["id"], "Antwort, während der Mailserver schläft")
+        failed = self.wait_mail_status(t["id"], entry["id"], "retrying")
+        self.assertGreaterEqual(failed["attempts"], 1)
+        self.assertTrue(failed["last_error"])
+        self.sink.start()
+        sent = self.wait_mail_status(t["id"], entry["id"], "sent", timeout=60)
+        self.assertGreaterEqual(sent["attempts"], 2)
+        self.assertIsNotNone(sent["sent_at"])
+        self.sink.wait_for(lambda m: "schläft" in m.get_body(("plain",)).get_content(), "retried")
+        # A restart sends nothing again.
+        self.server.restart()
+        time.sleep(3)
+        again = [m for m in self.sink.messages()
+                 if "schläft" in m.get_body(("plain",)).get_content()]
+        self.assertEqual(len(again), 1)
+        ids = [m["Message-ID"] for m in self.sink.messages()]
+        self.assertEqual(len(ids), len(set(ids)), "a message was sent twice")
+
+    def test_kill_9_between_queueing_and_sending_loses_nothing(self):
+        self.sink.stop()  # queued, not sent
+        t = self.new_ticket("Absturztest")
+        entry = self.reply(t["id"], "Diese Antwort überlebt kill -9")
+        self.server.kill()
+        self.sink.start()
+        self.server.start()
+        self.wait_mail_status(t["id"], entry["id"], "sent", timeout=60)
+        found = self.sink.wait_for(
+            lambda m: "überlebt" in m.get_body(("plain",)).get_content(), "after the crash")
+        self.assertEqual(len(found), 1)
+        self.sink.wait_for(lambda m: tagged(t["number"])(m) and m["Auto-Submitted"], "acknowledging")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
