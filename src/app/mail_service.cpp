@@ -254,15 +254,21 @@ Result<Envelope> MailService::compose(const OutboundMail& m) {
   message.text = body.text;
   message.html = body.html;
   if (!to_staff) {
-    // The thread: what we sent the requester before on this ticket, oldest first.
+    // The thread, oldest first: what we sent the requester before on this ticket and what we
+    // received on it, so the requester's client files the mail under their own message.
+    std::vector<std::pair<Timestamp, std::string>> thread;
     auto earlier = store_.ticket_mail(m.ticket);
     if (!earlier) return std::unexpected(earlier.error());
     for (const auto& o : *earlier)
       if (o.id < m.id && o.kind != MailKind::sla_warning && o.state == MailState::sent)
-        message.references.push_back(mail_message_id(ticket->number, o.id, o.created_at, domain));
-    // INBOUND (migration 18, mail_messages): when the inbound side is merged, the customer's
-    // last received Message-ID of this ticket, when newer than our last sent one, becomes
-    // In-Reply-To and is appended to References. Until then we thread on our own mail only.
+        thread.emplace_back(o.created_at,
+                            mail_message_id(ticket->number, o.id, o.created_at, domain));
+    auto received = store_.received_mail(m.ticket);
+    if (!received) return std::unexpected(received.error());
+    for (const auto& r : *received)
+      if (r.received_at <= m.created_at) thread.emplace_back(r.received_at, "<" + r.message_id + ">");
+    std::ranges::stable_sort(thread, {}, &std::pair<Timestamp, std::string>::first);
+    for (auto& [at, id] : thread) message.references.push_back(std::move(id));
     if (message.references.size() > kMaxReferences)
       message.references.erase(message.references.begin(),
                                message.references.end() - kMaxReferences);

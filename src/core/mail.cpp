@@ -224,7 +224,9 @@ std::string guess_language(std::string_view text, std::string_view fallback) {
 std::string mail_domain(std::string_view address) {
   auto at = address.rfind('@');
   if (at == std::string_view::npos) return {};
-  return lower(address.substr(at + 1));
+  std::string domain = lower(address.substr(at + 1));
+  std::erase_if(domain, [](char c) { return c == '>' || c == ' '; });  // "<a@b.example>"
+  return domain;
 }
 
 std::string duplicate_key(const InboundMail& mail) {

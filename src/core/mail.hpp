@@ -73,7 +73,8 @@ enum class MailNoise { none, auto_reply, bulk, bounce, own };
 // "de" when the text reads German, else `fallback`.
 [[nodiscard]] std::string guess_language(std::string_view text, std::string_view fallback);
 
-// The part of an address after the last '@', lower case; empty without one.
+// The part of an address after the last '@', lower case, without a closing '>' or spaces;
+// empty without one.
 [[nodiscard]] std::string mail_domain(std::string_view address);
 
 // The bytes the duplicate check hashes: sender, Date header and text.

@@ -180,14 +180,6 @@ MailTemplate render(const MailTemplate& t, const std::map<std::string, std::stri
   return out;
 }
 
-std::string mail_domain(std::string_view address) {
-  auto at = address.rfind('@');
-  if (at == std::string_view::npos) return "";
-  std::string d(address.substr(at + 1));
-  std::erase_if(d, [](char c) { return c == '>' || c == ' '; });
-  return d;
-}
-
 std::string mail_message_id(TicketNumber number, MailId id, Timestamp created_at,
                             std::string_view domain) {
   // The id makes it unique in this desk; the time (base 36) keeps ids unique across a

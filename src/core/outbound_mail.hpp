@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "core/mail.hpp"
 #include "core/names.hpp"
 #include "core/time.hpp"
 #include "core/webhook.hpp"
@@ -107,8 +108,6 @@ struct MailTemplate {
 // "<fl-100042-17.k3x9@desk.example.com>": the form the inbound side threads on.
 [[nodiscard]] std::string mail_message_id(TicketNumber number, MailId id, Timestamp created_at,
                                           std::string_view domain);
-// The part after '@' of an address ("" if none).
-[[nodiscard]] std::string mail_domain(std::string_view address);
 // "[#100042] subject", unless the subject already carries the tag.
 [[nodiscard]] std::string tagged_subject(TicketNumber number, std::string_view subject);
 

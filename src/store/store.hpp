@@ -367,6 +367,9 @@ class Store {
   // How many mails from `sender` became a new ticket at or after `since`.
   virtual Result<std::int64_t> tickets_created_by_mail(std::string_view sender,
                                                        Timestamp since) = 0;
+  // The mails filed on `ticket` that carried a Message-ID, oldest first: outbound mail threads
+  // on them (In-Reply-To, References).
+  virtual Result<std::vector<MailRecord>> received_mail(TicketId ticket) = 0;
 
   // Attachments (core/attachment.hpp). An upload: its blob (kept once per sha256) and an
   // unbound record, durable on return. Binding happens in commit() (TicketChange).

@@ -14,7 +14,7 @@ import unittest
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from firstline_harness import ServerTestCase, items  # noqa: E402
+from firstline_harness import ServerTestCase, find_binary, items, server_env  # noqa: E402
 
 SINK = Path(__file__).resolve().parent / "smtp_sink.py"
 DESK = "desk@firstline.example"
@@ -192,6 +192,35 @@ class OutboundMailTest(MailCase):
         for m in self.sink.messages():
             if tagged(t["number"])(m):
                 self.assertNotIn("Teil bestellt", m.get_body(("plain",)).get_content())
+
+
+class MailThreadTest(MailCase):
+    def test_the_reply_to_a_mailed_request_threads_on_the_customers_message(self):
+        config = self.server.tmp / "mailgate.toml"
+        config.write_text(f'[mail]\naddress = "{DESK}"\n[[mail.mailboxes]]\nname = "support"\n')
+        customer_id = f"<thread-{time.time_ns()}@acme.example>"
+        raw = (f"From: Clara Kundin <customer1@acme.example>\r\nTo: {DESK}\r\n"
+               f"Subject: Bildschirm bleibt schwarz {customer_id}\r\nMessage-ID: {customer_id}\r\n"
+               "Date: Fri, 27 Nov 2026 09:00:00 +0100\r\nMIME-Version: 1.0\r\n"
+               "Content-Type: text/plain; charset=UTF-8\r\n\r\nSeit heute bleibt er schwarz.\r\n")
+        done = subprocess.run(
+            [find_binary(), "mailgate", "--config", str(config), "--data",
+             str(self.server.data_dir), "--mailbox", "support"],
+            input=raw.encode(), capture_output=True, env=server_env(mail_env(self.sink.port)),
+            timeout=60)
+        self.assertEqual(done.returncode, 0, done.stderr.decode(errors="replace"))
+        listed = self.server.request("GET", "/api/v1/tickets?limit=100", as_user="admin").json
+        [t] = [x for x in items(listed) if customer_id in x["subject"]]
+        self.assertEqual(t["channel"], "email")
+        [ack] = self.sink.wait_for(tagged(t["number"]), "acknowledging")
+        self.assertEqual(ack["In-Reply-To"], customer_id, "the acknowledgement answers the mail")
+        self.reply(t["id"], "Bitte einmal den Netzstecker ziehen.")
+        [reply] = self.sink.wait_for(
+            lambda m: tagged(t["number"])(m) and "Netzstecker" in m.get_body(("plain",)).get_content(),
+            "with the reply")
+        self.assertIn(customer_id, reply["References"])
+        self.assertIn(ack["Message-ID"], reply["References"])
+        self.assertEqual(reply["In-Reply-To"], ack["Message-ID"], "the newest of the thread")
 
 
 class RetryAndCrashTest(MailCase):

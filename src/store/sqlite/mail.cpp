@@ -83,6 +83,18 @@ Result<std::int64_t> count_tickets_created_by_mail(Connection& c, std::string_vi
   return statement->int64_at(0);
 }
 
+Result<std::vector<MailRecord>> load_received_mail(Connection& c, TicketId ticket) {
+  static const std::string sql = fmt::format(
+      "SELECT {} FROM mail_messages WHERE ticket_id = ? AND message_id IS NOT NULL "
+      "AND message_id <> '' AND outcome <> 'ignored' ORDER BY received_at, id",
+      kMailColumns);
+  auto statement = c.prepare(sql);
+  if (!statement) return error_of(statement);
+  statement->bind(ticket);
+  return collect<MailRecord>(*statement,
+                             [](const Statement& row) -> Result<MailRecord> { return mail_from_row(row); });
+}
+
 Result<Ticket> load_ticket_by_number(Connection& c, TicketNumber number) {
   auto statement = c.prepare("SELECT id FROM tickets WHERE number = ?");
   if (!statement) return error_of(statement);

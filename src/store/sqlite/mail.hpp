@@ -20,5 +20,6 @@ namespace fl::sqlite {
                                                                  Timestamp since);
 [[nodiscard]] Result<std::vector<User>> load_users_by_email(Connection& c, std::string_view email);
 [[nodiscard]] Result<Ticket> load_ticket_by_number(Connection& c, TicketNumber number);
+[[nodiscard]] Result<std::vector<MailRecord>> load_received_mail(Connection& c, TicketId ticket);
 
 }  // namespace fl::sqlite

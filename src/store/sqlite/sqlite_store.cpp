@@ -355,6 +355,10 @@ Result<std::optional<MailRecord>> SqliteStore::seen_mail(std::string_view messag
       [&](Connection& c) { return sqlite::load_seen_mail(c, message_id, dedupe_hash); });
 }
 
+Result<std::vector<MailRecord>> SqliteStore::received_mail(TicketId ticket) {
+  return impl_->read([&](Connection& c) { return sqlite::load_received_mail(c, ticket); });
+}
+
 Result<std::int64_t> SqliteStore::tickets_created_by_mail(std::string_view sender,
                                                           Timestamp since) {
   return impl_->read(

@@ -88,6 +88,7 @@ class SqliteStore final : public Store {
   Result<std::optional<MailRecord>> seen_mail(std::string_view message_id,
                                               std::string_view dedupe_hash) override;
   Result<std::int64_t> tickets_created_by_mail(std::string_view sender, Timestamp since) override;
+  Result<std::vector<MailRecord>> received_mail(TicketId ticket) override;
   Result<CommittedChange> commit(const TicketChange& change) override;
   Result<Ticket> ticket(TicketId id) override;
   Result<TicketPage> tickets(const TicketQuery& query) override;
