@@ -180,6 +180,15 @@ export interface Entry {
   created_at: string;
   attachments?: Attachment[]; // absent for events
   event?: { type: string; payload: Record<string, unknown> };
+  mail?: EntryMail; // staff only: a reply mailed to the requester
+}
+
+export interface EntryMail {
+  status: "queued" | "retrying" | "sent" | "failed";
+  attempts: number;
+  last_error: string | null;
+  sent_at: string | null;
+  next_attempt_at?: string | null;
 }
 
 export interface MoveResult {

@@ -219,6 +219,17 @@ export function TicketPage(props: { me: Me; id: number }) {
     };
   }, [id]);
 
+  // A reply's mail changes state without a ticket event: while one is on its way, look again
+  // every few seconds (and stop once every mail is sent or given up).
+  const mailPending = entries.some((e) => e.mail && (e.mail.status === "queued" || e.mail.status === "retrying"));
+  useEffect(() => {
+    if (!mailPending) return;
+    const timer = setInterval(() => {
+      get<{ items: Entry[] }>(`/api/v1/tickets/${id}/entries`).then((e) => setEntries(e.items), () => {});
+    }, 3000);
+    return () => clearInterval(timer);
+  }, [mailPending, id]);
+
   const moves = ticket && dir ? allowedMoves(ticket, dir.teams) : [];
   function write(k: EntryKind) {
     setKind(k);

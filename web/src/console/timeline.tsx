@@ -1,6 +1,6 @@
 // The ticket's timeline, oldest first: public replies, internal notes, logged calls and the
 // system's events (creation, status changes, moves with their hand-off notes, SLA).
-import type { Entry } from "../api/types";
+import type { Entry, EntryMail } from "../api/types";
 import { AttachmentList } from "../attachments";
 import { formatTime, t, type Key } from "../i18n";
 import { userName, type Directory } from "./directory";
@@ -73,6 +73,24 @@ function EventItem(props: { entry: Entry; dir: Directory | null }) {
   );
 }
 
+// How the reply's e-mail to the requester went: sent, waiting, retrying or given up (red).
+function MailState(props: { mail: EntryMail }) {
+  const { mail } = props;
+  const text =
+    mail.status === "sent"
+      ? t("mail.sent", { at: formatTime(mail.sent_at ?? "") })
+      : mail.status === "failed"
+        ? t("mail.failed", { error: mail.last_error ?? "" })
+        : mail.status === "retrying"
+          ? t("mail.retrying", { attempts: mail.attempts, error: mail.last_error ?? "" })
+          : t("mail.queued");
+  return (
+    <p class={`entry-mail ${mail.status}`} data-mail={mail.status}>
+      {text}
+    </p>
+  );
+}
+
 function kindLabel(entry: Entry): string {
   if (entry.kind !== "call" || !entry.call) return t(`entry.${entry.kind}` as Key);
   const c = entry.call;
@@ -98,6 +116,7 @@ export function Timeline(props: { entries: Entry[]; dir: Directory | null }) {
             </p>
             {entry.body && <div class="entry-body">{entry.body}</div>}
             <AttachmentList files={entry.attachments} texts={listTexts()} />
+            {entry.mail && <MailState mail={entry.mail} />}
           </li>
         ),
       )}
