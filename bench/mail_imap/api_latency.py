@@ -13,8 +13,7 @@ with demo data and 10 [[mail.mailboxes]] polling it every 5 s (half over IMAPS),
      (firstline_imap_messages_total).
 A measurement, not a test: prints the figures and exits 0 (2 if it cannot run).
 
-Needs `firstline serve` to start the poller, i.e. the mail intake (MailIntake) merged and wired
-in src/server/main.cpp; before that it says so and stops.
+If `firstline serve` does not poll (a build without the poller wired), it says so and stops.
 
 usage: bench/mail_imap/api_latency.py [--build DIR] [--duration S] [--side-by-side]
 
