@@ -75,7 +75,7 @@ MIME-Version: 1.0
 Content-Type: text/plain; charset=UTF-8
 Content-Transfer-Encoding: 8bit
 
-Seit dem Update flackert mein Monitor. Grüße, Clara
+Seit dem Update flackert mein Monitor ({tag}). Grüße, Clara
 """
 
 REPLY = """From: Clara Kundin <customer1@acme.example>
@@ -90,6 +90,14 @@ Jetzt auch der zweite Bildschirm.
 """
 
 
+def filed_in_store(data_dir: Path, tag: str) -> list[str]:
+    """The subjects filed so far, read from the database file itself (the server is down)."""
+    import sqlite3
+    with sqlite3.connect(data_dir / "firstline.db") as db:
+        return [r[0] for r in db.execute("SELECT subject FROM tickets WHERE subject LIKE ?",
+                                         (f"%{tag}%",))]
+
+
 @unittest.skipUnless(os.environ.get("FL_IMAP_PORT"), "needs the dovecot of imap_server.py")
 class MailImapEndToEndTest(unittest.TestCase):
     def setUp(self):
@@ -100,6 +108,7 @@ class MailImapEndToEndTest(unittest.TestCase):
         config.write_text(f"""
 [mail]
 address = "servicedesk@example.com"
+new_tickets_per_sender_per_hour = 1000
 [[mail.mailboxes]]
 name = "servicedesk"
 team = "Service Desk"
@@ -158,6 +167,36 @@ interval_seconds = 5
             return any("zweite Bildschirm" in e["body"] for e in entries)
 
         self.wait_for(replied)
+
+
+    def test_a_crash_while_draining_neither_loses_nor_duplicates(self):
+        tag = f"crash-{time.time_ns()}"
+        count = 200
+        names = [self.deliver(NEW_REQUEST.format(tag=f"{tag}-{i}")).name for i in range(count)]
+        supervisor = self.server.token("supervisor")
+
+        def filed() -> list[dict]:
+            found, cursor = [], None
+            while True:
+                path = "/api/v1/tickets?limit=100" + (f"&cursor={cursor}" if cursor else "")
+                page = self.server.request("GET", path, token=supervisor).json
+                found += [t for t in items(page) if tag in t["subject"]]
+                cursor = page.get("next_cursor")
+                if not cursor:
+                    return found
+
+        # Some, not all, filed: then kill -9 in the middle of the drain.
+        self.wait_for(lambda: len(filed()) >= 1, seconds=30)
+        self.server.kill()
+        at_crash = len(filed_in_store(self.server.data_dir, tag))
+        self.assertLess(at_crash, count, "the crash came in the middle of the drain")
+        self.server.start()
+        supervisor = self.server.token("supervisor")
+        self.wait_for(lambda: all(self.seen(n) for n in names), seconds=60)
+        tickets = filed()
+        subjects = [t["subject"] for t in tickets]
+        self.assertEqual(len(subjects), count, "every message once")
+        self.assertEqual(len(set(subjects)), count, "no message twice")
 
 
 if __name__ == "__main__":
