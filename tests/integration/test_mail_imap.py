@@ -11,6 +11,7 @@ Run: FIRSTLINE_BIN=build/release/src/server/firstline /usr/bin/python3 \
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -197,6 +198,80 @@ interval_seconds = 5
         subjects = [t["subject"] for t in tickets]
         self.assertEqual(len(subjects), count, "every message once")
         self.assertEqual(len(set(subjects)), count, "no message twice")
+
+
+
+CORPUS = Path(__file__).resolve().parent.parent / "mail" / "corpus"
+
+
+def corpus_mail(name: str, unique: str) -> str:
+    """A corpus message with a Message-ID of its own, so each run files it anew."""
+    text = (CORPUS / name).read_text(encoding="utf-8")
+    return re.sub(r"(?im)^Message-ID: <([^>]*)>", rf"Message-ID: <\1-{unique}>", text, count=1)
+
+
+@unittest.skipUnless(os.environ.get("FL_IMAP_PORT"), "needs the dovecot of imap_server.py")
+class MailLoopTest(unittest.TestCase):
+    """IMAP in, SMTP out, both real: an HTML-only mail and one with an attachment become
+    tickets that are acknowledged; an out-of-office reply is filed but never answered."""
+
+    def setUp(self):
+        from test_mail_outbound import SmtpSink, free_port
+        self.maildir = Path(os.environ["FL_IMAP_MAILDIR_ROOT"]) / "box3"
+        self.sink = SmtpSink(free_port(), Path(tempfile.mkdtemp(prefix="firstline-loop-smtp-")))
+        self.sink.start()
+        self.addCleanup(self.sink.stop)
+        self.server = Server()
+        self.server.init()
+        config = self.server.tmp / "firstline.toml"
+        config.write_text(f"""
+[mail]
+address = "support@desk.example"
+smtp_url = "smtp://127.0.0.1:{self.sink.port}"
+[[mail.mailboxes]]
+name = "support"
+url = "imap://127.0.0.1:{os.environ["FL_IMAP_PORT"]}/INBOX"
+user = "box3"
+password = "secret"
+interval_seconds = 5
+""")
+        self.server.env["FIRSTLINE_CONFIG"] = str(config)
+        self.server.start()
+        self.addCleanup(self.server.close)
+
+    deliver = MailImapEndToEndTest.deliver
+    seen = MailImapEndToEndTest.seen
+    wait_for = MailImapEndToEndTest.wait_for
+
+    def test_html_attachments_and_an_auto_reply_through_imap_and_smtp(self):
+        unique = str(time.time_ns())
+        names = [self.deliver(corpus_mail(n, unique)).name
+                 for n in ("html_only.eml", "base64_attachment.eml", "vacation_autoreply.eml")]
+        self.wait_for(lambda: all(self.seen(n) for n in names))
+        admin = self.server.token("admin")
+        listed = items(self.server.request("GET", "/api/v1/tickets?limit=100", token=admin).json)
+
+        def entries(subject_part: str) -> tuple[dict, list[dict]]:
+            [t] = [x for x in listed if subject_part in x["subject"]]
+            path = f"/api/v1/tickets/{t['id']}/entries"
+            return t, [e for e in items(self.server.request("GET", path, token=admin).json)
+                       if e["kind"] == "reply"]
+
+        html_ticket, [html_entry] = entries("Outlook keeps asking for my password")
+        self.assertIn("will not connect", html_entry["body"])
+        self.assertNotIn("alert", html_entry["body"])
+        self.assertIn("message.html", [a["filename"] for a in html_entry["attachments"]])
+        pdf_ticket, [pdf_entry] = entries("Invoice tool error")
+        files = {a["filename"]: a for a in pdf_entry["attachments"]}
+        self.assertEqual(files["report.pdf"]["content_type"], "application/pdf")
+        self.assertIn("original.eml", files)
+
+        # Both are acknowledged; nothing goes to the out-of-office sender.
+        for t in (html_ticket, pdf_ticket):
+            self.sink.wait_for(lambda m, n=t["number"]: f"[#{n}]" in str(m["Subject"]),
+                               f"acknowledging #{t['number']}")
+        time.sleep(2)  # the follower would have queued an answer by now
+        self.assertFalse([m for m in self.sink.messages() if "frank@acme.example" in str(m["To"])])
 
 
 if __name__ == "__main__":
