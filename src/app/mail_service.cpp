@@ -9,6 +9,7 @@
 #include "app/event_json.hpp"
 #include "app/notification_service.hpp"
 #include "app/reply_mail.hpp"
+#include "core/text.hpp"
 
 namespace fl {
 
@@ -39,22 +40,6 @@ std::optional<std::string> status_template(std::string_view from, std::string_vi
   return std::nullopt;
 }
 
-std::string escape_html(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '&')
-      out += "&amp;";
-    else if (c == '<')
-      out += "&lt;";
-    else if (c == '>')
-      out += "&gt;";
-    else if (c == '"')
-      out += "&quot;";
-    else
-      out += c;
-  }
-  return out;
-}
 
 }  // namespace
 

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/text.hpp"
+
 namespace fl {
 
 namespace {
@@ -81,33 +83,14 @@ bool has_line_break(std::string_view s) {
   return s.find_first_of("\r\n") != std::string_view::npos;
 }
 
-std::string escape_html(std::string_view s) {
+// Plain text as HTML: escaped, line breaks kept.
+std::string text_as_html(std::string_view s) {
   std::string out;
   for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      case '\n':
-        out += "<br>\n";
-        break;
-      case '\r':
-        break;
-      default:
-        out += c;
-    }
+    if (c == '\n')
+      out += "<br>\n";
+    else if (c != '\r')
+      append_escaped_html(out, c);
   }
   return out;
 }
@@ -163,7 +146,7 @@ std::string fill_placeholders(std::string_view text,
     std::erase(name, ' ');
     // Names ending in "_html" are HTML made by the app from escaped parts (a list of links).
     if (auto it = values.find(name); it != values.end())
-      out += html && !name.ends_with("_html") ? escape_html(it->second) : it->second;
+      out += html && !name.ends_with("_html") ? text_as_html(it->second) : it->second;
     i = close + 2;
   }
   out.append(text.substr(i));

@@ -21,4 +21,33 @@ bool is_blank(std::string_view text) {
   return std::ranges::all_of(text, space);
 }
 
+void append_escaped_html(std::string& out, char c) {
+  switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&#39;";
+      break;
+    default:
+      out += c;
+  }
+}
+
+std::string escape_html(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (char c : text) append_escaped_html(out, c);
+  return out;
+}
+
 }  // namespace fl

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.hpp"
+
 namespace fl::mail {
 
 namespace {
@@ -101,29 +103,6 @@ std::string decode_entities(std::string_view s) {
   return out;
 }
 
-std::string escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // Elements whose content is never shown.
 bool is_hidden_element(std::string_view name) {
@@ -270,7 +249,7 @@ std::string sanitise_html(std::string_view html) {
   out.reserve(html.size());
   std::vector<std::string> open;  // allowed elements open, to close what the mail left open
   scan(
-      html, [&](std::string_view text) { out += escape(decode_entities(text)); },
+      html, [&](std::string_view text) { out += escape_html(decode_entities(text)); },
       [&](const Tag& tag) {
         if (!allowed_tag(tag.name)) return;
         if (tag.closing) {
@@ -297,7 +276,7 @@ std::string sanitise_html(std::string_view html) {
             continue;
           }
           if (kept.empty() && name != "alt") continue;
-          out += " " + name + "=\"" + escape(kept) + "\"";
+          out += " " + name + "=\"" + escape_html(kept) + "\"";
         }
         if (tag.name == "a") out += " rel=\"noopener noreferrer nofollow\"";
         out += ">";

@@ -5,23 +5,16 @@
 
 #include <algorithm>
 #include <charconv>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
+
+#include "curl_support/curl_global.hpp"
 
 namespace fl {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-      throw std::runtime_error("libcurl could not start");
-  });
-}
 
 // One untagged answer: its text with each literal's "{n}" left in place, and the literals.
 struct Untagged {
@@ -108,7 +101,7 @@ class ImapSession::Impl {
   }
 
   Result<void> open() {
-    global_init();
+    start_curl();
     auto folder = imap_folder(account_.url);
     if (!folder) return std::unexpected(folder.error());
     easy_ = curl_easy_init();

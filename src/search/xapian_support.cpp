@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/text.hpp"
+
 namespace fl::search {
 
 namespace {
@@ -51,21 +53,6 @@ constexpr char kOmit = '\x03';
 
 void append_escaped(std::string& out, char c) {
   switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&#39;";
-      break;
     case kMarkStart:
       out += "<mark>";
       break;
@@ -76,7 +63,7 @@ void append_escaped(std::string& out, char c) {
       out += "\xe2\x80\xa6";  // …
       break;
     default:
-      out += c;
+      append_escaped_html(out, c);
   }
 }
 

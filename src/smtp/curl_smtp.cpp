@@ -5,20 +5,13 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
+
+#include "curl_support/curl_global.hpp"
 
 namespace fl {
 
 namespace {
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-      throw std::runtime_error("libcurl could not start");
-  });
-}
 
 struct Upload {
   std::string_view data;
@@ -51,7 +44,7 @@ Result<void> check_smtp_url(const std::string& url) {
 }
 
 CurlSmtpTransport::CurlSmtpTransport(SmtpOptions options) : options_(std::move(options)) {
-  global_init();
+  start_curl();
 }
 
 Result<void> CurlSmtpTransport::send(const Envelope& envelope) {

@@ -8,18 +8,11 @@
 #include <stdexcept>
 #include <thread>
 
+#include "curl_support/curl_global.hpp"
+
 namespace fl {
 
 namespace {
-
-// libcurl's global set-up is not thread-safe: once, before the first handle.
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-      throw std::runtime_error("libcurl could not start");
-  });
-}
 
 // One post on its way: owns what libcurl reads from and writes into until it is done.
 struct Transfer {
@@ -49,7 +42,7 @@ std::size_t keep_start(char* data, std::size_t size, std::size_t count, void* us
 
 class CurlWebhookSender::Impl {
  public:
-  explicit Impl(CurlSenderOptions options) : options_(options) { global_init(); }
+  explicit Impl(CurlSenderOptions options) : options_(options) { start_curl(); }
 
   ~Impl() { stop(); }
 
