@@ -117,27 +117,36 @@ TEST_F(MailIntakeTest, SecondDeliveryIsADuplicateByMessageId) {
 }
 
 TEST_F(MailIntakeTest, TwoDeliveriesAtOnceFileTheMessageOnce) {
-  // The same message from the MTA and the IMAP poller at the same moment, from a new sender.
-  Message m;
-  m.from = "new.person@acme.example";
-  std::string raw = m.raw();
-  std::vector<Result<IngestResult>> results(4, fail(ErrorCode::internal, "not run"));
-  {
-    std::vector<std::jthread> threads;
-    for (std::size_t i = 0; i < results.size(); ++i)
-      threads.emplace_back([&, i] { results[i] = intake->ingest("support", raw); });
+  // The same message from the MTA and the IMAP poller at the same moment, from a new sender;
+  // with a Message-ID and without one (then sender, date and body make it the same).
+  for (bool with_id : {true, false}) {
+    SCOPED_TRACE(with_id ? "with Message-ID" : "without Message-ID");
+    Message m;
+    m.from = with_id ? "new.person@acme.example" : "other.person@acme.example";
+    if (!with_id) m.message_id.clear();
+    std::string raw = m.raw();
+    const std::int64_t before = ticket_count();
+    std::vector<Result<IngestResult>> results(4, fail(ErrorCode::internal, "not run"));
+    {
+      std::vector<std::jthread> threads;
+      for (std::size_t i = 0; i < results.size(); ++i)
+        threads.emplace_back([&, i] { results[i] = intake->ingest("support", raw); });
+    }
+    int created = 0;
+    for (const auto& r : results) {
+      ASSERT_TRUE(r) << r.error().message;
+      if (r->outcome == IngestOutcome::created)
+        ++created;
+      else
+        EXPECT_EQ(r->outcome, IngestOutcome::duplicate);
+    }
+    EXPECT_EQ(created, 1);
+    EXPECT_EQ(ticket_count(), before + 1);
+    EXPECT_EQ(ok(store->users_by_email(with_id ? "new.person@acme.example"
+                                               : "other.person@acme.example"))
+                  .size(),
+              1u);
   }
-  int created = 0;
-  for (const auto& r : results) {
-    ASSERT_TRUE(r) << r.error().message;
-    if (r->outcome == IngestOutcome::created)
-      ++created;
-    else
-      EXPECT_EQ(r->outcome, IngestOutcome::duplicate);
-  }
-  EXPECT_EQ(created, 1);
-  EXPECT_EQ(ticket_count(), 1);
-  EXPECT_EQ(ok(store->users_by_email("new.person@acme.example")).size(), 1u);
 }
 
 TEST_F(MailIntakeTest, SecondDeliveryWithoutMessageIdIsADuplicateByHash) {

@@ -55,6 +55,25 @@ TEST_P(MailContract, SeenByIdOrByHash) {
   EXPECT_FALSE(must(store().seen_mail("", "")));
 }
 
+TEST_P(MailContract, TheSameSenderDateAndBodyIsADuplicateEvenWithoutAnId) {
+  // Two deliveries of one id-less message that both passed seen_mail: the second commit is
+  // refused as a conflict and writes nothing (the intake then answers "duplicate").
+  TicketChange first{draft_ticket("first"), {}, {event_of(event_type::ticket_created)}};
+  first.mail = mail("", "same-hash", "s@x", 0);
+  first.mail->outcome = "created";
+  must(store().commit(first));
+  TicketChange second{draft_ticket("second"), {}, {event_of(event_type::ticket_created)}};
+  second.mail = mail("", "same-hash", "s@x", 1);
+  second.mail->outcome = "created";
+  EXPECT_EQ(code_of(store().commit(second)), ErrorCode::conflict);
+  // ... also under another Message-ID (a relay that made a new one).
+  EXPECT_EQ(code_of(store().record_mail(mail("new@x", "same-hash", "s@x", 2))),
+            ErrorCode::conflict);
+  TicketQuery q;
+  q.scope = TicketScope::all();
+  EXPECT_EQ(must(store().tickets(q)).tickets.size(), 1u);
+}
+
 TEST_P(MailContract, CountsNewTicketsPerSenderSince) {
   for (int i = 0; i < 3; ++i) {
     TicketChange change{draft_ticket("t"), {}, {event_of(event_type::ticket_created)}};

@@ -616,6 +616,34 @@ TEST_F(SqliteStoreTest, ConcurrentWritesShareCommits) {
             << writes << " writes in " << commits << " commits)\n";
 }
 
+// A file at schema 18 where one id-less message was filed twice (possible before 19): the
+// migration keeps both records and makes the hash a constraint from then on.
+TEST_F(SqliteStoreTest, AFileAtSchema18WithADoubleFiledMailGainsTheHashConstraint) {
+  {
+    RawDatabase raw(file());
+    raw.exec("BEGIN");
+    const auto migrations = sqlite::migrations();
+    for (std::size_t i = 0; i < 18; ++i) raw.exec(migrations[i]);
+    raw.exec("PRAGMA user_version = 18");
+    raw.exec(R"sql(
+      INSERT INTO mail_messages (id, mailbox, message_id, dedupe_hash, sender, outcome, reason,
+                                 received_at)
+      VALUES (1, 'support', NULL, 'h', 's@x', 'ignored', '', 0),
+             (2, 'support', NULL, 'h', 's@x', 'ignored', '', 0),
+             (3, 'support', 'a@x', 'other', 's@x', 'ignored', '', 0);
+    )sql");
+    raw.exec("COMMIT");
+  }
+  auto store = open();
+  EXPECT_EQ(store->schema_version(), SqliteStore::latest_schema_version());
+  EXPECT_GE(store->schema_version(), 19);
+  EXPECT_TRUE(must(store->seen_mail("", "h")));
+  EXPECT_TRUE(must(store->seen_mail("a@x", "")));
+  MailRecord again{.mailbox = "support", .dedupe_hash = "h", .sender = "s@x",
+                   .outcome = "ignored"};
+  EXPECT_EQ(code_of(store->record_mail(again)), ErrorCode::conflict);
+}
+
 TEST_F(SqliteStoreTest, AFailingWriteDoesNotSpoilItsBatch) {
   auto store = open();
   const Ticket draft = seed(*store);

@@ -52,6 +52,8 @@ Result<void> insert_mail(Connection& c, const MailRecord& mail) {
   if (auto r = statement->run(); !r) {
     if (is_unique_clash(r.error(), "mail_messages.message_id"))
       return fail(ErrorCode::conflict, "mail <" + mail.message_id + "> is recorded already");
+    if (is_unique_clash(r.error(), "mail_messages.dedupe_hash"))
+      return fail(ErrorCode::conflict, "this mail (sender, date and body) is recorded already");
     return error_of(r);
   }
   return {};
@@ -66,8 +68,8 @@ Result<std::optional<MailRecord>> load_seen_mail(Connection& c, std::string_view
     if (!found || *found) return found;
   }
   if (dedupe_hash.empty()) return std::optional<MailRecord>{};
-  static const std::string by_hash = fmt::format(
-      "SELECT {} FROM mail_messages WHERE dedupe_hash = ? ORDER BY id LIMIT 1", kMailColumns);
+  static const std::string by_hash =
+      fmt::format("SELECT {} FROM mail_messages WHERE dedupe_hash = ?", kMailColumns);
   return first_mail(c, by_hash, dedupe_hash);
 }
 

@@ -646,10 +646,22 @@ CREATE INDEX mail_messages_sender ON mail_messages(sender, received_at) WHERE ou
 CREATE INDEX users_email ON users(lower(email)) WHERE email <> '';
 )sql";
 
-constexpr std::array<const char*, 18> kMigrations{
+// Migration 19: a duplicate is the same Message-ID or the same sender, date and body, and the
+// second half is now a constraint as well: two deliveries of one id-less message at the same
+// instant both passed the check before. Rows that were filed twice before this keep their
+// entries; their later records' hashes are made distinct so the index can be built.
+constexpr const char* kMigration19 = R"sql(
+UPDATE mail_messages SET dedupe_hash = dedupe_hash || '#' || id
+  WHERE id NOT IN (SELECT min(id) FROM mail_messages GROUP BY dedupe_hash);
+DROP INDEX mail_messages_hash;
+CREATE UNIQUE INDEX mail_messages_hash ON mail_messages(dedupe_hash);
+)sql";
+
+constexpr std::array<const char*, 19> kMigrations{
     kMigration1,  kMigration2,  kMigration3,  kMigration4,  kMigration5,  kMigration6,
     kMigration7,  kMigration8,  kMigration9,  kMigration10, kMigration11, kMigration12,
-    kMigration13, kMigration14, kMigration15, kMigration16, kMigration17, kMigration18};
+    kMigration13, kMigration14, kMigration15, kMigration16, kMigration17, kMigration18,
+    kMigration19};
 
 }  // namespace
 
