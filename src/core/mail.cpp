@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <numeric>
+#include <unordered_map>
 
 #include "core/text.hpp"
 
@@ -236,6 +238,44 @@ std::string duplicate_key(const InboundMail& mail) {
   key += '\n';
   key += mail.text;
   return key;
+}
+
+std::vector<std::size_t> conversation_groups(const std::vector<const InboundMail*>& mails) {
+  // Union-find over the messages; each key (a Message-ID, a ticket) joins the first message
+  // that named it.
+  std::vector<std::size_t> parent(mails.size());
+  std::iota(parent.begin(), parent.end(), std::size_t{0});
+  auto root = [&](std::size_t i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  std::unordered_map<std::string, std::size_t> owner;
+  auto link = [&](std::size_t i, std::string key) {
+    auto [it, fresh] = owner.try_emplace(std::move(key), i);
+    if (fresh) return;
+    const std::size_t a = root(it->second), b = root(i);
+    if (a != b) parent[std::max(a, b)] = std::min(a, b);
+  };
+  auto link_id = [&](std::size_t i, const std::string& id) {
+    if (id.empty()) return;
+    if (auto n = our_message_ticket(id))
+      link(i, "ticket:" + std::to_string(*n));
+    else
+      link(i, "id:" + id);
+  };
+  for (std::size_t i = 0; i < mails.size(); ++i) {
+    const InboundMail* m = mails[i];
+    if (m == nullptr) continue;
+    link_id(i, m->message_id);
+    link_id(i, m->in_reply_to);
+    for (const auto& r : m->references) link_id(i, r);
+    if (auto n = ticket_tag(m->subject)) link(i, "ticket:" + std::to_string(*n));
+  }
+  std::vector<std::size_t> group(mails.size());
+  std::unordered_map<std::size_t, std::size_t> number;
+  for (std::size_t i = 0; i < mails.size(); ++i)
+    group[i] = number.try_emplace(root(i), number.size()).first->second;
+  return group;
 }
 
 }  // namespace fl

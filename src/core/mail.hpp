@@ -80,4 +80,11 @@ enum class MailNoise { none, auto_reply, bulk, bounce, own };
 // The bytes the duplicate check hashes: sender, Date header and text.
 [[nodiscard]] std::string duplicate_key(const InboundMail& mail);
 
+// Which messages of a batch belong to one conversation and must be filed in their order:
+// linked by Message-ID, In-Reply-To or References (also through a message in between), or
+// naming the same ticket (subject tag, our Message-ID form). Each message's group, numbered
+// from 0 by first appearance; a null (unreadable) message is a group of its own.
+[[nodiscard]] std::vector<std::size_t> conversation_groups(
+    const std::vector<const InboundMail*>& mails);
+
 }  // namespace fl

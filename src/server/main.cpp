@@ -813,8 +813,9 @@ int mailgate(const Config& c, const std::string& mailbox, const std::vector<std:
   }
 
   // Batch: read every message first, then file them with `jobs` threads so their commits are
-  // grouped (one fsync for many). Messages of one thread (same first reference, else own id)
-  // go to the same thread in input order, so a reply is filed after what it answers.
+  // grouped (one fsync for many). The messages of one conversation (core's
+  // conversation_groups) go to the same thread in input order, so a reply is filed after what
+  // it answers.
   struct Item {
     std::string raw;
     std::string label;
@@ -857,17 +858,17 @@ int mailgate(const Config& c, const std::string& mailbox, const std::vector<std:
   auto started = std::chrono::steady_clock::now();
   const std::size_t workers = static_cast<std::size_t>(std::max(1, jobs));
   std::vector<std::vector<std::size_t>> lanes(workers);
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    std::string root = items[i].label;
-    if (auto m = parser.parse(items[i].raw)) {
-      if (!m->references.empty())
-        root = m->references.front();
-      else if (!m->in_reply_to.empty())
-        root = m->in_reply_to;
-      else if (!m->message_id.empty())
-        root = m->message_id;
+  {
+    std::vector<std::optional<InboundMail>> parsed;
+    parsed.reserve(items.size());
+    std::vector<const InboundMail*> mails;
+    for (const auto& item : items) {
+      auto m = parser.parse(item.raw);
+      parsed.push_back(m ? std::optional<InboundMail>(std::move(*m)) : std::nullopt);
+      mails.push_back(parsed.back() ? &*parsed.back() : nullptr);
     }
-    lanes[std::hash<std::string>{}(root) % workers].push_back(i);
+    const auto groups = conversation_groups(mails);
+    for (std::size_t i = 0; i < items.size(); ++i) lanes[groups[i] % workers].push_back(i);
   }
   {
     std::vector<std::jthread> threads;

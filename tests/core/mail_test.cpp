@@ -115,4 +115,42 @@ TEST(Mail, DomainAndDuplicateKey) {
   EXPECT_NE(duplicate_key(a), duplicate_key(b));
 }
 
+TEST(Mail, ConversationGroupsFollowEveryLink) {
+  auto mail = [](std::string id, std::string in_reply_to, std::vector<std::string> refs,
+                 std::string subject = "s") {
+    InboundMail m;
+    m.message_id = std::move(id);
+    m.in_reply_to = std::move(in_reply_to);
+    m.references = std::move(refs);
+    m.subject = std::move(subject);
+    return m;
+  };
+  const std::vector<InboundMail> batch{
+      mail("a", "", {}),                                 // 0: a new conversation
+      mail("b", "a", {"a"}),                             // 1: reply to a
+      mail("c", "b", {}),                                // 2: reply to b, naming only b
+      mail("d", "", {}),                                 // 3: unrelated
+      mail("e", "", {}, "Re: [#100042] Drucker"),        // 4: tag only
+      mail("f", "fl-100042-9-x@desk.example", {}),       // 5: answers our mail of 100042
+      mail("g", "", {}, "AW: [#100042]"),                // 6: tag only again
+      mail("", "", {}),                                  // 7: no id at all
+      mail("h", "", {"zz", "c"}),                        // 8: references c through zz
+  };
+  std::vector<const InboundMail*> pointers;
+  for (const auto& m : batch) pointers.push_back(&m);
+  pointers.push_back(nullptr);  // 9: unreadable
+  const auto g = conversation_groups(pointers);
+  ASSERT_EQ(g.size(), 10u);
+  EXPECT_EQ(g[0], 0u);
+  EXPECT_EQ(g[1], g[0]);
+  EXPECT_EQ(g[2], g[0]) << "linked through b, though it never names a";
+  EXPECT_EQ(g[8], g[0]);
+  EXPECT_EQ(g[3], 1u);
+  EXPECT_EQ(g[4], 2u);
+  EXPECT_EQ(g[5], g[4]) << "our Message-ID names the same ticket as the tag";
+  EXPECT_EQ(g[6], g[4]);
+  EXPECT_EQ(g[7], 3u);
+  EXPECT_EQ(g[9], 4u);
+}
+
 }  // namespace fl

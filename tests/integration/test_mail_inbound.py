@@ -129,19 +129,25 @@ class MailInboundTest(ServerTestCase):
                  b"Subject: Re: Printer\nMessage-ID: <batch-2@acme.example>\n"
                  b"In-Reply-To: <batch-1@mail.acme.example>\n"
                  b"References: <batch-1@mail.acme.example>\n\nStill blank.\n")
+        # Names only the reply before it: the same conversation all the same.
+        again = (b"From: batch.user@acme.example\nTo: support@desk.example\n"
+                 b"Subject: Re: Printer\nMessage-ID: <batch-3@acme.example>\n"
+                 b"In-Reply-To: <batch-2@acme.example>\n\nAnd now it jams.\n")
         mbox = self.server.tmp / "batch.mbox"
         mbox.write_bytes(b"From batch.user@acme.example Fri Nov 27 10:00:00 2026\n"
                          + first.replace(b"\r\n", b"\n")
-                         + b"\nFrom batch.user@acme.example Fri Nov 27 10:05:00 2026\n" + reply)
+                         + b"\nFrom batch.user@acme.example Fri Nov 27 10:05:00 2026\n" + reply
+                         + b"\nFrom batch.user@acme.example Fri Nov 27 10:07:00 2026\n" + again)
         done = subprocess.run(
             [find_binary(), "mailgate", "--config", str(self.config), "--data",
              str(self.server.data_dir), "--mailbox", "support", "--batch", str(mbox)],
             capture_output=True, env=server_env(), timeout=60)
         self.assertEqual(done.returncode, 0, done.stderr)
         lines = done.stdout.decode().splitlines()
-        self.assertEqual(len(lines), 2, lines)
+        self.assertEqual(len(lines), 3, lines)
         created = int(re.search(r"created ticket (\d+)", lines[0]).group(1))
         self.assertIn(f"appended ticket {created}", lines[1])
+        self.assertIn(f"appended ticket {created}", lines[2])
 
     def test_mailbox_team(self):
         done = self.mailgate((CORPUS / "rfc2047_utf8.eml").read_bytes(), mailbox="partner")
