@@ -5,7 +5,7 @@
 // an agent has no admin navigation and gets "not allowed" at /admin. Server validation
 // messages appear next to the fields; axe-core on every admin page.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
   DEMO_PASSWORD,
   apiGet,
@@ -13,19 +13,10 @@ import {
   fitsNarrowScreen,
   noSeriousViolations,
   signedIn,
-  startBrowser,
-  startServer,
+  withServerAndBrowser,
 } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = withServerAndBrowser();
 
 const stamp = Date.now().toString(36);
 
@@ -40,7 +31,7 @@ async function section(page, navName, heading = navName) {
 }
 
 test("an admin creates a team at line 2 and a user in it; the user signs in and sees the console", async () => {
-  const { context, page } = await signedIn(browser, server.url, "admin", "en");
+  const { context, page } = await signedIn(e2e.browser, e2e.url, "admin", "en");
   await page.waitForURL(/\/console/);
   await openAdmin(page, "Administration");
   await noSeriousViolations(page, "the admin overview");
@@ -91,8 +82,8 @@ test("an admin creates a team at line 2 and a user in it; the user signs in and 
   await page.keyboard.press("Enter");
   await page.getByRole("status").getByText(`Organisation ${orgName} created.`).waitFor();
   await page.waitForFunction(() => document.activeElement?.textContent === "New organisation");
-  const admin = await apiToken(server.url, "admin");
-  const org = (await apiGet(server.url, "/api/v1/organizations", admin)).items.find((o) => o.name === orgName);
+  const admin = await apiToken(e2e.url, "admin");
+  const org = (await apiGet(e2e.url, "/api/v1/organizations", admin)).items.find((o) => o.name === orgName);
   assert.equal(org.domain, `initech-${stamp}.example`);
   assert.equal(org.customers_see_all_tickets, true);
   await page.keyboard.press("Enter");
@@ -112,7 +103,7 @@ test("an admin creates a team at line 2 and a user in it; the user signs in and 
   await teamForm.getByLabel("Name").press("Enter");
   await page.getByRole("status").getByText(`Team ${teamName} created.`).waitFor();
   await page.getByRole("cell", { name: teamName, exact: true }).waitFor();
-  const team = (await apiGet(server.url, "/api/v1/teams", admin)).items.find((t) => t.name === teamName);
+  const team = (await apiGet(e2e.url, "/api/v1/teams", admin)).items.find((t) => t.name === teamName);
   assert.equal(team.line, 2);
   assert.equal(team.assignment, "round_robin");
 
@@ -136,7 +127,7 @@ test("an admin creates a team at line 2 and a user in it; the user signs in and 
   await userForm.getByLabel("Initial password").fill(DEMO_PASSWORD);
   await userForm.getByRole("button", { name: "Save" }).click();
   await page.getByRole("status").getByText(`User ${login} created.`).waitFor();
-  const user = (await apiGet(server.url, "/api/v1/users", admin)).items.find((u) => u.login === login);
+  const user = (await apiGet(e2e.url, "/api/v1/users", admin)).items.find((u) => u.login === login);
   // The edit form offers a new password (PUT /users/{id} with `password`; not exercised here,
   // the server under test may not have it yet).
   await page.getByRole("button", { name: `Edit ${login}` }).click();
@@ -148,11 +139,11 @@ test("an admin creates a team at line 2 and a user in it; the user signs in and 
   // Deactivate and reactivate from the list.
   await page.getByRole("button", { name: `Deactivate ${login}` }).click();
   await page.getByRole("status").getByText("Fiona Field deactivated.").waitFor();
-  assert.equal((await apiGet(server.url, "/api/v1/users", admin)).items.find((u) => u.login === login).active, false);
+  assert.equal((await apiGet(e2e.url, "/api/v1/users", admin)).items.find((u) => u.login === login).active, false);
   await page.getByLabel("State").selectOption("inactive");
   await page.getByRole("button", { name: `Reactivate ${login}` }).click();
   await page.getByRole("status").getByText("Fiona Field reactivated.").waitFor();
-  assert.equal((await apiGet(server.url, "/api/v1/users", admin)).items.find((u) => u.login === login).active, true);
+  assert.equal((await apiGet(e2e.url, "/api/v1/users", admin)).items.find((u) => u.login === login).active, true);
   await page.getByLabel("State").selectOption("active");
 
   // The filter by team shows just them.
@@ -161,17 +152,17 @@ test("an admin creates a team at line 2 and a user in it; the user signs in and 
   await page.getByRole("cell", { name: login, exact: true }).waitFor();
   await context.close();
 
-  const newcomer = await signedIn(browser, server.url, login, "en");
+  const newcomer = await signedIn(e2e.browser, e2e.url, login, "en");
   await newcomer.page.getByRole("heading", { name: `Queue: ${teamName}` }).waitFor();
   assert.equal(await newcomer.page.getByRole("link", { name: "Administration" }).count(), 0);
   await newcomer.context.close();
 });
 
 test("an admin sets up an SLA calendar, an SLA policy and a rule through the forms", async () => {
-  const { context, page } = await signedIn(browser, server.url, "admin", "en");
+  const { context, page } = await signedIn(e2e.browser, e2e.url, "admin", "en");
   await page.waitForURL(/\/console/);
   await openAdmin(page, "Administration");
-  const admin = await apiToken(server.url, "admin");
+  const admin = await apiToken(e2e.url, "admin");
 
   // Calendar: a wrong time zone first (the server's message next to the field), then a good one.
   const calName = `Hamburg ${stamp}`;
@@ -198,7 +189,7 @@ test("an admin sets up an SLA calendar, an SLA policy and a rule through the for
   await noSeriousViolations(page, "the calendar editor");
   await cal.getByRole("button", { name: "Save" }).click();
   await page.getByRole("status").getByText(`Calendar ${calName} created.`).waitFor();
-  const calendar = (await apiGet(server.url, "/api/v1/sla/calendars", admin)).items.find((c) => c.name === calName);
+  const calendar = (await apiGet(e2e.url, "/api/v1/sla/calendars", admin)).items.find((c) => c.name === calName);
   assert.equal(calendar.time_zone, "Europe/Berlin");
   assert.deepEqual(calendar.week.sat, [["09:00", "13:00"]]);
   assert.deepEqual(calendar.week.fri, [["08:00", "15:00"]]);
@@ -235,7 +226,7 @@ test("an admin sets up an SLA calendar, an SLA policy and a rule through the for
   await noSeriousViolations(page, "the policy editor");
   await pol.getByRole("button", { name: "Save" }).click();
   await page.getByRole("status").getByText(`SLA policy ${polName} created.`).waitFor();
-  const policy = (await apiGet(server.url, "/api/v1/sla/policies", admin)).items.find((p) => p.name === polName);
+  const policy = (await apiGet(e2e.url, "/api/v1/sla/policies", admin)).items.find((p) => p.name === polName);
   assert.equal(policy.rank, 50);
   assert.equal(policy.calendar_id, calendar.id);
   assert.equal(policy.targets.P1.first_response_minutes, 30);
@@ -274,7 +265,7 @@ test("an admin sets up an SLA calendar, an SLA policy and a rule through the for
   await noSeriousViolations(page, "the rule editor");
   await rule.getByRole("button", { name: "Save" }).click();
   await page.getByRole("status").getByText(`Rule ${ruleName} created.`).waitFor();
-  const saved = (await apiGet(server.url, "/api/v1/rules", admin)).items.find((r) => r.name === ruleName);
+  const saved = (await apiGet(e2e.url, "/api/v1/rules", admin)).items.find((r) => r.name === ruleName);
   assert.deepEqual(saved.on, ["created", "updated"]);
   assert.deepEqual(saved.conditions, [
     { field: "priority", op: "is", values: ["P1", "P2"] },
@@ -295,7 +286,7 @@ test("an admin sets up an SLA calendar, an SLA policy and a rule through the for
   await json.fill(text.replace('"server-down"', '"server-outage"'));
   await edit.getByRole("button", { name: "Save" }).click();
   await page.getByRole("status").getByText(`Rule ${ruleName} saved.`).waitFor();
-  const changed = (await apiGet(server.url, "/api/v1/rules", admin)).items.find((r) => r.name === ruleName);
+  const changed = (await apiGet(e2e.url, "/api/v1/rules", admin)).items.find((r) => r.name === ruleName);
   assert.equal(changed.version, 2);
   assert.deepEqual(changed.actions[0], { type: "add_tag", tag: "server-outage" });
 
@@ -314,10 +305,10 @@ test("an admin sets up an SLA calendar, an SLA policy and a rule through the for
 });
 
 test("a supervisor creates a macro and a KB category in German and reads the SLA settings", async () => {
-  const { context, page } = await signedIn(browser, server.url, "supervisor", "de");
+  const { context, page } = await signedIn(e2e.browser, e2e.url, "supervisor", "de");
   await page.waitForURL(/\/console/);
   await openAdmin(page, "Verwaltung");
-  const supervisor = await apiToken(server.url, "supervisor");
+  const supervisor = await apiToken(e2e.url, "supervisor");
 
   // German labels on the macro screen.
   const macroName = `Drucker neu gestartet ${stamp}`;
@@ -335,7 +326,7 @@ test("a supervisor creates a macro and a KB category in German and reads the SLA
   await noSeriousViolations(page, "the macro editor (German)");
   await macro.getByRole("button", { name: "Speichern" }).click();
   await page.getByRole("status").getByText(`Makro ${macroName} angelegt.`).waitFor();
-  const saved = (await apiGet(server.url, "/api/v1/macros?all=true", supervisor)).items.find((m) => m.name === macroName);
+  const saved = (await apiGet(e2e.url, "/api/v1/macros?all=true", supervisor)).items.find((m) => m.name === macroName);
   assert.equal(saved.team_id, 1);
   assert.equal(saved.entry_kind, "note");
   assert.equal(saved.text, "Drucker für {{requester.name}}");
@@ -355,7 +346,7 @@ test("a supervisor creates a macro and a KB category in German and reads the SLA
   await cat.getByRole("button", { name: "Speichern" }).click();
   await page.getByRole("status").getByText(`Kategorie ${catName} angelegt.`).waitFor();
   await page.locator(".cat-tree li", { hasText: "Drucken" }).getByText(catName).waitFor();
-  const created = (await apiGet(server.url, "/api/v1/kb/categories", supervisor)).items.find((c) => c.name === catName);
+  const created = (await apiGet(e2e.url, "/api/v1/kb/categories", supervisor)).items.find((c) => c.name === catName);
   assert.equal(created.parent_id, 2);
   await noSeriousViolations(page, "KB categories (German)");
 
@@ -366,7 +357,7 @@ test("a supervisor creates a macro and a KB category in German and reads the SLA
   await page.getByLabel("Fähigkeiten (Kategorien und Sprachen)").fill("printer, email, lang:de, VPN");
   await page.getByRole("button", { name: "Fähigkeiten speichern" }).click();
   await page.getByRole("status").getByText("Fähigkeiten von l1.agent gespeichert.").waitFor();
-  const lena = (await apiGet(server.url, "/api/v1/users", supervisor)).items.find((u) => u.login === "l1.agent");
+  const lena = (await apiGet(e2e.url, "/api/v1/users", supervisor)).items.find((u) => u.login === "l1.agent");
   assert.deepEqual(lena.skills, ["email", "lang:de", "printer", "vpn"]);
   await noSeriousViolations(page, "a user, read-only with skills (German)");
   await section(page, "Teams und Linien");
@@ -376,7 +367,7 @@ test("a supervisor creates a macro and a KB category in German and reads the SLA
   await routing.getByLabel("Zuweisung neuer Tickets").selectOption("least_open");
   await routing.getByRole("button", { name: "Speichern" }).click();
   await page.getByRole("status").getByText("Team Desktop Support gespeichert.").waitFor();
-  const desktop = (await apiGet(server.url, "/api/v1/teams", supervisor)).items.find((t) => t.name === "Desktop Support");
+  const desktop = (await apiGet(e2e.url, "/api/v1/teams", supervisor)).items.find((t) => t.name === "Desktop Support");
   assert.equal(desktop.assignment, "least_open");
 
   // SLA settings and rules: readable, not offered for change.
@@ -395,11 +386,11 @@ test("a supervisor creates a macro and a KB category in German and reads the SLA
 });
 
 test("an agent has no admin navigation and is not allowed at /admin", async () => {
-  const { context, page } = await signedIn(browser, server.url, "l1.agent", "de");
+  const { context, page } = await signedIn(e2e.browser, e2e.url, "l1.agent", "de");
   await page.getByRole("heading", { name: /Warteschlange/ }).waitFor();
   assert.equal(await page.getByRole("link", { name: "Verwaltung" }).count(), 0);
   await page.getByLabel("Sprache").selectOption("en");
-  await page.goto(server.url + "/admin/users");
+  await page.goto(e2e.url + "/admin/users");
   await page.getByRole("heading", { level: 1, name: "Not allowed" }).waitFor();
   await page.getByText("The administration is for supervisors and administrators.").waitFor();
   assert.equal(await page.getByRole("table").count(), 0);
@@ -411,7 +402,7 @@ test("an agent has no admin navigation and is not allowed at /admin", async () =
 // The two server additions (PUT /kb/categories/{id}, `password` on PUT /users/{id}) came in
 // one change; a server from before it answers 404 here, and the test is skipped.
 async function serverHasCategoryChanges(token) {
-  const r = await fetch(server.url + "/api/v1/kb/categories/1", {
+  const r = await fetch(e2e.url + "/api/v1/kb/categories/1", {
     method: "PUT",
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
     body: "{}",
@@ -420,9 +411,9 @@ async function serverHasCategoryChanges(token) {
 }
 
 test("an admin sets a user's password and renames and moves a KB category (servers that have both)", async (t) => {
-  const admin = await apiToken(server.url, "admin");
+  const admin = await apiToken(e2e.url, "admin");
   if (!(await serverHasCategoryChanges(admin))) return t.skip("the server has no PUT /kb/categories/{id} yet");
-  const { context, page } = await signedIn(browser, server.url, "admin", "en");
+  const { context, page } = await signedIn(e2e.browser, e2e.url, "admin", "en");
   await page.waitForURL(/\/console/);
   await openAdmin(page, "Administration");
 
@@ -441,7 +432,7 @@ test("an admin sets a user's password and renames and moves a KB category (serve
   await reset.getByLabel("Repeat the new password").fill(fresh);
   await reset.getByRole("button", { name: "Set a new password" }).click();
   await page.getByRole("status").getByText("New password set for l3.agent.").waitFor();
-  const login = await fetch(server.url + "/api/v1/sessions", {
+  const login = await fetch(e2e.url + "/api/v1/sessions", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ login: "l3.agent", password: fresh }),
@@ -457,7 +448,7 @@ test("an admin sets a user's password and renames and moves a KB category (serve
   await move.getByLabel("Parent category").selectOption({ label: "(top level)" });
   await move.getByRole("button", { name: "Save" }).click();
   await page.getByRole("status").getByText("Category VPN und Fernzugriff saved.").waitFor();
-  const vpn = (await apiGet(server.url, "/api/v1/kb/categories", admin)).items.find((c) => c.id === 5);
+  const vpn = (await apiGet(e2e.url, "/api/v1/kb/categories", admin)).items.find((c) => c.id === 5);
   assert.deepEqual(vpn, { id: 5, name: "VPN und Fernzugriff", parent_id: null });
   await context.close();
 });

@@ -4,7 +4,7 @@
 // an internal note's file is neither shown to nor downloadable by the customer.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
   apiGet,
   apiToken,
@@ -12,22 +12,13 @@ import {
   noSeriousViolations,
   signedIn,
   signedInEnglish,
-  startBrowser,
-  startServer,
+  withServerAndBrowser,
 } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = withServerAndBrowser();
 
 async function customerTicket(token, subject) {
-  const r = await fetch(`${server.url}/api/v1/tickets`, {
+  const r = await fetch(`${e2e.url}/api/v1/tickets`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
     body: JSON.stringify({ subject, description: "Der Drucker druckt leere Seiten." }),
@@ -38,15 +29,15 @@ async function customerTicket(token, subject) {
 
 test("a customer attaches a file to a reply; the agent downloads it; a note's file stays internal", async () => {
   const subject = `Druckerprotokoll ${Date.now()}`;
-  const customerToken = await apiToken(server.url, "customer1");
+  const customerToken = await apiToken(e2e.url, "customer1");
   const ticket = await customerTicket(customerToken, subject);
   const content = "Fehlerprotokoll: Papierstau in Fach 2 — Größe A4\n";
   const filename = "protokoll-größe.txt";
 
   // The customer (German) replies with a file.
-  const customer = await signedIn(browser, server.url, "customer1", "de");
+  const customer = await signedIn(e2e.browser, e2e.url, "customer1", "de");
   await customer.page.getByRole("heading", { level: 1, name: "Meine Tickets" }).waitFor();
-  await customer.page.goto(`${server.url}/portal/tickets/${ticket.id}`);
+  await customer.page.goto(`${e2e.url}/portal/tickets/${ticket.id}`);
   await customer.page.getByRole("heading", { level: 1, name: subject }).waitFor();
   const picker = customer.page.getByLabel("Dateien anhängen");
   await picker.setInputFiles([
@@ -69,8 +60,8 @@ test("a customer attaches a file to a reply; the agent downloads it; a note's fi
   await noSeriousViolations(customer.page, "portal conversation with a file");
 
   // The agent sees it in the timeline and downloads it.
-  const agent = await signedInEnglish(browser, server.url, "l1.agent");
-  await agent.page.goto(`${server.url}/console/tickets/${ticket.id}`);
+  const agent = await signedInEnglish(e2e.browser, e2e.url, "l1.agent");
+  await agent.page.goto(`${e2e.url}/console/tickets/${ticket.id}`);
   await agent.page.getByRole("heading", { name: new RegExp(subject) }).waitFor();
   const fileLink = agent.page.locator(".timeline .entry.reply").getByRole("link", { name: `Download ${filename}` });
   await fileLink.waitFor();
@@ -91,13 +82,13 @@ test("a customer attaches a file to a reply; the agent downloads it; a note's fi
   await agent.page.getByRole("status").getByText("Note saved.").waitFor();
   await agent.page.locator(".timeline .entry.note").getByRole("link", { name: "Download intern.txt" }).waitFor();
 
-  const agentToken = await apiToken(server.url, "l1.agent");
-  const staffView = await apiGet(server.url, `/api/v1/tickets/${ticket.id}/entries`, agentToken);
+  const agentToken = await apiToken(e2e.url, "l1.agent");
+  const staffView = await apiGet(e2e.url, `/api/v1/tickets/${ticket.id}/entries`, agentToken);
   const noteFile = staffView.items.find((e) => e.kind === "note").attachments[0];
   assert.equal(noteFile.filename, "intern.txt");
-  const customerView = await apiGet(server.url, `/api/v1/tickets/${ticket.id}/entries`, customerToken);
+  const customerView = await apiGet(e2e.url, `/api/v1/tickets/${ticket.id}/entries`, customerToken);
   assert.ok(!JSON.stringify(customerView).includes("intern.txt"), "the customer's timeline has no note file");
-  const denied = await fetch(`${server.url}/api/v1/attachments/${noteFile.id}`, {
+  const denied = await fetch(`${e2e.url}/api/v1/attachments/${noteFile.id}`, {
     headers: { Authorization: `Bearer ${customerToken}` },
   });
   assert.equal(denied.status, 404);
@@ -112,7 +103,7 @@ test("a customer attaches a file to a reply; the agent downloads it; a note's fi
 
 test("a customer files a new request with a screenshot; the request's first message carries it", async () => {
   // customer2's own language is English.
-  const { context, page } = await signedIn(browser, server.url, "customer2", "en");
+  const { context, page } = await signedIn(e2e.browser, e2e.url, "customer2", "en");
   await page.getByRole("heading", { level: 1, name: "My tickets" }).waitFor();
   await page.getByRole("link", { name: "New request" }).first().click();
   await page.getByRole("heading", { level: 1, name: "New request" }).waitFor();
@@ -135,9 +126,9 @@ test("a customer files a new request with a screenshot; the request's first mess
   await page.locator(".conversation img.attach-thumb").waitFor();
   await noSeriousViolations(page, "a request with a picture");
 
-  const token = await apiToken(server.url, "customer2");
+  const token = await apiToken(e2e.url, "customer2");
   const id = Number(page.url().match(/tickets\/(\d+)/)[1]);
-  const entries = await apiGet(server.url, `/api/v1/tickets/${id}/entries`, token);
+  const entries = await apiGet(e2e.url, `/api/v1/tickets/${id}/entries`, token);
   const first = entries.items.find((e) => e.kind === "reply");
   assert.deepEqual(
     first.attachments.map((a) => [a.filename, a.content_type, a.size]),

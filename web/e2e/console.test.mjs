@@ -4,31 +4,22 @@
 // actions (reply, note, macro, KB link, status); the main flow by keyboard alone; axe-core on
 // the queue, ticket and call screens; German and English.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
   signedIn,
-  startBrowser,
-  startServer,
   noSeriousViolations,
   signedInEnglish,
   apiToken as tokenFor,
+  withServerAndBrowser,
 } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = withServerAndBrowser();
 
-const apiToken = (login) => tokenFor(server.url, login);
+const apiToken = (login) => tokenFor(e2e.url, login);
 
 async function customerTicket(subject) {
   const token = await apiToken("customer1");
-  const r = await fetch(server.url + "/api/v1/tickets", {
+  const r = await fetch(e2e.url + "/api/v1/tickets", {
     method: "POST",
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
     body: JSON.stringify({ subject, description: "Seit heute früh geht nichts mehr." }),
@@ -38,7 +29,7 @@ async function customerTicket(subject) {
 }
 
 // The demo's staff read German (their own language wins after sign-in): switch to English.
-const inEnglish = (login) => signedInEnglish(browser, server.url, login);
+const inEnglish = (login) => signedInEnglish(e2e.browser, e2e.url, login);
 
 // Waits until the element with this id has the focus.
 async function focusOn(page, id) {
@@ -105,7 +96,7 @@ test("l1.agent takes a call, creates and escalates it; l2.agent sees it arrive l
 test("ticket view in German: reply, internal note, macro, KB link, status; the other context follows live", async () => {
   const subject = `Passwort abgelaufen ${Date.now()}`;
   const ticket = await customerTicket(subject);
-  const { context, page } = await signedIn(browser, server.url, "l1.agent", "de");
+  const { context, page } = await signedIn(e2e.browser, e2e.url, "l1.agent", "de");
   await page.getByRole("heading", { name: "Warteschlange: Service Desk" }).waitFor();
   await page.getByRole("link", { name: subject }).click();
   await page.getByRole("heading", { name: new RegExp(subject) }).waitFor();
@@ -113,9 +104,9 @@ test("ticket view in German: reply, internal note, macro, KB link, status; the o
   await page.getByText("Clara Kundin").first().waitFor();
 
   // A second view of the same ticket follows the changes live.
-  const watcher = await signedIn(browser, server.url, "supervisor", "de");
+  const watcher = await signedIn(e2e.browser, e2e.url, "supervisor", "de");
   await watcher.page.getByRole("heading", { name: /Warteschlange/ }).waitFor();
-  await watcher.page.goto(`${server.url}/console/tickets/${ticket.id}`);
+  await watcher.page.goto(`${e2e.url}/console/tickets/${ticket.id}`);
   await watcher.page.getByRole("heading", { name: new RegExp(subject) }).waitFor();
   await watcher.page.getByText("Live", { exact: true }).waitFor();
 
@@ -223,7 +214,7 @@ test("keyboard alone: a call resolved on the spot, then a queue ticket replied t
 });
 
 test("the call screen and the queue in German pass axe-core", async () => {
-  const { context, page } = await signedIn(browser, server.url, "supervisor", "de");
+  const { context, page } = await signedIn(e2e.browser, e2e.url, "supervisor", "de");
   await page.getByRole("heading", { name: /Warteschlange/ }).waitFor();
   await page.getByLabel("Warteschlange", { exact: true }).selectOption(JSON.stringify({ line: 2 }));
   await page.getByRole("heading", { name: "Warteschlange: Linie 2" }).waitFor();

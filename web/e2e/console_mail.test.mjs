@@ -8,8 +8,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { after, before, test } from "node:test";
-import { apiGet, apiToken, noSeriousViolations, signedInEnglish, startBrowser, startServer } from "./harness.mjs";
+import { after, test } from "node:test";
+import { apiGet, apiToken, noSeriousViolations, signedInEnglish, withServerAndBrowser } from "./harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SINK = resolve(here, "../../tests/integration/smtp_sink.py");
@@ -23,23 +23,22 @@ async function freePort() {
   });
 }
 
-let server, browser, port, sink, folder;
-before(async () => {
+// The SMTP port is found as the server is started, in the same hook: a file's top-level `before`
+// hooks may run at the same time (Node 20). The sink on that port is started by the test.
+let port, sink, folder;
+const e2e = withServerAndBrowser(async () => {
   port = await freePort();
   folder = mkdtempSync(join(tmpdir(), "firstline-e2e-smtp-"));
-  server = await startServer({
+  return {
     FIRSTLINE_MAIL_SMTP_URL: `smtp://127.0.0.1:${port}`,
     FIRSTLINE_MAIL_ADDRESS: "desk@firstline.example",
     FIRSTLINE_MAIL_FIRST_RETRY_SECONDS: "1",
     FIRSTLINE_MAIL_MAX_ATTEMPTS: "8",
-  });
-  browser = await startBrowser();
+  };
 });
-after(async () => {
+after(() => {
   sink?.kill("SIGTERM");
-  await browser?.close();
-  await server?.stop();
-  rmSync(folder, { recursive: true, force: true });
+  if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
 function startSink() {
@@ -51,8 +50,8 @@ function startSink() {
 }
 
 test("a reply's mail: retrying while the SMTP server is down, then sent", async () => {
-  const token = await apiToken(server.url, "customer1");
-  const r = await fetch(server.url + "/api/v1/tickets", {
+  const token = await apiToken(e2e.url, "customer1");
+  const r = await fetch(e2e.url + "/api/v1/tickets", {
     method: "POST",
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
     body: JSON.stringify({ subject: `Mail state ${Date.now()}`, description: "Der Drucker streikt." }),
@@ -60,8 +59,8 @@ test("a reply's mail: retrying while the SMTP server is down, then sent", async 
   assert.equal(r.status, 201);
   const ticket = await r.json();
 
-  const { context, page } = await signedInEnglish(browser, server.url, "l1.agent");
-  await page.goto(`${server.url}/console/tickets/${ticket.id}`);
+  const { context, page } = await signedInEnglish(e2e.browser, e2e.url, "l1.agent");
+  await page.goto(`${e2e.url}/console/tickets/${ticket.id}`);
   await page.getByRole("heading", { level: 1, name: new RegExp(`#${ticket.number}`) }).waitFor();
   await page.getByLabel("Reply to requester").check();
   await page.locator("textarea").first().fill("Please restart the printer once.");
@@ -83,7 +82,7 @@ test("a reply's mail: retrying while the SMTP server is down, then sent", async 
   assert.match(await state.textContent(), /Mailed to the requester/);
   const mails = readdirSync(folder).filter((f) => f.endsWith(".eml")).map((f) => readFileSync(join(folder, f), "utf8"));
   assert.ok(mails.some((m) => m.includes("Please restart the printer once.")), "the reply reached the SMTP server");
-  const entries = await apiGet(server.url, `/api/v1/tickets/${ticket.id}/entries`, await apiToken(server.url, "l1.agent"));
+  const entries = await apiGet(e2e.url, `/api/v1/tickets/${ticket.id}/entries`, await apiToken(e2e.url, "l1.agent"));
   assert.equal(entries.items.filter((e) => e.mail?.status === "sent").length, 1);
   await context.close();
 });

@@ -4,31 +4,22 @@
 // spot and the ticket has channel phone and the caller as requester. The number typed by hand
 // is looked up the same way. axe-core on the pop and the call screen, English and German.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
   signedIn,
-  startBrowser,
-  startServer,
   noSeriousViolations,
   signedInEnglish,
   apiToken as tokenFor,
+  withServerAndBrowser,
 } from "./harness.mjs";
 
 const CTI = "e2e-cti-token-0123456789abcdef";
-let server, browser;
-before(async () => {
-  server = await startServer({ FIRSTLINE_CTI_TOKEN: CTI });
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = withServerAndBrowser({ FIRSTLINE_CTI_TOKEN: CTI });
 
-const apiToken = (login) => tokenFor(server.url, login);
+const apiToken = (login) => tokenFor(e2e.url, login);
 
 async function cti(body) {
-  const r = await fetch(server.url + "/api/v1/cti/events", {
+  const r = await fetch(e2e.url + "/api/v1/cti/events", {
     method: "POST",
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${CTI}` },
     body: JSON.stringify(body),
@@ -38,7 +29,7 @@ async function cti(body) {
   return JSON.parse(text);
 }
 
-const inEnglish = (login) => signedInEnglish(browser, server.url, login);
+const inEnglish = (login) => signedInEnglish(e2e.browser, e2e.url, login);
 
 // Posts `event` until the agent's socket was told (the feed may still be connecting).
 async function ringUntilTold(body) {
@@ -92,11 +83,11 @@ test("a CTI call pops the caller card; Take call prefills the call screen; resol
 
   const token = await apiToken("l1.agent");
   const id = Number(page.url().match(/tickets\/(\d+)/)[1]);
-  const r = await fetch(`${server.url}/api/v1/tickets/${id}`, { headers: { Authorization: `Bearer ${token}` } });
+  const r = await fetch(`${e2e.url}/api/v1/tickets/${id}`, { headers: { Authorization: `Bearer ${token}` } });
   const ticket = await r.json();
   assert.equal(ticket.channel, "phone");
   assert.equal(ticket.status, "resolved");
-  const me = await fetch(`${server.url}/api/v1/callers?number=${encodeURIComponent("+49 30 1234567")}`, {
+  const me = await fetch(`${e2e.url}/api/v1/callers?number=${encodeURIComponent("+49 30 1234567")}`, {
     headers: { Authorization: `Bearer ${token}` },
   }).then((x) => x.json());
   assert.equal(ticket.requester_id, me.user.id);
@@ -104,7 +95,7 @@ test("a CTI call pops the caller card; Take call prefills the call screen; resol
 });
 
 test("German: a number typed on the call screen is looked up; the caller card lists her open tickets", async () => {
-  const { context, page } = await signedIn(browser, server.url, "l1.agent", "de");
+  const { context, page } = await signedIn(e2e.browser, e2e.url, "l1.agent", "de");
   await page.getByRole("heading", { name: /Warteschlange/ }).waitFor();
   await page.getByRole("link", { name: "Neuer Anruf" }).click();
   await page.getByRole("heading", { name: /Neuer Anruf/ }).waitFor();

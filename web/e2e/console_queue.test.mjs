@@ -3,30 +3,21 @@
 // pass (the page's clock fast-forwarded), counts per queue from GET /queues in the queue
 // picker; axe-core in English and German.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
   DEMO_PASSWORD,
   signedIn,
-  startBrowser,
-  startServer,
   noSeriousViolations,
   apiToken as tokenFor,
+  withServerAndBrowser,
 } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = withServerAndBrowser();
 
-const apiToken = (login) => tokenFor(server.url, login);
+const apiToken = (login) => tokenFor(e2e.url, login);
 
 test("team queue: sorted by SLA due with badges, filtered by priority and SLA state, counts in the picker", async () => {
-  const { context, page } = await signedIn(browser, server.url, "l1.agent", "en");
+  const { context, page } = await signedIn(e2e.browser, e2e.url, "l1.agent", "en");
   await page.getByRole("heading", { name: /Warteschlange/ }).waitFor();
   await page.getByLabel("Sprache").selectOption("en");
   await page.getByRole("heading", { name: "Queue: Service Desk" }).waitFor();
@@ -35,9 +26,9 @@ test("team queue: sorted by SLA due with badges, filtered by priority and SLA st
 
   // The rows in the server's SLA-due order, each with its badge.
   const token = await apiToken("l1.agent");
-  const me = await fetch(server.url + "/api/v1/me", { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.json());
+  const me = await fetch(e2e.url + "/api/v1/me", { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.json());
   const team = me.teams.find((x) => x.line === 1).id;
-  const api = await fetch(`${server.url}/api/v1/tickets?team=${team}&status=new,open,pending_customer,pending_vendor&sort=sla_due&limit=100`, {
+  const api = await fetch(`${e2e.url}/api/v1/tickets?team=${team}&status=new,open,pending_customer,pending_vendor&sort=sla_due&limit=100`, {
     headers: { Authorization: `Bearer ${token}` },
   }).then((r) => r.json());
   const shown = await page.locator("tbody tr").evaluateAll((rows) => rows.map((r) => Number(r.dataset.ticket)));
@@ -47,20 +38,20 @@ test("team queue: sorted by SLA due with badges, filtered by priority and SLA st
   // Counts per queue in the picker.
   const option = page.locator("#queue-scope option", { hasText: "Service Desk" }).first();
   await page.waitForFunction(() => /open, \d+ at risk, \d+ breached/.test(document.querySelector("#queue-scope")?.textContent ?? ""));
-  const counts = await fetch(server.url + "/api/v1/queues", { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.json());
+  const counts = await fetch(e2e.url + "/api/v1/queues", { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.json());
   const mine = counts.teams.find((c) => c.team.id === team);
   assert.match(await option.textContent(), new RegExp(`${mine.open} open, ${mine.at_risk} at risk, ${mine.breached} breached`));
   await noSeriousViolations(page, "the queue with SLA badges");
 
   // A new request arrives live: the picker's count follows (throttled, within seconds).
   const customer = await apiToken("customer1");
-  const created = await fetch(server.url + "/api/v1/tickets", {
+  const created = await fetch(e2e.url + "/api/v1/tickets", {
     method: "POST",
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${customer}` },
     body: JSON.stringify({ subject: `Counts ${Date.now()}`, description: "VPN drops every hour." }),
   });
   assert.equal(created.status, 201);
-  const after = await fetch(server.url + "/api/v1/queues", { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.json());
+  const after = await fetch(e2e.url + "/api/v1/queues", { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.json());
   const now = after.teams.find((c) => c.team.id === team);
   assert.equal(now.open, mine.open + 1);
   await page.waitForFunction(
@@ -89,7 +80,7 @@ test("team queue: sorted by SLA due with badges, filtered by priority and SLA st
   const both = `both${Date.now()}`;
   const only = `only${Date.now()}`;
   const filed = async (tags) => {
-    const r = await fetch(server.url + "/api/v1/tickets", {
+    const r = await fetch(e2e.url + "/api/v1/tickets", {
       method: "POST",
       headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
       body: JSON.stringify({ subject: `Tags ${tags.join(" ")}`, description: "Tagged.", tags }),
@@ -117,10 +108,10 @@ test("team queue: sorted by SLA due with badges, filtered by priority and SLA st
 });
 
 test("SLA badges turn amber, then red as time passes, without a reload (German)", async () => {
-  const context = await browser.newContext({ locale: "de-DE" });
+  const context = await e2e.browser.newContext({ locale: "de-DE" });
   const page = await context.newPage();
   await page.clock.install();
-  await page.goto(server.url + "/");
+  await page.goto(e2e.url + "/");
   await page.getByLabel("Benutzername").fill("l1.agent");
   await page.getByLabel("Passwort").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "Anmelden" }).click();
@@ -132,9 +123,9 @@ test("SLA badges turn amber, then red as time passes, without a reload (German)"
 
   // Half-way between one ticket's warning and due time: that row turns amber.
   const token = await apiToken("l1.agent");
-  const me = await fetch(server.url + "/api/v1/me", { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.json());
+  const me = await fetch(e2e.url + "/api/v1/me", { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.json());
   const team = me.teams.find((x) => x.line === 1).id;
-  const api = await fetch(`${server.url}/api/v1/tickets?team=${team}&sla=running&sort=sla_due`, {
+  const api = await fetch(`${e2e.url}/api/v1/tickets?team=${team}&sla=running&sort=sla_due`, {
     headers: { Authorization: `Bearer ${token}` },
   }).then((r) => r.json());
   const one = api.items.find((x) => x.sla_warn_at && x.sla_due_at);

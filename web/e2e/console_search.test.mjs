@@ -2,32 +2,23 @@
 // navigation; words list the best matches with highlighted snippets (GET /tickets/search,
 // within the agent's access); a ticket number opens the ticket at once; axe-core; German.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
   apiGet,
   apiToken,
   noSeriousViolations,
   signedIn,
   signedInEnglish,
-  startBrowser,
-  startServer,
+  withServerAndBrowser,
 } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = withServerAndBrowser();
 
 test("words find tickets with highlighted snippets; a number opens the ticket", async () => {
-  const { context, page } = await signedInEnglish(browser, server.url, "l1.agent");
+  const { context, page } = await signedInEnglish(e2e.browser, e2e.url, "l1.agent");
   await page.getByRole("heading", { name: "Queue: Service Desk" }).waitFor();
-  const token = await apiToken(server.url, "l1.agent");
-  const expected = await apiGet(server.url, "/api/v1/tickets/search?q=drucker&limit=50", token);
+  const token = await apiToken(e2e.url, "l1.agent");
+  const expected = await apiGet(e2e.url, "/api/v1/tickets/search?q=drucker&limit=50", token);
   assert.ok(expected.items.length > 0, "the demo has printer tickets at line 1");
 
   await page.locator("body").click({ position: { x: 5, y: 5 } });
@@ -54,7 +45,7 @@ test("words find tickets with highlighted snippets; a number opens the ticket", 
 });
 
 test("German: the search box and an empty answer", async () => {
-  const { context, page } = await signedIn(browser, server.url, "l1.agent", "de");
+  const { context, page } = await signedIn(e2e.browser, e2e.url, "l1.agent", "de");
   await page.getByRole("heading", { name: /Warteschlange/ }).waitFor();
   await page.getByLabel("Tickets suchen").fill("zzzxqv");
   await page.getByRole("button", { name: "Tickets suchen" }).click();

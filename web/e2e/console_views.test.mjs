@@ -2,28 +2,19 @@
 // name, applies the view later, renames it, saves new filters into it and deletes it (keyboard, English); a supervisor shares a view
 // with their teams and a member of those teams sees it, read-only (German); axe-core.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
   signedIn,
-  startBrowser,
-  startServer,
   noSeriousViolations,
   apiToken,
   apiGet,
+  withServerAndBrowser,
 } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = withServerAndBrowser();
 
 test("save the current filters as a view, apply it, rename it, overwrite it, delete it", async () => {
-  const { context, page } = await signedIn(browser, server.url, "l1.agent", "en");
+  const { context, page } = await signedIn(e2e.browser, e2e.url, "l1.agent", "en");
   await page.getByRole("heading", { name: /Warteschlange/ }).waitFor();
   await page.getByLabel("Sprache").selectOption("en");
   await page.getByRole("heading", { name: "Queue: Service Desk" }).waitFor();
@@ -57,8 +48,8 @@ test("save the current filters as a view, apply it, rename it, overwrite it, del
   await page.waitForURL(/priority=P1,P2/);
   await page.getByRole("button", { name: "Save current filters into it" }).click();
   await page.getByRole("status").getByText("View “Desk: urgent breached” now has the current filters.").waitFor();
-  const token = await apiToken(server.url, "l1.agent");
-  const saved = (await apiGet(server.url, "/api/v1/me/views", token)).items;
+  const token = await apiToken(e2e.url, "l1.agent");
+  const saved = (await apiGet(e2e.url, "/api/v1/me/views", token)).items;
   assert.equal(saved.length, 1);
   assert.equal(saved[0].name, "Desk: urgent breached");
   assert.match(saved[0].query, /priority=P1,P2/);
@@ -70,7 +61,7 @@ test("save the current filters as a view, apply it, rename it, overwrite it, del
 });
 
 test("a supervisor shares a view; a team member sees it without being able to delete it (German)", async () => {
-  const sup = await signedIn(browser, server.url, "supervisor", "de");
+  const sup = await signedIn(e2e.browser, e2e.url, "supervisor", "de");
   await sup.page.getByRole("heading", { name: /Warteschlange/ }).waitFor();
   await sup.page.getByRole("group", { name: "SLA" }).getByLabel("Gefährdet").check();
   await sup.page.waitForURL(/sla=at_risk/);
@@ -82,7 +73,7 @@ test("a supervisor shares a view; a team member sees it without being able to de
   await sup.context.close();
 
   // A member of the supervisor's teams (the demo's l1.agent, Service Desk).
-  const member = await signedIn(browser, server.url, "l1.agent", "de");
+  const member = await signedIn(e2e.browser, e2e.url, "l1.agent", "de");
   await member.page.getByRole("heading", { name: /Warteschlange/ }).waitFor();
   const list = member.page.getByLabel("Ansicht", { exact: true });
   await list.locator("option", { hasText: "Gefährdet zuerst (mit Ihnen geteilt)" }).waitFor({ state: "attached" });

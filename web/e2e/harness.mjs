@@ -7,6 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -87,6 +88,27 @@ export async function startBrowser() {
       "--disable-sync",
     ],
   });
+}
+
+// A server (startServer) and a browser (startBrowser) for the whole test file: registers the
+// node:test `before` that starts both and the `after` that stops them. The returned object's
+// `url`, `server` (with `log()`, the server's stderr) and `browser` are set once `before` has
+// run, so read them inside tests, not at the top of the file. `extraEnv` is an object, or a
+// function (may be async) that returns one, called in that `before` for values known only then
+// (a free port). A file's top-level `before` hooks may run at the same time (Node 20), so what
+// the server needs must not come from another `before`.
+export function withServerAndBrowser(extraEnv = {}) {
+  const running = { url: "", server: null, browser: null };
+  before(async () => {
+    running.server = await startServer(typeof extraEnv === "function" ? await extraEnv() : extraEnv);
+    running.url = running.server.url;
+    running.browser = await startBrowser();
+  });
+  after(async () => {
+    await running.browser?.close();
+    await running.server?.stop();
+  });
+  return running;
 }
 
 // A new browser context (its own storage) in `language`, signed in as `login`.

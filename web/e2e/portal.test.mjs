@@ -1,40 +1,31 @@
-// The self-service portal in a real browser, keyboard first: a guest searches the knowledge
+// The self-service portal in a real e2e.browser, keyboard first: a guest searches the knowledge
 // base with suggestions while typing, reads an article and votes; a customer writes a request,
 // sees matching articles appear, opens one (recorded as a deflection open), files the request
 // with the first-line facts, finds it in My tickets and replies; a resolved request reopens on
 // a reply. German and English; axe-core on every main page; nothing wider than 320 px.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
   signedIn,
-  startBrowser,
-  startServer,
   noSeriousViolations,
   fitsNarrowScreen,
   apiToken as tokenFor,
   apiGet as getJson,
+  withServerAndBrowser,
 } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = withServerAndBrowser();
 
-const apiToken = (login) => tokenFor(server.url, login);
+const apiToken = (login) => tokenFor(e2e.url, login);
 
-const apiGet = (path, token) => getJson(server.url, path, token);
+const apiGet = (path, token) => getJson(e2e.url, path, token);
 
 // The portal's part of the page (main) must fit a 320 px wide screen. (The frame's header is
 // not the portal's; it is checked where it is made.)
 test("a guest searches the knowledge base with suggestions, reads an article and votes", async () => {
-  const context = await browser.newContext({ locale: "en-US" });
+  const context = await e2e.browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
-  await page.goto(server.url + "/portal/kb");
+  await page.goto(e2e.url + "/portal/kb");
   await page.getByRole("heading", { level: 1, name: "Knowledge base" }).waitFor();
   await page.getByRole("navigation", { name: "Self-service" }).getByRole("link", { name: "Sign in" }).waitFor();
   await page.getByRole("link", { name: "Drucken" }).waitFor();  // a category
@@ -60,7 +51,7 @@ test("a guest searches the knowledge base with suggestions, reads an article and
   await fitsNarrowScreen(page, "article");
 
   // Full search: results with snippets and facets.
-  await page.goto(server.url + "/portal/kb");
+  await page.goto(e2e.url + "/portal/kb");
   await page.getByRole("combobox", { name: "Search the knowledge base" }).fill("vpn");
   await page.keyboard.press("Enter");  // no option chosen: search
   await page.getByRole("heading", { level: 1, name: "Results for “vpn”" }).waitFor();
@@ -92,16 +83,16 @@ test("a guest searches the knowledge base with suggestions, reads an article and
 });
 
 test("a signed-out visitor asking for a request or their tickets is asked to sign in", async () => {
-  const context = await browser.newContext({ locale: "en-US" });
+  const context = await e2e.browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
-  await page.goto(server.url + "/portal/new");
+  await page.goto(e2e.url + "/portal/new");
   await page.getByRole("heading", { name: "Sign in" }).waitFor();
   await context.close();
 });
 
 test("a customer files a request after seeing matching articles, then replies (English)", async () => {
   // customer2's own language is English.
-  const { context, page } = await signedIn(browser, server.url, "customer2", "en");
+  const { context, page } = await signedIn(e2e.browser, e2e.url, "customer2", "en");
   await page.getByRole("heading", { level: 1, name: "My tickets" }).waitFor();
   const supervisor = await apiToken("supervisor");
   const today = new Date().toISOString().slice(0, 10);
@@ -171,7 +162,7 @@ test("a customer files a request after seeing matching articles, then replies (E
 
 test("a customer reopens a resolved request by replying, and sees the desk's answer live (German)", async () => {
   // customer1's own language is German: after signing in the UI speaks it.
-  const { context, page } = await signedIn(browser, server.url, "customer1", "en");
+  const { context, page } = await signedIn(e2e.browser, e2e.url, "customer1", "en");
   await page.getByRole("heading", { level: 1, name: "Meine Tickets" }).waitFor();
   const token = await apiToken("customer1");
   const mine = await apiGet("/api/v1/tickets?limit=100", token);
@@ -189,7 +180,7 @@ test("a customer reopens a resolved request by replying, and sees the desk's ans
 
   // An agent answers; the conversation shows it without a reload.
   const agent = await apiToken("l1.agent");
-  const r = await fetch(`${server.url}/api/v1/tickets/${resolved.id}/entries`, {
+  const r = await fetch(`${e2e.url}/api/v1/tickets/${resolved.id}/entries`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${agent}` },
     body: JSON.stringify({ kind: "reply", body: "Bitte starten Sie Outlook neu." }),

@@ -2,34 +2,25 @@
 // of their resolved requests, rates it 4 with a comment using the keyboard, sees the rating with
 // "change", and the API has it; a change the server refuses (409) shows the server's message.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
   signedIn,
-  startBrowser,
-  startServer,
   noSeriousViolations,
   fitsNarrowScreen,
   apiToken as tokenFor,
   apiGet as getJson,
+  withServerAndBrowser,
 } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = withServerAndBrowser();
 
-const apiToken = (login) => tokenFor(server.url, login);
+const apiToken = (login) => tokenFor(e2e.url, login);
 
-const apiGet = (path, token) => getJson(server.url, path, token);
+const apiGet = (path, token) => getJson(e2e.url, path, token);
 
 // The portal's part of the page (main) must fit a 320 px wide screen.
 test("a customer rates a resolved request 4 with a comment, sees it and may change it (German)", async () => {
-  const { context, page } = await signedIn(browser, server.url, "customer1", "en");
+  const { context, page } = await signedIn(e2e.browser, e2e.url, "customer1", "en");
   await page.getByRole("heading", { level: 1, name: "Meine Tickets" }).waitFor();
   const token = await apiToken("customer1");
   const mine = await apiGet("/api/v1/tickets?limit=100", token);

@@ -13,29 +13,21 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { after, before, test } from "node:test";
-import { signedIn, signedInEnglish, startBrowser, startServer, apiToken as tokenFor } from "./harness.mjs";
+import { before, test } from "node:test";
+import { signedIn, signedInEnglish, apiToken as tokenFor, withServerAndBrowser } from "./harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = resolve(process.env.FIRSTLINE_SCREENSHOT_DIR ?? join(here, "screenshots"));
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
-let server, browser;
-before(async () => {
-  mkdirSync(dir, { recursive: true });
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(() => mkdirSync(dir, { recursive: true }));
+const e2e = withServerAndBrowser();
 
-const apiToken = (login) => tokenFor(server.url, login);
+const apiToken = (login) => tokenFor(e2e.url, login);
 
 async function call(method, path, token, body) {
-  const r = await fetch(server.url + path, {
+  const r = await fetch(e2e.url + path, {
     method,
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
@@ -55,7 +47,7 @@ async function shoot(page, name) {
 
 // Staff and a customer whose UI is switched to English.
 async function customerInEnglish(login) {
-  const session = await signedIn(browser, server.url, login, "en");
+  const session = await signedIn(e2e.browser, e2e.url, login, "en");
   await session.page.getByRole("heading", { level: 1 }).first().waitFor();
   await session.page.getByLabel(/Sprache|Language/).selectOption("en");
   await session.page.getByRole("heading", { level: 1, name: "My tickets" }).waitFor();
@@ -68,9 +60,9 @@ test("seed: a working day's tickets", async () => {
   const agent = await apiToken("l1.agent");
   const carl = await apiToken("customer2");
   const partner = await apiToken("partner.agent");
-  const me = await fetch(server.url + "/api/v1/me", { headers: { Authorization: `Bearer ${agent}` } }).then((r) => r.json());
+  const me = await fetch(e2e.url + "/api/v1/me", { headers: { Authorization: `Bearer ${agent}` } }).then((r) => r.json());
   const desk = me.teams.find((x) => x.line === 1).id;
-  const users = await fetch(server.url + "/api/v1/users?limit=100", { headers: { Authorization: `Bearer ${agent}` } }).then(
+  const users = await fetch(e2e.url + "/api/v1/users?limit=100", { headers: { Authorization: `Bearer ${agent}` } }).then(
     (r) => r.json(),
   );
   const clara = users.items.find((u) => u.login === "customer1").id;
@@ -127,7 +119,7 @@ test("seed: a working day's tickets", async () => {
 });
 
 test("console: queue, ticket view, escalate dialog, new call", async () => {
-  const { context, page } = await signedInEnglish(browser, server.url, "l1.agent");
+  const { context, page } = await signedInEnglish(e2e.browser, e2e.url, "l1.agent");
   await page.setViewportSize(DESKTOP);
   await page.getByRole("heading", { name: "Queue: Service Desk" }).waitFor();
   await page.getByRole("link", { name: "Laptop does not start after the update" }).waitFor();

@@ -2,31 +2,22 @@
 // to the portal, the language is chosen from the browser and switchable, a ticket created
 // elsewhere appears in the queue live, and the pages pass axe-core without serious issues.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
   seriousViolations,
   signedIn,
-  startBrowser,
-  startServer,
   apiToken as tokenFor,
+  withServerAndBrowser,
 } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = withServerAndBrowser();
 
-const apiToken = (login) => tokenFor(server.url, login);
+const apiToken = (login) => tokenFor(e2e.url, login);
 
 test("a wrong password is refused with a message", async () => {
-  const context = await browser.newContext({ locale: "en-US" });
+  const context = await e2e.browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
-  await page.goto(server.url + "/");
+  await page.goto(e2e.url + "/");
   await page.getByLabel("Login").fill("l1.agent");
   await page.getByLabel("Password").fill("wrong-password");
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -35,15 +26,15 @@ test("a wrong password is refused with a message", async () => {
   await context.close();
 });
 
-test("an agent's queue updates live; German from the browser, English on request", async () => {
-  const { context, page } = await signedIn(browser, server.url, "l1.agent", "de");
+test("an agent's queue updates live; German from the e2e.browser, English on request", async () => {
+  const { context, page } = await signedIn(e2e.browser, e2e.url, "l1.agent", "de");
   await page.getByRole("heading", { name: /Warteschlange: Service Desk/ }).waitFor();
   await page.getByText("Live", { exact: true }).waitFor();
   assert.deepEqual(await seriousViolations(page), []);
 
   const token = await apiToken("customer1");
   const subject = `Monitor flackert ${Date.now()}`;
-  const created = await fetch(server.url + "/api/v1/tickets", {
+  const created = await fetch(e2e.url + "/api/v1/tickets", {
     method: "POST",
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
     body: JSON.stringify({ subject }),
@@ -59,11 +50,11 @@ test("an agent's queue updates live; German from the browser, English on request
 });
 
 test("a customer lands in the portal and sees only their own tickets", async () => {
-  const { context, page } = await signedIn(browser, server.url, "customer2", "en");
+  const { context, page } = await signedIn(e2e.browser, e2e.url, "customer2", "en");
   await page.getByRole("heading", { name: "My tickets" }).waitFor();
   const token = await apiToken("customer2");
   const mine = await (
-    await fetch(server.url + "/api/v1/tickets?limit=100", { headers: { Authorization: `Bearer ${token}` } })
+    await fetch(e2e.url + "/api/v1/tickets?limit=100", { headers: { Authorization: `Bearer ${token}` } })
   ).json();
   // The heading shows before the list has loaded: wait for the rows, then count them.
   const rowsOnPage = page.locator("table.tickets tbody tr");

@@ -11,20 +11,12 @@
 // The machine running CI is small and shared: the limits are the issue's, the figures vary.
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
-import { after, before, test } from "node:test";
-import { DEMO_PASSWORD, startBrowser, startServer, signedInEnglish, apiToken as tokenFor } from "./harness.mjs";
+import { test } from "node:test";
+import { DEMO_PASSWORD, signedInEnglish, apiToken as tokenFor, withServerAndBrowser } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = withServerAndBrowser();
 
-const apiToken = (login) => tokenFor(server.url, login);
+const apiToken = (login) => tokenFor(e2e.url, login);
 const kb = (bytes) => (bytes / 1024).toFixed(1);
 const ms = (x) => x.toFixed(1);
 const median = (xs) => {
@@ -34,7 +26,7 @@ const median = (xs) => {
 const figure = (text) => console.log(`figure: ${text}`);
 
 async function post(path, token, body) {
-  const r = await fetch(server.url + path, {
+  const r = await fetch(e2e.url + path, {
     method: "POST",
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
@@ -45,7 +37,7 @@ async function post(path, token, body) {
 }
 
 test("first load of the console: JS and CSS at most 300 KB compressed", async () => {
-  const context = await browser.newContext({ locale: "en-US" });
+  const context = await e2e.browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
   const pending = [];
   page.on("response", (response) => {
@@ -66,7 +58,7 @@ test("first load of the console: JS and CSS at most 300 KB compressed", async ()
       })(),
     );
   });
-  await page.goto(server.url + "/");
+  await page.goto(e2e.url + "/");
   await page.getByLabel("Login").fill("l1.agent");
   await page.getByLabel("Password").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -96,7 +88,7 @@ test("first load of the console: JS and CSS at most 300 KB compressed", async ()
 test("a live update reaches a second browser within 1 s", async () => {
   // The watcher: l1.agent's Service Desk queue, live. The change: a customer's new request
   // through the API (it goes to the Service Desk), timed from just before the call.
-  const { context, page } = await signedInEnglish(browser, server.url, "l1.agent");
+  const { context, page } = await signedInEnglish(e2e.browser, e2e.url, "l1.agent");
   await page.getByRole("heading", { name: "Queue: Service Desk" }).waitFor();
   await page.locator("tbody tr").first().waitFor();
   await page.getByText("Live", { exact: true }).waitFor();
@@ -144,7 +136,7 @@ test("the queue view with 50 tickets renders within 100 ms of the data", async (
   // 50 tickets with a tag of their own: the queue filtered by that tag lists exactly them
   // (the console asks for up to 100 rows per page).
   const agent = await apiToken("l1.agent");
-  const me = await fetch(server.url + "/api/v1/me", { headers: { Authorization: `Bearer ${agent}` } }).then((r) => r.json());
+  const me = await fetch(e2e.url + "/api/v1/me", { headers: { Authorization: `Bearer ${agent}` } }).then((r) => r.json());
   const team = me.teams.find((x) => x.line === 1).id;
   const tag = `speed${Date.now()}`;
   const priorities = [
@@ -169,9 +161,9 @@ test("the queue view with 50 tickets renders within 100 ms of the data", async (
       }),
     );
 
-  const { context, page } = await signedInEnglish(browser, server.url, "l1.agent");
+  const { context, page } = await signedInEnglish(e2e.browser, e2e.url, "l1.agent");
   await page.getByRole("heading", { name: "Queue: Service Desk" }).waitFor();
-  const url = `${server.url}/console?team=${team}&status=new,open,pending_customer,pending_vendor&tag=${tag}`;
+  const url = `${e2e.url}/console?team=${team}&status=new,open,pending_customer,pending_vendor&tag=${tag}`;
   const durations = [];
   for (let i = 0; i < 5; i++) {
     if (i === 0) await page.goto(url);

@@ -10,10 +10,12 @@ import {
   EditorSection,
   errorAt,
   Loading,
+  NewButton,
   type Rights,
   ScreenHeading,
   SelectField,
   TextField,
+  useEditor,
   useList,
   useSaving,
 } from "./kit";
@@ -59,7 +61,7 @@ function subtree(nodes: Node[], id: number): Set<number> {
 export function CategoriesScreen(_props: { me: Me; rights: Rights }) {
   const categories = useList<Category>("/api/v1/kb/categories");
   const nodes = useMemo(() => tree(categories.items ?? []), [categories.items]);
-  const [editing, setEditing] = useState<Category | "new" | null>(null);
+  const editor = useEditor(categories);
 
   const renderNodes = (ns: Node[]) => (
     <ul>
@@ -70,7 +72,7 @@ export function CategoriesScreen(_props: { me: Me; rights: Rights }) {
             type="button"
             class="link"
             aria-label={at("categories.editNamed", { name: n.category.name })}
-            onClick={() => setEditing(n.category)}
+            onClick={() => editor.open(n.category)}
           >
             {at("categories.renameMove")}
           </button>
@@ -83,22 +85,8 @@ export function CategoriesScreen(_props: { me: Me; rights: Rights }) {
   return (
     <section class="admin-screen">
       <ScreenHeading>{at("categories.title")}</ScreenHeading>
-      <p>
-        <button type="button" class="primary" onClick={() => setEditing("new")}>
-          {at("categories.new")}
-        </button>
-      </p>
-      {editing && (
-        <CategoryEditor
-          key={editing === "new" ? "new" : editing.id}
-          category={editing === "new" ? null : editing}
-          nodes={nodes}
-          onDone={async () => {
-            setEditing(null);
-            await categories.reload();
-          }}
-        />
-      )}
+      <NewButton onClick={() => editor.open("new")}>{at("categories.new")}</NewButton>
+      {editor.isOpen && <CategoryEditor key={editor.key} category={editor.item} nodes={nodes} onDone={editor.done} />}
       {categories.items === null ? (
         <Loading failed={categories.failed} />
       ) : (

@@ -1,7 +1,8 @@
 // The admin screens' small shared kit: their texts (loaded with the admin chunk, not with the
 // console), who may change what, the problem+json of a failed save turned into messages next
 // to the fields, labelled form controls that show them, a polite status line, and a JSON editor
-// for the parts of a model that have no form.
+// for the parts of a model that have no form; the list table and the create/edit wiring every
+// screen has.
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, get } from "../api/client";
@@ -496,6 +497,97 @@ export function EditorSection(props: {
       </form>
       {props.after}
     </section>
+  );
+}
+
+// Which record the screen's create/edit form shows, if any. `open("new")` opens it empty;
+// `done` is what the form calls when it closes (saved, cancelled, Escape): it closes the form
+// and reloads the list. `key` remounts the form for another record, or another version of one.
+export interface Editor<T> {
+  isOpen: boolean;
+  item: T | null; // null for a new record
+  key: string;
+  open: (item: T | "new") => void;
+  done: () => Promise<void>;
+}
+
+export function useEditor<T extends { id: number; version?: number }>(list: {
+  items: T[] | null;
+  reload: () => Promise<void>;
+}): Editor<T> {
+  const [editing, setEditing] = useState<T | "new" | null>(null);
+  return {
+    isOpen: editing !== null,
+    item: editing === "new" ? null : editing,
+    key: editing === null || editing === "new" ? "new" : editing.version === undefined ? String(editing.id) : `${editing.id}.${editing.version}`,
+    open: setEditing,
+    done: async () => {
+      setEditing(null);
+      await list.reload();
+    },
+  };
+}
+
+// The button above the list that opens the form for a new record.
+export function NewButton(props: { onClick: () => void; disabled?: boolean; children: ComponentChildren }) {
+  return (
+    <p>
+      <button type="button" class="primary" onClick={props.onClick} disabled={props.disabled}>
+        {props.children}
+      </button>
+    </p>
+  );
+}
+
+// A screen's list: "Loading…" (or why it failed) until `items` are there, then a table with
+// the count in its caption, the `columns`' headings and an actions column whose first button
+// opens the row's record: "Edit", or "View" where the user may only read (`readOnly`), named
+// for screen readers by `editLabel`. `cells` gives a row's other cells, `moreActions` any
+// further buttons.
+export function AdminTable<T extends { id: number }>(props: {
+  items: T[] | null;
+  failed: string;
+  caption: (count: number) => string;
+  columns: string[];
+  cells: (item: T) => ComponentChildren;
+  onEdit: (item: T) => void;
+  editLabel: (item: T) => string;
+  editText?: string;
+  readOnly?: boolean;
+  moreActions?: (item: T) => ComponentChildren;
+}) {
+  const { items } = props;
+  if (items === null) return <Loading failed={props.failed} />;
+  const editText = props.readOnly ? at("common.view") : (props.editText ?? at("common.edit"));
+  return (
+    <div class="table-wrap">
+      <table class="admin-table">
+        <caption>{props.caption(items.length)}</caption>
+        <thead>
+          <tr>
+            {props.columns.map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
+            <th scope="col">{at("common.actions")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((item) => (
+            <tr key={item.id}>
+              {props.cells(item)}
+              <td class="actions">
+                <button type="button" class="secondary" aria-label={props.editLabel(item)} onClick={() => props.onEdit(item)}>
+                  {editText}
+                </button>
+                {props.moreActions?.(item)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -7,16 +7,18 @@ import { post, put } from "../api/client";
 import type { Me } from "../api/types";
 import {
   ActiveBadge,
+  AdminTable,
   at,
   Checkbox,
   EditorSection,
   errorAt,
-  Loading,
+  NewButton,
   type Rights,
   ScreenHeading,
   SelectField,
   splitList,
   TextField,
+  useEditor,
   useId,
   useList,
   useSaving,
@@ -26,73 +28,41 @@ import { type AdminMacro, type AdminTeam, MACRO_PLACEHOLDERS, type Status, STATU
 export function MacrosScreen(_props: { me: Me; rights: Rights }) {
   const macros = useList<AdminMacro>("/api/v1/macros?all=true");
   const teams = useList<AdminTeam>("/api/v1/teams");
-  const [editing, setEditing] = useState<AdminMacro | "new" | null>(null);
+  const editor = useEditor(macros);
   const teamName = (id: number | null) =>
     id === null ? at("macros.everyTeam") : (teams.items?.find((t) => t.id === id)?.name ?? `#${id}`);
   return (
     <section class="admin-screen">
       <ScreenHeading>{at("macros.title")}</ScreenHeading>
-      <p>
-        <button type="button" class="primary" onClick={() => setEditing("new")}>
-          {at("macros.new")}
-        </button>
-      </p>
-      {editing && (
-        <MacroEditor
-          key={editing === "new" ? "new" : `${editing.id}.${editing.version}`}
-          macro={editing === "new" ? null : editing}
-          teams={teams.items ?? []}
-          onDone={async () => {
-            setEditing(null);
-            await macros.reload();
-          }}
-        />
-      )}
-      {macros.items === null ? (
-        <Loading failed={macros.failed} />
-      ) : (
-        <div class="table-wrap">
-          <table class="admin-table">
-            <caption>{at("macros.count", { count: macros.items.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{at("macros.name")}</th>
-                <th scope="col">{at("macros.visibility")}</th>
-                <th scope="col">{at("macros.kind")}</th>
-                <th scope="col">{at("macros.changes")}</th>
-                <th scope="col">{at("common.state")}</th>
-                <th scope="col">{at("common.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {macros.items.map((m) => (
-                <tr key={m.id}>
-                  <td>{m.name}</td>
-                  <td>{teamName(m.team_id)}</td>
-                  <td>{at(`macros.kind.${m.entry_kind}`)}</td>
-                  <td>
-                    {[
-                      m.status ? at(`status.${m.status}`) : "",
-                      ...(m.add_tags ?? []).map((t) => `#${t}`),
-                      m.assign_to_me ? at("macros.assignToMeShort") : "",
-                    ]
-                      .filter(Boolean)
-                      .join(", ")}
-                  </td>
-                  <td>
-                    <ActiveBadge active={m.active} />
-                  </td>
-                  <td class="actions">
-                    <button type="button" class="secondary" aria-label={at("macros.editNamed", { name: m.name })} onClick={() => setEditing(m)}>
-                      {at("common.edit")}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <NewButton onClick={() => editor.open("new")}>{at("macros.new")}</NewButton>
+      {editor.isOpen && <MacroEditor key={editor.key} macro={editor.item} teams={teams.items ?? []} onDone={editor.done} />}
+      <AdminTable
+        items={macros.items}
+        failed={macros.failed}
+        caption={(count) => at("macros.count", { count })}
+        columns={[at("macros.name"), at("macros.visibility"), at("macros.kind"), at("macros.changes"), at("common.state")]}
+        cells={(m) => (
+          <>
+            <td>{m.name}</td>
+            <td>{teamName(m.team_id)}</td>
+            <td>{at(`macros.kind.${m.entry_kind}`)}</td>
+            <td>
+              {[
+                m.status ? at(`status.${m.status}`) : "",
+                ...(m.add_tags ?? []).map((t) => `#${t}`),
+                m.assign_to_me ? at("macros.assignToMeShort") : "",
+              ]
+                .filter(Boolean)
+                .join(", ")}
+            </td>
+            <td>
+              <ActiveBadge active={m.active} />
+            </td>
+          </>
+        )}
+        onEdit={editor.open}
+        editLabel={(m) => at("macros.editNamed", { name: m.name })}
+      />
     </section>
   );
 }

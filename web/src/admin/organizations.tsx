@@ -4,14 +4,16 @@ import { useState } from "preact/hooks";
 import { post, put } from "../api/client";
 import type { Me } from "../api/types";
 import {
+  AdminTable,
   at,
   Checkbox,
   EditorSection,
   errorAt,
-  Loading,
+  NewButton,
   type Rights,
   ScreenHeading,
   TextField,
+  useEditor,
   useList,
   useSaving,
 } from "./kit";
@@ -19,61 +21,27 @@ import type { AdminOrganization } from "./types";
 
 export function OrganizationsScreen(_props: { me: Me; rights: Rights }) {
   const orgs = useList<AdminOrganization>("/api/v1/organizations");
-  const [editing, setEditing] = useState<AdminOrganization | "new" | null>(null);
+  const editor = useEditor(orgs);
   return (
     <section class="admin-screen">
       <ScreenHeading>{at("orgs.title")}</ScreenHeading>
-      <p>
-        <button type="button" class="primary" onClick={() => setEditing("new")}>
-          {at("orgs.new")}
-        </button>
-      </p>
-      {editing && (
-        <OrganizationEditor
-          key={editing === "new" ? "new" : editing.id}
-          org={editing === "new" ? null : editing}
-          onDone={async () => {
-            setEditing(null);
-            await orgs.reload();
-          }}
-        />
-      )}
-      {orgs.items === null ? (
-        <Loading failed={orgs.failed} />
-      ) : (
-        <div class="table-wrap">
-          <table class="admin-table">
-            <caption>{at("orgs.count", { count: orgs.items.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{at("orgs.name")}</th>
-                <th scope="col">{at("orgs.domain")}</th>
-                <th scope="col">{at("orgs.seeAll")}</th>
-                <th scope="col">{at("common.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {orgs.items.map((o) => (
-                <tr key={o.id}>
-                  <td>{o.name}</td>
-                  <td>{o.domain || <span class="muted">–</span>}</td>
-                  <td>{o.customers_see_all_tickets ? at("common.yes") : at("common.no")}</td>
-                  <td class="actions">
-                    <button
-                      type="button"
-                      class="secondary"
-                      aria-label={at("orgs.editNamed", { name: o.name })}
-                      onClick={() => setEditing(o)}
-                    >
-                      {at("common.edit")}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <NewButton onClick={() => editor.open("new")}>{at("orgs.new")}</NewButton>
+      {editor.isOpen && <OrganizationEditor key={editor.key} org={editor.item} onDone={editor.done} />}
+      <AdminTable
+        items={orgs.items}
+        failed={orgs.failed}
+        caption={(count) => at("orgs.count", { count })}
+        columns={[at("orgs.name"), at("orgs.domain"), at("orgs.seeAll")]}
+        cells={(o) => (
+          <>
+            <td>{o.name}</td>
+            <td>{o.domain || <span class="muted">–</span>}</td>
+            <td>{o.customers_see_all_tickets ? at("common.yes") : at("common.no")}</td>
+          </>
+        )}
+        onEdit={editor.open}
+        editLabel={(o) => at("orgs.editNamed", { name: o.name })}
+      />
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { useState } from "preact/hooks";
 import { post, put } from "../api/client";
 import type { Me } from "../api/types";
 import {
+  AdminTable,
   at,
   Checkbox,
   CheckGroup,
@@ -15,7 +16,7 @@ import {
   errorAt,
   formatMinutes,
   JsonField,
-  Loading,
+  NewButton,
   parseJson,
   type Rights,
   ScreenHeading,
@@ -23,6 +24,7 @@ import {
   splitList,
   TextArea,
   TextField,
+  useEditor,
   useList,
   useSaving,
   type Failure,
@@ -102,77 +104,48 @@ export function RulesScreen(props: { me: Me; rights: Rights }) {
   const users = useList<AdminUser>("/api/v1/users");
   const teams = useList<AdminTeam>("/api/v1/teams");
   const orgs = useList<AdminOrganization>("/api/v1/organizations");
-  const [editing, setEditing] = useState<Rule | "new" | null>(null);
+  const editor = useEditor(rules);
   const canEdit = props.rights.rules;
   return (
     <section class="admin-screen">
       <ScreenHeading>{at("rules.title")}</ScreenHeading>
       {!canEdit && <p class="hint">{at("rules.adminsOnly")}</p>}
-      {canEdit && (
-        <p>
-          <button type="button" class="primary" onClick={() => setEditing("new")}>
-            {at("rules.new")}
-          </button>
-        </p>
-      )}
-      {editing && (
+      {canEdit && <NewButton onClick={() => editor.open("new")}>{at("rules.new")}</NewButton>}
+      {editor.isOpen && (
         <RuleEditor
-          key={editing === "new" ? "new" : `${editing.id}.${editing.version}`}
-          rule={editing === "new" ? null : editing}
+          key={editor.key}
+          rule={editor.item}
           readOnly={!canEdit}
           calendars={calendars.items ?? []}
           staff={(users.items ?? []).filter((u) => u.role !== "customer" && u.active)}
           choices={{ teams: teams.items ?? [], orgs: orgs.items ?? [] }}
-          onDone={async () => {
-            setEditing(null);
-            await rules.reload();
-          }}
+          onDone={editor.done}
         />
       )}
-      {rules.items === null ? (
-        <Loading failed={rules.failed} />
-      ) : (
-        <div class="table-wrap">
-          <table class="admin-table">
-            <caption>{at("rules.count", { count: rules.items.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{at("common.state")}</th>
-                <th scope="col">{at("rules.trigger")}</th>
-                <th scope="col">{at("rules.name")}</th>
-                <th scope="col">{at("common.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rules.items.map((r) => (
-                <tr key={r.id}>
-                  <td>{r.active ? at("common.active") : at("common.inactive")}</td>
-                  <td>{triggerText(r)}</td>
-                  <td>
-                    {r.name}
-                    {r.description && (
-                      <>
-                        <br />
-                        <span class="muted">{r.description}</span>
-                      </>
-                    )}
-                  </td>
-                  <td class="actions">
-                    <button
-                      type="button"
-                      class="secondary"
-                      aria-label={canEdit ? at("rules.editNamed", { name: r.name }) : at("common.viewNamed", { name: r.name })}
-                      onClick={() => setEditing(r)}
-                    >
-                      {canEdit ? at("common.edit") : at("common.view")}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AdminTable
+        items={rules.items}
+        failed={rules.failed}
+        caption={(count) => at("rules.count", { count })}
+        columns={[at("common.state"), at("rules.trigger"), at("rules.name")]}
+        cells={(r) => (
+          <>
+            <td>{r.active ? at("common.active") : at("common.inactive")}</td>
+            <td>{triggerText(r)}</td>
+            <td>
+              {r.name}
+              {r.description && (
+                <>
+                  <br />
+                  <span class="muted">{r.description}</span>
+                </>
+              )}
+            </td>
+          </>
+        )}
+        onEdit={editor.open}
+        editLabel={(r) => (canEdit ? at("rules.editNamed", { name: r.name }) : at("common.viewNamed", { name: r.name }))}
+        readOnly={!canEdit}
+      />
     </section>
   );
 }

@@ -6,13 +6,15 @@ import { useState } from "preact/hooks";
 import { post, put } from "../api/client";
 import type { Me } from "../api/types";
 import {
+  AdminTable,
   at,
   EditorSection,
   errorAt,
-  Loading,
+  NewButton,
   type Rights,
   ScreenHeading,
   TextField,
+  useEditor,
   useId,
   useList,
   useSaving,
@@ -48,68 +50,31 @@ export function weekSummary(c: BusinessCalendar): string {
 
 export function CalendarsScreen(props: { me: Me; rights: Rights }) {
   const calendars = useList<BusinessCalendar>("/api/v1/sla/calendars");
-  const [editing, setEditing] = useState<BusinessCalendar | "new" | null>(null);
+  const editor = useEditor(calendars);
   const canEdit = props.rights.sla;
   return (
     <section class="admin-screen">
       <ScreenHeading>{at("calendars.title")}</ScreenHeading>
       {!canEdit && <p class="hint">{at("sla.adminsOnly")}</p>}
-      {canEdit && (
-        <p>
-          <button type="button" class="primary" onClick={() => setEditing("new")}>
-            {at("calendars.new")}
-          </button>
-        </p>
-      )}
-      {editing && (
-        <CalendarEditor
-          key={editing === "new" ? "new" : `${editing.id}.${editing.version}`}
-          calendar={editing === "new" ? null : editing}
-          readOnly={!canEdit}
-          onDone={async () => {
-            setEditing(null);
-            await calendars.reload();
-          }}
-        />
-      )}
-      {calendars.items === null ? (
-        <Loading failed={calendars.failed} />
-      ) : (
-        <div class="table-wrap">
-          <table class="admin-table">
-            <caption>{at("calendars.count", { count: calendars.items.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{at("calendars.name")}</th>
-                <th scope="col">{at("calendars.timeZone")}</th>
-                <th scope="col">{at("calendars.week")}</th>
-                <th scope="col">{at("calendars.holidays")}</th>
-                <th scope="col">{at("common.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {calendars.items.map((c) => (
-                <tr key={c.id}>
-                  <td>{c.name}</td>
-                  <td>{c.time_zone}</td>
-                  <td>{weekSummary(c)}</td>
-                  <td>{c.holidays.length}</td>
-                  <td class="actions">
-                    <button
-                      type="button"
-                      class="secondary"
-                      aria-label={canEdit ? at("calendars.editNamed", { name: c.name }) : at("common.viewNamed", { name: c.name })}
-                      onClick={() => setEditing(c)}
-                    >
-                      {canEdit ? at("common.edit") : at("common.view")}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {canEdit && <NewButton onClick={() => editor.open("new")}>{at("calendars.new")}</NewButton>}
+      {editor.isOpen && <CalendarEditor key={editor.key} calendar={editor.item} readOnly={!canEdit} onDone={editor.done} />}
+      <AdminTable
+        items={calendars.items}
+        failed={calendars.failed}
+        caption={(count) => at("calendars.count", { count })}
+        columns={[at("calendars.name"), at("calendars.timeZone"), at("calendars.week"), at("calendars.holidays")]}
+        cells={(c) => (
+          <>
+            <td>{c.name}</td>
+            <td>{c.time_zone}</td>
+            <td>{weekSummary(c)}</td>
+            <td>{c.holidays.length}</td>
+          </>
+        )}
+        onEdit={editor.open}
+        editLabel={(c) => (canEdit ? at("calendars.editNamed", { name: c.name }) : at("common.viewNamed", { name: c.name }))}
+        readOnly={!canEdit}
+      />
     </section>
   );
 }

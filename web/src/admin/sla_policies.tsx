@@ -8,6 +8,7 @@ import { useState } from "preact/hooks";
 import { post, put } from "../api/client";
 import type { Me } from "../api/types";
 import {
+  AdminTable,
   at,
   Checkbox,
   CheckGroup,
@@ -15,12 +16,13 @@ import {
   EditorSection,
   errorAt,
   formatMinutes,
-  Loading,
+  NewButton,
   type Rights,
   ScreenHeading,
   SelectField,
   splitList,
   TextField,
+  useEditor,
   useList,
   useSaving,
 } from "./kit";
@@ -102,7 +104,7 @@ export function PoliciesScreen(props: { me: Me; rights: Rights }) {
   const calendars = useList<BusinessCalendar>("/api/v1/sla/calendars");
   const teams = useList<AdminTeam>("/api/v1/teams");
   const orgs = useList<AdminOrganization>("/api/v1/organizations");
-  const [editing, setEditing] = useState<SlaPolicy | "new" | null>(null);
+  const editor = useEditor(policies);
   const canEdit = props.rights.sla;
   const calendarName = (id: number | null) => (id === null ? "" : (calendars.items?.find((c) => c.id === id)?.name ?? `#${id}`));
   return (
@@ -110,72 +112,43 @@ export function PoliciesScreen(props: { me: Me; rights: Rights }) {
       <ScreenHeading>{at("policies.title")}</ScreenHeading>
       {!canEdit && <p class="hint">{at("sla.adminsOnly")}</p>}
       {canEdit && (
-        <p>
-          <button type="button" class="primary" onClick={() => setEditing("new")} disabled={!calendars.items}>
-            {at("policies.new")}
-          </button>
-        </p>
+        <NewButton onClick={() => editor.open("new")} disabled={!calendars.items}>
+          {at("policies.new")}
+        </NewButton>
       )}
-      {editing && calendars.items && (
+      {editor.isOpen && calendars.items && (
         <PolicyEditor
-          key={editing === "new" ? "new" : `${editing.id}.${editing.version}`}
-          policy={editing === "new" ? null : editing}
+          key={editor.key}
+          policy={editor.item}
           readOnly={!canEdit}
           calendars={calendars.items}
           teams={teams.items ?? []}
           orgs={orgs.items ?? []}
-          onDone={async () => {
-            setEditing(null);
-            await policies.reload();
-          }}
+          onDone={editor.done}
         />
       )}
-      {policies.items === null ? (
-        <Loading failed={policies.failed} />
-      ) : (
-        <div class="table-wrap">
-          <table class="admin-table">
-            <caption>{at("policies.count", { count: policies.items.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{at("policies.rank")}</th>
-                <th scope="col">{at("policies.name")}</th>
-                <th scope="col">{at("policies.calendar")}</th>
-                <th scope="col">{at("policies.p1")}</th>
-                <th scope="col">{at("common.state")}</th>
-                <th scope="col">{at("common.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...policies.items]
-                .sort((a, b) => a.rank - b.rank || a.id - b.id)
-                .map((p) => (
-                  <tr key={p.id}>
-                    <td>{p.rank}</td>
-                    <td>
-                      {p.name} <span class="muted">v{p.version}</span>
-                    </td>
-                    <td>{calendarName(p.calendar_id)}</td>
-                    <td>
-                      {formatMinutes(p.targets.P1?.first_response_minutes)} / {formatMinutes(p.targets.P1?.resolution_minutes)}
-                    </td>
-                    <td>{p.active ? at("common.active") : at("common.inactive")}</td>
-                    <td class="actions">
-                      <button
-                        type="button"
-                        class="secondary"
-                        aria-label={canEdit ? at("policies.editNamed", { name: p.name }) : at("common.viewNamed", { name: p.name })}
-                        onClick={() => setEditing(p)}
-                      >
-                        {canEdit ? at("common.edit") : at("common.view")}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AdminTable
+        items={policies.items && [...policies.items].sort((a, b) => a.rank - b.rank || a.id - b.id)}
+        failed={policies.failed}
+        caption={(count) => at("policies.count", { count })}
+        columns={[at("policies.rank"), at("policies.name"), at("policies.calendar"), at("policies.p1"), at("common.state")]}
+        cells={(p) => (
+          <>
+            <td>{p.rank}</td>
+            <td>
+              {p.name} <span class="muted">v{p.version}</span>
+            </td>
+            <td>{calendarName(p.calendar_id)}</td>
+            <td>
+              {formatMinutes(p.targets.P1?.first_response_minutes)} / {formatMinutes(p.targets.P1?.resolution_minutes)}
+            </td>
+            <td>{p.active ? at("common.active") : at("common.inactive")}</td>
+          </>
+        )}
+        onEdit={editor.open}
+        editLabel={(p) => (canEdit ? at("policies.editNamed", { name: p.name }) : at("common.viewNamed", { name: p.name }))}
+        readOnly={!canEdit}
+      />
     </section>
   );
 }

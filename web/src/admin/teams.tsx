@@ -6,16 +6,18 @@ import { useState } from "preact/hooks";
 import { post, put } from "../api/client";
 import type { Me } from "../api/types";
 import {
+  AdminTable,
   at,
   Checkbox,
   CheckGroup,
   EditorSection,
   errorAt,
-  Loading,
+  NewButton,
   type Rights,
   ScreenHeading,
   SelectField,
   TextField,
+  useEditor,
   useList,
   useSaving,
 } from "./kit";
@@ -37,78 +39,45 @@ export function TeamsScreen(props: { me: Me; rights: Rights }) {
   const teams = useList<AdminTeam>("/api/v1/teams");
   const users = useList<AdminUser>("/api/v1/users");
   const orgs = useList<AdminOrganization>("/api/v1/organizations");
-  const [editing, setEditing] = useState<AdminTeam | "new" | null>(null);
+  const editor = useEditor(teams);
   const members = (id: number) => (users.items ?? []).filter((u) => (u.team_ids ?? []).includes(id));
 
   return (
     <section class="admin-screen">
       <ScreenHeading>{at("teams.title")}</ScreenHeading>
       <p class="hint">{at("teams.linesHint")}</p>
-      {rights.directory && (
-        <p>
-          <button type="button" class="primary" onClick={() => setEditing("new")}>
-            {at("teams.new")}
-          </button>
-        </p>
-      )}
-      {editing && (
+      {rights.directory && <NewButton onClick={() => editor.open("new")}>{at("teams.new")}</NewButton>}
+      {editor.isOpen && (
         <TeamEditor
-          key={editing === "new" ? "new" : editing.id}
-          team={editing === "new" ? null : editing}
+          key={editor.key}
+          team={editor.item}
           rights={rights}
           orgs={orgs.items ?? []}
-          members={editing === "new" ? [] : members(editing.id)}
-          onDone={async () => {
-            setEditing(null);
-            await teams.reload();
-          }}
+          members={editor.item ? members(editor.item.id) : []}
+          onDone={editor.done}
         />
       )}
-      {teams.items === null ? (
-        <Loading failed={teams.failed} />
-      ) : (
-        <div class="table-wrap">
-          <table class="admin-table">
-            <caption>{at("teams.count", { count: teams.items.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{at("teams.name")}</th>
-                <th scope="col">{at("teams.line")}</th>
-                <th scope="col">{at("teams.kind")}</th>
-                <th scope="col">{at("teams.routing")}</th>
-                <th scope="col">{at("teams.members")}</th>
-                <th scope="col">{at("common.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...teams.items]
-                .sort((a, b) => a.line - b.line || a.name.localeCompare(b.name))
-                .map((t) => (
-                  <tr key={t.id}>
-                    <td>{t.name}</td>
-                    <td>{lineName(t.line)}</td>
-                    <td>{at(`kind.${t.kind}`)}</td>
-                    <td>
-                      {at(`assignment.${t.assignment ?? "manual"}`)}
-                      {t.skill_routing ? ` · ${at("teams.skillRoutingShort")}` : ""}
-                    </td>
-                    <td>{members(t.id).map((u) => u.name).join(", ") || <span class="muted">{at("common.none")}</span>}</td>
-                    <td class="actions">
-                      <button
-                        type="button"
-                        class="secondary"
-                        aria-label={at(rights.directory ? "teams.editNamed" : "teams.routingNamed", { name: t.name })}
-                        onClick={() => setEditing(t)}
-                      >
-                        {rights.directory ? at("common.edit") : at("teams.routingButton")}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AdminTable
+        items={teams.items && [...teams.items].sort((a, b) => a.line - b.line || a.name.localeCompare(b.name))}
+        failed={teams.failed}
+        caption={(count) => at("teams.count", { count })}
+        columns={[at("teams.name"), at("teams.line"), at("teams.kind"), at("teams.routing"), at("teams.members")]}
+        cells={(t) => (
+          <>
+            <td>{t.name}</td>
+            <td>{lineName(t.line)}</td>
+            <td>{at(`kind.${t.kind}`)}</td>
+            <td>
+              {at(`assignment.${t.assignment ?? "manual"}`)}
+              {t.skill_routing ? ` · ${at("teams.skillRoutingShort")}` : ""}
+            </td>
+            <td>{members(t.id).map((u) => u.name).join(", ") || <span class="muted">{at("common.none")}</span>}</td>
+          </>
+        )}
+        onEdit={editor.open}
+        editLabel={(t) => at(rights.directory ? "teams.editNamed" : "teams.routingNamed", { name: t.name })}
+        editText={rights.directory ? at("common.edit") : at("teams.routingButton")}
+      />
     </section>
   );
 }

@@ -7,17 +7,19 @@ import { post, put } from "../api/client";
 import type { Me } from "../api/types";
 import {
   ActiveBadge,
+  AdminTable,
   at,
   CheckGroup,
   EditorSection,
   errorAt,
   FailureSummary,
-  Loading,
+  NewButton,
   type Rights,
   ScreenHeading,
   SelectField,
   splitList,
   TextField,
+  useEditor,
   useList,
   useSaving,
 } from "./kit";
@@ -78,7 +80,7 @@ export function UsersScreen(props: { me: Me; rights: Rights }) {
   const [team, setTeam] = useState("");
   const [org, setOrg] = useState("");
   const [active, setActive] = useState("active");
-  const [editing, setEditing] = useState<AdminUser | "new" | null>(null);
+  const editor = useEditor(users);
   const saving = useSaving();
 
   const teamName = (id: number) => teams.items?.find((t) => t.id === id)?.name ?? `#${id}`;
@@ -141,85 +143,56 @@ export function UsersScreen(props: { me: Me; rights: Rights }) {
           ]}
         />
       </div>
-      {rights.directory && (
-        <p>
-          <button type="button" class="primary" onClick={() => setEditing("new")}>
-            {at("users.new")}
-          </button>
-        </p>
-      )}
-      {!editing && <FailureSummary failure={saving.failure} />}
-      {editing && (
+      {rights.directory && <NewButton onClick={() => editor.open("new")}>{at("users.new")}</NewButton>}
+      {!editor.isOpen && <FailureSummary failure={saving.failure} />}
+      {editor.isOpen && (
         <UserEditor
-          key={editing === "new" ? "new" : editing.id}
-          user={editing === "new" ? null : editing}
+          key={editor.key}
+          user={editor.item}
           rights={rights}
           teams={teams.items ?? []}
           orgs={orgs.items ?? []}
-          onDone={async () => {
-            setEditing(null);
-            await users.reload();
-          }}
+          onDone={editor.done}
         />
       )}
-      {users.items === null ? (
-        <Loading failed={users.failed} />
-      ) : (
-        <div class="table-wrap">
-          <table class="admin-table">
-            <caption>{at("users.count", { count: shown.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{at("users.login")}</th>
-                <th scope="col">{at("users.name")}</th>
-                <th scope="col">{at("users.role")}</th>
-                <th scope="col">{at("users.teams")}</th>
-                <th scope="col">{at("users.organization")}</th>
-                <th scope="col">{at("users.state")}</th>
-                <th scope="col">{at("common.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((u) => (
-                <tr key={u.id}>
-                  <td>{u.login}</td>
-                  <td>
-                    {u.name}
-                    <br />
-                    <span class="muted">{u.email}</span>
-                  </td>
-                  <td>{roleLabel(u.role)}</td>
-                  <td>{(u.team_ids ?? []).map(teamName).join(", ")}</td>
-                  <td>{orgName(u.organization_id)}</td>
-                  <td>
-                    <ActiveBadge active={u.active} />
-                  </td>
-                  <td class="actions">
-                    <button
-                      type="button"
-                      class="secondary"
-                      aria-label={rights.directory ? at("users.editNamed", { name: u.login }) : at("common.viewNamed", { name: u.login })}
-                      onClick={() => setEditing(u)}
-                    >
-                      {rights.directory ? at("common.edit") : at("common.view")}
-                    </button>
-                    {rights.directory && u.id !== props.me.id && (
-                      <button
-                        type="button"
-                        class="secondary"
-                        aria-label={at(u.active ? "users.deactivateNamed" : "users.reactivateNamed", { name: u.login })}
-                        onClick={() => setActiveOf(u, !u.active)}
-                      >
-                        {at(u.active ? "users.deactivate" : "users.reactivate")}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AdminTable
+        items={users.items && shown}
+        failed={users.failed}
+        caption={(count) => at("users.count", { count })}
+        columns={[at("users.login"), at("users.name"), at("users.role"), at("users.teams"), at("users.organization"), at("users.state")]}
+        cells={(u) => (
+          <>
+            <td>{u.login}</td>
+            <td>
+              {u.name}
+              <br />
+              <span class="muted">{u.email}</span>
+            </td>
+            <td>{roleLabel(u.role)}</td>
+            <td>{(u.team_ids ?? []).map(teamName).join(", ")}</td>
+            <td>{orgName(u.organization_id)}</td>
+            <td>
+              <ActiveBadge active={u.active} />
+            </td>
+          </>
+        )}
+        onEdit={editor.open}
+        editLabel={(u) => (rights.directory ? at("users.editNamed", { name: u.login }) : at("common.viewNamed", { name: u.login }))}
+        readOnly={!rights.directory}
+        moreActions={(u) =>
+          rights.directory &&
+          u.id !== props.me.id && (
+            <button
+              type="button"
+              class="secondary"
+              aria-label={at(u.active ? "users.deactivateNamed" : "users.reactivateNamed", { name: u.login })}
+              onClick={() => setActiveOf(u, !u.active)}
+            >
+              {at(u.active ? "users.deactivate" : "users.reactivate")}
+            </button>
+          )
+        }
+      />
     </section>
   );
 }
