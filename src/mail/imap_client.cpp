@@ -114,6 +114,7 @@ class ImapSession::Impl {
     // Connect, TLS and login, then hand the connection over (curl_easy_send/recv).
     curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
     if (account_.starttls) curl_easy_setopt(e, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+    if (!account_.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, account_.ca_file.c_str());
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, account_.tls_verify ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, account_.tls_verify ? 2L : 0L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,

@@ -24,6 +24,9 @@ struct ImapAccount {
   // Off only for test servers with self-signed certificates: without it anyone on the path
   // can read the password and the mail.
   bool tls_verify = true;
+  // PEM file of the CA(s) to trust instead of the system's store (a site's own CA); empty:
+  // the system's.
+  std::string ca_file;
   std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);  // including the login
   std::chrono::milliseconds command_timeout = std::chrono::seconds(60);  // one whole answer
   // The largest literal (a fetched message) accepted from the server, whatever it announced
