@@ -5,6 +5,7 @@
 #include <charconv>
 #include <fstream>
 
+#include "core/attachment.hpp"
 #include "core/phone.hpp"
 
 namespace fl {
@@ -69,6 +70,23 @@ Result<void> check_ca_file(std::string_view key, const std::filesystem::path& pa
   text.resize(static_cast<std::size_t>(in.gcount()));
   if (text.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
     return bad("holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+  return {};
+}
+
+// IMAP folder names: any UTF-8 text (sent in modified UTF-7), but no control characters,
+// which no server accepts and which would only show up as a failed poll.
+Result<void> check_folder_name(std::string_view key, std::string_view name) {
+  if (!is_valid_utf8(name))
+    return fail(ErrorCode::invalid_argument, std::string(key) + ": not valid UTF-8");
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    const bool c1 = c == 0xc2 && i + 1 < name.size() &&
+                    static_cast<unsigned char>(name[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(name[i + 1]) <= 0x9f;  // U+0080..U+009F
+    if (c < 0x20 || c == 0x7f || c1)
+      return fail(ErrorCode::invalid_argument,
+                  std::string(key) + ": no control characters in a folder name");
+  }
   return {};
 }
 
@@ -161,6 +179,10 @@ Result<std::vector<MailboxConfig>> parse_mailboxes(const toml::node& node,
       if (other.name == m.name) return bad("the name '" + m.name + "' is taken twice");
     if (m.after != "seen" && m.after != "move" && m.after != "delete")
       return bad("after: one of seen, move, delete, got '" + m.after + "'");
+    if (auto checked = check_folder_name("move_to", m.move_to); !checked)
+      return bad(checked.error().message);
+    if (auto checked = check_folder_name("quarantine", m.quarantine); !checked)
+      return bad(checked.error().message);
     if (!m.ca_file.empty()) {
       std::filesystem::path p(m.ca_file);
       if (p.is_relative()) p = file.parent_path() / p;

@@ -26,6 +26,7 @@ struct MailboxConfig {
   // relative to the configuration file. Checked when the configuration is read.
   std::string ca_file;
   std::string after = "seen";  // seen | move | delete
+  // Folder names in UTF-8 (sent to the server in modified UTF-7); no control characters.
   std::string move_to;
   std::string quarantine;
   int interval_seconds = 60;

@@ -330,6 +330,12 @@ std::vector<ImapMailbox> imap_mailboxes(const Config& c) {
                    .ca_file = m.ca_file,
                    .connect_timeout = std::chrono::seconds(m.connect_timeout_seconds),
                    .command_timeout = std::chrono::seconds(m.timeout_seconds)};
+    // The configuration checked these already; the IMAP module has the last word on names.
+    for (const std::string& folder : {m.move_to, m.quarantine})
+      if (auto wire = imap_mailbox_name(folder); !wire)
+        die("mail.mailboxes '" + m.name + "': '" + folder + "': " + wire.error().message);
+    if (auto folder = imap_folder(m.url); !folder)
+      die("mail.mailboxes '" + m.name + "': url: " + folder.error().message);
     box.after = m.after == "move"     ? AfterIngest::move
                 : m.after == "delete" ? AfterIngest::remove
                                       : AfterIngest::mark_seen;

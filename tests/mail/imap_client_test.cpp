@@ -33,16 +33,6 @@ unsigned short closed_port() {
 
 }  // namespace
 
-TEST(ImapFolder, ComesFromTheUrlsPath) {
-  EXPECT_EQ(imap_folder("imaps://mail.example.com:993/INBOX"), "INBOX");
-  EXPECT_EQ(imap_folder("imap://mail.example.com"), "INBOX");
-  EXPECT_EQ(imap_folder("imap://mail.example.com/"), "INBOX");
-  EXPECT_EQ(imap_folder("imap://h/Service%20Desk"), "Service Desk");
-  EXPECT_EQ(imap_folder("imap://h/INBOX.Desk"), "INBOX.Desk");
-  EXPECT_FALSE(imap_folder("https://h/INBOX"));
-  EXPECT_FALSE(imap_folder("imap://h/B%C3%BCro"));  // needs modified UTF-7: not supported
-}
-
 TEST(ImapSession, FetchingLeavesSeenAloneUntilTheMessageIsMarked) {
   FL_REQUIRE_IMAP_SERVER();
   DovecotMailbox box("box1");
@@ -103,6 +93,29 @@ TEST(ImapSession, CertificatesAreCheckedUnlessSwitchedOff) {
     EXPECT_EQ(session.error().code, ErrorCode::unavailable);
     EXPECT_THAT(session.error().message, HasSubstr("certificate"));
   }
+}
+
+TEST(ImapSession, FolderNamesGoOutInModifiedUtf7) {
+  FL_REQUIRE_IMAP_SERVER();
+  DovecotMailbox box("box10");
+  box.deliver("umlaut@test");
+  auto session = ImapSession::open(imap_account("box10"));
+  ASSERT_TRUE(session) << session.error().message;
+  auto all = (*session)->search("ALL");
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 1u);
+  // dovecot's separator is "."; it keeps the name on disk as it came: modified UTF-7.
+  auto moved = (*session)->move(all->front(), "Erledigt.Übernommen");
+  ASSERT_TRUE(moved) << moved.error().message;
+  EXPECT_EQ(box.count("Erledigt.&ANw-bernommen"), 1);
+  EXPECT_EQ(box.count(), 0);
+  // And selected by its UTF-8 name, the way a mailbox URL names it.
+  auto there =
+      ImapSession::open(imap_account("box10", Transport::plain, "Erledigt.%C3%9Cbernommen"));
+  ASSERT_TRUE(there) << there.error().message;
+  auto found = (*there)->search("ALL");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->size(), 1u);
 }
 
 TEST(ImapSession, AWrongPasswordIsUnauthenticated) {

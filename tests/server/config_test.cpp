@@ -305,4 +305,28 @@ TEST(Config, MailboxTrustAndTimeouts) {
   EXPECT_TRUE(error(head + "timeout_seconds = 3600\nconnect_timeout_seconds = 300\n").empty());
 }
 
+TEST(Config, MailboxFoldersAreUtf8WithoutControlCharacters) {
+  testing::TempDir dir;
+  const std::string head =
+      "[[mail.mailboxes]]\nname = \"desk\"\nuser = \"u\"\nurl = \"imaps://mx/INBOX\"\n";
+  Config c;
+  auto ok =
+      apply_toml_file(c, write(dir, head + "after = \"move\"\nmove_to = \"Erledigt/Übernommen\"\n"
+                                           "quarantine = \"Abgelehnt & Prüfen\"\n"));
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(c.mail_mailboxes.at(0).move_to, "Erledigt/Übernommen");
+  EXPECT_EQ(c.mail_mailboxes.at(0).quarantine, "Abgelehnt & Prüfen");
+  auto error = [&](const std::string& text) {
+    Config e;
+    auto r = apply_toml_file(e, write(dir, text));
+    return r ? std::string() : r.error().message;
+  };
+  const std::string tab = error(head + "after = \"move\"\nmove_to = \"Done\\tNow\"\n");
+  EXPECT_NE(tab.find("move_to"), std::string::npos) << tab;
+  EXPECT_NE(tab.find("control"), std::string::npos) << tab;
+  EXPECT_NE(error(head + "quarantine = \"Bad\\u0001\"\n").find("quarantine"), std::string::npos);
+  EXPECT_NE(error(head + "quarantine = \"Bad\\u0085\"\n").find("control"), std::string::npos);
+  EXPECT_NE(error(head + "quarantine = \"Bad\\u007F\"\n").find("control"), std::string::npos);
+}
+
 }  // namespace fl
