@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import tempfile
 import time
@@ -66,6 +67,34 @@ class MailImapConfigTest(unittest.TestCase):
                 env=server_env({"FIRSTLINE_CONFIG": str(config)}))
             self.assertEqual(done.returncode, 2, done.stderr)
             self.assertIn("move_to", done.stderr)
+
+    def test_a_mailboxs_connect_timeout_is_its_own(self):
+        # A listener that accepts and never greets: the poll gives up after the mailbox's
+        # connect_timeout_seconds (libcurl says after how long), not after the default 10 s.
+        with socket.socket() as silent:
+            silent.bind(("127.0.0.1", 0))
+            silent.listen(8)
+            server = Server()
+            try:
+                server.init()
+                config = server.tmp / "firstline.toml"
+                config.write_text(f"""
+[[mail.mailboxes]]
+name = "silent"
+url = "imap://127.0.0.1:{silent.getsockname()[1]}/INBOX"
+user = "desk"
+password = "secret"
+connect_timeout_seconds = 1
+interval_seconds = 5
+""")
+                server.env["FIRSTLINE_CONFIG"] = str(config)
+                server.start()
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline and "mail silent:" not in server.log_tail():
+                    time.sleep(0.2)
+                self.assertRegex(server.log_tail(), r"mail silent: .*after 1\d\d\d milli")
+            finally:
+                server.close()
 
 
 NEW_REQUEST = """From: Clara Kundin <customer1@acme.example>
