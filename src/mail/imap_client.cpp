@@ -42,7 +42,8 @@ std::optional<std::uint64_t> number_after(std::string_view text, std::string_vie
   return std::nullopt;
 }
 
-// An IMAP quoted string (folder names are printable ASCII, checked by imap_folder()).
+// An IMAP quoted string (folder names are printable ASCII once imap_mailbox_name() has
+// encoded them).
 std::string quoted(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
@@ -52,7 +53,85 @@ std::string quoted(std::string_view text) {
   return out + '"';
 }
 
+// The next code point of valid UTF-8 at `at` (advanced past it); nullopt for anything else
+// (a stray continuation byte, an overlong form, a surrogate, beyond U+10FFFF, cut short).
+std::optional<char32_t> next_code_point(std::string_view s, std::size_t& at) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char lead = byte(at);
+  std::size_t n = 0;
+  char32_t cp = 0, min = 0;
+  if (lead < 0x80) {
+    ++at;
+    return lead;
+  }
+  if ((lead & 0xe0) == 0xc0) {
+    n = 1, cp = lead & 0x1f, min = 0x80;
+  } else if ((lead & 0xf0) == 0xe0) {
+    n = 2, cp = lead & 0x0f, min = 0x800;
+  } else if ((lead & 0xf8) == 0xf0) {
+    n = 3, cp = lead & 0x07, min = 0x10000;
+  } else {
+    return std::nullopt;
+  }
+  for (std::size_t i = 1; i <= n; ++i) {
+    if (at + i >= s.size() || (byte(at + i) & 0xc0) != 0x80) return std::nullopt;
+    cp = (cp << 6) | (byte(at + i) & 0x3f);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return std::nullopt;
+  at += n + 1;
+  return cp;
+}
+
+bool is_control(char32_t cp) {
+  return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
 }  // namespace
+
+Result<std::string> imap_mailbox_name(std::string_view utf8) {
+  // RFC 3501 5.1.3: printable ASCII stands for itself ("&" as "&-"); a run of anything else is
+  // its UTF-16BE in base64 with "," for "/", no padding, between "&" and "-".
+  static constexpr char kBase64[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
+  std::string out;
+  std::vector<char16_t> run;
+  auto flush = [&] {
+    if (run.empty()) return;
+    out += '&';
+    std::uint32_t bits = 0;
+    int held = 0;
+    for (char16_t unit : run) {
+      bits = (bits << 16) | unit;
+      held += 16;
+      while (held >= 6) {
+        held -= 6;
+        out += kBase64[(bits >> held) & 0x3f];
+      }
+    }
+    if (held > 0) out += kBase64[(bits << (6 - held)) & 0x3f];
+    out += '-';
+    run.clear();
+  };
+  for (std::size_t at = 0; at < utf8.size();) {
+    const auto cp = next_code_point(utf8, at);
+    if (!cp) return fail(ErrorCode::invalid_argument, "a folder name that is not UTF-8");
+    if (is_control(*cp))
+      return fail(ErrorCode::invalid_argument, "a control character in a folder name");
+    if (*cp < 0x7f) {
+      flush();
+      out += static_cast<char>(*cp);
+      if (*cp == '&') out += '-';
+    } else if (*cp < 0x10000) {
+      run.push_back(static_cast<char16_t>(*cp));
+    } else {
+      const char32_t v = *cp - 0x10000;
+      run.push_back(static_cast<char16_t>(0xd800 + (v >> 10)));
+      run.push_back(static_cast<char16_t>(0xdc00 + (v & 0x3ff)));
+    }
+  }
+  flush();
+  return out;
+}
 
 Result<std::string> imap_folder(std::string_view url) {
   std::size_t scheme_end = url.find("://");
@@ -76,11 +155,11 @@ Result<std::string> imap_folder(std::string_view url) {
       i += 2;
     }
     if (c == ';' || c == '?') break;  // ;UID=... and the like: not for a poller
-    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e)
-      return fail(ErrorCode::invalid_argument, "folder names: printable ASCII only");
     folder += c;
   }
   if (folder.empty()) folder = "INBOX";
+  if (auto checked = imap_mailbox_name(folder); !checked)
+    return fail(ErrorCode::invalid_argument, "the URL's folder: " + checked.error().message);
   return folder;
 }
 
@@ -114,6 +193,7 @@ class ImapSession::Impl {
     // Connect, TLS and login, then hand the connection over (curl_easy_send/recv).
     curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
     if (account_.starttls) curl_easy_setopt(e, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+    if (!account_.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, account_.ca_file.c_str());
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, account_.tls_verify ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, account_.tls_verify ? 2L : 0L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
@@ -139,7 +219,9 @@ class ImapSession::Impl {
       uidplus_ = line.find(" UIDPLUS ") != std::string::npos;
     }
     folder_ = *folder;
-    auto selected = command("SELECT " + quoted(folder_));
+    auto wire = imap_mailbox_name(folder_);
+    if (!wire) return std::unexpected(wire.error());
+    auto selected = command("SELECT " + quoted(*wire));
     if (!selected) return std::unexpected(selected.error());
     return {};
   }
@@ -377,12 +459,14 @@ Result<void> ImapSession::remove(std::uint32_t uid) {
 }
 
 Result<void> ImapSession::move(std::uint32_t uid, std::string_view folder) {
+  auto wire = imap_mailbox_name(folder);
+  if (!wire) return std::unexpected(wire.error());
   const std::string verb = impl_->can_move() ? "UID MOVE " : "UID COPY ";
-  const std::string text = verb + std::to_string(uid) + " " + quoted(folder);
+  const std::string text = verb + std::to_string(uid) + " " + quoted(*wire);
   auto answer = impl_->command(text);
   if (!answer && answer.error().code == ErrorCode::failed_precondition) {
     // [TRYCREATE] or not: create it and try once more (CREATE of an existing folder says NO).
-    (void)impl_->command("CREATE " + quoted(folder));
+    (void)impl_->command("CREATE " + quoted(*wire));
     answer = impl_->command(text);
   }
   if (!answer) return std::unexpected(answer.error());

@@ -24,6 +24,9 @@ struct ImapAccount {
   // Off only for test servers with self-signed certificates: without it anyone on the path
   // can read the password and the mail.
   bool tls_verify = true;
+  // PEM file of the CA(s) to trust instead of the system's store (a site's own CA); empty:
+  // the system's.
+  std::string ca_file;
   std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);  // including the login
   std::chrono::milliseconds command_timeout = std::chrono::seconds(60);  // one whole answer
   // The largest literal (a fetched message) accepted from the server, whatever it announced
@@ -36,10 +39,15 @@ struct ImapMessageSize {
   std::uint64_t bytes = 0;
 };
 
-// The folder named by the URL's path ("INBOX" when it has none), percent-decoded.
-// invalid_argument: not an imap:// or imaps:// URL, or a folder name IMAP would need
-// modified UTF-7 for (only printable ASCII is supported).
+// The folder named by the URL's path ("INBOX" when it has none), percent-decoded, in UTF-8.
+// invalid_argument: not an imap:// or imaps:// URL, or a folder name that is not UTF-8 or
+// holds control characters.
 [[nodiscard]] Result<std::string> imap_folder(std::string_view url);
+
+// A UTF-8 folder name as IMAP spells it on the wire: modified UTF-7 (RFC 3501 5.1.3), e.g.
+// "Entwürfe" -> "Entw&APw-rfe", "&" -> "&-"; printable ASCII otherwise stays as it is.
+// invalid_argument: not UTF-8, or a control character (U+0000..U+001F, U+007F..U+009F).
+[[nodiscard]] Result<std::string> imap_mailbox_name(std::string_view utf8);
 
 // Not thread-safe: one thread at a time. Errors: unauthenticated (the server refused the
 // login), unavailable (no connection, TLS failure, a timeout, the connection lost; the session
@@ -62,8 +70,8 @@ class ImapSession {
   [[nodiscard]] Result<std::string> fetch(std::uint32_t uid);
   // Adds flags or keywords, e.g. "\\Seen" or "$FirstlineRejected".
   [[nodiscard]] Result<void> add_flags(std::uint32_t uid, std::string_view flags);
-  // Into `folder` (created when missing): UID MOVE where the server has MOVE, else COPY, then
-  // \Deleted and EXPUNGE (a crash between them leaves a copy in both, never none).
+  // Into `folder` (UTF-8; created when missing): UID MOVE where the server has MOVE, else COPY,
+  // then \Deleted and EXPUNGE (a crash between them leaves a copy in both, never none).
   [[nodiscard]] Result<void> move(std::uint32_t uid, std::string_view folder);
   // \Deleted and EXPUNGE (UID EXPUNGE where the server has UIDPLUS).
   [[nodiscard]] Result<void> remove(std::uint32_t uid);

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <fstream>
 
+#include "core/attachment.hpp"
 #include "core/phone.hpp"
 
 namespace fl {
@@ -52,6 +53,43 @@ ConfigKey string_key(std::string name, std::string Config::*field,
           }};
 }
 
+// A CA file must be there and hold a PEM certificate now, not fail every TLS handshake later
+// with an error far from its cause.
+Result<void> check_ca_file(std::string_view key, const std::filesystem::path& path) {
+  auto bad = [&](const std::string& why) {
+    return fail(ErrorCode::invalid_argument, std::string(key) + ": " + path.string() + ": " + why);
+  };
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return bad("no such file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return bad("cannot be read");
+  constexpr std::size_t kMaxBytes = 4 << 20;  // a CA bundle is a few hundred KiB
+  std::string text(kMaxBytes, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) return bad("cannot be read");
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+    return bad("holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+  return {};
+}
+
+// IMAP folder names: any UTF-8 text (sent in modified UTF-7), but no control characters,
+// which no server accepts and which would only show up as a failed poll.
+Result<void> check_folder_name(std::string_view key, std::string_view name) {
+  if (!is_valid_utf8(name))
+    return fail(ErrorCode::invalid_argument, std::string(key) + ": not valid UTF-8");
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    const bool c1 = c == 0xc2 && i + 1 < name.size() &&
+                    static_cast<unsigned char>(name[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(name[i + 1]) <= 0x9f;  // U+0080..U+009F
+    if (c < 0x20 || c == 0x7f || c1)
+      return fail(ErrorCode::invalid_argument,
+                  std::string(key) + ": no control characters in a folder name");
+  }
+  return {};
+}
+
 // [[mail.mailboxes]]: an array of tables, so not a ConfigKey; unknown fields are errors too.
 Result<std::vector<MailboxConfig>> parse_mailboxes(const toml::node& node,
                                                      const std::filesystem::path& file) {
@@ -96,6 +134,8 @@ Result<std::vector<MailboxConfig>> parse_mailboxes(const toml::node& node,
         ok = flag(m.starttls);
       else if (k == "tls_verify")
         ok = flag(m.tls_verify);
+      else if (k == "ca_file")
+        ok = text(m.ca_file);
       else if (k == "after")
         ok = text(m.after);
       else if (k == "move_to")
@@ -109,6 +149,20 @@ Result<std::vector<MailboxConfig>> parse_mailboxes(const toml::node& node,
           m.interval_seconds = static_cast<int>(*n);
         else
           return bad("interval_seconds: a whole number from 5 to 86400");
+      } else if (k == "connect_timeout_seconds") {
+        auto n = value.value<long long>();
+        ok = value.is_integer() && *n >= 1 && *n <= 300;
+        if (ok)
+          m.connect_timeout_seconds = static_cast<int>(*n);
+        else
+          return bad("connect_timeout_seconds: a whole number from 1 to 300");
+      } else if (k == "timeout_seconds") {
+        auto n = value.value<long long>();
+        ok = value.is_integer() && *n >= 5 && *n <= 3600;
+        if (ok)
+          m.timeout_seconds = static_cast<int>(*n);
+        else
+          return bad("timeout_seconds: a whole number from 5 to 3600");
       } else if (k == "max_message_bytes") {
         auto n = value.value<long long>();
         ok = value.is_integer() && *n >= 1024 && *n <= (1LL << 31);
@@ -125,6 +179,16 @@ Result<std::vector<MailboxConfig>> parse_mailboxes(const toml::node& node,
       if (other.name == m.name) return bad("the name '" + m.name + "' is taken twice");
     if (m.after != "seen" && m.after != "move" && m.after != "delete")
       return bad("after: one of seen, move, delete, got '" + m.after + "'");
+    if (auto checked = check_folder_name("move_to", m.move_to); !checked)
+      return bad(checked.error().message);
+    if (auto checked = check_folder_name("quarantine", m.quarantine); !checked)
+      return bad(checked.error().message);
+    if (!m.ca_file.empty()) {
+      std::filesystem::path p(m.ca_file);
+      if (p.is_relative()) p = file.parent_path() / p;
+      if (auto checked = check_ca_file("ca_file", p); !checked) return bad(checked.error().message);
+      m.ca_file = p.string();
+    }
     if (!m.url.empty()) {
       if (!m.url.starts_with("imap://") && !m.url.starts_with("imaps://"))
         return bad("url: imaps://host:993/FOLDER or imap://host:143/FOLDER");
@@ -249,11 +313,28 @@ const std::vector<ConfigKey>& config_keys() {
          c.mail_smtp_starttls = *b;
          return {};
        }},
+      {"mail.smtp_ca_file",
+       [](Config& c, std::string_view v) -> Result<void> {
+         if (!v.empty())
+           if (auto checked = check_ca_file("mail.smtp_ca_file", std::filesystem::path(v));
+               !checked)
+             return checked;
+         c.mail_smtp_ca_file = std::string(v);
+         return {};
+       }},
+      {"mail.smtp_tls_verify",
+       [](Config& c, std::string_view v) -> Result<void> {
+         auto b = to_bool("mail.smtp_tls_verify", v);
+         if (!b) return std::unexpected(b.error());
+         c.mail_smtp_tls_verify = *b;
+         return {};
+       }},
       string_key("mail.from_name", &Config::mail_from_name),
       string_key("mail.base_url", &Config::mail_base_url),
       string_key("mail.templates_dir", &Config::mail_templates_dir),
       int_key("mail.max_attempts", &Config::mail_max_attempts, 1, 20),
       int_key("mail.first_retry_seconds", &Config::mail_first_retry_seconds, 1, 3600),
+      int_key("mail.imap_parallel", &Config::mail_imap_parallel, 1, 32),
       int_key("mail.new_tickets_per_sender_per_hour", &Config::mail_new_tickets_per_sender_per_hour,
               0, 1000000),
   };

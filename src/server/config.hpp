@@ -22,10 +22,16 @@ struct MailboxConfig {
   std::string password;  // given, or read from password_file
   bool starttls = false;
   bool tls_verify = true;
+  // PEM file of the CA(s) to trust for this server (a site's own CA) instead of the system's;
+  // relative to the configuration file. Checked when the configuration is read.
+  std::string ca_file;
   std::string after = "seen";  // seen | move | delete
+  // Folder names in UTF-8 (sent to the server in modified UTF-7); no control characters.
   std::string move_to;
   std::string quarantine;
   int interval_seconds = 60;
+  int connect_timeout_seconds = 10;  // connect, TLS and login
+  int timeout_seconds = 60;          // any one answer, a whole message included
   long long max_message_bytes = 25 << 20;
 };
 
@@ -80,6 +86,7 @@ struct Config {
   std::string mail_address;
   int mail_new_tickets_per_sender_per_hour = 20;  // more from one sender: ignored (0: no limit)
   std::vector<MailboxConfig> mail_mailboxes;      // [[mail.mailboxes]]
+  int mail_imap_parallel = 4;                     // mailboxes polled at the same time
 
   // [mail], outbound (docs/mail.md: Outbound)
   // smtp://host:port or smtps://host:port; empty: outbound mail is off (nothing is queued).
@@ -87,6 +94,10 @@ struct Config {
   std::string mail_smtp_user;
   std::string mail_smtp_password;
   bool mail_smtp_starttls = false;  // smtp://: refuse to send unless STARTTLS succeeds
+  // PEM file of the CA(s) to trust for the SMTP server instead of the system's (a site's own
+  // CA); must exist and be readable when the configuration is read.
+  std::string mail_smtp_ca_file;
+  bool mail_smtp_tls_verify = true;  // false: the certificate and name are not checked (unsafe)
   std::string mail_from_name = "Firstline Service Desk";
   std::string mail_base_url;       // links in mails: "https://desk.example.com"
   std::string mail_templates_dir;  // overrides of the templates; default <data_dir>/mail-templates

@@ -201,11 +201,14 @@ struct Desk {
   void open_mail(const Config& c) {
     if (!c.mail_smtp_url.empty() && c.mail_address.empty())
       die("mail.smtp_url is set but mail.address is not: outbound mail needs a From address");
-    smtp =
-        std::make_unique<CurlSmtpTransport>(SmtpOptions{.url = c.mail_smtp_url,
-                                                        .user = c.mail_smtp_user,
-                                                        .password = c.mail_smtp_password,
-                                                        .require_starttls = c.mail_smtp_starttls});
+    smtp = std::make_unique<CurlSmtpTransport>(SmtpOptions{.url = c.mail_smtp_url,
+                                                           .user = c.mail_smtp_user,
+                                                           .password = c.mail_smtp_password,
+                                                           .require_starttls = c.mail_smtp_starttls,
+                                                           .ca_file = c.mail_smtp_ca_file,
+                                                           .tls_verify = c.mail_smtp_tls_verify});
+    if (!c.mail_smtp_url.empty() && !c.mail_smtp_tls_verify)
+      spdlog::warn("mail: smtp_tls_verify = false: the SMTP server's certificate is not checked");
     const std::filesystem::path templates_dir =
         c.mail_templates_dir.empty() ? std::filesystem::path(c.data_dir) / "mail-templates"
                                      : std::filesystem::path(c.mail_templates_dir);
@@ -323,7 +326,16 @@ std::vector<ImapMailbox> imap_mailboxes(const Config& c) {
                    .user = m.user,
                    .password = m.password,
                    .starttls = m.starttls,
-                   .tls_verify = m.tls_verify};
+                   .tls_verify = m.tls_verify,
+                   .ca_file = m.ca_file,
+                   .connect_timeout = std::chrono::seconds(m.connect_timeout_seconds),
+                   .command_timeout = std::chrono::seconds(m.timeout_seconds)};
+    // The configuration checked these already; the IMAP module has the last word on names.
+    for (const std::string& folder : {m.move_to, m.quarantine})
+      if (auto wire = imap_mailbox_name(folder); !wire)
+        die("mail.mailboxes '" + m.name + "': '" + folder + "': " + wire.error().message);
+    if (auto folder = imap_folder(m.url); !folder)
+      die("mail.mailboxes '" + m.name + "': url: " + folder.error().message);
     box.after = m.after == "move"     ? AfterIngest::move
                 : m.after == "delete" ? AfterIngest::remove
                                       : AfterIngest::mark_seen;
@@ -340,6 +352,7 @@ std::vector<ImapMailbox> imap_mailboxes(const Config& c) {
 
 int serve(const Config& c) {
   auto listen = or_die(parse_listen(c.listen));
+  auto mailboxes = imap_mailboxes(c);  // before anything runs: a bad one stops the start
   Desk desk(c);
   desk.open_search(c);
   desk.open_mail(c);
@@ -486,8 +499,8 @@ int serve(const Config& c) {
   });
   outbound.start(std::chrono::milliseconds(100), background_priority);
   // IMAP polling: its own low-priority threads, one commit per message like any other write.
-  ImapPoller poller(imap_mailboxes(c), *desk.mail_intake, desk.clock,
-                    {.max_parallel = 4, .on_thread_start = background_priority});
+  ImapPoller poller(std::move(mailboxes), *desk.mail_intake, desk.clock,
+                    {.max_parallel = c.mail_imap_parallel, .on_thread_start = background_priority});
   // Outbound mail: queued from the feed and sent on a thread of its own (an SMTP server that
   // is slow to answer must not hold up webhooks or SLA checks).
   Scheduler mail_out(desk.clock);

@@ -76,6 +76,9 @@ Result<void> CurlSmtpTransport::send(const Envelope& envelope) {
   curl_easy_setopt(h, CURLOPT_USE_SSL,
                    options_.require_starttls ? static_cast<long>(CURLUSESSL_ALL)
                                              : static_cast<long>(CURLUSESSL_TRY));
+  if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options_.tls_verify ? 1L : 0L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options_.tls_verify ? 2L : 0L);
   if (!options_.user.empty()) {
     curl_easy_setopt(h, CURLOPT_USERNAME, options_.user.c_str());
     curl_easy_setopt(h, CURLOPT_PASSWORD, options_.password.c_str());
@@ -85,7 +88,9 @@ Result<void> CurlSmtpTransport::send(const Envelope& envelope) {
   long reply = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
   std::string message = error[0] ? error : curl_easy_strerror(rc);
-  if (reply > 0) message = "SMTP " + std::to_string(reply) + ": " + message;
+  // Only a refusal's code says something; the last 2xx/3xx (the greeting, EHLO, "220 Ready to
+  // start TLS") before a TLS or STARTTLS failure would only mislead.
+  if (reply >= 400) message = "SMTP " + std::to_string(reply) + ": " + message;
   // A refused recipient or message (5xx) will not be accepted next time either; everything
   // else (no connection, 4xx, timeouts) may pass later. The outbox retries both within its
   // bound: a 5xx may come from a misconfigured relay an admin is about to fix.

@@ -15,6 +15,11 @@ struct SmtpOptions {
   std::string user;
   std::string password;
   bool require_starttls = false;  // smtp:// only: refuse to send in the clear
+  // PEM file of the CA(s) to trust instead of the system's store (a site's own CA); empty:
+  // the system's.
+  std::string ca_file;
+  // Off only for test relays: without it anyone on the path can read the password and the mail.
+  bool tls_verify = true;
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds timeout{60};  // a whole attempt
 };

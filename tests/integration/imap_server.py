@@ -1,15 +1,19 @@
 #!/usr/bin/python3
 """A throw-away IMAP server for tests: Debian's dovecot in the foreground, on loopback, as the
-current user (as root: dovecot's own users, which it insists on), with everything (configuration, maildirs, a self-signed certificate, logs) in one
-temporary folder that goes with it.
+current user (as root: dovecot's own users, which it insists on), with everything
+(configuration, maildirs, a certificate and its CA, logs) in one temporary folder that goes
+with it.
 
 One instance serves both ways in: a plain port (STARTTLS offered, plain login allowed, for
-loopback only) and an IMAPS port. Users box1..box20 (password "secret") each have a maildir at
-MAILDIR_ROOT/<user>; tests deliver by writing files into <maildir>/new and read flags and
-folders from the file names (Maildir++: ".Folder/cur/<name>:2,S").
+loopback only) and an IMAPS port, with a certificate for 127.0.0.1 and localhost signed by a
+throw-away CA (tls_certs.py) whose file is FL_IMAP_CA_FILE. Users box1..box20 (password
+"secret") each have a maildir at MAILDIR_ROOT/<user>; tests deliver by writing files into
+<maildir>/new and read flags and folders from the file names (Maildir++:
+".Folder/cur/<name>:2,S").
 
   imap_server.py -- COMMAND ...   runs COMMAND with FL_IMAP_PORT, FL_IMAPS_PORT,
-                                  FL_IMAP_MAILDIR_ROOT set, then stops the server
+                                  FL_IMAP_MAILDIR_ROOT, FL_IMAP_CA_FILE set, then stops
+                                  the server
   imap_server.py                  prints the variables and serves until interrupted
 """
 import os
@@ -20,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from tls_certs import make_certificates
 
 DOVECOT = "/usr/sbin/dovecot"
 USERS = [f"box{i}" for i in range(1, 21)]
@@ -56,10 +62,10 @@ class ImapServer:
         for u in USERS:
             for sub in ("new", "cur", "tmp"):
                 os.makedirs(os.path.join(self.maildir_root, u, sub))
-        cert, key = os.path.join(root, "cert.pem"), os.path.join(root, "key.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                        "-subj", "/CN=localhost", "-keyout", key, "-out", cert],
-                       check=True, capture_output=True)
+        # A CA of its own and a certificate for 127.0.0.1/localhost it signed: untrusted unless
+        # a client is given FL_IMAP_CA_FILE (a mailbox's ca_file), like a site's own CA.
+        certs = make_certificates(root, "dovecot")
+        cert, key, self.ca_file = str(certs.cert), str(certs.key), str(certs.ca)
         with open(os.path.join(root, "passwd"), "w") as f:
             for u in USERS:
                 f.write(f"{u}:{{PLAIN}}{PASSWORD}::::::\n")
@@ -136,7 +142,7 @@ protocol imap {{
 
     def env(self):
         return {"FL_IMAP_PORT": str(self.port), "FL_IMAPS_PORT": str(self.tls_port),
-                "FL_IMAP_MAILDIR_ROOT": self.maildir_root}
+                "FL_IMAP_MAILDIR_ROOT": self.maildir_root, "FL_IMAP_CA_FILE": self.ca_file}
 
     def stop(self):
         if self.proc.poll() is None:

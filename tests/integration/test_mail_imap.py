@@ -2,7 +2,8 @@
 `firstline serve` start (with a warning for tls_verify = false), a bad one is a plain error
 naming the field; and end to end under a real dovecot (run by tests/integration/imap_server.py,
 which sets FL_IMAP_PORT and FL_IMAP_MAILDIR_ROOT): a mail delivered to the mailbox becomes a
-ticket, is marked seen only then, and a reply with the ticket's tag joins it.
+ticket, is marked seen only then, and a reply with the ticket's tag joins it; a site's own CA
+(the mailbox's ca_file) over IMAPS and STARTTLS, with a move into a folder with an umlaut.
 
 Run: FIRSTLINE_BIN=build/release/src/server/firstline /usr/bin/python3 \
        tests/integration/imap_server.py -- /usr/bin/python3 tests/integration/test_mail_imap.py
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import tempfile
 import time
@@ -65,6 +67,34 @@ class MailImapConfigTest(unittest.TestCase):
                 env=server_env({"FIRSTLINE_CONFIG": str(config)}))
             self.assertEqual(done.returncode, 2, done.stderr)
             self.assertIn("move_to", done.stderr)
+
+    def test_a_mailboxs_connect_timeout_is_its_own(self):
+        # A listener that accepts and never greets: the poll gives up after the mailbox's
+        # connect_timeout_seconds (libcurl says after how long), not after the default 10 s.
+        with socket.socket() as silent:
+            silent.bind(("127.0.0.1", 0))
+            silent.listen(8)
+            server = Server()
+            try:
+                server.init()
+                config = server.tmp / "firstline.toml"
+                config.write_text(f"""
+[[mail.mailboxes]]
+name = "silent"
+url = "imap://127.0.0.1:{silent.getsockname()[1]}/INBOX"
+user = "desk"
+password = "secret"
+connect_timeout_seconds = 1
+interval_seconds = 5
+""")
+                server.env["FIRSTLINE_CONFIG"] = str(config)
+                server.start()
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline and "mail silent:" not in server.log_tail():
+                    time.sleep(0.2)
+                self.assertRegex(server.log_tail(), r"mail silent: .*after 1\d\d\d milli")
+            finally:
+                server.close()
 
 
 NEW_REQUEST = """From: Clara Kundin <customer1@acme.example>
@@ -199,6 +229,82 @@ interval_seconds = 5
         self.assertEqual(len(subjects), count, "every message once")
         self.assertEqual(len(set(subjects)), count, "no message twice")
 
+
+
+@unittest.skipUnless(os.environ.get("FL_IMAP_PORT"), "needs the dovecot of imap_server.py")
+class MailImapTrustTest(unittest.TestCase):
+    """A site's own CA: dovecot's certificate (for 127.0.0.1) is signed by a CA the system does
+    not know. With the mailbox's ca_file and tls_verify on, `serve` polls over IMAPS and over
+    STARTTLS, and moves into a folder with an umlaut; without ca_file the same server is
+    refused. Also imap_parallel and the timeouts, read from the file."""
+
+    def setUp(self):
+        self.server = Server()
+        self.server.init()
+        ca = os.environ["FL_IMAP_CA_FILE"]
+        imap, imaps = os.environ["FL_IMAP_PORT"], os.environ["FL_IMAPS_PORT"]
+        config = self.server.tmp / "firstline.toml"
+        config.write_text(f"""
+[mail]
+address = "servicedesk@example.com"
+imap_parallel = 2
+[[mail.mailboxes]]
+name = "over-imaps"
+url = "imaps://127.0.0.1:{imaps}/INBOX"
+user = "box4"
+password = "secret"
+ca_file = "{ca}"
+after = "move"
+move_to = "Erledigt.Übernommen"
+interval_seconds = 5
+connect_timeout_seconds = 15
+timeout_seconds = 120
+[[mail.mailboxes]]
+name = "over-starttls"
+url = "imap://127.0.0.1:{imap}/INBOX"
+starttls = true
+user = "box5"
+password = "secret"
+ca_file = "{ca}"
+interval_seconds = 5
+[[mail.mailboxes]]
+name = "untrusted"
+url = "imaps://127.0.0.1:{imaps}/INBOX"
+user = "box7"
+password = "secret"
+interval_seconds = 5
+""", encoding="utf-8")
+        self.server.env["FIRSTLINE_CONFIG"] = str(config)
+        self.server.start()
+        self.addCleanup(self.server.close)
+
+    deliver = MailImapEndToEndTest.deliver
+    wait_for = MailImapEndToEndTest.wait_for
+
+    def test_a_sites_own_ca_over_imaps_and_starttls(self):
+        root = Path(os.environ["FL_IMAP_MAILDIR_ROOT"])
+        tag = f"trust-{time.time_ns()}"
+        for box in ("box4", "box5", "box7"):
+            self.maildir = root / box
+            self.deliver(NEW_REQUEST.format(tag=f"{tag}-{box}"))
+        supervisor = self.server.token("supervisor")
+
+        def filed() -> set[str]:
+            listed = self.server.request("GET", "/api/v1/tickets?limit=100", token=supervisor).json
+            return {t["subject"].rsplit("-", 1)[-1] for t in items(listed) if tag in t["subject"]}
+
+        self.wait_for(lambda: {"box4", "box5"} <= filed(), seconds=60)
+        # IMAPS: moved into "Erledigt.Übernommen", which dovecot keeps as modified UTF-7.
+        moved = root / "box4" / ".Erledigt.&ANw-bernommen"
+        self.wait_for(lambda: list((moved / "cur").glob("*")) + list((moved / "new").glob("*")))
+        self.assertFalse(list((root / "box4" / "new").glob("*")))
+        # STARTTLS: marked seen.
+        self.wait_for(lambda: [p for p in (root / "box5" / "cur").glob("*") if p.name.endswith(",S")])
+        # Without ca_file the same certificate is refused: the message stays, the log says why.
+        self.wait_for(lambda: "certificate" in self.server.log_tail(200))
+        self.assertNotIn("box7", filed())
+        self.assertEqual(len(list((root / "box7" / "new").glob("*"))), 1)
+        self.assertIn("untrusted", self.server.log_tail(200))
 
 
 CORPUS = Path(__file__).resolve().parent.parent / "mail" / "corpus"

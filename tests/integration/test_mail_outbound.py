@@ -28,12 +28,16 @@ def free_port() -> int:
 
 
 class SmtpSink:
-    def __init__(self, port: int, folder: Path):
+    """smtp_sink.py as a process; `options` are its TLS and AUTH options (see there)."""
+
+    def __init__(self, port: int, folder: Path, *options: str):
         self.port, self.folder, self.proc = port, folder, None
+        self.options = list(options)
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            ["/usr/bin/python3", str(SINK), "--port", str(self.port), "--dir", str(self.folder)],
+            ["/usr/bin/python3", str(SINK), "--port", str(self.port), "--dir", str(self.folder),
+             *self.options],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         line = self.proc.stdout.readline().decode()
         if "ready" not in line:
@@ -73,16 +77,22 @@ def mail_env(port: int, **extra: str) -> dict[str, str]:
 
 class MailCase(ServerTestCase):
     start_sink = True
+    sink_options: tuple[str, ...] = ()  # smtp_sink.py's TLS and AUTH options
+
+    @classmethod
+    def mail_settings(cls) -> dict[str, str]:
+        """FIRSTLINE_* settings over mail_env's (TLS, AUTH); cls.sink.port is known here."""
+        return {}
 
     @classmethod
     def setUpClass(cls) -> None:
         import tempfile
         cls.sink_dir = Path(tempfile.mkdtemp(prefix="firstline-smtp-"))
-        cls.sink = SmtpSink(free_port(), cls.sink_dir)
+        cls.sink = SmtpSink(free_port(), cls.sink_dir, *cls.sink_options)
         if cls.start_sink:
             cls.sink.start()
         cls.addClassCleanup(cls.sink.stop)
-        cls.server_env = mail_env(cls.sink.port)
+        cls.server_env = mail_env(cls.sink.port, **cls.mail_settings())
         super().setUpClass()
 
     def new_ticket(self, subject: str, as_user: str = "customer1") -> dict:

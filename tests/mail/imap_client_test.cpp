@@ -1,5 +1,6 @@
 // The IMAP session against a real dovecot (tests/integration/imap_server.py): plain, IMAPS and
-// STARTTLS logins, a fetch that leaves \Seen alone, flags, moves, and the failures an operator
+// STARTTLS logins, a site's own CA trusted through ca_file, a fetch that leaves \Seen alone,
+// flags, moves (into a folder with an umlaut, in modified UTF-7), and the failures an operator
 // meets — a wrong password, an untrusted certificate, a server that is down.
 #include "mail/imap_client.hpp"
 
@@ -9,7 +10,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include "mail/dovecot_mailbox.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fl::testing {
 
@@ -32,16 +36,6 @@ unsigned short closed_port() {
 }
 
 }  // namespace
-
-TEST(ImapFolder, ComesFromTheUrlsPath) {
-  EXPECT_EQ(imap_folder("imaps://mail.example.com:993/INBOX"), "INBOX");
-  EXPECT_EQ(imap_folder("imap://mail.example.com"), "INBOX");
-  EXPECT_EQ(imap_folder("imap://mail.example.com/"), "INBOX");
-  EXPECT_EQ(imap_folder("imap://h/Service%20Desk"), "Service Desk");
-  EXPECT_EQ(imap_folder("imap://h/INBOX.Desk"), "INBOX.Desk");
-  EXPECT_FALSE(imap_folder("https://h/INBOX"));
-  EXPECT_FALSE(imap_folder("imap://h/B%C3%BCro"));  // needs modified UTF-7: not supported
-}
 
 TEST(ImapSession, FetchingLeavesSeenAloneUntilTheMessageIsMarked) {
   FL_REQUIRE_IMAP_SERVER();
@@ -103,6 +97,60 @@ TEST(ImapSession, CertificatesAreCheckedUnlessSwitchedOff) {
     EXPECT_EQ(session.error().code, ErrorCode::unavailable);
     EXPECT_THAT(session.error().message, HasSubstr("certificate"));
   }
+}
+
+TEST(ImapSession, ASitesOwnCaIsTrustedThroughCaFile) {
+  FL_REQUIRE_IMAP_SERVER();
+  DovecotMailbox box("box9");
+  box.deliver("ca@test");
+  for (Transport t : {Transport::imaps, Transport::starttls}) {
+    ImapAccount a = imap_account("box9", t);
+    a.tls_verify = true;  // certificate and name (IP 127.0.0.1) checked
+    a.ca_file = imap_env("FL_IMAP_CA_FILE");
+    auto session = ImapSession::open(a);
+    ASSERT_TRUE(session) << session.error().message;
+    auto all = (*session)->search("ALL");
+    ASSERT_TRUE(all);
+    EXPECT_EQ(all->size(), 1u);
+  }
+  // Another CA's file is no way round the check.
+  TempDir dir;
+  const auto other = dir.path() / "other-ca.pem";
+  ASSERT_EQ(
+      std::system(("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
+                   "-nodes -days 1 -subj /CN=other -keyout " +
+                   (dir.path() / "k.pem").string() + " -out " + other.string() + " 2>/dev/null")
+                      .c_str()),
+      0);
+  ImapAccount a = imap_account("box9", Transport::imaps);
+  a.tls_verify = true;
+  a.ca_file = other.string();
+  auto refused = ImapSession::open(a);
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(refused.error().message, HasSubstr("certificate"));
+}
+
+TEST(ImapSession, FolderNamesGoOutInModifiedUtf7) {
+  FL_REQUIRE_IMAP_SERVER();
+  DovecotMailbox box("box10");
+  box.deliver("umlaut@test");
+  auto session = ImapSession::open(imap_account("box10"));
+  ASSERT_TRUE(session) << session.error().message;
+  auto all = (*session)->search("ALL");
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 1u);
+  // dovecot's separator is "."; it keeps the name on disk as it came: modified UTF-7.
+  auto moved = (*session)->move(all->front(), "Erledigt.Übernommen");
+  ASSERT_TRUE(moved) << moved.error().message;
+  EXPECT_EQ(box.count("Erledigt.&ANw-bernommen"), 1);
+  EXPECT_EQ(box.count(), 0);
+  // And selected by its UTF-8 name, the way a mailbox URL names it.
+  auto there =
+      ImapSession::open(imap_account("box10", Transport::plain, "Erledigt.%C3%9Cbernommen"));
+  ASSERT_TRUE(there) << there.error().message;
+  auto found = (*there)->search("ALL");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->size(), 1u);
 }
 
 TEST(ImapSession, AWrongPasswordIsUnauthenticated) {

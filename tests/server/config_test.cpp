@@ -179,3 +179,154 @@ TEST(Config, OutboundMailKeys) {
 }
 
 }  // namespace fl
+
+namespace fl {
+
+namespace {
+const char* kPem =
+    "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";  // only the shape counts
+
+std::function<const char*(const char*)> env_of(const std::map<std::string, std::string>& env) {
+  return [&env](const char* n) -> const char* {
+    auto it = env.find(n);
+    return it == env.end() ? nullptr : it->second.c_str();
+  };
+}
+}  // namespace
+
+TEST(Config, SmtpTrustKeys) {
+  testing::TempDir dir;
+  const auto ca = dir.path() / "site-ca.pem";
+  std::ofstream(ca) << kPem;
+  Config c;
+  EXPECT_TRUE(c.mail_smtp_tls_verify) << "checked unless switched off";
+  EXPECT_TRUE(c.mail_smtp_ca_file.empty());
+  auto ok = apply_toml_file(
+      c, write(dir, "[mail]\nsmtp_ca_file = \"" + ca.string() + "\"\nsmtp_tls_verify = false\n"));
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(c.mail_smtp_ca_file, ca.string());
+  EXPECT_FALSE(c.mail_smtp_tls_verify);
+
+  auto error = [&](const std::string& text) {
+    Config d;
+    auto r = apply_toml_file(d, write(dir, text));
+    return r ? std::string() : r.error().message;
+  };
+  const std::string missing =
+      error("[mail]\nsmtp_ca_file = \"" + (dir.path() / "nope.pem").string() + "\"\n");
+  EXPECT_NE(missing.find("mail.smtp_ca_file"), std::string::npos) << missing;
+  EXPECT_NE(missing.find("no such file"), std::string::npos) << missing;
+  EXPECT_NE(error("[mail]\nsmtp_ca_file = \"" + dir.path().string() + "\"\n").find("no such file"),
+            std::string::npos)
+      << "a folder is no CA file";
+  std::ofstream(dir.path() / "key.txt") << "not a certificate\n";
+  EXPECT_NE(error("[mail]\nsmtp_ca_file = \"" + (dir.path() / "key.txt").string() + "\"\n")
+                .find("no PEM certificate"),
+            std::string::npos);
+  EXPECT_NE(error("[mail]\nsmtp_tls_verify = \"maybe\"\n").find("mail.smtp_tls_verify"),
+            std::string::npos);
+  EXPECT_TRUE(error("[mail]\nsmtp_ca_file = \"\"\n").empty()) << "empty: the system's store";
+
+  // The environment, like every key.
+  Config e;
+  std::map<std::string, std::string> env = {{"FIRSTLINE_MAIL_SMTP_CA_FILE", ca.string()},
+                                            {"FIRSTLINE_MAIL_SMTP_TLS_VERIFY", "no"}};
+  ASSERT_TRUE(apply_environment(e, env_of(env)));
+  EXPECT_EQ(e.mail_smtp_ca_file, ca.string());
+  EXPECT_FALSE(e.mail_smtp_tls_verify);
+  env["FIRSTLINE_MAIL_SMTP_CA_FILE"] = (dir.path() / "gone.pem").string();
+  auto bad = apply_environment(e, env_of(env));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("FIRSTLINE_MAIL_SMTP_CA_FILE"), std::string::npos);
+  EXPECT_NE(bad.error().message.find("gone.pem"), std::string::npos);
+}
+
+TEST(Config, ImapParallel) {
+  testing::TempDir dir;
+  Config c;
+  EXPECT_EQ(c.mail_imap_parallel, 4);
+  ASSERT_TRUE(apply_toml_file(c, write(dir, "[mail]\nimap_parallel = 32\n")));
+  EXPECT_EQ(c.mail_imap_parallel, 32);
+  ASSERT_TRUE(apply_toml_file(c, write(dir, "[mail]\nimap_parallel = 1\n")));
+  EXPECT_EQ(c.mail_imap_parallel, 1);
+  for (const char* bad : {"0", "33", "-1", "\"four\""}) {
+    auto r = apply_toml_file(c, write(dir, std::string("[mail]\nimap_parallel = ") + bad + "\n"));
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().message.find("mail.imap_parallel"), std::string::npos);
+  }
+  EXPECT_EQ(c.mail_imap_parallel, 1) << "a refused value changes nothing";
+  std::map<std::string, std::string> env = {{"FIRSTLINE_MAIL_IMAP_PARALLEL", "8"}};
+  ASSERT_TRUE(apply_environment(c, env_of(env)));
+  EXPECT_EQ(c.mail_imap_parallel, 8);
+  env["FIRSTLINE_MAIL_IMAP_PARALLEL"] = "100";
+  EXPECT_FALSE(apply_environment(c, env_of(env)));
+}
+
+TEST(Config, MailboxTrustAndTimeouts) {
+  testing::TempDir dir;
+  std::ofstream(dir.path() / "imap-ca.pem") << kPem;
+  const std::string head =
+      "[[mail.mailboxes]]\nname = \"desk\"\nuser = \"u\"\nurl = \"imaps://mx/INBOX\"\n";
+  Config c;
+  auto ok =
+      apply_toml_file(c, write(dir, head + "ca_file = \"imap-ca.pem\"\ntimeout_seconds = 300\n"
+                                           "connect_timeout_seconds = 20\n"));
+  ASSERT_TRUE(ok) << ok.error().message;
+  const auto& m = c.mail_mailboxes.at(0);
+  EXPECT_EQ(m.ca_file, (dir.path() / "imap-ca.pem").string()) << "relative to the file";
+  EXPECT_EQ(m.timeout_seconds, 300);
+  EXPECT_EQ(m.connect_timeout_seconds, 20);
+  Config d;
+  ASSERT_TRUE(apply_toml_file(d, write(dir, head)));
+  EXPECT_EQ(d.mail_mailboxes.at(0).timeout_seconds, 60) << "as before the key existed";
+  EXPECT_EQ(d.mail_mailboxes.at(0).connect_timeout_seconds, 10);
+  EXPECT_TRUE(d.mail_mailboxes.at(0).ca_file.empty());
+
+  auto error = [&](const std::string& text) {
+    Config e;
+    auto r = apply_toml_file(e, write(dir, text));
+    return r ? std::string() : r.error().message;
+  };
+  const std::string missing = error(head + "ca_file = \"missing.pem\"\n");
+  EXPECT_NE(missing.find("ca_file"), std::string::npos) << missing;
+  EXPECT_NE(missing.find("missing.pem"), std::string::npos) << missing;
+  EXPECT_NE(missing.find("mail.mailboxes[0]"), std::string::npos) << missing;
+  EXPECT_NE(error(head + "ca_file = 7\n").find("wrong type"), std::string::npos);
+  for (const char* bad : {"4", "3601", "0", "-5", "\"60\"", "1.5"})
+    EXPECT_NE(error(head + "timeout_seconds = " + bad + "\n").find("timeout_seconds"),
+              std::string::npos)
+        << bad;
+  for (const char* bad : {"0", "301", "\"10\""})
+    EXPECT_NE(
+        error(head + "connect_timeout_seconds = " + bad + "\n").find("connect_timeout_seconds"),
+        std::string::npos)
+        << bad;
+  EXPECT_TRUE(error(head + "timeout_seconds = 5\nconnect_timeout_seconds = 1\n").empty());
+  EXPECT_TRUE(error(head + "timeout_seconds = 3600\nconnect_timeout_seconds = 300\n").empty());
+}
+
+TEST(Config, MailboxFoldersAreUtf8WithoutControlCharacters) {
+  testing::TempDir dir;
+  const std::string head =
+      "[[mail.mailboxes]]\nname = \"desk\"\nuser = \"u\"\nurl = \"imaps://mx/INBOX\"\n";
+  Config c;
+  auto ok =
+      apply_toml_file(c, write(dir, head + "after = \"move\"\nmove_to = \"Erledigt/Übernommen\"\n"
+                                           "quarantine = \"Abgelehnt & Prüfen\"\n"));
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(c.mail_mailboxes.at(0).move_to, "Erledigt/Übernommen");
+  EXPECT_EQ(c.mail_mailboxes.at(0).quarantine, "Abgelehnt & Prüfen");
+  auto error = [&](const std::string& text) {
+    Config e;
+    auto r = apply_toml_file(e, write(dir, text));
+    return r ? std::string() : r.error().message;
+  };
+  const std::string tab = error(head + "after = \"move\"\nmove_to = \"Done\\tNow\"\n");
+  EXPECT_NE(tab.find("move_to"), std::string::npos) << tab;
+  EXPECT_NE(tab.find("control"), std::string::npos) << tab;
+  EXPECT_NE(error(head + "quarantine = \"Bad\\u0001\"\n").find("quarantine"), std::string::npos);
+  EXPECT_NE(error(head + "quarantine = \"Bad\\u0085\"\n").find("control"), std::string::npos);
+  EXPECT_NE(error(head + "quarantine = \"Bad\\u007F\"\n").find("control"), std::string::npos);
+}
+
+}  // namespace fl
