@@ -73,9 +73,13 @@ std::string web_folder(const std::string& configured) {
 
 constexpr std::string_view kVersion = "0.1.0";
 
+// 2, except under `mailgate`: there a configuration that cannot be read is EX_TEMPFAIL (75),
+// so the MTA keeps the message until the configuration is mended instead of bouncing it.
+int die_code = 2;
+
 [[noreturn]] void die(const std::string& message) {
   std::cerr << "firstline: " << message << "\n";
-  std::exit(2);
+  std::exit(die_code);
 }
 
 template <class T>
@@ -995,6 +999,7 @@ int main(int argc, char** argv) {
               << SqliteStore::latest_schema_version() << ")\n";
     return 0;
   }
+  if (*mailgate_cmd) die_code = 75;  // EX_TEMPFAIL, as kExitTempFail below
   if (!config_file.empty()) or_die(apply_toml_file(config, config_file));
   or_die(apply_environment(config, [](const char* n) { return std::getenv(n); }));
   if (!data.empty()) config.data_dir = data;

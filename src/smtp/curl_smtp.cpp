@@ -72,10 +72,11 @@ Result<void> CurlSmtpTransport::send(const Envelope& envelope) {
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options_.connect_timeout.count() * 1000));
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count() * 1000));
-  // smtps:// is TLS throughout; for smtp://, STARTTLS is used when offered, or demanded.
-  curl_easy_setopt(h, CURLOPT_USE_SSL,
-                   options_.require_starttls ? static_cast<long>(CURLUSESSL_ALL)
-                                             : static_cast<long>(CURLUSESSL_TRY));
+  // smtps:// is TLS throughout; for smtp://, STARTTLS is used when offered, or demanded -
+  // always demanded with a user: a password never goes out in the clear.
+  const bool demand_tls = options_.require_starttls || !options_.user.empty();
+  curl_easy_setopt(h, CURLOPT_USE_SSL, demand_tls ? static_cast<long>(CURLUSESSL_ALL)
+                                                  : static_cast<long>(CURLUSESSL_TRY));
   if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options_.tls_verify ? 1L : 0L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options_.tls_verify ? 2L : 0L);

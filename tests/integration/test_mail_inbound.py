@@ -121,6 +121,15 @@ class MailInboundTest(ServerTestCase):
             input=(CORPUS / "plain.eml").read_bytes(), capture_output=True, env=server_env(),
             timeout=60)
         self.assertEqual(done.returncode, EX_TEMPFAIL, done.stderr)
+        # So is a configuration that cannot be read: mended, the MTA's next try files it.
+        broken = self.server.tmp / "broken.toml"
+        broken.write_text("[mail\n")
+        done = subprocess.run(
+            [find_binary(), "mailgate", "--config", str(broken), "--data",
+             str(self.server.data_dir), "--mailbox", "support"],
+            input=(CORPUS / "plain.eml").read_bytes(), capture_output=True, env=server_env(),
+            timeout=60)
+        self.assertEqual(done.returncode, EX_TEMPFAIL, done.stderr)
 
     def test_batch_of_an_mbox_threads_replies_after_what_they_answer(self):
         first = (CORPUS / "plain.eml").read_bytes().replace(b"CAB1234.plain", b"batch-1")

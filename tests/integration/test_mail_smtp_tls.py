@@ -162,5 +162,18 @@ class NoStarttlsOfferedTest(TlsMailCase):
         self.assertEqual(self.sink.messages(), [], "no message went out in the clear")
 
 
+class NoStarttlsWithAPasswordTest(TlsMailCase):
+    """mail.smtp_starttls off, but a user is set: the password is never sent in the clear."""
+
+    sink_options = ()
+    settings = {"FIRSTLINE_MAIL_SMTP_USER": RELAY_USER,
+                "FIRSTLINE_MAIL_SMTP_PASSWORD": RELAY_PASSWORD}
+
+    def test_a_password_demands_tls_even_when_starttls_is_not_required(self):
+        failed = self.reply_and_wait_for_failure("Passwort nie im Klartext", "Antwort ohne TLS")
+        self.assertIn("STARTTLS", failed["mail"]["last_error"])
+        self.assertEqual(self.sink.messages(), [], "nothing, and no password, went out")
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
