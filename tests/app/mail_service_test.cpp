@@ -307,6 +307,49 @@ TEST_F(MailServiceTest, FilesOverTheLimitStayInThePortalAndTheMailSaysSo) {
       << transport.sent.back().message;
 }
 
+TEST_F(MailServiceTest, AFailedMailIsSentAgainByStaffWithItsMessageId) {
+  Ticket t = open_ticket(c1);
+  run();
+  auto entry = tickets->add_entry(l1, t.id, {.kind = EntryKind::reply, .body = "Neu starten"});
+  ASSERT_TRUE(entry);
+  const OutboundMail queued = ok(store->ticket_mail(t.id)).back();
+  ASSERT_EQ(queued.entry, entry->id);
+  EXPECT_EQ(tickets->resend_mail(l1, t.id, queued.id).error().code, ErrorCode::failed_precondition)
+      << "still queued";
+  transport.down = true;
+  for (int i = 0; i < 10; ++i) {
+    run();
+    clock.advance(std::chrono::hours(14));
+  }
+  ASSERT_EQ(mail_status(ok(store->ticket_mail(t.id)).back()), "failed");
+  transport.down = false;
+
+  // The requester may reply on the ticket, but not send its mail again.
+  EXPECT_EQ(tickets->resend_mail(c1, t.id, queued.id).error().code, ErrorCode::permission_denied);
+  EXPECT_EQ(tickets->resend_mail(c2, t.id, queued.id).error().code, ErrorCode::not_found)
+      << "a ticket they may not see";
+  Ticket other = open_ticket(c1, "Another");
+  EXPECT_EQ(tickets->resend_mail(l1, other.id, queued.id).error().code, ErrorCode::not_found)
+      << "a mail of another ticket";
+  EXPECT_EQ(tickets->resend_mail(l1, t.id, 4711).error().code, ErrorCode::not_found);
+
+  const std::size_t before = transport.sent.size();
+  auto again = tickets->resend_mail(l1, t.id, queued.id);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(mail_status(*again), "retrying");
+  EXPECT_EQ(again->attempts, 8);
+  ASSERT_TRUE(mail->send_due());
+  ASSERT_EQ(transport.sent.size(), before + 1) << "due at once";
+  const std::string id = mail_message_id(t.number, queued.id, queued.created_at, "help.example");
+  EXPECT_TRUE(has(transport.sent.back().message, "Message-ID: " + id + "\r\n"));
+  EXPECT_TRUE(has(transport.sent.back().message, "Neu starten"));
+  auto sent = ok(store->ticket_mail(t.id)).back();
+  EXPECT_EQ(mail_status(sent), "sent");
+  EXPECT_EQ(sent.attempts, 9);
+  EXPECT_EQ(tickets->resend_mail(l1, t.id, queued.id).error().code, ErrorCode::failed_precondition)
+      << "sent mail is not sent twice";
+}
+
 TEST(MailTemplateFiles, AFileReplacesItsPartAndBadBytesAreRefused) {
   TempDir dir;
   { std::ofstream(dir.path() / "received.de.subject") << "Eingang #{{ticket.number}}\n"; }

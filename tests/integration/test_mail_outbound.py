@@ -134,6 +134,10 @@ class MailCase(ServerTestCase):
         self.assertStatus(r, 201)
         return r.json
 
+    def resend(self, ticket: int, mail: int, as_user: str = "l1.agent"):
+        return self.server.request("POST", f"/api/v1/tickets/{ticket}/mail/{mail}/resend",
+                                   as_user=as_user)
+
 
 def tagged(number: int):
     return lambda m: f"[#{number}]" in str(m["Subject"])
@@ -267,6 +271,47 @@ class ReplyFilesOverTheLimitTest(MailCase):
         self.assertIn(f"https://desk.firstline.example/portal/tickets/{t['id']}", text)
         self.assertEqual(self.wait_mail_status(t["id"], entry["id"], "sent")["attempts"], 1,
                          "sent without the files rather than failed")
+
+
+class ResendTest(MailCase):
+    start_sink = False
+    extra_env = {"FIRSTLINE_MAIL_MAX_ATTEMPTS": "2"}
+
+    def test_a_failed_mail_is_sent_again_once_by_staff_who_may_reply(self):
+        t = self.new_ticket("Zustellung gescheitert")
+        entry = self.reply(t["id"], "Diese Antwort kommt beim zweiten Versuch an")
+        failed = self.wait_mail_status(t["id"], entry["id"], "failed")
+        self.assertEqual(failed["attempts"], 2)
+        self.assertTrue(failed["last_error"])
+        mail_id = failed["id"]
+        self.sink.start()
+
+        # Who may: staff who may reply on the ticket; a customer never, others do not see it.
+        self.assertProblem(self.resend(t["id"], mail_id, as_user="customer1"), 403)
+        self.assertProblem(self.resend(t["id"], mail_id, as_user="customer2"), 404)
+        self.assertProblem(self.resend(t["id"], mail_id, as_user="vendor.agent"), 404)
+        self.assertProblem(self.server.request(
+            "POST", f"/api/v1/tickets/{t['id']}/mail/{mail_id}/resend"), 401)
+        other = self.new_ticket("Anderes Ticket")
+        self.assertProblem(self.resend(other["id"], mail_id), 404)  # not that ticket's mail
+        self.assertProblem(self.resend(t["id"], 999999), 404)
+        time.sleep(1.5)
+        self.assertEqual([m for m in self.sink.messages() if "zweiten Versuch" in plain_text(m)],
+                         [], "nothing is sent again without being asked")
+
+        r = self.assertStatus(self.resend(t["id"], mail_id), 202)
+        self.assertEqual(r.json["id"], mail_id)
+        self.assertEqual(r.json["status"], "retrying")
+        self.assertEqual(r.json["attempts"], 2)
+        sent = self.wait_mail_status(t["id"], entry["id"], "sent")
+        self.assertEqual(sent["attempts"], 3)
+        self.assertEqual(sent["id"], mail_id)
+        # Only failed mail is sent again: a sent one is a conflict.
+        self.assertProblem(self.resend(t["id"], mail_id), 409)
+        time.sleep(1.5)
+        arrived = [m for m in self.sink.messages() if "zweiten Versuch" in plain_text(m)]
+        self.assertEqual(len(arrived), 1, "sent once")
+        self.assertRegex(arrived[0]["Message-ID"], rf"^<fl-{t['number']}-{mail_id}\.")
 
 
 class MailThreadTest(MailCase):
