@@ -294,7 +294,9 @@ TEST(MailCompose, FilesMakeMultipartMixedWithTheAlternativeFirst) {
     }
     for (std::size_t l = 0; l < lines.size(); ++l) {
       EXPECT_LE(lines[l].size(), 76u);
-      if (l + 1 < lines.size()) EXPECT_EQ(lines[l].size(), 76u) << "only the last line is short";
+      if (l + 1 < lines.size()) {
+        EXPECT_EQ(lines[l].size(), 76u) << "only the last line is short";
+      }
       EXPECT_EQ(lines[l].find_first_not_of(
                     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="),
                 std::string::npos);
@@ -379,7 +381,9 @@ TEST(MailAttachmentName, LongNamesAreContinuedInShortLines) {
     auto end = d.find("\r\n", start);
     const std::string line = d.substr(start, end == std::string::npos ? end : end - start);
     // The RFC 2231 sections within 78; the encoded-word fallback is folded by its words.
-    if (line.starts_with(" filename*")) EXPECT_LE(line.size(), 78u) << line;
+    if (line.starts_with(" filename*")) {
+      EXPECT_LE(line.size(), 78u) << line;
+    }
     EXPECT_LE(line.size(), 998u);
     if (end == std::string::npos) break;
     start = end + 2;
