@@ -183,6 +183,7 @@ Result<Envelope> MailService::compose(const OutboundMail& m) {
       {"desk.name", options_.from_name},
   };
   std::string id;
+  std::vector<MailFile> files;
   switch (m.kind) {
     case MailKind::reply: {
       id = "reply";
@@ -193,6 +194,9 @@ Result<Envelope> MailService::compose(const OutboundMail& m) {
       if (e == entries->end()) return fail(ErrorCode::invalid_argument, "the reply is gone");
       values["body"] = e->body;
       if (auto author = store_.user(e->author)) values["agent.name"] = author->name;
+      auto attached = reply_files(*e, m.language, values);
+      if (!attached) return std::unexpected(attached.error());
+      files = std::move(*attached);
       break;
     }
     case MailKind::received: {
@@ -238,6 +242,7 @@ Result<Envelope> MailService::compose(const OutboundMail& m) {
   message.language = m.language;
   message.text = body.text;
   message.html = body.html;
+  message.files = std::move(files);
   if (!to_staff) {
     // The thread, oldest first: what we sent the requester before on this ticket and what we
     // received on it, so the requester's client files the mail under their own message.
@@ -262,6 +267,35 @@ Result<Envelope> MailService::compose(const OutboundMail& m) {
   auto raw = compose_message(message);
   if (!raw) return std::unexpected(raw.error());
   return Envelope{options_.address, m.address, std::move(*raw)};
+}
+
+Result<std::vector<MailFile>> MailService::reply_files(const Entry& reply,
+                                                       const std::string& language,
+                                                       std::map<std::string, std::string>& values) {
+  std::vector<MailFile> files;
+  if (reply.attachments.empty()) return files;
+  std::int64_t total = 0;
+  std::string names;
+  for (const Attachment& a : reply.attachments) {
+    total += a.size;
+    names += (names.empty() ? "" : ", ") + a.filename;
+  }
+  if (total > options_.max_attachment_bytes) {
+    // Too big for mail: the reply goes without them and says where they are, rather than
+    // failing at a server that refuses the size.
+    std::map<std::string, std::string> note_values{{"files", names},
+                                                   {"ticket.link", values["ticket.link"]}};
+    const MailTemplate note =
+        render(templates_.get("reply.files_in_portal", language), note_values);
+    values["body"] += "\n\n" + note.text;
+    return files;
+  }
+  for (const Attachment& a : reply.attachments) {
+    auto content = store_.attachment_content(a.id);
+    if (!content) return std::unexpected(content.error());
+    files.push_back({a.filename, a.content_type, std::move(*content)});
+  }
+  return files;
 }
 
 // --- sending -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,8 @@
 
 namespace fl {
 
+inline constexpr std::int64_t kDefaultMailAttachmentBytes = 10 << 20;  // 10 MiB
+
 struct MailOptions {
   std::string address;    // the desk's address: From, envelope sender, Message-ID domain
   std::string from_name;  // the desk's name beside it
@@ -35,6 +38,9 @@ struct MailOptions {
   // Longer than one send can take: after a crash, a claimed mail goes out again once it ends.
   std::chrono::milliseconds lease = std::chrono::minutes(5);
   int articles = 3;                            // knowledge-base links in an acknowledgement
+  // A reply's files go with its mail when together they are at most this many bytes; else
+  // none go, and the mail says they are on the ticket in the portal.
+  std::int64_t max_attachment_bytes = kDefaultMailAttachmentBytes;
   std::function<void(std::string_view)> warn;  // one line per failed attempt; no secrets
 };
 
@@ -71,6 +77,10 @@ class MailService {
 
  private:
   void warn(const std::string& line) const;
+  // The files a reply's mail carries: all of them within max_attachment_bytes together, else
+  // none, and a note in `values["body"]` (template reply.files_in_portal) that links to them.
+  Result<std::vector<MailFile>> reply_files(const Entry& reply, const std::string& language,
+                                            std::map<std::string, std::string>& values);
 
   Store& store_;
   const Clock& clock_;

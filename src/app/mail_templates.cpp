@@ -25,6 +25,19 @@ const Default kDefaults[] = {
      {"{{ticket.subject}}", "{{body}}\n\n-- \n{{desk.name}}\nIhr Ticket: {{ticket.link}}\n",
       "<div>{{body}}</div>\n<hr>\n<p>{{desk.name}}<br>\n<a href=\"{{ticket.link}}\">Ihr "
       "Ticket</a></p>\n"}},
+    // Added to a reply's body when its files are too big to mail (only the text is used).
+    {"reply.files_in_portal",
+     "en",
+     {"",
+      "The files of this reply are too large for e-mail ({{files}}). You can download them "
+      "from your ticket in the portal: {{ticket.link}}",
+      ""}},
+    {"reply.files_in_portal",
+     "de",
+     {"",
+      "Die Dateien zu dieser Antwort sind für eine E-Mail zu groß ({{files}}). Sie können "
+      "sie in Ihrem Ticket im Portal herunterladen: {{ticket.link}}",
+      ""}},
     {"received",
      "en",
      {"We have received your request: {{ticket.subject}}",

@@ -21,8 +21,10 @@ class MailTemplates {
   // part (a missing folder is no error; a file that cannot be read or is not UTF-8 is).
   [[nodiscard]] static Result<MailTemplates> load(const std::filesystem::path& folder);
 
-  // Template ids: reply, received, status.resolved, status.pending_customer, status.reopened,
-  // sla_warning, sla_breach. Unknown languages fall back to English; unknown ids to "reply".
+  // Template ids: reply, reply.files_in_portal (only its text: added to a reply's body when
+  // its files are too big to mail), received, status.resolved, status.pending_customer,
+  // status.reopened, sla_warning, sla_breach. Unknown languages fall back to English; unknown ids
+  // to "reply".
   [[nodiscard]] const MailTemplate& get(std::string_view id, std::string_view language) const;
 
  private:

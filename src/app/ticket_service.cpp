@@ -370,6 +370,19 @@ Result<std::vector<TimelineItem>> TicketService::timeline(const Actor& actor, Ti
   return items;
 }
 
+Result<OutboundMail> TicketService::resend_mail(const Actor& actor, TicketId id, MailId mail) {
+  auto t = visible_ticket(actor, id);
+  if (!t) return std::unexpected(t.error());
+  // A customer may reply on the ticket, but how mail fares is the desk's business.
+  if (!actor.is_staff() || !may(actor, TicketAction::reply, *t))
+    return fail(ErrorCode::permission_denied, "you may not send this ticket's mail again");
+  auto mails = store_.ticket_mail(id);
+  if (!mails) return std::unexpected(mails.error());
+  if (std::ranges::find(*mails, mail, &OutboundMail::id) == mails->end())
+    return fail(ErrorCode::not_found, "mail " + std::to_string(mail) + " not found on this ticket");
+  return store_.resend_mail(mail, clock_.now());
+}
+
 Result<Entry> TicketService::add_entry(const Actor& actor, TicketId id, const NewEntry& req) {
   TicketAction needed = req.kind == EntryKind::reply  ? TicketAction::reply
                         : req.kind == EntryKind::note ? TicketAction::note

@@ -154,6 +154,11 @@ class TicketService {
   // Uploads named in `entry.attachments` that are unknown, already used or another user's:
   // invalid_argument (field attachment_ids) naming the id; nothing is written.
   Result<Entry> add_entry(const Actor& actor, TicketId id, const NewEntry& entry);
+  // Sends a failed mail of the ticket again, due now, with its Message-ID (Store::resend_mail).
+  // Staff who may reply on the ticket only (else permission_denied); not_found when the actor
+  // may not see the ticket or the mail is not one of its; failed_precondition when the mail
+  // has not failed.
+  Result<OutboundMail> resend_mail(const Actor& actor, TicketId id, MailId mail);
   Result<Ticket> update(const Actor& actor, TicketId id, const TicketPatch& patch);
   Result<MovedTicket> escalate(const Actor& actor, TicketId id, const EscalationRequest& request);
   Result<MovedTicket> transfer(const Actor& actor, TicketId id, const TransferRequest& request);

@@ -109,7 +109,85 @@ std::string crlf(std::string_view text) {
   return out;
 }
 
+bool is_token_char(unsigned char c) {
+  return c > 0x20 && c < 0x7f &&
+         std::string_view("()<>@,;:\\\"/[]?=").find(static_cast<char>(c)) == std::string_view::npos;
+}
+
+// "type/subtype" as stored; anything else (it never should be) as application/octet-stream,
+// so a stored value can never add a header or a parameter.
+std::string safe_media_type(std::string_view type) {
+  auto slash = type.find('/');
+  bool ok = slash != std::string_view::npos && slash > 0 && slash + 1 < type.size();
+  for (std::size_t i = 0; ok && i < type.size(); ++i)
+    ok = i == slash || is_token_char(static_cast<unsigned char>(type[i]));
+  return ok ? std::string(type) : std::string("application/octet-stream");
+}
+
+bool plain_filename(std::string_view name) {
+  for (char c : name) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7f || c == '"' || c == '\\') return false;
+  }
+  return name.find("=?") == std::string_view::npos;
+}
+
+// The quoted `filename`/`name` value for readers without RFC 2231: the name itself when it is
+// plain ASCII, else RFC 2047 encoded words (what most mail programs send and read there) on one
+// line - folded inside the quotes, GMime reads only the first word. At most 255 bytes of name
+// make about 460 characters, well within the 998 a line may have.
+std::string fallback_filename(std::string_view name) {
+  if (name.empty()) return "attachment";
+  if (plain_filename(name)) return std::string(name);
+  std::string words = encoded_words(name);
+  for (auto at = words.find("\r\n "); at != std::string::npos; at = words.find("\r\n ", at))
+    words.replace(at, 3, " ");
+  return words;
+}
+
 }  // namespace
+
+std::string base64_lines(std::string_view bytes) {
+  constexpr std::size_t kLineBytes = 57;  // 76 base64 characters
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4 + (bytes.size() / kLineBytes + 1) * 2);
+  for (std::size_t i = 0; i < bytes.size(); i += kLineBytes) {
+    out += base64(bytes.substr(i, kLineBytes));
+    out += "\r\n";
+  }
+  return out;
+}
+
+std::string attachment_disposition(std::string_view filename) {
+  if (filename.empty()) filename = "attachment";
+  // A plain name short enough for one line goes as it is.
+  if (plain_filename(filename) && filename.size() <= 60)
+    return "attachment;\r\n filename=\"" + std::string(filename) + "\"";
+  // RFC 2231: charset, then the bytes percent-encoded (attribute-char as they are), cut into
+  // numbered sections between escapes so each header line stays short.
+  constexpr std::string_view kHex = "0123456789ABCDEF";
+  constexpr std::size_t kSection = 54;  // " filename*NN*=UTF-8''" + 54 + ";" within 78
+  std::vector<std::string> sections(1);
+  for (char ch : filename) {
+    const auto c = static_cast<unsigned char>(ch);
+    std::string piece;
+    if (is_token_char(c) && c != '*' && c != '\'' && c != '%') {
+      piece = std::string(1, ch);
+    } else {
+      piece = {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+    if (sections.back().size() + piece.size() > kSection) sections.emplace_back();
+    sections.back() += piece;
+  }
+  // Only the RFC 2231 form here: beside a quoted RFC 2047 `filename`, GMime takes the quoted
+  // one and decodes only its first encoded word. Readers without RFC 2231 have the Content-Type's
+  // `name`.
+  std::string out = "attachment";
+  if (sections.size() == 1) return out + ";\r\n filename*=UTF-8''" + sections.front();
+  for (std::size_t i = 0; i < sections.size(); ++i)
+    out += ";\r\n filename*" + std::to_string(i) + "*=" + (i == 0 ? "UTF-8''" : "") + sections[i];
+  return out;
+}
 
 std::string_view mail_status(const OutboundMail& m) {
   switch (m.state) {
@@ -277,23 +355,45 @@ Result<std::string> compose_message(const MailMessage& m) {
   if (!m.language.empty()) h += "Content-Language: " + m.language + "\r\n";
   h += "MIME-Version: 1.0\r\n";
 
+  // Boundaries come from the message id: unique, and neither quoted-printable nor base64
+  // output ever holds "=_" (base64 has no '_'; quoted-printable writes '=' as "=3D").
+  std::string id_chars;
+  for (char c : m.message_id)
+    if (std::isalnum(static_cast<unsigned char>(c))) id_chars += c;
+  // Neither is a prefix of the other ("=_fl_" / "=_flm_").
+  const std::string alternative = "=_fl_" + id_chars;
+  const std::string mixed = "=_flm_" + id_chars;
+
   const std::string text_part =
       "Content-Type: text/plain; charset=UTF-8\r\n"
       "Content-Transfer-Encoding: quoted-printable\r\n\r\n" +
       quoted_printable(m.text) + "\r\n";
-  if (m.html.empty()) return h + text_part;
-  // The boundary comes from the message id: unique, and quoted-printable output never holds
-  // "=_" at a line start followed by it.
-  std::string boundary = "=_fl_";
-  for (char c : m.message_id)
-    if (std::isalnum(static_cast<unsigned char>(c))) boundary += c;
-  h += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
-  h += "--" + boundary + "\r\n" + text_part;
-  h += "--" + boundary + "\r\n";
-  h += "Content-Type: text/html; charset=UTF-8\r\n"
-       "Content-Transfer-Encoding: quoted-printable\r\n\r\n" +
-       quoted_printable(m.html) + "\r\n";
-  h += "--" + boundary + "--\r\n";
+  std::string body;  // the readable part, its own headers first
+  if (m.html.empty()) {
+    body = text_part;
+  } else {
+    body = "Content-Type: multipart/alternative; boundary=\"" + alternative + "\"\r\n\r\n";
+    body += "--" + alternative + "\r\n" + text_part;
+    body += "--" + alternative + "\r\n";
+    body +=
+        "Content-Type: text/html; charset=UTF-8\r\n"
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n" +
+        quoted_printable(m.html) + "\r\n";
+    body += "--" + alternative + "--\r\n";
+  }
+  if (m.files.empty()) return h + body;
+
+  h += "Content-Type: multipart/mixed; boundary=\"" + mixed + "\"\r\n\r\n";
+  h += "--" + mixed + "\r\n" + body;
+  for (const MailFile& f : m.files) {
+    h += "--" + mixed + "\r\n";
+    h += "Content-Type: " + safe_media_type(f.content_type) + ";\r\n name=\"" +
+         fallback_filename(f.filename) + "\"\r\n";
+    h += "Content-Disposition: " + attachment_disposition(f.filename) + "\r\n";
+    h += "Content-Transfer-Encoding: base64\r\n\r\n";
+    h += base64_lines(f.content);
+  }
+  h += "--" + mixed + "--\r\n";
   return h;
 }
 

@@ -121,6 +121,15 @@ struct MailTemplate {
 // "Fri, 27 Nov 2026 15:04:05 +0000".
 [[nodiscard]] std::string rfc5322_date(Timestamp t);
 
+// The Content-Disposition of a mailed file: `attachment; filename="..."` when the name is
+// plain ASCII (and short), else the RFC 2231 form `filename*=UTF-8''percent-encoded` (split
+// into `filename*0*`, `filename*1*`, ... when long), cut so that its lines stay within 78
+// characters. compose_message adds the name as RFC 2047 encoded words in the Content-Type's
+// `name` for mail programs that do not read RFC 2231.
+[[nodiscard]] std::string attachment_disposition(std::string_view filename);
+// Base64 (RFC 2045) in lines of 76 characters, CRLF line ends.
+[[nodiscard]] std::string base64_lines(std::string_view bytes);
+
 struct MailMessage {
   std::string from_name, from_address;
   std::string to_name, to_address;
@@ -133,9 +142,14 @@ struct MailMessage {
   std::string language;
   std::string text;
   std::string html;  // empty: text only
+  // Files to attach (core/mail.hpp's MailFile: name, type and bytes as stored; content_id and
+  // is_inline are not used here - every file goes as an attachment).
+  std::vector<MailFile> files;
 };
 
-// The whole message as sent: headers and a multipart/alternative body, CRLF line ends.
+// The whole message as sent, CRLF line ends: headers and a multipart/alternative body (text
+// and HTML); with files, a multipart/mixed whose first part is that body and then one base64
+// attachment part per file, in order.
 // invalid_argument when an address or id carries a line break (a header injection).
 [[nodiscard]] Result<std::string> compose_message(const MailMessage& message);
 

@@ -254,6 +254,18 @@ void add_ticket_routes(Router& router, ApiServices& s) {
   router.add("POST", "/api/v1/tickets/{id}/transfers", on_ticket(s, transfer));
   router.add("POST", "/api/v1/tickets/{id}/returns", on_ticket(s, return_ticket));
   router.add("PUT", "/api/v1/tickets/{id}/rating", on_ticket(s, rate_ticket));
+  router.add("POST", "/api/v1/tickets/{id}/mail/{mail_id}/resend",
+             [&s](const Request& r, const PathParams& p) {
+               auto session = s.auth.authenticate(r.authorization);
+               if (!session) return problem(session.error());
+               auto ticket = parse_id(p[0]);
+               if (!ticket) return bad_id("ticket");
+               auto mail = parse_id(p[1]);
+               if (!mail) return bad_id("mail");
+               auto m = s.tickets.resend_mail(**session, *ticket, *mail);
+               if (!m) return problem(m.error());
+               return json_response(202, to_json_mail(*m));
+             });
 }
 
 }  // namespace fl::http

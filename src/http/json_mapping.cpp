@@ -174,12 +174,8 @@ json::object to_json(const Entry& e) {
   return o;
 }
 
-json::object to_json(const TimelineItem& item) {
-  if (item.entry) {
-    json::object o = to_json(*item.entry);
-    if (item.mail) {
-      const OutboundMail& m = *item.mail;
-      o["mail"] = json::object{
+json::object to_json_mail(const OutboundMail& m) {
+  return {{"id", m.id},
           {"status", mail_status(m)},
           {"attempts", m.attempts},
           {"last_error", m.last_error.empty() ? json::value(nullptr) : json::value(m.last_error)},
@@ -187,7 +183,12 @@ json::object to_json(const TimelineItem& item) {
           {"next_attempt_at", m.state == MailState::pending && m.next_attempt_at
                                   ? json::value(format_time(*m.next_attempt_at))
                                   : json::value(nullptr)}};
-    }
+}
+
+json::object to_json(const TimelineItem& item) {
+  if (item.entry) {
+    json::object o = to_json(*item.entry);
+    if (item.mail) o["mail"] = to_json_mail(*item.mail);
     return o;
   }
   const Event& ev = *item.event;

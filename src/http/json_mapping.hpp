@@ -29,6 +29,9 @@ namespace fl::http {
 [[nodiscard]] boost::json::object to_json(const Attachment& a, bool with_hash = false);
 [[nodiscard]] boost::json::object to_json(const Entry& e);
 [[nodiscard]] boost::json::object to_json(const TimelineItem& item);
+// A reply's mail as staff see it on the entry (EntryMail): id, status, attempts, last_error,
+// sent_at, next_attempt_at.
+[[nodiscard]] boost::json::object to_json_mail(const OutboundMail& mail);
 [[nodiscard]] boost::json::object to_json(const RecordedMove& m);
 [[nodiscard]] boost::json::object to_json(const Credential& c);
 [[nodiscard]] boost::json::object to_json(const Category& c);

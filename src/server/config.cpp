@@ -335,6 +335,7 @@ const std::vector<ConfigKey>& config_keys() {
       int_key("mail.max_attempts", &Config::mail_max_attempts, 1, 20),
       int_key("mail.first_retry_seconds", &Config::mail_first_retry_seconds, 1, 3600),
       int_key("mail.imap_parallel", &Config::mail_imap_parallel, 1, 32),
+      int_key("mail.max_attachment_bytes", &Config::mail_max_attachment_bytes, 0, 1 << 28),
       int_key("mail.new_tickets_per_sender_per_hour", &Config::mail_new_tickets_per_sender_per_hour,
               0, 1000000),
   };

@@ -103,6 +103,9 @@ struct Config {
   std::string mail_templates_dir;  // overrides of the templates; default <data_dir>/mail-templates
   int mail_max_attempts = 8;
   int mail_first_retry_seconds = 30;  // the wait after the first failure; x4 each time after
+  // A reply's files are mailed with it up to this many bytes together; beyond, the mail links
+  // to the ticket instead (0: never attach).
+  long long mail_max_attachment_bytes = 10 << 20;
 };
 
 

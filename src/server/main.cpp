@@ -223,6 +223,7 @@ struct Desk {
     options.enabled = !c.mail_smtp_url.empty();
     options.retry.max_attempts = c.mail_max_attempts;
     options.retry.first_delay = std::chrono::seconds(c.mail_first_retry_seconds);
+    options.max_attachment_bytes = c.mail_max_attachment_bytes;
     options.warn = [](std::string_view line) { spdlog::warn("mail: {}", line); };
     auto finder = [this](const Ticket& t, int limit) {
       std::vector<std::pair<std::int64_t, std::string>> out;

@@ -495,6 +495,10 @@ class Store {
   virtual Result<OutboundMail> record_mail_attempt(const MailAttempt& attempt) = 0;
   // Every mail of a ticket, oldest first (not_found for an unknown ticket).
   virtual Result<std::vector<OutboundMail>> ticket_mail(TicketId ticket) = 0;
+  // Sends a failed mail again: pending, due at `at`, its attempts, last error and Message-ID
+  // kept. failed_precondition (and left as it is) when the mail is not failed; not_found if
+  // unknown.
+  virtual Result<OutboundMail> resend_mail(MailId id, Timestamp at) = 0;
 
   // Knowledge base. Events of new records get the new id filled in (event.article).
   virtual Result<Category> insert_category(const Category& category, const Event& event) = 0;

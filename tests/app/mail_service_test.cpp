@@ -68,6 +68,13 @@ bool has(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;
 }
 
+// Quoted-printable text with its soft line breaks ("=" CRLF) taken out.
+std::string without_soft_breaks(std::string text) {
+  for (auto at = text.find("=\r\n"); at != std::string::npos; at = text.find("=\r\n", at))
+    text.erase(at, 3);
+  return text;
+}
+
 TEST_F(MailServiceTest, AcknowledgementInTheRequestersLanguageWithArticles) {
   Ticket t = open_ticket(c1, "Drucker streikt");
   run();
@@ -240,6 +247,107 @@ TEST_F(MailServiceTest, GivenUpAfterTheLastAttempt) {
   ASSERT_TRUE(rows);
   EXPECT_EQ(mail_status(rows->front()), "failed");
   EXPECT_EQ(rows->front().attempts, 8);
+}
+
+TEST_F(MailServiceTest, AReplysFilesGoWithItsMail) {
+  Ticket t = open_ticket(c1);
+  run();
+  std::string pdf = "%PDF-1.4\n";
+  for (int i = 0; i < 300; ++i) pdf += static_cast<char>(i % 256);
+  ASSERT_TRUE(tickets->add_entry(l1, t.id,
+                                 {.kind = EntryKind::reply,
+                                  .body = "Anbei der Bericht",
+                                  .files = {{"Prüfbericht.pdf", pdf}, {"notes.txt", "ok"}}}));
+  ASSERT_TRUE(mail->send_due());
+  ASSERT_EQ(transport.sent.size(), 2u);
+  const std::string& reply = transport.sent[1].message;
+  EXPECT_TRUE(has(reply, "Content-Type: multipart/mixed;")) << reply;
+  EXPECT_TRUE(has(reply, "filename*=UTF-8''Pr%C3%BCfbericht.pdf"));
+  EXPECT_TRUE(has(reply, "Content-Type: application/pdf;"));
+  EXPECT_TRUE(has(reply, "filename=\"notes.txt\""));
+  EXPECT_TRUE(has(reply, base64_lines(pdf).substr(0, 76))) << "the stored bytes, base64";
+  EXPECT_FALSE(has(reply, "im Portal")) << "no note when the files are attached";
+}
+
+TEST_F(MailServiceTest, FilesOverTheLimitStayInThePortalAndTheMailSaysSo) {
+  Ticket t = open_ticket(c1);
+  run();
+  MailOptions options;
+  options.address = "desk@help.example";
+  options.base_url = "https://desk.example";
+  options.max_attachment_bytes = 100;  // together: the two files below are 60 + 60
+  MailService small(*store, clock, transport, MailTemplates{}, nullptr, options);
+  ASSERT_TRUE(tickets->add_entry(
+      l1, t.id,
+      {.kind = EntryKind::reply,
+       .body = "Anbei",
+       .files = {{"a.txt", std::string(60, 'a')}, {"b.txt", std::string(60, 'b')}}}));
+  ASSERT_TRUE(small.send_due());
+  ASSERT_EQ(transport.sent.size(), 2u);
+  const std::string reply = without_soft_breaks(transport.sent[1].message);
+  EXPECT_FALSE(has(reply, "multipart/mixed")) << "sent without the files, not failed";
+  EXPECT_FALSE(has(reply, "filename"));
+  // The note, in the requester's language (c1 reads German), with the portal link.
+  EXPECT_TRUE(has(reply, "Sie k=C3=B6nnen")) << reply;
+  EXPECT_TRUE(has(reply, "a.txt, b.txt"));
+  EXPECT_TRUE(has(reply, "https://desk.example/portal/tickets/" + std::to_string(t.id)));
+  auto rows = ok(store->ticket_mail(t.id));
+  EXPECT_EQ(mail_status(rows.back()), "sent");
+
+  // In English for an English reader, and 0 means never attach.
+  Ticket english = open_ticket(c2);
+  options.max_attachment_bytes = 0;
+  MailService never(*store, clock, transport, MailTemplates{}, nullptr, options);
+  ASSERT_TRUE(
+      tickets->add_entry(sup, english.id, {.kind = EntryKind::reply, .files = {{"c.txt", "c"}}}));
+  ASSERT_TRUE(never.send_due());
+  ASSERT_EQ(transport.sent.size(), 3u);
+  EXPECT_TRUE(
+      has(without_soft_breaks(transport.sent.back().message), "too large for e-mail (c.txt)"))
+      << transport.sent.back().message;
+}
+
+TEST_F(MailServiceTest, AFailedMailIsSentAgainByStaffWithItsMessageId) {
+  Ticket t = open_ticket(c1);
+  run();
+  auto entry = tickets->add_entry(l1, t.id, {.kind = EntryKind::reply, .body = "Neu starten"});
+  ASSERT_TRUE(entry);
+  const OutboundMail queued = ok(store->ticket_mail(t.id)).back();
+  ASSERT_EQ(queued.entry, entry->id);
+  EXPECT_EQ(tickets->resend_mail(l1, t.id, queued.id).error().code, ErrorCode::failed_precondition)
+      << "still queued";
+  transport.down = true;
+  for (int i = 0; i < 10; ++i) {
+    run();
+    clock.advance(std::chrono::hours(14));
+  }
+  ASSERT_EQ(mail_status(ok(store->ticket_mail(t.id)).back()), "failed");
+  transport.down = false;
+
+  // The requester may reply on the ticket, but not send its mail again.
+  EXPECT_EQ(tickets->resend_mail(c1, t.id, queued.id).error().code, ErrorCode::permission_denied);
+  EXPECT_EQ(tickets->resend_mail(c2, t.id, queued.id).error().code, ErrorCode::not_found)
+      << "a ticket they may not see";
+  Ticket other = open_ticket(c1, "Another");
+  EXPECT_EQ(tickets->resend_mail(l1, other.id, queued.id).error().code, ErrorCode::not_found)
+      << "a mail of another ticket";
+  EXPECT_EQ(tickets->resend_mail(l1, t.id, 4711).error().code, ErrorCode::not_found);
+
+  const std::size_t before = transport.sent.size();
+  auto again = tickets->resend_mail(l1, t.id, queued.id);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(mail_status(*again), "retrying");
+  EXPECT_EQ(again->attempts, 8);
+  ASSERT_TRUE(mail->send_due());
+  ASSERT_EQ(transport.sent.size(), before + 1) << "due at once";
+  const std::string id = mail_message_id(t.number, queued.id, queued.created_at, "help.example");
+  EXPECT_TRUE(has(transport.sent.back().message, "Message-ID: " + id + "\r\n"));
+  EXPECT_TRUE(has(transport.sent.back().message, "Neu starten"));
+  auto sent = ok(store->ticket_mail(t.id)).back();
+  EXPECT_EQ(mail_status(sent), "sent");
+  EXPECT_EQ(sent.attempts, 9);
+  EXPECT_EQ(tickets->resend_mail(l1, t.id, queued.id).error().code, ErrorCode::failed_precondition)
+      << "sent mail is not sent twice";
 }
 
 TEST(MailTemplateFiles, AFileReplacesItsPartAndBadBytesAreRefused) {

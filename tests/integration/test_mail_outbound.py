@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import unittest
+import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -78,6 +79,7 @@ def mail_env(port: int, **extra: str) -> dict[str, str]:
 class MailCase(ServerTestCase):
     start_sink = True
     sink_options: tuple[str, ...] = ()  # smtp_sink.py's TLS and AUTH options
+    extra_env: dict[str, str] = {}
 
     @classmethod
     def mail_settings(cls) -> dict[str, str]:
@@ -92,7 +94,7 @@ class MailCase(ServerTestCase):
         if cls.start_sink:
             cls.sink.start()
         cls.addClassCleanup(cls.sink.stop)
-        cls.server_env = mail_env(cls.sink.port, **cls.mail_settings())
+        cls.server_env = mail_env(cls.sink.port, **{**cls.extra_env, **cls.mail_settings()})
         super().setUpClass()
 
     def new_ticket(self, subject: str, as_user: str = "customer1") -> dict:
@@ -127,8 +129,36 @@ class MailCase(ServerTestCase):
         raise AssertionError(f"mail of entry {entry} not {status}: {seen}")
 
 
+    def upload(self, filename: str, data: bytes, as_user: str = "l1.agent") -> dict:
+        r = self.server.request("POST", "/api/v1/uploads?filename=" + urllib.parse.quote(filename),
+                                raw=data, as_user=as_user,
+                                headers={"Content-Type": "application/octet-stream"})
+        self.assertStatus(r, 201)
+        return r.json
+
+    def reply_with_files(self, ticket: int, body: str, files: dict[str, bytes]) -> dict:
+        ids = [self.upload(name, data)["id"] for name, data in files.items()]
+        r = self.server.request("POST", f"/api/v1/tickets/{ticket}/entries",
+                                {"kind": "reply", "body": body, "attachment_ids": ids},
+                                as_user="l1.agent")
+        self.assertStatus(r, 201)
+        return r.json
+
+    def resend(self, ticket: int, mail: int, as_user: str = "l1.agent"):
+        return self.server.request("POST", f"/api/v1/tickets/{ticket}/mail/{mail}/resend",
+                                   as_user=as_user)
+
+
 def tagged(number: int):
     return lambda m: f"[#{number}]" in str(m["Subject"])
+
+
+def plain_text(m) -> str:
+    return m.get_body(("plain",)).get_content()
+
+
+# A PDF as the upload sniffs it, with every byte value in it (base64 must carry them all).
+REPORT = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
 
 
 class OutboundMailTest(MailCase):
@@ -202,6 +232,96 @@ class OutboundMailTest(MailCase):
         for m in self.sink.messages():
             if tagged(t["number"])(m):
                 self.assertNotIn("Teil bestellt", m.get_body(("plain",)).get_content())
+
+
+class ReplyFilesTest(MailCase):
+    def test_a_reply_with_files_is_multipart_mixed_and_carries_the_same_bytes(self):
+        t = self.new_ticket("Prüfbericht fehlt")
+        self.sink.wait_for(tagged(t["number"]), "acknowledging")
+        entry = self.reply_with_files(t["id"], "Anbei der Prüfbericht und das Protokoll.",
+                                      {"Prüfbericht.pdf": REPORT, "protokoll.txt": b"Zeile 1\n"})
+        [mail] = self.sink.wait_for(
+            lambda m: tagged(t["number"])(m) and "Protokoll" in plain_text(m), "with the files")
+        self.assertEqual(mail.get_content_type(), "multipart/mixed")
+        parts = list(mail.iter_parts())
+        self.assertEqual(parts[0].get_content_type(), "multipart/alternative",
+                         "the text and HTML come first")
+        self.assertIn("Prüfbericht", mail.get_body(("html",)).get_content())
+        files = list(mail.iter_attachments())
+        self.assertEqual([f.get_filename() for f in files], ["Prüfbericht.pdf", "protokoll.txt"])
+        self.assertEqual(files[0].get_content_type(), "application/pdf")
+        self.assertEqual(files[0].get_content_disposition(), "attachment")
+        self.assertEqual(files[0].get_payload(decode=True), REPORT)
+        self.assertEqual(files[1].get_payload(decode=True), b"Zeile 1\n")
+        # On the wire: base64 in lines of at most 76, and the RFC 2231 name.
+        raw = next(p.read_bytes() for p in sorted(self.sink.folder.glob("*.eml"))
+                   if p.read_bytes().find(mail["Message-ID"].encode()) >= 0)
+        self.assertIn(b"filename*=UTF-8''Pr%C3%BCfbericht.pdf", raw)
+        body = raw.split(b"Content-Transfer-Encoding: base64\r\n\r\n", 1)[1]
+        lines = body.split(b"\r\n--", 1)[0].split(b"\r\n")
+        self.assertGreater(len(lines), 10)
+        self.assertTrue(all(len(line) <= 76 for line in lines), "a base64 line over 76")
+        self.assertEqual(self.wait_mail_status(t["id"], entry["id"], "sent")["attempts"], 1)
+
+
+class ReplyFilesOverTheLimitTest(MailCase):
+    extra_env = {"FIRSTLINE_MAIL_MAX_ATTACHMENT_BYTES": "4096"}
+
+    def test_files_over_the_limit_stay_in_the_portal_and_the_mail_says_so(self):
+        t = self.new_ticket("Großer Anhang")
+        self.sink.wait_for(tagged(t["number"]), "acknowledging")
+        entry = self.reply_with_files(t["id"], "Hier die Auswertung.",
+                                      {"Auswertung.pdf": REPORT})  # 10 KiB > 4 KiB
+        [mail] = self.sink.wait_for(
+            lambda m: tagged(t["number"])(m) and "Auswertung." in plain_text(m), "with the reply")
+        self.assertEqual(list(mail.iter_attachments()), [], "no file beyond the limit")
+        text = plain_text(mail)
+        self.assertIn("zu groß", text)  # customer1 reads German
+        self.assertIn("Auswertung.pdf", text)
+        self.assertIn(f"https://desk.firstline.example/portal/tickets/{t['id']}", text)
+        self.assertEqual(self.wait_mail_status(t["id"], entry["id"], "sent")["attempts"], 1,
+                         "sent without the files rather than failed")
+
+
+class ResendTest(MailCase):
+    start_sink = False
+    extra_env = {"FIRSTLINE_MAIL_MAX_ATTEMPTS": "2"}
+
+    def test_a_failed_mail_is_sent_again_once_by_staff_who_may_reply(self):
+        t = self.new_ticket("Zustellung gescheitert")
+        entry = self.reply(t["id"], "Diese Antwort kommt beim zweiten Versuch an")
+        failed = self.wait_mail_status(t["id"], entry["id"], "failed")
+        self.assertEqual(failed["attempts"], 2)
+        self.assertTrue(failed["last_error"])
+        mail_id = failed["id"]
+        self.sink.start()
+
+        # Who may: staff who may reply on the ticket; a customer never, others do not see it.
+        self.assertProblem(self.resend(t["id"], mail_id, as_user="customer1"), 403)
+        self.assertProblem(self.resend(t["id"], mail_id, as_user="customer2"), 404)
+        self.assertProblem(self.resend(t["id"], mail_id, as_user="vendor.agent"), 404)
+        self.assertProblem(self.server.request(
+            "POST", f"/api/v1/tickets/{t['id']}/mail/{mail_id}/resend"), 401)
+        other = self.new_ticket("Anderes Ticket")
+        self.assertProblem(self.resend(other["id"], mail_id), 404)  # not that ticket's mail
+        self.assertProblem(self.resend(t["id"], 999999), 404)
+        time.sleep(1.5)
+        self.assertEqual([m for m in self.sink.messages() if "zweiten Versuch" in plain_text(m)],
+                         [], "nothing is sent again without being asked")
+
+        r = self.assertStatus(self.resend(t["id"], mail_id), 202)
+        self.assertEqual(r.json["id"], mail_id)
+        self.assertEqual(r.json["status"], "retrying")
+        self.assertEqual(r.json["attempts"], 2)
+        sent = self.wait_mail_status(t["id"], entry["id"], "sent")
+        self.assertEqual(sent["attempts"], 3)
+        self.assertEqual(sent["id"], mail_id)
+        # Only failed mail is sent again: a sent one is a conflict.
+        self.assertProblem(self.resend(t["id"], mail_id), 409)
+        time.sleep(1.5)
+        arrived = [m for m in self.sink.messages() if "zweiten Versuch" in plain_text(m)]
+        self.assertEqual(len(arrived), 1, "sent once")
+        self.assertRegex(arrived[0]["Message-ID"], rf"^<fl-{t['number']}-{mail_id}\.")
 
 
 class MailThreadTest(MailCase):

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/attachment.hpp"
+#include "core/outbound_mail.hpp"
 #include "mail/corpus.hpp"
 
 namespace fl::mail {
@@ -158,6 +159,47 @@ TEST(MimeParser, RejectsWhatIsNoMessage) {
   small.max_message_bytes = 10;
   EXPECT_EQ(parse_mail(corpus_message("plain.eml"), small).error().code,
             ErrorCode::invalid_argument);
+}
+
+// What the desk sends (core/outbound_mail.hpp) read back by GMime, as a customer's mail
+// program would: the text, and each file with its name and exact bytes.
+TEST(MimeParser, ReadsBackOurOwnMailWithFiles) {
+  MailMessage out;
+  out.from_name = "IT-Service Süd";
+  out.from_address = "desk@example.com";
+  out.to_name = "Jürgen";
+  out.to_address = "j@example.de";
+  out.subject = "[#100042] Prüfbericht";
+  out.message_id = "<fl-100042-9.x@example.com>";
+  out.language = "de";
+  out.text = "Guten Tag,\nanbei der Bericht.";
+  out.html = "<p>Guten Tag,<br>anbei der Bericht.</p>";
+  std::string binary;
+  for (int i = 0; i < 5000; ++i) binary += static_cast<char>((i * 131 + 7) % 256);
+  std::string long_name;
+  for (int i = 0; i < 30; ++i) long_name += "Ä";
+  long_name += " Übersicht.xlsx";
+  out.files = {
+      {.filename = "Prüfbericht.pdf", .content_type = "application/pdf", .content = binary},
+      {.filename = long_name, .content_type = "application/octet-stream", .content = "x"},
+      {.filename = "plain.txt", .content_type = "text/plain", .content = "eins\r\nzwei\r\n"}};
+  auto raw = compose_message(out);
+  ASSERT_TRUE(raw) << raw.error().message;
+
+  auto in = parse_mail(*raw);
+  ASSERT_TRUE(in) << in.error().message;
+  EXPECT_EQ(in->subject, "[#100042] Prüfbericht");
+  EXPECT_NE(in->text.find("anbei der Bericht."), std::string::npos) << in->text;
+  EXPECT_FALSE(in->html.empty()) << "the HTML alternative is the body, not a file";
+  ASSERT_EQ(in->files.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    const MailFile* f = file_named(*in, out.files[i].filename);
+    std::string names;
+    for (const auto& got : in->files) names += "\n  got: " + got.filename;
+    ASSERT_NE(f, nullptr) << out.files[i].filename << names;
+    EXPECT_EQ(f->content, out.files[i].content) << out.files[i].filename;
+    EXPECT_FALSE(f->is_inline);
+  }
 }
 
 TEST(MimeParser, UndeclaredEightBitHeadersBecomeUtf8) {

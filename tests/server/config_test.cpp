@@ -178,6 +178,20 @@ TEST(Config, OutboundMailKeys) {
   EXPECT_TRUE(c.mail_smtp_url.empty());  // outbound mail off
 }
 
+TEST(Config, MailAttachmentLimit) {
+  testing::TempDir dir;
+  Config c;
+  EXPECT_EQ(c.mail_max_attachment_bytes, 10 << 20) << "10 MiB unless set";
+  ASSERT_TRUE(apply_toml_file(c, write(dir, "[mail]\nmax_attachment_bytes = 2097152\n")));
+  EXPECT_EQ(c.mail_max_attachment_bytes, 2 << 20);
+  ASSERT_TRUE(apply_toml_file(c, write(dir, "[mail]\nmax_attachment_bytes = 0\n")));
+  EXPECT_EQ(c.mail_max_attachment_bytes, 0) << "0: files are never attached";
+  auto negative = apply_toml_file(c, write(dir, "[mail]\nmax_attachment_bytes = -1\n"));
+  ASSERT_FALSE(negative);
+  EXPECT_NE(negative.error().message.find("mail.max_attachment_bytes"), std::string::npos);
+  EXPECT_FALSE(apply_toml_file(c, write(dir, "[mail]\nmax_attachment_bytes = \"big\"\n")));
+}
+
 }  // namespace fl
 
 namespace fl {

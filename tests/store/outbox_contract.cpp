@@ -108,5 +108,46 @@ TEST_P(OutboxContract, ClaimsAreLeasedAndAttemptsRecorded) {
   EXPECT_EQ(code_of(store().ticket_mail(9999)), ErrorCode::not_found);
 }
 
+TEST_P(OutboxContract, OnlyAFailedMailIsSentAgainDueThenWithItsAttemptsKept) {
+  auto created = create(draft_ticket("Printer"));
+  OutboundMail m = draft_mail(customer_.id, MailKind::received);
+  m.ticket = created.ticket.id;
+  m.event = created.events.at(0).id;
+  must(store().enqueue_mail({m}, std::nullopt));
+  const MailId id = must(store().ticket_mail(created.ticket.id)).at(0).id;
+
+  // Queued: on its way already.
+  EXPECT_EQ(code_of(store().resend_mail(id, at(1))), ErrorCode::failed_precondition);
+  auto claimed = must(store().claim_mail(at(0), milliseconds(1000), 10));
+  ASSERT_EQ(claimed.size(), 1u);
+  auto failed = must(store().record_mail_attempt(
+      {.mail = id, .at = at(100), .error = "SMTP 550 mailbox full"}));  // no retry: given up
+  ASSERT_EQ(failed.state, MailState::failed);
+  EXPECT_TRUE(must(store().claim_mail(at(100000), milliseconds(1000), 10)).empty());
+
+  auto again = must(store().resend_mail(id, at(20000)));
+  EXPECT_EQ(again.id, id);
+  EXPECT_EQ(again.state, MailState::pending);
+  EXPECT_EQ(again.attempts, 1) << "attempts count on";
+  EXPECT_EQ(again.last_error, "SMTP 550 mailbox full") << "kept until the next attempt";
+  EXPECT_EQ(again.next_attempt_at, at(20000));
+  EXPECT_EQ(again.created_at, m.created_at) << "the Message-ID is made from id and created_at";
+  EXPECT_EQ(mail_status(again), "retrying");
+  EXPECT_TRUE(must(store().claim_mail(at(19999), milliseconds(1000), 10)).empty())
+      << "due at the given time, not before";
+  claimed = must(store().claim_mail(at(20000), milliseconds(1000), 10));
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].id, id);
+  // Pending (claimed) and sent mail are not sent again.
+  EXPECT_EQ(code_of(store().resend_mail(id, at(20001))), ErrorCode::failed_precondition);
+  must(store().record_mail_attempt({.mail = id, .at = at(20100), .sent = true}));
+  auto refused = store().resend_mail(id, at(20200));
+  EXPECT_EQ(code_of(refused), ErrorCode::failed_precondition);
+  auto sent = must(store().ticket_mail(created.ticket.id)).at(0);
+  EXPECT_EQ(sent.state, MailState::sent) << "a refused resend changes nothing";
+  EXPECT_EQ(sent.attempts, 2);
+  EXPECT_EQ(code_of(store().resend_mail(9999, at(1))), ErrorCode::not_found);
+}
+
 }  // namespace
 }  // namespace fl::store_contract

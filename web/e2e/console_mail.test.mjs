@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, test } from "node:test";
-import { apiGet, apiToken, noSeriousViolations, signedInEnglish, withServerAndBrowser } from "./harness.mjs";
+import { apiGet, apiToken, noSeriousViolations, signedIn, signedInEnglish, startServer, withServerAndBrowser } from "./harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SINK = resolve(here, "../../tests/integration/smtp_sink.py");
@@ -85,4 +85,77 @@ test("a reply's mail: retrying while the SMTP server is down, then sent", async 
   const entries = await apiGet(e2e.url, `/api/v1/tickets/${ticket.id}/entries`, await apiToken(e2e.url, "l1.agent"));
   assert.equal(entries.items.filter((e) => e.mail?.status === "sent").length, 1);
   await context.close();
+});
+
+// A mail given up (one attempt allowed, the SMTP server down) shows "Erneut senden"; the button
+// sends it again, and it arrives once. Its own server and SMTP sink, so the shared ones above
+// keep their settings.
+test("a given-up mail: Erneut senden, then it arrives once", async () => {
+  const sinkPort = await freePort();
+  const sinkDir = mkdtempSync(join(tmpdir(), "firstline-e2e-smtp-"));
+  const own = await startServer({
+    FIRSTLINE_MAIL_SMTP_URL: `smtp://127.0.0.1:${sinkPort}`,
+    FIRSTLINE_MAIL_ADDRESS: "desk@firstline.example",
+    FIRSTLINE_MAIL_MAX_ATTEMPTS: "1",
+  });
+  let ownSink;
+  try {
+    const customer = await apiToken(own.url, "customer1");
+    const agent = await apiToken(own.url, "l1.agent");
+    const call = async (path, token, body) => {
+      const r = await fetch(own.url + path, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+        body: JSON.stringify(body ?? {}),
+      });
+      return { status: r.status, json: await r.json() };
+    };
+    const created = await call("/api/v1/tickets", customer, { subject: `Resend ${Date.now()}`, description: "Kein Netz." });
+    assert.equal(created.status, 201);
+    const ticket = created.json;
+    const reply = await call(`/api/v1/tickets/${ticket.id}/entries`, agent, { kind: "reply", body: "Bitte den Router neu starten." });
+    assert.equal(reply.status, 201);
+
+    const { context, page } = await signedIn(e2e.browser, own.url, "l1.agent", "de");
+    await page.getByRole("heading", { name: /Warteschlange/ }).waitFor();
+    await page.goto(`${own.url}/console/tickets/${ticket.id}`);
+    await page.getByRole("heading", { level: 1, name: new RegExp(`#${ticket.number}`) }).waitFor();
+    const state = page.locator(".entry.reply [data-mail]").last();
+    const button = page.getByRole("button", { name: "Erneut senden" });
+    // Given up at the first failure; the view polls only while a mail is on its way, so reload.
+    for (let i = 0; i < 30 && (await state.getAttribute("data-mail")) !== "failed"; ++i) {
+      await page.waitForTimeout(500);
+      await page.reload();
+      await state.waitFor();
+    }
+    assert.equal(await state.getAttribute("data-mail"), "failed");
+    assert.match(await state.textContent(), /E-Mail an den Anfragenden fehlgeschlagen: .+/);
+    await button.waitFor();
+    await noSeriousViolations(page, "a reply whose mail was given up");
+
+    ownSink = await new Promise((ok, fail) => {
+      const proc = spawn("/usr/bin/python3", [SINK, "--port", String(sinkPort), "--dir", sinkDir]);
+      proc.stdout.on("data", (d) => String(d).includes("ready") && ok(proc));
+      proc.on("exit", (code) => fail(new Error(`smtp sink exited (${code})`)));
+    });
+    await button.click();
+    await page.waitForFunction(() => {
+      const all = document.querySelectorAll(".entry.reply [data-mail]");
+      return all.length > 0 && all[all.length - 1].dataset.mail === "sent";
+    }, null, { timeout: 20_000 });
+    assert.match(await state.textContent(), /Per E-Mail an den Anfragenden gesendet/);
+    assert.equal(await button.count(), 0, "no button once it is sent");
+    await page.waitForTimeout(1000);
+    const mails = readdirSync(sinkDir).filter((f) => f.endsWith(".eml")).map((f) => readFileSync(join(sinkDir, f), "utf8"));
+    assert.equal(mails.filter((m) => m.includes("Bitte den Router neu starten.")).length, 1, "sent once");
+    const entries = await apiGet(own.url, `/api/v1/tickets/${ticket.id}/entries`, agent);
+    const mail = entries.items.find((e) => e.id === reply.json.id).mail;
+    assert.equal(mail.status, "sent");
+    assert.equal(mail.attempts, 2);
+    await context.close();
+  } finally {
+    ownSink?.kill("SIGTERM");
+    await own.stop();
+    rmSync(sinkDir, { recursive: true, force: true });
+  }
 });

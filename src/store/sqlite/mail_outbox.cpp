@@ -48,6 +48,11 @@ Result<OutboundMail> mail_from_row(const Statement& row) {
   return m;
 }
 
+Result<OutboundMail> load_mail(Connection& c, MailId id) {
+  static const std::string sql = mail_select() + " WHERE id = ?";
+  return one<OutboundMail>(c, sql, id, mail_from_row, fmt::format("mail {}", id));
+}
+
 Result<void> insert_one(Connection& c, const OutboundMail& m, TicketId ticket,
                         std::optional<EntryId> entry) {
   auto insert = c.prepare(
@@ -131,8 +136,23 @@ Result<OutboundMail> record_mail_attempt(Connection& c, const MailAttempt& a) {
   if (!update) return error_of(update);
   update->bind_all(state, next, a.error, sent, a.mail);
   if (auto r = update->run(); !r) return error_of(r);
-  static const std::string sql = mail_select() + " WHERE id = ?";
-  return one<OutboundMail>(c, sql, a.mail, mail_from_row, fmt::format("mail {}", a.mail));
+  return load_mail(c, a.mail);
+}
+
+Result<OutboundMail> resend_mail(Connection& c, MailId id, Timestamp at) {
+  // Only a mail given up goes again: a pending one is on its way, a sent one arrived.
+  auto update = c.prepare(
+      "UPDATE mail_outbox SET state = 'pending', next_attempt_at = ? "
+      "WHERE id = ? AND state = 'failed'");
+  if (!update) return error_of(update);
+  update->bind_all(at, id);
+  if (auto r = update->run(); !r) return error_of(r);
+  const bool resent = c.changes() > 0;
+  auto mail = load_mail(c, id);
+  if (!mail || resent) return mail;
+  return fail(ErrorCode::failed_precondition,
+              fmt::format("mail {} is {}, not failed: only failed mail is sent again", id,
+                          mail_status(*mail)));
 }
 
 Result<std::vector<OutboundMail>> load_ticket_mail(Connection& c, TicketId ticket) {

@@ -29,5 +29,7 @@ inline constexpr int kMaxClaimedMail = 500;
                                                            int limit);
 [[nodiscard]] Result<OutboundMail> record_mail_attempt(Connection& c, const MailAttempt& attempt);
 [[nodiscard]] Result<std::vector<OutboundMail>> load_ticket_mail(Connection& c, TicketId ticket);
+// A failed mail pending again at `at`; failed_precondition for one that is not failed.
+[[nodiscard]] Result<OutboundMail> resend_mail(Connection& c, MailId id, Timestamp at);
 
 }  // namespace fl::sqlite

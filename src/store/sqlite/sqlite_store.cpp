@@ -487,6 +487,10 @@ Result<std::vector<OutboundMail>> SqliteStore::ticket_mail(TicketId ticket) {
   return impl_->read([&](Connection& c) { return sqlite::load_ticket_mail(c, ticket); });
 }
 
+Result<OutboundMail> SqliteStore::resend_mail(MailId id, Timestamp at) {
+  return impl_->write<OutboundMail>([&](Connection& c) { return sqlite::resend_mail(c, id, at); });
+}
+
 // --- webhooks ------------------------------------------------------------------------------
 
 Result<Webhook> SqliteStore::save_webhook(const Webhook& webhook, const Event& event) {

@@ -153,6 +153,7 @@ class SqliteStore final : public Store {
                                                int limit) override;
   Result<OutboundMail> record_mail_attempt(const MailAttempt& attempt) override;
   Result<std::vector<OutboundMail>> ticket_mail(TicketId ticket) override;
+  Result<OutboundMail> resend_mail(MailId id, Timestamp at) override;
 
   Result<Webhook> save_webhook(const Webhook& webhook, const Event& event) override;
   Result<Webhook> webhook(WebhookId id) override;

@@ -184,6 +184,7 @@ export interface Entry {
 }
 
 export interface EntryMail {
+  id: number; // for POST /tickets/{id}/mail/{mail_id}/resend
   status: "queued" | "retrying" | "sent" | "failed";
   attempts: number;
   last_error: string | null;

@@ -11,6 +11,8 @@ export const consoleDe: Record<keyof typeof consoleEn, string> = {
   "mail.queued": "Wird per E-Mail an den Anfragenden gesendet …",
   "mail.retrying": "E-Mail noch nicht zugestellt ({attempts} Versuche; {error}); neuer Versuch folgt",
   "mail.failed": "E-Mail an den Anfragenden fehlgeschlagen: {error}",
+  "mail.resend": "Erneut senden",
+  "mail.resent": "Die E-Mail wird erneut gesendet.",
   "search.label": "Tickets suchen",
   "search.placeholder": "Ticketnummer oder Suchbegriffe",
   "search.go": "Tickets suchen",

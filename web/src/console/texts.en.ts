@@ -9,6 +9,8 @@ export const consoleEn = {
   "mail.queued": "Being mailed to the requester…",
   "mail.retrying": "Mail not delivered yet ({attempts} attempts; {error}); trying again",
   "mail.failed": "Mail to the requester failed: {error}",
+  "mail.resend": "Send again",
+  "mail.resent": "The mail is being sent again.",
   "search.label": "Search tickets",
   "search.placeholder": "Ticket number or words",
   "search.go": "Search tickets",

@@ -2,9 +2,9 @@
 // the requester with their other open tickets, the timeline, the editor, status changes,
 // moves, and the vendor's case number at line 4. It follows the ticket live.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, get, patch, path } from "../api/client";
+import { ApiError, get, patch, path, post } from "../api/client";
 import { live } from "../api/live";
-import type { Entry, Me, Page, Status, Ticket, TicketSla, TicketSummary } from "../api/types";
+import type { Entry, EntryMail, Me, Page, Status, Ticket, TicketSla, TicketSummary } from "../api/types";
 import { formatTime, t, type Key } from "../i18n";
 import { onLink } from "../router";
 import { useDirectory, userName, type Directory } from "./directory";
@@ -230,6 +230,17 @@ export function TicketPage(props: { me: Me; id: number }) {
     return () => clearInterval(timer);
   }, [mailPending, id]);
 
+  // A mail that was given up goes again (same Message-ID); the timeline then follows it.
+  async function resend(mail: EntryMail) {
+    try {
+      await post<EntryMail>(`/api/v1/tickets/${id}/mail/${mail.id}/resend`);
+      toast(t("mail.resent"));
+      load();
+    } catch (e) {
+      toast(t("error.generic", { detail: (e as Error).message }), true);
+    }
+  }
+
   const moves = ticket && dir ? allowedMoves(ticket, dir.teams) : [];
   function write(k: EntryKind) {
     setKind(k);
@@ -265,7 +276,7 @@ export function TicketPage(props: { me: Me; id: number }) {
         <div class="ticket-main">
           <section aria-labelledby="timeline-title">
             <h2 id="timeline-title">{t("timeline.title")}</h2>
-            <Timeline entries={entries} dir={dir} />
+            <Timeline entries={entries} dir={dir} onResend={resend} />
           </section>
           {ticket.status !== "closed" && (
             <EntryEditor ticket={ticket} kind={kind} onKind={setKind} area={area} kbInput={kbInput} onSaved={load} />

@@ -73,8 +73,9 @@ function EventItem(props: { entry: Entry; dir: Directory | null }) {
   );
 }
 
-// How the reply's e-mail to the requester went: sent, waiting, retrying or given up (red).
-function MailState(props: { mail: EntryMail }) {
+// How the reply's e-mail to the requester went: sent, waiting, retrying or given up (red,
+// with a button to send it again).
+function MailState(props: { mail: EntryMail; onResend?: (mail: EntryMail) => void }) {
   const { mail } = props;
   const text =
     mail.status === "sent"
@@ -87,6 +88,11 @@ function MailState(props: { mail: EntryMail }) {
   return (
     <p class={`entry-mail ${mail.status}`} data-mail={mail.status}>
       {text}
+      {mail.status === "failed" && props.onResend && (
+        <button type="button" class="secondary" onClick={() => props.onResend?.(mail)}>
+          {t("mail.resend")}
+        </button>
+      )}
     </p>
   );
 }
@@ -100,7 +106,7 @@ function kindLabel(entry: Entry): string {
   return parts.join(" · ");
 }
 
-export function Timeline(props: { entries: Entry[]; dir: Directory | null }) {
+export function Timeline(props: { entries: Entry[]; dir: Directory | null; onResend?: (mail: EntryMail) => void }) {
   if (props.entries.length === 0) return <p class="empty">{t("timeline.empty")}</p>;
   return (
     <ol class="timeline">
@@ -116,7 +122,7 @@ export function Timeline(props: { entries: Entry[]; dir: Directory | null }) {
             </p>
             {entry.body && <div class="entry-body">{entry.body}</div>}
             <AttachmentList files={entry.attachments} texts={listTexts()} />
-            {entry.mail && <MailState mail={entry.mail} />}
+            {entry.mail && <MailState mail={entry.mail} onResend={props.onResend} />}
           </li>
         ),
       )}
