@@ -215,7 +215,7 @@ Turn answer(const Flow& flow, FlowState& state, const UserInput& input, std::str
   }
   state.lang = std::string(lang);
   const Node* n = flow.node(state.node);
-  if (!n || !waits_for_user(n->type)) {
+  if (state.flow_id != flow.id || !n || !waits_for_user(n->type)) {
     t.messages.push_back(kFlowChanged.in(lang));
     finish(state, t, Outcome::handoff, std::string(kFlowChangedReason));
     return t;

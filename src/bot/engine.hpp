@@ -74,7 +74,8 @@ struct UserInput {
 
 // Takes the user's answer to the node `state` waits at and walks on. The language may differ
 // from the last turn's. On a state that has ended, nothing changes and the turn repeats the
-// outcome without messages. Precondition: state.flow_id == flow.id.
+// outcome without messages. A state of another flow, or whose node the flow no longer has (an
+// admin edited it meanwhile), ends as a hand-off with reason "flow_changed".
 [[nodiscard]] Turn answer(const Flow& flow, FlowState& state, const UserInput& input,
                           std::string_view lang);
 
@@ -82,3 +83,17 @@ struct UserInput {
 [[nodiscard]] Result<FlowState> parse_state(std::string_view json);
 
 }  // namespace fl::bot
+
+namespace fl {
+
+template <>
+struct EnumNames<bot::Expecting> {
+  static constexpr std::array<std::pair<bot::Expecting, std::string_view>, 4> table{{
+      {bot::Expecting::nothing, "nothing"},
+      {bot::Expecting::choice, "choice"},
+      {bot::Expecting::slot, "slot"},
+      {bot::Expecting::yes_no, "yes_no"},
+  }};
+};
+
+}  // namespace fl

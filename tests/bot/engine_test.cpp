@@ -229,6 +229,12 @@ TEST_F(BotEngineTest, AStateWhoseNodeIsGoneIsHandedOver) {
   EXPECT_EQ(t.outcome, Outcome::handoff);
   EXPECT_EQ(t.reason, "flow_changed");
   EXPECT_THAT(t.messages, ElementsAre(HasSubstr("geändert")));
+
+  (void)start(flow, state, "en");
+  state.flow_id = "vpn";
+  t = say("Printer reception", "en");
+  EXPECT_EQ(t.reason, "flow_changed") << "a state of another flow";
+  EXPECT_EQ(name_of(t.expecting), "nothing");
 }
 
 TEST_F(BotEngineTest, YesNoAndAffectedSlotsOfferButtons) {
