@@ -20,10 +20,6 @@ namespace json = boost::json;
 constexpr std::string_view kCursor = "mail";
 constexpr std::size_t kMaxReferences = 10;  // enough to thread on; headers stay short
 
-double random_spread() {
-  return static_cast<double>(randombytes_uniform(2001)) / 1000.0 - 1.0;
-}
-
 std::string language_of(const User& u) {
   return u.language == "de" ? "de" : "en";
 }
@@ -316,33 +312,27 @@ Result<int> MailService::send_due(int limit) {
       attempt = MailAttempt{.mail = m.id, .at = clock_.now(), .error = envelope.error().message};
     } else if (!envelope) {
       attempt = judge_mail_attempt(m.id, m.attempts, clock_.now(), false, envelope.error().message,
-                                   options_.retry, random_spread());
+                                   options_.retry, retry_spread());
     } else {
       auto sent = transport_.send(*envelope);
       attempt =
           judge_mail_attempt(m.id, m.attempts, clock_.now(), sent.has_value(),
-                             sent ? "" : sent.error().message, options_.retry, random_spread());
+                             sent ? "" : sent.error().message, options_.retry, retry_spread());
     }
-    if (attempt.sent)
-      sent_++;
-    else if (attempt.retry_at)
-      retried_++;
-    else
-      failed_++;
+    tally_.count(attempt.sent, attempt.retry_at.has_value());
     // Not recorded (the store is down): the lease runs out and the mail goes again.
     if (auto r = store_.record_mail_attempt(attempt); !r)
       warn("mail " + std::to_string(m.id) + " not recorded: " + r.error().message);
     if (!attempt.sent)
-      warn(
-          "mail " + std::to_string(m.id) + " (ticket " + std::to_string(m.ticket) + "), attempt " +
-          std::to_string(m.attempts + 1) + ": " + attempt.error +
-          (attempt.retry_at ? ", tried again at " + format_time(*attempt.retry_at) : ", given up"));
+      warn(failed_attempt_line(
+          "mail " + std::to_string(m.id) + " (ticket " + std::to_string(m.ticket) + ")",
+          m.attempts + 1, attempt.error, attempt.retry_at));
   }
   return tried;
 }
 
 MailStats MailService::stats() const {
-  return {sent_.load(), retried_.load(), failed_.load()};
+  return {tally_.done.load(), tally_.retried.load(), tally_.failed.load()};
 }
 
 void MailService::warn(const std::string& line) const {

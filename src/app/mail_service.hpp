@@ -21,6 +21,7 @@
 #include "app/clock.hpp"
 #include "app/mail_templates.hpp"
 #include "app/mail_transport.hpp"
+#include "app/retries.hpp"
 #include "core/outbound_mail.hpp"
 #include "store/store.hpp"
 
@@ -88,7 +89,7 @@ class MailService {
   MailTemplates templates_;
   ArticleFinder articles_;
   MailOptions options_;
-  std::atomic<std::int64_t> sent_{0}, retried_{0}, failed_{0};
+  AttemptTally tally_;
 };
 
 }  // namespace fl

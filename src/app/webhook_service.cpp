@@ -85,10 +85,6 @@ std::string describe(const PostOutcome& o) {
   return text;
 }
 
-double random_spread() {
-  return static_cast<double>(randombytes_uniform(2001)) / 1000.0 - 1.0;
-}
-
 std::int64_t unix_seconds(Timestamp t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
@@ -294,7 +290,7 @@ Result<int> WebhookService::deliver_due(Timestamp now, int limit) {
           .delivery = d.id, .at = now, .error = "not sent: the webhook is switched off"};
       if (auto r = store_.record_delivery_attempt(off); !r)
         warn("webhooks: delivery " + std::to_string(d.id) + ": " + r.error().message);
-      failed_++;
+      ++tally_.failed;
       continue;
     }
     send(d, *w, now);
@@ -334,23 +330,15 @@ void WebhookService::send(const WebhookDelivery& d, const Webhook& w, Timestamp 
 void WebhookService::record(DeliveryId id, int attempts_before, WebhookId webhook,
                             const std::string& name, const PostOutcome& outcome) {
   const DeliveryAttempt attempt = judge_attempt(id, attempts_before, clock_.now(), outcome.status,
-                                                describe(outcome), options_.retry, random_spread());
-  if (attempt.delivered)
-    delivered_++;
-  else if (attempt.retry_at)
-    retried_++;
-  else
-    failed_++;
+                                                describe(outcome), options_.retry, retry_spread());
+  tally_.count(attempt.delivered, attempt.retry_at.has_value());
   // Not recorded (the store is down): the lease runs out and the delivery goes again.
   if (auto r = store_.record_delivery_attempt(attempt); !r)
     warn("webhooks: delivery " + std::to_string(id) + " not recorded: " + r.error().message);
-  if (!attempt.delivered) {
-    std::string line = "webhook " + std::to_string(webhook) + " '" + name + "': delivery " +
-                       std::to_string(id) + ", attempt " + std::to_string(attempts_before + 1) +
-                       ": " + attempt.error;
-    line += attempt.retry_at ? ", tried again at " + format_time(*attempt.retry_at) : ", given up";
-    warn(line);
-  }
+  if (!attempt.delivered)
+    warn(failed_attempt_line("webhook " + std::to_string(webhook) + " '" + name + "': delivery " +
+                                 std::to_string(id),
+                             attempts_before + 1, attempt.error, attempt.retry_at));
   {
     std::lock_guard lock(mutex_);
     if (--in_flight_[webhook] <= 0) in_flight_.erase(webhook);
@@ -383,9 +371,9 @@ Result<std::int64_t> WebhookService::prune_log(Timestamp before) {
 
 WebhookStats WebhookService::stats() const {
   WebhookStats s;
-  s.delivered = delivered_.load();
-  s.retried = retried_.load();
-  s.failed = failed_.load();
+  s.delivered = tally_.done.load();
+  s.retried = tally_.retried.load();
+  s.failed = tally_.failed.load();
   std::lock_guard lock(mutex_);
   s.in_flight = in_flight_total_;
   return s;

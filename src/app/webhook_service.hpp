@@ -21,6 +21,7 @@
 #include "app/actor.hpp"
 #include "app/clock.hpp"
 #include "app/webhook_caller.hpp"
+#include "app/retries.hpp"
 #include "app/webhook_sender.hpp"
 #include "core/webhook.hpp"
 #include "store/store.hpp"
@@ -127,7 +128,7 @@ class WebhookService final : public WebhookCaller {
   std::map<WebhookId, int> in_flight_;  // per webhook; absent: none
   int in_flight_total_ = 0;
   int answers_since_claim_ = 0;  // answers recorded since deliver_due last claimed
-  std::atomic<std::int64_t> delivered_{0}, retried_{0}, failed_{0};
+  AttemptTally tally_;
 };
 
 }  // namespace fl
