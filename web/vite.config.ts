@@ -27,7 +27,13 @@ function precompress(dir: string): Plugin {
 
 export default defineConfig({
   esbuild: { jsx: "automatic", jsxImportSource: "preact" },
-  build: { outDir: "dist", sourcemap: true, target: "es2022" },
+  // Two pages: the app, and chat.html (the chat widget alone, for /embed.js to frame).
+  build: {
+    outDir: "dist",
+    sourcemap: true,
+    target: "es2022",
+    rollupOptions: { input: { main: "index.html", chat: "chat.html" } },
+  },
   plugins: [precompress("dist")],
   server: {
     proxy: {

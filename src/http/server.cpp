@@ -159,7 +159,8 @@ bool accepts_gzip(std::string_view header) {
 // sibling (the web build writes them) goes out gzip-compressed to clients that take it.
 class StaticFiles {
  public:
-  explicit StaticFiles(const std::string& dir) {
+  StaticFiles(const std::string& dir, const std::vector<std::string>& embed_origins) {
+    for (const auto& origin : embed_origins) chat_ancestors_ += " " + origin;
     if (dir.empty()) return;
     std::error_code ec;
     root_ = std::filesystem::weakly_canonical(dir, ec);
@@ -233,6 +234,16 @@ class StaticFiles {
                         : relative.starts_with("assets/") ? "public, max-age=31536000, immutable"
                                                           : "public, max-age=3600";
     r.headers.emplace_back("Cache-Control", cache);
+    // No other site may frame the console or the portal (clickjacking); the chat widget's own
+    // page, the configured embedding sites too.
+    if (ext == ".html") {
+      if (relative == "chat.html") {
+        r.headers.emplace_back("Content-Security-Policy", chat_ancestors_);
+      } else {
+        r.headers.emplace_back("Content-Security-Policy", "frame-ancestors 'self'");
+        r.headers.emplace_back("X-Frame-Options", "SAMEORIGIN");
+      }
+    }
     return r;
   }
 
@@ -250,6 +261,7 @@ class StaticFiles {
   }
 
   std::filesystem::path root_;
+  std::string chat_ancestors_ = "frame-ancestors 'self'";
 };
 
 void log_exception(const std::exception_ptr& e) {
@@ -412,7 +424,7 @@ class Server::Impl {
       : options_(std::move(options)),
         router_(router),
         metrics_(metrics),
-        static_files_(options_.static_dir),
+        static_files_(options_.static_dir, options_.embed_origins),
         workers_(static_cast<std::size_t>(std::max(1, options_.worker_threads))) {
     for (int i = 0; i < std::max(1, options_.io_threads); ++i)
       loops_.push_back(std::make_unique<Loop>());

@@ -43,6 +43,10 @@ struct ServerOptions {
   // from this folder, with index.html for "/" and for paths without an extension (the
   // single-page app's client-side routes).
   std::string static_dir;
+  // Its HTML pages may be framed by the server's own pages only (frame-ancestors 'self'),
+  // except chat.html (the chat widget that /embed.js frames), which these origins may frame
+  // too ("https://intranet.example").
+  std::vector<std::string> embed_origins;
   // WebSockets (Router::add_websocket): a larger client message closes the socket (1009); a
   // client that lets more than websocket_queue_limit messages pile up is closed (1008); a
   // silent client is pinged after half the idle timeout and closed after all of it.

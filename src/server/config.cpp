@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <fstream>
 
@@ -231,6 +233,35 @@ const std::vector<ConfigKey>& config_keys() {
       int_key("server.max_pipelined", &Config::max_pipelined, 1, 1024),
       string_key("server.static_dir", &Config::static_dir),
       string_key("server.allowed_origins", &Config::allowed_origins),
+      {"server.embed_origins",
+       [](Config& c, std::string_view v) -> Result<void> {
+         // Each an origin: http(s)://host[:port], nothing after it (it goes into a CSP header).
+         std::string_view rest = v;
+         while (!rest.empty()) {
+           const std::size_t comma = rest.find(',');
+           std::string_view item = rest.substr(0, comma);
+           rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+           while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+           while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+           if (item.empty()) continue;
+           const std::size_t scheme = item.starts_with("https://") ? 8
+                                      : item.starts_with("http://") ? 7
+                                                                    : 0;
+           const std::string_view host = item.substr(scheme);
+           const bool ok = scheme != 0 && !host.empty() &&
+                           std::ranges::all_of(host, [](char ch) {
+                             return std::isalnum(static_cast<unsigned char>(ch)) != 0 ||
+                                    ch == '.' || ch == '-' || ch == ':' || ch == '[' || ch == ']';
+                           });
+           if (!ok)
+             return fail(ErrorCode::invalid_argument,
+                         "server.embed_origins: origins like https://intranet.example, "
+                         "separated by commas, got '" +
+                             std::string(item) + "'");
+         }
+         c.embed_origins = std::string(v);
+         return {};
+       }},
       string_key("storage.data_dir", &Config::data_dir),
       {"storage.synchronous_full",
        [](Config& c, std::string_view v) -> Result<void> {

@@ -49,6 +49,7 @@ struct Config {
   // Pages from these origins may open the live feed (GET /api/v1/events) besides the server's
   // own: comma-separated, e.g. "https://desk.example.com"; "*" for any.
   std::string allowed_origins;
+  std::string embed_origins;  // comma-separated origins that may frame chat.html
   // [storage]
   std::string data_dir = "var";
   bool synchronous_full = true;

@@ -610,6 +610,7 @@ int serve(const Config& c) {
   options.idle_timeout = std::chrono::seconds(c.idle_timeout_seconds);
   options.max_pipelined = c.max_pipelined;
   options.static_dir = web_folder(c.static_dir);
+  options.embed_origins = comma_list(c.embed_origins);
   http::Server server(options, router, metrics);
   unsigned short port = 0;
   try {

@@ -663,6 +663,29 @@ TEST_F(StaticFilesTest, PrecompressedFilesForClientsThatTakeGzip) {
   EXPECT_EQ(r[bhttp::field::vary], "");
 }
 
+// Pages may be framed by the server's own pages only; chat.html (the chat widget) also by
+// the configured embedding sites.
+TEST_F(StaticFilesTest, OnlyTheChatPageMayBeFramedByOtherSites) {
+  write("chat.html", "<!doctype html><title>Chat</title>");
+  Router router = make_router();
+  Metrics metrics;
+  ServerOptions options;
+  options.static_dir = dir_.string();
+  options.embed_origins = {"https://intranet.example", "http://wiki.example:8080"};
+  Running server(router, metrics, options);
+  Client client(server.port);
+  for (const char* page : {"/", "/index.html", "/portal/kb"}) {
+    auto r = client.get(page);
+    EXPECT_EQ(r["Content-Security-Policy"], "frame-ancestors 'self'") << page;
+    EXPECT_EQ(r["X-Frame-Options"], "SAMEORIGIN") << page;
+  }
+  auto chat = client.get("/chat.html");
+  EXPECT_EQ(chat["Content-Security-Policy"],
+            "frame-ancestors 'self' https://intranet.example http://wiki.example:8080");
+  EXPECT_EQ(chat["X-Frame-Options"], "");
+  EXPECT_EQ(client.get("/app.js")["Content-Security-Policy"], "") << "pages only";
+}
+
 TEST_F(StaticFilesTest, RefusesToLeaveTheFolder) {
   write("../fl_outside_secret.txt", "secret");
   Router router = make_router();

@@ -276,6 +276,20 @@ TEST(Config, ImapParallel) {
   EXPECT_FALSE(apply_environment(c, env_of(env)));
 }
 
+TEST(Config, EmbedOriginsAreOrigins) {
+  testing::TempDir dir;
+  Config c;
+  ASSERT_TRUE(apply_toml_file(
+      c, write(dir, "[server]\nembed_origins = \"https://intranet.example, http://wiki:8080,\"\n")));
+  EXPECT_EQ(c.embed_origins, "https://intranet.example, http://wiki:8080,");
+  for (const char* bad : {"intranet.example", "https://x.example/path", "*",
+                          "https://a.example; script-src *", "ftp://x.example", "https://"}) {
+    auto r = apply_toml_file(c, write(dir, std::string("[server]\nembed_origins = \"") + bad + "\"\n"));
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().message.find("server.embed_origins"), std::string::npos);
+  }
+}
+
 TEST(Config, MailboxTrustAndTimeouts) {
   testing::TempDir dir;
   std::ofstream(dir.path() / "imap-ca.pem") << kPem;

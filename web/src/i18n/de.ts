@@ -1,5 +1,6 @@
 // German texts: the same keys as en.ts.
 import { consoleDe } from "../console/texts.de";
+import { chatDe } from "../chat/texts.de";
 import { portalDe } from "../portal/texts.de";
 import type { Key } from "./en";
 
@@ -36,4 +37,4 @@ const shellDe = {
   "live.offline": "Verbinde neu…",
 };
 
-export const de: Record<Key, string> = { ...shellDe, ...consoleDe, ...portalDe };
+export const de: Record<Key, string> = { ...shellDe, ...consoleDe, ...portalDe, ...chatDe };

@@ -2,6 +2,7 @@
 // that areas change their texts without touching each other's. de.ts has the same keys (the
 // type check refuses a missing one).
 import { consoleEn } from "../console/texts.en";
+import { chatEn } from "../chat/texts.en";
 import { portalEn } from "../portal/texts.en";
 
 const shellEn = {
@@ -37,6 +38,6 @@ const shellEn = {
   "live.offline": "Reconnecting…",
 } as const;
 
-export const en = { ...shellEn, ...consoleEn, ...portalEn } as const;
+export const en = { ...shellEn, ...consoleEn, ...portalEn, ...chatEn } as const;
 
 export type Key = keyof typeof en;

@@ -1,8 +1,9 @@
 // The self-service portal (line 0 and customers): the knowledge base for everyone, guests
 // included (/portal/kb...), and for signed-in users a new request (/portal/new) and their
 // tickets (/portal, /portal/tickets, /portal/tickets/{id}). One frame: the portal's own
-// navigation, a live region for status messages, the page, and the chatbot's place.
+// navigation, a live region for status messages, the page, and the chatbot widget.
 import type { Me } from "../api/types";
+import { ChatWidget } from "../chat/chat_widget";
 import { t, useLanguage } from "../i18n";
 import { onLink } from "../router";
 import { useAnnouncement } from "./announce";
@@ -28,8 +29,7 @@ export function PortalPage(props: { me: Me | null }) {
       <div key={path}>
         <PortalView me={props.me} path={path} query={query} />
       </div>
-      {/* The chatbot widget (its own issue) mounts into #portal-chatbot, on every portal page. */}
-      <div id="portal-chatbot" />
+      <ChatWidget />
     </div>
   );
 }
