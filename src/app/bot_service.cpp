@@ -754,8 +754,11 @@ Result<void> BotService::hand_off(Conversation& c, const Actor& requester) {
   auto stored = store_.bot_turns(c.session.id);
   if (!stored) return std::unexpected(stored.error());
   std::vector<BotTurn> turns = std::move(*stored);
-  // The bot's messages of this answer so far belong in the transcript too.
+  // This answer's user turn and what the bot said in it so far (a flow's last words) belong
+  // in the transcript too.
   for (const auto& t : c.turns) turns.push_back(t);
+  for (const auto& m : c.reply.messages)
+    turns.push_back({c.session.id, 0, clock_.now(), BotSpeaker::bot, m.text, "{}"});
   std::vector<std::string> user_texts;
   for (const auto& t : turns)
     if (t.who == BotSpeaker::user) user_texts.push_back(t.text);

@@ -274,7 +274,8 @@ TEST_F(BotTest, AFlowToHandoffOpensATicketWithEverythingTheAgentNeeds) {
        {"Gerät: Kyocera 2. OG", "Betriebssystem: Windows 11", "Betroffen: mehrere Kollegen",
         "Seit wann: seit heute Morgen", "Ablauf: Drucker (printer)", "Kategorie Hardware > Drucker",
         "Priorität normal", "Line 1", "— Verlauf —", "Nutzer: Mein Drucker druckt nicht mehr",
-        "Nutzer: Kyocera 2. OG"})
+        "Nutzer: Kyocera 2. OG", "Nutzer: seit heute Morgen",
+        "Bot: Danke. Ich gebe das mit allen Angaben an den Service Desk weiter"})
     EXPECT_NE(d.find(part), std::string::npos) << part << "\n" << d;
   auto transcript = ok(bot->transcript(l1, s.session));
   EXPECT_EQ(transcript.session.ticket, t.id);
