@@ -6,6 +6,7 @@
 
 #include "app/attachments.hpp"
 #include "app/auth_service.hpp"
+#include "app/bot_service.hpp"
 #include "app/deflection.hpp"
 #include "app/directory_service.hpp"
 #include "app/knowledge_base.hpp"
@@ -36,6 +37,7 @@ struct ApiServices {
   SavedViewService& views;
   AttachmentService& attachments;
   std::string openapi_yaml;  // served at /api/v1/openapi.yaml
+  BotService* bot = nullptr;  // the chatbot; none: its routes are not served
 };
 
 // `services` must outlive the router.

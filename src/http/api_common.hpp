@@ -90,4 +90,5 @@ void add_macro_routes(Router& router, ApiServices& s);
 void add_rule_routes(Router& router, ApiServices& s);
 void add_webhook_routes(Router& router, ApiServices& s);
 void add_queue_routes(Router& router, ApiServices& s);
+void add_bot_routes(Router& router, ApiServices& s);
 }  // namespace fl::http

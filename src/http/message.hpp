@@ -19,6 +19,7 @@ struct Request {
   std::string content_type;
   std::string accept_encoding;  // for the web UI's precompressed files
   std::string if_none_match;    // for conditional GETs of content with an ETag
+  std::string accept_language;  // the chatbot's fallback language
   std::string remote_address;  // peer IP, for login throttling and logs
 
   // First value of a query parameter, if present.

@@ -83,6 +83,8 @@ std::optional<Request> to_request(BeastRequest& in, const std::string& remote_ad
     out.accept_encoding = std::string(it->value());
   if (auto it = in.find(bhttp::field::if_none_match); it != in.end())
     out.if_none_match = std::string(it->value());
+  if (auto it = in.find(bhttp::field::accept_language); it != in.end())
+    out.accept_language = std::string(it->value().substr(0, 200));
   out.body = std::move(in.body());
   out.remote_address = remote_address;
   return out;

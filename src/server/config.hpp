@@ -107,6 +107,14 @@ struct Config {
   // A reply's files are mailed with it up to this many bytes together; beyond, the mail links
   // to the ticket instead (0: never attach).
   long long mail_max_attachment_bytes = 10 << 20;
+
+  // [bot] The chatbot's rate limits (docs/bot.md): anonymous visitors per client address,
+  // logged-in users per user.
+  int bot_anonymous_sessions_per_hour = 10;
+  int bot_anonymous_messages_per_minute = 30;
+  int bot_user_sessions_per_hour = 60;
+  int bot_user_messages_per_minute = 60;
+  int bot_max_message_bytes = 2000;
 };
 
 

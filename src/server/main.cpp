@@ -21,6 +21,8 @@
 
 #include "app/attachments.hpp"
 #include "app/auth_service.hpp"
+#include "app/bot_service.hpp"
+#include "app/bot_understanding.hpp"
 #include "app/deflection.hpp"
 #include "app/directory_service.hpp"
 #include "app/kb_transfer.hpp"
@@ -38,6 +40,7 @@
 #include "app/ticket_service.hpp"
 #include "app/webhook_service.hpp"
 #include "auth/sodium_secrets.hpp"
+#include "bot/shipped.hpp"
 #include "core/text.hpp"
 #include "http/api.hpp"
 #include "http/api_events.hpp"
@@ -581,6 +584,19 @@ int serve(const Config& c) {
                              *desk.views,
                              *desk.attachments,
                              std::string(openapi_yaml())};
+  // The chatbot: the shipped flows, and the intent classifier trained from them (about a
+  // second) before the first request.
+  std::vector<bot::Flow> flows;
+  for (auto doc : bot::shipped_flows()) flows.push_back(or_die(bot::parse_flow(doc)));
+  BotUnderstanding understanding = or_die(BotUnderstanding::create(flows, *desk.search));
+  BotService bot(*desk.store, understanding, *desk.tickets, *desk.deflection, *desk.directory,
+                 desk.tokens, desk.clock,
+                 BotLimits{.anonymous_sessions_per_hour = c.bot_anonymous_sessions_per_hour,
+                           .anonymous_messages_per_minute = c.bot_anonymous_messages_per_minute,
+                           .user_sessions_per_hour = c.bot_user_sessions_per_hour,
+                           .user_messages_per_minute = c.bot_user_messages_per_minute,
+                           .max_text_bytes = static_cast<std::size_t>(c.bot_max_message_bytes)});
+  services.bot = &bot;
   http::Router router;
   http::add_api_routes(router, services);
   http::add_event_routes(router, live, *desk.auth, live_json,

@@ -233,6 +233,35 @@ struct DeflectionFigures {
   std::vector<ArticleDeflection> articles;  // most opened first
 };
 
+// A chatbot conversation (line 0, docs/bot.md): the id is an unguessable token that works as
+// the capability of an anonymous user; `state` is the dialogue's own JSON, opaque to the store.
+enum class BotSessionStatus { open, deflected, handed_off, abandoned };
+
+struct BotSession {
+  std::string id;
+  std::optional<UserId> user;  // none for an anonymous visitor of the portal
+  std::string language;        // "de" or "en"
+  BotSessionStatus status = BotSessionStatus::open;
+  std::string state = "{}";    // the conversation state as JSON (app/bot_service.cpp)
+  std::optional<TicketId> ticket;      // after a hand-off
+  std::string deflection_session;      // the DeflectionService session, empty if none yet
+  std::string client_key;              // whom rate limits count against ("ip:...", "user:7")
+  Timestamp created_at{};
+  Timestamp updated_at{};
+};
+
+enum class BotSpeaker { user, bot };
+
+// One message of a conversation; `payload` is JSON (buttons, the article offered, ...).
+struct BotTurn {
+  std::string session;
+  int seq = 0;  // 1, 2, ... per session
+  Timestamp at{};
+  BotSpeaker who = BotSpeaker::bot;
+  std::string text;
+  std::string payload = "{}";
+};
+
 // A team member as automatic assignment sees them: when they were last assigned a ticket of
 // the team automatically (never: empty) and how many of the team's tickets assigned to them
 // are open (not resolved or closed).
@@ -535,6 +564,23 @@ class Store {
   virtual Result<void> replace_synonym_groups(const std::vector<std::vector<std::string>>& groups,
                                               const Event& event) = 0;
 
+  // Chatbot conversations (migration 20). Conversation records, not changes of the desk's
+  // records: no events. insert: conflict when the id is taken. update: the session's mutable
+  // fields (language, status, state, ticket, deflection session, updated_at) replaced and
+  // `turns` appended, atomically; not_found for an unknown id; conflict when a turn's seq is
+  // taken (two answers raced: the loser's whole write is refused).
+  virtual Result<void> insert_bot_session(const BotSession& session,
+                                          const std::vector<BotTurn>& turns) = 0;
+  virtual Result<void> update_bot_session(const BotSession& session,
+                                          const std::vector<BotTurn>& turns) = 0;
+  virtual Result<BotSession> bot_session(std::string_view id) = 0;
+  // Oldest first (not_found for an unknown session).
+  virtual Result<std::vector<BotTurn>> bot_turns(std::string_view session) = 0;
+  // For rate limits: sessions of `client_key` created at or after `since`, and the user's
+  // turns of one session at or after `since`.
+  virtual Result<std::int64_t> count_bot_sessions(std::string_view client_key, Timestamp since) = 0;
+  virtual Result<std::int64_t> count_bot_user_turns(std::string_view session, Timestamp since) = 0;
+
   // Deflection. Measurement records, not changes of a record: no events.
   virtual Result<void> start_deflection_session(const DeflectionSession& session,
                                                 const std::vector<ArticleId>& suggested) = 0;
@@ -550,6 +596,24 @@ class Store {
   // a session whose window has not ended by `now` without a ticket is pending.
   virtual Result<DeflectionFigures> deflection_figures(Timestamp from, Timestamp to, Timestamp now,
                                                        std::chrono::milliseconds window) = 0;
+};
+
+template <>
+struct EnumNames<BotSessionStatus> {
+  static constexpr std::array<std::pair<BotSessionStatus, std::string_view>, 4> table{{
+      {BotSessionStatus::open, "open"},
+      {BotSessionStatus::deflected, "deflected"},
+      {BotSessionStatus::handed_off, "handed_off"},
+      {BotSessionStatus::abandoned, "abandoned"},
+  }};
+};
+
+template <>
+struct EnumNames<BotSpeaker> {
+  static constexpr std::array<std::pair<BotSpeaker, std::string_view>, 2> table{{
+      {BotSpeaker::user, "user"},
+      {BotSpeaker::bot, "bot"},
+  }};
 };
 
 }  // namespace fl

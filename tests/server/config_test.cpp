@@ -178,6 +178,29 @@ TEST(Config, OutboundMailKeys) {
   EXPECT_TRUE(c.mail_smtp_url.empty());  // outbound mail off
 }
 
+TEST(Config, BotRateLimits) {
+  testing::TempDir dir;
+  Config c;
+  EXPECT_EQ(c.bot_anonymous_sessions_per_hour, 10);
+  EXPECT_EQ(c.bot_anonymous_messages_per_minute, 30);
+  ASSERT_TRUE(apply_toml_file(
+      c, write(dir, "[bot]\nanonymous_sessions_per_hour = 3\nanonymous_messages_per_minute = 5\n"
+                    "user_sessions_per_hour = 7\nuser_messages_per_minute = 9\n"
+                    "max_message_bytes = 500\n")));
+  EXPECT_EQ(c.bot_anonymous_sessions_per_hour, 3);
+  EXPECT_EQ(c.bot_anonymous_messages_per_minute, 5);
+  EXPECT_EQ(c.bot_user_sessions_per_hour, 7);
+  EXPECT_EQ(c.bot_user_messages_per_minute, 9);
+  EXPECT_EQ(c.bot_max_message_bytes, 500);
+  auto zero = apply_toml_file(c, write(dir, "[bot]\nanonymous_sessions_per_hour = 0\n"));
+  ASSERT_FALSE(zero);
+  EXPECT_NE(zero.error().message.find("bot.anonymous_sessions_per_hour"), std::string::npos);
+  ASSERT_TRUE(apply_environment(c, [](const char* n) -> const char* {
+    return std::string_view(n) == "FIRSTLINE_BOT_USER_SESSIONS_PER_HOUR" ? "11" : nullptr;
+  }));
+  EXPECT_EQ(c.bot_user_sessions_per_hour, 11);
+}
+
 TEST(Config, MailAttachmentLimit) {
   testing::TempDir dir;
   Config c;

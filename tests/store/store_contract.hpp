@@ -269,4 +269,7 @@ class AttachmentContract : public StoreContract {
 // The inbound-mail part of the contract (mail_contract.cpp).
 class MailContract : public StoreContract {};
 
+// Chatbot conversations (bot_contract.cpp).
+class BotContract : public StoreContract {};
+
 }  // namespace fl::store_contract

@@ -657,11 +657,40 @@ DROP INDEX mail_messages_hash;
 CREATE UNIQUE INDEX mail_messages_hash ON mail_messages(dedupe_hash);
 )sql";
 
-constexpr std::array<const char*, 19> kMigrations{
+// Migration 20: chatbot conversations (docs/bot.md). The session id is a random token (the
+// anonymous user's capability); state is the dialogue's JSON. Turns are numbered per session:
+// the primary key refuses a second write of the same turn (two answers that raced).
+constexpr const char* kMigration20 = R"sql(
+CREATE TABLE bot_sessions (
+  id TEXT PRIMARY KEY,
+  user_id INTEGER REFERENCES users(id),
+  language TEXT NOT NULL,
+  status TEXT NOT NULL,
+  state TEXT NOT NULL,
+  ticket_id INTEGER REFERENCES tickets(id),
+  deflection_session TEXT NOT NULL DEFAULT '',
+  client_key TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX bot_sessions_client ON bot_sessions(client_key, created_at);
+
+CREATE TABLE bot_turns (
+  session_id TEXT NOT NULL REFERENCES bot_sessions(id),
+  seq INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  who TEXT NOT NULL,
+  text TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  PRIMARY KEY (session_id, seq)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<const char*, 20> kMigrations{
     kMigration1,  kMigration2,  kMigration3,  kMigration4,  kMigration5,  kMigration6,
     kMigration7,  kMigration8,  kMigration9,  kMigration10, kMigration11, kMigration12,
     kMigration13, kMigration14, kMigration15, kMigration16, kMigration17, kMigration18,
-    kMigration19};
+    kMigration19, kMigration20};
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "store/sqlite/attachments.hpp"
+#include "store/sqlite/bot.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/deflection.hpp"
 #include "store/sqlite/group_commit.hpp"
@@ -622,6 +623,34 @@ Result<void> SqliteStore::replace_synonym_groups(
     const std::vector<std::vector<std::string>>& groups, const Event& event) {
   return impl_->write<void>(
       [&](Connection& c) { return sqlite::replace_synonym_groups(c, groups, event); });
+}
+
+Result<void> SqliteStore::insert_bot_session(const BotSession& session,
+                                             const std::vector<BotTurn>& turns) {
+  return impl_->write<void>(
+      [&](Connection& c) { return sqlite::insert_bot_session(c, session, turns); });
+}
+
+Result<void> SqliteStore::update_bot_session(const BotSession& session,
+                                             const std::vector<BotTurn>& turns) {
+  return impl_->write<void>(
+      [&](Connection& c) { return sqlite::update_bot_session(c, session, turns); });
+}
+
+Result<BotSession> SqliteStore::bot_session(std::string_view id) {
+  return impl_->read([&](Connection& c) { return sqlite::load_bot_session(c, id); });
+}
+
+Result<std::vector<BotTurn>> SqliteStore::bot_turns(std::string_view session) {
+  return impl_->read([&](Connection& c) { return sqlite::load_bot_turns(c, session); });
+}
+
+Result<std::int64_t> SqliteStore::count_bot_sessions(std::string_view client_key, Timestamp since) {
+  return impl_->read([&](Connection& c) { return sqlite::count_bot_sessions(c, client_key, since); });
+}
+
+Result<std::int64_t> SqliteStore::count_bot_user_turns(std::string_view session, Timestamp since) {
+  return impl_->read([&](Connection& c) { return sqlite::count_bot_user_turns(c, session, since); });
 }
 
 Result<void> SqliteStore::start_deflection_session(const DeflectionSession& session,

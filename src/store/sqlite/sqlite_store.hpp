@@ -193,6 +193,14 @@ class SqliteStore final : public Store {
   Result<std::vector<std::vector<std::string>>> synonym_groups() override;
   Result<void> replace_synonym_groups(const std::vector<std::vector<std::string>>& groups,
                                       const Event& event) override;
+  Result<void> insert_bot_session(const BotSession& session,
+                                  const std::vector<BotTurn>& turns) override;
+  Result<void> update_bot_session(const BotSession& session,
+                                  const std::vector<BotTurn>& turns) override;
+  Result<BotSession> bot_session(std::string_view id) override;
+  Result<std::vector<BotTurn>> bot_turns(std::string_view session) override;
+  Result<std::int64_t> count_bot_sessions(std::string_view client_key, Timestamp since) override;
+  Result<std::int64_t> count_bot_user_turns(std::string_view session, Timestamp since) override;
   Result<void> start_deflection_session(const DeflectionSession& session,
                                         const std::vector<ArticleId>& suggested) override;
   Result<void> record_deflection_open(std::string_view session, ArticleId article,

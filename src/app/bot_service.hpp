@@ -1,0 +1,159 @@
+// The chatbot's conversations (line 0, docs/bot.md): a session greets, understands what the
+// user types (app/bot_understanding.hpp), walks a guided flow (bot/engine.hpp), answers from the
+// knowledge base and asks "did this solve it?", and when that does not help hands the user to
+// the service desk as a ticket on the bot channel with the transcript, the facts collected and a
+// suggested category, priority and line. Transport-independent: the REST API calls it today, a
+// WebSocket session can later. Every answer is one store write (session state + turns), so an
+// acknowledged answer survives a crash; two answers racing on one session: the second gets
+// conflict. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/actor.hpp"
+#include "app/bot_understanding.hpp"
+#include "app/clock.hpp"
+#include "app/deflection.hpp"
+#include "app/directory_service.hpp"
+#include "app/secrets.hpp"
+#include "app/ticket_service.hpp"
+#include "store/store.hpp"
+
+namespace fl {
+
+// Rate limits (config keys bot.*). Anonymous visitors count per client address, logged-in
+// users per user; sessions per hour, the user's messages per minute per session.
+struct BotLimits {
+  int anonymous_sessions_per_hour = 10;
+  int anonymous_messages_per_minute = 30;
+  int user_sessions_per_hour = 60;
+  int user_messages_per_minute = 60;
+  std::size_t max_text_bytes = 2000;  // a longer message is refused (HTTP 413)
+};
+
+struct BotArticleRef {
+  ArticleId id = 0;
+  std::string title;
+  std::string url;  // the portal's page of the article
+};
+
+struct BotMessage {
+  std::string text;
+  std::optional<BotArticleRef> article;
+};
+
+struct BotButton {
+  std::string id;
+  std::string label;
+};
+
+// What the bot says in answer to one input.
+struct BotReply {
+  std::string session;
+  BotSessionStatus status = BotSessionStatus::open;
+  std::string language;
+  std::vector<BotMessage> messages;
+  std::vector<BotButton> buttons;
+  // What the bot waits for: "text" (a problem in the user's words), "choice" (a button),
+  // "slot" (a flow's question), "yes_no", "name", "email", or "nothing" (ended).
+  std::string expecting;
+  std::optional<Ticket> ticket;  // after a hand-off
+};
+
+// Who is asking, as the transport sees them.
+struct BotClient {
+  std::string address;          // the remote address: anonymous rate limits count by it
+  std::string accept_language;  // "de", "en" or empty: the fallback language
+};
+
+// Exactly one of the two.
+struct BotInput {
+  std::optional<std::string> text;
+  std::optional<std::string> button;
+};
+
+struct BotTranscript {
+  BotSession session;
+  std::vector<BotTurn> turns;
+};
+
+class BotService {
+ public:
+  BotService(Store& store, const BotUnderstanding& understanding, TicketService& tickets,
+             DeflectionService& deflection, DirectoryService& directory, TokenMinter& ids,
+             const Clock& clock, BotLimits limits = {})
+      : store_(store),
+        understanding_(understanding),
+        tickets_(tickets),
+        deflection_(deflection),
+        directory_(directory),
+        ids_(ids),
+        clock_(clock),
+        limits_(limits) {}
+
+  // A new session, greeted. `actor` is a guest (user id 0) on the public portal or a logged-in
+  // user, whom the session is bound to. `language` "de"/"en" or empty (then the user's setting,
+  // else the client's Accept-Language, else English). resource_exhausted over the session limit,
+  // with the seconds to wait in *retry_after.
+  Result<BotReply> start(const Actor& actor, const BotClient& client,
+                         std::optional<std::string> language, std::chrono::seconds* retry_after);
+  // The user's next input. not_found for an unknown session or one bound to another user;
+  // failed_precondition once the session has ended; invalid_argument for an empty input, both
+  // or neither of text and button, or a text over max_text_bytes; resource_exhausted over the
+  // message limit; conflict when another answer to the session was written meanwhile.
+  Result<BotReply> answer(const Actor& actor, std::string_view session, const BotClient& client,
+                          const BotInput& input, std::chrono::seconds* retry_after);
+  // The session and its turns: for the session's user (or anyone holding an anonymous session's
+  // id) and for staff (the agent taking the hand-off). not_found otherwise.
+  Result<BotTranscript> transcript(const Actor& actor, std::string_view session);
+
+  [[nodiscard]] const BotLimits& limits() const { return limits_; }
+
+ private:
+  struct Conversation;
+  Result<void> handle(Conversation& c, const BotInput& input);
+  Result<void> on_problem(Conversation& c, std::string_view text);
+  Result<void> start_flow(Conversation& c, const bot::Flow& flow);
+  Result<void> on_flow(Conversation& c, const BotInput& input);
+  Result<void> offer_article(Conversation& c, ArticleId id, std::string title);
+  Result<void> on_article_answer(Conversation& c, bool solved);
+  Result<void> next_after_no(Conversation& c);
+  void clarify(Conversation& c, const Understanding& u);
+  void offer_handoff(Conversation& c);
+  Result<void> begin_handoff(Conversation& c, std::string reason);
+  Result<void> on_name(Conversation& c, std::string_view text);
+  Result<void> on_email(Conversation& c, std::string_view text);
+  Result<void> hand_off(Conversation& c, const Actor& requester);
+  Result<User> customer_for(std::string_view email, std::string_view name, std::string_view lang);
+  Result<bool> visible(const Actor& actor, const BotSession& session, bool writing) const;
+
+  Store& store_;
+  const BotUnderstanding& understanding_;
+  TicketService& tickets_;
+  DeflectionService& deflection_;
+  DirectoryService& directory_;
+  TokenMinter& ids_;
+  const Clock& clock_;
+  BotLimits limits_;
+};
+
+// How a hand-off's suggested priority becomes the ticket's impact and urgency, the way the
+// portal's first-line facts do (web/src/portal/first_line_facts.ts): impact from how many are
+// affected (me 3, several 2, everyone 1; unknown 3), urgency the lowest that reaches the
+// priority (impact raised when urgency alone cannot), and at least 2 for several, 1 for everyone.
+struct ImpactUrgency {
+  int impact = 3;
+  int urgency = 3;
+};
+[[nodiscard]] ImpactUrgency impact_urgency_for(bot::HandoffPriority priority,
+                                               std::string_view affected);
+// The flow's priority raised one step when the user's words are urgent ("dringend", "asap",
+// "niemand kann arbeiten", ...) and at least high when everyone is affected.
+[[nodiscard]] bot::HandoffPriority handoff_priority(bot::HandoffPriority base,
+                                                    const std::vector<std::string>& user_texts,
+                                                    std::string_view affected);
+
+}  // namespace fl

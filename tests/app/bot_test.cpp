@@ -1,0 +1,446 @@
+// The chatbot's understanding and dialogue against a real SQLite store and a small knowledge
+// base of this file's own: language, small talk, flow vs article vs asking back, flows to solved
+// and to hand-off, the hand-off ticket, anonymous hand-off, deflection, access and rate limits.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "app/bot_service.hpp"
+#include "app/bot_understanding.hpp"
+#include "app/knowledge_base.hpp"
+#include "bot/shipped.hpp"
+#include "bot/slot.hpp"
+#include "desk_fixture.hpp"
+
+namespace fl::testing {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::vector<bot::Flow>& shipped() {
+  static const std::vector<bot::Flow> flows = [] {
+    std::vector<bot::Flow> out;
+    for (auto doc : bot::shipped_flows()) out.push_back(*bot::parse_flow(doc));
+    return out;
+  }();
+  return flows;
+}
+
+BotInput text(std::string t) {
+  return {.text = std::move(t)};
+}
+BotInput press(std::string id) {
+  return {.button = std::move(id)};
+}
+
+bool has_button(const BotReply& r, std::string_view id) {
+  for (const auto& b : r.buttons)
+    if (b.id == id) return true;
+  return false;
+}
+
+std::string all_text(const BotReply& r) {
+  std::string out;
+  for (const auto& m : r.messages) out += m.text + "\n";
+  return out;
+}
+
+}  // namespace
+
+class BotTest : public DeskTest {
+ protected:
+  void SetUp() override {
+    DeskTest::SetUp();
+    kb = std::make_unique<KnowledgeBase>(*store, clock);
+    article_index = ok(KnowledgeIndex::open(dir.path() / "articles"));
+    ticket_index = ok(TicketIndex::open(dir.path() / "tickets"));
+    search = std::make_unique<SearchService>(*store, *article_index, *ticket_index);
+    deflection = std::make_unique<DeflectionService>(*store, *search, ids, clock);
+    calendar = ok(kb->create(
+        sup, {.title = "Kalender für Kollegen freigeben",
+              .body = "Öffnen Sie Outlook im Web, klicken Sie mit der rechten Maustaste auf Ihren "
+                      "Kalender und wählen Sie **Freigabe**. Tragen Sie die Kollegen ein und "
+                      "wählen Sie, ob sie nur Zeiten oder auch Details sehen. Die Kollegen "
+                      "bekommen eine Einladung per Mail und sehen Ihren Kalender danach in ihrer "
+                      "Liste. Eine Freigabe lässt sich jederzeit wieder entfernen, auch für "
+                      "einzelne Personen, und gilt für alle Termine.",
+              .language = "de",
+              .status = ArticleStatus::published}));
+    calendar_en = ok(kb->create(
+        sup, {.title = "Share your calendar with colleagues",
+              .body = "Open Outlook on the web, right-click your calendar and choose Sharing. "
+                      "Add your colleagues and pick what they see.",
+              .language = "en",
+              .status = ArticleStatus::published}));
+    delegate = ok(kb->create(
+        sup, {.title = "Kalender Stellvertretung einrichten",
+              .body = "Eine Stellvertretung für Ihren Kalender richten Sie unter Einstellungen "
+                      "ein. Der Stellvertreter darf dann Termine annehmen.",
+              .language = "de",
+              .status = ArticleStatus::published}));
+    secret = ok(kb->create(
+        sup, {.title = "Kalender Freigabe Admin Trick",
+              .body = "Intern: Kalender aller Kollegen über die Admin-Konsole freigeben.",
+              .language = "de",
+              .audience = Audience::internal,
+              .status = ArticleStatus::published}));
+    ok(search->catch_up());
+    understanding =
+        std::make_unique<BotUnderstanding>(ok(BotUnderstanding::create(shipped(), *search)));
+    bot = std::make_unique<BotService>(*store, *understanding, *tickets, *deflection, *directory,
+                                       ids, clock);
+    german = person_in("de_user", "de");
+  }
+
+  Actor person_in(const std::string& login, const std::string& language) {
+    auto u = ok(directory->create_user(
+        nullptr,
+        {login, login, login + "@acme.example", Role::customer, acme.id, {}, language, ""}));
+    return ok(directory->actor_for(u));
+  }
+  BotReply start(const Actor& who, std::optional<std::string> lang = {},
+                 const std::string& address = "192.0.2.1") {
+    return ok(bot->start(who, {address, ""}, std::move(lang), nullptr));
+  }
+  BotReply say(const Actor& who, const BotReply& session, BotInput in) {
+    return ok(bot->answer(who, session.session, {"192.0.2.1", ""}, in, nullptr));
+  }
+  Understanding understand(const std::string& t, const Actor& who = Actor{},
+                           std::string setting = "", std::string fallback = "en") {
+    return ok(understanding->understand(who, t, setting, fallback));
+  }
+  DeflectionFigures figures() {
+    return ok(deflection->figures(sup, clock.now() - 24h, clock.now() + 1h));
+  }
+
+  std::unique_ptr<KnowledgeBase> kb;
+  std::unique_ptr<KnowledgeIndex> article_index;
+  std::unique_ptr<TicketIndex> ticket_index;
+  std::unique_ptr<SearchService> search;
+  SodiumTokenMinter ids;
+  std::unique_ptr<DeflectionService> deflection;
+  std::unique_ptr<BotUnderstanding> understanding;
+  std::unique_ptr<BotService> bot;
+  Article calendar, calendar_en, delegate, secret;
+  Actor german;
+};
+
+// --- understanding ----------------------------------------------------------------------------
+
+TEST_F(BotTest, LanguageComesFromTheSettingElseTheTextElseTheFallback) {
+  EXPECT_EQ(understand("Mein Drucker druckt nicht mehr").language, "de");
+  EXPECT_EQ(understand("my printer does not print").language, "en");
+  EXPECT_EQ(understand("my printer does not print", Actor{}, "de").language, "de");
+  EXPECT_EQ(understand("Drucker", Actor{}, "", "de").language, "de");
+  EXPECT_EQ(understand("Drucker", Actor{}, "", "en").language, "en");
+  EXPECT_EQ(understand("Passwort geändert").language, "de") << "an umlaut reads German";
+}
+
+TEST_F(BotTest, SmallTalkIsRecognisedInBothLanguages) {
+  for (const char* t : {"Hallo", "guten Morgen", "hello there"}) {
+    auto u = understand(t);
+    EXPECT_EQ(u.kind, Understanding::Kind::small_talk) << t;
+    EXPECT_EQ(u.intent, kGreeting) << t;
+  }
+  for (const char* t : {"danke schön", "thanks a lot"})
+    EXPECT_EQ(understand(t).intent, kThanks) << t;
+  for (const char* t :
+       {"Mitarbeiter", "Ich möchte mit einem Menschen sprechen", "agent", "talk to a human please"})
+    EXPECT_EQ(understand(t).intent, kHuman) << t;
+}
+
+TEST_F(BotTest, AConfidentProblemStartsItsFlow) {
+  for (auto [t, flow] : std::vector<std::pair<const char*, const char*>>{
+           {"Mein Drucker druckt nicht mehr", "printer"},
+           {"VPN verbindet sich nicht von zu Hause", "vpn"},
+           {"I forgot my password", "password"},
+           {"outlook does not receive any emails", "email"}}) {
+    auto u = understand(t);
+    EXPECT_EQ(u.kind, Understanding::Kind::flow) << t;
+    EXPECT_EQ(u.intent, flow) << t;
+    EXPECT_GE(u.confidence, understanding->thresholds().flow) << t;
+  }
+}
+
+TEST_F(BotTest, AnArticleThatClearlyFitsIsTheAnswer) {
+  auto u = understand("Wie kann ich meinen Kalender für Kollegen freigeben?");
+  ASSERT_EQ(u.kind, Understanding::Kind::article);
+  EXPECT_EQ(u.articles.front().id, calendar.id);
+  auto en = understand("share calendar with colleagues");
+  ASSERT_EQ(en.kind, Understanding::Kind::article);
+  EXPECT_EQ(en.articles.front().id, calendar_en.id) << "English finds the English article";
+}
+
+TEST_F(BotTest, WhenUnsureItAsksBackRatherThanGuesses) {
+  auto u = understand("Kalender Problem seltsam");
+  EXPECT_EQ(u.kind, Understanding::Kind::clarify);
+  EXPECT_LE(u.flows.size() + u.articles.size(), 3u);
+  auto nothing = understand("qwertz asdfgh yxcvb");
+  EXPECT_EQ(nothing.kind, Understanding::Kind::clarify);
+  EXPECT_TRUE(nothing.articles.empty());
+}
+
+TEST_F(BotTest, GuestsAndCustomersOnlyEverSeePublicArticles) {
+  for (const Actor& who : {Actor{}, c1}) {
+    auto hits = ok(understanding->articles(who, "Kalender Freigabe Admin Trick", "de", 10));
+    for (const auto& h : hits) EXPECT_NE(h.id, secret.id);
+  }
+  auto staff = ok(understanding->articles(sup, "Kalender Freigabe Admin Trick", "de", 10));
+  EXPECT_TRUE(std::ranges::any_of(staff, [&](const ArticleHit& h) { return h.id == secret.id; }))
+      << "the same search finds it for staff: the filter is the actor";
+}
+
+// --- priority ---------------------------------------------------------------------------------
+
+TEST(BotPriorityTest, PriorityBecomesImpactAndUrgencyLikeThePortal) {
+  using P = bot::HandoffPriority;
+  auto p = [](P priority, std::string_view affected) {
+    auto iu = impact_urgency_for(priority, affected);
+    return priority_for(iu.impact, iu.urgency);
+  };
+  EXPECT_EQ(p(P::low, ""), Priority::p4);
+  EXPECT_EQ(p(P::normal, ""), Priority::p3);
+  EXPECT_EQ(p(P::high, ""), Priority::p2);
+  EXPECT_EQ(p(P::critical, ""), Priority::p1);
+  EXPECT_EQ(p(P::normal, "me"), Priority::p3);
+  EXPECT_EQ(impact_urgency_for(P::normal, "several").impact, 2);
+  EXPECT_EQ(p(P::low, "everyone"), Priority::p1) << "an outage for everyone cannot wait";
+}
+
+TEST(BotPriorityTest, UrgentWordsRaiseOneStepAndEveryoneIsAtLeastHigh) {
+  using P = bot::HandoffPriority;
+  EXPECT_EQ(handoff_priority(P::normal, {"Drucker geht nicht"}, ""), P::normal);
+  EXPECT_EQ(handoff_priority(P::normal, {"Drucker geht nicht, dringend!"}, ""), P::high);
+  EXPECT_EQ(handoff_priority(P::normal, {"printer broken", "ASAP please"}, ""), P::high);
+  EXPECT_EQ(handoff_priority(P::high, {"niemand kann arbeiten"}, ""), P::critical);
+  EXPECT_EQ(handoff_priority(P::critical, {"sofort"}, ""), P::critical);
+  EXPECT_EQ(handoff_priority(P::low, {"geht nicht"}, "everyone"), P::high);
+  EXPECT_EQ(handoff_priority(P::low, {"Sofortbildkamera"}, ""), P::low) << "whole words only";
+}
+
+// --- the dialogue -----------------------------------------------------------------------------
+
+TEST_F(BotTest, StartGreetsInTheRequestedLanguageWithTopics) {
+  auto de = start(Actor{}, "de");
+  EXPECT_EQ(de.language, "de");
+  EXPECT_NE(all_text(de).find("Hallo"), std::string::npos);
+  EXPECT_TRUE(has_button(de, "flow:printer"));
+  EXPECT_TRUE(has_button(de, "human"));
+  EXPECT_EQ(de.expecting, "text");
+  EXPECT_EQ(start(Actor{}, "en").language, "en");
+  EXPECT_EQ(start(german).language, "de") << "a German user's setting";
+  EXPECT_FALSE(bot->start(Actor{}, {"192.0.2.9", ""}, "fr", nullptr));
+}
+
+TEST_F(BotTest, AFlowToSolvedEndsTheSessionDeflected) {
+  auto s = start(german);
+  auto r = say(german, s, text("Mein Drucker druckt nicht mehr"));
+  EXPECT_EQ(r.expecting, "slot");
+  for (auto in : {text("Kyocera 2. OG"), text("win 11"), press("nothing"), text("nein"),
+                  text("ja, jetzt geht's")})
+    r = say(german, s, in);
+  EXPECT_EQ(r.status, BotSessionStatus::deflected);
+  EXPECT_EQ(r.expecting, "nothing");
+  EXPECT_EQ(ok(store->bot_session(s.session)).status, BotSessionStatus::deflected);
+  EXPECT_TRUE(ok(tickets->list(sup, {})).tickets.empty());
+  auto again = bot->answer(german, s.session, {}, text("hallo"), nullptr);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::failed_precondition);
+}
+
+TEST_F(BotTest, AFlowToHandoffOpensATicketWithEverythingTheAgentNeeds) {
+  auto s = start(german);
+  auto r = say(german, s, text("Mein Drucker druckt nicht mehr"));
+  for (auto in : {text("Kyocera 2. OG"), text("Windows 11"), press("offline"), press("no"),
+                  press("no"), text("das ganze Team"), text("seit heute Morgen")})
+    r = say(german, s, in);
+  ASSERT_EQ(r.status, BotSessionStatus::handed_off) << all_text(r);
+  ASSERT_TRUE(r.ticket);
+  EXPECT_NE(all_text(r).find(std::to_string(r.ticket->number)), std::string::npos);
+  Ticket t = ok(tickets->get(l1, r.ticket->id));
+  EXPECT_EQ(t.channel, Channel::bot);
+  EXPECT_EQ(t.requester, german.user.id);
+  EXPECT_EQ(t.category, "Hardware > Drucker");
+  EXPECT_EQ(t.subject, "Mein Drucker druckt nicht mehr");
+  EXPECT_EQ(t.tags, (std::vector<std::string>{"bot", "printer"}));
+  EXPECT_EQ(t.impact, 2) << "several colleagues affected";
+  EXPECT_EQ(t.priority, Priority::p3) << "the flow's normal priority";
+  auto timeline = ok(tickets->timeline(l1, t.id));
+  ASSERT_FALSE(timeline.empty());
+  ASSERT_TRUE(timeline.front().entry);
+  const std::string d = timeline.front().entry->body;
+  for (const char* part :
+       {"Gerät: Kyocera 2. OG", "Betriebssystem: Windows 11", "Betroffen: mehrere Kollegen",
+        "Seit wann: seit heute Morgen", "Ablauf: Drucker (printer)", "Kategorie Hardware > Drucker",
+        "Priorität normal", "Line 1", "— Verlauf —", "Nutzer: Mein Drucker druckt nicht mehr",
+        "Nutzer: Kyocera 2. OG", "Nutzer: seit heute Morgen",
+        "Bot: Danke. Ich gebe das mit allen Angaben an den Service Desk weiter"})
+    EXPECT_NE(d.find(part), std::string::npos) << part << "\n" << d;
+  auto transcript = ok(bot->transcript(l1, s.session));
+  EXPECT_EQ(transcript.session.ticket, t.id);
+  EXPECT_GT(transcript.turns.size(), 10u);
+}
+
+TEST_F(BotTest, UrgentWordsRaiseTheTicketsPriority) {
+  auto s = start(german);
+  auto r = say(german, s, text("Dringend: mein Drucker druckt nicht mehr"));
+  ASSERT_EQ(r.expecting, "slot") << all_text(r);
+  for (auto in : {text("Kyocera 2. OG"), text("Windows 11"), press("offline"), press("no"),
+                  press("no"), text("nur ich"), text("weiß nicht"), text("seit heute Morgen")})
+    r = say(german, s, in);
+  ASSERT_TRUE(r.ticket) << all_text(r);
+  EXPECT_EQ(r.ticket->priority, Priority::p2) << "normal raised to high";
+}
+
+TEST_F(BotTest, AskingForAHumanHandsALoggedInCustomerOverAtOnce) {
+  auto s = start(c1, "en");
+  auto r = say(c1, s, text("My laptop makes a strange noise"));
+  r = say(c1, s, press("human"));
+  ASSERT_TRUE(r.ticket);
+  EXPECT_EQ(r.status, BotSessionStatus::handed_off);
+  Ticket t = ok(tickets->get(l1, r.ticket->id));
+  EXPECT_EQ(t.subject, "My laptop makes a strange noise");
+  ASSERT_FALSE(t.tags.empty());
+  EXPECT_EQ(t.tags.front(), "bot");
+  const std::string d = ok(tickets->timeline(l1, t.id)).front().entry->body;
+  EXPECT_NE(d.find("Reason: the user asked for a person"), std::string::npos) << d;
+
+  // Straight away, without a problem first: the ticket still has a subject.
+  auto s2 = start(c1, "en");
+  auto r2 = say(c1, s2, text("talk to a human"));
+  ASSERT_TRUE(r2.ticket);
+  EXPECT_EQ(r2.ticket->subject, "Request from the chatbot")
+      << "a request for a person is no problem";
+}
+
+TEST_F(BotTest, AnAnonymousHandoffAsksForNameAndEmail) {
+  auto s = start(Actor{}, "de");
+  auto r = say(Actor{}, s, text("Ich möchte mit einem Mitarbeiter sprechen"));
+  EXPECT_EQ(r.expecting, "name");
+  EXPECT_FALSE(r.ticket);
+  r = say(Actor{}, s, text("Erika Muster"));
+  EXPECT_EQ(r.expecting, "email");
+  r = say(Actor{}, s, text("keine adresse"));
+  EXPECT_EQ(r.expecting, "email") << "an invalid address is asked again";
+  r = say(Actor{}, s, text("l1@x.example"));
+  EXPECT_EQ(r.expecting, "email") << "a staff member's address is not used";
+  r = say(Actor{}, s, text("erika@acme.example"));
+  ASSERT_TRUE(r.ticket) << all_text(r);
+  auto users = ok(store->users_by_email("erika@acme.example"));
+  ASSERT_EQ(users.size(), 1u);
+  EXPECT_EQ(users[0].role, Role::customer);
+  EXPECT_EQ(users[0].name, "Erika Muster");
+  EXPECT_EQ(users[0].organization, acme.id);
+  EXPECT_EQ(users[0].language, "de");
+  EXPECT_EQ(r.ticket->requester, users[0].id);
+  EXPECT_EQ(r.ticket->channel, Channel::bot);
+
+  // The same address again finds the same customer.
+  auto s2 = start(Actor{}, "en", "192.0.2.2");
+  say(Actor{}, s2, press("human"));
+  say(Actor{}, s2, text("Erika"));
+  auto r2 = say(Actor{}, s2, text("erika@acme.example"));
+  ASSERT_TRUE(r2.ticket);
+  EXPECT_EQ(r2.ticket->requester, users[0].id);
+}
+
+TEST_F(BotTest, AKbAnswerConfirmedIsDeflectedAndCounted) {
+  auto s = start(Actor{}, "de");
+  auto r = say(Actor{}, s, text("Wie kann ich meinen Kalender für Kollegen freigeben?"));
+  ASSERT_EQ(r.expecting, "yes_no") << all_text(r);
+  const BotMessage* article = nullptr;
+  for (const auto& m : r.messages)
+    if (m.article) article = &m;
+  ASSERT_NE(article, nullptr);
+  EXPECT_EQ(article->article->id, calendar.id);
+  EXPECT_EQ(article->article->url, "/portal/kb/articles/" + std::to_string(calendar.id));
+  EXPECT_LE(bot::text_length(article->text), 300 + calendar.title.size() + 3);
+  EXPECT_NE(article->text.find("Öffnen Sie Outlook im Web"), std::string::npos);
+  EXPECT_EQ(article->text.find("**"), std::string::npos) << "plain text, not Markdown";
+  EXPECT_NE(all_text(r).find("Hat das geholfen?"), std::string::npos);
+  r = say(Actor{}, s, press("yes"));
+  EXPECT_EQ(r.status, BotSessionStatus::deflected);
+  clock.advance(31min);
+  auto f = figures();
+  EXPECT_EQ(f.sessions, 1);
+  EXPECT_EQ(f.opened, 1);
+  EXPECT_EQ(f.deflected, 1);
+}
+
+TEST_F(BotTest, TwoNosOfferAHandoffWithTheArticlesTried) {
+  auto s = start(german, "de");
+  auto r = say(german, s, text("Wie kann ich meinen Kalender für Kollegen freigeben?"));
+  ASSERT_EQ(r.expecting, "yes_no") << all_text(r);
+  r = say(german, s, text("nein"));
+  ASSERT_EQ(r.expecting, "yes_no") << "the next best article";
+  r = say(german, s, press("no"));
+  EXPECT_EQ(r.expecting, "yes_no");
+  EXPECT_NE(all_text(r).find("Service Desk"), std::string::npos) << all_text(r);
+  r = say(german, s, press("yes"));
+  ASSERT_TRUE(r.ticket);
+  auto timeline = ok(tickets->timeline(l1, r.ticket->id));
+  const std::string d = timeline.front().entry->body;
+  EXPECT_NE(d.find("#" + std::to_string(calendar.id) + " " + calendar.title), std::string::npos)
+      << d;
+  auto f = figures();
+  EXPECT_EQ(f.tickets_filed, 1) << "the session's deflection counts the ticket";
+}
+
+TEST_F(BotTest, TwoUnclearMessagesOfferAHandoff) {
+  auto s = start(Actor{}, "en");
+  auto r = say(Actor{}, s, text("qwertz asdfgh"));
+  EXPECT_TRUE(has_button(r, "human"));
+  EXPECT_NE(r.expecting, "yes_no");
+  r = say(Actor{}, s, text("yxcvb poiuz"));
+  EXPECT_EQ(r.expecting, "yes_no");
+  r = say(Actor{}, s, text("yes"));
+  EXPECT_EQ(r.expecting, "name");
+}
+
+TEST_F(BotTest, AGermanUserGetsGerman) {
+  auto s = start(german);
+  auto r = say(german, s, text("printer broken"));
+  EXPECT_EQ(r.language, "de");
+  EXPECT_EQ(ok(store->bot_session(s.session)).language, "de");
+}
+
+TEST_F(BotTest, ASessionIsBoundToItsUser) {
+  auto s = start(c1, "en");
+  auto other = bot->answer(c2, s.session, {}, text("hello"), nullptr);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, ErrorCode::not_found);
+  auto guest = bot->answer(Actor{}, s.session, {}, text("hello"), nullptr);
+  ASSERT_FALSE(guest);
+  EXPECT_EQ(guest.error().code, ErrorCode::not_found);
+  EXPECT_FALSE(bot->transcript(c2, s.session));
+  EXPECT_TRUE(bot->transcript(l1, s.session)) << "staff read transcripts";
+  EXPECT_FALSE(bot->answer(c1, "no-such-session", {}, text("hi"), nullptr));
+  EXPECT_FALSE(bot->answer(c1, s.session, {}, {}, nullptr)) << "neither text nor button";
+}
+
+TEST_F(BotTest, AnonymousSessionsAndMessagesAreRateLimited) {
+  for (int i = 0; i < 10; ++i) start(Actor{}, "en", "203.0.113.5");
+  std::chrono::seconds retry{0};
+  auto refused = bot->start(Actor{}, {"203.0.113.5", ""}, "en", &retry);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::resource_exhausted);
+  EXPECT_GT(retry.count(), 0);
+  EXPECT_TRUE(bot->start(Actor{}, {"203.0.113.6", ""}, "en", nullptr)) << "another address";
+  EXPECT_TRUE(bot->start(c1, {"203.0.113.5", ""}, "en", nullptr)) << "a user counts apart";
+  clock.advance(61min);
+  EXPECT_TRUE(bot->start(Actor{}, {"203.0.113.5", ""}, "en", nullptr));
+
+  auto s = start(Actor{}, "en", "198.51.100.1");
+  for (int i = 0; i < 30; ++i) {
+    auto r = bot->answer(Actor{}, s.session, {}, text("hello"), nullptr);
+    ASSERT_TRUE(r) << i << ": " << r.error().message;
+  }
+  auto limited = bot->answer(Actor{}, s.session, {}, text("hello"), &retry);
+  ASSERT_FALSE(limited);
+  EXPECT_EQ(limited.error().code, ErrorCode::resource_exhausted);
+  clock.advance(61s);
+  EXPECT_TRUE(bot->answer(Actor{}, s.session, {}, text("hello"), nullptr));
+}
+
+}  // namespace fl::testing
