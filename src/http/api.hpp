@@ -9,6 +9,7 @@
 #include "app/deflection.hpp"
 #include "app/directory_service.hpp"
 #include "app/knowledge_base.hpp"
+#include "app/bot_flows.hpp"
 #include "app/macro_service.hpp"
 #include "app/notification_service.hpp"
 #include "app/rule_service.hpp"
@@ -35,6 +36,7 @@ struct ApiServices {
   WebhookService& webhooks;
   SavedViewService& views;
   AttachmentService& attachments;
+  BotFlowCatalog& bot_flows;
   std::string openapi_yaml;  // served at /api/v1/openapi.yaml
 };
 

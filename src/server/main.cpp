@@ -26,6 +26,8 @@
 #include "app/kb_transfer.hpp"
 #include "app/knowledge_base.hpp"
 #include "app/live_feed.hpp"
+#include "app/bot_flows.hpp"
+#include "bot/shipped.hpp"
 #include "app/macro_service.hpp"
 #include "app/mail_intake.hpp"
 #include "app/mail_service.hpp"
@@ -118,6 +120,7 @@ struct Desk {
   std::unique_ptr<TicketService> tickets;
   std::unique_ptr<AttachmentService> attachments;
   std::unique_ptr<MacroService> macros;
+  std::unique_ptr<BotFlowCatalog> bot_flows;
   std::unique_ptr<SavedViewService> views;
   std::unique_ptr<RuleService> rules;
   std::unique_ptr<KnowledgeBase> knowledge;
@@ -179,6 +182,8 @@ struct Desk {
     attachments = std::make_unique<AttachmentService>(
         *store, clock, AttachmentOptions{.max_bytes = c.attachment_max_bytes});
     macros = std::make_unique<MacroService>(*store, *tickets, clock);
+    bot_flows = std::make_unique<BotFlowCatalog>(*store, clock, bot::shipped_flows());
+    or_die(bot_flows->start());
     views = std::make_unique<SavedViewService>(*store, clock);
     knowledge = std::make_unique<KnowledgeBase>(*store, clock);
     AuthOptions auth_options;
@@ -580,6 +585,7 @@ int serve(const Config& c) {
                              *desk.webhooks,
                              *desk.views,
                              *desk.attachments,
+                             *desk.bot_flows,
                              std::string(openapi_yaml())};
   http::Router router;
   http::add_api_routes(router, services);
