@@ -1,6 +1,6 @@
 // The chatbot's flows in the admin area, in a real browser: an admin (German UI) opens the
-// printer flow, changes a step's German text and where "did not help" leads, saves, and finds
-// both stored and shown again; an edit the server refuses (an empty text, a start node that
+// printer flow, changes a step's German text and where "did not help" leads, renames a node (its
+// targets follow), saves, and finds it all stored and shown again; an edit the server refuses (an empty text, a start node that
 // does not exist in the JSON view) shows the server's message at its path and keeps the edits.
 // A supervisor reads the flows without being offered changes. axe-core on the list and editor.
 import assert from "node:assert/strict";
@@ -33,6 +33,12 @@ test("an admin edits a step of the printer flow in German; refused edits show th
   const text = "Setzen Sie eine neue Tonerkartusche ein und drucken Sie eine Testseite.";
   await toner.getByLabel("Text (Deutsch)").fill(text);
   await toner.getByLabel("Wenn es nicht geholfen hat").selectOption("human");
+  // A renamed node: the targets that named it follow.
+  const note = editor.getByRole("group", { name: "Knoten paper_note" }).getByLabel("Knoten-Kennung");
+  await note.fill("paper_hint");
+  await note.press("Tab");
+  await editor.getByRole("group", { name: "Knoten paper_hint" }).waitFor();
+  assert.equal(await editor.getByRole("group", { name: "Knoten paper" }).getByLabel("Wenn es nicht geholfen hat").inputValue(), "paper_hint");
   await editor.getByRole("button", { name: "Speichern" }).click();
   await page.getByRole("status").getByText("Ablauf printer gespeichert.").waitFor();
 
@@ -41,6 +47,8 @@ test("an admin edits a step of the printer flow in German; refused edits show th
   const doc = JSON.parse(stored.document);
   assert.equal(doc.nodes.toner.say.de, text);
   assert.equal(doc.nodes.toner.unsolved, "human");
+  assert.equal(doc.nodes.paper.unsolved, "paper_hint");
+  assert.equal(doc.nodes.paper_note, undefined);
   assert.equal(stored.version, 2);
   assert.equal(stored.edited, true);
 

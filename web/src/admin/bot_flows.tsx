@@ -28,6 +28,7 @@ import {
   TextArea,
   TextField,
   useEditor,
+  useId,
   useList,
   useSaving,
 } from "./kit";
@@ -250,10 +251,18 @@ function FlowEditor(props: { record: BotFlowRecord | null; readOnly: boolean; on
 
   const set = (change: Partial<FlowDoc>) => setDoc({ ...doc, ...change });
   const setNode = (id: string, node: FlowNode) => set({ nodes: { ...doc.nodes, [id]: node } });
+  // A new id for a node, and every target that named it follows (the order of nodes is kept).
   function renameNode(from: string, to: string) {
+    const moved = (t: string | undefined) => (t === from ? to : t);
     const nodes: Record<string, FlowNode> = {};
-    for (const [k, n] of Object.entries(doc.nodes)) nodes[k === from ? to : k] = n;
-    set({ nodes, start: doc.start === from ? to : doc.start });
+    for (const [k, n] of Object.entries(doc.nodes)) {
+      const r: FlowNode = { ...n };
+      for (const field of ["next", "solved", "unsolved", "else"] as const) if (r[field] !== undefined) r[field] = moved(r[field]);
+      if (r.choices) r.choices = r.choices.map((c) => ({ ...c, next: moved(c.next) ?? c.next }));
+      if (r.cases) r.cases = r.cases.map((c) => ({ ...c, next: moved(c.next) ?? c.next }));
+      nodes[k === from ? to : k] = r;
+    }
+    set({ nodes, start: moved(doc.start) ?? doc.start });
   }
   function removeNode(id: string) {
     const nodes = { ...doc.nodes };
@@ -383,6 +392,7 @@ function FlowEditor(props: { record: BotFlowRecord | null; readOnly: boolean; on
                   failure={saving.failure}
                   onChange={(n) => setNode(id, n)}
                   onRename={(to) => renameNode(id, to)}
+                  taken={(to) => to in doc.nodes}
                   onRemove={() => removeNode(id)}
                   firstId={nodeIds[0] ?? ""}
                 />
@@ -397,6 +407,41 @@ function FlowEditor(props: { record: BotFlowRecord | null; readOnly: boolean; on
         </>
       )}
     </EditorSection>
+  );
+}
+
+// A node's id, renamed when the field is left (each keystroke would move the node's editor).
+function NodeIdField(props: { id: string; taken: (id: string) => boolean; onRename: (to: string) => void }) {
+  const [value, setValue] = useState(props.id);
+  const [problem, setProblem] = useState("");
+  const fid = useId("node-id");
+  function commit(raw: string) {
+    const to = raw.trim();
+    if (to === props.id) return setProblem("");
+    if (!to || props.taken(to)) return setProblem(at(to ? "flows.nodeIdTaken" : "flows.nodeIdEmpty"));
+    setProblem("");
+    props.onRename(to);
+  }
+  return (
+    <div class="field">
+      <label for={fid}>{at("flows.nodeId")}</label>
+      <input
+        id={fid}
+        value={value}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={`${fid}-hint${problem ? ` ${fid}-err` : ""}`}
+        onInput={(e) => setValue(e.currentTarget.value)}
+        onChange={(e) => commit(e.currentTarget.value)}
+      />
+      <p id={`${fid}-hint`} class="hint">
+        {at("flows.nodeIdHint")}
+      </p>
+      {problem && (
+        <p id={`${fid}-err`} class="error field-error">
+          {problem}
+        </p>
+      )}
+    </div>
   );
 }
 
@@ -420,6 +465,7 @@ function NodeEditor(props: {
   firstId: string;
   onChange: (n: FlowNode) => void;
   onRename: (to: string) => void;
+  taken: (id: string) => boolean;
   onRemove: () => void;
 }) {
   const { id, node } = props;
@@ -446,7 +492,7 @@ function NodeEditor(props: {
         </p>
       )}
       <div class="grid2">
-        <TextField label={at("flows.nodeId")} value={id} onInput={(v) => v && props.onRename(v)} />
+        <NodeIdField id={id} taken={props.taken} onRename={props.onRename} />
         <SelectField
           label={at("flows.nodeType")}
           value={node.type}

@@ -495,4 +495,7 @@ export const adminDe: Record<AdminKey, string> = {
   "flows.else": "Sonst",
   "flows.addNode": "Knoten hinzufügen",
   "flows.removeNode": "Knoten {id} entfernen",
+  "flows.nodeIdHint": "Wird beim Verlassen des Feldes umbenannt; die Ziele, die ihn nennen, folgen.",
+  "flows.nodeIdTaken": "Ein anderer Knoten hat diese Kennung.",
+  "flows.nodeIdEmpty": "Ein Knoten braucht eine Kennung.",
 };

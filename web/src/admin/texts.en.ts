@@ -494,6 +494,9 @@ export const adminEn = {
   "flows.else": "Otherwise",
   "flows.addNode": "Add a node",
   "flows.removeNode": "Remove node {id}",
+  "flows.nodeIdHint": "Renamed when you leave the field; the targets that name it follow.",
+  "flows.nodeIdTaken": "Another node has this id.",
+  "flows.nodeIdEmpty": "A node needs an id.",
 } as const;
 
 export type AdminKey = keyof typeof adminEn;
