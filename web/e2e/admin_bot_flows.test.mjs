@@ -1,7 +1,8 @@
 // The chatbot's flows in the admin area, in a real browser: an admin (German UI) opens the
 // printer flow, changes a step's German text and where "did not help" leads, renames a node (its
-// targets follow), saves, and finds it all stored and shown again; an edit the server refuses (an empty text, a start node that
-// does not exist in the JSON view) shows the server's message at its path and keeps the edits.
+// targets follow), saves, and finds it all stored and shown again; an edit the server refuses
+// (an empty text, a start node that does not exist in the JSON view) shows the server's message
+// at its path and keeps the edits.
 // A supervisor reads the flows without being offered changes. axe-core on the list and editor.
 import assert from "node:assert/strict";
 import { test } from "node:test";
