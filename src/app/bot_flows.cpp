@@ -10,7 +10,8 @@ namespace {
 
 Result<void> check_read(const Actor& actor) {
   if (!may_read_bot_flows(actor))
-    return fail(ErrorCode::permission_denied, "only supervisors and admins see the chatbot's flows");
+    return fail(ErrorCode::permission_denied,
+                "only supervisors and admins see the chatbot's flows");
   return {};
 }
 

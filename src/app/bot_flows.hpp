@@ -65,8 +65,11 @@ class BotFlowCatalog {
 
   // The active flows, never null. Thread-safe.
   [[nodiscard]] std::shared_ptr<const ActiveBotFlows> active_flows() const;
-  // Called with every snapshot published after a change, on the thread that made the change,
-  // after it is visible through active_flows(). Register before start(); not thread-safe.
+  // Called with every snapshot published (by start() and after each change), on the thread
+  // that made the change, once it is visible through active_flows(). Publications are ordered:
+  // a listener is not called again before it returns, so long work (retraining the intent
+  // classifier) belongs on another thread; a listener must not change the catalog. Register
+  // before start(); not thread-safe.
   void on_change(std::function<void(std::shared_ptr<const ActiveBotFlows>)> listener);
 
   // Reading: supervisors and admins (others: permission_denied).
@@ -101,7 +104,7 @@ class BotFlowCatalog {
 
   Store& store_;
   const Clock& clock_;
-  std::vector<std::string_view> shipped_documents_;                // in the build's order
+  std::vector<std::string_view> shipped_documents_;               // in the build's order
   std::map<std::string, std::string_view, std::less<>> shipped_;  // id → document
 
   mutable std::mutex mutex_;  // guards current_; publish_mutex_ orders whole publications

@@ -60,8 +60,7 @@ void add_bot_flow_routes(Router& router, ApiServices& s) {
     if (!flow) return problem(flow.error());
     return json_response(200, to_json_flow(*flow));
   });
-  router.add("GET", "/api/v1/bot/flows/{id}/versions", [&s](const Request& r,
-                                                            const PathParams& p) {
+  router.add("GET", "/api/v1/bot/flows/{id}/versions", [&s](const Request& r, const PathParams& p) {
     auto session = s.auth.authenticate(r.authorization);
     if (!session) return problem(session.error());
     auto versions = s.bot_flows.versions(**session, p[0]);

@@ -17,7 +17,6 @@ using ::testing::Contains;
 using ::testing::Field;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using ::testing::UnorderedElementsAre;
 
 // The sample flow with the German greeting changed: what a newer shipped version looks like.
 const std::string kNewerShipped = sample_with(R"("de": "Hallo")", R"("de": "Guten Tag")");
@@ -73,8 +72,7 @@ TEST_F(BotFlowCatalogTest, AnInvalidDocumentIsRefusedWithEveryProblemByItsPath) 
                          std::nullopt);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::invalid_argument);
-  EXPECT_THAT(r.error().fields,
-              Contains(Field(&FieldError::field, "nodes.toner.unsolved")));
+  EXPECT_THAT(r.error().fields, Contains(Field(&FieldError::field, "nodes.toner.unsolved")));
   EXPECT_THAT(r.error().message, HasSubstr("cabel"));
   EXPECT_EQ(ok(catalog->get(admin, "printer")).record.version, 1) << "nothing stored";
   EXPECT_EQ(changes, 0);

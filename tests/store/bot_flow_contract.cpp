@@ -67,8 +67,8 @@ TEST_P(BotFlowContract, AnEditedFlowIsNeverReplacedByANewerShippedVersion) {
   edited.edited = true;
   edited.updated_by = agent_.id;
   edited.updated_at = at(15);
-  auto saved = must(store().save_bot_flow(edited, event_of(event_type::bot_flow_saved, agent_.id)),
-                    "edit");
+  auto saved =
+      must(store().save_bot_flow(edited, event_of(event_type::bot_flow_saved, agent_.id)), "edit");
   EXPECT_EQ(saved.version, 2);
   EXPECT_EQ(saved.updated_by, agent_.id);
 
@@ -116,8 +116,8 @@ TEST_P(BotFlowContract, ASaveAtAStaleVersionIsAConflictAndChangesNothing) {
 }
 
 TEST_P(BotFlowContract, ANewFlowTakesAFreeIdOnly) {
-  BotFlowRecord mine{.id = "badge", .json = "{}", .edited = true, .updated_by = agent_.id,
-                     .updated_at = at(5)};
+  BotFlowRecord mine{
+      .id = "badge", .json = "{}", .edited = true, .updated_by = agent_.id, .updated_at = at(5)};
   auto stored = must(store().save_bot_flow(mine, event_of(event_type::bot_flow_saved)), "new");
   EXPECT_EQ(stored.version, 1);
   EXPECT_EQ(stored.shipped_json, "");

@@ -78,8 +78,7 @@ Result<BotFlowRecord> save_bot_flow(Connection& c, const BotFlowRecord& f, const
         "INSERT INTO bot_flows (id, json, version, active, edited, shipped_json, updated_by, "
         "updated_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?)");
     if (!insert) return error_of(insert);
-    insert->bind_all(f.id, f.json, f.active, f.edited, f.shipped_json, f.updated_by,
-                     f.updated_at);
+    insert->bind_all(f.id, f.json, f.active, f.edited, f.shipped_json, f.updated_by, f.updated_at);
     if (auto r = insert->run(); !r) {
       if (r.error().code == ErrorCode::conflict)
         return fail(ErrorCode::conflict, fmt::format("a flow '{}' exists already", f.id));
@@ -90,8 +89,8 @@ Result<BotFlowRecord> save_bot_flow(Connection& c, const BotFlowRecord& f, const
         "UPDATE bot_flows SET json = ?, active = ?, edited = ?, shipped_json = ?, "
         "updated_by = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?");
     if (!update) return error_of(update);
-    update->bind_all(f.json, f.active, f.edited, f.shipped_json, f.updated_by, f.updated_at,
-                     f.id, f.version);
+    update->bind_all(f.json, f.active, f.edited, f.shipped_json, f.updated_by, f.updated_at, f.id,
+                     f.version);
     if (auto r = update->run(); !r) return error_of(r);
     if (c.changes() == 0) {
       if (auto current = load_bot_flow(c, f.id); !current) return current;
