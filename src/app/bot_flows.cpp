@@ -118,6 +118,27 @@ Result<std::vector<BotFlowVersion>> BotFlowCatalog::versions(const Actor& actor,
   return store_.bot_flow_versions(id);
 }
 
+Result<BotFlowPreview> BotFlowCatalog::preview(const Actor& actor, std::string_view document,
+                                               std::optional<std::string_view> state,
+                                               const bot::UserInput& input,
+                                               std::string_view lang) const {
+  if (auto ok = check_read(actor); !ok) return std::unexpected(ok.error());
+  auto flow = bot::parse_flow(document);
+  if (!flow) return std::unexpected(flow.error());
+  BotFlowPreview out;
+  bot::FlowState now;
+  if (!state) {
+    out.turn = bot::start(*flow, now, lang);
+  } else {
+    auto parsed = bot::parse_state(*state);
+    if (!parsed) return invalid_field("state", parsed.error().message);
+    now = std::move(*parsed);
+    out.turn = bot::answer(*flow, now, input, lang);
+  }
+  out.state = bot::state_to_json(now);
+  return out;
+}
+
 Result<BotFlowDocument> BotFlowCatalog::store_flow(const Actor& actor, BotFlowRecord record,
                                                    std::string_view action) {
   record.updated_by = actor.user.id;

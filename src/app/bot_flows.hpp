@@ -22,6 +22,7 @@
 
 #include "app/actor.hpp"
 #include "app/clock.hpp"
+#include "bot/engine.hpp"
 #include "bot/flow.hpp"
 #include "store/store.hpp"
 
@@ -53,6 +54,12 @@ struct BotFlowDocument {
   bool shipped = false;  // see BotFlowSummary::shipped
 };
 
+// One turn of a preview: what the user would see, and the state to send back with the answer.
+struct BotFlowPreview {
+  bot::Turn turn;
+  std::string state;  // bot::state_to_json
+};
+
 class BotFlowCatalog {
  public:
   // `shipped`: the flow documents this build ships (bot::shipped_flows() in production).
@@ -77,6 +84,15 @@ class BotFlowCatalog {
   [[nodiscard]] Result<BotFlowDocument> get(const Actor& actor, std::string_view id);
   [[nodiscard]] Result<std::vector<BotFlowVersion>> versions(const Actor& actor,
                                                              std::string_view id);
+
+  // A preview of `document` (not stored, need not be saved) for the editor: without `state`,
+  // the flow's first turn; with it (as a previous turn returned it) and `input`, the next.
+  // Supervisors and admins. The document's problems are invalid_argument by path as for
+  // save(); a state that does not parse is invalid_argument on field "state".
+  [[nodiscard]] Result<BotFlowPreview> preview(const Actor& actor, std::string_view document,
+                                               std::optional<std::string_view> state,
+                                               const bot::UserInput& input,
+                                               std::string_view lang) const;
 
   // Writing: admins only. A document is checked with bot::parse_flow; its problems come back
   // as invalid_argument with one field error per problem, named by its path

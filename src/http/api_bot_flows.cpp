@@ -41,6 +41,36 @@ json::object to_json_summary(const BotFlowSummary& s) {
                       {"updated_at", format_time(s.updated_at)}};
 }
 
+std::string_view expecting_name(bot::Expecting e) {
+  switch (e) {
+    case bot::Expecting::nothing:
+      return "nothing";
+    case bot::Expecting::choice:
+      return "choice";
+    case bot::Expecting::slot:
+      return "slot";
+    case bot::Expecting::yes_no:
+      return "yes_no";
+  }
+  return "nothing";
+}
+
+json::object to_json_preview(const BotFlowPreview& p) {
+  const bot::Turn& t = p.turn;
+  json::array buttons;
+  for (const auto& b : t.buttons) buttons.push_back(json::object{{"id", b.id}, {"label", b.label}});
+  json::object o{{"messages", json::array(t.messages.begin(), t.messages.end())},
+                 {"buttons", std::move(buttons)},
+                 {"expecting", expecting_name(t.expecting)},
+                 {"slot", t.slot},
+                 {"outcome", name_of(t.outcome)},
+                 {"reason", t.reason},
+                 {"state", p.state}};
+  o["slot_kind"] = t.expecting == bot::Expecting::slot ? json::value(name_of(t.slot_kind))
+                                                       : json::value(nullptr);
+  return o;
+}
+
 }  // namespace
 
 void add_bot_flow_routes(Router& router, ApiServices& s) {
@@ -102,6 +132,27 @@ void add_bot_flow_routes(Router& router, ApiServices& s) {
                           : s.bot_flows.set_active(**session, p[0], *active, *version);
     if (!saved) return problem(saved.error());
     return json_response(200, to_json_flow(*saved));
+  });
+  // {"document", "lang", "state", "button" | "text"}: one turn of an unsaved document; without
+  // "state" the first.
+  router.add("POST", "/api/v1/bot/flows/preview", [&s](const Request& r, const PathParams&) {
+    auto session = s.auth.authenticate(r.authorization);
+    if (!session) return problem(session.error());
+    auto body = JsonBody::parse(r);
+    if (!body) return body.error();
+    auto document = body->string("document", true);
+    std::string lang = body->string("lang").value_or("de");
+    auto state = body->string("state");
+    auto button = body->string("button");
+    auto text = body->string("text");
+    if (state && !button && !text) body->error("text", "an answer needs \"button\" or \"text\"");
+    if (auto ok = body->finish(); !ok) return problem(ok.error());
+    auto input = button ? bot::UserInput::button(*button) : bot::UserInput::text(text.value_or(""));
+    std::optional<std::string_view> previous;
+    if (state) previous = *state;
+    auto turn = s.bot_flows.preview(**session, *document, previous, input, lang);
+    if (!turn) return problem(turn.error());
+    return json_response(200, to_json_preview(*turn));
   });
   // {"version": n}: back to the document this build ships.
   router.add("POST", "/api/v1/bot/flows/{id}/reset", [&s](const Request& r, const PathParams& p) {

@@ -162,3 +162,38 @@ TEST_F(BotFlowCatalogTest, NewFlowsTakeAFreeIdAndKeepIt) {
 }
 
 }  // namespace fl::testing
+
+namespace fl::testing {
+
+TEST_F(BotFlowCatalogTest, APreviewWalksAnUnsavedDocumentTurnByTurn) {
+  const std::string draft = sample_with(R"("de": "Hallo")", R"("de": "Servus")");
+  auto first = ok(catalog->preview(sup, draft, std::nullopt, bot::UserInput::text(""), "de"));
+  ASSERT_FALSE(first.turn.messages.empty());
+  EXPECT_EQ(first.turn.messages.front(), "Servus");
+  EXPECT_EQ(first.turn.expecting, bot::Expecting::slot);
+  EXPECT_EQ(first.turn.slot, "device");
+
+  auto second =
+      ok(catalog->preview(sup, draft, first.state, bot::UserInput::text("Drucker 3. OG"), "en"));
+  ASSERT_FALSE(second.turn.messages.empty());
+  EXPECT_EQ(second.turn.messages.back(), "Which system?");
+  EXPECT_EQ(second.turn.slot, "os");
+  EXPECT_EQ(ok(catalog->get(sup, "printer")).record.version, 1) << "a preview stores nothing";
+  EXPECT_EQ(changes, 0);
+}
+
+TEST_F(BotFlowCatalogTest, APreviewOfABadDocumentOrStateIsRefused) {
+  auto bad = catalog->preview(admin, sample_with(R"("start": "hello")", R"("start": "cabel")"),
+                              std::nullopt, bot::UserInput::text(""), "de");
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().fields, Contains(Field(&FieldError::field, "start")));
+  auto state =
+      catalog->preview(admin, kSampleFlow, std::string_view("{"), bot::UserInput::text("x"), "de");
+  ASSERT_FALSE(state);
+  EXPECT_THAT(state.error().fields, Contains(Field(&FieldError::field, "state")));
+  EXPECT_EQ(
+      catalog->preview(l1, kSampleFlow, std::nullopt, bot::UserInput::text(""), "de").error().code,
+      ErrorCode::permission_denied);
+}
+
+}  // namespace fl::testing

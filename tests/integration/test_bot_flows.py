@@ -125,9 +125,34 @@ class BotFlowsApiTest(ServerTestCase):
         self.assertProblem(self.server.request(
             "POST", f"{FLOWS}/badge/reset", {"version": 1}, as_user="admin"), 409)
 
+    def test_a_preview_walks_an_unsaved_document(self):
+        doc = json.loads(self.flow("vpn", as_user="supervisor")["document"])
+        doc["nodes"][doc["start"]]["say"]["en"] = "Unsaved question?"
+        first = self.assertStatus(self.server.request(
+            "POST", f"{FLOWS}/preview", {"document": json.dumps(doc), "lang": "en"},
+            as_user="supervisor"), 200).json
+        self.assertEqual(first["messages"], ["Unsaved question?"])
+        self.assertEqual(first["expecting"], "choice")
+        self.assertEqual(first["outcome"], "running")
+        self.assertIn("yes", [b["id"] for b in first["buttons"]])
+        second = self.assertStatus(self.server.request(
+            "POST", f"{FLOWS}/preview",
+            {"document": json.dumps(doc), "lang": "en", "state": first["state"], "button": "yes"},
+            as_user="supervisor"), 200).json
+        self.assertEqual(second["expecting"], "slot")
+        self.assertEqual(second["slot_kind"], "os")
+        self.assertNotEqual(json.loads(self.flow("vpn")["document"])["nodes"][doc["start"]]["say"]["en"],
+                            "Unsaved question?", "a preview stores nothing")
+        doc["start"] = "cabel"
+        self.assertProblem(self.server.request(
+            "POST", f"{FLOWS}/preview", {"document": json.dumps(doc)}, as_user="supervisor"),
+            422, field="start")
+        self.assertProblem(self.server.request(
+            "POST", f"{FLOWS}/preview", {"document": json.dumps(doc)}, as_user="l1.agent"), 403)
+
     def test_openapi_documents_the_routes(self):
         spec = self.server.request("GET", "/api/v1/openapi.yaml").text
-        for path in (f"{FLOWS}:", f"{FLOWS}/{{id}}:", f"{FLOWS}/{{id}}/reset:"):
+        for path in (f"{FLOWS}:", f"{FLOWS}/{{id}}:", f"{FLOWS}/{{id}}/reset:", f"{FLOWS}/preview:"):
             self.assertIn(path, spec)
 
 
