@@ -3,7 +3,8 @@
 // targets follow), saves, and finds it all stored and shown again; an edit the server refuses
 // (an empty text, a start node that does not exist in the JSON view) shows the server's message
 // at its path and keeps the edits.
-// A supervisor reads the flows without being offered changes. axe-core on the list and editor.
+// A supervisor reads the flows without being offered changes and walks one in the preview.
+// axe-core on the list, the editor and the preview.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { apiGet, apiToken, noSeriousViolations, signedIn, signedInEnglish, withServerAndBrowser } from "./harness.mjs";
@@ -95,5 +96,16 @@ test("a supervisor reads the chatbot flows without being offered changes", async
   await viewer.getByRole("group", { name: /^Node / }).first().waitFor();
   assert.equal(await viewer.getByRole("button", { name: "Save" }).count(), 0);
   await noSeriousViolations(page, "the flow viewer (supervisor)");
+
+  // The preview walks the flow: the first question, a button, then a typed answer.
+  const preview = viewer.getByRole("region", { name: "Preview" });
+  await preview.getByRole("button", { name: "Start the preview" }).click();
+  await preview.getByText("Does the internet work without the VPN?").waitFor();
+  await preview.getByRole("group", { name: "Answers to choose" }).getByRole("button", { name: "Yes, the internet works" }).click();
+  await preview.getByText("Which device are you using the VPN on").waitFor();
+  await preview.getByLabel("Your answer").fill("win 11");
+  await preview.getByRole("button", { name: "Send" }).click();
+  await preview.getByRole("listitem").filter({ hasText: "win 11" }).waitFor();
+  await noSeriousViolations(page, "the flow preview");
   await context.close();
 });

@@ -17,6 +17,8 @@ import {
   EditorSection,
   errorAt,
   type Failure,
+  FailureSummary,
+  NO_FAILURE,
   failureOf,
   Loading,
   NewButton,
@@ -285,14 +287,17 @@ function FlowEditor(props: { record: BotFlowRecord | null; readOnly: boolean; on
       busy={saving.busy}
       readOnly={props.readOnly}
       after={
-        record?.shipped && !props.readOnly ? (
-          <p>
-            <button type="button" class="secondary" disabled={saving.busy || !record.edited} onClick={() => void reset()}>
-              {at("flows.reset")}
-            </button>{" "}
-            <span class="muted">{record.edited ? at("flows.resetHint") : at("flows.notEdited")}</span>
-          </p>
-        ) : undefined
+        <>
+          {record?.shipped && !props.readOnly && (
+            <p>
+              <button type="button" class="secondary" disabled={saving.busy || !record.edited} onClick={() => void reset()}>
+                {at("flows.reset")}
+              </button>{" "}
+              <span class="muted">{record.edited ? at("flows.resetHint") : at("flows.notEdited")}</span>
+            </p>
+          )}
+          <FlowPreview documentOf={() => (mode === "json" ? jsonText : JSON.stringify(doc, null, 2))} />
+        </>
       }
     >
       <div class="row" role="group" aria-label={at("flows.view")}>
@@ -407,6 +412,91 @@ function FlowEditor(props: { record: BotFlowRecord | null; readOnly: boolean; on
         </>
       )}
     </EditorSection>
+  );
+}
+
+// One turn of POST /bot/flows/preview.
+interface PreviewTurn {
+  messages: string[];
+  buttons: { id: string; label: string }[];
+  expecting: "nothing" | "choice" | "slot" | "yes_no";
+  outcome: "running" | "solved" | "handoff";
+  reason: string;
+  state: string;
+}
+
+// Walks the document as it is in the editor (saved or not) the way a user would meet it, in
+// the UI's language: the bot's messages, the buttons to press or an answer to type.
+function FlowPreview(props: { documentOf: () => string }) {
+  const [log, setLog] = useState<{ bot: boolean; text: string }[]>([]);
+  const [turn, setTurn] = useState<PreviewTurn | null>(null);
+  const [typed, setTyped] = useState("");
+  const [failure, setFailure] = useState<Failure>(NO_FAILURE);
+  const headingId = useId("preview");
+  const inputId = useId("preview-answer");
+  async function step(answer?: { button?: string; text?: string; shown: string }) {
+    try {
+      const body: Record<string, unknown> = { document: props.documentOf(), lang: language() };
+      if (answer && turn) Object.assign(body, { state: turn.state, button: answer.button, text: answer.text });
+      const next = await post<PreviewTurn>("/api/v1/bot/flows/preview", body);
+      setFailure(NO_FAILURE);
+      setLog([...(answer ? [...log, { bot: false, text: answer.shown }] : []), ...next.messages.map((text) => ({ bot: true, text }))]);
+      setTurn(next);
+      setTyped("");
+    } catch (err) {
+      setFailure(failureOf(err));
+    }
+  }
+  return (
+    <section class="flow-preview" aria-labelledby={headingId}>
+      <h3 id={headingId}>{at("flows.preview")}</h3>
+      <p class="hint">{at("flows.previewHint")}</p>
+      <p>
+        <button type="button" class="secondary" onClick={() => void step()}>
+          {turn ? at("flows.previewRestart") : at("flows.previewStart")}
+        </button>
+      </p>
+      <FailureSummary failure={failure} />
+      {log.length > 0 && (
+        <ol class="flow-preview-log" aria-live="polite">
+          {log.map((line, i) => (
+            <li key={i} class={line.bot ? "bot" : "user"}>
+              <span class="visually-hidden">{line.bot ? at("flows.previewBot") : at("flows.previewYou")}: </span>
+              {line.text}
+            </li>
+          ))}
+        </ol>
+      )}
+      {turn && turn.outcome !== "running" && (
+        <p class="flow-preview-end">{at(turn.outcome === "solved" ? "flows.previewSolved" : "flows.previewHandoff", { reason: turn.reason })}</p>
+      )}
+      {turn && turn.outcome === "running" && (
+        <>
+          {turn.buttons.length > 0 && (
+            <div class="row" role="group" aria-label={at("flows.previewButtons")}>
+              {turn.buttons.map((b) => (
+                <button key={b.id} type="button" class="secondary small" onClick={() => void step({ button: b.id, shown: b.label })}>
+                  {b.label}
+                </button>
+              ))}
+            </div>
+          )}
+          <form
+            class="row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (typed.trim()) void step({ text: typed, shown: typed });
+            }}
+          >
+            <label for={inputId}>{at("flows.previewAnswer")}</label>
+            <input id={inputId} value={typed} onInput={(e) => setTyped(e.currentTarget.value)} />
+            <button type="submit" class="secondary small">
+              {at("flows.previewSend")}
+            </button>
+          </form>
+        </>
+      )}
+    </section>
   );
 }
 

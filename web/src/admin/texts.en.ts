@@ -497,6 +497,17 @@ export const adminEn = {
   "flows.nodeIdHint": "Renamed when you leave the field; the targets that name it follow.",
   "flows.nodeIdTaken": "Another node has this id.",
   "flows.nodeIdEmpty": "A node needs an id.",
+  "flows.preview": "Preview",
+  "flows.previewHint": "Try the flow as it is in the editor, saved or not, the way a user meets it.",
+  "flows.previewStart": "Start the preview",
+  "flows.previewRestart": "Start again",
+  "flows.previewBot": "Bot",
+  "flows.previewYou": "You",
+  "flows.previewButtons": "Answers to choose",
+  "flows.previewAnswer": "Your answer",
+  "flows.previewSend": "Send",
+  "flows.previewSolved": "The flow ended: solved ({reason}).",
+  "flows.previewHandoff": "The flow ended: handed to the service desk ({reason}).",
 } as const;
 
 export type AdminKey = keyof typeof adminEn;
