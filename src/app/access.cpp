@@ -163,6 +163,10 @@ bool may_read_rules(const Actor& actor) { return is_manager(actor); }
 
 bool may_manage_rules(const Actor& actor) { return actor.user.role == Role::admin; }
 
+bool may_read_bot_flows(const Actor& actor) { return is_manager(actor); }
+
+bool may_manage_bot_flows(const Actor& actor) { return actor.user.role == Role::admin; }
+
 bool may_set_availability(const Actor& actor, UserId user) {
   return is_manager(actor) || (actor.is_staff() && actor.user.id == user);
 }

@@ -87,6 +87,10 @@ enum class DirectoryAction { list, manage };
 [[nodiscard]] bool may_read_rules(const Actor& actor);
 [[nodiscard]] bool may_manage_rules(const Actor& actor);
 
+// The chatbot's flows: supervisors and admins read them, admins change them.
+[[nodiscard]] bool may_read_bot_flows(const Actor& actor);
+[[nodiscard]] bool may_manage_bot_flows(const Actor& actor);
+
 // SLA calendars and policies: staff other than vendors read them, admins change them. Staff
 // who may view a ticket see its clocks; customers do not.
 [[nodiscard]] bool may_read_sla_settings(const Actor& actor);

@@ -127,14 +127,6 @@ std::string priority_label(bot::HandoffPriority p, std::string_view lang) {
   return "normal";
 }
 
-std::vector<std::string> strings_of(const json::value* v) {
-  std::vector<std::string> out;
-  if (v && v->is_array())
-    for (const auto& s : v->as_array())
-      if (s.is_string()) out.emplace_back(s.as_string());
-  return out;
-}
-
 }  // namespace
 
 ImpactUrgency impact_urgency_for(bot::HandoffPriority priority, std::string_view affected) {

@@ -40,6 +40,7 @@ inline constexpr std::string_view sla_policy_saved = "sla.policy_saved";
 inline constexpr std::string_view macro_saved = "macro.saved";
 inline constexpr std::string_view rule_saved = "rule.saved";
 inline constexpr std::string_view rule_fired = "rule.fired";
+inline constexpr std::string_view bot_flow_saved = "bot.flow_saved";
 }  // namespace event_type
 
 struct Event {

@@ -24,6 +24,7 @@ void add_api_routes(Router& router, ApiServices& s) {
   add_search_routes(router, s);  // before /tickets/{id}: the first matching route answers
   add_sla_routes(router, s);
   add_macro_routes(router, s);
+  add_bot_flow_routes(router, s);
   add_rule_routes(router, s);
   add_webhook_routes(router, s);
   add_queue_routes(router, s);

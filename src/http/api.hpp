@@ -10,6 +10,7 @@
 #include "app/deflection.hpp"
 #include "app/directory_service.hpp"
 #include "app/knowledge_base.hpp"
+#include "app/bot_flows.hpp"
 #include "app/macro_service.hpp"
 #include "app/notification_service.hpp"
 #include "app/rule_service.hpp"
@@ -36,6 +37,7 @@ struct ApiServices {
   WebhookService& webhooks;
   SavedViewService& views;
   AttachmentService& attachments;
+  BotFlowCatalog& bot_flows;
   std::string openapi_yaml;  // served at /api/v1/openapi.yaml
   BotService* bot = nullptr;  // the chatbot; none: its routes are not served
 };

@@ -87,6 +87,7 @@ void add_knowledge_routes(Router& router, ApiServices& s);
 void add_search_routes(Router& router, ApiServices& s);
 void add_sla_routes(Router& router, ApiServices& s);
 void add_macro_routes(Router& router, ApiServices& s);
+void add_bot_flow_routes(Router& router, ApiServices& s);
 void add_rule_routes(Router& router, ApiServices& s);
 void add_webhook_routes(Router& router, ApiServices& s);
 void add_queue_routes(Router& router, ApiServices& s);

@@ -28,6 +28,7 @@
 #include "app/kb_transfer.hpp"
 #include "app/knowledge_base.hpp"
 #include "app/live_feed.hpp"
+#include "app/bot_flows.hpp"
 #include "app/macro_service.hpp"
 #include "app/mail_intake.hpp"
 #include "app/mail_service.hpp"
@@ -121,6 +122,7 @@ struct Desk {
   std::unique_ptr<TicketService> tickets;
   std::unique_ptr<AttachmentService> attachments;
   std::unique_ptr<MacroService> macros;
+  std::unique_ptr<BotFlowCatalog> bot_flows;
   std::unique_ptr<SavedViewService> views;
   std::unique_ptr<RuleService> rules;
   std::unique_ptr<KnowledgeBase> knowledge;
@@ -182,6 +184,8 @@ struct Desk {
     attachments = std::make_unique<AttachmentService>(
         *store, clock, AttachmentOptions{.max_bytes = c.attachment_max_bytes});
     macros = std::make_unique<MacroService>(*store, *tickets, clock);
+    bot_flows = std::make_unique<BotFlowCatalog>(*store, clock, bot::shipped_flows());
+    or_die(bot_flows->start());
     views = std::make_unique<SavedViewService>(*store, clock);
     knowledge = std::make_unique<KnowledgeBase>(*store, clock);
     AuthOptions auth_options;
@@ -583,11 +587,13 @@ int serve(const Config& c) {
                              *desk.webhooks,
                              *desk.views,
                              *desk.attachments,
+                             *desk.bot_flows,
                              std::string(openapi_yaml())};
-  // The chatbot: the shipped flows, and the intent classifier trained from them (about a
-  // second) before the first request.
+  // The chatbot: the flow catalog's active flows (shipped ones and admins' edits) and the
+  // intent classifier trained from them (about a second). Flows edited while the server runs
+  // are stored at once and answer from the next start on.
   std::vector<bot::Flow> flows;
-  for (auto doc : bot::shipped_flows()) flows.push_back(or_die(bot::parse_flow(doc)));
+  for (const auto& [id, flow] : desk.bot_flows->active_flows()->flows) flows.push_back(flow);
   BotUnderstanding understanding = or_die(BotUnderstanding::create(flows, *desk.search));
   BotService bot(*desk.store, understanding, *desk.tickets, *desk.deflection, *desk.directory,
                  desk.tokens, desk.clock,

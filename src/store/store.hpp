@@ -290,6 +290,28 @@ struct ConfigDocument {
   Timestamp updated_at{};
 };
 
+// A guided troubleshooting flow of the chatbot (bot/flow.hpp) as the flow catalog keeps it
+// (app/bot_flows.hpp): the document as its author wrote it. The store does not read the JSON.
+struct BotFlowRecord {
+  std::string id;            // the flow's id, unique
+  std::string json;          // the flow document as authored
+  std::int64_t version = 0;  // 1 when first stored, + 1 on every save
+  bool active = true;        // offered by the chatbot
+  bool edited = false;       // saved by a person: a newer shipped version no longer replaces it
+  std::string shipped_json;  // the shipped document it was seeded from; empty: made here
+  std::optional<UserId> updated_by;  // none: the shipped flows' seeding
+  Timestamp updated_at{};
+};
+
+// One stored version of a flow (the catalog keeps them all).
+struct BotFlowVersion {
+  std::int64_t version = 0;
+  std::string json;
+  bool active = true;
+  std::optional<UserId> updated_by;
+  Timestamp updated_at{};
+};
+
 // When a time-based rule falls due for a ticket (e.g. "resolved for 7 days"): kept by the
 // rules follower from the ticket's events. `anchor` is the event the wait counts from, so a
 // rule fires once per anchor.
@@ -440,6 +462,22 @@ class Store {
   virtual Result<Macro> save_macro(const Macro& macro, const Event& event) = 0;
   virtual Result<Macro> macro(MacroId id) = 0;
   virtual Result<std::vector<Macro>> macros() = 0;  // every one, active or not, by name then id
+
+  // The chatbot's flow catalog. seed_bot_flow brings a shipped flow in: absent, it is stored
+  // (version 1, active, shipped_json = json = `shipped`); present and never edited by a person,
+  // a different `shipped` replaces json and shipped_json (version + 1, `active` kept); edited,
+  // it is left alone. Returns the flow as stored afterwards. No event: it is the desk's start.
+  virtual Result<BotFlowRecord> seed_bot_flow(std::string_view id, std::string_view shipped,
+                                              Timestamp now) = 0;
+  // New (version 0): stored as version 1; an id already taken is a conflict. Existing: every
+  // field but id and version replaced, only if its stored version is still flow.version (else
+  // conflict), as version + 1; not_found for an unknown id. Every stored version is kept
+  // (bot_flow_versions). The event is appended in the same transaction.
+  virtual Result<BotFlowRecord> save_bot_flow(const BotFlowRecord& flow, const Event& event) = 0;
+  virtual Result<BotFlowRecord> bot_flow(std::string_view id) = 0;  // not_found when absent
+  virtual Result<std::vector<BotFlowRecord>> bot_flows() = 0;  // every one, first stored first
+  // Every version of the flow, newest first; not_found for an unknown id.
+  virtual Result<std::vector<BotFlowVersion>> bot_flow_versions(std::string_view id) = 0;
 
   // In-app notifications, derived from the event feed by a follower whose cursor the store
   // keeps (0 before the first run). add_notifications stores them (one per event, user and

@@ -44,6 +44,8 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, NotificationContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 INSTANTIATE_TEST_SUITE_P(Sqlite, MacroContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
+INSTANTIATE_TEST_SUITE_P(Sqlite, BotFlowContract,
+                         ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 INSTANTIATE_TEST_SUITE_P(Sqlite, RuleContract,
                          ::testing::Values(StoreAdapter{"sqlite", open_sqlite}), adapter_name);
 INSTANTIATE_TEST_SUITE_P(Sqlite, WebhookContract,

@@ -210,6 +210,11 @@ class MacroContract : public StoreContract {
   Macro save(const Macro& macro);
 };
 
+// The chatbot's flow catalog part of the contract (bot_flow_contract.cpp): seeding shipped
+// flows, versions and conflicts, edited flows kept, every version kept. Each adapter's test file
+// instantiates it too.
+class BotFlowContract : public StoreContract {};
+
 // The rules part of the contract (rule_contract.cpp): rule documents, the timers of
 // time-based rules, named feed cursors and the system account. Each adapter's test file
 // instantiates it too.

@@ -686,11 +686,38 @@ CREATE TABLE bot_turns (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<const char*, 20> kMigrations{
+// Migration 21: the chatbot's flow catalog (app/bot_flows.hpp). A flow is kept as the JSON its
+// author wrote (the editor shows it back as written), with a version for optimistic
+// concurrency. `edited` is set once a person saves it: a newer shipped version then no longer
+// replaces it. `shipped_json` is the shipped document it was seeded from (empty for a flow made
+// here). bot_flow_versions keeps every version ever stored, newest by (flow_id, version).
+constexpr const char* kMigration21 = R"sql(
+CREATE TABLE bot_flows (
+  id TEXT PRIMARY KEY,
+  json TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  edited INTEGER NOT NULL DEFAULT 0,
+  shipped_json TEXT NOT NULL DEFAULT '',
+  updated_by INTEGER REFERENCES users(id),
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE bot_flow_versions (
+  flow_id TEXT NOT NULL REFERENCES bot_flows(id),
+  version INTEGER NOT NULL,
+  json TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  updated_by INTEGER REFERENCES users(id),
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (flow_id, version)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<const char*, 21> kMigrations{
     kMigration1,  kMigration2,  kMigration3,  kMigration4,  kMigration5,  kMigration6,
     kMigration7,  kMigration8,  kMigration9,  kMigration10, kMigration11, kMigration12,
     kMigration13, kMigration14, kMigration15, kMigration16, kMigration17, kMigration18,
-    kMigration19, kMigration20};
+    kMigration19, kMigration20, kMigration21};
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 #include "store/sqlite/deflection.hpp"
 #include "store/sqlite/group_commit.hpp"
 #include "store/sqlite/knowledge_base.hpp"
+#include "store/sqlite/bot_flows.hpp"
 #include "store/sqlite/macros.hpp"
 #include "store/sqlite/mail.hpp"
 #include "store/sqlite/mail_outbox.hpp"
@@ -389,6 +390,31 @@ Result<std::vector<ConfigDocument>> SqliteStore::sla_policies() {
 Result<ConfigDocument> SqliteStore::sla_policy_version(std::int64_t id, std::int64_t version) {
   return impl_->read(
       [&](Connection& c) { return sqlite::load_sla_policy_version(c, id, version); });
+}
+
+// --- the chatbot's flows -------------------------------------------------------------------
+
+Result<BotFlowRecord> SqliteStore::seed_bot_flow(std::string_view id, std::string_view shipped,
+                                                 Timestamp now) {
+  return impl_->write<BotFlowRecord>(
+      [&](Connection& c) { return sqlite::seed_bot_flow(c, id, shipped, now); });
+}
+
+Result<BotFlowRecord> SqliteStore::save_bot_flow(const BotFlowRecord& flow, const Event& event) {
+  return impl_->write<BotFlowRecord>(
+      [&](Connection& c) { return sqlite::save_bot_flow(c, flow, event); });
+}
+
+Result<BotFlowRecord> SqliteStore::bot_flow(std::string_view id) {
+  return impl_->read([&](Connection& c) { return sqlite::load_bot_flow(c, id); });
+}
+
+Result<std::vector<BotFlowRecord>> SqliteStore::bot_flows() {
+  return impl_->read([&](Connection& c) { return sqlite::load_bot_flows(c); });
+}
+
+Result<std::vector<BotFlowVersion>> SqliteStore::bot_flow_versions(std::string_view id) {
+  return impl_->read([&](Connection& c) { return sqlite::load_bot_flow_versions(c, id); });
 }
 
 // --- macros ------------------------------------------------------------------------------

@@ -123,6 +123,12 @@ class SqliteStore final : public Store {
   Result<Macro> save_macro(const Macro& macro, const Event& event) override;
   Result<Macro> macro(MacroId id) override;
   Result<std::vector<Macro>> macros() override;
+  Result<BotFlowRecord> seed_bot_flow(std::string_view id, std::string_view shipped,
+                                      Timestamp now) override;
+  Result<BotFlowRecord> save_bot_flow(const BotFlowRecord& flow, const Event& event) override;
+  Result<BotFlowRecord> bot_flow(std::string_view id) override;
+  Result<std::vector<BotFlowRecord>> bot_flows() override;
+  Result<std::vector<BotFlowVersion>> bot_flow_versions(std::string_view id) override;
 
   Result<EventId> notification_cursor() override;
   // A missing user or ticket: invalid_argument, and neither notifications nor cursor stored.

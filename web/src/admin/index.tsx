@@ -2,11 +2,13 @@
 // Loaded on demand (app.tsx imports this module dynamically), so agents never download it.
 // Admins manage users, teams and organisations; supervisors and admins manage macros and
 // knowledge-base categories, team routing and agents' skills; SLA calendars, SLA policies and
-// rules are admins' (the server refuses supervisors), supervisors read them. Anyone else gets
+// rules and the chatbot's flows are admins' (the server refuses supervisors), supervisors read
+// them. Anyone else gets
 // a "not allowed" page.
 import type { Me } from "../api/types";
 import { useLanguage } from "../i18n";
 import { onLink, usePath } from "../router";
+import { BotFlowsScreen } from "./bot_flows";
 import { CategoriesScreen } from "./categories";
 import { at, rightsOf, ScreenHeading, StatusLine, type Rights } from "./kit";
 import { MacrosScreen } from "./macros";
@@ -36,6 +38,7 @@ const SECTIONS: Section[] = [
   { path: "rules", title: "rules.title", about: "rules.about", screen: RulesScreen },
   { path: "macros", title: "macros.title", about: "macros.about", screen: MacrosScreen },
   { path: "kb/categories", title: "categories.title", about: "categories.about", screen: CategoriesScreen },
+  { path: "bot/flows", title: "flows.title", about: "flows.about", screen: BotFlowsScreen },
 ];
 
 function NotAllowed() {

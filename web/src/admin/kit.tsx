@@ -29,13 +29,14 @@ export interface Rights {
   rules: boolean;
   macros: boolean;
   categories: boolean;
+  botFlows: boolean; // the chatbot's flows
 }
 
 export function rightsOf(me: Me): Rights | null {
   const admin = me.role === "admin";
   const supervisor = me.role === "supervisor";
   if (!admin && !supervisor) return null;
-  return { directory: admin, routing: true, skills: true, sla: admin, rules: admin, macros: true, categories: true };
+  return { directory: admin, routing: true, skills: true, sla: admin, rules: admin, macros: true, categories: true, botFlows: admin };
 }
 
 // --- a polite status line for successes, shared by every admin screen
@@ -511,7 +512,7 @@ export interface Editor<T> {
   done: () => Promise<void>;
 }
 
-export function useEditor<T extends { id: number; version?: number }>(list: {
+export function useEditor<T extends { id: number | string; version?: number }>(list: {
   items: T[] | null;
   reload: () => Promise<void>;
 }): Editor<T> {
@@ -544,7 +545,7 @@ export function NewButton(props: { onClick: () => void; disabled?: boolean; chil
 // opens the row's record: "Edit", or "View" where the user may only read (`readOnly`), named
 // for screen readers by `editLabel`. `cells` gives a row's other cells, `moreActions` any
 // further buttons.
-export function AdminTable<T extends { id: number }>(props: {
+export function AdminTable<T extends { id: number | string }>(props: {
   items: T[] | null;
   failed: string;
   caption: (count: number) => string;

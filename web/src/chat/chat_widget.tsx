@@ -35,7 +35,7 @@ export function ChatWidget(props: { embedded?: boolean }) {
   const [draft, setDraft] = useState("");
   const input = useRef<HTMLInputElement>(null);
   const launcher = useRef<HTMLButtonElement>(null);
-  const log = useRef<HTMLOListElement>(null);
+  const log = useRef<HTMLDivElement>(null);
 
   const fail = (e: unknown) => {
     setError(e instanceof ApiError && e.status === 429 ? t("chat.tooMany") : t("chat.error"));
@@ -149,7 +149,8 @@ export function ChatWidget(props: { embedded?: boolean }) {
           </button>
         )}
       </header>
-      <ol ref={log} class="chat-log" role="log" aria-live="polite" aria-label={t("chat.log")}>
+      <div ref={log} class="chat-log" role="log" aria-live="polite" aria-label={t("chat.log")} tabIndex={0}>
+        <ol>
         {state.lines.map((line, i) => (
           <li key={i} class={`chat-line chat-${line.who}`}>
             <span class="visually-hidden">{line.who === "bot" ? t("chat.bot") : t("chat.you")}: </span>
@@ -162,7 +163,8 @@ export function ChatWidget(props: { embedded?: boolean }) {
           </li>
         ))}
         {busy && <li class="chat-line chat-bot chat-typing">{t("chat.typing")}</li>}
-      </ol>
+        </ol>
+      </div>
       {state.buttons.length > 0 && !busy && (
         <div class="chat-buttons" role="group" aria-label={t("chat.choices")}>
           {state.buttons.map((b) => (
