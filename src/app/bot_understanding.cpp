@@ -152,8 +152,10 @@ std::vector<bot::IntentExample> small_talk_examples() {
 
 Result<BotUnderstanding> BotUnderstanding::create(const std::vector<bot::Flow>& flows,
                                                   SearchService& search,
-                                                  UnderstandingThresholds thresholds) {
+                                                  UnderstandingThresholds thresholds,
+                                                  const std::vector<std::string>& article_titles) {
   std::vector<bot::IntentExample> examples = small_talk_examples();
+  for (const auto& t : article_titles) examples.push_back({std::string(kKnowledge), t});
   for (const auto& f : flows) {
     for (const auto& t : f.examples.de) examples.push_back({f.id, t});
     for (const auto& t : f.examples.en) examples.push_back({f.id, t});
@@ -238,6 +240,7 @@ Result<Understanding> BotUnderstanding::understand(const Actor& actor, std::stri
       u.confidence = best.confidence;
       return u;
     }
+    // kKnowledge (or anything that is no flow) goes on to the knowledge base below.
     if (!is_small_talk(best.intent) && best.confidence >= thresholds_.flow && flow(best.intent)) {
       u.kind = Understanding::Kind::flow;
       u.intent = best.intent;

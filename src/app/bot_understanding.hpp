@@ -38,6 +38,9 @@ inline constexpr std::string_view kGreeting = "greeting";
 inline constexpr std::string_view kThanks = "thanks";
 inline constexpr std::string_view kGoodbye = "goodbye";
 inline constexpr std::string_view kHuman = "human";
+// "Something the knowledge base may answer": learnt from the articles' titles, so that a
+// question none of the flows is about does not end up in the closest flow.
+inline constexpr std::string_view kKnowledge = "knowledge";
 
 struct Understanding {
   enum class Kind { small_talk, flow, article, clarify };
@@ -54,8 +57,10 @@ class BotUnderstanding {
  public:
   // Trains the classifier (about a second for the shipped flows); `flows` must outlive this.
   // invalid_argument when the flows give too little to learn from.
+  // `article_titles`: the titles of the public knowledge base, examples of kKnowledge.
   static Result<BotUnderstanding> create(const std::vector<bot::Flow>& flows, SearchService& search,
-                                         UnderstandingThresholds thresholds = {});
+                                         UnderstandingThresholds thresholds = {},
+                                         const std::vector<std::string>& article_titles = {});
 
   // `language`: the user's own setting if known, else empty; `fallback` (e.g. from the
   // Accept-Language header) is used when the text does not tell.

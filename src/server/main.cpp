@@ -594,7 +594,18 @@ int serve(const Config& c) {
   // are stored at once and answer from the next start on.
   std::vector<bot::Flow> flows;
   for (const auto& [id, flow] : desk.bot_flows->active_flows()->flows) flows.push_back(flow);
-  BotUnderstanding understanding = or_die(BotUnderstanding::create(flows, *desk.search));
+  // The public articles' titles teach it what is a question for the knowledge base rather than
+  // a flow (articles published later count from the next start on).
+  std::vector<std::string> article_titles;
+  for (ArticleFilter filter{.status = ArticleStatus::published, .audience = Audience::public_,
+                            .limit = 500};;) {
+    auto page = or_die(desk.store->articles(filter));
+    for (const auto& a : page) article_titles.push_back(a.title);
+    if (std::ssize(page) < filter.limit) break;
+    filter.after = page.back().id;
+  }
+  BotUnderstanding understanding =
+      or_die(BotUnderstanding::create(flows, *desk.search, {}, article_titles));
   BotService bot(*desk.store, understanding, *desk.tickets, *desk.deflection, *desk.directory,
                  desk.tokens, desk.clock,
                  BotLimits{.anonymous_sessions_per_hour = c.bot_anonymous_sessions_per_hour,
