@@ -14,9 +14,11 @@
 #include <algorithm>
 #include <array>
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "app/attachments.hpp"
 #include "bot/engine.hpp"
+#include "core/grounded_answer.hpp"
 #include "bot/slot.hpp"
 #include "core/mail.hpp"
 #include "core/priority.hpp"
@@ -32,6 +34,7 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr std::size_t kExtractChars = 300;
+constexpr std::size_t kPassageChars = 1200;  // of each article the model may draw on
 constexpr std::size_t kSubjectChars = 100;  // at most 400 bytes: under the 500 allowed
 constexpr int kMaxNo = 2;                   // "no" to two articles: offer a person
 constexpr int kMaxUnclear = 2;              // two messages not understood: offer a person
@@ -474,8 +477,11 @@ Result<void> BotService::on_problem(Conversation& c, std::string_view text) {
       c.state["pending"] = pending;
       return offer_article(c, u->articles.front().id, u->articles.front().title);
     }
-    case Understanding::Kind::clarify:
+    case Understanding::Kind::clarify: {
       if (!c.state.contains("problem")) c.state["problem"] = text;
+      auto generated = generated_answer(c, text, *u);
+      if (!generated) return std::unexpected(generated.error());
+      if (*generated) return {};
       c.state["unclear"] = c.counter("unclear") + 1;
       if (c.counter("unclear") >= kMaxUnclear) {
         offer_handoff(c);
@@ -483,8 +489,58 @@ Result<void> BotService::on_problem(Conversation& c, std::string_view text) {
       }
       clarify(c, *u);
       return {};
+    }
   }
   return {};
+}
+
+Result<bool> BotService::generated_answer(Conversation& c, std::string_view text,
+                                          const Understanding& u) {
+  if (model_ == nullptr) return false;
+  const std::string lang = c.lang();
+  // The articles to ground on: the search's best, whether or not the buttons would show them.
+  auto hits = understanding_.articles(c.actor, text, u.language, 3);
+  if (!hits) return std::unexpected(hits.error());
+  std::vector<Passage> passages;
+  for (const auto& hit : *hits) {
+    auto article = store_.article(hit.id);
+    if (!article) continue;  // gone meanwhile: the others still answer
+    passages.push_back({hit.id, article->title,
+                        cut_on_word(one_line(markdown_to_text(article->body)), kPassageChars)});
+  }
+  if (passages.empty()) return false;
+  auto content = model_->complete(grounded_messages(text, lang, passages));
+  if (!content) {
+    // The model is optional: without an answer from it, the bot asks back as it would anyway.
+    spdlog::warn("bot: no generative answer: {}", content.error().message);
+    return false;
+  }
+  auto cited = read_cited_answer(*content, passages);
+  if (!cited) return false;
+  if (c.session.deflection_session.empty()) {
+    auto offer = deflection_.offer(c.actor, text, "", lang);
+    if (!offer) return std::unexpected(offer.error());
+    c.session.deflection_session = offer->session;
+  }
+  json::array offered =
+      c.state["offered"].is_array() ? c.state["offered"].as_array() : json::array{};
+  for (ArticleId id : cited->sources) offered.push_back(id);
+  c.state["offered"] = offered;
+  const auto first = std::ranges::find(passages, cited->sources.front(), &Passage::article);
+  c.state["article"] = {{"id", first->article}, {"title", first->title}};
+  c.state["generated"] = true;
+  c.set_phase("article");
+  c.bot_says(say(lang, "Nach unserer Wissensdatenbank (automatisch formuliert):",
+                 "From our knowledge base (written automatically):"));
+  c.bot_says(cited->text);
+  for (ArticleId id : cited->sources) {
+    const auto p = std::ranges::find(passages, id, &Passage::article);
+    c.bot_says(say(lang, "Quelle: ", "Source: ") + p->title,
+               BotArticleRef{id, p->title, "/portal/kb/articles/" + std::to_string(id)});
+  }
+  c.bot_says(say(lang, "Hat das geholfen?", "Did this solve it?"));
+  c.yes_no();
+  return true;
 }
 
 void BotService::clarify(Conversation& c, const Understanding& u) {

@@ -17,6 +17,7 @@
 #include "app/bot_understanding.hpp"
 #include "app/clock.hpp"
 #include "app/deflection.hpp"
+#include "app/language_model.hpp"
 #include "app/directory_service.hpp"
 #include "app/secrets.hpp"
 #include "app/ticket_service.hpp"
@@ -84,7 +85,7 @@ class BotService {
  public:
   BotService(Store& store, const BotUnderstanding& understanding, TicketService& tickets,
              DeflectionService& deflection, DirectoryService& directory, TokenMinter& ids,
-             const Clock& clock, BotLimits limits = {})
+             const Clock& clock, BotLimits limits = {}, LanguageModel* model = nullptr)
       : store_(store),
         understanding_(understanding),
         tickets_(tickets),
@@ -92,7 +93,8 @@ class BotService {
         directory_(directory),
         ids_(ids),
         clock_(clock),
-        limits_(limits) {}
+        limits_(limits),
+        model_(model) {}
 
   // A new session, greeted. `actor` is a guest (user id 0) on the public portal or a logged-in
   // user, whom the session is bound to. `language` "de"/"en" or empty (then the user's setting,
@@ -122,6 +124,9 @@ class BotService {
   Result<void> on_article_answer(Conversation& c, bool solved);
   Result<void> next_after_no(Conversation& c);
   void clarify(Conversation& c, const Understanding& u);
+  // With a language model: an answer written from the articles `u` found, shown with its
+  // sources, when the model cites them (core/grounded_answer.hpp). false: nothing to show.
+  Result<bool> generated_answer(Conversation& c, std::string_view text, const Understanding& u);
   void offer_handoff(Conversation& c);
   Result<void> begin_handoff(Conversation& c, std::string reason);
   Result<void> on_name(Conversation& c, std::string_view text);
@@ -138,6 +143,7 @@ class BotService {
   TokenMinter& ids_;
   const Clock& clock_;
   BotLimits limits_;
+  LanguageModel* model_;  // generative answers; nullptr: off
 };
 
 // How a hand-off's suggested priority becomes the ticket's impact and urgency, the way the

@@ -371,6 +371,23 @@ const std::vector<ConfigKey>& config_keys() {
       int_key("bot.user_sessions_per_hour", &Config::bot_user_sessions_per_hour, 1, 100000),
       int_key("bot.user_messages_per_minute", &Config::bot_user_messages_per_minute, 1, 10000),
       int_key("bot.max_message_bytes", &Config::bot_max_message_bytes, 100, 100000),
+      {"bot.generative_url",
+       [](Config& c, std::string_view v) -> Result<void> {
+         if (!v.empty() && !v.starts_with("http://") && !v.starts_with("https://"))
+           return fail(ErrorCode::invalid_argument,
+                       "bot.generative_url: http:// or https:// (an OpenAI-compatible API's base "
+                       "URL, e.g. http://127.0.0.1:8081/v1), got '" +
+                           std::string(v) + "'");
+         c.bot_generative_url = std::string(v);
+         return {};
+       }},
+      string_key("bot.generative_model", &Config::bot_generative_model),
+      {"bot.generative_api_key",
+       [](Config& c, std::string_view v) -> Result<void> {
+         c.bot_generative_api_key = std::string(v);  // never echoed: a secret
+         return {};
+       }},
+      int_key("bot.generative_timeout_seconds", &Config::bot_generative_timeout_seconds, 1, 300),
       int_key("mail.first_retry_seconds", &Config::mail_first_retry_seconds, 1, 3600),
       int_key("mail.imap_parallel", &Config::mail_imap_parallel, 1, 32),
       int_key("mail.max_attachment_bytes", &Config::mail_max_attachment_bytes, 0, 1 << 28),

@@ -115,6 +115,11 @@ struct Config {
   int bot_user_sessions_per_hour = 60;
   int bot_user_messages_per_minute = 60;
   int bot_max_message_bytes = 2000;
+  // Generative answers (off while the URL is empty): an OpenAI-compatible server of the site's.
+  std::string bot_generative_url;  // e.g. http://127.0.0.1:8081/v1
+  std::string bot_generative_model;
+  std::string bot_generative_api_key;
+  int bot_generative_timeout_seconds = 20;
 };
 
 

@@ -23,6 +23,7 @@
 #include "app/auth_service.hpp"
 #include "app/bot_service.hpp"
 #include "app/bot_understanding.hpp"
+#include "llm/openai_client.hpp"
 #include "app/deflection.hpp"
 #include "app/directory_service.hpp"
 #include "app/kb_transfer.hpp"
@@ -606,13 +607,25 @@ int serve(const Config& c) {
   }
   BotUnderstanding understanding =
       or_die(BotUnderstanding::create(flows, *desk.search, {}, article_titles));
+  // Generative answers, when a model server is configured (off by default).
+  std::unique_ptr<OpenAiClient> model;
+  if (!c.bot_generative_url.empty()) {
+    or_die(check_model_url(c.bot_generative_url));
+    model = std::make_unique<OpenAiClient>(
+        OpenAiOptions{.base_url = c.bot_generative_url,
+                      .model = c.bot_generative_model,
+                      .api_key = c.bot_generative_api_key,
+                      .timeout = std::chrono::seconds(c.bot_generative_timeout_seconds)});
+    spdlog::info("bot: generative answers through {}", c.bot_generative_url);
+  }
   BotService bot(*desk.store, understanding, *desk.tickets, *desk.deflection, *desk.directory,
                  desk.tokens, desk.clock,
                  BotLimits{.anonymous_sessions_per_hour = c.bot_anonymous_sessions_per_hour,
                            .anonymous_messages_per_minute = c.bot_anonymous_messages_per_minute,
                            .user_sessions_per_hour = c.bot_user_sessions_per_hour,
                            .user_messages_per_minute = c.bot_user_messages_per_minute,
-                           .max_text_bytes = static_cast<std::size_t>(c.bot_max_message_bytes)});
+                           .max_text_bytes = static_cast<std::size_t>(c.bot_max_message_bytes)},
+                 model.get());
   services.bot = &bot;
   http::Router router;
   http::add_api_routes(router, services);

@@ -46,6 +46,21 @@ std::string all_text(const BotReply& r) {
   return out;
 }
 
+// A model server stand-in for the generative step (no model server runs here): answers with
+// `reply` (or fails), and keeps what it was asked.
+class ScriptedModel final : public LanguageModel {
+ public:
+  explicit ScriptedModel(Result<std::string> reply) : reply_(std::move(reply)) {}
+  Result<std::string> complete(const std::vector<ChatMessage>& messages) override {
+    asked = messages;
+    return reply_;
+  }
+  std::vector<ChatMessage> asked;
+
+ private:
+  Result<std::string> reply_;
+};
+
 }  // namespace
 
 class BotTest : public DeskTest {
@@ -198,6 +213,58 @@ TEST_F(BotTest, AQuestionForTheKnowledgeBaseIsNotForcedIntoAFlow) {
   // The flows' own problems still start their flows.
   auto printer = ok(with.understand(Actor{}, "Mein Drucker druckt nicht mehr", "", "de"));
   EXPECT_EQ(printer.kind, Understanding::Kind::flow);
+}
+
+// With a language model, a message no article clearly fits gets an answer written from the
+// articles found, with its sources; "yes" then ends the session deflected. A model that says
+// it cannot answer, cites nothing, or cannot be reached leaves the bot asking back as before.
+TEST_F(BotTest, AGenerativeAnswerIsShownOnlyWithTheSourcesItCites) {
+  // A message the bot would ask back about (the search finds calendar articles for it).
+  std::string question;
+  for (const char* q : {"Kollegen sollen meine Termine im Kalender sehen",
+                        "Kalender Freigabe klappt irgendwie nicht richtig",
+                        "Kalender teilen Kollegen Problem"}) {
+    auto u = understand(q, Actor{}, "de");
+    if (u.kind == Understanding::Kind::clarify) {
+      question = q;
+      break;
+    }
+  }
+  ASSERT_FALSE(question.empty()) << "no message to ask back about";
+  const Actor customer = person_in("gen_user", "de");
+
+  ScriptedModel writes(std::string("Geben Sie den Kalender in Outlook frei [1]."));
+  BotService with_model(*store, *understanding, *tickets, *deflection, *directory, ids, clock, {},
+                        &writes);
+  auto hello = ok(with_model.start(customer, {"192.0.2.9", ""}, "de", nullptr));
+  auto r = ok(with_model.answer(customer, hello.session, {"192.0.2.9", ""},
+                                {.text = question}, nullptr));
+  const std::string text = all_text(r);
+  EXPECT_NE(text.find("Geben Sie den Kalender in Outlook frei [1]."), std::string::npos) << text;
+  ASSERT_FALSE(writes.asked.empty());
+  EXPECT_NE(writes.asked[1].content.find("[1] "), std::string::npos) << "numbered passages";
+  EXPECT_NE(writes.asked[1].content.find("Frage: " + question), std::string::npos);
+  const auto source = std::ranges::find_if(r.messages, [](const BotMessage& m) { return m.article.has_value(); });
+  ASSERT_NE(source, r.messages.end()) << "the cited article is linked";
+  EXPECT_TRUE(has_button(r, "yes"));
+  auto done = ok(with_model.answer(customer, hello.session, {"192.0.2.9", ""}, {.button = "yes"},
+                                   nullptr));
+  EXPECT_EQ(done.status, BotSessionStatus::deflected);
+
+  for (Result<std::string> reply :
+       {Result<std::string>(std::string("NO_ANSWER")),
+        Result<std::string>(std::string("Starten Sie den Rechner neu.")),  // cites nothing
+        Result<std::string>(fail(ErrorCode::unavailable, "model server down"))}) {
+    ScriptedModel model(reply);
+    BotService bot2(*store, *understanding, *tickets, *deflection, *directory, ids, clock, {},
+                    &model);
+    auto s = ok(bot2.start(customer, {"192.0.2.9", ""}, "de", nullptr));
+    auto asked = ok(bot2.answer(customer, s.session, {"192.0.2.9", ""}, {.text = question}, nullptr));
+    EXPECT_TRUE(std::ranges::any_of(asked.buttons, [](const BotButton& b) {
+      return b.id.starts_with("article:") || b.id.starts_with("flow:");
+    })) << "asks back";
+    EXPECT_EQ(all_text(asked).find("automatisch formuliert"), std::string::npos);
+  }
 }
 
 TEST_F(BotTest, WhenUnsureItAsksBackRatherThanGuesses) {

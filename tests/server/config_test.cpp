@@ -299,6 +299,28 @@ TEST(Config, ImapParallel) {
   EXPECT_FALSE(apply_environment(c, env_of(env)));
 }
 
+TEST(Config, GenerativeAnswersAreOffUntilAUrlIsSet) {
+  testing::TempDir dir;
+  Config c;
+  EXPECT_EQ(c.bot_generative_url, "");
+  EXPECT_EQ(c.bot_generative_timeout_seconds, 20);
+  ASSERT_TRUE(apply_toml_file(
+      c, write(dir, "[bot]\ngenerative_url = \"http://127.0.0.1:8081/v1\"\n"
+                    "generative_model = \"local-7b\"\ngenerative_api_key = \"k\"\n"
+                    "generative_timeout_seconds = 5\n")));
+  EXPECT_EQ(c.bot_generative_url, "http://127.0.0.1:8081/v1");
+  EXPECT_EQ(c.bot_generative_model, "local-7b");
+  EXPECT_EQ(c.bot_generative_api_key, "k");
+  EXPECT_EQ(c.bot_generative_timeout_seconds, 5);
+  for (const char* bad : {"generative_url = \"file:///etc/passwd\"",
+                          "generative_url = \"127.0.0.1:8081\"", "generative_timeout_seconds = 0",
+                          "generative_timeout_seconds = 301"}) {
+    auto r = apply_toml_file(c, write(dir, std::string("[bot]\n") + bad + "\n"));
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().message.find("bot.generative_"), std::string::npos);
+  }
+}
+
 TEST(Config, EmbedOriginsAreOrigins) {
   testing::TempDir dir;
   Config c;
