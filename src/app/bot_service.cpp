@@ -87,11 +87,6 @@ bool valid_email(std::string_view a) {
   });
 }
 
-std::string login_for(std::string_view address) {
-  if (validate_login(address)) return std::string(address);
-  return "mail-" + sha256_hex(address).substr(0, 20);  // as the mail intake names them
-}
-
 std::string slot_label(std::string_view slot, std::string_view lang) {
   struct Label {
     std::string_view slot, de, en;
@@ -767,25 +762,10 @@ Result<User> BotService::customer_for(std::string_view address, std::string_view
       *known, [](const User& u) { return u.active && u.role == Role::customer; });
   if (customer != known->end()) return *customer;
   if (!known->empty()) return fail(ErrorCode::permission_denied, "not a customer's address");
-  auto orgs = store_.organizations();
-  if (!orgs) return std::unexpected(orgs.error());
-  std::optional<OrganizationId> organization;
-  const std::string domain = mail_domain(address);
-  for (const auto& o : *orgs)
-    if (!domain.empty() && mail_domain("@" + o.domain) == domain) organization = o.id;
-  NewUser request{.login = login_for(address),
-                  .name = std::string(name),
-                  .email = std::string(address),
-                  .role = Role::customer,
-                  .organization = organization,
-                  .language = std::string(lang)};
-  auto created = directory_.create_user(nullptr, request);
-  if (created || created.error().code != ErrorCode::conflict) return created;
-  auto again = store_.user_record_by_login(request.login);
-  if (!again) return std::unexpected(again.error());
-  if (again->user.role != Role::customer)
+  auto created = directory_.first_contact_customer(address, std::string(name), std::string(lang));
+  if (created && created->role != Role::customer)
     return fail(ErrorCode::permission_denied, "not a customer");
-  return again->user;
+  return created;
 }
 
 Result<void> BotService::hand_off(Conversation& c, const Actor& requester) {

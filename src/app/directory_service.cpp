@@ -5,9 +5,11 @@
 #include <cctype>
 
 #include "app/access.hpp"
+#include "app/attachments.hpp"
 #include "app/event_json.hpp"
 #include "core/assignment.hpp"
 #include "core/escalation.hpp"
+#include "core/mail.hpp"
 #include "core/phone.hpp"
 #include "core/text.hpp"
 
@@ -431,6 +433,29 @@ Result<Actor> DirectoryService::actor_for(const User& user) {
     if (o) a.organization = std::move(*o);
   }
   return a;
+}
+
+Result<User> DirectoryService::first_contact_customer(std::string_view address, std::string name,
+                                                      std::string language) {
+  auto orgs = store_.organizations();
+  if (!orgs) return std::unexpected(orgs.error());
+  std::optional<OrganizationId> organization;
+  const std::string domain = mail_domain(address);
+  for (const auto& o : *orgs)
+    if (!domain.empty() && mail_domain("@" + o.domain) == domain) organization = o.id;
+  // Addresses with characters a login may not hold ('+', upper case ...) get a stable name.
+  NewUser request{.login = validate_login(address) ? std::string(address)
+                                                   : "mail-" + sha256_hex(address).substr(0, 20),
+                  .name = std::move(name),
+                  .email = address.size() <= 254 ? std::string(address) : std::string{},
+                  .role = Role::customer,
+                  .organization = organization,
+                  .language = std::move(language)};
+  auto created = create_user(nullptr, request);
+  if (created || created.error().code != ErrorCode::conflict) return created;
+  auto again = store_.user_record_by_login(request.login);
+  if (!again) return std::unexpected(again.error());
+  return again->user;
 }
 
 }  // namespace fl

@@ -90,6 +90,12 @@ class DirectoryService {
 
   // `actor` empty: the system itself (CLI set-up, demo data) — no access check.
   Result<User> create_user(const Actor* actor, const NewUser& request);
+  // A customer for an e-mail address met for the first time (a mail, a chatbot hand-off): no
+  // password, in the organisation whose domain is the address's, with a login made from the
+  // address; the account another request made meanwhile if it was quicker. The callers decide
+  // first which existing account an address means.
+  Result<User> first_contact_customer(std::string_view address, std::string name,
+                                      std::string language);
   Result<Team> create_team(const Actor* actor, const NewTeam& request);
   Result<Organization> create_organization(const Actor* actor, const NewOrganization& request);
 

@@ -24,12 +24,6 @@ std::string cut_utf8(std::string s, std::size_t max) {
   return s;
 }
 
-std::string login_for(std::string_view address) {
-  if (validate_login(address)) return std::string(address);
-  // Addresses with characters a login may not hold ('+', upper-case ...) get a stable name.
-  return "mail-" + sha256_hex(address).substr(0, 20);
-}
-
 }  // namespace
 
 Result<IngestResult> MailIntake::ignore(MailRecord record, std::string reason) {
@@ -210,29 +204,12 @@ Result<User> MailIntake::sender_user(const InboundMail& mail) {
   if (!known->empty()) return known->front();
 
   // First contact: a customer without a password, in the organisation of the mail domain.
-  auto orgs = store_.organizations();
-  if (!orgs) return std::unexpected(orgs.error());
-  std::optional<OrganizationId> organization;
-  const std::string domain = mail_domain(address);
-  for (const auto& o : *orgs)
-    if (!domain.empty() && mail_domain("@" + o.domain) == domain) organization = o.id;
   std::string name = trim(mail.from.name);
   if (name.empty()) name = address.substr(0, address.find('@'));
   if (name.empty()) name = address;
-  NewUser request{
-      .login = login_for(address),
-      .name = cut_utf8(name, 200),
-      .email = address.size() <= 254 ? address : std::string{},
-      .role = Role::customer,
-      .organization = organization,
-      .language = guess_language(mail.subject + "\n" + mail.text, options_.default_language)};
-  auto created = directory_.create_user(nullptr, request);
-  if (created) return created;
-  if (created.error().code != ErrorCode::conflict) return created;
-  // Another delivery made the account meanwhile.
-  auto again = store_.user_record_by_login(request.login);
-  if (!again) return std::unexpected(again.error());
-  return again->user;
+  return directory_.first_contact_customer(
+      address, cut_utf8(name, 200),
+      guess_language(mail.subject + "\n" + mail.text, options_.default_language));
 }
 
 }  // namespace fl
