@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "app/event_json.hpp"
+#include "app/feed_follower.hpp"
 #include "app/notification_service.hpp"
 #include "app/reply_mail.hpp"
 #include "core/text.hpp"
@@ -56,16 +57,8 @@ MailService::MailService(Store& store, const Clock& clock, MailTransport& transp
 Result<int> MailService::follow(int max_events) {
   auto cursor = store_.feed_cursor(kCursor);
   if (!cursor) return std::unexpected(cursor.error());
-  if (*cursor == 0) {
-    // What happened before outbound mail existed is history, not news.
-    auto latest = store_.latest_event_id();
-    if (!latest) return std::unexpected(latest.error());
-    if (*latest > 0) {
-      if (auto ok = store_.enqueue_mail({}, *latest); !ok) return std::unexpected(ok.error());
-      return 0;
-    }
-  }
-  auto events = store_.events_after(*cursor, max_events);
+  auto events = events_to_follow(store_, *cursor, max_events,
+                                 [&](EventId latest) { return store_.enqueue_mail({}, latest); });
   if (!events) return std::unexpected(events.error());
   if (events->empty()) return 0;
   // Mail off: the cursor still moves, so switching it on later does not mail old news.

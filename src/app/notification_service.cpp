@@ -1,6 +1,7 @@
 #include "app/notification_service.hpp"
 
 #include "app/event_json.hpp"
+#include "app/feed_follower.hpp"
 #include <algorithm>
 #include <unordered_map>
 
@@ -163,17 +164,9 @@ std::vector<Notification> notifications_for(const Event& e, const NotificationCo
 Result<int> NotificationService::follow(int max_events) {
   auto cursor = store_.notification_cursor();
   if (!cursor) return std::unexpected(cursor.error());
-  if (*cursor == 0) {
-    // The first run starts at the newest event: what happened before notifications existed
-    // (an upgrade, an import) is history, not news.
-    auto latest = store_.latest_event_id();
-    if (!latest) return std::unexpected(latest.error());
-    if (*latest > 0) {
-      if (auto ok = store_.add_notifications({}, *latest); !ok) return std::unexpected(ok.error());
-      return 0;
-    }
-  }
-  auto events = store_.events_after(*cursor, max_events);
+  auto events = events_to_follow(store_, *cursor, max_events, [&](EventId latest) {
+    return store_.add_notifications({}, latest);
+  });
   if (!events) return std::unexpected(events.error());
   if (events->empty()) return 0;
 

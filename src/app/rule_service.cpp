@@ -11,6 +11,7 @@
 #include "app/access.hpp"
 #include "app/assignment.hpp"
 #include "app/event_json.hpp"
+#include "app/feed_follower.hpp"
 #include "app/rule_codec.hpp"
 #include "app/staff.hpp"
 #include "app/ticket_patch.hpp"
@@ -474,18 +475,11 @@ Result<void> RuleService::refresh_waiting(const std::vector<TicketStatus>& statu
 Result<int> RuleService::follow(int max_events) {
   auto cursor = store_.feed_cursor(kFollower);
   if (!cursor) return std::unexpected(cursor.error());
-  if (*cursor == 0) {
-    // The first run starts at the newest event: what happened before rules ran is history.
-    auto latest = store_.latest_event_id();
-    if (!latest) return std::unexpected(latest.error());
-    if (*latest > 0) {
-      if (auto ok = refresh_waiting(rules()->waiting_statuses); !ok) return std::unexpected(ok.error());
-      if (auto ok = store_.set_feed_cursor(kFollower, *latest); !ok)
-        return std::unexpected(ok.error());
-      return 0;
-    }
-  }
-  auto events = store_.events_after(*cursor, max_events);
+  // Starting at the newest event, the timers of tickets already waiting are set first.
+  auto events = events_to_follow(store_, *cursor, max_events, [&](EventId latest) -> Result<void> {
+    if (auto ok = refresh_waiting(rules()->waiting_statuses); !ok) return ok;
+    return store_.set_feed_cursor(kFollower, latest);
+  });
   if (!events) return std::unexpected(events.error());
   if (events->empty()) return 0;
 

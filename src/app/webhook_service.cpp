@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "app/access.hpp"
+#include "app/feed_follower.hpp"
 #include "app/event_json.hpp"
 #include "app/webhook_payload.hpp"
 #include "app/webhook_signature.hpp"
@@ -200,17 +201,9 @@ Result<int> WebhookService::follow(int max_events) {
   constexpr std::string_view kCursor = "webhooks";  // the store moves it with the queue
   auto cursor = store_.feed_cursor(kCursor);
   if (!cursor) return std::unexpected(cursor.error());
-  if (*cursor == 0) {
-    // The first run starts at the newest event: what happened before webhooks existed (an
-    // upgrade, an import) is history, not news.
-    auto latest = store_.latest_event_id();
-    if (!latest) return std::unexpected(latest.error());
-    if (*latest > 0) {
-      if (auto ok = store_.enqueue_deliveries({}, *latest); !ok) return std::unexpected(ok.error());
-      return 0;
-    }
-  }
-  auto events = store_.events_after(*cursor, max_events);
+  auto events = events_to_follow(store_, *cursor, max_events, [&](EventId latest) {
+    return store_.enqueue_deliveries({}, latest);
+  });
   if (!events) return std::unexpected(events.error());
   if (events->empty()) return 0;
   auto hooks = store_.webhooks();
