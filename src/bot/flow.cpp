@@ -271,12 +271,12 @@ void check_graph(const Flow& f, std::vector<FieldError>& errors) {
   };
 
   std::set<std::string> reachable;
-  std::vector<const Node*> todo{by_id.at(f.start)};
-  while (!todo.empty()) {
-    const Node* n = todo.back();
-    todo.pop_back();
+  std::vector<const Node*> to_visit{by_id.at(f.start)};
+  while (!to_visit.empty()) {
+    const Node* n = to_visit.back();
+    to_visit.pop_back();
     if (!reachable.insert(n->id).second) continue;
-    for (const Node* s : successors(*n)) todo.push_back(s);
+    for (const Node* s : successors(*n)) to_visit.push_back(s);
   }
   for (const auto& n : f.nodes)
     if (!reachable.contains(n.id)) errors.push_back({"nodes." + n.id, "not reachable from start"});
