@@ -649,6 +649,16 @@ int serve(const Config& c) {
   LiveChatHub chat_hub(*desk.store, live_chat);
   or_die(chat_hub.start());
   bot.set_live_chat(&live_chat);
+  metrics.add_collector([&desk] {
+    auto chats = desk.store->open_live_chats();
+    if (!chats) return std::string();
+    std::int64_t waiting = 0;
+    for (const auto& chat : *chats) waiting += chat.status == LiveChatStatus::waiting;
+    return "# HELP firstline_live_chats Chatbot users' live chats with the desk not ended.\n"
+           "# TYPE firstline_live_chats gauge\nfirstline_live_chats{state=\"waiting\"} " +
+           std::to_string(waiting) + "\nfirstline_live_chats{state=\"active\"} " +
+           std::to_string(std::ssize(*chats) - waiting) + "\n";
+  });
   services.live_chat = &live_chat;
   // Conversations left alone count as abandoned; chats nobody takes, or where nobody writes, end.
   Scheduler bot_jobs(desk.clock);

@@ -135,6 +135,36 @@ class LiveChatTest(ServerTestCase):
 
         self.run_async(scenario())
 
+    def test_the_desk_routes_by_role(self):
+        async def scenario() -> None:
+            agent = await self.agent_online("l1.agent")
+            guest, handed = await self.guest_hands_over(self.server.port)
+            ticket = handed["ticket"]["id"]
+            await guest.turn(type="message", button="live")
+            routes = [("GET", CHATS, None), ("GET", f"{CHATS}/{ticket}", None),
+                      ("POST", f"{CHATS}/{ticket}/accept", None),
+                      ("POST", f"{CHATS}/{ticket}/messages", {"text": "hi"}),
+                      ("POST", f"{CHATS}/{ticket}/end", None)]
+            for method, path, body in routes:
+                self.assertProblem(self.server.request(method, path, body), 401)
+                self.assertProblem(self.server.request(method, path, body, as_user="customer1"),
+                                   403, 404)
+            for method, path, body in routes[1:]:
+                # A vendor does not see a line-1 ticket: not even that it exists.
+                self.assertProblem(self.server.request(method, path, body, as_user="vendor.agent"),
+                                   403, 404)
+            self.assertNotIn(ticket, [c["ticket_id"] for c in items(self.server.request(
+                "GET", CHATS, as_user="vendor.agent").json)])
+            self.assertStatus(self.server.request("GET", f"{CHATS}/{ticket}", as_user="supervisor"), 200)
+            r = self.server.request("GET", "/metrics")
+            self.assertRegex(r.text, r'firstline_live_chats\{state="waiting"\} [1-9]')
+            self.assertStatus(self.server.request(
+                "POST", f"{CHATS}/{ticket}/end", as_user="supervisor"), 200)
+            await guest.close()
+            await agent.close()
+
+        self.run_async(scenario())
+
     def test_no_agent_online_no_chat_offered(self):
         async def scenario() -> None:
             guest, handed = await self.guest_hands_over(self.server.port)
