@@ -150,7 +150,7 @@ std::vector<bot::IntentExample> small_talk_examples() {
   return out;
 }
 
-Result<BotUnderstanding> BotUnderstanding::create(const std::vector<bot::Flow>& flows,
+Result<BotUnderstanding> BotUnderstanding::create(std::vector<bot::Flow> flows,
                                                   SearchService& search,
                                                   UnderstandingThresholds thresholds,
                                                   const std::vector<std::string>& article_titles) {
@@ -165,11 +165,11 @@ Result<BotUnderstanding> BotUnderstanding::create(const std::vector<bot::Flow>& 
   }
   auto classifier = bot::IntentClassifier::train(examples);
   if (!classifier) return std::unexpected(classifier.error());
-  return BotUnderstanding(flows, search, std::move(*classifier), thresholds);
+  return BotUnderstanding(std::move(flows), search, std::move(*classifier), thresholds);
 }
 
 const bot::Flow* BotUnderstanding::flow(std::string_view id) const {
-  for (const auto& f : *flows_)
+  for (const auto& f : flows_)
     if (f.id == id) return &f;
   return nullptr;
 }
