@@ -553,10 +553,23 @@ void BotService::clarify(Conversation& c, const Understanding& u) {
   else
     c.bot_says(say(lang, "Ich bin nicht ganz sicher. Meinen Sie eines davon?",
                    "I am not quite sure. Do you mean one of these?"));
-  for (const auto& id : u.flows)
+  auto flow_button = [&](const std::string& id) {
     if (const bot::Flow* f = c.understanding->flow(id))
       c.button("flow:" + f->id, f->title.in(lang));
-  for (const auto& a : u.articles) c.button("article:" + std::to_string(a.id), a.title);
+  };
+  auto article_button = [&](const ArticleHit& a) {
+    c.button("article:" + std::to_string(a.id), a.title);
+  };
+  if (u.choices.empty()) {
+    for (const auto& id : u.flows) flow_button(id);
+    for (const auto& a : u.articles) article_button(a);
+  }
+  for (const auto& choice : u.choices) {
+    if (choice.is_flow)
+      flow_button(u.flows[choice.index]);
+    else
+      article_button(u.articles[choice.index]);
+  }
   c.button("human", say(lang, "Etwas anderes – mit einem Menschen sprechen",
                         "Something else – talk to a person"));
   c.reply.expecting = "text";

@@ -31,6 +31,10 @@ struct UnderstandingThresholds {
   double article_coverage = 0.60;
   // A flow below `flow` is still offered as a clarifying button from this confidence.
   double candidate = 0.10;
+  // When clarifying, flows and articles compete for the buttons by confidence (a flow's
+  // probability, an article's coverage); an article from this coverage keeps a button even
+  // when flows are more likely, so that a plausible answer is never crowded out.
+  double good_article = 0.34;
   int max_choices = 3;  // buttons offered when clarifying (plus "talk to a human")
 };
 
@@ -52,6 +56,14 @@ struct Understanding {
   // article: the best first (the answer is articles[0]); clarify: those worth a button.
   std::vector<ArticleHit> articles;
   std::vector<std::string> flows;  // clarify: flows worth a button, best first
+  // clarify: the buttons, best first, flows and articles together (by a flow's probability and
+  // an article's coverage). Empty (a clarification built by hand): the flows, then the articles.
+  struct Choice {
+    bool is_flow = false;   // flows[index], else articles[index]
+    std::size_t index = 0;
+    double confidence = 0;
+  };
+  std::vector<Choice> choices;
 };
 
 class BotUnderstanding {

@@ -543,6 +543,55 @@ TEST_F(BotTest, AnonymousSessionsAndMessagesAreRateLimited) {
   EXPECT_TRUE(bot->answer(Actor{}, s.session, {}, text("hello"), nullptr));
 }
 
+// --- clarifying: flows and articles compete fairly for the buttons ---------------------------
+
+// Every flow a candidate and no flow confident: without fairness the flows alone would fill the
+// three buttons. Flows and articles are merged by confidence, an article the search found keeps
+// a button, and "talk to a person" is always there.
+TEST_F(BotTest, ClarifyingKeepsAGoodArticleAmongFlowsOrderedByConfidence) {
+  UnderstandingThresholds t;
+  t.flow = 1.01;              // never start a flow
+  t.article_coverage = 1.01;  // never answer with an article
+  t.candidate = 0.0;          // every flow is worth a button
+  t.good_article = 0.0;       // any article found keeps a button
+  auto eager = std::make_shared<const BotUnderstanding>(
+      ok(BotUnderstanding::create(shipped(), *search, t)));
+  const std::string question = "Kalender freigeben Drucker Kollegen";
+  auto u = ok(eager->understand(Actor{}, question, "de", "de"));
+  ASSERT_EQ(u.kind, Understanding::Kind::clarify);
+  ASSERT_EQ(u.choices.size(), 3u);
+  EXPECT_FALSE(u.articles.empty()) << "an article keeps a button";
+  EXPECT_EQ(u.flows.size() + u.articles.size(), 3u);
+  double previous_flow = 1;
+  for (const auto& choice : u.choices) {
+    if (!choice.is_flow) continue;
+    EXPECT_LE(choice.confidence, previous_flow) << "the flows best first";
+    previous_flow = choice.confidence;
+  }
+
+  BotBrain fixed(eager);
+  BotService eager_bot(*store, fixed, *tickets, *deflection, *directory, ids, clock);
+  auto s = ok(eager_bot.start(german, {"192.0.2.1", ""}, "de", nullptr));
+  auto r = ok(eager_bot.answer(german, s.session, {"192.0.2.1", ""}, {.text = question}, nullptr));
+  EXPECT_TRUE(std::ranges::any_of(r.buttons, [](const BotButton& b) {
+    return b.id.starts_with("article:");
+  }));
+  EXPECT_TRUE(has_button(r, "human"));
+  EXPECT_LE(r.buttons.size(), 4u);
+  // The buttons in the understanding's order.
+  for (std::size_t i = 0; i < u.choices.size(); ++i)
+    EXPECT_EQ(r.buttons[i].id.starts_with("flow:"), u.choices[i].is_flow) << i;
+}
+
+// The same with the shipped thresholds: an article the search found is among the buttons when
+// flows are only candidates.
+TEST_F(BotTest, ClarifyingWithTheShippedThresholdsOffersTheArticleFound) {
+  auto u = understand("Kalender Problem seltsam", german, "de");
+  ASSERT_EQ(u.kind, Understanding::Kind::clarify);
+  EXPECT_LE(u.choices.size(), 3u);
+  EXPECT_FALSE(u.articles.empty());
+}
+
 // --- learning while serving (app/bot_brain.hpp) ----------------------------------------------
 
 namespace {
