@@ -17,6 +17,7 @@
 #include <random>
 #include <sstream>
 
+#include "app/bot_brain.hpp"
 #include "app/bot_service.hpp"
 #include "app/bot_understanding.hpp"
 #include "app/deflection.hpp"
@@ -39,8 +40,9 @@ struct BotDesk {
         flows(shipped()),
         tickets(*d.store, d.clock),
         deflection(*d.store, *d.search, minter, d.clock),
-        understanding(ok(fl::BotUnderstanding::create(flows, *d.search, {}, titles), "training")),
-        bot(*d.store, understanding, tickets, deflection, *d.directory, minter, d.clock,
+        brain(std::make_shared<const fl::BotUnderstanding>(
+            ok(fl::BotUnderstanding::create(flows, *d.search, {}, titles), "training"))),
+        bot(*d.store, brain, tickets, deflection, *d.directory, minter, d.clock,
             fl::BotLimits{.anonymous_sessions_per_hour = 1'000'000,
                           .anonymous_messages_per_minute = 1'000'000,
                           .user_sessions_per_hour = 1'000'000,
@@ -71,7 +73,7 @@ struct BotDesk {
   fl::SodiumTokenMinter minter;
   fl::TicketService tickets;
   fl::DeflectionService deflection;
-  fl::BotUnderstanding understanding;
+  fl::BotBrain brain;
   fl::BotService bot;
   fl::BotClient client{.address = "127.0.0.1", .accept_language = ""};
 };

@@ -40,7 +40,8 @@ Result<void> BotFlowCatalog::start() {
     if (auto seeded = store_.seed_bot_flow(flow->id, document, clock_.now()); !seeded)
       return std::unexpected(seeded.error());
   }
-  return publish();
+  if (auto published = publish(); !published) return std::unexpected(published.error());
+  return {};
 }
 
 std::shared_ptr<const ActiveBotFlows> BotFlowCatalog::active_flows() const {
@@ -53,10 +54,16 @@ void BotFlowCatalog::on_change(
   listeners_.push_back(std::move(listener));
 }
 
-Result<void> BotFlowCatalog::publish() {
+Result<bool> BotFlowCatalog::reload() { return publish(true); }
+
+Result<bool> BotFlowCatalog::publish(bool only_if_changed) {
   std::lock_guard order(publish_mutex_);
   auto records = store_.bot_flows();
   if (!records) return std::unexpected(records.error());
+  std::map<std::string, std::pair<std::int64_t, bool>, std::less<>> versions;
+  for (const auto& r : *records) versions.emplace(r.id, std::pair{r.version, r.active});
+  if (only_if_changed && versions == published_versions_) return false;
+  published_versions_ = std::move(versions);
   auto next = std::make_shared<ActiveBotFlows>();
   for (const auto& r : *records) {
     if (!r.active) continue;
@@ -71,7 +78,7 @@ Result<void> BotFlowCatalog::publish() {
     published = current_;
   }
   for (const auto& listener : listeners_) listener(published);
-  return {};
+  return true;
 }
 
 std::optional<std::string_view> BotFlowCatalog::shipped_document(std::string_view id) const {

@@ -76,8 +76,13 @@ class BotFlowCatalog {
   // that made the change, once it is visible through active_flows(). Publications are ordered:
   // a listener is not called again before it returns, so long work (retraining the intent
   // classifier) belongs on another thread; a listener must not change the catalog. Register
-  // before start(); not thread-safe.
+  // before serving (before start(), or before changes can come from other threads); not
+  // thread-safe.
   void on_change(std::function<void(std::shared_ptr<const ActiveBotFlows>)> listener);
+  // Reads the flows from the store again and publishes them when any differs from the current
+  // snapshot's (by id, version, active flag): how a flow saved by another server on the same
+  // database reaches this one. false when nothing had changed. Thread-safe.
+  [[nodiscard]] Result<bool> reload();
 
   // Reading: supervisors and admins (others: permission_denied).
   [[nodiscard]] Result<std::vector<BotFlowSummary>> list(const Actor& actor);
@@ -115,8 +120,9 @@ class BotFlowCatalog {
   [[nodiscard]] std::optional<std::string_view> shipped_document(std::string_view id) const;
   [[nodiscard]] Result<BotFlowDocument> store_flow(const Actor& actor, BotFlowRecord record,
                                                    std::string_view action);
-  // Rebuilds the snapshot from the store and publishes it.
-  [[nodiscard]] Result<void> publish();
+  // Rebuilds the snapshot from the store and publishes it; with `only_if_changed`, only when a
+  // stored flow's version or active flag (or the set of flows) differs from the last one's.
+  [[nodiscard]] Result<bool> publish(bool only_if_changed = false);
 
   Store& store_;
   const Clock& clock_;
@@ -126,6 +132,8 @@ class BotFlowCatalog {
   mutable std::mutex mutex_;  // guards current_; publish_mutex_ orders whole publications
   std::mutex publish_mutex_;
   std::shared_ptr<const ActiveBotFlows> current_;
+  // id → version and active flag as last published; guarded by publish_mutex_.
+  std::map<std::string, std::pair<std::int64_t, bool>, std::less<>> published_versions_;
   std::vector<std::function<void(std::shared_ptr<const ActiveBotFlows>)>> listeners_;
 };
 

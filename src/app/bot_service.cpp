@@ -175,6 +175,8 @@ struct BotService::Conversation {
   BotReply reply;
   std::vector<BotTurn> turns;  // new turns, written with the session
   std::string fallback;        // the client's Accept-Language
+  // This answer's understanding (and flows): one snapshot, however often the brain relearns.
+  std::shared_ptr<const BotUnderstanding> understanding;
   std::string lang() const { return session.language; }
   std::string phase() const {
     auto p = state.if_contains("phase");
@@ -222,6 +224,7 @@ Result<BotReply> BotService::start(const Actor& actor, const BotClient& client,
     return fail(ErrorCode::resource_exhausted, "too many chat sessions; try again later");
   }
   Conversation c;
+  c.understanding = brain_.current();
   c.actor = actor;
   c.fallback = client.accept_language;
   c.session.id = ids_.mint();
@@ -241,7 +244,7 @@ Result<BotReply> BotService::start(const Actor& actor, const BotClient& client,
                  "Ihr Anliegen, zum Beispiel „Drucker druckt nicht“, oder wählen Sie ein Thema.",
                  "Hello! I am the service desk's digital assistant. Describe your problem in a few "
                  "words, for example \"printer not printing\", or pick a topic."));
-  for (const auto& f : understanding_.flows()) c.button("flow:" + f.id, f.title.in(lang));
+  for (const auto& f : c.understanding->flows()) c.button("flow:" + f.id, f.title.in(lang));
   c.button("human", say(lang, "Mit einem Menschen sprechen", "Talk to a person"));
   c.reply.expecting = "text";
 
@@ -294,6 +297,7 @@ Result<BotReply> BotService::answer(const Actor& actor, std::string_view id,
   }
 
   Conversation c;
+  c.understanding = brain_.current();
   c.actor = actor;
   c.session = std::move(*session);
   c.fallback = client.accept_language;
@@ -408,7 +412,7 @@ Result<void> BotService::handle(Conversation& c, const BotInput& input) {
 
   if (button) {
     if (button->starts_with("flow:")) {
-      const bot::Flow* f = understanding_.flow(button->substr(5));
+      const bot::Flow* f = c.understanding->flow(button->substr(5));
       if (!f) return invalid_field("button", "not a button of this session");
       return start_flow(c, *f);
     }
@@ -443,8 +447,8 @@ Result<void> BotService::on_problem(Conversation& c, std::string_view text) {
       c.session.user && (c.actor.user.language == "de" || c.actor.user.language == "en")
           ? c.actor.user.language
           : "";
-  auto u = understanding_.understand(c.actor, text, setting,
-                                     c.fallback.empty() ? c.session.language : c.fallback);
+  auto u = c.understanding->understand(c.actor, text, setting,
+                                       c.fallback.empty() ? c.session.language : c.fallback);
   if (!u) return std::unexpected(u.error());
   c.session.language = u->language;
   const std::string lang = c.lang();
@@ -469,7 +473,7 @@ Result<void> BotService::on_problem(Conversation& c, std::string_view text) {
       return {};
     case Understanding::Kind::flow:
       if (!c.state.contains("problem")) c.state["problem"] = text;
-      return start_flow(c, *understanding_.flow(u->intent));
+      return start_flow(c, *c.understanding->flow(u->intent));
     case Understanding::Kind::article: {
       if (!c.state.contains("problem")) c.state["problem"] = text;
       json::array pending;
@@ -500,7 +504,7 @@ Result<bool> BotService::generated_answer(Conversation& c, std::string_view text
   if (model_ == nullptr) return false;
   const std::string lang = c.lang();
   // The articles to ground on: the search's best, whether or not the buttons would show them.
-  auto hits = understanding_.articles(c.actor, text, u.language, 3);
+  auto hits = c.understanding->articles(c.actor, text, u.language, 3);
   if (!hits) return std::unexpected(hits.error());
   std::vector<Passage> passages;
   for (const auto& hit : *hits) {
@@ -555,9 +559,23 @@ void BotService::clarify(Conversation& c, const Understanding& u) {
   else
     c.bot_says(say(lang, "Ich bin nicht ganz sicher. Meinen Sie eines davon?",
                    "I am not quite sure. Do you mean one of these?"));
-  for (const auto& id : u.flows)
-    if (const bot::Flow* f = understanding_.flow(id)) c.button("flow:" + f->id, f->title.in(lang));
-  for (const auto& a : u.articles) c.button("article:" + std::to_string(a.id), a.title);
+  auto flow_button = [&](const std::string& id) {
+    if (const bot::Flow* f = c.understanding->flow(id))
+      c.button("flow:" + f->id, f->title.in(lang));
+  };
+  auto article_button = [&](const ArticleHit& a) {
+    c.button("article:" + std::to_string(a.id), a.title);
+  };
+  if (u.choices.empty()) {
+    for (const auto& id : u.flows) flow_button(id);
+    for (const auto& a : u.articles) article_button(a);
+  }
+  for (const auto& choice : u.choices) {
+    if (choice.is_flow)
+      flow_button(u.flows[choice.index]);
+    else
+      article_button(u.articles[choice.index]);
+  }
   c.button("human", say(lang, "Etwas anderes – mit einem Menschen sprechen",
                         "Something else – talk to a person"));
   c.reply.expecting = "text";
@@ -593,7 +611,7 @@ Result<void> BotService::start_flow(Conversation& c, const bot::Flow& flow) {
 Result<void> BotService::on_flow(Conversation& c, const BotInput& input) {
   auto fs = bot::parse_state(json::serialize(c.state["flow"]));
   if (!fs) return std::unexpected(fs.error());
-  const bot::Flow* flow = understanding_.flow(fs->flow_id);
+  const bot::Flow* flow = c.understanding->flow(fs->flow_id);
   if (!flow) return begin_handoff(c, "flow");
   bot::UserInput in =
       input.button ? bot::UserInput::button(*input.button) : bot::UserInput::text(*input.text);
@@ -690,7 +708,7 @@ Result<void> BotService::next_after_no(Conversation& c) {
   const std::string problem =
       c.state["problem"].is_string() ? std::string(c.state["problem"].as_string()) : std::string();
   if (!problem.empty()) {
-    auto again = understanding_.understand(c.actor, problem, c.lang(), c.lang());
+    auto again = c.understanding->understand(c.actor, problem, c.lang(), c.lang());
     if (!again) return std::unexpected(again.error());
     if (again->kind == Understanding::Kind::flow) u.flows.push_back(again->intent);
     for (const auto& f : again->flows) u.flows.push_back(f);
@@ -782,7 +800,7 @@ Result<void> BotService::hand_off(Conversation& c, const Actor& requester) {
     auto parsed = bot::parse_state(json::serialize(c.state["flow"]));
     if (parsed) {
       fs = std::move(*parsed);
-      flow = understanding_.flow(fs->flow_id);
+      flow = c.understanding->flow(fs->flow_id);
     }
   }
   auto stored = store_.bot_turns(c.session.id);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app/actor.hpp"
+#include "app/bot_brain.hpp"
 #include "app/bot_understanding.hpp"
 #include "app/clock.hpp"
 #include "app/deflection.hpp"
@@ -92,11 +93,12 @@ struct BotTranscript {
 
 class BotService {
  public:
-  BotService(Store& store, const BotUnderstanding& understanding, TicketService& tickets,
+  // Each answer takes brain.current() once and answers with it throughout.
+  BotService(Store& store, const BotBrain& brain, TicketService& tickets,
              DeflectionService& deflection, DirectoryService& directory, TokenMinter& ids,
              const Clock& clock, BotLimits limits = {}, LanguageModel* model = nullptr)
       : store_(store),
-        understanding_(understanding),
+        brain_(brain),
         tickets_(tickets),
         deflection_(deflection),
         directory_(directory),
@@ -154,7 +156,7 @@ class BotService {
   Result<void> add_to_ticket(Conversation& c, std::string_view text);
 
   Store& store_;
-  const BotUnderstanding& understanding_;
+  const BotBrain& brain_;
   TicketService& tickets_;
   DeflectionService& deflection_;
   DirectoryService& directory_;

@@ -150,7 +150,7 @@ std::vector<bot::IntentExample> small_talk_examples() {
   return out;
 }
 
-Result<BotUnderstanding> BotUnderstanding::create(const std::vector<bot::Flow>& flows,
+Result<BotUnderstanding> BotUnderstanding::create(std::vector<bot::Flow> flows,
                                                   SearchService& search,
                                                   UnderstandingThresholds thresholds,
                                                   const std::vector<std::string>& article_titles) {
@@ -165,11 +165,11 @@ Result<BotUnderstanding> BotUnderstanding::create(const std::vector<bot::Flow>& 
   }
   auto classifier = bot::IntentClassifier::train(examples);
   if (!classifier) return std::unexpected(classifier.error());
-  return BotUnderstanding(flows, search, std::move(*classifier), thresholds);
+  return BotUnderstanding(std::move(flows), search, std::move(*classifier), thresholds);
 }
 
 const bot::Flow* BotUnderstanding::flow(std::string_view id) const {
-  for (const auto& f : *flows_)
+  for (const auto& f : flows_)
     if (f.id == id) return &f;
   return nullptr;
 }
@@ -255,18 +255,50 @@ Result<Understanding> BotUnderstanding::understand(const Actor& actor, std::stri
     u.articles = std::move(*hits);
     return u;
   }
-  // Not sure: the flows the classifier still considers, then articles, at most max_choices.
+  // Not sure: the flows the classifier still considers and the articles found compete for the
+  // buttons by confidence; a good article keeps one of them.
   u.kind = Understanding::Kind::clarify;
-  for (const auto& g : guesses) {
-    if (std::ssize(u.flows) >= thresholds_.max_choices) break;
-    if (!is_small_talk(g.intent) && g.confidence >= thresholds_.candidate && flow(g.intent)) {
-      if (u.flows.empty()) u.confidence = g.confidence;
-      u.flows.push_back(g.intent);
-    }
+  struct Candidate {
+    const bot::IntentGuess* flow = nullptr;
+    ArticleHit* article = nullptr;
+    double confidence = 0;
+  };
+  std::vector<Candidate> flows;  // best first, as the classifier ranks them
+  for (const auto& g : guesses)
+    if (!is_small_talk(g.intent) && g.confidence >= thresholds_.candidate && flow(g.intent))
+      flows.push_back({.flow = &g, .confidence = g.confidence});
+  std::vector<Candidate> found;  // in the search's order, which knows more than the coverage
+  for (auto& h : *hits) found.push_back({.article = &h, .confidence = coverage(text, h)});
+  // The two ranked lists merged: each next button the more confident of their heads (a flow on
+  // a tie). The articles keep the search's order among themselves.
+  std::vector<Candidate> candidates;
+  for (std::size_t f = 0, a = 0; f < flows.size() || a < found.size();) {
+    if (a == found.size() || (f < flows.size() && flows[f].confidence >= found[a].confidence))
+      candidates.push_back(flows[f++]);
+    else
+      candidates.push_back(found[a++]);
   }
-  for (auto& h : *hits) {
-    if (std::ssize(u.flows) + std::ssize(u.articles) >= thresholds_.max_choices) break;
-    u.articles.push_back(std::move(h));
+  const auto max = static_cast<std::size_t>(std::max(thresholds_.max_choices, 0));
+  auto best_article =
+      std::ranges::find_if(candidates, [](const Candidate& c) { return c.article != nullptr; });
+  if (candidates.size() > max) {
+    if (max > 0 && best_article != candidates.end() &&
+        best_article - candidates.begin() >= static_cast<std::ptrdiff_t>(max) &&
+        best_article->confidence >= thresholds_.good_article)
+      std::rotate(candidates.begin() + static_cast<std::ptrdiff_t>(max) - 1, best_article,
+                  best_article + 1);
+    candidates.resize(max);
+  }
+  for (auto& c : candidates) {
+    if (c.flow) {
+      if (u.flows.empty()) u.confidence = c.confidence;
+      u.choices.push_back({.is_flow = true, .index = u.flows.size(), .confidence = c.confidence});
+      u.flows.push_back(c.flow->intent);
+    } else {
+      u.choices.push_back(
+          {.is_flow = false, .index = u.articles.size(), .confidence = c.confidence});
+      u.articles.push_back(std::move(*c.article));
+    }
   }
   return u;
 }

@@ -1,7 +1,8 @@
 // What a chat message means, for the chatbot's dialogue (app/bot_service.hpp): small talk, one
 // of the guided flows, a knowledge-base answer, or "not sure" (ask back with the top choices as
-// buttons rather than guess). One fastText classifier is trained at start from the shipped flows'
-// examples and the bot's own small-talk examples (German and English); the knowledge base is
+// buttons rather than guess). One fastText classifier is trained from the active flows'
+// examples, the bot's own small-talk examples (German and English) and the public articles'
+// titles — again whenever they change (app/bot_brain.hpp); the knowledge base is
 // searched as the actor, so a customer or a guest only ever sees public articles.
 #pragma once
 
@@ -30,6 +31,10 @@ struct UnderstandingThresholds {
   double article_coverage = 0.60;
   // A flow below `flow` is still offered as a clarifying button from this confidence.
   double candidate = 0.10;
+  // When clarifying, flows and articles compete for the buttons by confidence (a flow's
+  // probability, an article's coverage); an article from this coverage keeps a button even
+  // when flows are more likely, so that a plausible answer is never crowded out.
+  double good_article = 0.34;
   int max_choices = 3;  // buttons offered when clarifying (plus "talk to a human")
 };
 
@@ -51,14 +56,24 @@ struct Understanding {
   // article: the best first (the answer is articles[0]); clarify: those worth a button.
   std::vector<ArticleHit> articles;
   std::vector<std::string> flows;  // clarify: flows worth a button, best first
+  // clarify: the buttons, best first, flows and articles together (by a flow's probability and
+  // an article's coverage). Empty (a clarification built by hand): the flows, then the articles.
+  struct Choice {
+    bool is_flow = false;   // flows[index], else articles[index]
+    std::size_t index = 0;
+    double confidence = 0;
+  };
+  std::vector<Choice> choices;
 };
 
 class BotUnderstanding {
  public:
-  // Trains the classifier (about a second for the shipped flows); `flows` must outlive this.
+  // Trains the classifier (about a second for the shipped flows) and keeps its own copy of
+  // `flows`: flow() points into it for as long as this object lives, so a conversation turn
+  // holding one understanding (app/bot_brain.hpp) keeps its flows across a retraining.
   // invalid_argument when the flows give too little to learn from.
   // `article_titles`: the titles of the public knowledge base, examples of kKnowledge.
-  static Result<BotUnderstanding> create(const std::vector<bot::Flow>& flows, SearchService& search,
+  static Result<BotUnderstanding> create(std::vector<bot::Flow> flows, SearchService& search,
                                          UnderstandingThresholds thresholds = {},
                                          const std::vector<std::string>& article_titles = {});
 
@@ -74,7 +89,7 @@ class BotUnderstanding {
 
   [[nodiscard]] const UnderstandingThresholds& thresholds() const { return thresholds_; }
   [[nodiscard]] const bot::Flow* flow(std::string_view id) const;
-  [[nodiscard]] const std::vector<bot::Flow>& flows() const { return *flows_; }
+  [[nodiscard]] const std::vector<bot::Flow>& flows() const { return flows_; }
 
   // The words "Mensch", "Mitarbeiter", "agent", "human" ... as a whole short message: a request
   // for a person that needs no classifier (also inside a flow, where text is a slot's answer).
@@ -83,14 +98,14 @@ class BotUnderstanding {
   [[nodiscard]] static double coverage(std::string_view text, const ArticleHit& hit);
 
  private:
-  BotUnderstanding(const std::vector<bot::Flow>& flows, SearchService& search,
+  BotUnderstanding(std::vector<bot::Flow> flows, SearchService& search,
                    bot::IntentClassifier classifier, UnderstandingThresholds thresholds)
-      : flows_(&flows),
+      : flows_(std::move(flows)),
         search_(&search),
         classifier_(std::move(classifier)),
         thresholds_(thresholds) {}
 
-  const std::vector<bot::Flow>* flows_;
+  std::vector<bot::Flow> flows_;
   SearchService* search_;
   bot::IntentClassifier classifier_;
   UnderstandingThresholds thresholds_;

@@ -21,8 +21,8 @@
 
 #include "app/attachments.hpp"
 #include "app/auth_service.hpp"
+#include "app/bot_brain.hpp"
 #include "app/bot_service.hpp"
-#include "app/bot_understanding.hpp"
 #include "app/live_chat.hpp"
 #include "llm/openai_client.hpp"
 #include "app/deflection.hpp"
@@ -592,23 +592,11 @@ int serve(const Config& c) {
                              *desk.attachments,
                              *desk.bot_flows,
                              std::string(openapi_yaml())};
-  // The chatbot: the flow catalog's active flows (shipped ones and admins' edits) and the
-  // intent classifier trained from them (about a second). Flows edited while the server runs
-  // are stored at once and answer from the next start on.
-  std::vector<bot::Flow> flows;
-  for (const auto& [id, flow] : desk.bot_flows->active_flows()->flows) flows.push_back(flow);
-  // The public articles' titles teach it what is a question for the knowledge base rather than
-  // a flow (articles published later count from the next start on).
-  std::vector<std::string> article_titles;
-  for (ArticleFilter filter{.status = ArticleStatus::published, .audience = Audience::public_,
-                            .limit = 500};;) {
-    auto page = or_die(desk.store->articles(filter));
-    for (const auto& a : page) article_titles.push_back(a.title);
-    if (std::ssize(page) < filter.limit) break;
-    filter.after = page.back().id;
-  }
-  BotUnderstanding understanding =
-      or_die(BotUnderstanding::create(flows, *desk.search, {}, article_titles));
+  // The chatbot: the intent classifier trained from the flow catalog's active flows (shipped
+  // ones and admins' edits) and the public articles' titles (about a second), and trained again
+  // on a thread of its own when an admin edits a flow or an article is published — here or by
+  // another server on the same database — while answers go on with the previous one.
+  auto brain = or_die(BotBrain::learning(*desk.store, *desk.bot_flows, *desk.search));
   // Generative answers, when a model server is configured (off by default).
   std::unique_ptr<OpenAiClient> model;
   if (!c.bot_generative_url.empty()) {
@@ -620,7 +608,7 @@ int serve(const Config& c) {
                       .timeout = std::chrono::seconds(c.bot_generative_timeout_seconds)});
     spdlog::info("bot: generative answers through {}", c.bot_generative_url);
   }
-  BotService bot(*desk.store, understanding, *desk.tickets, *desk.deflection, *desk.directory,
+  BotService bot(*desk.store, *brain, *desk.tickets, *desk.deflection, *desk.directory,
                  desk.tokens, desk.clock,
                  BotLimits{.anonymous_sessions_per_hour = c.bot_anonymous_sessions_per_hour,
                            .anonymous_messages_per_minute = c.bot_anonymous_messages_per_minute,
@@ -715,10 +703,12 @@ int serve(const Config& c) {
   }
   std::cout << "firstline: listening on http://" << listen.host << ":" << port << std::endl;
   poller.start();
+  brain->start();
   server.run();
   live.stop();  // before the server goes: its WebSocket channels are used until then
   chat_hub.stop();
   bot_jobs.stop();
+  brain->stop();  // a retraining under way is finished first
   poller.stop();  // a message being filed is finished and marked first
   scheduler.stop();
   outbound.stop();

@@ -98,6 +98,22 @@ TEST_F(BotFlowCatalogTest, ASaveIsPublishedAndTold) {
   EXPECT_EQ(greeting_de(), "Guten Tag");
 }
 
+// Another server on the same database switched a flow off: reload() publishes that, once.
+TEST_F(BotFlowCatalogTest, ReloadPublishesWhatAnotherServerChangedOnlyOnce) {
+  EXPECT_FALSE(ok(catalog->reload())) << "nothing changed";
+  EXPECT_EQ(changes, 0);
+  BotFlowCatalog other(*store, clock, {kSampleFlow});
+  ASSERT_TRUE(other.start());
+  auto doc = ok(other.get(admin, "printer"));
+  ok(other.set_active(admin, "printer", false, doc.record.version));
+  EXPECT_EQ(catalog->active_flows()->flows.size(), 1u) << "not told yet";
+  EXPECT_TRUE(ok(catalog->reload()));
+  EXPECT_EQ(changes, 1);
+  EXPECT_TRUE(catalog->active_flows()->flows.empty());
+  EXPECT_FALSE(ok(catalog->reload()));
+  EXPECT_EQ(changes, 1);
+}
+
 TEST_F(BotFlowCatalogTest, AHeldSnapshotStaysAsItWas) {
   auto before = catalog->active_flows();
   ok(catalog->set_active(admin, "printer", false, 1));

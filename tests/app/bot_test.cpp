@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
 
+#include "app/bot_brain.hpp"
+#include "app/bot_flows.hpp"
 #include "app/bot_service.hpp"
 #include "app/bot_understanding.hpp"
 #include "app/knowledge_base.hpp"
@@ -104,8 +107,9 @@ class BotTest : public DeskTest {
               .status = ArticleStatus::published}));
     ok(search->catch_up());
     understanding =
-        std::make_unique<BotUnderstanding>(ok(BotUnderstanding::create(shipped(), *search)));
-    bot = std::make_unique<BotService>(*store, *understanding, *tickets, *deflection, *directory,
+        std::make_shared<const BotUnderstanding>(ok(BotUnderstanding::create(shipped(), *search)));
+    brain = std::make_unique<BotBrain>(understanding);
+    bot = std::make_unique<BotService>(*store, *brain, *tickets, *deflection, *directory,
                                        ids, clock);
     german = person_in("de_user", "de");
   }
@@ -137,7 +141,8 @@ class BotTest : public DeskTest {
   std::unique_ptr<SearchService> search;
   SodiumTokenMinter ids;
   std::unique_ptr<DeflectionService> deflection;
-  std::unique_ptr<BotUnderstanding> understanding;
+  std::shared_ptr<const BotUnderstanding> understanding;
+  std::unique_ptr<BotBrain> brain;
   std::unique_ptr<BotService> bot;
   Article calendar, calendar_en, delegate, secret;
   Actor german;
@@ -236,7 +241,7 @@ TEST_F(BotTest, AGenerativeAnswerIsShownOnlyWithTheSourcesItCites) {
   const Actor customer = person_in("gen_user", "de");
 
   ScriptedModel writes(std::string("Geben Sie den Kalender in Outlook frei [1]."));
-  BotService with_model(*store, *understanding, *tickets, *deflection, *directory, ids, clock, {},
+  BotService with_model(*store, *brain, *tickets, *deflection, *directory, ids, clock, {},
                         &writes);
   auto hello = ok(with_model.start(customer, {"192.0.2.9", ""}, "de", nullptr));
   auto r = ok(with_model.answer(customer, hello.session, {"192.0.2.9", ""},
@@ -258,7 +263,7 @@ TEST_F(BotTest, AGenerativeAnswerIsShownOnlyWithTheSourcesItCites) {
         Result<std::string>(std::string("Starten Sie den Rechner neu.")),  // cites nothing
         Result<std::string>(fail(ErrorCode::unavailable, "model server down"))}) {
     ScriptedModel model(reply);
-    BotService bot2(*store, *understanding, *tickets, *deflection, *directory, ids, clock, {},
+    BotService bot2(*store, *brain, *tickets, *deflection, *directory, ids, clock, {},
                     &model);
     auto s = ok(bot2.start(customer, {"192.0.2.9", ""}, "de", nullptr));
     auto asked = ok(bot2.answer(customer, s.session, {"192.0.2.9", ""}, {.text = question}, nullptr));
@@ -723,6 +728,213 @@ TEST_F(LiveChatTest, ConversationsLeftAloneCountAsAbandoned) {
   auto late = bot->answer(c1, idle.session, {"192.0.2.1", ""}, text("printer"), nullptr);
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code, ErrorCode::failed_precondition);
+}
+
+// --- clarifying: flows and articles compete fairly for the buttons ---------------------------
+
+// Every flow a candidate and no flow confident: without fairness the flows alone would fill the
+// three buttons. Flows and articles are merged by confidence, an article the search found keeps
+// a button, and "talk to a person" is always there.
+TEST_F(BotTest, ClarifyingKeepsAGoodArticleAmongFlowsOrderedByConfidence) {
+  UnderstandingThresholds t;
+  t.flow = 1.01;              // never start a flow
+  t.article_coverage = 1.01;  // never answer with an article
+  t.candidate = 0.0;          // every flow is worth a button
+  t.good_article = 0.0;       // any article found keeps a button
+  auto eager = std::make_shared<const BotUnderstanding>(
+      ok(BotUnderstanding::create(shipped(), *search, t)));
+  const std::string question = "Kalender freigeben Drucker Kollegen";
+  auto u = ok(eager->understand(Actor{}, question, "de", "de"));
+  ASSERT_EQ(u.kind, Understanding::Kind::clarify);
+  ASSERT_EQ(u.choices.size(), 3u);
+  EXPECT_FALSE(u.articles.empty()) << "an article keeps a button";
+  EXPECT_EQ(u.flows.size() + u.articles.size(), 3u);
+  double previous_flow = 1;
+  for (const auto& choice : u.choices) {
+    if (!choice.is_flow) continue;
+    EXPECT_LE(choice.confidence, previous_flow) << "the flows best first";
+    previous_flow = choice.confidence;
+  }
+
+  BotBrain fixed(eager);
+  BotService eager_bot(*store, fixed, *tickets, *deflection, *directory, ids, clock);
+  auto s = ok(eager_bot.start(german, {"192.0.2.1", ""}, "de", nullptr));
+  auto r = ok(eager_bot.answer(german, s.session, {"192.0.2.1", ""}, {.text = question}, nullptr));
+  EXPECT_TRUE(std::ranges::any_of(r.buttons, [](const BotButton& b) {
+    return b.id.starts_with("article:");
+  }));
+  EXPECT_TRUE(has_button(r, "human"));
+  EXPECT_LE(r.buttons.size(), 4u);
+  // The buttons in the understanding's order.
+  for (std::size_t i = 0; i < u.choices.size(); ++i)
+    EXPECT_EQ(r.buttons[i].id.starts_with("flow:"), u.choices[i].is_flow) << i;
+}
+
+// The same with the shipped thresholds: an article the search found is among the buttons when
+// flows are only candidates.
+TEST_F(BotTest, ClarifyingWithTheShippedThresholdsOffersTheArticleFound) {
+  auto u = understand("Kalender Problem seltsam", german, "de");
+  ASSERT_EQ(u.kind, Understanding::Kind::clarify);
+  EXPECT_LE(u.choices.size(), 3u);
+  EXPECT_FALSE(u.articles.empty());
+}
+
+// --- learning while serving (app/bot_brain.hpp) ----------------------------------------------
+
+namespace {
+
+// A flow none of the shipped ones is about.
+constexpr std::string_view kParkingFlow = R"({
+  "id": "parking",
+  "title": {"de": "Schranke der Tiefgarage", "en": "Car park barrier"},
+  "examples": {
+    "de": ["Die Schranke der Tiefgarage öffnet nicht", "Tiefgaragenschranke geht nicht auf",
+           "Schranke Parkhaus klemmt", "komme nicht in die Tiefgarage, Schranke zu",
+           "Parkhausschranke reagiert nicht auf meinen Ausweis", "Schranke bleibt unten"],
+    "en": ["the car park barrier does not open", "garage barrier won't lift",
+           "parking gate stuck", "can't get into the car park, the barrier stays down",
+           "car park gate ignores my badge", "barrier stays closed"]
+  },
+  "handoff": {"category": "Gebäude > Parken"},
+  "start": "badge",
+  "nodes": {
+    "badge": {"type": "step", "say": {"de": "Halten Sie den Ausweis flach an den Leser.",
+                                      "en": "Hold your badge flat against the reader."},
+              "unsolved": "human"},
+    "human": {"type": "end", "outcome": "handoff",
+              "say": {"de": "Ich gebe das weiter.", "en": "I am passing this on."}}
+  }
+})";
+
+}  // namespace
+
+class BotBrainTest : public BotTest {
+ protected:
+  void SetUp() override {
+    BotTest::SetUp();
+    admin = person("brain_admin", Role::admin, std::nullopt, {});
+    catalog = std::make_unique<BotFlowCatalog>(*store, clock, bot::shipped_flows());
+    ASSERT_TRUE(catalog->start());
+    learning = ok(BotBrain::learning(*store, *catalog, *search,
+                                     {.poll_interval = 20ms, .quiet = 10ms}));
+    learner = std::make_unique<BotService>(*store, *learning, *tickets, *deflection, *directory,
+                                           ids, clock);
+  }
+  void TearDown() override {
+    learner.reset();
+    learning.reset();
+    BotTest::TearDown();
+  }
+  BotReply tell(const BotReply& session, BotInput in) {
+    return ok(learner->answer(german, session.session, {"192.0.2.1", ""}, in, nullptr));
+  }
+
+  Actor admin;
+  std::unique_ptr<BotFlowCatalog> catalog;
+  std::unique_ptr<BotBrain> learning;
+  std::unique_ptr<BotService> learner;
+};
+
+TEST_F(BotBrainTest, AFlowAddedInTheCatalogAnswersTheNextMessage) {
+  const std::string problem = "Die Schranke der Tiefgarage öffnet nicht";
+  auto before = learning->current();
+  EXPECT_EQ(before->flow("parking"), nullptr);
+  EXPECT_FALSE(ok(learning->refresh())) << "nothing changed yet";
+
+  ok(catalog->create(admin, kParkingFlow, true));
+  EXPECT_TRUE(ok(learning->refresh()));
+  EXPECT_FALSE(ok(learning->refresh())) << "the save's event in the feed is no second change";
+
+  auto s = ok(learner->start(german, {"192.0.2.1", ""}, "de", nullptr));
+  EXPECT_TRUE(has_button(s, "flow:parking")) << "the greeting offers it";
+  auto r = tell(s, {.text = problem});
+  EXPECT_NE(all_text(r).find("Ausweis flach an den Leser"), std::string::npos) << all_text(r);
+  EXPECT_EQ(r.expecting, "yes_no");
+
+  // A snapshot taken before the change still answers, with the flows it had.
+  EXPECT_NE(before, learning->current());
+  ASSERT_NE(before->flow("printer"), nullptr);
+  EXPECT_EQ(before->flow("parking"), nullptr);
+  auto old = ok(before->understand(german, "Mein Drucker druckt nicht mehr", "de", "de"));
+  EXPECT_EQ(old.intent, "printer");
+}
+
+TEST_F(BotBrainTest, AFlowEditedOrSwitchedOffCountsWhileAConversationGoesOn) {
+  // A conversation in the printer flow, then an admin edits the flow: the conversation goes on
+  // (the state names the flow and node by id), and the new text is what the next answers use.
+  auto s = ok(learner->start(german, {"192.0.2.1", ""}, "de", nullptr));
+  auto first = tell(s, {.text = "Mein Drucker druckt nicht mehr"});
+  ASSERT_EQ(first.expecting, "slot") << all_text(first);
+  auto doc = ok(catalog->get(admin, "printer"));
+  std::string edited = doc.record.json;
+  const std::string was = R"("de": "Was passiert?")";
+  ASSERT_NE(edited.find(was), std::string::npos);
+  edited.replace(edited.find(was), was.size(), R"("de": "Was genau passiert?")");
+  ok(catalog->save(admin, "printer", edited, doc.record.version, std::nullopt));
+  EXPECT_TRUE(ok(learning->refresh()));
+  EXPECT_EQ(learning->current()->flow("printer")->node("symptom")->say.de, "Was genau passiert?");
+  auto next = tell(first, {.text = "HP LaserJet im 2. OG"});
+  EXPECT_EQ(next.status, BotSessionStatus::open);
+  EXPECT_FALSE(next.ticket.has_value()) << all_text(next);
+
+  // Switched off: the classifier no longer starts it.
+  auto now = ok(catalog->get(admin, "printer"));
+  ok(catalog->set_active(admin, "printer", false, now.record.version));
+  EXPECT_TRUE(ok(learning->refresh()));
+  EXPECT_EQ(learning->current()->flow("printer"), nullptr);
+  auto u =
+      ok(learning->current()->understand(german, "Mein Drucker druckt nicht mehr", "de", "de"));
+  EXPECT_NE(u.intent, "printer");
+}
+
+// Another server on the same database saves a flow: only the event feed tells this one.
+TEST_F(BotBrainTest, AFlowSavedByAnotherServerIsLearntFromTheFeed) {
+  BotFlowCatalog other(*store, clock, bot::shipped_flows());
+  ASSERT_TRUE(other.start());
+  ok(other.create(admin, kParkingFlow, true));
+  EXPECT_EQ(catalog->active_flows()->flows.count("parking"), 0u);
+  EXPECT_TRUE(ok(learning->refresh()));
+  EXPECT_EQ(catalog->active_flows()->flows.count("parking"), 1u) << "the catalog reloaded";
+  ASSERT_NE(learning->current()->flow("parking"), nullptr);
+  auto u = ok(learning->current()->understand(german, "Die Schranke der Tiefgarage öffnet nicht",
+                                              "de", "de"));
+  EXPECT_EQ(u.intent, "parking");
+}
+
+TEST_F(BotBrainTest, AnArticlePublishedWhileServingIsLearntAndAnswers) {
+  auto before = learning->current();
+  auto room = ok(kb->create(
+      sup, {.title = "Besprechungsraum buchen",
+            .body = "Einen Besprechungsraum buchen Sie in Outlook: neuer Termin, Raum "
+                    "hinzufügen, einen freien Raum wählen und die Einladung senden.",
+            .language = "de",
+            .status = ArticleStatus::published}));
+  ok(search->catch_up());
+  EXPECT_TRUE(ok(learning->refresh())) << "article.saved in the feed";
+  EXPECT_NE(before, learning->current());
+  auto s = ok(learner->start(german, {"192.0.2.1", ""}, "de", nullptr));
+  auto r = tell(s, {.text = "Besprechungsraum buchen"});
+  EXPECT_TRUE(std::ranges::any_of(r.messages, [&](const BotMessage& m) {
+    return m.article && m.article->id == room.id;
+  }) || has_button(r, "article:" + std::to_string(room.id))) << all_text(r);
+}
+
+// The thread: a change is learnt without anyone calling refresh(), and answers meanwhile go on.
+TEST_F(BotBrainTest, TheThreadLearnsABurstOfChangesOnItsOwn) {
+  learning->start();
+  auto before = learning->current();
+  ok(catalog->create(admin, kParkingFlow, true));
+  auto doc = ok(catalog->get(admin, "parking"));
+  ok(catalog->set_active(admin, "parking", true, doc.record.version));
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (learning->current()->flow("parking") == nullptr &&
+         std::chrono::steady_clock::now() < deadline) {
+    EXPECT_NE(learning->current(), nullptr);
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_NE(learning->current()->flow("parking"), nullptr);
+  learning->stop();
+  learning->stop();  // idempotent
 }
 
 }  // namespace fl::testing

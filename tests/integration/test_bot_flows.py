@@ -1,7 +1,7 @@
 """The chatbot's flow catalog over HTTP on the demo data: the shipped flows are seeded; admins
 edit, switch off and reset them, supervisors read them, agents and customers neither; a bad
-document is refused with every problem by its path (422), a stale version is a 409; and an
-edited flow survives a restart.
+document is refused with every problem by its path (422), a stale version is a 409; an edited
+flow survives a restart; and a new flow is learnt by the chatbot while the server runs.
 
 Run: FIRSTLINE_BIN=build/release/src/server/firstline /usr/bin/python3 tests/integration/test_bot_flows.py
 """
@@ -9,6 +9,7 @@ Run: FIRSTLINE_BIN=build/release/src/server/firstline /usr/bin/python3 tests/int
 from __future__ import annotations
 
 import json
+import time
 import unittest
 
 from firstline_harness import ServerTestCase, items
@@ -149,6 +150,43 @@ class BotFlowsApiTest(ServerTestCase):
             422, field="start")
         self.assertProblem(self.server.request(
             "POST", f"{FLOWS}/preview", {"document": json.dumps(doc)}, as_user="l1.agent"), 403)
+
+    def test_a_new_flow_is_learnt_by_the_chatbot_while_the_server_runs(self):
+        doc = {
+            "id": "parking",
+            "title": {"de": "Schranke der Tiefgarage", "en": "Car park barrier"},
+            "examples": {
+                "de": ["Die Schranke der Tiefgarage öffnet nicht", "Tiefgaragenschranke geht nicht auf",
+                       "Schranke Parkhaus klemmt", "komme nicht in die Tiefgarage, Schranke zu",
+                       "Parkhausschranke reagiert nicht auf meinen Ausweis", "Schranke bleibt unten"],
+                "en": ["the car park barrier does not open", "garage barrier won't lift",
+                       "parking gate stuck", "can't get into the car park, the barrier stays down",
+                       "car park gate ignores my badge", "barrier stays closed"]},
+            "handoff": {"category": "Gebäude > Parken"},
+            "start": "badge",
+            "nodes": {
+                "badge": {"type": "step", "unsolved": "human",
+                          "say": {"de": "Halten Sie den Ausweis flach an den Leser.",
+                                  "en": "Hold your badge flat against the reader."}},
+                "human": {"type": "end", "outcome": "handoff",
+                          "say": {"de": "Ich gebe das weiter.", "en": "I am passing this on."}}}}
+        self.assertStatus(self.server.request(
+            "POST", FLOWS, {"document": json.dumps(doc), "active": True}, as_user="admin"), 201)
+        # Retrained on a thread of its own (about a second after the save); no restart.
+        deadline = time.monotonic() + 30
+        while True:
+            hello = self.assertStatus(self.server.request(
+                "POST", "/api/v1/bot/sessions", {"language": "de"}, as_user="customer1"), 201).json
+            if "flow:parking" in [b["id"] for b in hello["buttons"]]:
+                break
+            self.assertLess(time.monotonic(), deadline, "the new flow was not learnt")
+            time.sleep(1)
+        reply = self.assertStatus(self.server.request(
+            "POST", f"/api/v1/bot/sessions/{hello['id']}/messages",
+            {"text": "Die Schranke der Tiefgarage öffnet nicht"}, as_user="customer1"), 200).json
+        said = " ".join(m["text"] for m in reply["messages"])
+        self.assertTrue("an den Leser" in said or "against the reader" in said, said)
+        self.assertEqual(reply["expecting"], "yes_no")
 
     def test_openapi_documents_the_routes(self):
         spec = self.server.request("GET", "/api/v1/openapi.yaml").text
