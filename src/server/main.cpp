@@ -287,6 +287,52 @@ std::string metrics_gauges(Store& store) {
   return out;
 }
 
+// The supervisor's live view: SLA clocks at risk and breached, and the agents available (set
+// available and with the console open) by line.
+std::string desk_gauges(Store& store, const LiveFeed& live, Timestamp now) {
+  std::string out;
+  if (auto risk = store.sla_risk_counts(now)) {
+    out +=
+        "# HELP firstline_sla_tickets Unsolved tickets whose SLA clocks are at risk or breached, "
+        "by line.\n# TYPE firstline_sla_tickets gauge\n";
+    for (const auto& r : *risk)
+      out += fmt::format(
+          "firstline_sla_tickets{{state=\"at_risk\",line=\"{}\"}} {}\n"
+          "firstline_sla_tickets{{state=\"breached\",line=\"{}\"}} {}\n",
+          r.line, r.at_risk, r.line, r.breached);
+  }
+  auto teams = store.teams();
+  if (!teams) return out;
+  std::array<int, 5> available{}, online{};
+  for (Role role : {Role::agent, Role::supervisor}) {
+    auto staff = store.users(role);
+    if (!staff) return out;
+    for (const auto& u : *staff) {
+      if (!u.active || u.availability != Availability::available) continue;
+      std::array<bool, 5> in_line{};
+      for (TeamId id : u.teams)
+        for (const auto& t : *teams)
+          if (t.id == id && t.line >= 1 && t.line <= 4) in_line[static_cast<std::size_t>(t.line)] = true;
+      const bool connected = live.connected(u.id);
+      for (std::size_t line = 1; line <= 4; ++line)
+        if (in_line[line]) {
+          ++available[line];
+          online[line] += connected;
+        }
+    }
+  }
+  out +=
+      "# HELP firstline_agents_available Staff set available, by line (one counted in each line "
+      "of their teams); online: with the console open on this node.\n"
+      "# TYPE firstline_agents_available gauge\n";
+  for (std::size_t line = 1; line <= 4; ++line)
+    out += fmt::format(
+        "firstline_agents_available{{line=\"{}\"}} {}\n"
+        "firstline_agents_available{{line=\"{}\",online=\"true\"}} {}\n",
+        line, available[line], line, online[line]);
+  return out;
+}
+
 // "a, b" -> {"a", "b"}.
 std::vector<std::string> comma_list(std::string_view text) {
   std::vector<std::string> out;
@@ -637,6 +683,7 @@ int serve(const Config& c) {
   LiveChatHub chat_hub(*desk.store, live_chat);
   or_die(chat_hub.start());
   bot.set_live_chat(&live_chat);
+  metrics.add_collector([&desk, &live] { return desk_gauges(*desk.store, live, desk.clock.now()); });
   metrics.add_collector([&desk] {
     auto chats = desk.store->open_live_chats();
     if (!chats) return std::string();

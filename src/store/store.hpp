@@ -183,6 +183,14 @@ struct TicketCount {
   std::int64_t count;
 };
 
+// Unsolved tickets of a line whose SLA clocks are at risk (past the warning time, not yet due)
+// or breached at a moment, for the live gauges.
+struct SlaRiskCount {
+  int line = 1;
+  std::int64_t at_risk = 0;
+  std::int64_t breached = 0;
+};
+
 // Knowledge-base listing filters; all present conditions hold. Ordered by id, ascending.
 struct ArticleFilter {
   std::optional<ArticleStatus> status;
@@ -416,6 +424,7 @@ class Store {
   // The id of the newest event (0 when there is none): where a rebuilt index resumes.
   virtual Result<EventId> latest_event_id() = 0;
   virtual Result<std::vector<TicketCount>> ticket_counts() = 0;
+  virtual Result<std::vector<SlaRiskCount>> sla_risk_counts(Timestamp now) = 0;
   // The unsolved tickets in `scope` per team holding them, judged at `now`; teams without
   // one are left out. By line, then team.
   virtual Result<std::vector<QueueCount>> queue_counts(const TicketScope& scope, Timestamp now) = 0;

@@ -158,6 +158,8 @@ class LiveChatTest(ServerTestCase):
             self.assertStatus(self.server.request("GET", f"{CHATS}/{ticket}", as_user="supervisor"), 200)
             r = self.server.request("GET", "/metrics")
             self.assertRegex(r.text, r'firstline_live_chats\{state="waiting"\} [1-9]')
+            self.assertRegex(r.text, r'firstline_agents_available\{line="1",online="true"\} [1-9]')
+            self.assertRegex(r.text, r'firstline_agents_available\{line="2"\} \d+')
             self.assertStatus(self.server.request(
                 "POST", f"{CHATS}/{ticket}/end", as_user="supervisor"), 200)
             await guest.close()

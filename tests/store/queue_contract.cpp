@@ -100,6 +100,25 @@ TEST_P(QueueContract, SlaStateFilterJudgesTheTimesAtNow) {
     EXPECT_THAT(listed({sla_state_at(t, at(1000))}), ::testing::Contains(t.id)) << t.subject;
 }
 
+TEST_P(QueueContract, SlaRiskCountsAgreeWithTheStateAtNow) {
+  // now = at(1000)
+  create(standing("none", SlaState::none, {}, {}));
+  create(standing("paused", SlaState::paused, {}, {}));
+  create(standing("running", SlaState::running, 5000, 4000));
+  create(standing("at risk", SlaState::running, 5000, 900));
+  create(standing("due passed", SlaState::running, 1000, 800));
+  create(standing("breached", SlaState::breached, {}, {}));
+  create(standing("breached, another runs", SlaState::breached, 9000, 8000));
+  Ticket solved = standing("solved but overdue", SlaState::running, 900, 800);
+  solved.status = TicketStatus::resolved;
+  create(solved);
+  auto counts = must(store().sla_risk_counts(at(1000)));
+  ASSERT_EQ(counts.size(), 1u);
+  EXPECT_EQ(counts[0].line, 1);
+  EXPECT_EQ(counts[0].at_risk, 1);
+  EXPECT_EQ(counts[0].breached, 3) << "as sla_state_at judges them; solved tickets do not count";
+}
+
 TEST_P(QueueContract, PriorityAndTagsFilter) {
   Ticket a = draft_ticket("p1 vpn printer");
   a.priority = Priority::p1;

@@ -430,6 +430,22 @@ Result<std::vector<TicketCount>> load_ticket_counts(Connection& c) {
   });
 }
 
+Result<std::vector<SlaRiskCount>> load_sla_risk_counts(Connection& c, Timestamp now) {
+  // Running clocks are on unsolved tickets only, and only those have a due time.
+  auto statement = c.prepare(
+      "SELECT line, "
+      "SUM(sla_state != 'breached' AND sla_warn_at <= ?1 AND (sla_due_at IS NULL OR sla_due_at > ?1)), "
+      "SUM(sla_state = 'breached' OR sla_due_at <= ?1) "
+      "FROM tickets WHERE status NOT IN ('resolved', 'closed') "
+      "AND (sla_state = 'breached' OR (sla_state IN ('running', 'at_risk') AND sla_due_at IS NOT NULL)) "
+      "GROUP BY line ORDER BY line");
+  if (!statement) return error_of(statement);
+  statement->bind(now);
+  return collect<SlaRiskCount>(*statement, [](const Statement& row) -> Result<SlaRiskCount> {
+    return SlaRiskCount{row.int_at(0), row.int64_at(1), row.int64_at(2)};
+  });
+}
+
 const std::vector<std::string_view>& open_status_names() {
   static const std::vector<std::string_view> names = [] {
     std::vector<std::string_view> out;

@@ -100,6 +100,7 @@ inline constexpr char kTagSeparator = '\x1f';
 [[nodiscard]] Result<std::vector<Event>> load_ticket_events(Connection& c, TicketId ticket);
 [[nodiscard]] Result<std::vector<Event>> load_events_after(Connection& c, EventId after, int limit);
 [[nodiscard]] Result<std::vector<TicketCount>> load_ticket_counts(Connection& c);
+[[nodiscard]] Result<std::vector<SlaRiskCount>> load_sla_risk_counts(Connection& c, Timestamp now);
 // not_found for an unknown team.
 [[nodiscard]] Result<std::vector<AssignmentLoad>> load_assignment_load(Connection& c, TeamId team);
 

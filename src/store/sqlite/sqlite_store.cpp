@@ -310,6 +310,10 @@ Result<std::vector<TicketCount>> SqliteStore::ticket_counts() {
   return impl_->read([&](Connection& c) { return sqlite::load_ticket_counts(c); });
 }
 
+Result<std::vector<SlaRiskCount>> SqliteStore::sla_risk_counts(Timestamp now) {
+  return impl_->read([&](Connection& c) { return sqlite::load_sla_risk_counts(c, now); });
+}
+
 Result<std::vector<QueueCount>> SqliteStore::queue_counts(const TicketScope& scope, Timestamp now) {
   return impl_->read([&](Connection& c) { return sqlite::load_queue_counts(c, scope, now); });
 }

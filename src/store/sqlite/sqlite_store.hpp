@@ -98,6 +98,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Event>> events_after(EventId after, int limit) override;
   Result<EventId> latest_event_id() override;
   Result<std::vector<TicketCount>> ticket_counts() override;
+  Result<std::vector<SlaRiskCount>> sla_risk_counts(Timestamp now) override;
   Result<std::vector<QueueCount>> queue_counts(const TicketScope& scope, Timestamp now) override;
   // `limit` is clamped to 1..10000.
   Result<std::vector<TicketId>> tickets_due_for_sla(Timestamp now, int limit) override;
