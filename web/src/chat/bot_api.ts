@@ -14,7 +14,15 @@ export type BotTurn = {
   buttons: BotButton[];
   expecting?: string;
   ticket?: { id: number; number: number };
+  live?: BotLive | null;
 };
+
+// Live hand-over to a line-1 agent (docs/bot.md): offered after a hand-off by the button
+// `live`, ended by `end_live` or by the agent. `agent` is the agent's display name once one
+// has accepted.
+export type LiveState = "waiting" | "active" | "ended";
+export type BotLive = { state: LiveState; agent?: string | null };
+export type LiveLine = { from: "agent" | "user"; name: string; text: string; at: string };
 
 // One line of the transcript as the widget shows it again after a reload.
 export type TranscriptLine = { who: "user" | "bot"; text: string; article?: BotArticle };
@@ -24,6 +32,7 @@ export type BotTranscript = {
   status: BotStatus;
   turns: { who: "user" | "bot"; text: string; article?: BotArticle; buttons?: BotButton[] }[];
   ticket?: { id: number; number: number };
+  live?: (BotLive & { messages?: LiveLine[] }) | null;
 };
 
 export function startSession(language: string): Promise<BotTurn> {
