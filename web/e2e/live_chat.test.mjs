@@ -63,7 +63,7 @@ test("a guest chats live with a line-1 agent after the bot's hand-off", async ()
 
   // The offer, then waiting for an agent.
   await guest.getByRole("button", { name: "Jetzt mit einem Mitarbeiter chatten" }).click();
-  await log.getByText("Einen Moment, ein Mitarbeiter wird verbunden…").waitFor();
+  await guest.getByText("Einen Moment, ein Mitarbeiter wird verbunden…").first().waitFor();
   await noSeriousViolations(guest, "the widget waiting for an agent");
 
   // The agent sees it waiting in the header and accepts; the ticket opens with the chat box.
@@ -97,12 +97,12 @@ test("a guest chats live with a line-1 agent after the bot's hand-off", async ()
   await box.getByRole("log").getByText(guestSays).waitFor({ timeout: 15_000 });
   await noSeriousViolations(guest, "the widget in a live chat");
   // The chat lines are public replies on the ticket: the timeline shows them too.
-  await agent.page.locator(".timeline, main").getByText(guestSays).first().waitFor();
+  await agent.page.locator("ol.timeline").getByText(guestSays).first().waitFor({ timeout: 15_000 });
 
   // The agent ends it; the guest sees the end and the conversation is over.
   await box.getByRole("button", { name: "Chat beenden" }).click();
   await box.waitFor({ state: "detached" });
-  await log.getByText("Der Chat mit dem Service Desk wurde beendet.").waitFor({ timeout: 15_000 });
+  await log.getByText("Der Chat mit dem Service Desk wurde beendet.").first().waitFor({ timeout: 15_000 });
   await guest.getByText("Dieses Gespräch ist beendet.").waitFor();
   await noSeriousViolations(guest, "the widget after the live chat");
 

@@ -48,14 +48,15 @@ function linesOf(turn: BotTurn): Line[] {
 }
 
 // The state with the live chat moved to `next`, with a note in the log for each step the
-// user should hear of.
-function withLive(s: State, next: BotLive | null): State {
+// user should hear of; `said`: the server's turn said something itself, so waiting and
+// ended need no note of ours.
+function withLive(s: State, next: BotLive | null, said = false): State {
   const before = s.live?.state;
   const notes: Line[] = [];
-  if (next?.state === "waiting" && before !== "waiting") notes.push({ who: "system", text: t("chat.live.waiting") });
+  if (next?.state === "waiting" && before !== "waiting" && !said) notes.push({ who: "system", text: t("chat.live.waiting") });
   if (next?.state === "active" && (before !== "active" || (!s.live?.agent && next.agent)) && next.agent)
     notes.push({ who: "system", text: t("chat.live.joined", { agent: next.agent }) });
-  if (next?.state === "ended" && before && before !== "ended") notes.push({ who: "system", text: t("chat.live.ended") });
+  if (next?.state === "ended" && before && before !== "ended" && !said) notes.push({ who: "system", text: t("chat.live.ended") });
   // A push of the same state without a name keeps the name known.
   const live = next && next.state === s.live?.state && !next.agent ? { ...next, agent: s.live?.agent ?? null } : next;
   return { ...s, live, lines: notes.length ? [...s.lines, ...notes] : s.lines };
@@ -112,7 +113,7 @@ export function ChatWidget(props: { embedded?: boolean }) {
         buttons: turn.buttons ?? [],
         ticket: turn.ticket ?? s.ticket,
       };
-      return turn.live !== undefined ? withLive(next, turn.live) : next;
+      return turn.live !== undefined ? withLive(next, turn.live, turn.messages.length > 0) : next;
     });
   };
 
