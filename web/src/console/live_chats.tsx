@@ -71,7 +71,10 @@ export function LiveChatsButton(props: { me: Me }) {
   useEffect(() => {
     load();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const stop = live.follow({ queues: ["all"] }, (m) => {
+    // Hand-off tickets start at line 1 and an accepted chat's ticket is the agent's: these
+    // two queues carry every change of the list (not "all": every queue view on the page gets
+    // what the socket follows).
+    const stop = live.follow({ queues: ["mine", { line: 1 }] }, (m) => {
       if (!aboutChat(m)) return;
       clearTimeout(timer);
       timer = setTimeout(load, 200);
