@@ -27,10 +27,23 @@ export type LiveLine = { from: "agent" | "user"; name: string; text: string; at:
 // One line of the transcript as the widget shows it again after a reload.
 export type TranscriptLine = { who: "user" | "bot"; text: string; article?: BotArticle };
 
+// GET /bot/sessions/{id}: every turn with its time; a bot turn's buttons and article are in
+// its payload, a user's pressed button too. A live chat's lines are in `live.messages` (the
+// user's are also turns).
+export type TranscriptTurn = {
+  seq?: number;
+  at?: string;
+  who: "user" | "bot";
+  text: string;
+  payload?: { buttons?: BotButton[]; article?: BotArticle; button?: string };
+  article?: BotArticle;
+  buttons?: BotButton[];
+};
+
 export type BotTranscript = {
   id: string;
   status: BotStatus;
-  turns: { who: "user" | "bot"; text: string; article?: BotArticle; buttons?: BotButton[] }[];
+  turns: TranscriptTurn[];
   ticket?: { id: number; number: number };
   live?: (BotLive & { messages?: LiveLine[] }) | null;
 };

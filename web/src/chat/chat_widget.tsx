@@ -18,6 +18,7 @@ import {
   type BotStatus,
   type BotTranscript,
   type BotTurn,
+  type TranscriptTurn,
   say,
   startSession,
   transcript,
@@ -37,9 +38,12 @@ type State = {
   buttons: BotButton[];
   ticket?: { id: number; number: number };
   live: BotLive | null;
+  // What the bot waits for: "nothing" once the conversation is over (a handed-off session
+  // still takes an answer to the live-chat offer).
+  expecting: string;
 };
 
-const empty: State = { session: null, status: "open", lines: [], buttons: [], live: null };
+const empty: State = { session: null, status: "open", lines: [], buttons: [], live: null, expecting: "text" };
 
 const ongoing = (live: BotLive | null) => live?.state === "waiting" || live?.state === "active";
 
@@ -59,23 +63,52 @@ function withLive(s: State, next: BotLive | null, said = false): State {
   if (next?.state === "ended" && before && before !== "ended" && !said) notes.push({ who: "system", text: t("chat.live.ended") });
   // A push of the same state without a name keeps the name known.
   const live = next && next.state === s.live?.state && !next.agent ? { ...next, agent: s.live?.agent ?? null } : next;
-  return { ...s, live, lines: notes.length ? [...s.lines, ...notes] : s.lines };
+  const over = next?.state === "ended";
+  return {
+    ...s,
+    live,
+    lines: notes.length ? [...s.lines, ...notes] : s.lines,
+    buttons: over ? [] : s.buttons,
+    expecting: over ? "nothing" : s.expecting,
+  };
 }
 
+// The conversation as the transcript has it. Once a live chat was asked for, the user's turns
+// are also its lines: from there on the bot's turns and the chat's lines are merged by time.
 function fromTranscript(tr: BotTranscript): State {
-  const last = tr.turns[tr.turns.length - 1];
-  const lines: Line[] = tr.turns.map((x) => ({ who: x.who, text: x.text, article: x.article }));
+  const line = (x: TranscriptTurn): Line => ({ who: x.who, text: x.text, article: x.article ?? x.payload?.article });
   const live = tr.live ?? null;
+  const asked = live ? tr.turns.findIndex((x) => x.who === "user" && x.payload?.button === "live") : -1;
+  const head = asked < 0 ? tr.turns : tr.turns.slice(0, asked + 1);
+  let rest = asked < 0 ? [] : tr.turns.slice(asked + 1);
+  // The bot's answer to the request itself comes before the chat.
+  const answer: TranscriptTurn[] = [];
+  while (rest[0]?.who === "bot" && !(rest[0].at && live?.messages?.some((m) => m.at < rest[0].at!))) answer.push(rest.shift()!);
+  const lines: Line[] = [...head, ...answer].map(line);
   if (live) {
-    lines.push({ who: "system", text: t("chat.live.waiting") });
-    if (live.agent) lines.push({ who: "system", text: t("chat.live.joined", { agent: live.agent }) });
-    for (const m of live.messages ?? [])
-      lines.push(m.from === "agent" ? { who: "agent", name: m.name, text: m.text } : { who: "user", text: m.text });
-    if (live.state === "ended") lines.push({ who: "system", text: t("chat.live.ended") });
+    if (answer.length === 0) lines.push({ who: "system", text: t("chat.live.waiting") });
+    type Timed = { at: string; line: Line };
+    const timed: Timed[] = [
+      ...rest.filter((x) => x.who === "bot").map((x) => ({ at: x.at ?? "", line: line(x) })),
+      ...(live.messages ?? []).map((m) => ({
+        at: m.at,
+        line: m.from === "agent" ? { who: "agent" as const, name: m.name, text: m.text } : { who: "user" as const, text: m.text },
+      })),
+    ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    const firstAgent = timed.findIndex((x) => x.line.who === "agent");
+    const joined: Line | null = live.agent ? { who: "system", text: t("chat.live.joined", { agent: live.agent }) } : null;
+    timed.forEach((x, i) => {
+      if (i === firstAgent && joined) lines.push(joined);
+      lines.push(x.line);
+    });
+    if (firstAgent < 0 && joined) lines.push(joined);
+    if (live.state === "ended" && !rest.some((x) => x.who === "bot")) lines.push({ who: "system", text: t("chat.live.ended") });
   }
-  // A conversation handed off may still offer the live chat; once it started, its own
-  // controls replace the buttons.
-  const buttons = last?.who === "bot" && !live && (tr.status === "open" || tr.status === "handed_off") ? (last.buttons ?? []) : [];
+  // After a hand-off the bot may still offer the live chat (or ask something about it): its
+  // last turn's buttons. Once the chat started, its own controls replace them.
+  const last = tr.turns[tr.turns.length - 1];
+  const buttons = last?.who === "bot" && !live && (tr.status === "open" || tr.status === "handed_off") ? (last.buttons ?? last.payload?.buttons ?? []) : [];
+  const ongoingLive = live && live.state !== "ended";
   return {
     session: tr.id,
     status: tr.status,
@@ -83,6 +116,7 @@ function fromTranscript(tr: BotTranscript): State {
     buttons,
     ticket: tr.ticket,
     live: live ? { state: live.state, agent: live.agent ?? null } : null,
+    expecting: ongoingLive ? "live" : tr.status === "open" || buttons.length > 0 ? "text" : "nothing",
   };
 }
 
@@ -112,6 +146,7 @@ export function ChatWidget(props: { embedded?: boolean }) {
         lines: [...s.lines, ...linesOf(turn)],
         buttons: turn.buttons ?? [],
         ticket: turn.ticket ?? s.ticket,
+        expecting: turn.expecting ?? "text",
       };
       return turn.live !== undefined ? withLive(next, turn.live, turn.messages.length > 0) : next;
     });
@@ -214,7 +249,7 @@ export function ChatWidget(props: { embedded?: boolean }) {
       </button>
     );
 
-  const ended = state.status !== "open" && !live;
+  const ended = state.status !== "open" && !live && (state.expecting === "nothing" || state.buttons.length === 0);
   const buttons = state.buttons.filter((b) => b.id !== "end_live");
   const target = props.embedded ? "_blank" : undefined;
   const agent = state.live?.agent;
