@@ -195,7 +195,17 @@ export function ChatWidget(props: { embedded?: boolean }) {
         // After a drop (or when the agent was quicker than the socket) lines may have been
         // missed: the transcript has them all.
         if (!p.first || p.live?.state === "active" || p.live?.state === "ended")
-          transcript(session).then((tr) => setState(fromTranscript(tr)), () => {});
+          transcript(session).then(
+            (tr) =>
+              setState((s) => {
+                // An agent's line pushed while the transcript was on its way stays.
+                const fresh = fromTranscript(tr);
+                const known = new Set(fresh.lines.filter((l) => l.who === "agent").map((l) => l.text));
+                const pushed = s.lines.filter((l) => l.who === "agent" && !known.has(l.text));
+                return { ...fresh, lines: [...fresh.lines, ...pushed] };
+              }),
+            () => {},
+          );
         else setState((s) => withLive({ ...s, status: p.status ?? s.status }, p.live));
       }
     };
