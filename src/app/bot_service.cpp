@@ -280,7 +280,8 @@ Result<BotReply> BotService::answer(const Actor& actor, std::string_view id,
   auto may = visible(actor, *session, true);
   if (!may) return std::unexpected(may.error());
   if (!*may) return fail(ErrorCode::not_found, "bot session not found");
-  if (session->status != BotSessionStatus::open)
+  if (session->status != BotSessionStatus::open &&
+      session->status != BotSessionStatus::handed_off)
     return fail(ErrorCode::failed_precondition, "this chat has ended; start a new one");
   const Timestamp now = clock_.now();
   const int limit =
@@ -301,6 +302,10 @@ Result<BotReply> BotService::answer(const Actor& actor, std::string_view id,
   } catch (const std::exception&) {
     return fail(ErrorCode::internal, "stored bot session state is not a JSON object");
   }
+  // After a hand-off the session goes on only for the live chat it may offer.
+  if (c.session.status == BotSessionStatus::handed_off && c.phase() != "offer_live" &&
+      c.phase() != "live")
+    return fail(ErrorCode::failed_precondition, "this chat has ended; start a new one");
   int seq = static_cast<int>(c.counter("seq"));
   std::string said;
   if (input.text) {
@@ -354,6 +359,7 @@ Result<BotTranscript> BotService::transcript(const Actor& actor, std::string_vie
 
 Result<void> BotService::handle(Conversation& c, const BotInput& input) {
   const std::string phase = c.phase();
+  if (phase == "offer_live" || phase == "live") return on_live(c, input);
   // A typed label (or its number) counts as pressing the button; ids of this session's last
   // buttons only.
   std::optional<std::string> button = input.button;
@@ -888,6 +894,109 @@ Result<void> BotService::hand_off(Conversation& c, const Actor& requester) {
                      " for you. The service desk will get back to you."));
   c.reply.expecting = "nothing";
   c.reply.ticket = *ticket;
+  if (live_) {
+    auto open = live_->available(*ticket);
+    if (!open) return std::unexpected(open.error());
+    if (*open) {
+      c.set_phase("offer_live");
+      c.bot_says(say(lang, "Gerade ist jemand vom Service Desk erreichbar. Möchten Sie direkt chatten?",
+                     "Someone from the service desk is available right now. Would you like to "
+                     "chat with them?"));
+      c.button("live", say(lang, "Jetzt mit einem Mitarbeiter chatten", "Chat with an agent now"));
+      c.button("no", say(lang, "Nein, danke", "No, thanks"));
+      c.reply.expecting = "choice";
+    }
+  }
+  return {};
+}
+
+Result<std::optional<BotLive>> BotService::live_state(const BotSession& session) {
+  if (!live_) return std::optional<BotLive>{};
+  auto chat = live_->of_session(session);
+  if (!chat) return std::unexpected(chat.error());
+  if (!*chat) return std::optional<BotLive>{};
+  BotLive out{.state = (*chat)->status};
+  if ((*chat)->agent)
+    if (auto agent = store_.user(*(*chat)->agent)) out.agent = agent->name;
+  return std::optional<BotLive>{std::move(out)};
+}
+
+Result<void> BotService::add_to_ticket(Conversation& c, std::string_view text) {
+  if (!c.session.ticket) return {};
+  auto ticket = store_.ticket(*c.session.ticket);
+  if (!ticket) return std::unexpected(ticket.error());
+  auto requester = store_.user(ticket->requester);
+  if (!requester) return std::unexpected(requester.error());
+  auto actor = directory_.actor_for(*requester);
+  if (!actor) return std::unexpected(actor.error());
+  auto added = tickets_.add_entry(*actor, ticket->id,
+                                  NewEntry{.kind = EntryKind::reply, .body = std::string(text)});
+  if (!added) return std::unexpected(added.error());
+  c.bot_says(say(c.lang(),
+                 "Ich habe Ihre Nachricht zum Ticket " + std::to_string(ticket->number) +
+                     " hinzugefügt.",
+                 "I have added your message to ticket " + std::to_string(ticket->number) + "."));
+  return {};
+}
+
+Result<void> BotService::on_live(Conversation& c, const BotInput& input) {
+  const std::string lang = c.lang();
+  if (!live_) {  // switched off since: the ticket stays
+    c.set_phase("ended");
+    c.reply.expecting = "nothing";
+    return input.text ? add_to_ticket(c, *input.text) : Result<void>{};
+  }
+  const std::string button = input.button.value_or("");
+  if (c.phase() == "offer_live") {
+    bool yes = button == "live";
+    if (!input.button && input.text)
+      if (auto v = bot::normalise_slot({.kind = bot::SlotKind::yes_no}, *input.text))
+        yes = *v == "yes";
+    if (!yes && (button == "no" || input.text)) {
+      c.set_phase("ended");
+      c.reply.expecting = "nothing";
+      if (button != "no" && !bot::normalise_slot({.kind = bot::SlotKind::yes_no}, *input.text))
+        return add_to_ticket(c, *input.text);
+      c.bot_says(say(lang, "Gut. Der Service Desk meldet sich bei Ihnen.",
+                     "All right. The service desk will get back to you."));
+      return {};
+    }
+    if (!yes) return invalid_field("button", "not a button of this session");
+    auto chat = live_->request(c.session);
+    if (!chat && chat.error().code != ErrorCode::conflict) return std::unexpected(chat.error());
+    c.set_phase("live");
+    c.bot_says(say(lang, "Einen Moment bitte, ich verbinde Sie mit dem Service Desk …",
+                   "One moment please, I am connecting you with the service desk …"));
+    c.button("end_live", say(lang, "Chat beenden", "End chat"));
+    c.reply.expecting = "live";
+    c.reply.live = BotLive{.state = LiveChatStatus::waiting};
+    return {};
+  }
+  // In the chat.
+  auto state = live_state(c.session);
+  if (!state) return std::unexpected(state.error());
+  const bool ended = !*state || (*state)->state == LiveChatStatus::ended;
+  if (button == "end_live" || ended) {
+    if (!ended)
+      if (auto done = live_->user_ends(c.session); !done) return std::unexpected(done.error());
+    c.set_phase("ended");
+    c.reply.expecting = "nothing";
+    c.reply.live = BotLive{.state = LiveChatStatus::ended,
+                           .agent = *state ? (*state)->agent : std::string()};
+    if (input.text) return add_to_ticket(c, *input.text);
+    c.bot_says(say(lang,
+                   "Der Chat ist beendet. Ihr Ticket bleibt offen, bis es gelöst ist; Antworten "
+                   "erhalten Sie per E-Mail und im Portal.",
+                   "The chat has ended. Your ticket stays open until it is solved; you will get "
+                   "answers by e-mail and in the portal."));
+    return {};
+  }
+  if (!input.text) return invalid_field("button", "not a button of this session");
+  if (auto said = live_->user_says(c.session, *input.text); !said)
+    return std::unexpected(said.error());
+  c.button("end_live", say(lang, "Chat beenden", "End chat"));
+  c.reply.expecting = "live";
+  c.reply.live = **state;
   return {};
 }
 

@@ -18,6 +18,7 @@
 #include "app/clock.hpp"
 #include "app/deflection.hpp"
 #include "app/language_model.hpp"
+#include "app/live_chat.hpp"
 #include "app/directory_service.hpp"
 #include "app/secrets.hpp"
 #include "app/ticket_service.hpp"
@@ -51,6 +52,12 @@ struct BotButton {
   std::string label;
 };
 
+// A live chat with an agent after the hand-off (app/live_chat.hpp), as the user sees it.
+struct BotLive {
+  LiveChatStatus state = LiveChatStatus::waiting;
+  std::string agent;  // the agent's name once accepted
+};
+
 // What the bot says in answer to one input.
 struct BotReply {
   std::string session;
@@ -59,9 +66,11 @@ struct BotReply {
   std::vector<BotMessage> messages;
   std::vector<BotButton> buttons;
   // What the bot waits for: "text" (a problem in the user's words), "choice" (a button),
-  // "slot" (a flow's question), "yes_no", "name", "email", or "nothing" (ended).
+  // "slot" (a flow's question), "yes_no", "name", "email", "live" (lines for the agent of a
+  // live chat), or "nothing" (ended).
   std::string expecting;
   std::optional<Ticket> ticket;  // after a hand-off
+  std::optional<BotLive> live;   // after a live chat was asked for
 };
 
 // Who is asking, as the transport sees them.
@@ -114,6 +123,11 @@ class BotService {
 
   [[nodiscard]] const BotLimits& limits() const { return limits_; }
 
+  // Offers a live chat after a hand-off while `live` says one is available. Before serving.
+  void set_live_chat(LiveChatService* live) { live_ = live; }
+  // The session's live chat as the user sees it (none: never asked for).
+  Result<std::optional<BotLive>> live_state(const BotSession& session);
+
  private:
   struct Conversation;
   Result<void> handle(Conversation& c, const BotInput& input);
@@ -134,6 +148,10 @@ class BotService {
   Result<void> hand_off(Conversation& c, const Actor& requester);
   Result<User> customer_for(std::string_view email, std::string_view name, std::string_view lang);
   Result<bool> visible(const Actor& actor, const BotSession& session, bool writing) const;
+  Result<void> on_live(Conversation& c, const BotInput& input);
+  // Text the user sends after the hand-off, outside a live chat: kept as their reply on the
+  // ticket, so it is not lost.
+  Result<void> add_to_ticket(Conversation& c, std::string_view text);
 
   Store& store_;
   const BotUnderstanding& understanding_;
@@ -144,6 +162,7 @@ class BotService {
   const Clock& clock_;
   BotLimits limits_;
   LanguageModel* model_;  // generative answers; nullptr: off
+  LiveChatService* live_ = nullptr;  // live hand-over; nullptr: off
 };
 
 // How a hand-off's suggested priority becomes the ticket's impact and urgency, the way the

@@ -254,6 +254,13 @@ int LiveFeed::tell_user(UserId user, const LiveMessage& message) {
   return told;
 }
 
+bool LiveFeed::connected(UserId user) const {
+  std::lock_guard lock(mutex_);
+  auto it = by_user_.find(user);
+  if (it == by_user_.end() || stopped_) return false;
+  return std::ranges::any_of(it->second, [](const Client* c) { return !c->gone; });
+}
+
 // --- indexes -------------------------------------------------------------------------
 
 namespace {

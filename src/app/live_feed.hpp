@@ -190,6 +190,9 @@ class LiveFeed {
   // none connected. Nothing is kept for later: a client that connects afterwards, or resumes,
   // does not get it.
   int tell_user(UserId user, const LiveMessage& message);
+  // Whether `user` has a client connected and authenticated right now (on this node): the
+  // presence the live chat's offer asks about.
+  [[nodiscard]] bool connected(UserId user) const;
 
   // What the thread does, for tests on a simulated clock: start_at() sets the cursor without
   // the thread; poll() delivers up to one batch and returns how many events it read;

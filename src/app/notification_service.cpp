@@ -126,7 +126,10 @@ std::vector<Notification> notifications_for(const Event& e, const NotificationCo
       for (UserId u : context.team_members(*team))
         recipients.emplace_back(u, NotificationKind::team_received);
   } else if (e.type == event_type::entry_added) {
-    if (text_at(p, "kind") == "reply" && text_at(p, "by") == "customer") {
+    // A live chat's lines are read in the chat itself.
+    auto* chat = p.if_contains("chat");
+    const bool live_chat = chat && chat->is_bool() && chat->as_bool();
+    if (!live_chat && text_at(p, "kind") == "reply" && text_at(p, "by") == "customer") {
       auto t = context.ticket(*e.ticket);
       if (t && t->assignee)
         recipients.emplace_back(*t->assignee, NotificationKind::customer_replied);

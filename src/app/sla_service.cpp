@@ -464,6 +464,19 @@ bool SlaService::has_calendar(CalendarId calendar) const {
   return registry()->hours.contains(calendar);
 }
 
+std::optional<bool> SlaService::is_open(CalendarId calendar, Timestamp at) const {
+  auto r = registry();
+  auto it = r->hours.find(calendar);
+  if (it == r->hours.end()) return std::nullopt;
+  return it->second.is_open(at);
+}
+
+std::optional<CalendarId> SlaService::calendar_named(std::string_view name) const {
+  for (const auto& c : registry()->calendars)
+    if (c.name == name) return c.id;
+  return std::nullopt;
+}
+
 Result<std::vector<BusinessCalendar>> SlaService::calendars(const Actor& actor) {
   if (!may_read_sla_settings(actor))
     return fail(ErrorCode::permission_denied, "you may not read SLA settings");

@@ -81,6 +81,10 @@ class SlaService {
   [[nodiscard]] std::optional<Timestamp> business_time_after(CalendarId calendar, Timestamp start,
                                                              std::chrono::milliseconds amount) const;
   [[nodiscard]] bool has_calendar(CalendarId calendar) const;
+  // Whether the desk is open at `at` by a calendar, and the calendar's id by its name (for
+  // settings that name one); nullopt for an unknown calendar.
+  [[nodiscard]] std::optional<bool> is_open(CalendarId calendar, Timestamp at) const;
+  [[nodiscard]] std::optional<CalendarId> calendar_named(std::string_view name) const;
 
   // The clocks of a ticket the actor may view (staff only).
   Result<TicketSla> ticket_sla(const Actor& actor, TicketId id);

@@ -434,6 +434,7 @@ Result<Entry> TicketService::add_entry(const Actor& actor, TicketId id, const Ne
     change.new_entry_attachments.push_back(std::move(*files));
     json::object added{{"kind", name_of(req.kind)}};
     if (!file_names.empty()) added["attachments"] = json::value_from(file_names);
+    if (req.live_chat) added["chat"] = true;
     if (req.mail) {
       added["auto_submitted"] = req.mail->auto_submitted;
       change.mail = req.mail->record;
@@ -445,7 +446,7 @@ Result<Entry> TicketService::add_entry(const Actor& actor, TicketId id, const Ne
           make_event(event_type::status_changed, actor, now,
                      status_payload(before, ticket.status,
                                     from_customer ? "customer_reply" : "agent_response")));
-    if (reply_mail_) reply_mail_->add_to(change, false, false, now);
+    if (reply_mail_ && !req.live_chat) reply_mail_->add_to(change, false, false, now);
     auto committed = commit(change, now);
     if (!committed) return std::unexpected(committed.error());
     return committed->entries.front();

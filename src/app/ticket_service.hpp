@@ -67,6 +67,9 @@ struct NewEntry {
   std::vector<AttachmentId> attachments;
   std::vector<NewFile> files;
   std::optional<MailOrigin> mail;
+  // A line of a live chat (app/live_chat.hpp): the user reads it in the chat, so it is not
+  // mailed, and the event says "chat": true.
+  bool live_chat = false;
 };
 
 // Absent fields stay as they are.

@@ -19,6 +19,8 @@ inline constexpr std::string_view escalated = "ticket.escalated";
 inline constexpr std::string_view transferred = "ticket.transferred";
 inline constexpr std::string_view returned = "ticket.returned";
 inline constexpr std::string_view ticket_rated = "ticket.rated";
+// A live chat on the ticket was asked for, accepted or ended (app/live_chat.hpp).
+inline constexpr std::string_view live_chat = "ticket.live_chat";
 inline constexpr std::string_view user_created = "user.created";
 inline constexpr std::string_view team_created = "team.created";
 inline constexpr std::string_view team_updated = "team.updated";

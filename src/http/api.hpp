@@ -40,6 +40,7 @@ struct ApiServices {
   BotFlowCatalog& bot_flows;
   std::string openapi_yaml;  // served at /api/v1/openapi.yaml
   BotService* bot = nullptr;  // the chatbot; none: its routes are not served
+  LiveChatService* live_chat = nullptr;  // live hand-over; none: its routes are not served
 };
 
 // `services` must outlive the router.

@@ -7,31 +7,13 @@
 #include "core/text.hpp"
 #include "core/time.hpp"
 #include "http/api_common.hpp"
+#include "http/bot_json.hpp"
 
 namespace fl::http {
 
 namespace json = boost::json;
 
 namespace {
-
-// "de" or "en" from an Accept-Language header: the first of the two named, by order (weights
-// are not weighed: browsers list the preferred language first).
-std::string accept_language(std::string_view header) {
-  std::size_t i = 0;
-  while (i < header.size()) {
-    std::size_t end = header.find(',', i);
-    if (end == std::string_view::npos) end = header.size();
-    std::string_view item = header.substr(i, end - i);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    if (item.size() >= 2) {
-      std::string tag{item.substr(0, 2)};
-      for (auto& ch : tag) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      if (tag == "de" || tag == "en") return tag;
-    }
-    i = end + 1;
-  }
-  return "";
-}
 
 Response reply_response(int status, const Result<BotReply>& r, std::chrono::seconds retry) {
   if (!r) {
@@ -41,22 +23,7 @@ Response reply_response(int status, const Result<BotReply>& r, std::chrono::seco
                              std::to_string(std::max<std::int64_t>(1, retry.count())));
     return p;
   }
-  json::array messages;
-  for (const auto& m : r->messages) {
-    json::object o{{"text", m.text}};
-    if (m.article)
-      o["article"] = {{"id", m.article->id}, {"title", m.article->title}, {"url", m.article->url}};
-    messages.push_back(std::move(o));
-  }
-  json::array buttons;
-  for (const auto& b : r->buttons) buttons.push_back({{"id", b.id}, {"label", b.label}});
-  json::object o{{"id", r->session},
-                 {"status", name_of(r->status)},
-                 {"language", r->language},
-                 {"messages", std::move(messages)},
-                 {"buttons", std::move(buttons)},
-                 {"expecting", r->expecting}};
-  if (r->ticket) o["ticket"] = {{"id", r->ticket->id}, {"number", r->ticket->number}};
+  json::object o = bot_reply_json(*r);
   Response out = json_response(status, o);
   if (status == 201) out.headers.emplace_back("Location", "/api/v1/bot/sessions/" + r->session);
   return out;
@@ -128,9 +95,79 @@ void add_bot_routes(Router& router, ApiServices& s) {
                        {"created_at", format_time(t->session.created_at)},
                        {"updated_at", format_time(t->session.updated_at)},
                        {"turns", std::move(turns)}};
+        // The live chat after the hand-off, with its lines (the agent's are not turns).
+        o["live"] = nullptr;
+        if (s.live_chat) {
+          auto chat = s.live_chat->of_session(t->session);
+          if (!chat) return problem(chat.error());
+          if (*chat) {
+            auto state = s.bot->live_state(t->session);
+            if (!state) return problem(state.error());
+            auto lines = s.live_chat->lines(**chat);
+            if (!lines) return problem(lines.error());
+            json::object live = bot_live_json(*state).as_object();
+            json::array messages;
+            for (const auto& l : *lines) messages.push_back(chat_line_json(l));
+            live["messages"] = std::move(messages);
+            o["live"] = std::move(live);
+          }
+        }
         return json_response(200, o);
       },
       Execution::quick);
+}
+
+// The desk's side of live chats: staff who see the ticket.
+void add_live_chat_routes(Router& router, ApiServices& s) {
+  if (!s.live_chat) return;
+  auto with_ticket = [&s](auto fn) {
+    return [&s, fn](const Request& r, const PathParams& p) -> Response {
+      auto actor = s.auth.authenticate(r.authorization);
+      if (!actor) return problem(actor.error());
+      auto id = parse_id(p[0]);
+      if (!id) return bad_id("ticket");
+      return fn(**actor, *id, r);
+    };
+  };
+  router.add(
+      "GET", "/api/v1/live-chats",
+      [&s](const Request& r, const PathParams&) {
+        auto actor = s.auth.authenticate(r.authorization);
+        if (!actor) return problem(actor.error());
+        auto chats = s.live_chat->open_chats(**actor);
+        if (!chats) return problem(chats.error());
+        json::array items;
+        for (const auto& v : *chats) items.push_back(live_chat_json(v, false));
+        return json_response(200, json::object{{"items", std::move(items)}});
+      },
+      Execution::quick);
+  router.add("GET", "/api/v1/live-chats/{id}",
+             with_ticket([&s](const Actor& a, TicketId id, const Request&) {
+               auto v = s.live_chat->view(a, id);
+               return v ? json_response(200, live_chat_json(*v, true)) : problem(v.error());
+             }),
+             Execution::quick);
+  router.add("POST", "/api/v1/live-chats/{id}/accept",
+             with_ticket([&s](const Actor& a, TicketId id, const Request&) {
+               auto v = s.live_chat->accept(a, id);
+               return v ? json_response(200, live_chat_json(*v, false)) : problem(v.error());
+             }));
+  router.add("POST", "/api/v1/live-chats/{id}/messages",
+             with_ticket([&s](const Actor& a, TicketId id, const Request& r) {
+               auto body = JsonBody::parse(r);
+               if (!body) return body.error();
+               auto text = body->string("text", true);
+               if (auto ok = body->finish(); !ok) return problem(ok.error());
+               auto entry = s.live_chat->agent_says(a, id, *text);
+               if (!entry) return problem(entry.error());
+               return json_response(201, json::object{{"entry_id", entry->id},
+                                                      {"at", format_time(entry->created_at)}});
+             }));
+  router.add("POST", "/api/v1/live-chats/{id}/end",
+             with_ticket([&s](const Actor& a, TicketId id, const Request&) {
+               auto v = s.live_chat->agent_ends(a, id);
+               return v ? json_response(200, live_chat_json(*v, false)) : problem(v.error());
+             }));
 }
 
 }  // namespace fl::http

@@ -92,4 +92,5 @@ void add_rule_routes(Router& router, ApiServices& s);
 void add_webhook_routes(Router& router, ApiServices& s);
 void add_queue_routes(Router& router, ApiServices& s);
 void add_bot_routes(Router& router, ApiServices& s);
+void add_live_chat_routes(Router& router, ApiServices& s);
 }  // namespace fl::http

@@ -46,6 +46,20 @@ OpenAiClient::OpenAiClient(OpenAiOptions options) : options_(std::move(options))
 }
 
 Result<std::string> OpenAiClient::complete(const std::vector<ChatMessage>& messages) {
+  // Counted for the whole request, and given back on every way out.
+  struct Waiting {
+    std::atomic<int>& count;
+    int ahead = count.fetch_add(1);
+    ~Waiting() { count.fetch_sub(1); }
+  } waiting{in_flight_};
+  if (waiting.ahead >= options_.max_in_flight)
+    return fail(ErrorCode::unavailable,
+                "language model: " + std::to_string(options_.max_in_flight) +
+                    " requests already waiting on it; not asking");
+  return ask(messages);
+}
+
+Result<std::string> OpenAiClient::ask(const std::vector<ChatMessage>& messages) {
   json::array list;
   for (const auto& m : messages) list.push_back(json::object{{"role", m.role}, {"content", m.content}});
   json::object request{{"model", options_.model},

@@ -3,6 +3,7 @@
 // .cpp; one request per call, with its own timeouts.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <string>
 
@@ -18,18 +19,26 @@ struct OpenAiOptions {
   std::chrono::milliseconds timeout = std::chrono::seconds(20);  // the whole request
   int max_tokens = 300;
   double temperature = 0.2;
+  // Requests waiting on the model at once. Each holds one of the server's workers for up to
+  // `timeout`; beyond this many, complete() fails at once (unavailable) rather than let a slow
+  // model server and a burst of chat messages tie up every worker.
+  int max_in_flight = 4;
 };
 
 // invalid_argument unless the URL is http:// or https:// with a host.
 [[nodiscard]] Result<void> check_model_url(const std::string& url);
 
+// Thread-safe: complete() may be called from many threads at once (see max_in_flight).
 class OpenAiClient final : public LanguageModel {
  public:
   explicit OpenAiClient(OpenAiOptions options);
   Result<std::string> complete(const std::vector<ChatMessage>& messages) override;
 
  private:
+  Result<std::string> ask(const std::vector<ChatMessage>& messages);
+
   OpenAiOptions options_;
+  std::atomic<int> in_flight_ = 0;
 };
 
 }  // namespace fl

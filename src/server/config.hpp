@@ -120,6 +120,13 @@ struct Config {
   std::string bot_generative_model;
   std::string bot_generative_api_key;
   int bot_generative_timeout_seconds = 20;
+  // Live hand-over to a line-1 agent after a hand-off (docs/bot.md): offered within the
+  // service hours of the calendar named here (empty: always) while an agent is available.
+  bool bot_live_chat = true;
+  std::string bot_live_chat_calendar;
+  int bot_live_chat_wait_seconds = 300;   // nobody accepts: the chat ends, the ticket stays
+  int bot_live_chat_idle_minutes = 30;    // an accepted chat where nobody writes ends
+  int bot_session_idle_minutes = 60;      // an open conversation left alone counts as abandoned
 };
 
 

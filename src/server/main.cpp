@@ -23,6 +23,7 @@
 #include "app/auth_service.hpp"
 #include "app/bot_service.hpp"
 #include "app/bot_understanding.hpp"
+#include "app/live_chat.hpp"
 #include "llm/openai_client.hpp"
 #include "app/deflection.hpp"
 #include "app/directory_service.hpp"
@@ -45,6 +46,7 @@
 #include "bot/shipped.hpp"
 #include "core/text.hpp"
 #include "http/api.hpp"
+#include "http/api_bot_socket.hpp"
 #include "http/api_events.hpp"
 #include "http/api_phone.hpp"
 #include "http/live_json.hpp"
@@ -627,8 +629,52 @@ int serve(const Config& c) {
                            .max_text_bytes = static_cast<std::size_t>(c.bot_max_message_bytes)},
                  model.get());
   services.bot = &bot;
+  // The live hand-over: offered within the service hours of bot.live_chat_calendar while a
+  // line-1 agent is available and has the console open (connected to the live feed).
+  LiveChatOptions chat_options{
+      .enabled = c.bot_live_chat,
+      .wait_timeout = std::chrono::seconds(c.bot_live_chat_wait_seconds),
+      .idle_timeout = std::chrono::minutes(c.bot_live_chat_idle_minutes),
+      .max_text_bytes = static_cast<std::size_t>(c.bot_max_message_bytes)};
+  if (!c.bot_live_chat_calendar.empty()) {
+    auto calendar = desk.sla->calendar_named(c.bot_live_chat_calendar);
+    if (!calendar) die("bot.live_chat_calendar: no calendar named '" + c.bot_live_chat_calendar + "'");
+    chat_options.in_service_hours = [&desk, id = *calendar](Timestamp at) {
+      return desk.sla->is_open(id, at).value_or(false);
+    };
+  }
+  LiveChatService live_chat(*desk.store, *desk.tickets, *desk.directory, desk.clock,
+                            std::move(chat_options),
+                            [&live](UserId user) { return live.connected(user); });
+  LiveChatHub chat_hub(*desk.store, live_chat);
+  or_die(chat_hub.start());
+  bot.set_live_chat(&live_chat);
+  metrics.add_collector([&desk] {
+    auto chats = desk.store->open_live_chats();
+    if (!chats) return std::string();
+    std::int64_t waiting = 0;
+    for (const auto& chat : *chats) waiting += chat.status == LiveChatStatus::waiting;
+    return "# HELP firstline_live_chats Chatbot users' live chats with the desk not ended.\n"
+           "# TYPE firstline_live_chats gauge\nfirstline_live_chats{state=\"waiting\"} " +
+           std::to_string(waiting) + "\nfirstline_live_chats{state=\"active\"} " +
+           std::to_string(std::ssize(*chats) - waiting) + "\n";
+  });
+  services.live_chat = &live_chat;
+  // Conversations left alone count as abandoned; chats nobody takes, or where nobody writes, end.
+  Scheduler bot_jobs(desk.clock);
+  bot_jobs.add("bot", std::chrono::seconds(15),
+               [&desk, &live_chat, idle = std::chrono::minutes(c.bot_session_idle_minutes)](
+                   Timestamp now) {
+                 if (auto n = desk.store->abandon_idle_bot_sessions(now - idle); !n)
+                   spdlog::warn("bot: marking idle sessions failed: {}", n.error().message);
+                 if (auto n = live_chat.expire(); !n)
+                   spdlog::warn("bot: ending live chats failed: {}", n.error().message);
+               });
+  bot_jobs.start(std::chrono::milliseconds(500), background_priority);
   http::Router router;
   http::add_api_routes(router, services);
+  http::add_bot_socket_route(router, bot, *desk.auth, &chat_hub,
+                             {.allowed_origins = comma_list(c.allowed_origins)});
   http::add_event_routes(router, live, *desk.auth, live_json,
                          {.allowed_origins = comma_list(c.allowed_origins)});
   Telephony telephony(*desk.store, *desk.directory, live, desk.clock);
@@ -636,7 +682,10 @@ int serve(const Config& c) {
                          {.cti_token = c.cti_token});
   if (c.cti_token.empty()) spdlog::info("cti: the webhook is off (no cti.token)");
   // A change made here reaches live clients at once; one from another node at the next poll.
-  router.after_change([&live] { live.nudge(); });
+  router.after_change([&live, &chat_hub] {
+    live.nudge();
+    chat_hub.nudge();
+  });
   router.add("GET", "/metrics", [&metrics](const http::Request&, const http::PathParams&) {
     http::Response r;
     r.content_type = "text/plain; version=0.0.4";
@@ -668,6 +717,8 @@ int serve(const Config& c) {
   poller.start();
   server.run();
   live.stop();  // before the server goes: its WebSocket channels are used until then
+  chat_hub.stop();
+  bot_jobs.stop();
   poller.stop();  // a message being filed is finished and marked first
   scheduler.stop();
   outbound.stop();

@@ -262,6 +262,23 @@ struct BotTurn {
   std::string payload = "{}";
 };
 
+// A live chat between a chatbot user and a line-1 agent (migration 22, docs/bot.md): asked for
+// after the bot's hand-off, on that ticket. Its lines are public replies on the ticket; this is
+// the chat's state. At most one chat per ticket is not ended.
+enum class LiveChatStatus { waiting, active, ended };
+
+struct LiveChat {
+  std::string session;  // the bot session (the user's side)
+  TicketId ticket = 0;
+  LiveChatStatus status = LiveChatStatus::waiting;
+  std::optional<UserId> agent;  // who accepted it
+  std::string language;         // "de" or "en"
+  std::string ended_by;         // "customer", "agent", "timeout" (nobody took it), "idle"
+  Timestamp requested_at{};
+  std::optional<Timestamp> accepted_at;
+  std::optional<Timestamp> ended_at;
+};
+
 // A team member as automatic assignment sees them: when they were last assigned a ticket of
 // the team automatically (never: empty) and how many of the team's tickets assigned to them
 // are open (not resolved or closed).
@@ -619,6 +636,20 @@ class Store {
   virtual Result<std::int64_t> count_bot_sessions(std::string_view client_key, Timestamp since) = 0;
   virtual Result<std::int64_t> count_bot_user_turns(std::string_view session, Timestamp since) = 0;
 
+  // Open sessions not answered since `idle_before` become abandoned; returns how many.
+  virtual Result<std::int64_t> abandon_idle_bot_sessions(Timestamp idle_before) = 0;
+
+  // Live chats (migration 22). insert: conflict when the ticket has a chat not ended. update:
+  // the chat's fields replaced when its status is still `expected`, else conflict (another
+  // agent accepted it first, or it ended meanwhile). The event goes in the same transaction.
+  virtual Result<void> insert_live_chat(const LiveChat& chat, const Event& event) = 0;
+  virtual Result<void> update_live_chat(const LiveChat& chat, LiveChatStatus expected,
+                                        const Event& event) = 0;
+  // The ticket's newest chat (not_found when it never had one).
+  virtual Result<LiveChat> live_chat(TicketId ticket) = 0;
+  // Chats waiting or active, oldest request first.
+  virtual Result<std::vector<LiveChat>> open_live_chats() = 0;
+
   // Deflection. Measurement records, not changes of a record: no events.
   virtual Result<void> start_deflection_session(const DeflectionSession& session,
                                                 const std::vector<ArticleId>& suggested) = 0;
@@ -643,6 +674,15 @@ struct EnumNames<BotSessionStatus> {
       {BotSessionStatus::deflected, "deflected"},
       {BotSessionStatus::handed_off, "handed_off"},
       {BotSessionStatus::abandoned, "abandoned"},
+  }};
+};
+
+template <>
+struct EnumNames<LiveChatStatus> {
+  static constexpr std::array<std::pair<LiveChatStatus, std::string_view>, 3> table{{
+      {LiveChatStatus::waiting, "waiting"},
+      {LiveChatStatus::active, "active"},
+      {LiveChatStatus::ended, "ended"},
   }};
 };
 

@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "app/bot_service.hpp"
 #include "app/bot_understanding.hpp"
 #include "app/knowledge_base.hpp"
+#include "app/live_chat.hpp"
 #include "bot/shipped.hpp"
 #include "bot/slot.hpp"
 #include "desk_fixture.hpp"
@@ -536,6 +538,191 @@ TEST_F(BotTest, AnonymousSessionsAndMessagesAreRateLimited) {
   EXPECT_EQ(limited.error().code, ErrorCode::resource_exhausted);
   clock.advance(61s);
   EXPECT_TRUE(bot->answer(Actor{}, s.session, {}, text("hello"), nullptr));
+}
+
+// --- live hand-over ---------------------------------------------------------------------------
+
+namespace {
+
+// What the user's socket would be told.
+struct HeardNews final : LiveChatListener {
+  void on_news(const LiveChatNews& news) override { heard.push_back(news); }
+  std::vector<LiveChatNews> heard;
+};
+
+}  // namespace
+
+class LiveChatTest : public BotTest {
+ protected:
+  void SetUp() override {
+    BotTest::SetUp();
+    live = std::make_unique<LiveChatService>(
+        *store, *tickets, *directory, clock,
+        LiveChatOptions{.in_service_hours = [this](Timestamp) { return open; },
+                        .wait_timeout = 300s,
+                        .idle_timeout = 30min},
+        [this](UserId u) { return online.contains(u); });
+    bot->set_live_chat(live.get());
+    hub = std::make_unique<LiveChatHub>(*store, *live);
+    ASSERT_TRUE(hub->start_at(ok(store->latest_event_id())));
+    online.insert(l1.user.id);
+  }
+
+  // c1 hands over and is offered the chat.
+  BotReply handed_over(const BotReply& s) { return say(c1, s, text("talk to a human")); }
+
+  bool open = true;
+  std::set<UserId> online;
+  std::unique_ptr<LiveChatService> live;
+  std::unique_ptr<LiveChatHub> hub;
+};
+
+TEST_F(LiveChatTest, TheChatIsOfferedOnlyWithinServiceHoursWhileALineOneAgentIsThere) {
+  auto r = handed_over(start(c1, "en"));
+  ASSERT_TRUE(r.ticket);
+  EXPECT_TRUE(has_button(r, "live")) << all_text(r);
+
+  online.clear();  // nobody has the console open
+  EXPECT_FALSE(has_button(handed_over(start(c1, "en")), "live"));
+  online.insert(l2.user.id);  // line 2 does not take chats
+  EXPECT_FALSE(has_button(handed_over(start(c1, "en")), "live"));
+  online = {l1.user.id};
+  ok(directory->set_availability(l1, l1.user.id, Availability::away));
+  EXPECT_FALSE(has_button(handed_over(start(c1, "en")), "live")) << "away is not available";
+  ok(directory->set_availability(l1, l1.user.id, Availability::available));
+  open = false;
+  EXPECT_FALSE(has_button(handed_over(start(c1, "en")), "live")) << "outside service hours";
+  open = true;
+  auto declined = handed_over(start(c1, "en"));
+  auto no = say(c1, declined, press("no"));
+  EXPECT_EQ(no.expecting, "nothing");
+  EXPECT_FALSE(bot->answer(c1, declined.session, {"192.0.2.1", ""}, text("hello?"), nullptr))
+      << "after declining, the conversation is over";
+}
+
+TEST_F(LiveChatTest, FromWaitingToAcceptedToLinesBothWaysToTheEnd) {
+  auto s = start(c1, "en");
+  auto offer = handed_over(s);
+  const TicketId ticket = offer.ticket->id;
+  auto waiting = say(c1, s, press("live"));
+  ASSERT_TRUE(waiting.live);
+  EXPECT_EQ(waiting.live->state, LiveChatStatus::waiting);
+  EXPECT_EQ(waiting.expecting, "live");
+
+  auto socket = std::make_shared<HeardNews>();
+  ASSERT_TRUE(hub->watch(ticket, socket));
+
+  // The desk sees it waiting; customers do not see the list.
+  auto chats = ok(live->open_chats(l1));
+  ASSERT_EQ(chats.size(), 1u);
+  EXPECT_EQ(chats[0].ticket.id, ticket);
+  EXPECT_EQ(chats[0].customer_name, "c1");
+  EXPECT_EQ(live->open_chats(c1).error().code, ErrorCode::permission_denied);
+
+  auto accepted = ok(live->accept(l1, ticket));
+  EXPECT_EQ(accepted.chat.status, LiveChatStatus::active);
+  EXPECT_EQ(accepted.ticket.assignee, l1.user.id) << "the agent who chats owns the ticket";
+  EXPECT_EQ(live->accept(sup, ticket).error().code, ErrorCode::conflict) << "taken already";
+
+  ok(live->agent_says(l1, ticket, "Hello, I am looking at your laptop now."));
+  EXPECT_EQ(live->agent_says(sup, ticket, "me too").error().code, ErrorCode::conflict)
+      << "only the agent who accepted writes";
+  auto mine = say(c1, s, text("Thank you! It beeps three times."));
+  EXPECT_EQ(mine.expecting, "live");
+  ASSERT_TRUE(mine.live);
+  EXPECT_EQ(mine.live->state, LiveChatStatus::active);
+  EXPECT_EQ(mine.live->agent, "l1");
+
+  ok(hub->poll());
+  ASSERT_EQ(socket->heard.size(), 3u)
+      << "waiting, accepted, then the agent's line (not the user's own)";
+  EXPECT_EQ(socket->heard[0].state, LiveChatStatus::waiting);
+  EXPECT_EQ(socket->heard[1].kind, LiveChatNews::Kind::state);
+  EXPECT_EQ(socket->heard[1].state, LiveChatStatus::active);
+  EXPECT_EQ(socket->heard[1].agent, "l1");
+  EXPECT_EQ(socket->heard[2].kind, LiveChatNews::Kind::line);
+  EXPECT_EQ(socket->heard[2].line.text, "Hello, I am looking at your laptop now.");
+
+  // The lines are public replies on the ticket, marked as chat and not mailed.
+  auto view = ok(live->view(l1, ticket));
+  ASSERT_EQ(view.lines.size(), 2u);
+  EXPECT_EQ(view.lines[0].from, "agent");
+  EXPECT_EQ(view.lines[1].from, "user");
+  EXPECT_EQ(view.lines[1].text, "Thank you! It beeps three times.");
+  int chat_lines = 0;
+  for (const auto& e : ok(store->events_after(0, 1000)))
+    if (e.ticket == ticket && e.type == event_type::entry_added &&
+        e.payload.find("\"chat\":true") != std::string::npos)
+      ++chat_lines;
+  EXPECT_EQ(chat_lines, 2);
+
+  auto ended = say(c1, s, press("end_live"));
+  EXPECT_EQ(ended.expecting, "nothing");
+  ASSERT_TRUE(ended.live);
+  EXPECT_EQ(ended.live->state, LiveChatStatus::ended);
+  ok(hub->poll());
+  ASSERT_EQ(socket->heard.size(), 4u);
+  EXPECT_EQ(socket->heard[3].state, LiveChatStatus::ended);
+  EXPECT_EQ(socket->heard[3].ended_by, "customer");
+  EXPECT_TRUE(ok(live->open_chats(l1)).empty());
+  EXPECT_EQ(live->agent_says(l1, ticket, "still there?").error().code, ErrorCode::conflict);
+  EXPECT_FALSE(bot->answer(c1, s.session, {"192.0.2.1", ""}, text("hello?"), nullptr));
+}
+
+TEST_F(LiveChatTest, AChatNobodyTakesEndsAndWhatTheUserWritesThenGoesToTheTicket) {
+  auto s = start(c1, "en");
+  const TicketId ticket = handed_over(s).ticket->id;
+  say(c1, s, press("live"));
+  clock.advance(299s);
+  EXPECT_EQ(ok(live->expire()), 0);
+  clock.advance(2s);
+  EXPECT_EQ(ok(live->expire()), 1);
+  EXPECT_EQ(ok(store->live_chat(ticket)).ended_by, "timeout");
+  EXPECT_EQ(live->accept(l1, ticket).error().code, ErrorCode::conflict);
+
+  auto late = say(c1, s, text("Is anybody there?"));
+  EXPECT_EQ(late.expecting, "nothing");
+  ASSERT_TRUE(late.live);
+  EXPECT_EQ(late.live->state, LiveChatStatus::ended);
+  const auto entries = ok(store->entries(ticket));
+  EXPECT_EQ(entries.back().body, "Is anybody there?") << "nothing the user wrote is lost";
+  EXPECT_EQ(entries.back().author, c1.user.id);
+}
+
+TEST_F(LiveChatTest, AnAcceptedChatWhereNobodyWritesEnds) {
+  auto s = start(c1, "en");
+  const TicketId ticket = handed_over(s).ticket->id;
+  say(c1, s, press("live"));
+  ok(live->accept(l1, ticket));
+  clock.advance(20min);
+  ok(live->agent_says(l1, ticket, "Are you still there?"));
+  clock.advance(29min);
+  EXPECT_EQ(ok(live->expire()), 0) << "counted from the last line";
+  clock.advance(2min);
+  EXPECT_EQ(ok(live->expire()), 1);
+  EXPECT_EQ(ok(store->live_chat(ticket)).ended_by, "idle");
+}
+
+TEST_F(LiveChatTest, OnlyStaffWhoSeeTheTicketReachItsChat) {
+  auto s = start(c1, "en");
+  const TicketId ticket = handed_over(s).ticket->id;
+  say(c1, s, press("live"));
+  EXPECT_FALSE(live->accept(c1, ticket));
+  EXPECT_FALSE(live->accept(va, ticket)) << "a vendor does not see a line-1 ticket";
+  EXPECT_FALSE(live->view(c2, ticket));
+  EXPECT_TRUE(ok(live->open_chats(va)).empty());
+}
+
+TEST_F(LiveChatTest, ConversationsLeftAloneCountAsAbandoned) {
+  auto idle = start(c1, "en");
+  clock.advance(2h);
+  auto fresh = start(c1, "en");
+  EXPECT_EQ(ok(store->abandon_idle_bot_sessions(clock.now() - 1h)), 1);
+  EXPECT_EQ(ok(store->bot_session(idle.session)).status, BotSessionStatus::abandoned);
+  EXPECT_EQ(ok(store->bot_session(fresh.session)).status, BotSessionStatus::open);
+  auto late = bot->answer(c1, idle.session, {"192.0.2.1", ""}, text("printer"), nullptr);
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, ErrorCode::failed_precondition);
 }
 
 }  // namespace fl::testing

@@ -11,6 +11,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -148,6 +149,35 @@ TEST(OpenAiClient, ASilentServerIsCutOffAtTheTimeout) {
   EXPECT_EQ(r.error().code, ErrorCode::unavailable);
   EXPECT_LT(took, std::chrono::milliseconds(2500));
   server.request();
+}
+
+// A slow model server must not tie up every worker of ours: beyond max_in_flight waiting
+// requests, complete() fails at once, and a finished request gives its place back.
+TEST(OpenAiClient, BeyondTheRequestsInFlightItFailsAtOnce) {
+  std::optional<ScriptedServer> server;
+  server.emplace(http(200, R"({"choices":[{"message":{"content":"slow [1]"}}]})"),
+                 std::chrono::milliseconds(1500));
+  OpenAiClient client({.base_url = server->url(), .model = "m", .max_in_flight = 1});
+  Result<std::string> first = std::string();
+  std::jthread waiting([&] { first = client.complete(kMessages); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the first one is waiting
+
+  const auto started = std::chrono::steady_clock::now();
+  auto refused = client.complete(kMessages);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(200));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::unavailable);
+  EXPECT_NE(refused.error().message.find("already waiting"), std::string::npos)
+      << refused.error().message;
+
+  waiting.join();
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(*first, "slow [1]");
+  server.reset();  // nobody listens now: the next request fails on connecting, not on the limit
+  auto next = client.complete(kMessages);
+  ASSERT_FALSE(next);
+  EXPECT_EQ(next.error().message.find("already waiting"), std::string::npos)
+      << next.error().message;
 }
 
 TEST(OpenAiClient, OnlyHttpUrls) {

@@ -127,6 +127,77 @@ TEST_P(BotContract, CountsForRateLimitsLookOnlyAtTheirKeyAndPeriod) {
   EXPECT_EQ(must(store().count_bot_user_turns("k1", at(0)), "count"), 0);
 }
 
+TEST_P(BotContract, IdleOpenSessionsBecomeAbandonedOthersStay) {
+  BotSession idle = draft_session("idle");
+  must(store().insert_bot_session(idle, {}), "insert");
+  BotSession recent = draft_session("recent");
+  recent.updated_at = at(9000);
+  must(store().insert_bot_session(recent, {}), "insert");
+  BotSession done = draft_session("done");
+  done.status = BotSessionStatus::deflected;
+  must(store().insert_bot_session(done, {}), "insert");
+  EXPECT_EQ(must(store().abandon_idle_bot_sessions(at(5000)), "abandon"), 1);
+  EXPECT_EQ(must(store().bot_session("idle"), "load").status, BotSessionStatus::abandoned);
+  EXPECT_EQ(must(store().bot_session("recent"), "load").status, BotSessionStatus::open);
+  EXPECT_EQ(must(store().bot_session("done"), "load").status, BotSessionStatus::deflected);
+}
+
+Event chat_event(TicketId ticket) {
+  Event e;
+  e.type = event_type::live_chat;
+  e.ticket = ticket;
+  e.at = at(2000);
+  e.payload = R"({"state":"waiting"})";
+  return e;
+}
+
+TEST_P(BotContract, ATicketHasOneLiveChatAtATimeAndAChangeNeedsTheStateItWasIn) {
+  Ticket t = create(draft_ticket("Drucker")).ticket;
+  BotSession s = draft_session("chat-1", customer_.id);
+  must(store().insert_bot_session(s, {}), "insert");
+  must(store().insert_bot_session(draft_session("chat-2", customer_.id), {}), "insert");
+  EXPECT_EQ(code_of(store().live_chat(t.id)), ErrorCode::not_found);
+
+  LiveChat chat{.session = "chat-1", .ticket = t.id, .language = "de", .requested_at = at(2000)};
+  const EventId before = must(store().latest_event_id(), "latest");
+  must(store().insert_live_chat(chat, chat_event(t.id)), "insert chat");
+  EXPECT_EQ(must(store().latest_event_id(), "latest"), before + 1) << "the event goes with it";
+  LiveChat second = chat;
+  second.session = "chat-2";
+  EXPECT_EQ(code_of(store().insert_live_chat(second, chat_event(t.id))), ErrorCode::conflict);
+
+  LiveChat taken = chat;
+  taken.status = LiveChatStatus::active;
+  taken.agent = agent_.id;
+  taken.accepted_at = at(3000);
+  must(store().update_live_chat(taken, LiveChatStatus::waiting, chat_event(t.id)), "accept");
+  EXPECT_EQ(code_of(store().update_live_chat(taken, LiveChatStatus::waiting, chat_event(t.id))),
+            ErrorCode::conflict)
+      << "a second agent accepting loses";
+  LiveChat loaded = must(store().live_chat(t.id), "load");
+  EXPECT_EQ(loaded.session, "chat-1");
+  EXPECT_EQ(loaded.status, LiveChatStatus::active);
+  EXPECT_EQ(loaded.agent, agent_.id);
+  EXPECT_EQ(loaded.language, "de");
+  EXPECT_EQ(loaded.requested_at, at(2000));
+  EXPECT_EQ(loaded.accepted_at, at(3000));
+  EXPECT_EQ(loaded.ended_at, std::nullopt);
+  ASSERT_EQ(must(store().open_live_chats(), "open").size(), 1u);
+
+  LiveChat ended = taken;
+  ended.status = LiveChatStatus::ended;
+  ended.ended_by = "agent";
+  ended.ended_at = at(4000);
+  must(store().update_live_chat(ended, LiveChatStatus::active, chat_event(t.id)), "end");
+  EXPECT_TRUE(must(store().open_live_chats(), "open").empty());
+  EXPECT_EQ(must(store().live_chat(t.id), "load").ended_by, "agent");
+
+  // Ended, the ticket may have a new chat; the newest is the ticket's chat.
+  second.requested_at = at(5000);
+  must(store().insert_live_chat(second, chat_event(t.id)), "a new chat");
+  EXPECT_EQ(must(store().live_chat(t.id), "load").session, "chat-2");
+}
+
 }  // namespace
 
 }  // namespace fl::store_contract

@@ -4,6 +4,7 @@
 
 #include <spdlog/fmt/fmt.h>
 
+#include "store/sqlite/mutations.hpp"
 #include "store/sqlite/records.hpp"
 
 namespace fl::sqlite {
@@ -128,6 +129,93 @@ Result<std::int64_t> count_bot_user_turns(Connection& c, std::string_view sessio
   auto row = statement->step();
   if (!row) return error_of(row);
   return statement->int64_at(0);
+}
+
+Result<std::int64_t> abandon_idle_bot_sessions(Connection& c, Timestamp idle_before) {
+  auto update =
+      c.prepare("UPDATE bot_sessions SET status = 'abandoned' WHERE status = 'open' AND updated_at < ?");
+  if (!update) return error_of(update);
+  update->bind(idle_before);
+  if (auto r = update->run(); !r) return error_of(r);
+  return static_cast<std::int64_t>(c.changes());
+}
+
+namespace {
+
+constexpr std::string_view kChatColumns =
+    "session_id, ticket_id, status, agent_id, language, ended_by, requested_at, accepted_at, "
+    "ended_at";
+
+Result<LiveChat> chat_from_row(const Statement& row) {
+  auto status = enum_at<LiveChatStatus>(row, 2, "live chat status");
+  if (!status) return error_of(status);
+  LiveChat chat;
+  chat.session = row.text_at(0);
+  chat.ticket = row.int64_at(1);
+  chat.status = *status;
+  chat.agent = row.optional_int64_at(3);
+  chat.language = row.text_at(4);
+  chat.ended_by = row.text_at(5);
+  chat.requested_at = row.time_at(6);
+  chat.accepted_at = row.optional_time_at(7);
+  chat.ended_at = row.optional_time_at(8);
+  return chat;
+}
+
+}  // namespace
+
+Result<void> insert_live_chat(Connection& c, const LiveChat& chat, const Event& event) {
+  auto insert = c.prepare(
+      "INSERT INTO live_chats (session_id, ticket_id, status, agent_id, language, ended_by, "
+      "requested_at, accepted_at, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!insert) return error_of(insert);
+  insert->bind_all(chat.session, chat.ticket, name_of(chat.status), chat.agent, chat.language,
+                   chat.ended_by, chat.requested_at, chat.accepted_at, chat.ended_at);
+  if (auto r = insert->run(); !r) {
+    if (r.error().code == ErrorCode::conflict)
+      return fail(ErrorCode::conflict, "this ticket has a live chat already");
+    if (is_missing_reference(r.error()))
+      return fail(ErrorCode::invalid_argument, "live chat names an unknown session or ticket");
+    return r;
+  }
+  if (auto stored = insert_event(c, event); !stored) return error_of(stored);
+  return {};
+}
+
+Result<void> update_live_chat(Connection& c, const LiveChat& chat, LiveChatStatus expected,
+                              const Event& event) {
+  auto update = c.prepare(
+      "UPDATE live_chats SET status = ?, agent_id = ?, ended_by = ?, accepted_at = ?, "
+      "ended_at = ? WHERE session_id = ? AND status = ?");
+  if (!update) return error_of(update);
+  update->bind_all(name_of(chat.status), chat.agent, chat.ended_by, chat.accepted_at,
+                   chat.ended_at, chat.session, name_of(expected));
+  if (auto r = update->run(); !r) {
+    if (is_missing_reference(r.error()))
+      return fail(ErrorCode::invalid_argument, "live chat names an unknown agent");
+    return r;
+  }
+  if (c.changes() == 0)
+    return fail(ErrorCode::conflict, "the live chat was taken or ended meanwhile");
+  if (auto stored = insert_event(c, event); !stored) return error_of(stored);
+  return {};
+}
+
+Result<LiveChat> load_live_chat(Connection& c, TicketId ticket) {
+  static const std::string sql = fmt::format(
+      "SELECT {} FROM live_chats WHERE ticket_id = ? ORDER BY requested_at DESC, rowid DESC "
+      "LIMIT 1",
+      kChatColumns);
+  return one<LiveChat>(c, sql, ticket, chat_from_row, "live chat");
+}
+
+Result<std::vector<LiveChat>> load_open_live_chats(Connection& c) {
+  static const std::string sql = fmt::format(
+      "SELECT {} FROM live_chats WHERE status != 'ended' ORDER BY requested_at, rowid",
+      kChatColumns);
+  auto statement = c.prepare(sql);
+  if (!statement) return error_of(statement);
+  return collect<LiveChat>(*statement, chat_from_row);
 }
 
 }  // namespace fl::sqlite

@@ -17,4 +17,13 @@ namespace fl::sqlite {
 [[nodiscard]] Result<std::int64_t> count_bot_user_turns(Connection& c, std::string_view session,
                                                         Timestamp since);
 
+[[nodiscard]] Result<std::int64_t> abandon_idle_bot_sessions(Connection& c, Timestamp idle_before);
+
+// Live chats (migration 22); the event is inserted in the same savepoint.
+[[nodiscard]] Result<void> insert_live_chat(Connection& c, const LiveChat& chat, const Event& event);
+[[nodiscard]] Result<void> update_live_chat(Connection& c, const LiveChat& chat,
+                                            LiveChatStatus expected, const Event& event);
+[[nodiscard]] Result<LiveChat> load_live_chat(Connection& c, TicketId ticket);
+[[nodiscard]] Result<std::vector<LiveChat>> load_open_live_chats(Connection& c);
+
 }  // namespace fl::sqlite

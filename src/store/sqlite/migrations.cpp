@@ -713,11 +713,32 @@ CREATE TABLE bot_flow_versions (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<const char*, 21> kMigrations{
+// Migration 22: live chats between a chatbot user and a line-1 agent (app/live_chat.hpp). The
+// partial unique index keeps one chat per ticket that has not ended; open_live_chats reads the
+// small set of chats not ended through the second.
+constexpr const char* kMigration22 = R"sql(
+CREATE TABLE live_chats (
+  session_id TEXT PRIMARY KEY REFERENCES bot_sessions(id),
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  status TEXT NOT NULL,
+  agent_id INTEGER REFERENCES users(id),
+  language TEXT NOT NULL,
+  ended_by TEXT NOT NULL DEFAULT '',
+  requested_at INTEGER NOT NULL,
+  accepted_at INTEGER,
+  ended_at INTEGER
+);
+CREATE UNIQUE INDEX live_chats_ticket_open ON live_chats(ticket_id) WHERE status != 'ended';
+CREATE INDEX live_chats_ticket ON live_chats(ticket_id, requested_at);
+CREATE INDEX live_chats_open ON live_chats(status) WHERE status != 'ended';
+CREATE INDEX bot_sessions_idle ON bot_sessions(updated_at) WHERE status = 'open';
+)sql";
+
+constexpr std::array<const char*, 22> kMigrations{
     kMigration1,  kMigration2,  kMigration3,  kMigration4,  kMigration5,  kMigration6,
     kMigration7,  kMigration8,  kMigration9,  kMigration10, kMigration11, kMigration12,
     kMigration13, kMigration14, kMigration15, kMigration16, kMigration17, kMigration18,
-    kMigration19, kMigration20, kMigration21};
+    kMigration19, kMigration20, kMigration21, kMigration22};
 
 }  // namespace
 

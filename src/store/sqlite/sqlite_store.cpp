@@ -679,6 +679,29 @@ Result<std::int64_t> SqliteStore::count_bot_user_turns(std::string_view session,
   return impl_->read([&](Connection& c) { return sqlite::count_bot_user_turns(c, session, since); });
 }
 
+Result<std::int64_t> SqliteStore::abandon_idle_bot_sessions(Timestamp idle_before) {
+  return impl_->write<std::int64_t>(
+      [&](Connection& c) { return sqlite::abandon_idle_bot_sessions(c, idle_before); });
+}
+
+Result<void> SqliteStore::insert_live_chat(const LiveChat& chat, const Event& event) {
+  return impl_->write<void>([&](Connection& c) { return sqlite::insert_live_chat(c, chat, event); });
+}
+
+Result<void> SqliteStore::update_live_chat(const LiveChat& chat, LiveChatStatus expected,
+                                           const Event& event) {
+  return impl_->write<void>(
+      [&](Connection& c) { return sqlite::update_live_chat(c, chat, expected, event); });
+}
+
+Result<LiveChat> SqliteStore::live_chat(TicketId ticket) {
+  return impl_->read([&](Connection& c) { return sqlite::load_live_chat(c, ticket); });
+}
+
+Result<std::vector<LiveChat>> SqliteStore::open_live_chats() {
+  return impl_->read([&](Connection& c) { return sqlite::load_open_live_chats(c); });
+}
+
 Result<void> SqliteStore::start_deflection_session(const DeflectionSession& session,
                                                    const std::vector<ArticleId>& suggested) {
   return impl_->write<void>(

@@ -207,6 +207,12 @@ class SqliteStore final : public Store {
   Result<std::vector<BotTurn>> bot_turns(std::string_view session) override;
   Result<std::int64_t> count_bot_sessions(std::string_view client_key, Timestamp since) override;
   Result<std::int64_t> count_bot_user_turns(std::string_view session, Timestamp since) override;
+  Result<std::int64_t> abandon_idle_bot_sessions(Timestamp idle_before) override;
+  Result<void> insert_live_chat(const LiveChat& chat, const Event& event) override;
+  Result<void> update_live_chat(const LiveChat& chat, LiveChatStatus expected,
+                                const Event& event) override;
+  Result<LiveChat> live_chat(TicketId ticket) override;
+  Result<std::vector<LiveChat>> open_live_chats() override;
   Result<void> start_deflection_session(const DeflectionSession& session,
                                         const std::vector<ArticleId>& suggested) override;
   Result<void> record_deflection_open(std::string_view session, ArticleId article,
