@@ -22,6 +22,9 @@ export type BotTurn = {
 // has accepted.
 export type LiveState = "waiting" | "active" | "ended";
 export type BotLive = { state: LiveState; agent?: string | null };
+// Who ended a live chat, as the socket tells it: the user, the agent, or nobody accepted in time
+// (`timeout`) or wrote for long (`idle`).
+export type LiveEndedBy = "customer" | "agent" | "timeout" | "idle";
 export type LiveLine = { from: "agent" | "user"; name: string; text: string; at: string };
 
 // One line of the transcript as the widget shows it again after a reload.

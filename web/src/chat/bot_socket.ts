@@ -3,11 +3,11 @@
 // resumed with the session id after a drop (backoff 0.5 s doubling to 15 s). Sending falls back
 // to REST when the socket is not open, so a caller never waits for a reconnect.
 import { ApiError, token } from "../api/client";
-import type { BotLive, BotTurn, LiveLine } from "./bot_api";
+import type { BotLive, BotTurn, LiveEndedBy, LiveLine } from "./bot_api";
 
 export type BotPush =
   | { type: "resumed"; session: string; status: BotTurn["status"]; live: BotLive | null; first: boolean }
-  | { type: "live"; state: BotLive["state"]; agent: string | null }
+  | { type: "live"; state: BotLive["state"]; agent: string | null; endedBy?: LiveEndedBy }
   | { type: "chat"; line: LiveLine };
 
 type Pending = { ok: (turn: BotTurn) => void; fail: (e: ApiError) => void; timer: ReturnType<typeof setTimeout> };
@@ -127,7 +127,12 @@ export class BotSocket {
         return;
       }
       case "live":
-        this.onPush({ type: "live", state: m.state as BotLive["state"], agent: (m.agent as string | null) ?? null });
+        this.onPush({
+          type: "live",
+          state: m.state as BotLive["state"],
+          agent: (m.agent as string | null) ?? null,
+          endedBy: typeof m.ended_by === "string" ? (m.ended_by as LiveEndedBy) : undefined,
+        });
         return;
       case "chat":
         if (m.from !== "agent") return;  // the user's own lines are shown when sent

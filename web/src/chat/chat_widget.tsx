@@ -54,13 +54,14 @@ function linesOf(turn: BotTurn): Line[] {
 // The state with the live chat moved to `next`, with a note in the log for each step the
 // user should hear of; `said`: the server's turn said something itself, so waiting and
 // ended need no note of ours.
-function withLive(s: State, next: BotLive | null, said = false): State {
+function withLive(s: State, next: BotLive | null, said = false, endedBy?: string): State {
   const before = s.live?.state;
   const notes: Line[] = [];
   if (next?.state === "waiting" && before !== "waiting" && !said) notes.push({ who: "system", text: t("chat.live.waiting") });
   if (next?.state === "active" && (before !== "active" || (!s.live?.agent && next.agent)) && next.agent)
     notes.push({ who: "system", text: t("chat.live.joined", { agent: next.agent }) });
-  if (next?.state === "ended" && before && before !== "ended" && !said) notes.push({ who: "system", text: t("chat.live.ended") });
+  if (next?.state === "ended" && before && before !== "ended" && !said)
+    notes.push({ who: "system", text: t(endedBy === "timeout" && before === "waiting" ? "chat.live.timeout" : "chat.live.ended") });
   // A push of the same state without a name keeps the name known.
   const live = next && next.state === s.live?.state && !next.agent ? { ...next, agent: s.live?.agent ?? null } : next;
   const over = next?.state === "ended";
@@ -190,7 +191,7 @@ export function ChatWidget(props: { embedded?: boolean }) {
     if (!session || !live) return;
     const onPush = (p: BotPush) => {
       if (p.type === "chat") setState((s) => ({ ...s, lines: [...s.lines, { who: "agent", name: p.line.name, text: p.line.text }] }));
-      else if (p.type === "live") setState((s) => withLive(s, { state: p.state, agent: p.agent }));
+      else if (p.type === "live") setState((s) => withLive(s, { state: p.state, agent: p.agent }, false, p.endedBy));
       else if (p.type === "resumed") {
         // After a drop (or when the agent was quicker than the socket) lines may have been
         // missed: the transcript has them all.

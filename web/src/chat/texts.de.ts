@@ -24,6 +24,7 @@ export const chatDe: Record<keyof typeof chatEn, string> = {
   "chat.live.active": "Sie chatten mit {agent}.",
   "chat.live.joined": "{agent} ist jetzt für Sie da.",
   "chat.live.ended": "Der Chat mit dem Service Desk wurde beendet.",
+  "chat.live.timeout": "Gerade konnte leider niemand den Chat übernehmen. Ihr Ticket bleibt offen; der Service Desk meldet sich bei Ihnen.",
   "chat.live.end": "Chat beenden",
   "chat.live.input": "Ihre Nachricht an den Service Desk",
 };

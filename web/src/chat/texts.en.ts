@@ -22,6 +22,7 @@ export const chatEn = {
   "chat.live.active": "You are chatting with {agent}.",
   "chat.live.joined": "{agent} has joined the chat.",
   "chat.live.ended": "The chat with the service desk has ended.",
+  "chat.live.timeout": "Nobody could take the chat just now. Your ticket stays open; the service desk will get back to you.",
   "chat.live.end": "End chat",
   "chat.live.input": "Your message to the service desk",
 };
