@@ -166,7 +166,8 @@ export function LiveChatsButton(props: { me: Me }) {
 
 // The live chat on one ticket, for the ticket view: nothing when there is none (or it ended
 // before the view opened); waiting: who waits and Accept; active and mine: the messages, a
-// line to write and End chat; active with another agent: who has it.
+// line to write and End chat; active with another agent: who has it (and, for supervisors and
+// admins, End chat).
 export function LiveChatBox(props: { me: Me; ticketId: number }) {
   const { me, ticketId } = props;
   const [chat, setChat] = useState<LiveChat | null>(null);
@@ -229,6 +230,12 @@ export function LiveChatBox(props: { me: Me; ticketId: number }) {
     }
   }
 
+  // The accepting agent ends a chat; a supervisor or admin may end anyone's.
+  const end = () =>
+    void act(async () => {
+      await post(`/api/v1/live-chats/${ticketId}/end`);
+      toast(t("livechat.ended"));
+    });
   const mine = chat.status === "active" && chat.agent_id === me.id;
   return (
     <section class="panel live-chat-box" aria-labelledby="live-chat-title">
@@ -242,7 +249,14 @@ export function LiveChatBox(props: { me: Me; ticketId: number }) {
         </p>
       )}
       {chat.status === "active" && !mine && (
-        <p>{t("livechat.otherAgent", { agent: chat.agent_name ?? "", customer })}</p>
+        <p>
+          {t("livechat.otherAgent", { agent: chat.agent_name ?? "", customer })}{" "}
+          {(me.role === "supervisor" || me.role === "admin") && (
+            <button type="button" class="secondary" disabled={busy} onClick={end}>
+              {t("livechat.end")}
+            </button>
+          )}
+        </p>
       )}
       {mine && (
         <>
@@ -282,17 +296,7 @@ export function LiveChatBox(props: { me: Me; ticketId: number }) {
               <button type="submit" class="primary" disabled={busy}>
                 {t("livechat.send")}
               </button>
-              <button
-                type="button"
-                class="secondary"
-                disabled={busy}
-                onClick={() =>
-                  void act(async () => {
-                    await post(`/api/v1/live-chats/${ticketId}/end`);
-                    toast(t("livechat.ended"));
-                  })
-                }
-              >
+              <button type="button" class="secondary" disabled={busy} onClick={end}>
                 {t("livechat.end")}
               </button>
             </span>
