@@ -174,7 +174,7 @@ export function LiveChatBox(props: { me: Me; ticketId: number }) {
   const [draft, setDraft] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const log = useRef<HTMLOListElement>(null);
+  const log = useRef<HTMLDivElement>(null);
 
   const load = () =>
     get<LiveChat>(`/api/v1/live-chats/${ticketId}`).then(
@@ -260,7 +260,8 @@ export function LiveChatBox(props: { me: Me; ticketId: number }) {
       )}
       {mine && (
         <>
-          <ol ref={log} class="live-chat-log" role="log" aria-live="polite" aria-label={t("livechat.log")} tabIndex={0}>
+          <div ref={log} class="live-chat-log" role="log" aria-live="polite" aria-label={t("livechat.log")} tabIndex={0}>
+            <ol>
             {count === 0 && <li class="empty">{t("livechat.empty")}</li>}
             {chat.messages?.map((m, i) => (
               <li key={i} class={`live-chat-line from-${m.from}`}>
@@ -271,7 +272,8 @@ export function LiveChatBox(props: { me: Me; ticketId: number }) {
                 <p>{m.text}</p>
               </li>
             ))}
-          </ol>
+            </ol>
+          </div>
           <form
             class="live-chat-form"
             onSubmit={(e) => {
