@@ -281,9 +281,12 @@ export function ChatWidget(props: { embedded?: boolean }) {
         )}
       </header>
       {live && (
-        <p class={`chat-live-status chat-live-${state.live?.state}`}>
-          {state.live?.state === "active" && agent ? t("chat.live.active", { agent }) : t("chat.live.waiting")}
-        </p>
+        <div class={`chat-live-status chat-live-${state.live?.state}`}>
+          <p>{state.live?.state === "active" && agent ? t("chat.live.active", { agent }) : t("chat.live.waiting")}</p>
+          <button type="button" class="chat-end" disabled={busy} onClick={() => void send({ button: "end_live" }, null)}>
+            {t("chat.live.end")}
+          </button>
+        </div>
       )}
       <div ref={log} class="chat-log" role="log" aria-live="polite" aria-label={t("chat.log")} tabIndex={0}>
         <ol>
@@ -361,11 +364,6 @@ export function ChatWidget(props: { embedded?: boolean }) {
           <button type="submit" disabled={busy || !state.session}>
             {t("chat.send")}
           </button>
-          {live && (
-            <button type="button" class="chat-end" disabled={busy} onClick={() => void send({ button: "end_live" }, null)}>
-              {t("chat.live.end")}
-            </button>
-          )}
         </form>
       )}
     </section>

@@ -322,4 +322,12 @@ export const consoleDe: Record<keyof typeof consoleEn, string> = {
   "livechat.ended": "Der Chat wurde beendet.",
   "livechat.you": "Sie",
   "livechat.empty": "Noch keine Nachrichten.",
+  "event.liveChat.waiting": "Live-Chat vom Kunden angefragt",
+  "event.liveChat.active": "Live-Chat angenommen",
+  "event.liveChat.ended": "Live-Chat beendet",
+  "event.liveChat.endedBy": "Live-Chat beendet ({by})",
+  "event.liveChat.by.customer": "vom Kunden",
+  "event.liveChat.by.agent": "vom Mitarbeiter",
+  "event.liveChat.by.timeout": "niemand hat rechtzeitig angenommen",
+  "event.liveChat.by.idle": "längere Zeit keine Nachricht",
 };

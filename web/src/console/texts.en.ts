@@ -320,4 +320,12 @@ export const consoleEn = {
   "livechat.ended": "The chat has ended.",
   "livechat.you": "You",
   "livechat.empty": "No messages yet.",
+  "event.liveChat.waiting": "Live chat requested by the customer",
+  "event.liveChat.active": "Live chat accepted",
+  "event.liveChat.ended": "Live chat ended",
+  "event.liveChat.endedBy": "Live chat ended ({by})",
+  "event.liveChat.by.customer": "by the customer",
+  "event.liveChat.by.agent": "by the agent",
+  "event.liveChat.by.timeout": "nobody accepted in time",
+  "event.liveChat.by.idle": "nobody wrote for a while",
 } as const;
