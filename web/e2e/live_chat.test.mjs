@@ -2,8 +2,9 @@
 // guest in the portal's widget describes a problem, asks for a person, gives name and e-mail,
 // gets the ticket and asks to chat with an agent now; l1.agent, online in the console, sees the
 // waiting chat in the header's "Live-Chats", accepts it, lands in the ticket and writes; the
-// guest sees who joined and the line; the guest answers and the agent sees it; the agent ends
-// the chat and the guest sees the end. axe-core on both sides while the chat runs.
+// guest sees who joined and the line; the guest answers and the agent sees it; after a reload
+// the guest's widget picks the chat up again; the agent ends the chat and the guest sees the
+// end. axe-core on both sides while the chat runs.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { apiToken, noSeriousViolations, signedIn, withServerAndBrowser } from "./harness.mjs";
@@ -98,6 +99,18 @@ test("a guest chats live with a line-1 agent after the bot's hand-off", async ()
   await noSeriousViolations(guest, "the widget in a live chat");
   // The chat lines are public replies on the ticket: the timeline shows them too.
   await agent.page.locator("ol.timeline").getByText(guestSays).first().waitFor({ timeout: 15_000 });
+
+  // A reload in the middle of the chat: the transcript shows it, the socket is resumed and
+  // the agent's next line arrives.
+  await guest.reload();
+  await guest.getByRole("button", { name: "Hilfe-Assistenten fragen" }).click();
+  await log.getByText(agentSays).waitFor();
+  await guest.getByText(`Sie chatten mit ${me.name}.`).waitFor();
+  const agentAgain = "Bitte halten Sie den Einschaltknopf 10 Sekunden gedrückt.";
+  await box.getByLabel("Nachricht an Erika Muster").fill(agentAgain);
+  await box.getByRole("button", { name: "Senden" }).click();
+  await log.getByText(agentAgain).waitFor();
+  assert.equal(await log.getByText(guestSays).count(), 1, "the guest's line once after the reload");
 
   // The agent ends it; the guest sees the end and the conversation is over.
   await box.getByRole("button", { name: "Chat beenden" }).click();
