@@ -66,7 +66,19 @@ export function LiveChatsButton(props: { me: Me }) {
   const button = useRef<HTMLButtonElement>(null);
   const panel = useRef<HTMLDivElement>(null);
 
-  const load = () => get<{ items: LiveChat[] }>("/api/v1/live-chats").then((r) => setChats(r.items), () => {});
+  // A server without live chats (404) shows no button.
+  const [missing, setMissing] = useState(false);
+  const gone = useRef(false);
+  const load = () => {
+    if (gone.current) return;
+    get<{ items: LiveChat[] }>("/api/v1/live-chats").then(
+      (r) => setChats(r.items),
+      (e) => {
+        if (e instanceof ApiError && e.status === 404) gone.current = true;
+        setMissing(gone.current);
+      },
+    );
+  };
 
   useEffect(() => {
     load();
@@ -96,6 +108,7 @@ export function LiveChatsButton(props: { me: Me }) {
     button.current?.focus();
   }
 
+  if (missing) return null;
   const waiting = (chats ?? []).filter((c) => c.status === "waiting");
   const shown = (chats ?? []).filter((c) => c.status === "waiting" || c.agent_id === props.me.id);
   return (
