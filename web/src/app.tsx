@@ -4,7 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { live, type LiveState } from "./api/live";
 import type { AdminPage } from "./admin";
 import type { Me } from "./api/types";
-import { ConsolePage, NotificationsButton } from "./console";
+import { ConsolePage, LiveChatsButton, NotificationsButton } from "./console";
 import { language, setLanguage, t, useLanguage, type Language } from "./i18n";
 import { LoginPage } from "./pages/login";
 import { PortalPage } from "./portal";
@@ -65,6 +65,7 @@ function Header(props: { me: Me | null }) {
       )}
       <span class="spacer" />
       {me && <LiveBadge />}
+      {me && isStaff(me) && <LiveChatsButton me={me} />}
       {me && isStaff(me) && <NotificationsButton me={me} />}
       <label class="language">
         {t("app.language")}

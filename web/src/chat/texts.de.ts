@@ -18,4 +18,13 @@ export const chatDe: Record<keyof typeof chatEn, string> = {
   "chat.ended": "Dieses Gespräch ist beendet.",
   "chat.error": "Der Assistent ist gerade nicht erreichbar. Bitte versuchen Sie es erneut.",
   "chat.tooMany": "Zu viele Nachrichten auf einmal. Bitte warten Sie kurz und versuchen Sie es erneut.",
+  "chat.agent": "Service Desk",
+  "chat.notice": "Hinweis",
+  "chat.live.waiting": "Einen Moment, ein Mitarbeiter wird verbunden…",
+  "chat.live.active": "Sie chatten mit {agent}.",
+  "chat.live.joined": "{agent} ist jetzt für Sie da.",
+  "chat.live.ended": "Der Chat mit dem Service Desk wurde beendet.",
+  "chat.live.timeout": "Gerade konnte leider niemand den Chat übernehmen. Ihr Ticket bleibt offen; der Service Desk meldet sich bei Ihnen.",
+  "chat.live.end": "Chat beenden",
+  "chat.live.input": "Ihre Nachricht an den Service Desk",
 };

@@ -16,4 +16,13 @@ export const chatEn = {
   "chat.ended": "This conversation has ended.",
   "chat.error": "The assistant could not be reached. Please try again.",
   "chat.tooMany": "Too many messages at once. Please wait a moment and try again.",
+  "chat.agent": "Service desk",
+  "chat.notice": "Note",
+  "chat.live.waiting": "One moment, connecting you to an agent…",
+  "chat.live.active": "You are chatting with {agent}.",
+  "chat.live.joined": "{agent} has joined the chat.",
+  "chat.live.ended": "The chat with the service desk has ended.",
+  "chat.live.timeout": "Nobody could take the chat just now. Your ticket stays open; the service desk will get back to you.",
+  "chat.live.end": "End chat",
+  "chat.live.input": "Your message to the service desk",
 };

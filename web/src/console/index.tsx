@@ -15,6 +15,7 @@ import { TicketPage } from "./ticket_view";
 import { Toasts } from "./toasts";
 import "./console.css";
 
+export { LiveChatsButton } from "./live_chats";
 export { NotificationsButton } from "./notifications";
 
 function ConsoleNav(props: { path: string; onSearch: (q: string) => void }) {

@@ -1,6 +1,7 @@
 // One ticket as an agent works it: the header (line, team, priority, status, SLA clocks),
 // the requester with their other open tickets, the timeline, the editor, status changes,
-// moves, and the vendor's case number at line 4. It follows the ticket live.
+// moves, the vendor's case number at line 4, and a live chat with the requester when the
+// chatbot handed one over (live_chats.tsx). It follows the ticket live.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, get, patch, path, post } from "../api/client";
 import { live } from "../api/live";
@@ -9,6 +10,7 @@ import { formatTime, t, type Key } from "../i18n";
 import { onLink } from "../router";
 import { useDirectory, userName, type Directory } from "./directory";
 import { EntryEditor, type EntryKind } from "./entry_editor";
+import { LiveChatBox } from "./live_chats";
 import { allowedMoves, MoveDialog, type MoveKind } from "./move_dialog";
 import { OPEN_STATUSES } from "./queue_query";
 import { SlaClocks } from "./sla";
@@ -274,6 +276,7 @@ export function TicketPage(props: { me: Me; id: number }) {
       </header>
       <div class="ticket-body">
         <div class="ticket-main">
+          <LiveChatBox me={me} ticketId={ticket.id} />
           <section aria-labelledby="timeline-title">
             <h2 id="timeline-title">{t("timeline.title")}</h2>
             <Timeline entries={entries} dir={dir} onResend={resend} />

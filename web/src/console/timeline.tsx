@@ -1,5 +1,5 @@
 // The ticket's timeline, oldest first: public replies, internal notes, logged calls and the
-// system's events (creation, status changes, moves with their hand-off notes, SLA).
+// system's events (creation, status changes, moves with their hand-off notes, live chats, SLA).
 import type { Entry, EntryMail } from "../api/types";
 import { AttachmentList } from "../attachments";
 import { formatTime, t, type Key } from "../i18n";
@@ -34,7 +34,20 @@ function eventText(type: string, p: Payload, dir: Directory | null): string {
     case "ticket.returned":
       return t("event.returned", { line: String(p.to_line), team: teamName(dir, p.to_team) });
     case "ticket.updated":
-      return t("event.updated", { fields: Object.keys(p).filter((k) => k !== "by").join(", ") });
+    {
+      // The server names the changed fields under "changes" ({field: {from, to}}).
+      const changed = p.changes && typeof p.changes === "object" ? (p.changes as Payload) : p;
+      return t("event.updated", { fields: Object.keys(changed).filter((k) => k !== "by").join(", ") });
+    }
+    case "ticket.live_chat": {
+      const state = String(p.state);
+      if (state === "waiting") return t("event.liveChat.waiting");
+      if (state === "active") return t("event.liveChat.active");
+      const by = String(p.ended_by ?? "");
+      return ["customer", "agent", "timeout", "idle"].includes(by)
+        ? t("event.liveChat.endedBy", { by: t(`event.liveChat.by.${by}` as Key) })
+        : t("event.liveChat.ended");
+    }
     case "sla.policy_applied":
       return t("event.policy", { name: String(p.name ?? "") });
     case "sla.breached":
