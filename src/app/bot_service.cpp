@@ -358,7 +358,13 @@ Result<BotTranscript> BotService::transcript(const Actor& actor, std::string_vie
   if (!*may) return fail(ErrorCode::not_found, "bot session not found");
   auto turns = store_.bot_turns(id);
   if (!turns) return std::unexpected(turns.error());
-  return BotTranscript{std::move(*session), std::move(*turns)};
+  std::optional<TicketNumber> number;
+  if (session->ticket) {
+    auto ticket = store_.ticket(*session->ticket);
+    if (!ticket) return std::unexpected(ticket.error());
+    number = ticket->number;
+  }
+  return BotTranscript{std::move(*session), std::move(*turns), number};
 }
 
 Result<void> BotService::handle(Conversation& c, const BotInput& input) {

@@ -89,6 +89,7 @@ struct BotInput {
 struct BotTranscript {
   BotSession session;
   std::vector<BotTurn> turns;
+  std::optional<TicketNumber> ticket_number;  // of the hand-off ticket, which the bot told the user
 };
 
 class BotService {

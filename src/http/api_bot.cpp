@@ -95,6 +95,10 @@ void add_bot_routes(Router& router, ApiServices& s) {
                        {"created_at", format_time(t->session.created_at)},
                        {"updated_at", format_time(t->session.updated_at)},
                        {"turns", std::move(turns)}};
+        // The hand-off ticket as the bot named it to the user (the widget links it after a reload).
+        o["ticket"] = nullptr;
+        if (t->session.ticket && t->ticket_number)
+          o["ticket"] = {{"id", *t->session.ticket}, {"number", *t->ticket_number}};
         // The live chat after the hand-off, with its lines (the agent's are not turns).
         o["live"] = nullptr;
         if (s.live_chat) {

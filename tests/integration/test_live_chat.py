@@ -118,6 +118,7 @@ class LiveChatTest(ServerTestCase):
             transcript = self.assertStatus(self.server.request(
                 "GET", f"/api/v1/bot/sessions/{handed['id']}"), 200).json
             self.assertEqual(len(transcript["live"]["messages"]), 2, transcript["live"])
+            self.assertEqual(transcript["ticket"], handed["ticket"])
 
             self.assertStatus(self.server.request(
                 "POST", f"{CHATS}/{ticket}/end", as_user="l1.agent"), 200)
