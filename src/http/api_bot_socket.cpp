@@ -11,6 +11,7 @@
 #include "http/api_events.hpp"
 #include "http/bot_json.hpp"
 #include "http/problem.hpp"
+#include "http/token_bucket.hpp"
 #include "http/websocket.hpp"
 
 namespace fl::http {
@@ -35,12 +36,10 @@ class BotSocket final : public WebSocketSession,
         channel_(std::move(channel)),
         client_(std::move(client)),
         actor_(std::move(actor)),
-        rate_(rate),
-        tokens_(kBurst),
-        last_(std::chrono::steady_clock::now()) {}
+        bucket_(rate, kBurst) {}
 
   void on_message(std::string_view text) override {
-    if (!take_token()) {
+    if (!bucket_.take()) {
       channel_->close(close_code::policy, "too many messages");
       return;
     }
@@ -172,15 +171,6 @@ class BotSocket final : public WebSocketSession,
     watching_.reset();
   }
 
-  bool take_token() {
-    auto now = std::chrono::steady_clock::now();
-    tokens_ =
-        std::min(kBurst, tokens_ + rate_ * std::chrono::duration<double>(now - last_).count());
-    last_ = now;
-    if (tokens_ < 1) return false;
-    tokens_ -= 1;
-    return true;
-  }
 
   BotService& bot_;
   AuthService& auth_;
@@ -191,9 +181,7 @@ class BotSocket final : public WebSocketSession,
   std::string session_;
   std::mutex mutex_;  // guards watching_ (on_close runs on an I/O thread)
   std::optional<TicketId> watching_;
-  double rate_;
-  double tokens_;
-  std::chrono::steady_clock::time_point last_;
+  TokenBucket bucket_;
   int bad_in_a_row_ = 0;
 };
 

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "http/problem.hpp"
+#include "http/token_bucket.hpp"
 #include "http/websocket.hpp"
 
 namespace fl::http {
@@ -48,14 +49,12 @@ class EventSocket final : public WebSocketSession {
       : json_(json),
         channel_(channel),
         session_(feed.connect(std::make_shared<SocketOutbox>(channel))),
-        rate_(rate),
-        tokens_(kBurst),
-        last_(std::chrono::steady_clock::now()) {}
+        bucket_(rate, kBurst) {}
 
   LiveSession& session() { return *session_; }
 
   void on_message(std::string_view text) override {
-    if (!take_token()) {
+    if (!bucket_.take()) {
       channel_->close(close_code::policy, "too many messages");
       return;
     }
@@ -104,23 +103,11 @@ class EventSocket final : public WebSocketSession {
     channel_->send(std::make_shared<const std::string>(json_.encode(m)));
   }
 
-  // A token bucket: `rate_` per second, up to kBurst saved.
-  bool take_token() {
-    auto now = std::chrono::steady_clock::now();
-    tokens_ =
-        std::min(kBurst, tokens_ + rate_ * std::chrono::duration<double>(now - last_).count());
-    last_ = now;
-    if (tokens_ < 1) return false;
-    tokens_ -= 1;
-    return true;
-  }
 
   const LiveJson& json_;
   std::shared_ptr<WebSocketChannel> channel_;
   std::unique_ptr<LiveSession> session_;
-  double rate_;
-  double tokens_;
-  std::chrono::steady_clock::time_point last_;
+  TokenBucket bucket_;
   int bad_in_a_row_ = 0;
 };
 

@@ -9,6 +9,7 @@ import { live, type LiveEvent, type LiveMessage } from "../api/live";
 import type { Me } from "../api/types";
 import { formatTime, t } from "../i18n";
 import { navigate, onLink } from "../router";
+import { useHeaderPanel, useLiveReload } from "./header_panel";
 import { toast } from "./toasts";
 
 const POLL_MS = 10_000;
@@ -62,9 +63,7 @@ export async function acceptChat(chat: LiveChat): Promise<boolean> {
 
 export function LiveChatsButton(props: { me: Me }) {
   const [chats, setChats] = useState<LiveChat[] | null>(null);
-  const [open, setOpen] = useState(false);
-  const button = useRef<HTMLButtonElement>(null);
-  const panel = useRef<HTMLDivElement>(null);
+  const { open, setOpen, button, panel, close } = useHeaderPanel();
 
   // A server without live chats (404) shows no button.
   const [missing, setMissing] = useState(false);
@@ -80,33 +79,10 @@ export function LiveChatsButton(props: { me: Me }) {
     );
   };
 
-  useEffect(() => {
-    load();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    // Hand-off tickets start at line 1 and an accepted chat's ticket is the agent's: these
-    // two queues carry every change of the list (not "all": every queue view on the page gets
-    // what the socket follows).
-    const stop = live.follow({ queues: ["mine", { line: 1 }] }, (m) => {
-      if (!aboutChat(m)) return;
-      clearTimeout(timer);
-      timer = setTimeout(load, 200);
-    });
-    const poll = setInterval(load, POLL_MS);
-    return () => {
-      stop();
-      clearTimeout(timer);
-      clearInterval(poll);
-    };
-  }, [props.me.id]);
-
-  useEffect(() => {
-    if (open) panel.current?.querySelector<HTMLElement>("button, a")?.focus();
-  }, [open]);
-
-  function close() {
-    setOpen(false);
-    button.current?.focus();
-  }
+  // Hand-off tickets start at line 1 and an accepted chat's ticket is the agent's: these two
+  // queues carry every change of the list (not "all": every queue view on the page gets what
+  // the socket follows).
+  useLiveReload(load, ["mine", { line: 1 }], aboutChat, 200, POLL_MS, props.me.id);
 
   if (missing) return null;
   const waiting = (chats ?? []).filter((c) => c.status === "waiting");

@@ -2,50 +2,24 @@
 // notifications in a panel, each opening its ticket (and marked read). It reloads when the
 // live feed tells of a change on the user's own or their teams' tickets (notifications follow
 // events a fraction of a second later) and, for the rest (SLA warnings, rules), every minute.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { get, post } from "../api/client";
-import { live, type Queue } from "../api/live";
+import type { Queue } from "../api/live";
 import type { Me, Notification, NotificationPage } from "../api/types";
 import { formatTime, t } from "../i18n";
 import { navigate } from "../router";
+import { useHeaderPanel, useLiveReload } from "./header_panel";
 
 const POLL_MS = 60_000;
 
 export function NotificationsButton(props: { me: Me }) {
   const [page, setPage] = useState<NotificationPage | null>(null);
-  const [open, setOpen] = useState(false);
-  const button = useRef<HTMLButtonElement>(null);
-  const panel = useRef<HTMLDivElement>(null);
+  const { open, setOpen, button, panel, close } = useHeaderPanel();
 
   const load = () => get<NotificationPage>("/api/v1/me/notifications?limit=20").then(setPage, () => {});
 
-  useEffect(() => {
-    load();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const soon = () => {
-      clearTimeout(timer);
-      timer = setTimeout(load, 700);
-    };
-    const queues: Queue[] = ["mine", ...props.me.teams.map((x) => ({ team: x.id }))];
-    const stop = live.follow({ queues }, (m) => {
-      if (m.type === "event" || m.type === "resync") soon();
-    });
-    const poll = setInterval(load, POLL_MS);
-    return () => {
-      stop();
-      clearTimeout(timer);
-      clearInterval(poll);
-    };
-  }, [props.me.id]);
-
-  useEffect(() => {
-    if (open) panel.current?.querySelector<HTMLElement>("a, button")?.focus();
-  }, [open]);
-
-  function close() {
-    setOpen(false);
-    button.current?.focus();
-  }
+  const queues: Queue[] = ["mine", ...props.me.teams.map((x) => ({ team: x.id }))];
+  useLiveReload(load, queues, (m) => m.type === "event" || m.type === "resync", 700, POLL_MS, props.me.id);
 
   async function read(ids: number[] | "all") {
     await post("/api/v1/me/notifications/read", ids === "all" ? { all: true } : { ids }).catch(() => {});
