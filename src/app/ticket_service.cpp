@@ -244,6 +244,8 @@ Result<Ticket> TicketService::create(const Actor& actor, const NewTicket& req) {
                        {"team", t.team},
                        {"priority", name_of(t.priority)},
                        {"call", req.call.has_value()}};
+  // The call's length, for the handling time in reports (app/report_facts.hpp).
+  if (req.call) created["call_seconds"] = req.call->duration_seconds;
   if (!file_names.empty()) created["attachments"] = json::value_from(file_names);
   if (req.mail) {
     created["auto_submitted"] = req.mail->auto_submitted;
@@ -435,6 +437,7 @@ Result<Entry> TicketService::add_entry(const Actor& actor, TicketId id, const Ne
     json::object added{{"kind", name_of(req.kind)}};
     if (!file_names.empty()) added["attachments"] = json::value_from(file_names);
     if (req.live_chat) added["chat"] = true;
+    if (req.kind == EntryKind::call && req.call) added["call_seconds"] = req.call->duration_seconds;
     if (req.mail) {
       added["auto_submitted"] = req.mail->auto_submitted;
       change.mail = req.mail->record;
