@@ -24,6 +24,7 @@
 #include "app/bot_brain.hpp"
 #include "app/bot_service.hpp"
 #include "app/live_chat.hpp"
+#include "app/reports.hpp"
 #include "llm/openai_client.hpp"
 #include "app/deflection.hpp"
 #include "app/directory_service.hpp"
@@ -503,6 +504,13 @@ int serve(const Config& c) {
       }
       if (*read < kBatch) return;
     }
+  });
+  // Report facts follow the whole history (a first start after an upgrade reads it all, a batch
+  // at a time, in the background).
+  ReportFacts report_facts(*desk.store);
+  scheduler.add("reports", std::chrono::seconds(2), [&report_facts](Timestamp) {
+    if (auto read = report_facts.catch_up(); !read)
+      spdlog::error("reports: {}", read.error().message);
   });
   scheduler.add("rule_timers", std::chrono::seconds(c.sla_check_seconds), [&desk](Timestamp now) {
     constexpr int kBatch = 200;

@@ -20,6 +20,7 @@
 #include "core/directory.hpp"
 #include "core/error.hpp"
 #include "core/event.hpp"
+#include "core/report_facts.hpp"
 #include "core/macro.hpp"
 #include "core/mail.hpp"
 #include "core/outbound_mail.hpp"
@@ -647,6 +648,16 @@ class Store {
 
   // Open sessions not answered since `idle_before` become abandoned; returns how many.
   virtual Result<std::int64_t> abandon_idle_bot_sessions(Timestamp idle_before) = 0;
+
+  // Report facts (migration 23, app/reports.hpp): the stored facts of the tickets named (those
+  // that have some); and one follower batch written whole - ticket facts replaced, moves and
+  // contacts added (an event already stored is skipped), escalations marked asked again, and
+  // the follower's cursor ("reports") moved to `cursor`. reset: every fact and the cursor gone,
+  // for a rebuild from the history.
+  virtual Result<std::vector<TicketFacts>> report_ticket_facts(const std::vector<TicketId>& ids) = 0;
+  virtual Result<void> save_report_facts(const std::vector<TicketFacts>& tickets,
+                                         const FactChanges& changes, EventId cursor) = 0;
+  virtual Result<void> reset_report_facts() = 0;
 
   // Live chats (migration 22). insert: conflict when the ticket has a chat not ended. update:
   // the chat's fields replaced when its status is still `expected`, else conflict (another

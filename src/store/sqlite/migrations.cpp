@@ -734,11 +734,82 @@ CREATE INDEX live_chats_open ON live_chats(status) WHERE status != 'ended';
 CREATE INDEX bot_sessions_idle ON bot_sessions(updated_at) WHERE status = 'open';
 )sql";
 
-constexpr std::array<const char*, 22> kMigrations{
+// Migration 23: report facts (app/reports.hpp, docs/reports.md), kept by a follower of the
+// event feed and rebuildable from it. Reports read periods by the time columns' indexes.
+constexpr const char* kMigration23 = R"sql(
+CREATE TABLE report_tickets (
+  ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+  created_at INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  opened_line INTEGER NOT NULL,
+  opened_team INTEGER NOT NULL,
+  line INTEGER NOT NULL,
+  team INTEGER NOT NULL,
+  at_team_since INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  first_response_at INTEGER,
+  first_resolved_at INTEGER,
+  resolved_at INTEGER,
+  resolved_line INTEGER,
+  closed_at INTEGER,
+  reopens INTEGER NOT NULL,
+  escalations INTEGER NOT NULL,
+  transfers INTEGER NOT NULL,
+  returns INTEGER NOT NULL,
+  bounces INTEGER NOT NULL,
+  customer_contacts INTEGER NOT NULL,
+  staff_replies INTEGER NOT NULL,
+  handling_seconds INTEGER NOT NULL,
+  csat_score INTEGER,
+  csat_comment TEXT NOT NULL,
+  csat_at INTEGER,
+  sla_breaches INTEGER NOT NULL,
+  category TEXT NOT NULL,
+  organization_id INTEGER,
+  priority TEXT NOT NULL,
+  assignee_id INTEGER,
+  last_escalation INTEGER,
+  last_escalated_at INTEGER,
+  last_move_was_escalation INTEGER NOT NULL
+);
+CREATE INDEX report_tickets_created ON report_tickets(created_at);
+CREATE INDEX report_tickets_resolved ON report_tickets(resolved_at) WHERE resolved_at IS NOT NULL;
+
+CREATE TABLE report_moves (
+  event_id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  from_line INTEGER NOT NULL,
+  to_line INTEGER NOT NULL,
+  from_team INTEGER NOT NULL,
+  to_team INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  note_chars INTEGER NOT NULL,
+  ms_at_previous INTEGER NOT NULL,
+  bounce INTEGER NOT NULL,
+  asked_again INTEGER NOT NULL
+);
+CREATE INDEX report_moves_at ON report_moves(at);
+
+CREATE TABLE report_contacts (
+  event_id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  agent_id INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  team INTEGER NOT NULL,
+  call_seconds INTEGER NOT NULL
+);
+CREATE INDEX report_contacts_at ON report_contacts(at);
+)sql";
+
+constexpr std::array<const char*, 23> kMigrations{
     kMigration1,  kMigration2,  kMigration3,  kMigration4,  kMigration5,  kMigration6,
     kMigration7,  kMigration8,  kMigration9,  kMigration10, kMigration11, kMigration12,
     kMigration13, kMigration14, kMigration15, kMigration16, kMigration17, kMigration18,
-    kMigration19, kMigration20, kMigration21, kMigration22};
+    kMigration19, kMigration20, kMigration21, kMigration22, kMigration23};
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include "store/sqlite/group_commit.hpp"
 #include "store/sqlite/knowledge_base.hpp"
 #include "store/sqlite/bot_flows.hpp"
+#include "store/sqlite/report_facts.hpp"
 #include "store/sqlite/macros.hpp"
 #include "store/sqlite/mail.hpp"
 #include "store/sqlite/mail_outbox.hpp"
@@ -686,6 +687,20 @@ Result<std::int64_t> SqliteStore::count_bot_user_turns(std::string_view session,
 Result<std::int64_t> SqliteStore::abandon_idle_bot_sessions(Timestamp idle_before) {
   return impl_->write<std::int64_t>(
       [&](Connection& c) { return sqlite::abandon_idle_bot_sessions(c, idle_before); });
+}
+
+Result<std::vector<TicketFacts>> SqliteStore::report_ticket_facts(const std::vector<TicketId>& ids) {
+  return impl_->read([&](Connection& c) { return sqlite::load_report_ticket_facts(c, ids); });
+}
+
+Result<void> SqliteStore::save_report_facts(const std::vector<TicketFacts>& tickets,
+                                            const FactChanges& changes, EventId cursor) {
+  return impl_->write<void>(
+      [&](Connection& c) { return sqlite::save_report_facts(c, tickets, changes, cursor); });
+}
+
+Result<void> SqliteStore::reset_report_facts() {
+  return impl_->write<void>([&](Connection& c) { return sqlite::reset_report_facts(c); });
 }
 
 Result<void> SqliteStore::insert_live_chat(const LiveChat& chat, const Event& event) {

@@ -209,6 +209,10 @@ class SqliteStore final : public Store {
   Result<std::int64_t> count_bot_sessions(std::string_view client_key, Timestamp since) override;
   Result<std::int64_t> count_bot_user_turns(std::string_view session, Timestamp since) override;
   Result<std::int64_t> abandon_idle_bot_sessions(Timestamp idle_before) override;
+  Result<std::vector<TicketFacts>> report_ticket_facts(const std::vector<TicketId>& ids) override;
+  Result<void> save_report_facts(const std::vector<TicketFacts>& tickets, const FactChanges& changes,
+                                 EventId cursor) override;
+  Result<void> reset_report_facts() override;
   Result<void> insert_live_chat(const LiveChat& chat, const Event& event) override;
   Result<void> update_live_chat(const LiveChat& chat, LiveChatStatus expected,
                                 const Event& event) override;

@@ -1,0 +1,33 @@
+// The service-desk reports (docs/reports.md). ReportFacts keeps the report facts
+// (core/report_facts.hpp) up to date: a follower of the event feed that reads the whole
+// history from its cursor, applies each event to its ticket's facts (app/report_facts.hpp) and
+// writes a batch with the cursor in one transaction, so a crash replays the batch and nothing is
+// counted twice. rebuild() starts again from the first event.
+#pragma once
+
+#include <unordered_map>
+
+#include "store/store.hpp"
+
+namespace fl {
+
+class ReportFacts {
+ public:
+  explicit ReportFacts(Store& store, int batch = 2000) : store_(store), batch_(batch) {}
+
+  // One batch; returns how many events it read (fewer than the batch: caught up).
+  Result<int> follow();
+  // Every batch until caught up; returns how many events it read.
+  Result<std::int64_t> catch_up();
+  // Forgets every fact and reads the history again.
+  Result<std::int64_t> rebuild();
+
+ private:
+  Result<bool> by_staff(const Event& e);
+
+  Store& store_;
+  const int batch_;
+  std::unordered_map<UserId, bool> staff_;  // whether a user is staff (roles do not change back)
+};
+
+}  // namespace fl
