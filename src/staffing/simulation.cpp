@@ -123,6 +123,9 @@ struct DeskState {
   double wait_sum = 0;
   std::int64_t answered = 0;
   std::int64_t answered_within = 0;
+  double wait_sum_in_hours = 0;
+  std::int64_t answered_in_hours = 0;
+  std::int64_t answered_within_in_hours = 0;
   double time_in_system_sum = 0;
 };
 
@@ -218,7 +221,13 @@ class Engine {
       DeskResult& r = result_.desks[index(d)];
       st.wait_sum += wait;
       ++st.answered;
-      if (wait <= s_.desk(d).answer_within_seconds) ++st.answered_within;
+      const bool within = wait <= s_.desk(d).answer_within_seconds;
+      if (within) ++st.answered_within;
+      if (s_.open[hour_index(v.arrived)]) {
+        st.wait_sum_in_hours += wait;
+        ++st.answered_in_hours;
+        if (within) ++st.answered_within_in_hours;
+      }
       r.max_wait_seconds = std::max(r.max_wait_seconds, wait);
       ++st.counted_in_service;
     }
@@ -294,10 +303,14 @@ class Engine {
       DeskState& st = state_[i];
       DeskResult& r = result_.desks[i];
       std::int64_t late_waiting = 0;
+      std::int64_t late_waiting_in_hours = 0;
       for (const Visit& v : st.queue) {
         if (!counted(v.arrived)) continue;
         ++r.waiting_at_end;
-        if (end_ - v.arrived > s_.desks[i].answer_within_seconds) ++late_waiting;
+        if (end_ - v.arrived > s_.desks[i].answer_within_seconds) {
+          ++late_waiting;
+          if (s_.open[hour_index(v.arrived)]) ++late_waiting_in_hours;
+        }
       }
       r.backlog_at_end = static_cast<std::int64_t>(st.queue.size());
       r.in_service_at_end = st.counted_in_service;
@@ -305,6 +318,11 @@ class Engine {
       if (st.answered + late_waiting > 0)
         r.service_level =
             static_cast<double>(st.answered_within) / static_cast<double>(st.answered + late_waiting);
+      if (st.answered_in_hours > 0)
+        r.mean_wait_in_hours_seconds = st.wait_sum_in_hours / st.answered_in_hours;
+      if (st.answered_in_hours + late_waiting_in_hours > 0)
+        r.service_level_in_hours = static_cast<double>(st.answered_within_in_hours) /
+                                   static_cast<double>(st.answered_in_hours + late_waiting_in_hours);
       if (st.capacity_time > 0) r.utilisation = st.busy_time / st.capacity_time;
       if (r.handled > 0) r.mean_time_in_system_minutes = st.time_in_system_sum / r.handled / 60;
       r.scheduled_agent_hours = st.capacity_time / kHour;

@@ -86,7 +86,13 @@ struct DeskResult {
   // Answered within answer_within_seconds, over those answered plus those still waiting longer.
   double service_level = 1;
   double answer_within_seconds = 0;
-  double utilisation = 0;  // busy agent-time / scheduled agent-time after the warm-up
+  // The same two over arrivals at the desk within business hours: what a caller who phones while
+  // the desk is open sees (the figures above include the nights a mail waits for the morning).
+  double mean_wait_in_hours_seconds = 0;
+  double service_level_in_hours = 1;
+  // Busy agent-time / scheduled agent-time after the warm-up. Above 1 when agents finish
+  // tickets after their shift (or the closing time) ended: overtime.
+  double utilisation = 0;
   double mean_time_in_system_minutes = 0;  // wait + handling, over the handled
   double scheduled_agent_hours = 0;        // after the warm-up
 };
