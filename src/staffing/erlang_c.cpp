@@ -11,9 +11,13 @@ namespace {
 // Far beyond any desk; only stops a loop on nonsense such as a service level of 0.9999999999.
 constexpr int kMaxAgents = 1'000'000;
 
-double next_b(double b, int n, double a) { return a * b / (n + a * b); }
+double next_b(double b, int n, double a) {
+  return a * b / (n + a * b);
+}
 
-double c_from_b(double b, int n, double a) { return n * b / (n - a * (1.0 - b)); }
+double c_from_b(double b, int n, double a) {
+  return n * b / (n - a * (1.0 - b));
+}
 
 Result<void> validate_load(const IntervalLoad& load) {
   if (!(load.arrivals >= 0) || !std::isfinite(load.arrivals))
@@ -52,7 +56,9 @@ StaffingFigures figures_from_b(int n, double b, const IntervalLoad& load,
 
 }  // namespace
 
-double IntervalLoad::erlangs() const { return arrivals * aht_seconds / interval_seconds; }
+double IntervalLoad::erlangs() const {
+  return arrivals * aht_seconds / interval_seconds;
+}
 
 double erlang_b(int agents, double erlangs) {
   double b = 1.0;
@@ -113,8 +119,8 @@ Result<StaffingFigures> agents_needed(const IntervalLoad& load, const ServiceTar
     StaffingFigures f = figures_from_b(n, b, load, target);
     if (f.service_level >= target.service_level) return f;
   }
-  return fail(ErrorCode::invalid_argument, "service_level: not reachable with " +
-                                               std::to_string(kMaxAgents) + " agents");
+  return fail(ErrorCode::invalid_argument,
+              "service_level: not reachable with " + std::to_string(kMaxAgents) + " agents");
 }
 
 }  // namespace fl::staffing

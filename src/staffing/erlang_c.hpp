@@ -19,10 +19,10 @@ struct IntervalLoad {
 
 // The service level to reach, and the limits that may ask for more agents than it.
 struct ServiceTarget {
-  double service_level = 0.8;       // share answered within answer_within_seconds, in (0, 1)
+  double service_level = 0.8;  // share answered within answer_within_seconds, in (0, 1)
   double answer_within_seconds = 20;
-  double max_occupancy = 1.0;       // in (0, 1]; 1 = no limit beyond stability
-  double shrinkage = 0.0;           // share of paid time not on the queue (breaks, training), [0, 1)
+  double max_occupancy = 1.0;  // in (0, 1]; 1 = no limit beyond stability
+  double shrinkage = 0.0;      // share of paid time not on the queue (breaks, training), [0, 1)
 };
 
 // Erlang B (blocking probability, M/M/N/N) by the recursion B(0) = 1,

@@ -51,9 +51,10 @@ Result<void> read_number(const toml::table& t, std::string_view prefix, std::str
   auto v = number(*n, key);
   if (!v) return std::unexpected(v.error());
   if (!std::isfinite(*v) || (lo_open ? *v <= lo : *v < lo) || *v > hi) {
-    if (std::isinf(hi)) return invalid_field(key, (lo_open ? "must be > " : "must be >= ") + show(lo));
-    return invalid_field(key, std::string("must be in ") + (lo_open ? "(" : "[") + show(lo) +
-                                  ", " + show(hi) + "]");
+    if (std::isinf(hi))
+      return invalid_field(key, (lo_open ? "must be > " : "must be >= ") + show(lo));
+    return invalid_field(
+        key, std::string("must be in ") + (lo_open ? "(" : "[") + show(lo) + ", " + show(hi) + "]");
   }
   out = *v;
   return {};
@@ -72,7 +73,8 @@ Result<void> read_optional(const toml::table& t, std::string_view prefix, std::s
 Result<std::array<double, 24>> day_cells(const toml::node& n, const std::string& key) {
   std::array<double, 24> day{};
   if (const auto* a = n.as_array()) {
-    if (a->size() != 24) return invalid_field(key, "expected 24 hourly values, got " + std::to_string(a->size()));
+    if (a->size() != 24)
+      return invalid_field(key, "expected 24 hourly values, got " + std::to_string(a->size()));
     for (std::size_t i = 0; i < 24; ++i) {
       auto v = number((*a)[i], key + "[" + std::to_string(i) + "]");
       if (!v) return std::unexpected(v.error());
@@ -111,7 +113,8 @@ Result<WeekGrid<double>> week_grid(const toml::node& n, const std::string& key) 
     for (const auto& [k, v] : *t) {
       int d = 0;
       while (d < 7 && kDays[d] != k.str()) ++d;
-      if (d == 7) return invalid_field(key + "." + std::string(k.str()), "unknown day (mon ... sun)");
+      if (d == 7)
+        return invalid_field(key + "." + std::string(k.str()), "unknown day (mon ... sun)");
       auto day = day_cells(v, key + "." + std::string(k.str()));
       if (!day) return std::unexpected(day.error());
       for (int h = 0; h < 24; ++h) g[hour_of_week(d, h)] = (*day)[h];
@@ -141,15 +144,17 @@ Result<void> read_desk(const toml::table& t, const std::string& key, Desk desk, 
   const bool first = desk == Desk::line1 || desk == Desk::partner;
   const bool last = desk == Desk::line4;
   Result<void> keys =
-      desk == Desk::partner
-          ? only_keys(t, key, {"share", "aht_minutes", "handling", "cv", "agents",
-                               "first_contact_resolution", "answer_within_seconds"})
-      : first ? only_keys(t, key, {"aht_minutes", "handling", "cv", "agents",
-                                   "first_contact_resolution", "answer_within_seconds"})
-      : last  ? only_keys(t, key, {"aht_minutes", "handling", "cv", "agents",
-                                   "answer_within_seconds"})
-              : only_keys(t, key, {"aht_minutes", "handling", "cv", "agents", "escalation",
-                                   "answer_within_seconds"});
+      desk == Desk::partner ? only_keys(t, key,
+                                        {"share", "aht_minutes", "handling", "cv", "agents",
+                                         "first_contact_resolution", "answer_within_seconds"})
+      : first               ? only_keys(t, key,
+                                        {"aht_minutes", "handling", "cv", "agents", "first_contact_resolution",
+                                         "answer_within_seconds"})
+      : last
+          ? only_keys(t, key, {"aht_minutes", "handling", "cv", "agents", "answer_within_seconds"})
+          : only_keys(
+                t, key,
+                {"aht_minutes", "handling", "cv", "agents", "escalation", "answer_within_seconds"});
   if (!keys) return keys;
   DeskConfig& c = s.desk(desk);
   if (!t.contains("aht_minutes")) return invalid_field(key + ".aht_minutes", "missing");
@@ -185,7 +190,8 @@ Result<void> read_desk(const toml::table& t, const std::string& key, Desk desk, 
 Result<void> read_business_hours(const toml::table& t, Scenario& s) {
   if (auto r = only_keys(t, "business_hours", {"days", "open", "close"}); !r) return r;
   const auto* days = t.get_as<toml::array>("days");
-  if (!days) return invalid_field("business_hours.days", "expected a list of days, e.g. [\"mon\", \"fri\"]");
+  if (!days)
+    return invalid_field("business_hours.days", "expected a list of days, e.g. [\"mon\", \"fri\"]");
   double open = 0, close = 24;
   if (auto r = read_number(t, "business_hours", "open", open, 0, 23); !r) return r;
   if (auto r = read_number(t, "business_hours", "close", close, 1, 24); !r) return r;
@@ -198,7 +204,8 @@ Result<void> read_business_hours(const toml::table& t, Scenario& s) {
     int i = 0;
     while (i < 7 && (!name || kDays[i] != *name)) ++i;
     if (i == 7) return invalid_field("business_hours.days", "unknown day (mon ... sun)");
-    for (int h = static_cast<int>(open); h < static_cast<int>(close); ++h) s.open[hour_of_week(i, h)] = true;
+    for (int h = static_cast<int>(open); h < static_cast<int>(close); ++h)
+      s.open[hour_of_week(i, h)] = true;
   }
   return {};
 }
@@ -206,9 +213,10 @@ Result<void> read_business_hours(const toml::table& t, Scenario& s) {
 Result<ScenarioFile> parse_table(const toml::table& root) {
   ScenarioFile file;
   Scenario& s = file.scenario;
-  if (auto r = only_keys(root, "", {"name", "seed", "warmup_hours", "run_hours", "after_hours",
-                                    "business_hours", "arrivals", "line0", "target", "lines",
-                                    "partner", "what_if"});
+  if (auto r =
+          only_keys(root, "",
+                    {"name", "seed", "warmup_hours", "run_hours", "after_hours", "business_hours",
+                     "arrivals", "line0", "target", "lines", "partner", "what_if"});
       !r)
     return std::unexpected(r.error());
   const auto check = [](Result<void> r) { return r; };
@@ -238,7 +246,8 @@ Result<ScenarioFile> parse_table(const toml::table& root) {
   const auto section = [&](std::string_view name) -> Result<const toml::table*> {
     const toml::node* n = root.get(name);
     if (!n) return nullptr;
-    if (!n->is_table()) return invalid_field(std::string(name), "must be a table ([" + std::string(name) + "])");
+    if (!n->is_table())
+      return invalid_field(std::string(name), "must be a table ([" + std::string(name) + "])");
     return n->as_table();
   };
 
@@ -251,14 +260,19 @@ Result<ScenarioFile> parse_table(const toml::table& root) {
     return std::unexpected(t.error());
   } else if (*t) {
     const toml::table& tt = **t;
-    if (auto r = only_keys(tt, "target", {"service_level", "answer_within_seconds", "max_occupancy", "shrinkage"}); !r)
+    if (auto r = only_keys(
+            tt, "target", {"service_level", "answer_within_seconds", "max_occupancy", "shrinkage"});
+        !r)
       return std::unexpected(r.error());
-    for (auto r : {check(read_number(tt, "target", "service_level", s.target.service_level, 0, 1, true)),
-                   check(read_number(tt, "target", "answer_within_seconds", s.target.answer_within_seconds, 0, kInf)),
-                   check(read_number(tt, "target", "max_occupancy", s.target.max_occupancy, 0, 1, true)),
-                   check(read_number(tt, "target", "shrinkage", s.target.shrinkage, 0, 0.99))})
+    for (auto r :
+         {check(read_number(tt, "target", "service_level", s.target.service_level, 0, 1, true)),
+          check(read_number(tt, "target", "answer_within_seconds", s.target.answer_within_seconds,
+                            0, kInf)),
+          check(read_number(tt, "target", "max_occupancy", s.target.max_occupancy, 0, 1, true)),
+          check(read_number(tt, "target", "shrinkage", s.target.shrinkage, 0, 0.99))})
       if (!r) return std::unexpected(r.error());
-    if (s.target.service_level >= 1) return invalid_field("target.service_level", "must be in (0, 1)");
+    if (s.target.service_level >= 1)
+      return invalid_field("target.service_level", "must be in (0, 1)");
   }
   if (auto t = section("arrivals"); !t) {
     return std::unexpected(t.error());
@@ -266,12 +280,14 @@ Result<ScenarioFile> parse_table(const toml::table& root) {
     return invalid_field("arrivals", "missing ([arrivals] with per_hour)");
   } else {
     const toml::table& at = **t;
-    if (auto r = only_keys(at, "arrivals", {"per_hour", "multiplier"}); !r) return std::unexpected(r.error());
+    if (auto r = only_keys(at, "arrivals", {"per_hour", "multiplier"}); !r)
+      return std::unexpected(r.error());
     if (!at.contains("per_hour")) return invalid_field("arrivals.per_hour", "missing");
     auto g = week_grid(*at.get("per_hour"), "arrivals.per_hour");
     if (!g) return std::unexpected(g.error());
     for (int h = 0; h < kHoursPerWeek; ++h)
-      if (!((*g)[h] >= 0)) return invalid_field("arrivals.per_hour", "hour " + std::to_string(h) + ": must be >= 0");
+      if (!((*g)[h] >= 0))
+        return invalid_field("arrivals.per_hour", "hour " + std::to_string(h) + ": must be >= 0");
     s.arrivals_per_hour = *g;
     if (auto r = read_number(at, "arrivals", "multiplier", s.arrival_multiplier, 0, kInf); !r)
       return std::unexpected(r.error());
@@ -280,14 +296,16 @@ Result<ScenarioFile> parse_table(const toml::table& root) {
     return std::unexpected(t.error());
   } else if (*t) {
     if (auto r = only_keys(**t, "line0", {"deflection"}); !r) return std::unexpected(r.error());
-    if (auto r = read_number(**t, "line0", "deflection", s.deflection, 0, 1); !r) return std::unexpected(r.error());
+    if (auto r = read_number(**t, "line0", "deflection", s.deflection, 0, 1); !r)
+      return std::unexpected(r.error());
   }
   if (auto t = section("lines"); !t) {
     return std::unexpected(t.error());
   } else if (!*t) {
     return invalid_field("lines", "missing ([lines.1] at least)");
   } else {
-    if (auto r = only_keys(**t, "lines", {"1", "2", "3", "4"}); !r) return std::unexpected(r.error());
+    if (auto r = only_keys(**t, "lines", {"1", "2", "3", "4"}); !r)
+      return std::unexpected(r.error());
     if (!(*t)->contains("1")) return invalid_field("lines.1", "missing");
     constexpr std::array<Desk, 4> kLines = {Desk::line1, Desk::line2, Desk::line3, Desk::line4};
     for (int i = 0; i < 4; ++i) {
@@ -295,13 +313,15 @@ Result<ScenarioFile> parse_table(const toml::table& root) {
       const toml::node* n = (*t)->get(std::to_string(i + 1));
       if (!n) continue;
       if (!n->is_table()) return invalid_field(key, "must be a table ([" + key + "])");
-      if (auto r = read_desk(*n->as_table(), key, kLines[i], s); !r) return std::unexpected(r.error());
+      if (auto r = read_desk(*n->as_table(), key, kLines[i], s); !r)
+        return std::unexpected(r.error());
     }
   }
   if (auto t = section("partner"); !t) {
     return std::unexpected(t.error());
   } else if (*t) {
-    if (auto r = read_number(**t, "partner", "share", s.outsourced_share, 0, 1); !r) return std::unexpected(r.error());
+    if (auto r = read_number(**t, "partner", "share", s.outsourced_share, 0, 1); !r)
+      return std::unexpected(r.error());
     if (auto r = read_desk(**t, "partner", Desk::partner, s); !r) return std::unexpected(r.error());
   }
   if (auto t = section("what_if"); !t) {
@@ -309,16 +329,20 @@ Result<ScenarioFile> parse_table(const toml::table& root) {
   } else if (*t) {
     const toml::table& wt = **t;
     ScenarioOverrides& o = file.what_if;
-    if (auto r = only_keys(wt, "what_if", {"deflection", "first_contact_resolution", "partner_first_contact_resolution",
-                                           "outsourced_share", "arrival_multiplier"});
+    if (auto r =
+            only_keys(wt, "what_if",
+                      {"deflection", "first_contact_resolution", "partner_first_contact_resolution",
+                       "outsourced_share", "arrival_multiplier"});
         !r)
       return std::unexpected(r.error());
-    for (auto r : {check(read_optional(wt, "what_if", "deflection", o.deflection, 0, 1)),
-                   check(read_optional(wt, "what_if", "first_contact_resolution", o.first_contact_resolution, 0, 1)),
-                   check(read_optional(wt, "what_if", "partner_first_contact_resolution",
-                                       o.partner_first_contact_resolution, 0, 1)),
-                   check(read_optional(wt, "what_if", "outsourced_share", o.outsourced_share, 0, 1)),
-                   check(read_optional(wt, "what_if", "arrival_multiplier", o.arrival_multiplier, 0, kInf))})
+    for (auto r :
+         {check(read_optional(wt, "what_if", "deflection", o.deflection, 0, 1)),
+          check(read_optional(wt, "what_if", "first_contact_resolution", o.first_contact_resolution,
+                              0, 1)),
+          check(read_optional(wt, "what_if", "partner_first_contact_resolution",
+                              o.partner_first_contact_resolution, 0, 1)),
+          check(read_optional(wt, "what_if", "outsourced_share", o.outsourced_share, 0, 1)),
+          check(read_optional(wt, "what_if", "arrival_multiplier", o.arrival_multiplier, 0, kInf))})
       if (!r) return std::unexpected(r.error());
   }
   if (auto v = validate(s); !v) return std::unexpected(v.error());
@@ -334,8 +358,8 @@ Result<ScenarioFile> parse_scenario(std::string_view toml_text) {
   try {
     root = toml::parse(toml_text);
   } catch (const toml::parse_error& e) {
-    return fail(ErrorCode::invalid_argument,
-                "line " + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+    return fail(ErrorCode::invalid_argument, "line " + std::to_string(e.source().begin.line) +
+                                                 ": " + std::string(e.description()));
   }
   return parse_table(root);
 }

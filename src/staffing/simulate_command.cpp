@@ -44,38 +44,40 @@ void print_table(std::ostream& out, const std::string& title, const Scenario& s,
   const double weeks = (r.simulated_hours - s.warmup_hours) / kHoursPerWeek;
   out << title << ": \"" << r.name << "\", seed " << s.seed << ", "
       << format("%.0f h after a %.0f h warm-up", r.simulated_hours - s.warmup_hours, s.warmup_hours)
-      << format(" (%lld events in %.2f s)\n", static_cast<long long>(r.events), seconds);
-  out << format("  demand %lld, deflected at line 0 %lld (%.1f %%)", static_cast<long long>(r.demand),
-                static_cast<long long>(r.deflected),
+      << format(" (%lld events in %.1f ms)\n", static_cast<long long>(r.events), 1000 * seconds);
+  out << format("  demand %lld, deflected at line 0 %lld (%.1f %%)",
+                static_cast<long long>(r.demand), static_cast<long long>(r.deflected),
                 r.demand > 0 ? 100.0 * r.deflected / r.demand : 0.0);
   if (s.after_hours == AfterHours::reject)
     out << format(", not served after hours %lld", static_cast<long long>(r.rejected_after_hours));
   out << format(", resolved %lld, mean resolution %.2f h\n", static_cast<long long>(r.resolved),
                 r.mean_resolution_hours);
   out << "  desk     arrivals  handled escalated   mean wait     SL  in hours: wait     SL"
-         "  (within)    util  in system  left q/svc | Erlang C, agent-h/week: needed  sched  short h"
+         "  (within)    util  in system  left q/svc | Erlang C, agent-h/week: needed  sched  short "
+         "h"
          "  peak\n";
   for (int i = 0; i < kDeskCount; ++i) {
     if (!desk_in_use(o, i)) continue;
     const DeskResult& d = r.desks[i];
     const DeskStaffing& st = o.staffing[i];
-    out << format("  %-8s %8lld %8lld %9lld %10.1fs %5.1f%% %13.1fs %5.1f%% (%6.0fs) %6.1f%% %8.1fm"
-                  " %6lld/%-4lld |",
-                  std::string(to_string(static_cast<Desk>(i))).c_str(),
-                  static_cast<long long>(d.arrivals), static_cast<long long>(d.handled),
-                  static_cast<long long>(d.escalated), d.mean_wait_seconds, 100 * d.service_level,
-                  d.mean_wait_in_hours_seconds, 100 * d.service_level_in_hours,
-                  d.answer_within_seconds, 100 * d.utilisation, d.mean_time_in_system_minutes,
-                  static_cast<long long>(d.waiting_at_end),
-                  static_cast<long long>(d.in_service_at_end))
+    out << format(
+               "  %-8s %8lld %8lld %9lld %10.1fs %5.1f%% %13.1fs %5.1f%% (%6.0fs) %6.1f%% %8.1fm"
+               " %6lld/%-4lld |",
+               std::string(to_string(static_cast<Desk>(i))).c_str(),
+               static_cast<long long>(d.arrivals), static_cast<long long>(d.handled),
+               static_cast<long long>(d.escalated), d.mean_wait_seconds, 100 * d.service_level,
+               d.mean_wait_in_hours_seconds, 100 * d.service_level_in_hours,
+               d.answer_within_seconds, 100 * d.utilisation, d.mean_time_in_system_minutes,
+               static_cast<long long>(d.waiting_at_end),
+               static_cast<long long>(d.in_service_at_end))
         << format(" %30.0f %6.0f %8d %5d\n", st.map.needed_agent_hours, st.map.planned_agent_hours,
                   st.map.cells_short, st.map.peak_needed);
   }
-  out << format("  (%.1f weeks counted; waits include closed hours, \"in hours\" counts arrivals in "
-                "business hours; Erlang C: %.0f %% within each desk's threshold, max occupancy "
-                "%.0f %%, on-queue agents; shrinkage %.0f %% on top for the roster)\n",
-                weeks, 100 * s.target.service_level, 100 * s.target.max_occupancy,
-                100 * s.target.shrinkage);
+  out << format(
+      "  (%.1f weeks counted; waits include closed hours, \"in hours\" counts arrivals in "
+      "business hours; Erlang C: %.0f %% within each desk's threshold, max occupancy "
+      "%.0f %%, on-queue agents; shrinkage %.0f %% on top for the roster)\n",
+      weeks, 100 * s.target.service_level, 100 * s.target.max_occupancy, 100 * s.target.shrinkage);
 }
 
 json::object to_json(const Scenario& s, const ScenarioOutcome& o) {

@@ -55,11 +55,16 @@ class Random {
 
 std::string desk_key(Desk d) {
   switch (d) {
-    case Desk::line1: return "lines.1";
-    case Desk::partner: return "partner";
-    case Desk::line2: return "lines.2";
-    case Desk::line3: return "lines.3";
-    case Desk::line4: return "lines.4";
+    case Desk::line1:
+      return "lines.1";
+    case Desk::partner:
+      return "partner";
+    case Desk::line2:
+      return "lines.2";
+    case Desk::line3:
+      return "lines.3";
+    case Desk::line4:
+      return "lines.4";
   }
   return "?";
 }
@@ -68,10 +73,14 @@ std::string desk_key(Desk d) {
 std::optional<Desk> next_line(Desk d) {
   switch (d) {
     case Desk::line1:
-    case Desk::partner: return Desk::line2;
-    case Desk::line2: return Desk::line3;
-    case Desk::line3: return Desk::line4;
-    case Desk::line4: return std::nullopt;
+    case Desk::partner:
+      return Desk::line2;
+    case Desk::line2:
+      return Desk::line3;
+    case Desk::line3:
+      return Desk::line4;
+    case Desk::line4:
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -80,7 +89,9 @@ int hour_index(double t) {
   return static_cast<int>(static_cast<std::int64_t>(std::floor(t / kHour)) % kHoursPerWeek);
 }
 
-bool finite_in(double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi; }
+bool finite_in(double v, double lo, double hi) {
+  return std::isfinite(v) && v >= lo && v <= hi;
+}
 
 // Which desks get tickets at all, following the flow.
 std::array<bool, kDeskCount> desks_reached(const Scenario& s) {
@@ -151,9 +162,15 @@ class Engine {
       events_.pop();
       ++result_.events;
       switch (e.kind) {
-        case Event::Kind::arrival: on_arrival(e.t); break;
-        case Event::Kind::hour: on_hour(e.t); break;
-        case Event::Kind::completion: on_completion(e); break;
+        case Event::Kind::arrival:
+          on_arrival(e.t);
+          break;
+        case Event::Kind::hour:
+          on_hour(e.t);
+          break;
+        case Event::Kind::completion:
+          on_completion(e);
+          break;
       }
     }
     finish();
@@ -316,13 +333,14 @@ class Engine {
       r.in_service_at_end = st.counted_in_service;
       if (st.answered > 0) r.mean_wait_seconds = st.wait_sum / st.answered;
       if (st.answered + late_waiting > 0)
-        r.service_level =
-            static_cast<double>(st.answered_within) / static_cast<double>(st.answered + late_waiting);
+        r.service_level = static_cast<double>(st.answered_within) /
+                          static_cast<double>(st.answered + late_waiting);
       if (st.answered_in_hours > 0)
         r.mean_wait_in_hours_seconds = st.wait_sum_in_hours / st.answered_in_hours;
       if (st.answered_in_hours + late_waiting_in_hours > 0)
-        r.service_level_in_hours = static_cast<double>(st.answered_within_in_hours) /
-                                   static_cast<double>(st.answered_in_hours + late_waiting_in_hours);
+        r.service_level_in_hours =
+            static_cast<double>(st.answered_within_in_hours) /
+            static_cast<double>(st.answered_in_hours + late_waiting_in_hours);
       if (st.capacity_time > 0) r.utilisation = st.busy_time / st.capacity_time;
       if (r.handled > 0) r.mean_time_in_system_minutes = st.time_in_system_sum / r.handled / 60;
       r.scheduled_agent_hours = st.capacity_time / kHour;
@@ -347,16 +365,26 @@ class Engine {
   SimulationResult result_;
 };
 
-// Arrivals in closed hours moved to the next open hour (queue) or dropped (reject).
+// Arrivals in closed hours dropped (reject), or (queue) spread evenly over the next stretch of
+// open hours: the backlog found at the opening is worked off during that day, not within its
+// first hour (which would make Erlang C ask for a Monday-morning peak no roster would staff).
 WeekGrid<double> through_business_hours(const WeekGrid<double>& per_hour, const Scenario& s) {
   WeekGrid<double> out{};
   const bool any_open = std::any_of(s.open.begin(), s.open.end(), [](bool o) { return o; });
   if (!any_open) return out;
+  const auto wrap = [](int h) { return h % kHoursPerWeek; };
   for (int h = 0; h < kHoursPerWeek; ++h) {
     if (per_hour[h] <= 0) continue;
-    int to = h;
-    while (!s.open[to]) to = (to + 1) % kHoursPerWeek;
-    if (to == h || s.after_hours == AfterHours::queue) out[to] += per_hour[h];
+    if (s.open[h]) {
+      out[h] += per_hour[h];
+      continue;
+    }
+    if (s.after_hours == AfterHours::reject) continue;
+    int from = h;
+    while (!s.open[from]) from = wrap(from + 1);
+    int length = 0;
+    while (length < kHoursPerWeek && s.open[wrap(from + length)]) ++length;
+    for (int i = 0; i < length; ++i) out[wrap(from + i)] += per_hour[h] / length;
   }
   return out;
 }
@@ -365,11 +393,16 @@ WeekGrid<double> through_business_hours(const WeekGrid<double>& per_hour, const 
 
 std::string_view to_string(Desk desk) {
   switch (desk) {
-    case Desk::line1: return "line 1";
-    case Desk::partner: return "partner";
-    case Desk::line2: return "line 2";
-    case Desk::line3: return "line 3";
-    case Desk::line4: return "line 4";
+    case Desk::line1:
+      return "line 1";
+    case Desk::partner:
+      return "partner";
+    case Desk::line2:
+      return "line 2";
+    case Desk::line3:
+      return "line 3";
+    case Desk::line4:
+      return "line 4";
   }
   return "?";
 }
@@ -381,9 +414,11 @@ Result<void> validate(const Scenario& s) {
   if (!finite_in(s.arrival_multiplier, 0, 1e6))
     return invalid_field("arrivals.multiplier", "must be >= 0");
   if (!finite_in(s.deflection, 0, 1)) return invalid_field("line0.deflection", "must be in [0, 1]");
-  if (!finite_in(s.outsourced_share, 0, 1)) return invalid_field("partner.share", "must be in [0, 1]");
+  if (!finite_in(s.outsourced_share, 0, 1))
+    return invalid_field("partner.share", "must be in [0, 1]");
   if (!finite_in(s.warmup_hours, 0, kMaxSimulatedHours))
-    return invalid_field("warmup_hours", "must be in [0, " + std::to_string(int(kMaxSimulatedHours)) + "]");
+    return invalid_field("warmup_hours",
+                         "must be in [0, " + std::to_string(int(kMaxSimulatedHours)) + "]");
   if (!(s.run_hours > 0) || !finite_in(s.warmup_hours + s.run_hours, 0, kMaxSimulatedHours))
     return invalid_field("run_hours", "must be > 0, with the warm-up at most " +
                                           std::to_string(int(kMaxSimulatedHours)));
@@ -421,7 +456,9 @@ Result<void> validate(const Scenario& s) {
   return {};
 }
 
-SimulationResult simulate(const Scenario& scenario) { return Engine(scenario).run(); }
+SimulationResult simulate(const Scenario& scenario) {
+  return Engine(scenario).run();
+}
 
 Result<std::array<DeskStaffing, kDeskCount>> staffing_view(const Scenario& s) {
   if (auto v = validate(s); !v) return std::unexpected(v.error());
@@ -477,11 +514,11 @@ Result<Scenario> apply(const Scenario& base, const ScenarioOverrides& o) {
     if (v && !finite_in(*v, 0, 1)) return invalid_field(key, "must be in [0, 1]");
     return {};
   };
-  for (auto check : {share(o.deflection, "what_if.deflection"),
-                     share(o.first_contact_resolution, "what_if.first_contact_resolution"),
-                     share(o.partner_first_contact_resolution,
-                           "what_if.partner_first_contact_resolution"),
-                     share(o.outsourced_share, "what_if.outsourced_share")})
+  for (auto check :
+       {share(o.deflection, "what_if.deflection"),
+        share(o.first_contact_resolution, "what_if.first_contact_resolution"),
+        share(o.partner_first_contact_resolution, "what_if.partner_first_contact_resolution"),
+        share(o.outsourced_share, "what_if.outsourced_share")})
     if (!check) return std::unexpected(check.error());
   if (o.arrival_multiplier && !finite_in(*o.arrival_multiplier, 0, 1e6))
     return invalid_field("what_if.arrival_multiplier", "must be >= 0");

@@ -6,7 +6,8 @@
 // The model, in words (docs/staffing.md has it in full):
 //  - A ticket arrives; with probability `deflection` line 0 solves it (it never reaches the desk).
 //  - Outside business hours it queues until opening (AfterHours::queue, the default: mail, web and
-//    portal tickets wait) or is not served at all (AfterHours::reject: a phone line that is closed).
+//    portal tickets wait) or is not served at all (AfterHours::reject: a phone line that is
+//    closed).
 //  - Of the rest, `outsourced_share` go to the partner desk, the others to line 1.
 //  - Each desk serves its queue first come, first served with as many agents as its schedule has
 //    for the hour (none while closed). An agent whose shift ends finishes the ticket in hand.
@@ -32,7 +33,9 @@ namespace fl::staffing {
 enum class Desk { line1, partner, line2, line3, line4 };
 inline constexpr int kDeskCount = 5;
 [[nodiscard]] std::string_view to_string(Desk desk);  // "line 1", "partner", "line 2", ...
-[[nodiscard]] constexpr int index(Desk desk) { return static_cast<int>(desk); }
+[[nodiscard]] constexpr int index(Desk desk) {
+  return static_cast<int>(desk);
+}
 
 enum class HandlingShape { exponential, lognormal };
 enum class AfterHours { queue, reject };
@@ -40,9 +43,9 @@ enum class AfterHours { queue, reject };
 struct DeskConfig {
   double aht_minutes = 10;  // mean handling time
   HandlingShape shape = HandlingShape::exponential;
-  double cv = 1.0;          // lognormal: standard deviation / mean
-  WeekGrid<int> agents{};   // on the queue, per hour of the week
-  double escalation = 0;    // share of handled tickets sent on to the next line
+  double cv = 1.0;                    // lognormal: standard deviation / mean
+  WeekGrid<int> agents{};             // on the queue, per hour of the week
+  double escalation = 0;              // share of handled tickets sent on to the next line
   double answer_within_seconds = 20;  // the service-level threshold for this desk's wait
 };
 
@@ -50,8 +53,8 @@ struct Scenario {
   std::string name;
   WeekGrid<double> arrivals_per_hour{};  // demand per hour of the week, before deflection
   double arrival_multiplier = 1;
-  double deflection = 0;        // share solved at line 0
-  double outsourced_share = 0;  // share of the desk's tickets the partner desk takes
+  double deflection = 0;                       // share solved at line 0
+  double outsourced_share = 0;                 // share of the desk's tickets the partner desk takes
   std::array<DeskConfig, kDeskCount> desks{};  // indexed by Desk
   WeekGrid<bool> open = always_open();         // business hours
   AfterHours after_hours = AfterHours::queue;
@@ -74,10 +77,10 @@ struct Scenario {
 [[nodiscard]] Result<void> validate(const Scenario& scenario);
 
 struct DeskResult {
-  std::int64_t arrivals = 0;   // arrived at this desk after the warm-up
-  std::int64_t handled = 0;    // of those, finished by the end
-  std::int64_t resolved = 0;   // handled and resolved here
-  std::int64_t escalated = 0;  // handled and sent to the next line
+  std::int64_t arrivals = 0;           // arrived at this desk after the warm-up
+  std::int64_t handled = 0;            // of those, finished by the end
+  std::int64_t resolved = 0;           // handled and resolved here
+  std::int64_t escalated = 0;          // handled and sent to the next line
   std::int64_t waiting_at_end = 0;     // of the arrivals, still queued at the end
   std::int64_t in_service_at_end = 0;  // of the arrivals, in an agent's hands at the end
   std::int64_t backlog_at_end = 0;     // the whole queue at the end, warm-up arrivals included
@@ -99,8 +102,8 @@ struct DeskResult {
 
 struct SimulationResult {
   std::string name;
-  std::int64_t demand = 0;     // tickets created after the warm-up (before deflection)
-  std::int64_t deflected = 0;  // solved at line 0
+  std::int64_t demand = 0;                // tickets created after the warm-up (before deflection)
+  std::int64_t deflected = 0;             // solved at line 0
   std::int64_t rejected_after_hours = 0;  // AfterHours::reject only
   std::int64_t resolved = 0;              // created after the warm-up and resolved by the end
   double mean_resolution_hours = 0;       // creation to resolution, over those
@@ -115,10 +118,11 @@ struct SimulationResult {
 [[nodiscard]] SimulationResult simulate(const Scenario& scenario);
 
 // The Erlang C view of a scenario: the traffic each desk is offered per hour of the week (the
-// mean flow: deflection, partner share and escalation shares applied; arrivals while closed moved
-// to the next open hour under AfterHours::queue, dropped under reject), and the heat map of the
-// agents needed against the scenario's schedule. Schedules count agents on the queue, so the map
-// compares on-queue figures; needed_rostered_agent_hours adds the target's shrinkage.
+// mean flow: deflection, partner share and escalation shares applied; arrivals while closed spread
+// over the next stretch of open hours under AfterHours::queue, dropped under reject), and the
+// heat map of the agents needed against the scenario's schedule. Schedules count agents on the
+// queue, so the map compares on-queue figures; needed_rostered_agent_hours adds the target's
+// shrinkage.
 struct DeskStaffing {
   WeekLoad offered;
   HeatMap map;

@@ -24,8 +24,7 @@ Result<HeatMap> week_heat_map(const WeekLoad& load, const WeekGrid<int>& planned
                                                           : needed.error().fields.front().message;
       return invalid_field((field == "arrivals" ? "arrivals_per_hour" : field) + at, message);
     }
-    const int on_queue =
-        static_cast<int>(std::floor(planned[h] * (1.0 - target.shrinkage) + 1e-9));
+    const int on_queue = static_cast<int>(std::floor(planned[h] * (1.0 - target.shrinkage) + 1e-9));
     const StaffingFigures with_plan = figures_for(on_queue, cell_load, target);
     HeatMapCell& c = map.cells[h];
     c.erlangs = needed->erlangs;

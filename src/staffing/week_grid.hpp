@@ -28,10 +28,10 @@ struct WeekLoad {
 
 struct HeatMapCell {
   double erlangs = 0;
-  int needed_agents = 0;      // on the queue, for the target
-  int needed_scheduled = 0;   // rostered, shrinkage added
-  int planned = 0;            // rostered, as planned
-  int gap = 0;                // planned − needed_scheduled: < 0 short, > 0 spare
+  int needed_agents = 0;     // on the queue, for the target
+  int needed_scheduled = 0;  // rostered, shrinkage added
+  int planned = 0;           // rostered, as planned
+  int gap = 0;               // planned − needed_scheduled: < 0 short, > 0 spare
   // With the planned roster: agents on the queue = floor(planned × (1 − shrinkage)).
   double planned_service_level = 1;
   double planned_asa_seconds = 0;  // +infinity when the planned agents cannot keep up

@@ -138,8 +138,8 @@ TEST(ErlangC, InvalidInputNamesTheField) {
 TEST(WeekHeatMap, NeededVersusPlanned) {
   WeekLoad load;
   load.aht_seconds.fill(180);
-  load.arrivals_per_hour[hour_of_week(0, 9)] = 200;   // Monday 09:00: 10 Erlangs → 14 agents
-  load.arrivals_per_hour[hour_of_week(4, 15)] = 20;   // Friday 15:00: 1 Erlang
+  load.arrivals_per_hour[hour_of_week(0, 9)] = 200;  // Monday 09:00: 10 Erlangs → 14 agents
+  load.arrivals_per_hour[hour_of_week(4, 15)] = 20;  // Friday 15:00: 1 Erlang
   WeekGrid<int> planned{};
   planned[hour_of_week(0, 9)] = 12;
   planned[hour_of_week(4, 15)] = 3;

@@ -104,8 +104,9 @@ agents = 1
   EXPECT_EQ(error_of("[arrivals]\nper_hour = [1, 2, 3]\n[lines.1]\naht_minutes = 5\nagents = 1\n"),
             "arrivals.per_hour: expected a number, 24 or 168 numbers, or a table of days (mon ... "
             "sun)");
-  EXPECT_EQ(error_of("[arrivals]\nper_hour = { monday = 3 }\n[lines.1]\naht_minutes = 5\nagents = 1\n"),
-            "arrivals.per_hour.monday: unknown day (mon ... sun)");
+  EXPECT_EQ(
+      error_of("[arrivals]\nper_hour = { monday = 3 }\n[lines.1]\naht_minutes = 5\nagents = 1\n"),
+      "arrivals.per_hour.monday: unknown day (mon ... sun)");
   EXPECT_EQ(error_of("[arrivals]\nper_hour = 1\n[lines.1]\naht_minutes = 5\nagents = 1.5\n"),
             "lines.1.agents: hour 0: expected a whole number >= 0");
   EXPECT_EQ(error_of("[arrivals]\nper_hour = 1\n[lines.1]\nagents = 1\n"),

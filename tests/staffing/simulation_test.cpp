@@ -124,7 +124,8 @@ TEST(Simulation, ReproducibleForASeed) {
   EXPECT_EQ(a.desk(Desk::line1).mean_wait_seconds, b.desk(Desk::line1).mean_wait_seconds);
   Scenario other = s;
   other.seed = 8;
-  EXPECT_NE(simulate(other).desk(Desk::line1).mean_wait_seconds, a.desk(Desk::line1).mean_wait_seconds);
+  EXPECT_NE(simulate(other).desk(Desk::line1).mean_wait_seconds,
+            a.desk(Desk::line1).mean_wait_seconds);
 }
 
 // Open Monday to Friday 09:00-17:00, tickets around the clock.
@@ -221,8 +222,11 @@ TEST(StaffingView, ClosedHoursMoveToTheOpening) {
   double total = 0;
   for (double a : offered) total += a;
   EXPECT_DOUBLE_EQ(total, 10 * 168);
-  EXPECT_DOUBLE_EQ(offered[hour_of_week(1, 9)], 10 * 17);  // Monday 17:00 to Tuesday 09:00
-  EXPECT_DOUBLE_EQ(offered[hour_of_week(0, 9)], 10 * (1 + 9 + 48 + 7));  // Friday 17:00 on
+  // Monday 17:00 to Tuesday 09:00 (16 hours) spread over Tuesday's 8 open hours.
+  EXPECT_DOUBLE_EQ(offered[hour_of_week(1, 9)], 10 + 10 * 16 / 8.0);
+  EXPECT_DOUBLE_EQ(offered[hour_of_week(1, 16)], 10 + 10 * 16 / 8.0);
+  // Friday 17:00 to Monday 09:00 (64 hours) over Monday's.
+  EXPECT_DOUBLE_EQ(offered[hour_of_week(0, 12)], 10 + 10 * 64 / 8.0);
   EXPECT_EQ(offered[hour_of_week(0, 20)], 0);
 }
 
