@@ -60,6 +60,7 @@
 #include "server/demo.hpp"
 #include "server/openapi.hpp"
 #include "smtp/curl_smtp.hpp"
+#include "staffing/simulate_command.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "webhooks/curl_sender.hpp"
 
@@ -1133,6 +1134,14 @@ int main(int argc, char** argv) {
   mailgate_cmd->add_option("--batch", mailgate_batch,
                            ".eml files, folders of them or mbox files, instead of standard input");
 
+  staffing::SimulateOptions simulate_options;
+  auto* simulate_cmd = app.add_subcommand(
+      "simulate", "staffing: Erlang C and a simulation of a scenario file (docs/staffing.md)");
+  simulate_cmd->add_option("--scenario", simulate_options.scenario, "TOML scenario file")
+      ->required();
+  simulate_cmd->add_flag("--json", simulate_options.json, "JSON instead of a table");
+  simulate_cmd->add_option("--seed", simulate_options.seed, "random seed (replaces the file's)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -1143,6 +1152,8 @@ int main(int argc, char** argv) {
               << SqliteStore::latest_schema_version() << ")\n";
     return 0;
   }
+  // Needs no configuration or data folder: a scenario file is all it reads.
+  if (*simulate_cmd) return staffing::simulate_command(simulate_options, std::cout, std::cerr);
   if (*mailgate_cmd) die_code = 75;  // EX_TEMPFAIL, as kExitTempFail below
   if (!config_file.empty()) or_die(apply_toml_file(config, config_file));
   or_die(apply_environment(config, [](const char* n) { return std::getenv(n); }));
