@@ -14,7 +14,8 @@ constexpr std::string_view kFollower = "reports";
 
 Result<bool> ReportFacts::by_staff(const Event& e) {
   // Events since the SLA work say who acted; older ones are looked up.
-  const std::string_view by = text_at(payload_of(e), "by");
+  const boost::json::object payload = payload_of(e);
+  const std::string_view by = text_at(payload, "by");  // into `payload`: keep it alive
   if (!by.empty()) return by != "customer";
   if (!e.actor) return true;  // the system
   auto it = staff_.find(*e.actor);
@@ -70,14 +71,15 @@ Result<int> ReportFacts::follow() {
   return static_cast<int>(events->size());
 }
 
-Result<std::int64_t> ReportFacts::catch_up() {
+Result<std::int64_t> ReportFacts::catch_up(int max_batches) {
   std::int64_t total = 0;
-  for (;;) {
+  for (int i = 0; i < max_batches; ++i) {
     auto n = follow();
     if (!n) return std::unexpected(n.error());
     total += *n;
-    if (*n < batch_) return total;
+    if (*n < batch_) break;
   }
+  return total;
 }
 
 Result<std::int64_t> ReportFacts::rebuild() {

@@ -5,6 +5,7 @@
 // counted twice. rebuild() starts again from the first event.
 #pragma once
 
+#include <limits>
 #include <unordered_map>
 
 #include "store/store.hpp"
@@ -17,8 +18,8 @@ class ReportFacts {
 
   // One batch; returns how many events it read (fewer than the batch: caught up).
   Result<int> follow();
-  // Every batch until caught up; returns how many events it read.
-  Result<std::int64_t> catch_up();
+  // Batches until caught up, or `max_batches` of them; returns how many events it read.
+  Result<std::int64_t> catch_up(int max_batches = std::numeric_limits<int>::max());
   // Forgets every fact and reads the history again.
   Result<std::int64_t> rebuild();
 

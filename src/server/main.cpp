@@ -506,11 +506,11 @@ int serve(const Config& c) {
       if (*read < kBatch) return;
     }
   });
-  // Report facts follow the whole history (a first start after an upgrade reads it all, a batch
-  // at a time, in the background).
+  // Report facts follow the whole history. A first start after an upgrade reads it all, at
+  // most a few batches a tick, so the other jobs (SLA checks) keep their pace.
   ReportFacts report_facts(*desk.store);
   scheduler.add("reports", std::chrono::seconds(2), [&report_facts](Timestamp) {
-    if (auto read = report_facts.catch_up(); !read)
+    if (auto read = report_facts.catch_up(10); !read)
       spdlog::error("reports: {}", read.error().message);
   });
   scheduler.add("rule_timers", std::chrono::seconds(c.sla_check_seconds), [&desk](Timestamp now) {
