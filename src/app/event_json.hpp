@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -40,6 +41,17 @@ namespace fl {
   auto* v = o.if_contains(key);
   if (v && v->is_int64()) return v->as_int64();
   return std::nullopt;
+}
+
+// Whether the event's actor acted as staff: the payload's "by" when the event carries it (events
+// since the SLA work; "system" is the desk's automation, not an answer), else `is_staff` asks
+// about the actor.
+[[nodiscard]] inline bool acted_by_staff(const Event& e, const boost::json::object& payload,
+                                         const std::function<bool(UserId)>& is_staff) {
+  const std::string_view by = text_at(payload, "by");
+  if (by == "staff") return true;
+  if (by == "customer" || by == "system") return false;
+  return e.actor && is_staff(*e.actor);
 }
 
 }  // namespace fl

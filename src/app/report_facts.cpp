@@ -25,7 +25,8 @@ void answered_after_escalation(TicketFacts& f, Timestamp at, FactChanges& change
 
 }  // namespace
 
-void apply_event(TicketFacts& f, const Event& e, bool by_staff, FactChanges& changes) {
+void apply_event(TicketFacts& f, const Event& e, const std::function<bool(UserId)>& is_staff,
+                 FactChanges& changes) {
   if (!e.ticket) return;
   const boost::json::object p = payload_of(e);
   if (e.type == event_type::ticket_created) {
@@ -61,6 +62,7 @@ void apply_event(TicketFacts& f, const Event& e, bool by_staff, FactChanges& cha
   if (e.type == event_type::entry_added) {
     const std::string_view kind = text_at(p, "kind");
     if (kind == "note") return;
+    const bool by_staff = acted_by_staff(e, p, is_staff);
     if (kind == "call" || !by_staff) ++f.customer_contacts;
     if (!by_staff || !e.actor) return;
     if (!f.first_response_at) f.first_response_at = e.at;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 
 #include "core/event.hpp"
 #include "core/report_facts.hpp"
@@ -13,8 +14,9 @@ namespace fl {
 inline constexpr std::chrono::hours kAskedAgainWindow{1};
 
 // Applies one of the ticket's events, oldest first; ticket.created starts the facts (`facts`
-// is then overwritten). `by_staff`: the event's actor is staff (the payload's "by" when the
-// event carries it). Events of other kinds are ignored.
-void apply_event(TicketFacts& facts, const Event& event, bool by_staff, FactChanges& changes);
+// is then overwritten). Who acted as staff is the payload's "by" where the event carries it,
+// else `is_staff` says (acted_by_staff in app/event_json.hpp). Events of other kinds are ignored.
+void apply_event(TicketFacts& facts, const Event& event,
+                 const std::function<bool(UserId)>& is_staff, FactChanges& changes);
 
 }  // namespace fl

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 
-#include "app/event_json.hpp"
 #include "app/report_facts.hpp"
 
 namespace fl {
@@ -12,17 +11,12 @@ namespace {
 constexpr std::string_view kFollower = "reports";
 }
 
-Result<bool> ReportFacts::by_staff(const Event& e) {
-  // Events since the SLA work say who acted; older ones are looked up.
-  const boost::json::object payload = payload_of(e);
-  const std::string_view by = text_at(payload, "by");  // into `payload`: keep it alive
-  if (!by.empty()) return by != "customer";
-  if (!e.actor) return true;  // the system
-  auto it = staff_.find(*e.actor);
-  if (it != staff_.end()) return it->second;
-  auto user = store_.user(*e.actor);
-  if (!user) return std::unexpected(user.error());
-  return staff_[*e.actor] = user->role != Role::customer;
+bool ReportFacts::is_staff(UserId id) {
+  if (auto it = staff_.find(id); it != staff_.end()) return it->second;
+  auto user = store_.user(id);
+  const bool staff = user && user->role != Role::customer;
+  if (user) staff_[id] = staff;
+  return staff;
 }
 
 Result<int> ReportFacts::follow() {
@@ -50,9 +44,7 @@ Result<int> ReportFacts::follow() {
       if (e.type != event_type::ticket_created) continue;  // nothing to add to
       it = facts.emplace(*e.ticket, TicketFacts{}).first;
     }
-    auto staff = by_staff(e);
-    if (!staff) return std::unexpected(staff.error());
-    apply_event(it->second, e, *staff, changes);
+    apply_event(it->second, e, [this](UserId u) { return is_staff(u); }, changes);
   }
   // The dimensions as the ticket is now.
   std::vector<TicketFacts> touched;

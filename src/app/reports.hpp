@@ -24,11 +24,11 @@ class ReportFacts {
   Result<std::int64_t> rebuild();
 
  private:
-  Result<bool> by_staff(const Event& e);
+  bool is_staff(UserId user);
 
   Store& store_;
   const int batch_;
-  std::unordered_map<UserId, bool> staff_;  // whether a user is staff (roles do not change back)
+  std::unordered_map<UserId, bool> staff_;  // as SlaService::is_staff: roles do not change back
 };
 
 }  // namespace fl

@@ -4,18 +4,7 @@
 
 namespace fl {
 
-namespace {
-
 namespace json = boost::json;
-
-bool by_staff(const Event& e, const json::object& p, const IsStaff& is_staff) {
-  std::string_view by = text_at(p, "by");
-  if (by == "staff") return true;
-  if (by == "customer" || by == "system") return false;
-  return e.actor && is_staff(*e.actor);
-}
-
-}  // namespace
 
 std::vector<SlaMoment> sla_moments(const std::vector<Event>& events, const IsStaff& is_staff) {
   std::vector<SlaMoment> out;
@@ -38,7 +27,7 @@ std::vector<SlaMoment> sla_moments(const std::vector<Event>& events, const IsSta
       out.push_back(state);
       created = true;
       auto* call = p.if_contains("call");
-      if (call && call->is_bool() && call->as_bool() && by_staff(e, p, is_staff)) {
+      if (call && call->is_bool() && call->as_bool() && acted_by_staff(e, p, is_staff)) {
         state.kind = SlaMoment::Kind::staff_reply;  // answered on the phone as it was opened
         out.push_back(state);
       }
@@ -57,7 +46,7 @@ std::vector<SlaMoment> sla_moments(const std::vector<Event>& events, const IsSta
       // A rule's reply (a reminder) neither answers the customer nor asks anything.
       if (text_at(p, "by") == "rule") continue;
       std::string_view kind = text_at(p, "kind");
-      bool staff = by_staff(e, p, is_staff);
+      bool staff = acted_by_staff(e, p, is_staff);
       if (!staff && kind == "reply")
         state.kind = SlaMoment::Kind::customer_reply;
       else if (staff && (kind == "reply" || kind == "call"))
@@ -78,7 +67,7 @@ std::vector<SlaMoment> sla_moments(const std::vector<Event>& events, const IsSta
         out.back().status = *to;
       } else {
         state.kind = SlaMoment::Kind::changed;
-        state.by_staff = by_staff(e, p, is_staff);
+        state.by_staff = acted_by_staff(e, p, is_staff);
         out.push_back(state);
       }
       last_entry = nullptr;
@@ -94,7 +83,7 @@ std::vector<SlaMoment> sla_moments(const std::vector<Event>& events, const IsSta
       if (!to) continue;
       state.priority = *to;
       state.kind = SlaMoment::Kind::changed;
-      state.by_staff = by_staff(e, p, is_staff);
+      state.by_staff = acted_by_staff(e, p, is_staff);
       out.push_back(state);
       continue;
     }
@@ -103,7 +92,7 @@ std::vector<SlaMoment> sla_moments(const std::vector<Event>& events, const IsSta
       state.line = static_cast<int>(number_at(p, "to_line").value_or(state.line));
       state.team = number_at(p, "to_team").value_or(state.team);
       state.kind = SlaMoment::Kind::changed;
-      state.by_staff = by_staff(e, p, is_staff);
+      state.by_staff = acted_by_staff(e, p, is_staff);
       out.push_back(state);
     }
   }

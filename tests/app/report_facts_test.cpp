@@ -26,7 +26,7 @@ class History {
     e.actor = customer ? 1 : 100;
     e.at = Timestamp{} + std::chrono::minutes(minutes);
     e.payload = boost::json::serialize(payload);
-    apply_event(facts, e, !customer, changes);
+    apply_event(facts, e, [](UserId u) { return u == 100; }, changes);
     return *this;
   }
   History& created(int line = 1, TeamId team = 10, std::optional<int> call_seconds = {}) {
