@@ -939,10 +939,14 @@ Result<std::optional<BotLive>> BotService::live_state(const BotSession& session)
   auto chat = live_->of_session(session);
   if (!chat) return std::unexpected(chat.error());
   if (!*chat) return std::optional<BotLive>{};
-  BotLive out{.state = (*chat)->status};
-  if ((*chat)->agent)
-    if (auto agent = store_.user(*(*chat)->agent)) out.agent = agent->name;
-  return std::optional<BotLive>{std::move(out)};
+  return std::optional<BotLive>{live_of(**chat)};
+}
+
+BotLive BotService::live_of(const LiveChat& chat) {
+  BotLive out{.state = chat.status, .ticket = chat.ticket};
+  if (chat.agent)
+    if (auto agent = store_.user(*chat.agent)) out.agent = agent->name;
+  return out;
 }
 
 Result<void> BotService::add_to_ticket(Conversation& c, std::string_view text) {
@@ -993,7 +997,7 @@ Result<void> BotService::on_live(Conversation& c, const BotInput& input) {
                    "One moment please, I am connecting you with the service desk …"));
     c.button("end_live", say(lang, "Chat beenden", "End chat"));
     c.reply.expecting = "live";
-    c.reply.live = BotLive{.state = LiveChatStatus::waiting};
+    c.reply.live = BotLive{.state = LiveChatStatus::waiting, .ticket = *c.session.ticket};
     return {};
   }
   // In the chat.
@@ -1006,7 +1010,8 @@ Result<void> BotService::on_live(Conversation& c, const BotInput& input) {
     c.set_phase("ended");
     c.reply.expecting = "nothing";
     c.reply.live = BotLive{.state = LiveChatStatus::ended,
-                           .agent = *state ? (*state)->agent : std::string()};
+                           .agent = *state ? (*state)->agent : std::string(),
+                           .ticket = c.session.ticket.value_or(0)};
     if (input.text) return add_to_ticket(c, *input.text);
     c.bot_says(say(lang,
                    "Der Chat ist beendet. Ihr Ticket bleibt offen, bis es gelöst ist; Antworten "

@@ -57,6 +57,7 @@ struct BotButton {
 struct BotLive {
   LiveChatStatus state = LiveChatStatus::waiting;
   std::string agent;  // the agent's name once accepted
+  TicketId ticket = 0;  // the hand-off ticket the chat is on (not shown: the reply names it)
 };
 
 // What the bot says in answer to one input.
@@ -130,6 +131,7 @@ class BotService {
   void set_live_chat(LiveChatService* live) { live_ = live; }
   // The session's live chat as the user sees it (none: never asked for).
   Result<std::optional<BotLive>> live_state(const BotSession& session);
+  [[nodiscard]] BotLive live_of(const LiveChat& chat);
 
  private:
   struct Conversation;

@@ -105,11 +105,9 @@ void add_bot_routes(Router& router, ApiServices& s) {
           auto chat = s.live_chat->of_session(t->session);
           if (!chat) return problem(chat.error());
           if (*chat) {
-            auto state = s.bot->live_state(t->session);
-            if (!state) return problem(state.error());
             auto lines = s.live_chat->lines(**chat);
             if (!lines) return problem(lines.error());
-            json::object live = bot_live_json(*state).as_object();
+            json::object live = bot_live_json(s.bot->live_of(**chat)).as_object();
             json::array messages;
             for (const auto& l : *lines) messages.push_back(chat_line_json(l));
             live["messages"] = std::move(messages);

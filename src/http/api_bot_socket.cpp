@@ -97,10 +97,8 @@ class BotSocket final : public WebSocketSession,
       std::chrono::seconds retry{0};
       auto reply = bot_.answer(*actor_, session_, client_, input, &retry);
       if (!reply) return error(reply.error(), retry);
-      if (reply->live && reply->live->state != LiveChatStatus::ended && !watching_) {
-        if (auto t = bot_.transcript(*actor_, session_); t && t->session.ticket)
-          watch(*t->session.ticket);
-      }
+      if (reply->live && reply->live->state != LiveChatStatus::ended)
+        watch(reply->live->ticket);
       if (reply->live && reply->live->state == LiveChatStatus::ended) unwatch();
       return sent_reply(*reply);
     }
