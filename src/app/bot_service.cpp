@@ -953,12 +953,8 @@ Result<void> BotService::add_to_ticket(Conversation& c, std::string_view text) {
   if (!c.session.ticket) return {};
   auto ticket = store_.ticket(*c.session.ticket);
   if (!ticket) return std::unexpected(ticket.error());
-  auto requester = store_.user(ticket->requester);
-  if (!requester) return std::unexpected(requester.error());
-  auto actor = directory_.actor_for(*requester);
-  if (!actor) return std::unexpected(actor.error());
-  auto added = tickets_.add_entry(*actor, ticket->id,
-                                  NewEntry{.kind = EntryKind::reply, .body = std::string(text)});
+  auto added = requester_replies(store_, directory_, tickets_, *ticket,
+                                 NewEntry{.kind = EntryKind::reply, .body = std::string(text)});
   if (!added) return std::unexpected(added.error());
   c.bot_says(say(c.lang(),
                  "Ich habe Ihre Nachricht zum Ticket " + std::to_string(ticket->number) +

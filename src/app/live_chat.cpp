@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "app/staff.hpp"
 #include "core/text.hpp"
 
 namespace fl {
@@ -27,6 +28,15 @@ Event chat_event(const LiveChat& chat, std::optional<UserId> actor, Timestamp at
 }
 
 }  // namespace
+
+Result<Entry> requester_replies(Store& store, DirectoryService& directory, TicketService& tickets,
+                                const Ticket& ticket, NewEntry entry) {
+  auto requester = store.user(ticket.requester);
+  if (!requester) return std::unexpected(requester.error());
+  auto actor = directory.actor_for(*requester);
+  if (!actor) return std::unexpected(actor.error());
+  return tickets.add_entry(*actor, ticket.id, entry);
+}
 
 Result<void> LiveChatService::check_text(std::string_view text) const {
   if (is_blank(text)) return invalid_field("text", "write something");
@@ -52,15 +62,12 @@ Result<bool> LiveChatService::available(const Ticket& ticket) {
   if (first_line.empty())
     for (const auto& t : *teams)
       if (t.line == 1) first_line.push_back(t.id);
-  for (Role role : {Role::agent, Role::supervisor}) {
-    auto staff = store_.users(role);
-    if (!staff) return std::unexpected(staff.error());
-    for (const auto& u : *staff) {
-      if (!u.active || u.availability != Availability::available) continue;
-      bool in_line = std::ranges::any_of(
-          u.teams, [&](TeamId t) { return std::ranges::find(first_line, t) != first_line.end(); });
-      if (in_line && online_ && online_(u.id)) return true;
-    }
+  auto staff = available_staff(store_);
+  if (!staff) return std::unexpected(staff.error());
+  for (const auto& u : *staff) {
+    bool in_line = std::ranges::any_of(
+        u.teams, [&](TeamId t) { return std::ranges::find(first_line, t) != first_line.end(); });
+    if (in_line && online_ && online_(u.id)) return true;
   }
   return false;
 }
@@ -98,14 +105,9 @@ Result<Entry> LiveChatService::user_says(const BotSession& session, std::string_
     return fail(ErrorCode::failed_precondition, "the live chat has ended");
   auto ticket = store_.ticket((*chat)->ticket);
   if (!ticket) return std::unexpected(ticket.error());
-  auto requester = store_.user(ticket->requester);
-  if (!requester) return std::unexpected(requester.error());
-  auto actor = directory_.actor_for(*requester);
-  if (!actor) return std::unexpected(actor.error());
-  return tickets_.add_entry(*actor, ticket->id,
-                            NewEntry{.kind = EntryKind::reply,
-                                     .body = std::string(text),
-                                     .live_chat = true});
+  return requester_replies(
+      store_, directory_, tickets_, *ticket,
+      NewEntry{.kind = EntryKind::reply, .body = std::string(text), .live_chat = true});
 }
 
 Result<LiveChat> LiveChatService::user_ends(const BotSession& session) {
@@ -126,26 +128,36 @@ Result<LiveChat> LiveChatService::end(LiveChat chat, std::string by, std::option
   return chat;
 }
 
-Result<std::vector<LiveChatLine>> LiveChatService::lines(const LiveChat& chat) {
-  auto ticket = store_.ticket(chat.ticket);
-  if (!ticket) return std::unexpected(ticket.error());
+Result<std::vector<Entry>> LiveChatService::chat_entries(const LiveChat& chat) {
   auto entries = store_.entries(chat.ticket);
   if (!entries) return std::unexpected(entries.error());
-  std::vector<LiveChatLine> out;
-  std::unordered_map<UserId, std::string> names;
-  for (const auto& e : *entries) {
+  std::vector<Entry> out;
+  for (auto& e : *entries) {
     // The first entry is the hand-off's description, written just before the chat was asked for.
     if (&e == &entries->front()) continue;
     if (e.kind != EntryKind::reply || e.created_at < chat.requested_at) continue;
     if (chat.ended_at && e.created_at > *chat.ended_at) continue;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<std::vector<LiveChatLine>> LiveChatService::lines(const LiveChat& chat) {
+  auto ticket = store_.ticket(chat.ticket);
+  if (!ticket) return std::unexpected(ticket.error());
+  auto entries = chat_entries(chat);
+  if (!entries) return std::unexpected(entries.error());
+  std::vector<LiveChatLine> out;
+  std::unordered_map<UserId, std::string> names;
+  for (auto& e : *entries) {
     auto [it, fresh] = names.try_emplace(e.author);
     if (fresh) {
       auto name = name_of_user(e.author);
       if (!name) return std::unexpected(name.error());
       it->second = *name;
     }
-    out.push_back({e.id, e.author == ticket->requester ? "user" : "agent", it->second, e.body,
-                   e.created_at});
+    out.push_back({e.id, e.author == ticket->requester ? "user" : "agent", it->second,
+                   std::move(e.body), e.created_at});
   }
   return out;
 }
@@ -272,9 +284,9 @@ Result<int> LiveChatService::expire() {
       if (now - chat.requested_at >= options_.wait_timeout) why = "timeout";
     } else {
       Timestamp last = chat.accepted_at.value_or(chat.requested_at);
-      auto said = lines(chat);
+      auto said = chat_entries(chat);
       if (!said) return std::unexpected(said.error());
-      if (!said->empty()) last = std::max(last, said->back().at);
+      if (!said->empty()) last = std::max(last, said->back().created_at);
       if (now - last >= options_.idle_timeout) why = "idle";
     }
     if (why.empty()) continue;

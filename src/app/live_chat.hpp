@@ -53,6 +53,11 @@ struct LiveChatView {
   std::vector<LiveChatLine> lines;  // filled by view() only
 };
 
+// A reply on `ticket` in its requester's name: what a chatbot user writes after the hand-off
+// (in the live chat or beside it) reaches the ticket as the user's own words.
+Result<Entry> requester_replies(Store& store, DirectoryService& directory, TicketService& tickets,
+                                const Ticket& ticket, NewEntry entry);
+
 // Thread-safe.
 class LiveChatService {
  public:
@@ -107,6 +112,8 @@ class LiveChatService {
 
  private:
   Result<LiveChat> end(LiveChat chat, std::string by, std::optional<UserId> actor);
+  // The ticket's public replies while the chat ran (lines() names their authors).
+  Result<std::vector<Entry>> chat_entries(const LiveChat& chat);
   Result<LiveChatView> described(LiveChat chat, Ticket ticket);
   Result<std::string> name_of_user(UserId id);
   Result<void> check_text(std::string_view text) const;
