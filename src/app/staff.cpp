@@ -24,4 +24,15 @@ std::vector<UserId> members_of(Store& store, TeamId team) {
   return out;
 }
 
+Result<std::vector<User>> available_staff(Store& store) {
+  std::vector<User> out;
+  for (Role role : {Role::agent, Role::supervisor}) {
+    auto users = store.users(role);
+    if (!users) return std::unexpected(users.error());
+    for (auto& u : *users)
+      if (u.active && u.availability == Availability::available) out.push_back(std::move(u));
+  }
+  return out;
+}
+
 }  // namespace fl

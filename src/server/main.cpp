@@ -25,6 +25,7 @@
 #include "app/bot_service.hpp"
 #include "app/live_chat.hpp"
 #include "app/reports.hpp"
+#include "app/staff.hpp"
 #include "llm/openai_client.hpp"
 #include "app/deflection.hpp"
 #include "app/directory_service.hpp"
@@ -306,22 +307,19 @@ std::string desk_gauges(Store& store, const LiveFeed& live, Timestamp now) {
   auto teams = store.teams();
   if (!teams) return out;
   std::array<int, 5> available{}, online{};
-  for (Role role : {Role::agent, Role::supervisor}) {
-    auto staff = store.users(role);
-    if (!staff) return out;
-    for (const auto& u : *staff) {
-      if (!u.active || u.availability != Availability::available) continue;
-      std::array<bool, 5> in_line{};
-      for (TeamId id : u.teams)
-        for (const auto& t : *teams)
-          if (t.id == id && t.line >= 1 && t.line <= 4) in_line[static_cast<std::size_t>(t.line)] = true;
-      const bool connected = live.connected(u.id);
-      for (std::size_t line = 1; line <= 4; ++line)
-        if (in_line[line]) {
-          ++available[line];
-          online[line] += connected;
-        }
-    }
+  auto staff = available_staff(store);
+  if (!staff) return out;
+  for (const auto& u : *staff) {
+    std::array<bool, 5> in_line{};
+    for (TeamId id : u.teams)
+      for (const auto& t : *teams)
+        if (t.id == id && t.line >= 1 && t.line <= 4) in_line[static_cast<std::size_t>(t.line)] = true;
+    const bool connected = live.connected(u.id);
+    for (std::size_t line = 1; line <= 4; ++line)
+      if (in_line[line]) {
+        ++available[line];
+        online[line] += connected;
+      }
   }
   out +=
       "# HELP firstline_agents_available Staff set available, by line (one counted in each line "
