@@ -15,7 +15,7 @@
 #include "app/live_chat.hpp"
 #include "bot/shipped.hpp"
 #include "bot/slot.hpp"
-#include "desk_fixture.hpp"
+#include "search_desk_fixture.hpp"
 
 namespace fl::testing {
 
@@ -68,15 +68,10 @@ class ScriptedModel final : public LanguageModel {
 
 }  // namespace
 
-class BotTest : public DeskTest {
+class BotTest : public SearchDeskTest {
  protected:
   void SetUp() override {
-    DeskTest::SetUp();
-    kb = std::make_unique<KnowledgeBase>(*store, clock);
-    article_index = ok(KnowledgeIndex::open(dir.path() / "articles"));
-    ticket_index = ok(TicketIndex::open(dir.path() / "tickets"));
-    search = std::make_unique<SearchService>(*store, *article_index, *ticket_index);
-    deflection = std::make_unique<DeflectionService>(*store, *search, ids, clock);
+    SearchDeskTest::SetUp();
     calendar = ok(kb->create(
         sup, {.title = "Kalender für Kollegen freigeben",
               .body = "Öffnen Sie Outlook im Web, klicken Sie mit der rechten Maustaste auf Ihren "
@@ -131,16 +126,6 @@ class BotTest : public DeskTest {
                            std::string setting = "", std::string fallback = "en") {
     return ok(understanding->understand(who, t, setting, fallback));
   }
-  DeflectionFigures figures() {
-    return ok(deflection->figures(sup, clock.now() - 24h, clock.now() + 1h));
-  }
-
-  std::unique_ptr<KnowledgeBase> kb;
-  std::unique_ptr<KnowledgeIndex> article_index;
-  std::unique_ptr<TicketIndex> ticket_index;
-  std::unique_ptr<SearchService> search;
-  SodiumTokenMinter ids;
-  std::unique_ptr<DeflectionService> deflection;
   std::shared_ptr<const BotUnderstanding> understanding;
   std::unique_ptr<BotBrain> brain;
   std::unique_ptr<BotService> bot;

@@ -1,35 +1,19 @@
 #include "app/deflection.hpp"
 
-#include "app/knowledge_base.hpp"
-#include "auth/sodium_secrets.hpp"
-#include "desk_fixture.hpp"
+#include "search_desk_fixture.hpp"
 
 namespace fl::testing {
 
 using namespace std::chrono_literals;
 
-class DeflectionTest : public DeskTest {
+class DeflectionTest : public SearchDeskTest {
  protected:
   void SetUp() override {
-    DeskTest::SetUp();
-    kb = std::make_unique<KnowledgeBase>(*store, clock);
-    article_index = ok(KnowledgeIndex::open(dir.path() / "articles"));
-    ticket_index = ok(TicketIndex::open(dir.path() / "tickets"));
-    search = std::make_unique<SearchService>(*store, *article_index, *ticket_index);
-    deflection = std::make_unique<DeflectionService>(*store, *search, ids, clock);
+    SearchDeskTest::SetUp();
     printer = ok(kb->create(sup, {.title = "Drucker druckt leere Seiten", .body = "Toner prüfen.",
                                   .language = "de", .status = ArticleStatus::published}));
     ok(search->catch_up());
   }
-  DeflectionFigures figures() {
-    return ok(deflection->figures(sup, clock.now() - 24h, clock.now() + 1h));
-  }
-  std::unique_ptr<KnowledgeBase> kb;
-  std::unique_ptr<KnowledgeIndex> article_index;
-  std::unique_ptr<TicketIndex> ticket_index;
-  std::unique_ptr<SearchService> search;
-  SodiumTokenMinter ids;
-  std::unique_ptr<DeflectionService> deflection;
   Article printer;
 };
 
