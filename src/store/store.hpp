@@ -20,6 +20,7 @@
 #include "core/directory.hpp"
 #include "core/error.hpp"
 #include "core/event.hpp"
+#include "core/report.hpp"
 #include "core/report_facts.hpp"
 #include "core/macro.hpp"
 #include "core/mail.hpp"
@@ -658,6 +659,15 @@ class Store {
   virtual Result<void> save_report_facts(const std::vector<TicketFacts>& tickets,
                                          const FactChanges& changes, EventId cursor) = 0;
   virtual Result<void> reset_report_facts() = 0;
+
+  // The reports over the report facts (core/report.hpp, docs/reports.md): `name` is one of
+  // line0, line1, escalation, sla, backlog, csat (else not_found); `now` is what "open now" and
+  // ages are measured against. drill: the tickets behind one of a report's figures (a
+  // figure's `drill` key), newest first, at most `limit`; an unknown figure is not_found.
+  virtual Result<Report> report(std::string_view name, const ReportFilter& filter, Timestamp now) = 0;
+  virtual Result<std::vector<TicketId>> report_drill(std::string_view name, std::string_view figure,
+                                                     const ReportFilter& filter, Timestamp now,
+                                                     int limit) = 0;
 
   // Live chats (migration 22). insert: conflict when the ticket has a chat not ended. update:
   // the chat's fields replaced when its status is still `expected`, else conflict (another

@@ -105,6 +105,16 @@ bool Statement::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
+std::variant<std::monostate, std::int64_t, double, std::string> Statement::value_at(
+    int column) const {
+  switch (sqlite3_column_type(stmt_, column)) {
+    case SQLITE_NULL: return std::monostate{};
+    case SQLITE_INTEGER: return int64_at(column);
+    case SQLITE_FLOAT: return sqlite3_column_double(stmt_, column);
+    default: return text_at(column);
+  }
+}
+
 std::int64_t Statement::int64_at(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 
 #include "core/error.hpp"
 #include "core/time.hpp"
@@ -82,6 +83,8 @@ class Statement {
   [[nodiscard]] Result<void> run();
 
   [[nodiscard]] bool is_null(int column) const;
+  // NULL, INTEGER, REAL or TEXT as they are stored (a BLOB reads as text).
+  [[nodiscard]] std::variant<std::monostate, std::int64_t, double, std::string> value_at(int column) const;
   [[nodiscard]] std::int64_t int64_at(int column) const;
   [[nodiscard]] int int_at(int column) const;
   [[nodiscard]] std::string text_at(int column) const;

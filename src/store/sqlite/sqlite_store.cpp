@@ -14,6 +14,7 @@
 #include "store/sqlite/knowledge_base.hpp"
 #include "store/sqlite/bot_flows.hpp"
 #include "store/sqlite/report_facts.hpp"
+#include "store/sqlite/report_queries.hpp"
 #include "store/sqlite/macros.hpp"
 #include "store/sqlite/mail.hpp"
 #include "store/sqlite/mail_outbox.hpp"
@@ -701,6 +702,19 @@ Result<void> SqliteStore::save_report_facts(const std::vector<TicketFacts>& tick
 
 Result<void> SqliteStore::reset_report_facts() {
   return impl_->write<void>([&](Connection& c) { return sqlite::reset_report_facts(c); });
+}
+
+Result<Report> SqliteStore::report(std::string_view name, const ReportFilter& filter, Timestamp now) {
+  return impl_->read([&](Connection& c) { return sqlite::load_report(c, name, filter, now); });
+}
+
+Result<std::vector<TicketId>> SqliteStore::report_drill(std::string_view name,
+                                                        std::string_view figure,
+                                                        const ReportFilter& filter, Timestamp now,
+                                                        int limit) {
+  return impl_->read([&](Connection& c) {
+    return sqlite::load_report_drill(c, name, figure, filter, now, limit);
+  });
 }
 
 Result<void> SqliteStore::insert_live_chat(const LiveChat& chat, const Event& event) {

@@ -213,6 +213,10 @@ class SqliteStore final : public Store {
   Result<void> save_report_facts(const std::vector<TicketFacts>& tickets, const FactChanges& changes,
                                  EventId cursor) override;
   Result<void> reset_report_facts() override;
+  Result<Report> report(std::string_view name, const ReportFilter& filter, Timestamp now) override;
+  Result<std::vector<TicketId>> report_drill(std::string_view name, std::string_view figure,
+                                             const ReportFilter& filter, Timestamp now,
+                                             int limit) override;
   Result<void> insert_live_chat(const LiveChat& chat, const Event& event) override;
   Result<void> update_live_chat(const LiveChat& chat, LiveChatStatus expected,
                                 const Event& event) override;
