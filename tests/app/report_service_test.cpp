@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "app/reports.hpp"
+#include "app/weekly_summary.hpp"
 #include "desk_fixture.hpp"
 
 namespace fl::testing {
@@ -197,6 +198,34 @@ TEST_F(ReportsTest, LineZeroCountsSelfServiceSessions) {
   ASSERT_NE(gaps, nullptr);
   ASSERT_EQ(gaps->rows.size(), 1u) << "the same search, trimmed and in lower case";
   EXPECT_EQ(gaps->rows[0][1], ReportValue(std::int64_t{2}));
+}
+
+class NoTransport final : public MailTransport {
+ public:
+  Result<void> send(const Envelope&) override { return fail(ErrorCode::unavailable, "not here"); }
+};
+
+TEST_F(ReportsTest, TheWeeklySummaryShowsTheWeekBesideTheOneBefore) {
+  using std::chrono::November;
+  const Timestamp monday = std::chrono::sys_days{2026y / November / 23};
+  EXPECT_EQ(WeeklySummary::week_of(monday + 4 * 24h + 15h), monday) << "a Friday";
+  EXPECT_EQ(WeeklySummary::week_of(monday), monday);
+  EXPECT_EQ(WeeklySummary::week_of(monday - 1s), monday - 7 * 24h) << "Sunday night";
+  NoTransport transport;
+  MailTemplates templates;
+  WeeklySummary summary(*store, clock, transport, templates,
+                        {"desk@help.example", "IT-Service", "https://desk.example/"});
+  const Timestamp week = WeeklySummary::week_of(clock.now());
+  User reader = sup.user;
+  reader.language = "en";
+  auto mail = ok(summary.compose(reader, week));
+  EXPECT_EQ(mail.subject, "Service desk: the week of " + format_time(week).substr(0, 10));
+  EXPECT_NE(mail.text.find("Tickets opened at line 1: 3 (0)"), std::string::npos) << mail.text;
+  EXPECT_NE(mail.text.find("First-contact resolution: 33 % (–)"), std::string::npos) << mail.text;
+  EXPECT_NE(mail.text.find("https://desk.example/reports"), std::string::npos);
+  reader.language = "de";
+  auto german = ok(summary.compose(reader, week));
+  EXPECT_NE(german.text.find("Zufriedenheit (1-5): 5,0 (–)"), std::string::npos) << german.text;
 }
 
 }  // namespace fl::testing
