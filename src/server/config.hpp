@@ -127,6 +127,10 @@ struct Config {
   int bot_live_chat_wait_seconds = 300;   // nobody accepts: the chat ends, the ticket stays
   int bot_live_chat_idle_minutes = 30;    // an accepted chat where nobody writes ends
   int bot_session_idle_minutes = 60;      // an open conversation left alone counts as abandoned
+
+  // [reports] A summary of last week's figures to every supervisor, Mondays from 06:00 UTC
+  // (needs mail.smtp_url).
+  bool reports_weekly_summary = false;
 };
 
 
