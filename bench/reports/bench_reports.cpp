@@ -25,7 +25,9 @@
 //
 // usage: bench_reports [--dir DIR] [--tickets N] [--slice-tickets N] [--runs N] [--regenerate]
 //                      [--no-rebuild] [--explain-ms MS] [--mmap-mib N] [--cache-mib N]
+//                      [--try-indexes] [--only REPORT,...]
 #include <sqlite3.h>
+#include <time.h>
 #include <spdlog/fmt/fmt.h>
 
 #include <algorithm>
@@ -772,18 +774,30 @@ void print_plan(sqlite3* db, const std::string& sql) {
 struct Timing {
   double median = 0;
   double max = 0;
+  double cpu_median = 0;  // this thread's CPU time (the store reads on the caller's thread)
 };
+
+double thread_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
 
 template <class Fn>
 Timing time_runs(int runs, Fn&& fn) {
   std::vector<double> ms;
+  std::vector<double> cpu;
   for (int i = 0; i < runs; ++i) {
     const auto t0 = Clock::now();
+    const double c0 = thread_cpu_ms();
     fn();
+    cpu.push_back(thread_cpu_ms() - c0);
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
   }
   std::sort(ms.begin(), ms.end());
-  return {ms[ms.size() / 2], ms.back()};
+  std::sort(cpu.begin(), cpu.end());
+  const std::size_t mid = (ms.size() - 1) / 2;  // the lower median
+  return {ms[mid], ms.back(), cpu[mid]};
 }
 
 std::string describe(const ReportFilter& f) {
@@ -795,6 +809,30 @@ std::string describe(const ReportFilter& f) {
 
 std::string_view verdict(const Timing& t) { return t.max <= 500 ? "ok (<= 500 ms)" : "OVER 500 ms"; }
 
+// The indexes this bench proposes for the slow reports (see README.md): --try-indexes measures
+// them on a copy of the generated file, leaving the file as the store's migrations make it.
+constexpr const char* kProposedIndexes[] = {
+    // backlog: the open tickets now, without reading all of them (a few thousand entries).
+    "CREATE INDEX IF NOT EXISTS report_tickets_open ON report_tickets(created_at) "
+    "WHERE status NOT IN ('resolved', 'closed')",
+    // csat: ratings given in the period.
+    "CREATE INDEX IF NOT EXISTS report_tickets_rated ON report_tickets(csat_at) "
+    "WHERE csat_at IS NOT NULL",
+    // line 1: contacts at a line in the period, covering (no row read per contact).
+    "CREATE INDEX IF NOT EXISTS report_contacts_line_at ON report_contacts(line, at, team, "
+    "agent_id, kind, call_seconds, ticket_id)",
+    // line 0: chatbot conversations in the period (there is no index on created_at at all).
+    "CREATE INDEX IF NOT EXISTS bot_sessions_created ON bot_sessions(created_at, status, ticket_id)",
+    // line 1, escalation, backlog's inflow: tickets created in the period, covering what those
+    // reports read of them and filter them by (no row read per ticket).
+    "CREATE INDEX IF NOT EXISTS report_tickets_created_cover ON report_tickets(created_at, "
+    "opened_line, opened_team, category, channel, team, line, organization_id, resolved_at, "
+    "resolved_line, escalations, customer_contacts, first_response_at, returns, bounces)",
+    // escalation: moves in the period, covering.
+    "CREATE INDEX IF NOT EXISTS report_moves_at_cover ON report_moves(at, kind, from_line, "
+    "to_line, from_team, to_team, bounce, asked_again, note_chars, ms_at_previous, ticket_id)",
+};
+
 struct Options {
   fs::path dir = fs::temp_directory_path() / "firstline-bench-reports";
   std::int64_t tickets = 1'000'000;
@@ -802,6 +840,8 @@ struct Options {
   int runs = 5;
   bool regenerate = false;
   bool rebuild = true;
+  bool try_indexes = false;
+  std::vector<std::string> only;  // --only: these reports (default: all)
   double explain_ms = 50;
   std::uint64_t seed = 8;
 };
@@ -819,6 +859,91 @@ void mark_complete(const fs::path& db, const std::string& summary) {
 std::string read_marker(const fs::path& db) {
   std::ifstream in(db.string() + ".done");
   return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// Line 0's proposed aggregate, tried by hand on the copy: each search session keeps how many
+// suggestions it showed and when an article was first opened (written with them), so the
+// period's figures are one covering-index range instead of a probe into the suggestions and
+// opens per session. The report's statements (as app's deflection figures and line 0 run them)
+// against their rewrites over the new columns, same answers, timed on one connection.
+constexpr const char* kLine0Aggregate[] = {
+    "ALTER TABLE deflection_sessions ADD COLUMN suggestions INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE deflection_sessions ADD COLUMN first_open_at INTEGER",
+    "UPDATE deflection_sessions SET suggestions = (SELECT count(*) FROM deflection_suggestions g "
+    "WHERE g.session_id = deflection_sessions.id), first_open_at = (SELECT min(at) FROM "
+    "deflection_opens o WHERE o.session_id = deflection_sessions.id)",
+    "CREATE INDEX deflection_sessions_report ON deflection_sessions(started_at, suggestions, "
+    "first_open_at, ticket_at, query)",
+};
+
+void try_line0_aggregate(const fs::path& copy, int runs) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(copy.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+  bool present = false;
+  {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('deflection_sessions') WHERE name = 'suggestions'", -1, &st, nullptr);
+    present = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+  }
+  fmt::print("\nline 0's proposed aggregate (per-session columns), on the copy:\n");
+  if (!present) {
+    const auto t0 = Clock::now();
+    for (const char* sql : kLine0Aggregate) {
+      if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+        fmt::print("  failed: {}: {}\n", sql, sqlite3_errmsg(db));
+    }
+    sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
+    fmt::print("  added in {:.0f} s\n", seconds_since(t0));
+  }
+  for (const char* sql : kLine0Aggregate) fmt::print("  {};\n", sql);
+  const std::string from = std::to_string(kEndMs - 90 * kDay);
+  const std::string to = std::to_string(kEndMs);
+  const std::string period = " started_at >= " + from + " AND started_at < " + to;
+  const std::string filed = "(ticket_at IS NOT NULL AND ticket_at <= started_at + 1800000)";
+  const std::pair<std::string, std::string> pairs[] = {
+      {"WITH s AS (SELECT id, started_at, " + filed + " AS filed, EXISTS (SELECT 1 FROM "
+       "deflection_opens o WHERE o.session_id = deflection_sessions.id) AS opened, EXISTS (SELECT "
+       "1 FROM deflection_suggestions g WHERE g.session_id = deflection_sessions.id) AS shown FROM "
+       "deflection_sessions WHERE" + period + ") SELECT count(*), coalesce(sum(shown), 0), "
+       "coalesce(sum(opened), 0), coalesce(sum(opened AND NOT filed AND started_at + 1800000 <= " + to +
+       "), 0), coalesce(sum(filed), 0), coalesce(sum(NOT filed AND started_at + 1800000 > " + to +
+       "), 0), sum(NOT shown) FROM s",
+       "SELECT count(*), coalesce(sum(suggestions > 0), 0), coalesce(sum(first_open_at IS NOT "
+       "NULL), 0), coalesce(sum(first_open_at IS NOT NULL AND NOT " + filed + " AND started_at + "
+       "1800000 <= " + to + "), 0), coalesce(sum(" + filed + "), 0), coalesce(sum(NOT " + filed +
+       " AND started_at + 1800000 > " + to + "), 0), sum(suggestions = 0) FROM deflection_sessions "
+       "WHERE" + period},
+      {"SELECT lower(trim(s.query)) AS q, count(*) FROM deflection_sessions s WHERE NOT EXISTS "
+       "(SELECT 1 FROM deflection_suggestions g WHERE g.session_id = s.id) AND" + period +
+       " GROUP BY q ORDER BY count(*) DESC, q LIMIT 25",
+       "SELECT lower(trim(query)) AS q, count(*) FROM deflection_sessions WHERE suggestions = 0 "
+       "AND" + period + " GROUP BY q ORDER BY count(*) DESC, q LIMIT 25"},
+  };
+  auto run = [&](const std::string& sql, std::string& answer) {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
+    answer.clear();
+    while (sqlite3_step(st) == SQLITE_ROW)
+      for (int i = 0; i < sqlite3_column_count(st); ++i) {
+        const auto* text = sqlite3_column_text(st, i);
+        answer += text ? reinterpret_cast<const char*>(text) : "null";
+        answer += i + 1 < sqlite3_column_count(st) ? "|" : ";";
+      }
+    sqlite3_finalize(st);
+  };
+  for (const auto& [before, after] : pairs) {
+    std::string a, b;
+    const Timing t1 = time_runs(runs, [&] { run(before, a); });
+    const Timing t2 = time_runs(runs, [&] { run(after, b); });
+    fmt::print("  now       median {:8.1f} ms  max {:8.1f} ms  cpu {:8.1f} ms  {}\n", t1.median,
+               t1.max, t1.cpu_median, before.substr(0, 90));
+    print_plan(db, before);
+    fmt::print("  aggregate median {:8.1f} ms  max {:8.1f} ms  cpu {:8.1f} ms  same answer: {}\n",
+               t2.median, t2.max, t2.cpu_median, a == b ? "yes" : "NO");
+    print_plan(db, after);
+  }
+  sqlite3_close(db);
 }
 
 void measure_reports(const fs::path& db, const Options& o) {
@@ -842,6 +967,7 @@ void measure_reports(const fs::path& db, const Options& o) {
              g_cache_mib > 0 ? fmt::format("; every connection with cache_size {} MiB", g_cache_mib) : "");
   std::vector<std::string> over;
   for (std::string_view name : {"line0", "line1", "escalation", "sla", "backlog", "csat"}) {
+    if (!o.only.empty() && std::ranges::find(o.only, name) == o.only.end()) continue;
     const auto t_first = Clock::now();
     auto first = store->report(name, period, now);
     const double first_ms = std::chrono::duration<double, std::milli>(Clock::now() - t_first).count();
@@ -875,8 +1001,8 @@ void measure_reports(const fs::path& db, const Options& o) {
     for (const auto& filter : filters) {
       Timing t = time_runs(runs, [&] { must(store->report(name, filter, now), "report"); });
       if (t.max > 500) slow.push_back(&filter);
-      fmt::print("    {:<11} {:<18} median {:8.1f} ms  max {:8.1f} ms  {}\n", name,
-                 describe(filter), t.median, t.max, verdict(t));
+      fmt::print("    {:<11} {:<18} median {:8.1f} ms  max {:8.1f} ms  cpu {:8.1f} ms  {}\n", name,
+                 describe(filter), t.median, t.max, t.cpu_median, verdict(t));
       std::fflush(stdout);
     }
     std::string drill;
@@ -894,8 +1020,8 @@ void measure_reports(const fs::path& db, const Options& o) {
         found = must(store->report_drill(name, drill, period, now, 500), "drill").size();
       });
       slow_drill = t.max > 500;
-      fmt::print("    {:<11} drill {:<12} median {:8.1f} ms  max {:8.1f} ms  {}  ({} tickets)\n",
-                 name, drill, t.median, t.max, verdict(t), found);
+      fmt::print("    {:<11} drill {:<12} median {:8.1f} ms  max {:8.1f} ms  cpu {:8.1f} ms  {}  ({} tickets)\n",
+                 name, drill, t.median, t.max, t.cpu_median, verdict(t), found);
     }
     // The slow statements, with their plans: one more run of each slow case, traced; each
     // statement shape shown once, at its slowest.
@@ -989,10 +1115,20 @@ int main(int argc, char** argv) {
     else if (a == "--mmap-mib") g_mmap_mib = std::stoll(next());
     else if (a == "--cache-mib") g_cache_mib = std::stoll(next());
     else if (a == "--no-rebuild") o.rebuild = false;
+    else if (a == "--try-indexes") o.try_indexes = true;
+    else if (a == "--only") {
+      std::string list = next();
+      for (std::size_t at = 0; at <= list.size();) {
+        const std::size_t comma = std::min(list.find(',', at), list.size());
+        o.only.push_back(list.substr(at, comma - at));
+        at = comma + 1;
+      }
+    }
     else {
       fmt::print(stderr,
                  "usage: bench_reports [--dir DIR] [--tickets N] [--slice-tickets N] [--runs N] "
-                 "[--regenerate] [--no-rebuild] [--explain-ms MS] [--mmap-mib N] [--cache-mib N]\n");
+                 "[--regenerate] [--no-rebuild] [--explain-ms MS] [--mmap-mib N] [--cache-mib N] "
+                 "[--try-indexes] [--only REPORT,...]\n");
       return 2;
     }
   }
@@ -1031,7 +1167,29 @@ int main(int argc, char** argv) {
     fmt::print("reusing the generated file (--regenerate to make it again); as generated:\n{}",
                read_marker(db));
   }
-  measure_reports(db, o);
+  if (o.try_indexes) {
+    const fs::path copy = o.dir / fmt::format("reports-{}-proposed.db", o.tickets);
+    const auto t0 = Clock::now();
+    if (!fs::exists(copy)) {
+      fmt::print("\ncopying the file to {}\n", copy.string());
+      fs::copy_file(db, copy, fs::copy_options::overwrite_existing);
+    }
+    fmt::print("\nthe proposed indexes, on the copy {} (built now unless there):\n", copy.string());
+    {
+      auto c = open_bulk(copy);
+      for (const char* sql : kProposedIndexes) {
+        const auto t1 = Clock::now();
+        exec(c, sql);
+        fmt::print("  {:5.1f} s  {};\n", seconds_since(t1), sql);
+      }
+      exec(c, "PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    fmt::print("  copy ready in {:.0f} s; file {} MiB\n", seconds_since(t0), fs::file_size(copy) >> 20);
+    measure_reports(copy, o);
+    try_line0_aggregate(copy, o.runs);
+  } else {
+    measure_reports(db, o);
+  }
 
   if (o.rebuild) {
     fmt::print("\nrebuild: the slice, {} tickets with their events stored\n  file {}\n",
