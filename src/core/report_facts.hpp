@@ -37,7 +37,7 @@ struct TicketFacts {
   int bounces = 0;  // transfers on from a team that had just received it by escalation
   int customer_contacts = 1;  // the opening contact, each later customer reply and each call
   int staff_replies = 0;
-  std::int64_t handling_seconds = 0;  // the calls' length
+  std::int64_t handling_seconds = 0;  // the calls' length and the time recorded on entries
   std::optional<int> csat_score;
   std::string csat_comment;
   std::optional<Timestamp> csat_at;
@@ -81,10 +81,11 @@ struct ContactFact {
   TicketId ticket = 0;
   Timestamp at{};
   UserId agent = 0;
-  std::string kind;  // "reply" or "call"
+  std::string kind;  // "reply" or "call"; "note" only for a note that recorded time
   int line = 1;
   TeamId team = 0;
   std::int64_t call_seconds = 0;
+  std::int64_t work_seconds = 0;  // time accounting: the minutes the agent recorded
 };
 
 // What one event changed besides the ticket's own facts.

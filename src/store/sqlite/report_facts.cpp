@@ -115,9 +115,10 @@ Result<void> save_report_facts(Connection& c, const std::vector<TicketFacts>& ti
   for (const auto& k : changes.contacts) {
     auto statement = c.prepare(
         "INSERT OR IGNORE INTO report_contacts (event_id, ticket_id, at, agent_id, kind, line, "
-        "team, call_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        "team, call_seconds, work_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!statement) return error_of(statement);
-    statement->bind_all(k.event, k.ticket, k.at, k.agent, k.kind, k.line, k.team, k.call_seconds);
+    statement->bind_all(k.event, k.ticket, k.at, k.agent, k.kind, k.line, k.team, k.call_seconds,
+                        k.work_seconds);
     if (auto r = statement->run(); !r) return r;
   }
   for (EventId e : changes.asked_again) {

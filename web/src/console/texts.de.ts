@@ -140,6 +140,8 @@ export const consoleDe: Record<keyof typeof consoleEn, string> = {
   "editor.noteHint": "Interne Notizen sieht nur das Personal. Strg+Enter speichert.",
   "editor.sendReply": "Antwort senden",
   "editor.saveNote": "Notiz speichern",
+  "editor.timeSpent": "Zeitaufwand (Minuten)",
+  "entry.timeSpent": "{minutes} Min. Aufwand",
   "editor.blank": "Bitte zuerst etwas schreiben.",
   "editor.replySent": "Antwort gesendet.",
   "editor.noteSaved": "Notiz gespeichert.",

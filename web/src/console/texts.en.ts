@@ -138,6 +138,8 @@ export const consoleEn = {
   "editor.noteHint": "Only staff see internal notes. Ctrl+Enter saves.",
   "editor.sendReply": "Send reply",
   "editor.saveNote": "Save note",
+  "editor.timeSpent": "Time spent (minutes)",
+  "entry.timeSpent": "{minutes} min worked",
   "editor.blank": "Write something first.",
   "editor.replySent": "Reply sent.",
   "editor.noteSaved": "Note saved.",
