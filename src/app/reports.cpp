@@ -74,7 +74,7 @@ Result<std::int64_t> ReportFacts::catch_up(int max_batches) {
     auto n = follow();
     if (!n) return std::unexpected(n.error());
     total += *n;
-    if (*n < batch_) break;
+    if (*n == 0) break;
   }
   return total;
 }

@@ -26,9 +26,10 @@ class ReportFacts {
   explicit ReportFacts(Store& store, int batch = 2000, SlaClockSource clocks = {})
       : store_(store), batch_(batch), clocks_(std::move(clocks)) {}
 
-  // One batch; returns how many events it read (fewer than the batch: caught up).
+  // One batch; returns how many events it read (none: caught up). The store may read fewer
+  // than the batch at once (SQLite: 1,000), so fewer does not mean caught up.
   Result<int> follow();
-  // Batches until caught up, or `max_batches` of them; returns how many events it read.
+  // Batches until one reads nothing, or `max_batches` of them; returns how many events it read.
   Result<std::int64_t> catch_up(int max_batches = std::numeric_limits<int>::max());
   // Forgets every fact and reads the history again.
   Result<std::int64_t> rebuild();
