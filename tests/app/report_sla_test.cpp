@@ -204,6 +204,55 @@ TEST_F(ReportSlaTest, ClocksPausesBreachesAndLadderStepsAreCountedAndRebuiltTheS
     EXPECT_EQ(again.tables[i].rows, r.tables[i].rows) << r.tables[i].name;
 }
 
+TEST_F(ReportSlaTest, LineClocksCountForTheTeamTheyMeasureAndEachClockKeepsItsPriority) {
+  policy.line_targets = {{.line = 2, .respond = minutes{30}, .resolve = hours{4}}};
+  policy = ok(sla->save_policy(admin, policy));
+  const Ticket t = open_ticket(c1, "Laptop will not boot");
+  ASSERT_NE(t.priority, Priority::p1);
+  clock.advance(minutes{10});
+  ok(tickets->add_entry(l1, t.id, {.kind = EntryKind::reply, .body = "Sending it on."}));
+  clock.advance(minutes{10});
+  ok(tickets->escalate(l1, t.id,
+                       {.to_line = 2, .to_team = desktop.id, .handoff_note = "No POST beep."}));
+  clock.advance(minutes{20});
+  ok(tickets->add_entry(l2, t.id, {.kind = EntryKind::note, .body = "Board swap needed."}));
+  clock.advance(minutes{10});
+  ok(tickets->update(l2, t.id, {.impact = 1, .urgency = 1}));  // P1 from here on
+  clock.advance(minutes{10});
+  ok(tickets->update(l2, t.id, {.status = TicketStatus::resolved}));
+  ok(facts->catch_up());
+
+  const Report all = report(period());
+  EXPECT_EQ(figure(all, "clocks"), V{n(4)});
+  EXPECT_EQ(figure(all, "met"), V{n(4)});
+  const ReportTable& by_line = table(all, "by_line");
+  EXPECT_EQ(by_line.rows.size(), 2u);
+  EXPECT_EQ(row(by_line, n(2)).at(1), V{n(2)}) << "line 2's response and resolution";
+  // The first response and the line's response stopped before the raise; the line's and the
+  // ticket's resolution after it.
+  const ReportTable& by_priority = table(all, "by_priority");
+  EXPECT_EQ(row(by_priority, V{std::string(name_of(Priority::p1))}).at(1), V{n(2)});
+  EXPECT_EQ(row(by_priority, V{std::string(name_of(t.priority))}).at(1), V{n(2)});
+
+  ReportFilter f = period();
+  f.team = desktop.id;
+  const Report desktop_only = report(f);
+  EXPECT_EQ(figure(desktop_only, "clocks"), V{n(2)}) << "the team the line clocks measure";
+  const ReportTable& by_metric = table(desktop_only, "by_metric");
+  ASSERT_EQ(by_metric.rows.size(), 2u);
+  EXPECT_EQ(by_metric.rows[0].at(0), V{"line_response"});
+  EXPECT_EQ(by_metric.rows[1].at(0), V{"line_resolution"});
+  EXPECT_EQ(ok(store->report_drill("sla", "met", f, clock.now(), 500)),
+            std::vector<TicketId>{t.id});
+  f.team = desk.id;
+  EXPECT_EQ(figure(report(f), "clocks"), V{n(2)})
+      << "the first response and resolution count for the team that took the ticket, though "
+         "it is at line 2 now";
+  f = period();
+  f.line = 2;
+  EXPECT_EQ(figure(report(f), "clocks"), V{n(2)});
+}
+
 TEST_F(ReportSlaTest, WithoutAClockSourceTheStoredClocksStay) {
   const Ticket t = open_ticket(c1);
   clock.advance(minutes{10});
