@@ -157,7 +157,20 @@ void apply_event(TicketFacts& f, const Event& e, const std::function<bool(UserId
     }
     return;
   }
-  if (e.type == event_type::sla_breached) ++f.sla_breaches;
+  if (e.type == event_type::sla_breached || e.type == event_type::sla_step_fired) {
+    const bool breach = e.type == event_type::sla_breached;
+    if (breach) ++f.sla_breaches;
+    // Read as sla_marks() (app/sla_history.hpp) reads them for the ladder.
+    auto metric = parse_name<SlaMetric>(text_at(p, "metric"));
+    if (!metric) return;
+    changes.sla_marks.push_back({.event = e.id,
+                                 .ticket = f.ticket,
+                                 .at = e.at,
+                                 .metric = *metric,
+                                 .cycle = static_cast<int>(number_at(p, "cycle").value_or(1)),
+                                 .percent = static_cast<int>(number_at(p, "percent").value_or(100)),
+                                 .breach = breach});
+  }
 }
 
 }  // namespace fl
