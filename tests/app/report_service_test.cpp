@@ -242,7 +242,7 @@ TEST_F(ReportsTest, TheWeeklySummaryShowsTheWeekBesideTheOneBefore) {
   EXPECT_EQ(mail.subject, "Service desk: the week of " + format_time(week).substr(0, 10));
   EXPECT_NE(mail.text.find("Tickets opened at line 1: 3 (0)"), std::string::npos) << mail.text;
   EXPECT_NE(mail.text.find("First-contact resolution: 33 % (–)"), std::string::npos) << mail.text;
-  EXPECT_NE(mail.text.find("https://desk.example/reports"), std::string::npos);
+  EXPECT_NE(mail.text.find("https://desk.example/console/reports"), std::string::npos);
   reader.language = "de";
   auto german = ok(summary.compose(reader, week));
   EXPECT_NE(german.text.find("Zufriedenheit (1-5): 5,0 (–)"), std::string::npos) << german.text;
