@@ -7,15 +7,27 @@
 import { useEffect, useRef } from "preact/hooks";
 import uPlot, { type AlignedData, type Axis, type Options, type Series } from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { chartValue, durationText, nameOf, rt, unitOf, valueText, type ReportTable, type Unit } from "./kit";
+import {
+  chartValue,
+  durationText,
+  labelColumn,
+  nameOf,
+  rt,
+  TO_SECONDS,
+  unitOf,
+  valueText,
+  type ReportTable,
+  type Unit,
+} from "./kit";
 
 // Colours at 3:1 or more against white, told apart by more than hue (dashes for lines).
 const COLOURS = ["#0b5cad", "#b7410e", "#1a7f37", "#6f42c1", "#8a6d00", "#a4161a"];
 const DASHES = [[], [8, 4], [2, 3], [10, 3, 2, 3]];
 
+// The series: the numeric columns after the one that names the rows.
 function numericColumns(table: ReportTable): number[] {
   const out: number[] = [];
-  for (let c = 1; c < table.columns.length; c++)
+  for (let c = labelColumn(table) + 1; c < table.columns.length; c++)
     if (table.rows.some((r) => typeof r[c] === "number") && table.rows.every((r) => r[c] === null || typeof r[c] === "number"))
       out.push(c);
   return out;
@@ -28,18 +40,17 @@ export function chartable(table: ReportTable): boolean {
 function tick(unit: Unit, v: number): string {
   if (unit === "rate") return `${Math.round(v)} %`;
   if (unit === "count") return String(v);
-  return durationText(v * (unit === "minutes" ? 60 : unit === "hours" ? 3600 : 1));
+  return durationText(v * TO_SECONDS[unit]);
 }
 
-function options(table: ReportTable, width: number): { opts: Options; data: AlignedData } {
+function options(table: ReportTable, labels: string[], width: number): { opts: Options; data: AlignedData } {
   const columns = numericColumns(table);
-  const labels = table.rows.map((r) => (r[0] === null ? "–" : String(r[0])));
   const units = [...new Set(columns.map((c) => unitOf(table.columns[c])))];
   const x = table.rows.map((_, i) => i);
   const bars = table.chart === "bar";
   const share = 0.8 / columns.length;
   const series: Series[] = [
-    { label: nameOf(table.columns[0]), value: (_u, i) => (i === null ? "" : labels[Math.round(i)] ?? "") },
+    { label: nameOf(table.columns[labelColumn(table)]), value: (_u, i) => (i === null ? "" : labels[Math.round(i)] ?? "") },
   ];
   columns.forEach((c, k) => {
     const name = table.columns[c];
@@ -90,13 +101,14 @@ function options(table: ReportTable, width: number): { opts: Options; data: Alig
   };
 }
 
-export function ReportChart(props: { table: ReportTable }) {
+// labels: each row's name as the table shows it.
+export function ReportChart(props: { table: ReportTable; labels: string[] }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
     const width = () => Math.max(260, Math.min(el.clientWidth, 900));
-    const { opts, data } = options(props.table, width());
+    const { opts, data } = options(props.table, props.labels, width());
     const plot = new uPlot(opts, data, el);
     // Legend cells are a table uPlot builds; they repeat the series names the table has.
     el.querySelector(".u-legend")?.setAttribute("aria-hidden", "true");
@@ -106,7 +118,7 @@ export function ReportChart(props: { table: ReportTable }) {
       resized.disconnect();
       plot.destroy();
     };
-  }, [props.table]);
+  }, [props.table, props.labels.join("\n")]);
   return (
     <div
       class="report-chart"

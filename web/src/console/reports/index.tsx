@@ -18,6 +18,7 @@ import {
   apiParams,
   changeText,
   fromSearch,
+  labelColumn,
   lastDay,
   nameOf,
   periodOf,
@@ -94,7 +95,7 @@ function Controls(props: { query: Query; dir: Directory | null; onChange: (q: Qu
         <legend>{rt("reports.period")}</legend>
         <div class="row">
           <label class="field">
-            {rt("reports.period")}
+            {rt("reports.range")}
             <select value={q.preset} onChange={(e) => set({ preset: e.currentTarget.value as Query["preset"] })}>
               {(["7", "30", "90"] as const).map((d) => (
                 <option key={d} value={d}>
@@ -278,16 +279,45 @@ function Figures(props: { report: Report; onDrill: (d: Drill) => void }) {
   );
 }
 
-// A first cell as people read it: channels by their name, the rest as sent.
-function cellText(column: string, value: ReportValue): string {
+// A cell as people read it: lines, channels, statuses, SLA targets and teams by their names,
+// times in the reader's format, numbers by their column's unit.
+function cellText(column: string, value: ReportValue, dir: Directory | null): string {
+  if (value === null || value === "") return valueText(column, null);
+  if (column === "line" && typeof value === "number") return rt("reports.lineN", { line: value });
   if (column === "channel" && typeof value === "string" && CHANNELS.includes(value)) return t(`channel.${value}` as Key);
+  if (column === "status" && typeof value === "string" && STATUSES.includes(value)) return t(`cstatus.${value}` as Key);
+  if (column === "metric" && typeof value === "string") return nameOf(value);
+  if (column === "team" && typeof value === "number") return dir?.teams.find((x) => x.id === value)?.name ?? `#${value}`;
+  if (column.endsWith("_at") && (typeof value === "number" || !Number.isNaN(Date.parse(value))))
+    return formatTime(new Date(value).toISOString());
   return valueText(column, value);
 }
 
-function Table(props: { report: Report; table: ReportTable; period: Period; query: Query; onDrill: (d: Drill) => void }) {
-  const { table } = props;
+function Table(props: {
+  report: Report;
+  table: ReportTable;
+  period: Period;
+  query: Query;
+  dir: Directory | null;
+  onDrill: (d: Drill) => void;
+}) {
+  const { table, dir } = props;
   const id = `table-${table.name}`;
   const drills = table.drill_by !== "" && table.drill_figure !== "";
+  // The row's name: its label column (an id's name), or the ticket it is about.
+  const label = labelColumn(table);
+  const shown = table.columns.slice(label);
+  const tickets = table.columns[0] === "ticket_id";
+  const byNumber = tickets && table.columns[1] === "number";
+  const names = table.rows.map((row) => {
+    if (byNumber) return `#${row[1]}`;
+    if (label === 1 && row[1] === "") return `#${row[0]}`;
+    return cellText(table.columns[label], row[label], dir);
+  });
+  const columnClass = (c: number) =>
+    c > label && table.rows.some((r) => typeof r[c] === "number") && !["line", "team", "cycle", "number"].includes(table.columns[c])
+      ? "num"
+      : undefined;
   return (
     <section class="report-table" aria-labelledby={id}>
       <h3 id={id}>{nameOf(table.name)}</h3>
@@ -295,51 +325,52 @@ function Table(props: { report: Report; table: ReportTable; period: Period; quer
         <p class="empty">{rt("reports.emptyTable")}</p>
       ) : (
         <>
-          {chartable(table) && <ReportChart table={table} />}
+          {chartable(table) && <ReportChart table={table} labels={names} />}
           <div class="table-scroll">
             <table class="tickets">
               <thead>
                 <tr>
-                  {table.columns.map((c) => (
-                    <th key={c} scope="col">
+                  {shown.map((c, i) => (
+                    <th key={c} scope="col" class={columnClass(i + label)}>
                       {nameOf(c)}
                     </th>
                   ))}
                 </tr>
               </thead>
               <tbody>
-                {table.rows.map((row, i) => {
-                  const label = cellText(table.columns[0], row[0]);
-                  return (
-                    <tr key={i}>
-                      <th scope="row">
-                        {drills && row[0] !== null ? (
-                          <button
-                            type="button"
-                            class="link"
-                            onClick={() =>
-                              props.onDrill({
-                                figure: table.drill_figure,
-                                title: `${nameOf(table.drill_figure)}: ${label}`,
-                                filter: { name: table.drill_by as FilterName, value: String(row[0]) },
-                              })
-                            }
-                          >
-                            {label}
-                            <span class="visually-hidden"> {rt("reports.drillRow", { row: label })}</span>
-                          </button>
-                        ) : (
-                          label
-                        )}
-                      </th>
-                      {row.slice(1).map((cell, c) => (
-                        <td key={c} class={typeof cell === "number" ? "num" : undefined}>
-                          {valueText(table.columns[c + 1], cell)}
-                        </td>
-                      ))}
-                    </tr>
-                  );
-                })}
+                {table.rows.map((row, i) => (
+                  <tr key={i}>
+                    <th scope="row">
+                      {tickets && row[0] !== null ? (
+                        <a href={`/console/tickets/${row[0]}`} onClick={onLink}>
+                          {names[i]}
+                        </a>
+                      ) : drills && row[0] !== null ? (
+                        <button
+                          type="button"
+                          class="link"
+                          onClick={() =>
+                            props.onDrill({
+                              figure: table.drill_figure,
+                              title: `${nameOf(table.drill_figure)}: ${names[i]}`,
+                              filter: { name: table.drill_by as FilterName, value: String(row[0]) },
+                            })
+                          }
+                        >
+                          {names[i]}
+                          <span class="visually-hidden"> {rt("reports.drillRow", { row: names[i] })}</span>
+                        </button>
+                      ) : (
+                        names[i]
+                      )}
+                    </th>
+                    {row.slice(label + 1).map((cell, c) => (
+                      <td key={c} class={columnClass(c + label + 1)}>
+                        {cellText(table.columns[c + label + 1], cell, dir)}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
               </tbody>
             </table>
           </div>
@@ -430,8 +461,8 @@ function DrillDialog(props: { report: string; period: Period; query: Query; dril
   );
 }
 
-function ReportView(props: { name: string; query: Query; period: Period }) {
-  const { name, query, period } = props;
+function ReportView(props: { name: string; query: Query; period: Period; dir: Directory | null }) {
+  const { name, query, period, dir } = props;
   // The report shown, and the request it answers: while another loads, the old one stays,
   // marked busy, so the page does not jump.
   const [shown, setShown] = useState<{ key: string; report: Report } | null>(null);
@@ -489,7 +520,7 @@ function ReportView(props: { name: string; query: Query; period: Period }) {
         <Figures report={report} onDrill={setDrill} />
       </section>
       {report.tables.map((table) => (
-        <Table key={table.name} report={report} table={table} period={period} query={query} onDrill={setDrill} />
+        <Table key={table.name} report={report} table={table} period={period} query={query} dir={dir} onDrill={setDrill} />
       ))}
       {drill && <DrillDialog report={name} period={period} query={query} drill={drill} onClose={() => setDrill(null)} />}
     </div>
@@ -515,7 +546,7 @@ export function ReportsPage(props: { me: Me; path: string }) {
       <h1>{rt("reports.title")}</h1>
       <Tabs current={tab.name} search={search} />
       <Controls query={query} dir={dir} onChange={setQuery} />
-      {period && (View ? <View query={query} period={period} /> : <ReportView name={tab.name} query={query} period={period} />)}
+      {period && (View ? <View query={query} period={period} /> : <ReportView name={tab.name} query={query} period={period} dir={dir} />)}
     </div>
   );
 }

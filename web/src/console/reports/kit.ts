@@ -141,32 +141,43 @@ export function apiParams(
 }
 
 // --- values
-export type Unit = "rate" | "seconds" | "minutes" | "hours" | "count";
+export type Unit = "rate" | "seconds" | "minutes" | "hours" | "days" | "count";
+
+// Shares named without a `_rate` suffix.
+const RATES = new Set(["rate", "share", "compliance"]);
 
 export function unitOf(name: string): Unit {
-  if (/(_rate|_share)$/.test(name) || name === "rate" || name === "share") return "rate";
+  if (/(_rate|_share)$/.test(name) || RATES.has(name)) return "rate";
   if (/(^|_)seconds$/.test(name)) return "seconds";
   if (/(^|_)minutes$/.test(name)) return "minutes";
   if (/(^|_)hours$/.test(name)) return "hours";
+  if (/(^|_)days$/.test(name) && name !== "days") return "days";
   return "count";
 }
 
-const TO_SECONDS: Record<Unit, number> = { rate: 1, count: 1, seconds: 1, minutes: 60, hours: 3600 };
+export const TO_SECONDS: Record<Unit, number> = { rate: 1, count: 1, seconds: 1, minutes: 60, hours: 3600, days: 86_400 };
 
 function numberText(n: number, digits: number): string {
   return new Intl.NumberFormat(language() === "de" ? "de-DE" : "en-GB", { maximumFractionDigits: digits }).format(n);
 }
 
-// "45 s", "4 min 5 s", "3 h 20 min", "2 d 4 h".
+// "45 s", "4 min 5 s", "3 h 20 min", "2 d 4 h"; a whole "4 h" without "0 min".
 export function durationText(totalSeconds: number): string {
   const sign = totalSeconds < 0 ? "−" : "";
   const s = Math.round(Math.abs(totalSeconds));
   if (s < 60) return sign + rt("reports.seconds", { s });
-  if (s < 3600) return sign + rt("reports.minSec", { m: Math.floor(s / 60), s: s % 60 });
+  if (s < 3600) {
+    const m = Math.floor(s / 60);
+    return sign + (s % 60 === 0 ? rt("reports.min", { m }) : rt("reports.minSec", { m, s: s % 60 }));
+  }
   const minutes = Math.round(s / 60);
-  if (minutes < 1440) return sign + rt("reports.hourMin", { h: Math.floor(minutes / 60), m: minutes % 60 });
+  if (minutes < 1440) {
+    const h = Math.floor(minutes / 60);
+    return sign + (minutes % 60 === 0 ? rt("reports.hour", { h }) : rt("reports.hourMin", { h, m: minutes % 60 }));
+  }
   const hours = Math.round(s / 3600);
-  return sign + rt("reports.dayHour", { d: Math.floor(hours / 24), h: hours % 24 });
+  const d = Math.floor(hours / 24);
+  return sign + (hours % 24 === 0 ? rt("reports.day", { d }) : rt("reports.dayHour", { d, h: hours % 24 }));
 }
 
 // A value as people read it, by the unit its name carries.
@@ -190,6 +201,17 @@ export function changeText(name: string, value: ReportValue, previous: ReportVal
   if (unit !== "count") return (d > 0 ? "+" : d === 0 ? "±" : "") + durationText(d * TO_SECONDS[unit]);
   const relative = previous !== 0 ? ` (${sign}${numberText(Math.abs(d / previous) * 100, 0)} %)` : "";
   return sign + numberText(Math.abs(d), 2) + relative;
+}
+
+// The column whose cells name a row: the first, or the second when the first is an id and the
+// second its name (agent_id, agent; team, team_name; article_id, title). Drill-downs still
+// filter by the first cell.
+export function labelColumn(table: ReportTable): number {
+  const [first, second] = table.columns;
+  if (second === undefined) return 0;
+  const names = table.rows.every((r) => r[1] === null || typeof r[1] === "string");
+  if (first === "ticket_id") return second === "number" ? 1 : 0;
+  return second === `${first}_name` || (first.endsWith("_id") && names) ? 1 : 0;
 }
 
 // A number in a chart: rates as %, times in their own unit.
