@@ -107,7 +107,7 @@ export function ReportChart(props: { table: ReportTable; labels: string[] }) {
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const width = () => Math.max(260, Math.min(el.clientWidth, 900));
+    const width = () => Math.max(200, Math.min(el.clientWidth, 900));
     const { opts, data } = options(props.table, props.labels, width());
     const plot = new uPlot(opts, data, el);
     // Legend cells are a table uPlot builds; they repeat the series names the table has.

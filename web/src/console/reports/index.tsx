@@ -389,21 +389,23 @@ function Table(props: {
   );
 }
 
-function teamName(team: DrillTicket["team"]): string {
-  if (team === null || team === undefined) return "";
-  return typeof team === "object" ? team.name : String(team);
-}
-
-function DrillDialog(props: { report: string; period: Period; query: Query; drill: Drill; onClose: () => void }) {
+function DrillDialog(props: {
+  report: string;
+  period: Period;
+  query: Query;
+  dir: Directory | null;
+  drill: Drill;
+  onClose: () => void;
+}) {
   const { drill } = props;
   const [tickets, setTickets] = useState<DrillTicket[] | null>(null);
   const [error, setError] = useState("");
   useEffect(() => {
     const q = drill.filter ? { ...props.query, filters: { ...props.query.filters, [drill.filter.name]: drill.filter.value } } : props.query;
-    get<DrillTicket[] | { items: DrillTicket[] }>(
+    get<{ items: DrillTicket[] }>(
       `/api/v1/reports/${props.report}/tickets?${apiParams(props.period, q, { figure: drill.figure })}`,
     ).then(
-      (r) => setTickets(Array.isArray(r) ? r : r.items),
+      (r) => setTickets(r.items),
       (err: unknown) => setError(err instanceof ApiError ? err.message : String(err)),
     );
   }, []);
@@ -443,8 +445,8 @@ function DrillDialog(props: { report: string; period: Period; query: Query; dril
                     </td>
                     <td>{ticket.subject}</td>
                     <td>{STATUSES.includes(ticket.status) ? t(`cstatus.${ticket.status}` as Key) : ticket.status}</td>
-                    <td>{ticket.line}</td>
-                    <td>{teamName(ticket.team)}</td>
+                    <td>{cellText("line", ticket.line, props.dir)}</td>
+                    <td>{cellText("team", ticket.team_id, props.dir)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -522,7 +524,7 @@ function ReportView(props: { name: string; query: Query; period: Period; dir: Di
       {report.tables.map((table) => (
         <Table key={table.name} report={report} table={table} period={period} query={query} dir={dir} onDrill={setDrill} />
       ))}
-      {drill && <DrillDialog report={name} period={period} query={query} drill={drill} onClose={() => setDrill(null)} />}
+      {drill && <DrillDialog report={name} period={period} query={query} dir={dir} drill={drill} onClose={() => setDrill(null)} />}
     </div>
   );
 }

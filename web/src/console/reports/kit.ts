@@ -37,13 +37,14 @@ export interface Report extends ReportBody {
   previous?: ReportBody;
 }
 
+// A ticket behind a figure (GET /api/v1/reports/{name}/tickets: {items: [...]}).
 export interface DrillTicket {
   id: number;
   number: number;
   subject: string;
   status: string;
   line: number;
-  team: { id: number; name: string } | number | string | null;
+  team_id: number;
 }
 
 // --- texts
