@@ -25,7 +25,7 @@ export { NotificationsButton } from "./notifications";
 type ReportsModule = typeof import("./reports");
 let reportsModule: Promise<ReportsModule> | null = null;
 
-function LazyReports(props: { me: Me; path: string }) {
+function LazyReports(props: { path: string }) {
   const [mod, setMod] = useState<ReportsModule | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
@@ -35,7 +35,7 @@ function LazyReports(props: { me: Me; path: string }) {
       setFailed(true);
     });
   }, []);
-  if (mod) return <mod.ReportsPage me={props.me} path={props.path} />;
+  if (mod) return <mod.ReportsPage path={props.path} />;
   return failed ? (
     <p class="error" role="alert">
       {t("error.offline")}
@@ -91,7 +91,7 @@ export function ConsolePage(props: { me: Me }) {
       ) : path === "/console/call" ? (
         <NewCallPage key={callKey} me={props.me} />
       ) : (path === "/console/reports" || path.startsWith("/console/reports/")) && seesEverything(props.me) ? (
-        <LazyReports me={props.me} path={path} />
+        <LazyReports path={path} />
       ) : path === "/console/search" ? (
         <SearchPage q={q} />
       ) : (

@@ -7,6 +7,7 @@
 import { useEffect, useRef } from "preact/hooks";
 import uPlot, { type AlignedData, type Axis, type Options, type Series } from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { language } from "../../i18n";
 import {
   chartValue,
   durationText,
@@ -118,7 +119,7 @@ export function ReportChart(props: { table: ReportTable; labels: string[] }) {
       resized.disconnect();
       plot.destroy();
     };
-  }, [props.table, props.labels.join("\n")]);
+  }, [props.table, props.labels.join("\n"), language()]);
   return (
     <div
       class="report-chart"

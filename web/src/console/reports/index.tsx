@@ -8,7 +8,6 @@
 import { useEffect, useState } from "preact/hooks";
 import type { JSX } from "preact";
 import { ApiError, downloadFrom, get } from "../../api/client";
-import type { Me } from "../../api/types";
 import { formatTime, t, useLanguage, type Key } from "../../i18n";
 import { navigate, onLink } from "../../router";
 import { Dialog } from "../dialog";
@@ -17,6 +16,7 @@ import { chartable, ReportChart } from "./chart";
 import {
   apiParams,
   changeText,
+  dayText,
   fromSearch,
   labelColumn,
   lastDay,
@@ -499,18 +499,14 @@ function ReportView(props: { name: string; query: Query; period: Period; dir: Di
       </p>
     );
   const report = shown.report;
-  const day = (iso: string) => formatTime(iso).split(/,?\s+/)[0];
   return (
     <div class="report" aria-busy={shown.key !== key ? "true" : undefined}>
       <p class="report-period">
-        {rt("reports.shown", { from: day(report.from), until: day(new Date(Date.parse(report.to) - 1).toISOString()) })}
+        {rt("reports.shown", { from: dayText(report.from), until: dayText(lastDay(report.to)) })}
         {report.previous && (
           <>
             {" "}
-            ({rt("reports.previous", {
-              from: day(report.previous.from),
-              until: day(new Date(Date.parse(report.previous.to) - 1).toISOString()),
-            })})
+            ({rt("reports.previous", { from: dayText(report.previous.from), until: dayText(lastDay(report.previous.to)) })})
           </>
         )}
       </p>
@@ -529,7 +525,7 @@ function ReportView(props: { name: string; query: Query; period: Period; dir: Di
   );
 }
 
-export function ReportsPage(props: { me: Me; path: string }) {
+export function ReportsPage(props: { path: string }) {
   useLanguage();
   const dir = useDirectory();
   const [query, setQuery] = useState<Query>(() => fromSearch(location.search));

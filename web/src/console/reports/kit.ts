@@ -93,7 +93,14 @@ export function periodOf(q: Query, now = Date.now()): { from: string; to: string
 
 // The last day of a period [from, to) whose end is a midnight.
 export function lastDay(to: string): string {
-  return isoDay(Date.parse(to) - DAY);
+  return isoDay(Date.parse(to) - 1);
+}
+
+// A day of a period (they are UTC days) in the reader's language: "29.10.2026", "29 Oct 2026".
+export function dayText(iso: string): string {
+  return new Intl.DateTimeFormat(language() === "de" ? "de-DE" : "en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(
+    new Date(iso),
+  );
 }
 
 // The query as the page's own URL keeps it (so a report can be linked and reloaded).
