@@ -93,4 +93,6 @@ void add_webhook_routes(Router& router, ApiServices& s);
 void add_queue_routes(Router& router, ApiServices& s);
 void add_bot_routes(Router& router, ApiServices& s);
 void add_live_chat_routes(Router& router, ApiServices& s);
+// Last: /api/v1/reports/{name} answers only what no route registered before it took.
+void add_report_routes(Router& router, ApiServices& s);
 }  // namespace fl::http

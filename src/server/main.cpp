@@ -24,6 +24,7 @@
 #include "app/bot_brain.hpp"
 #include "app/bot_service.hpp"
 #include "app/live_chat.hpp"
+#include "app/report_service.hpp"
 #include "app/reports.hpp"
 #include "app/staff.hpp"
 #include "llm/openai_client.hpp"
@@ -645,6 +646,8 @@ int serve(const Config& c) {
                              *desk.attachments,
                              *desk.bot_flows,
                              std::string(openapi_yaml())};
+  ReportService reports(*desk.store, desk.clock);
+  services.reports = &reports;
   // The chatbot: the intent classifier trained from the flow catalog's active flows (shipped
   // ones and admins' edits) and the public articles' titles (about a second), and trained again
   // on a thread of its own when an admin edits a flow or an article is published — here or by
