@@ -2,7 +2,7 @@
 // the x axis, one series per numeric column, as bars or lines as the table's `chart` says.
 // The x axis is the row's position with the first cell as its label, so days and categories
 // draw alike. A table may mix units (tickets and a rate): the first unit gets the left axis,
-// the others the right one. The canvas is decoration for sighted readers: the table under it
+// the second the right one, a third is left to the table. The canvas is decoration for sighted readers: the table under it
 // has the same numbers, so the chart is one labelled image to assistive technology.
 import { useEffect, useRef } from "preact/hooks";
 import uPlot, { type AlignedData, type Axis, type Options, type Series } from "uplot";
@@ -45,8 +45,9 @@ function tick(unit: Unit, v: number): string {
 }
 
 function options(table: ReportTable, labels: string[], width: number): { opts: Options; data: AlignedData } {
-  const columns = numericColumns(table);
-  const units = [...new Set(columns.map((c) => unitOf(table.columns[c])))];
+  // Two axes at most: the columns of a third unit stay in the table only.
+  const units = [...new Set(numericColumns(table).map((c) => unitOf(table.columns[c])))].slice(0, 2);
+  const columns = numericColumns(table).filter((c) => units.includes(unitOf(table.columns[c])));
   const x = table.rows.map((_, i) => i);
   const bars = table.chart === "bar";
   const share = 0.8 / columns.length;
@@ -84,7 +85,7 @@ function options(table: ReportTable, labels: string[], width: number): { opts: O
       size: labels.some((l) => l.length > 6) && labels.length > 6 ? 80 : 40,
     } as Axis,
   ];
-  units.slice(0, 2).forEach((unit, i) =>
+  units.forEach((unit, i) =>
     axes.push({
       scale: unit,
       side: i === 0 ? 3 : 1,
@@ -94,7 +95,9 @@ function options(table: ReportTable, labels: string[], width: number): { opts: O
     }),
   );
   const scales: Options["scales"] = { x: { time: false, range: () => [-0.5, Math.max(0.5, x.length - 0.5)] } };
-  for (const unit of units) scales[unit] = { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] };
+  // Shares on 0–100 %, the rest from 0 to a little over the highest value.
+  for (const unit of units)
+    scales[unit] = { range: (_u, _min, max) => (unit === "rate" ? [0, 100] : [0, max > 0 ? max * 1.1 : 1]) };
   const data = [x, ...columns.map((c) => table.rows.map((r) => chartValue(table.columns[c], r[c])))] as AlignedData;
   return {
     opts: { width, height: 240, series, axes, scales, legend: { show: true }, cursor: { drag: { x: false, y: false } } },

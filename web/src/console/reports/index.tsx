@@ -63,6 +63,7 @@ interface Drill {
 }
 
 const CHANNELS = ["phone", "email", "web", "chat", "bot", "api"];
+const REASONS = ["needs_expertise", "needs_access", "infrastructure", "vendor_required", "sla_risk", "customer_request"];
 const STATUSES = ["new", "open", "pending_customer", "pending_vendor", "resolved", "closed"];
 
 function Tabs(props: { current: string; search: string }) {
@@ -248,7 +249,7 @@ function Figures(props: { report: Report; onDrill: (d: Drill) => void }) {
         return (
           <li key={f.name} class="figure-tile" data-figure={f.name}>
             <span class="figure-name">{nameOf(f.name)}</span>
-            {f.drill ? (
+            {f.drill && f.value !== 0 && f.value !== null ? (
               <button
                 type="button"
                 class="figure-value link"
@@ -287,6 +288,7 @@ function cellText(column: string, value: ReportValue, dir: Directory | null): st
   if (column === "channel" && typeof value === "string" && CHANNELS.includes(value)) return t(`channel.${value}` as Key);
   if (column === "status" && typeof value === "string" && STATUSES.includes(value)) return t(`cstatus.${value}` as Key);
   if (column === "metric" && typeof value === "string") return nameOf(value);
+  if (column === "reason" && typeof value === "string" && REASONS.includes(value)) return t(`reason.${value}` as Key);
   if (column === "team" && typeof value === "number") return dir?.teams.find((x) => x.id === value)?.name ?? `#${value}`;
   if (column.endsWith("_at") && (typeof value === "number" || !Number.isNaN(Date.parse(value))))
     return formatTime(new Date(value).toISOString());
@@ -376,15 +378,17 @@ function Table(props: {
           </div>
         </>
       )}
-      <p>
-        <CsvLink
-          report={props.report.report}
-          period={props.period}
-          query={props.query}
-          table={table.name}
-          label={rt("reports.csvTable", { table: nameOf(table.name) })}
-        />
-      </p>
+      {table.rows.length > 0 && (
+        <p>
+          <CsvLink
+            report={props.report.report}
+            period={props.period}
+            query={props.query}
+            table={table.name}
+            label={rt("reports.csvTable", { table: nameOf(table.name) })}
+          />
+        </p>
+      )}
     </section>
   );
 }

@@ -154,12 +154,14 @@ export type Unit = "rate" | "seconds" | "minutes" | "hours" | "days" | "count";
 // Shares named without a `_rate` suffix.
 const RATES = new Set(["rate", "share", "compliance"]);
 
+// A name's unit: a share, or a time by the unit word anywhere in it ("aht_seconds",
+// "avg_hours_at_line"); days only in an average ("avg_open_age_days": "agent_days" and
+// "open_over_7_days" are counts).
 export function unitOf(name: string): Unit {
   if (/(_rate|_share)$/.test(name) || RATES.has(name)) return "rate";
-  if (/(^|_)seconds$/.test(name)) return "seconds";
-  if (/(^|_)minutes$/.test(name)) return "minutes";
-  if (/(^|_)hours$/.test(name)) return "hours";
-  if (/(^|_)days$/.test(name) && name !== "days") return "days";
+  const words = name.split("_");
+  for (const unit of ["seconds", "minutes", "hours"] as const) if (words.includes(unit)) return unit;
+  if (words[0] === "avg" && words.includes("days")) return "days";
   return "count";
 }
 
