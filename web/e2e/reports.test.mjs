@@ -118,7 +118,8 @@ test("a supervisor reads the reports, compares, drills into a ticket and downloa
 
   // A table row drills by its first cell.
   const drilling = line1.tables.find((t) => t.drill_by && t.rows.length > 0);
-  if (drilling) {
+  assert.ok(drilling, "line 1 has a table that drills, with rows");
+  {
     await page.locator(`#table-${drilling.name} ~ .table-scroll tbody th button`).first().click();
     const dialog = page.getByRole("dialog");
     await dialog.getByText(/^(Tickets: \d+|No tickets behind this figure\.)/).waitFor();
