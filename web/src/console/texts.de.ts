@@ -7,6 +7,7 @@ export const consoleDe: Record<keyof typeof consoleEn, string> = {
   "console.nav": "Konsole",
   "console.queue": "Warteschlange",
   "console.newCall": "Neuer Anruf",
+  "console.reports": "Berichte",
   "mail.sent": "Per E-Mail an den Anfragenden gesendet {at}",
   "mail.queued": "Wird per E-Mail an den Anfragenden gesendet …",
   "mail.retrying": "E-Mail noch nicht zugestellt ({attempts} Versuche; {error}); neuer Versuch folgt",

@@ -5,6 +5,7 @@ export const consoleEn = {
   "console.nav": "Console",
   "console.queue": "Queue",
   "console.newCall": "New call",
+  "console.reports": "Reports",
   "mail.sent": "Mailed to the requester {at}",
   "mail.queued": "Being mailed to the requester…",
   "mail.retrying": "Mail not delivered yet ({attempts} attempts; {error}); trying again",
