@@ -560,6 +560,47 @@ void write_event_row(sqlite::Connection& c, const Event& e) {
   must(st.run(), "insert event");
 }
 
+// The ticket's SLA clocks as the follower would store them from SlaService's replay (first
+// response and resolution, policy 1, targets by priority), here from the facts on a 24/7
+// calendar: a clock stops at the first response (or the resolution) and the first resolution,
+// breached when it took longer than its target; a ticket's time waiting on the customer is
+// not modelled as paused.
+TicketSlaClocks sla_clocks_of(const TicketState& s, const TicketFacts& f) {
+  using std::chrono::minutes;
+  const int p = s.priority == "P1" ? 0 : s.priority == "P2" ? 1 : s.priority == "P3" ? 2 : 3;
+  constexpr int kFirstResponse[] = {15, 60, 240, 480};
+  constexpr int kResolution[] = {240, 480, 1440, 2400};
+  const Timestamp created = from_millis(s.created_ms);
+  const Timestamp end = from_millis(kEndMs);
+  TicketSlaClocks out{.ticket = s.id, .clocks = {}};
+  auto clock = [&](SlaMetric metric, int target, std::optional<Timestamp> stop) {
+    SlaClockFact c{.ticket = s.id, .priority = static_cast<Priority>(p + 1), .clock = {}};
+    SlaClock& k = c.clock;
+    k.metric = metric;
+    k.line = 1;
+    k.team = s.origin_team;
+    k.target = minutes{target};
+    k.started_at = created;
+    k.policy = 1;
+    const Timestamp due = created + k.target;
+    k.due_at = due;
+    const Timestamp upto = stop ? *stop : end;
+    k.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(upto - created);
+    if (upto > due) k.breached_at = due;
+    if (stop) {
+      k.stopped_at = stop;
+      k.state = *stop > due ? ClockState::breached : ClockState::met;
+    } else {
+      k.state = k.breached_at ? ClockState::breached : ClockState::running;
+    }
+    out.clocks.push_back(c);
+  };
+  clock(SlaMetric::first_response, kFirstResponse[p],
+        f.first_response_at ? f.first_response_at : f.first_resolved_at);
+  clock(SlaMetric::resolution, kResolution[p], f.first_resolved_at);
+  return out;
+}
+
 // The tickets and their facts. With `store_events` the events go into the events table and
 // no facts are written (the slice: rebuild() makes them); else the facts are written through
 // Store::save_report_facts, as the follower writes them, and the events are not kept.
@@ -599,6 +640,7 @@ GenerationStats write_tickets(const fs::path& file, std::int64_t n, std::uint64_
         cursor = std::max(cursor, e.id);
       }
       stats.events += static_cast<std::int64_t>(events.size());
+      changes.sla_clocks.push_back(sla_clocks_of(s, f));
       f.category = std::string(s.category);
       f.organization = s.organization;
       f.priority = std::string(s.priority);
@@ -1134,8 +1176,10 @@ int main(int argc, char** argv) {
   }
   sqlite3_auto_extension(reinterpret_cast<void (*)()>(install_trace));
   fs::create_directories(o.dir);
-  const fs::path db = o.dir / fmt::format("reports-{}.db", o.tickets);
-  const fs::path slice = o.dir / fmt::format("slice-{}.db", o.slice_tickets);
+  // The schema version is in the names: a newer store's migration may drop the facts (24 did).
+  const int schema = SqliteStore::latest_schema_version();
+  const fs::path db = o.dir / fmt::format("reports-{}-s{}.db", o.tickets, schema);
+  const fs::path slice = o.dir / fmt::format("slice-{}-s{}.db", o.slice_tickets, schema);
   fmt::print("bench_reports: {} tickets over {} days, seed {}\n  file {}\n", o.tickets, kDays,
              o.seed, db.string());
   if (o.regenerate || !complete(db)) {
@@ -1168,7 +1212,7 @@ int main(int argc, char** argv) {
                read_marker(db));
   }
   if (o.try_indexes) {
-    const fs::path copy = o.dir / fmt::format("reports-{}-proposed.db", o.tickets);
+    const fs::path copy = o.dir / fmt::format("reports-{}-s{}-proposed.db", o.tickets, schema);
     const auto t0 = Clock::now();
     if (!fs::exists(copy)) {
       fmt::print("\ncopying the file to {}\n", copy.string());
