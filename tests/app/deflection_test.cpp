@@ -54,6 +54,15 @@ TEST_F(DeflectionTest, TicketWithinTheWindowIsNotADeflection) {
   EXPECT_EQ(f.tickets_filed, 1);
   ASSERT_FALSE(f.articles.empty());
   EXPECT_EQ(f.articles[0].tickets_despite, 1);
+  // Line 0's report names the article that failed.
+  auto line0 = ok(store->report("line0", {.from = clock.now() - 2h, .to = clock.now()}, clock.now()));
+  EXPECT_EQ(line0.figure("search_sessions")->value, ReportValue(std::int64_t{1}));
+  EXPECT_EQ(line0.figure("no_result_searches")->value, ReportValue(std::int64_t{0}));
+  const ReportTable* failed = line0.table("failed_articles");
+  ASSERT_NE(failed, nullptr);
+  ASSERT_EQ(failed->rows.size(), 1u);
+  EXPECT_EQ(failed->rows[0][0], ReportValue(printer.id));
+  EXPECT_EQ(failed->rows[0][3], ReportValue(std::int64_t{1}));
 }
 
 TEST_F(DeflectionTest, NotOpeningAnythingIsNoDeflection) {

@@ -28,7 +28,13 @@ Result<void> start_deflection_session(Connection& c, const DeflectionSession& s,
       return r;
     }
   }
-  return {};
+  if (suggested.empty()) return {};
+  auto count = c.prepare(
+      "UPDATE deflection_sessions SET suggestions = (SELECT count(*) FROM deflection_suggestions "
+      "WHERE session_id = ?1) WHERE id = ?1");
+  if (!count) return error_of(count);
+  count->bind(s.id);
+  return count->run();
 }
 
 Result<void> record_deflection_open(Connection& c, std::string_view session, ArticleId article,
@@ -43,7 +49,12 @@ Result<void> record_deflection_open(Connection& c, std::string_view session, Art
                   fmt::format("no deflection session {} or article {}", session, article));
     return r;
   }
-  return {};
+  auto first = c.prepare(
+      "UPDATE deflection_sessions SET first_open_at = ?2 "
+      "WHERE id = ?1 AND (first_open_at IS NULL OR first_open_at > ?2)");
+  if (!first) return error_of(first);
+  first->bind_all(session, at);
+  return first->run();
 }
 
 Result<void> record_deflection_ticket(Connection& c, std::optional<std::string_view> session,
@@ -68,22 +79,18 @@ Result<void> record_deflection_ticket(Connection& c, std::optional<std::string_v
   return {};
 }
 
-Result<DeflectionFigures> load_deflection_figures(Connection& c, Timestamp from, Timestamp to,
-                                                  Timestamp now, std::chrono::milliseconds window) {
-  // ?1 from, ?2 to, ?3 window (ms), ?4 now.
-  constexpr std::string_view kSessions =
-      "WITH s AS (SELECT id, started_at, "
-      "  (ticket_at IS NOT NULL AND ticket_at <= started_at + ?3) AS filed, "
-      "  EXISTS (SELECT 1 FROM deflection_opens o WHERE o.session_id = deflection_sessions.id) AS "
-      "opened, "
-      "  EXISTS (SELECT 1 FROM deflection_suggestions g WHERE g.session_id = "
-      "deflection_sessions.id) AS shown "
-      "  FROM deflection_sessions WHERE started_at >= ?1 AND started_at < ?2) ";
+Result<DeflectionFigures> load_deflection_totals(Connection& c, Timestamp from, Timestamp to,
+                                                 Timestamp now, std::chrono::milliseconds window) {
+  // ?1 from, ?2 to, ?3 window (ms), ?4 now. The session's own columns (suggestions, first
+  // open) answer it from the index deflection_sessions_report alone.
   static const std::string totals =
-      std::string(kSessions) +
-      "SELECT count(*), coalesce(sum(shown), 0), coalesce(sum(opened), 0), "
-      "coalesce(sum(opened AND NOT filed AND started_at + ?3 <= ?4), 0), coalesce(sum(filed), 0), "
-      "coalesce(sum(NOT filed AND started_at + ?3 > ?4), 0) FROM s";
+      "SELECT count(*), coalesce(sum(suggestions > 0), 0), "
+      "coalesce(sum(first_open_at IS NOT NULL), 0), "
+      "coalesce(sum(first_open_at IS NOT NULL AND NOT filed AND started_at + ?3 <= ?4), 0), "
+      "coalesce(sum(filed), 0), coalesce(sum(NOT filed AND started_at + ?3 > ?4), 0) "
+      "FROM (SELECT started_at, suggestions, first_open_at, "
+      "  (ticket_at IS NOT NULL AND ticket_at <= started_at + ?3) AS filed "
+      "  FROM deflection_sessions WHERE started_at >= ?1 AND started_at < ?2)";
   auto statement = c.prepare(totals);
   if (!statement) return error_of(statement);
   statement->bind_all(from, to, static_cast<std::int64_t>(window.count()), now);
@@ -96,6 +103,20 @@ Result<DeflectionFigures> load_deflection_figures(Connection& c, Timestamp from,
   f.deflected = statement->int64_at(3);
   f.tickets_filed = statement->int64_at(4);
   f.pending = statement->int64_at(5);
+  return f;
+}
+
+Result<DeflectionFigures> load_deflection_figures(Connection& c, Timestamp from, Timestamp to,
+                                                  Timestamp now, std::chrono::milliseconds window) {
+  // ?1 from, ?2 to, ?3 window (ms), ?4 now.
+  constexpr std::string_view kSessions =
+      "WITH s AS (SELECT id, started_at, "
+      "  (ticket_at IS NOT NULL AND ticket_at <= started_at + ?3) AS filed, "
+      "  first_open_at IS NOT NULL AS opened, suggestions > 0 AS shown "
+      "  FROM deflection_sessions WHERE started_at >= ?1 AND started_at < ?2) ";
+  auto totals = load_deflection_totals(c, from, to, now, window);
+  if (!totals) return totals;
+  DeflectionFigures f = std::move(*totals);
 
   static const std::string per_article =
       std::string(kSessions) +

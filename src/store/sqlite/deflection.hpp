@@ -15,6 +15,10 @@ namespace fl::sqlite {
                                                     std::optional<std::string_view> session,
                                                     std::optional<UserId> user, TicketId ticket,
                                                     Timestamp since, Timestamp at);
+// The session counts only (no per-article list).
+[[nodiscard]] Result<DeflectionFigures> load_deflection_totals(Connection& c, Timestamp from,
+                                                               Timestamp to, Timestamp now,
+                                                               std::chrono::milliseconds window);
 [[nodiscard]] Result<DeflectionFigures> load_deflection_figures(Connection& c, Timestamp from,
                                                                 Timestamp to, Timestamp now,
                                                                 std::chrono::milliseconds window);

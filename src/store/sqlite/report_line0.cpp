@@ -3,7 +3,6 @@
 // which articles failed. Line 0's sessions have no ticket dimensions: the period filters them.
 #include <spdlog/fmt/fmt.h>
 
-#include <algorithm>
 
 #include "store/sqlite/deflection.hpp"
 #include "store/sqlite/records.hpp"
@@ -14,7 +13,7 @@ namespace fl::sqlite {
 namespace {
 
 Result<Report> load_line0(Connection& c, const ReportFilter& f, Timestamp now) {
-  auto search = load_deflection_figures(c, f.from, f.to, now, kDeflectionWindow);
+  auto search = load_deflection_totals(c, f.from, f.to, now, kDeflectionWindow);
   if (!search) return error_of(search);
   const Conditions bot_period = in_period("created_at", f);
   auto bot = row_of(c,
@@ -25,8 +24,8 @@ Result<Report> load_line0(Connection& c, const ReportFilter& f, Timestamp now) {
   if (!bot) return error_of(bot);
   const Conditions sessions = in_period("s.started_at", f);
   auto nothing = row_of(c,
-                        "SELECT count(*) FROM deflection_sessions s WHERE NOT EXISTS (SELECT 1 "
-                        "FROM deflection_suggestions g WHERE g.session_id = s.id)" + sessions.sql,
+                        "SELECT count(*) FROM deflection_sessions s WHERE s.suggestions = 0" +
+                            sessions.sql,
                         sessions, 1);
   if (!nothing) return error_of(nothing);
 
@@ -54,23 +53,29 @@ Result<Report> load_line0(Connection& c, const ReportFilter& f, Timestamp now) {
 
   auto gaps = table_of(c, "no_result_searches", {"query", "searches"},
                        "SELECT lower(trim(s.query)) AS q, count(*) FROM deflection_sessions s "
-                       "WHERE NOT EXISTS (SELECT 1 FROM deflection_suggestions g "
-                       "WHERE g.session_id = s.id)" + sessions.sql +
+                       "WHERE s.suggestions = 0" + sessions.sql +
                            " GROUP BY q ORDER BY count(*) DESC, q LIMIT 25",
                        sessions);
   if (!gaps) return error_of(gaps);
   report.tables.push_back(std::move(*gaps));
 
-  ReportTable failed{.name = "failed_articles",
-                     .columns = {"article_id", "title", "opened", "tickets_despite", "deflected"}};
-  for (const auto& a : s.articles)
-    if (a.tickets_despite > 0)
-      failed.rows.push_back({a.article, a.title, a.opened, a.tickets_despite, a.deflected});
-  std::ranges::stable_sort(failed.rows, [](const auto& x, const auto& y) {
-    return count_of(x[3]) > count_of(y[3]);
-  });
-  if (failed.rows.size() > 25) failed.rows.resize(25);
-  report.tables.push_back(std::move(failed));
+  // Articles opened in a session that still ended in a ticket within the window: only the
+  // sessions that opened one are joined.
+  Conditions failed_params;
+  failed_params.params.emplace_back(static_cast<std::int64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(kDeflectionWindow).count()));
+  failed_params += sessions;
+  auto failed = table_of(
+      c, "failed_articles", {"article_id", "title", "opened", "tickets_despite"},
+      "SELECT o.article_id, coalesce(a.title, ''), count(*), "
+      "sum(s.ticket_at IS NOT NULL AND s.ticket_at <= s.started_at + ?) AS despite "
+      "FROM deflection_sessions s JOIN deflection_opens o ON o.session_id = s.id "
+      "LEFT JOIN articles a ON a.id = o.article_id WHERE s.first_open_at IS NOT NULL" +
+          sessions.sql +
+          " GROUP BY o.article_id HAVING despite > 0 ORDER BY despite DESC, o.article_id LIMIT 25",
+      failed_params);
+  if (!failed) return error_of(failed);
+  report.tables.push_back(std::move(*failed));
 
   Conditions by_day_params = sessions;
   by_day_params += bot_period;
