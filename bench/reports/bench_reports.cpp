@@ -706,15 +706,21 @@ void write_line0(const fs::path& file, const std::vector<std::int64_t>& ticket_c
         const int found = rng.chance(0.12) ? 0 : static_cast<int>(rng.between(1, 5));
         std::optional<std::pair<TicketId, std::int64_t>> filed;
         if (rng.chance(found == 0 ? 0.6 : 0.3)) filed = ticket_after(at);
+        // The session keeps its suggestion count and first open (store/sqlite/deflection.cpp
+        // keeps them as suggestions and opens are recorded).
+        const std::int64_t base = rng.between(1, kArticles - 5);
+        const bool opened = found > 0 && rng.chance(0.4);
+        const std::int64_t open_at = opened ? at + rng.wait(kMinute) : 0;
         auto s = must(c.prepare("INSERT INTO deflection_sessions (id, user_id, query, started_at, "
-                                "ticket_id, ticket_at) VALUES (?, ?, ?, ?, ?, ?)"),
+                                "ticket_id, ticket_at, suggestions, first_open_at) VALUES (?, ?, "
+                                "?, ?, ?, ?, ?, ?)"),
                       "session");
         s.bind_all(id, rng.chance(0.8) ? std::optional<UserId>(user) : std::nullopt,
                    queries[rng.between(0, std::size(queries) - 1)], at,
                    filed ? std::optional<TicketId>(filed->first) : std::nullopt,
-                   filed ? std::optional<std::int64_t>(filed->second) : std::nullopt);
+                   filed ? std::optional<std::int64_t>(filed->second) : std::nullopt, found,
+                   opened ? std::optional<std::int64_t>(open_at) : std::nullopt);
         must(s.run(), "insert session");
-        const std::int64_t base = rng.between(1, kArticles - 5);
         for (int r = 0; r < found; ++r) {
           auto g = must(c.prepare("INSERT INTO deflection_suggestions (session_id, article_id, "
                                   "rank) VALUES (?, ?, ?)"),
@@ -722,11 +728,11 @@ void write_line0(const fs::path& file, const std::vector<std::int64_t>& ticket_c
           g.bind_all(id, base + r, r + 1);
           must(g.run(), "insert suggestion");
         }
-        if (found > 0 && rng.chance(0.4)) {
+        if (opened) {
           auto o = must(c.prepare("INSERT INTO deflection_opens (session_id, article_id, at) "
                                   "VALUES (?, ?, ?)"),
                         "open");
-          o.bind_all(id, base + rng.between(0, found - 1), at + rng.wait(kMinute));
+          o.bind_all(id, base + rng.between(0, found - 1), open_at);
           must(o.run(), "insert open");
         }
       } else {  // a chatbot conversation
