@@ -17,6 +17,7 @@
 #include "app/saved_views.hpp"
 #include "app/search_service.hpp"
 #include "app/sla_service.hpp"
+#include "app/staffing_service.hpp"
 #include "app/ticket_service.hpp"
 #include "app/webhook_service.hpp"
 #include "http/router.hpp"
@@ -41,6 +42,7 @@ struct ApiServices {
   std::string openapi_yaml;  // served at /api/v1/openapi.yaml
   BotService* bot = nullptr;  // the chatbot; none: its routes are not served
   LiveChatService* live_chat = nullptr;  // live hand-over; none: its routes are not served
+  StaffingService* staffing = nullptr;  // the staffing report, plan and what-if; none: not served
 };
 
 // `services` must outlive the router.

@@ -127,6 +127,11 @@ struct Config {
   int bot_live_chat_wait_seconds = 300;   // nobody accepts: the chat ends, the ticket stays
   int bot_live_chat_idle_minutes = 30;    // an accepted chat where nobody writes ends
   int bot_session_idle_minutes = 60;      // an open conversation left alone counts as abandoned
+
+  // [reports] Staffing from measures (docs/staffing.md): the handling time of a desk and
+  // channel without a measured call, and the zone whose hours of the week the heat map shows.
+  double reports_default_handling_minutes = 10;
+  std::string reports_time_zone = "UTC";
 };
 
 
