@@ -538,6 +538,23 @@ Result<std::array<staffing::DeskStaffing, kDeskCount>> needs_of(staffing::Scenar
   return staffing::staffing_view(s);
 }
 
+// A roster staffed to Erlang C's need hour by hour, with one agent kept on for the two hours
+// after an hour with a need: escalations reach the next line after the handling before them,
+// and a queue is worked off after its hour, so tickets must not wait for the same hour next
+// week.
+WeekGrid<int> staffed_to(const staffing::DeskStaffing& need) {
+  WeekGrid<int> roster{};
+  for (int h = 0; h < kHoursPerWeek; ++h) {
+    int n = need.map.cells[static_cast<std::size_t>(h)].needed_agents;
+    for (int back = 1; back <= 2 && n == 0; ++back)
+      if (need.map.cells[static_cast<std::size_t>((h - back + kHoursPerWeek) % kHoursPerWeek)]
+              .needed_agents > 0)
+        n = 1;
+    roster[static_cast<std::size_t>(h)] = n;
+  }
+  return roster;
+}
+
 bool any_on_duty(const WeekGrid<int>& g) {
   return std::ranges::any_of(g, [](int n) { return n > 0; });
 }
@@ -626,15 +643,13 @@ Result<StaffingWhatIf> staffing_what_if(const StaffingMeasures& m, const Staffin
       source = "plan";
     }
     if (!any_on_duty(roster)) {
-      for (std::size_t h = 0; h < kHoursPerWeek; ++h)
-        roster[h] = (*base_needs)[u].map.cells[h].needed_agents;
+      roster = staffed_to((*base_needs)[u]);
       source = "needed";
     }
     base.desks[u].agents = roster;
     base_rosters[u] = source;
     if (!any_on_duty(roster)) {
-      for (std::size_t h = 0; h < kHoursPerWeek; ++h)
-        roster[h] = (*changed_needs)[u].map.cells[h].needed_agents;
+      roster = staffed_to((*changed_needs)[u]);
       source = "needed_after_change";
     }
     changed.desks[u].agents = roster;

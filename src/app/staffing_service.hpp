@@ -140,8 +140,8 @@ struct DeskOutlook {
   int needed_peak = 0;
   double needed_agent_hours = 0;
   // The roster simulated (on the queue): the plan's, or, where the desk is not planned, the
-  // base scenario's Erlang C need ("needed"), or the changed scenario's for a desk only the
-  // change puts to work.
+  // base scenario's Erlang C need ("needed"; one agent kept on for two hours after an hour
+  // with a need), or the changed scenario's for a desk only the change puts to work.
   std::string roster;  // "plan", "needed", "none"
   double rostered_agent_hours = 0;
   int hours_short = 0;  // hours the roster is below the need
