@@ -364,7 +364,8 @@ void add_staffing_routes(Router& router, ApiServices& s) {
         texts.reserve(8);
         auto asked = read_request(
             [&](std::string_view name) {
-              return name == "organization" || name == "team" ? id_text(name) : text(name);
+              return name == "organization" || name == "team" || name == "line" ? id_text(name)
+                                                                                : text(name);
             },
             [&](std::string_view name, std::vector<FieldError>& errors) {
               return number_in(body, name, name, errors);
