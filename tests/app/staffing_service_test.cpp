@@ -3,6 +3,7 @@
 // SQLite desk (the store's measures from report facts the follower wrote).
 #include "app/staffing_service.hpp"
 
+#include <date/tz.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -378,6 +379,23 @@ TEST(StaffingWhatIf, ABusyDeskSimulatesFewerWeeks) {
   std::printf("busy desk what-if: %.0f ms for two scenarios of %lld and %lld tickets\n",
               seconds * 1000, static_cast<long long>(w->base.desks[0].arrivals),
               static_cast<long long>(w->changed.desks[0].arrivals));
+}
+
+TEST(StaffingMeasures, HoursOfTheWeekAreLocal) {
+  using namespace std::chrono;
+  // 1970-01-01 was a Thursday.
+  EXPECT_EQ(local_hour_of_week(from_millis(0), nullptr), hour_of_week(3, 0));
+  const auto at = [](int y, unsigned mo, unsigned d, int h, int mi) {
+    return Timestamp{sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi}};
+  };
+  EXPECT_EQ(local_hour_of_week(at(2026, 11, 23, 9, 30), nullptr), hour_of_week(0, 9));
+  const date::time_zone* berlin = date::locate_zone("Europe/Berlin");
+  EXPECT_EQ(local_hour_of_week(at(2026, 11, 23, 9, 30), berlin), hour_of_week(0, 10)) << "CET";
+  EXPECT_EQ(local_hour_of_week(at(2026, 7, 5, 22, 0), berlin), hour_of_week(0, 0))
+      << "Sunday 22:00 UTC is Monday 00:00 CEST";
+  // Sunday 29 March 2026: 02:00 CET becomes 03:00 CEST.
+  EXPECT_EQ(local_hour_of_week(at(2026, 3, 29, 0, 30), berlin), hour_of_week(6, 1));
+  EXPECT_EQ(local_hour_of_week(at(2026, 3, 29, 1, 30), berlin), hour_of_week(6, 3));
 }
 
 // --- over SQLite ------------------------------------------------------------------------------
