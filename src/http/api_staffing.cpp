@@ -337,6 +337,23 @@ void add_staffing_routes(Router& router, ApiServices& s) {
         auto checked = JsonBody::parse(r);  // 415 / 400 for what is not a JSON object
         if (!checked) return checked.error();
         const json::object body = json::parse(r.body).as_object();
+        {
+          // Unknown keys and texts of the wrong type are named, not ignored.
+          std::vector<FieldError> wrong;
+          for (const auto& kv : body) {
+            const std::string_view key = kv.key();
+            const bool text_key =
+                key == "from" || key == "to" || key == "category" || key == "channel";
+            const bool known = text_key || key == "organization" || key == "team" ||
+                               key == "line" || key == "service_level" || key == "answer_seconds" ||
+                               key == "max_occupancy" || key == "shrinkage" || key == "overrides";
+            if (!known)
+              wrong.push_back({std::string(key), "unknown key"});
+            else if (text_key && !kv.value().is_string() && !kv.value().is_null())
+              wrong.push_back({std::string(key), "a text"});
+          }
+          if (!wrong.empty()) return problem(invalid_fields(std::move(wrong)).error());
+        }
         std::vector<std::string> texts;  // keeps numbers given as text alive for the reader
         auto text = [&body](std::string_view name) -> std::optional<std::string_view> {
           const json::value* v = body.if_contains(name);

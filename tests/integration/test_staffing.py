@@ -280,6 +280,8 @@ class StaffingApiTest(ServerTestCase):
             ({"to": period()["to"]}, "from"),
             ({**period(), "service_level": 0}, "service_level"),
             ({**period(), "team": "desk"}, "team"),
+            ({**period(), "channel": 3}, "channel"),
+            ({**period(), "overides": {}}, "overides"),
         ]
         for body, field in cases:
             with self.subTest(field=field):
