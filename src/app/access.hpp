@@ -91,6 +91,10 @@ enum class DirectoryAction { list, manage };
 [[nodiscard]] bool may_read_bot_flows(const Actor& actor);
 [[nodiscard]] bool may_manage_bot_flows(const Actor& actor);
 
+// The service-desk reports and their drill-down: supervisors and admins (the tickets behind a
+// number are still only those they may view).
+[[nodiscard]] bool may_read_reports(const Actor& actor);
+
 // SLA calendars and policies: staff other than vendors read them, admins change them. Staff
 // who may view a ticket see its clocks; customers do not.
 [[nodiscard]] bool may_read_sla_settings(const Actor& actor);

@@ -16,8 +16,6 @@
 
 namespace fl {
 
-inline constexpr std::chrono::minutes kDeflectionWindow{30};
-
 struct DeflectionOffer {
   std::string session;  // pass back when opening an article or filing the ticket
   std::vector<ArticleHit> articles;

@@ -134,6 +134,24 @@ const Default kDefaults[] = {
      "de",
      {"SLA verletzt: {{ticket.subject}}", "{{sla.text}}\n\n{{ticket.link}}\n",
       "<p>{{sla.text}}</p>\n<p><a href=\"{{ticket.link}}\">Ticket öffnen</a></p>\n"}},
+    // The weekly summary to supervisors (app/weekly_summary.hpp): {{week}}, {{figures}} (one
+    // line each), {{reports.link}}.
+    {"weekly_summary",
+     "en",
+     {"Service desk: the week of {{week}}",
+      "Hello {{recipient.name}},\n\nthe desk's week of {{week}} (the week before in brackets):\n\n"
+      "{{figures}}\n\nAll reports: {{reports.link}}\n\n-- \n{{desk.name}}\n",
+      "<p>Hello {{recipient.name}},</p>\n<p>the desk's week of {{week}} (the week before in "
+      "brackets):</p>\n<p>{{figures}}</p>\n<p><a href=\"{{reports.link}}\">All reports</a></p>\n"
+      "<p>{{desk.name}}</p>\n"}},
+    {"weekly_summary",
+     "de",
+     {"Service Desk: die Woche ab {{week}}",
+      "Hallo {{recipient.name}},\n\ndie Woche ab {{week}} am Service Desk (in Klammern die Woche "
+      "davor):\n\n{{figures}}\n\nAlle Berichte: {{reports.link}}\n\n-- \n{{desk.name}}\n",
+      "<p>Hallo {{recipient.name}},</p>\n<p>die Woche ab {{week}} am Service Desk (in Klammern "
+      "die Woche davor):</p>\n<p>{{figures}}</p>\n<p><a href=\"{{reports.link}}\">Alle "
+      "Berichte</a></p>\n<p>{{desk.name}}</p>\n"}},
 };
 
 bool valid_utf8(std::string_view s) {

@@ -23,8 +23,8 @@ class MailTemplates {
 
   // Template ids: reply, reply.files_in_portal (only its text: added to a reply's body when
   // its files are too big to mail), received, status.resolved, status.pending_customer,
-  // status.reopened, sla_warning, sla_breach. Unknown languages fall back to English; unknown ids
-  // to "reply".
+  // status.reopened, sla_warning, sla_breach, weekly_summary. Unknown languages fall back to
+  // English; unknown ids to "reply".
   [[nodiscard]] const MailTemplate& get(std::string_view id, std::string_view language) const;
 
  private:

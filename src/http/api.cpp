@@ -35,6 +35,7 @@ void add_api_routes(Router& router, ApiServices& s) {
   add_knowledge_routes(router, s);
   add_bot_routes(router, s);
   add_live_chat_routes(router, s);
+  add_report_routes(router, s);
 }
 
 }  // namespace fl::http

@@ -13,6 +13,7 @@
 #include "app/bot_flows.hpp"
 #include "app/macro_service.hpp"
 #include "app/notification_service.hpp"
+#include "app/report_service.hpp"
 #include "app/rule_service.hpp"
 #include "app/saved_views.hpp"
 #include "app/search_service.hpp"
@@ -43,6 +44,7 @@ struct ApiServices {
   BotService* bot = nullptr;  // the chatbot; none: its routes are not served
   LiveChatService* live_chat = nullptr;  // live hand-over; none: its routes are not served
   StaffingService* staffing = nullptr;  // the staffing report, plan and what-if; none: not served
+  ReportService* reports = nullptr;  // the service-desk reports; none: their routes are not served
 };
 
 // `services` must outlive the router.

@@ -431,6 +431,13 @@ const std::vector<ConfigKey>& config_keys() {
          c.reports_time_zone = std::string(v);
          return {};
        }},
+      {"reports.weekly_summary",
+       [](Config& c, std::string_view v) -> Result<void> {
+         auto b = to_bool("reports.weekly_summary", v);
+         if (!b) return std::unexpected(b.error());
+         c.reports_weekly_summary = *b;
+         return {};
+       }},
       int_key("mail.first_retry_seconds", &Config::mail_first_retry_seconds, 1, 3600),
       int_key("mail.imap_parallel", &Config::mail_imap_parallel, 1, 32),
       int_key("mail.max_attachment_bytes", &Config::mail_max_attachment_bytes, 0, 1 << 28),

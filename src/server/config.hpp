@@ -132,6 +132,9 @@ struct Config {
   // channel without a measured call, and the zone whose hours of the week the heat map shows.
   double reports_default_handling_minutes = 10;
   std::string reports_time_zone = "UTC";
+  // [reports] A summary of last week's figures to every supervisor, Mondays from 06:00 UTC
+  // (needs mail.smtp_url).
+  bool reports_weekly_summary = false;
 };
 
 

@@ -25,7 +25,9 @@
 #include "app/bot_brain.hpp"
 #include "app/bot_service.hpp"
 #include "app/live_chat.hpp"
+#include "app/report_service.hpp"
 #include "app/reports.hpp"
+#include "app/weekly_summary.hpp"
 #include "app/staff.hpp"
 #include "llm/openai_client.hpp"
 #include "app/deflection.hpp"
@@ -228,9 +230,7 @@ struct Desk {
                                                            .tls_verify = c.mail_smtp_tls_verify});
     if (!c.mail_smtp_url.empty() && !c.mail_smtp_tls_verify)
       spdlog::warn("mail: smtp_tls_verify = false: the SMTP server's certificate is not checked");
-    const std::filesystem::path templates_dir =
-        c.mail_templates_dir.empty() ? std::filesystem::path(c.data_dir) / "mail-templates"
-                                     : std::filesystem::path(c.mail_templates_dir);
+    const std::filesystem::path templates_dir = this->templates_dir(c);
     MailOptions options;
     options.address = c.mail_address;
     options.from_name = c.mail_from_name;
@@ -253,6 +253,11 @@ struct Desk {
     mail = std::make_unique<MailService>(*store, clock, *smtp,
                                          or_die(MailTemplates::load(templates_dir)), finder,
                                          std::move(options));
+  }
+
+  static std::filesystem::path templates_dir(const Config& c) {
+    return c.mail_templates_dir.empty() ? std::filesystem::path(c.data_dir) / "mail-templates"
+                                        : std::filesystem::path(c.mail_templates_dir);
   }
 
   void open_webhooks(const Config& c) {
@@ -513,6 +518,24 @@ int serve(const Config& c) {
     if (auto read = report_facts.catch_up(10); !read)
       spdlog::error("reports: {}", read.error().message);
   });
+  // The weekly summary to supervisors, when asked for and mail goes out.
+  std::unique_ptr<WeeklySummary> weekly;
+  MailTemplates weekly_templates;
+  if (c.reports_weekly_summary && c.mail_smtp_url.empty())
+    spdlog::warn("reports.weekly_summary is on but mail.smtp_url is empty: no summary is sent");
+  if (c.reports_weekly_summary && !c.mail_smtp_url.empty()) {
+    weekly_templates = or_die(MailTemplates::load(desk.templates_dir(c)));
+    weekly = std::make_unique<WeeklySummary>(
+        *desk.store, desk.clock, *desk.smtp, weekly_templates,
+        WeeklySummaryOptions{c.mail_address, c.mail_from_name, c.mail_base_url});
+    scheduler.add("weekly_summary", std::chrono::minutes(5), [&weekly](Timestamp) {
+      if (auto sent = weekly->send_due(); !sent)
+        spdlog::warn("reports: the weekly summary failed, tried again later: {}",
+                     sent.error().message);
+      else if (*sent > 0)
+        spdlog::info("reports: the weekly summary went to {} supervisors", *sent);
+    });
+  }
   scheduler.add("rule_timers", std::chrono::seconds(c.sla_check_seconds), [&desk](Timestamp now) {
     constexpr int kBatch = 200;
     for (;;) {
@@ -647,6 +670,8 @@ int serve(const Config& c) {
                              *desk.attachments,
                              *desk.bot_flows,
                              std::string(openapi_yaml())};
+  ReportService reports(*desk.store, desk.clock);
+  services.reports = &reports;
   // The chatbot: the intent classifier trained from the flow catalog's active flows (shipped
   // ones and admins' edits) and the public articles' titles (about a second), and trained again
   // on a thread of its own when an admin edits a flow or an article is published — here or by

@@ -234,6 +234,9 @@ struct ArticleDeflection {
   std::int64_t not_helpful = 0;
 };
 
+// A session that opened an article and filed no ticket within this window was deflected.
+inline constexpr std::chrono::minutes kDeflectionWindow{30};
+
 struct DeflectionFigures {
   std::int64_t sessions = 0;                // started in the period
   std::int64_t with_suggestions = 0;        // shown at least one article

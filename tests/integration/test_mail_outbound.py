@@ -391,5 +391,28 @@ class RetryAndCrashTest(MailCase):
         self.sink.wait_for(lambda m: tagged(t["number"])(m) and m["Auto-Submitted"], "acknowledging")
 
 
+
+class WeeklySummaryTest(MailCase):
+    extra_env = {"FIRSTLINE_REPORTS_WEEKLY_SUMMARY": "true"}
+
+    def test_supervisors_get_last_weeks_figures_once_in_their_language(self):
+        import datetime
+        now = datetime.datetime.now(datetime.timezone.utc)
+        if now.weekday() == 0 and now.hour < 6:
+            self.skipTest("Mondays before 06:00 UTC the summary is not due yet")
+        [mail] = self.sink.wait_for(
+            lambda m: "supervisor@acme.example" in str(m["To"]), "with the weekly summary")
+        self.assertIn("Service Desk: die Woche ab", str(mail["Subject"]))  # Sven reads German
+        self.assertTrue(mail["Auto-Submitted"], "no auto-replies to it")
+        text = plain_text(mail)
+        self.assertIn("Erstlösungsquote", text)
+        self.assertIn("https://desk.firstline.example/reports", text)
+        self.assertIn("<p>Hallo Sven Supervisor", mail.get_body(("html",)).get_content())
+        self.server.restart()
+        time.sleep(3)
+        self.assertEqual(len([m for m in self.sink.messages()
+                              if "supervisor@acme.example" in str(m["To"])]), 1,
+                         "sent once a week, a restart does not send it again")
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

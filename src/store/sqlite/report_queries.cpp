@@ -12,7 +12,10 @@ namespace fl::sqlite {
 namespace {
 
 // The reports the store answers, by name.
-std::array<const ReportQueries*, 0> all_reports() { return {}; }
+std::array<const ReportQueries*, 5> all_reports() {
+  return {&line0_report(), &line1_report(), &escalation_report(), &backlog_report(),
+          &csat_report()};
+}
 
 const ReportQueries* find_report(std::string_view name) {
   for (const ReportQueries* r : all_reports())
@@ -54,6 +57,21 @@ Conditions ticket_dimensions(std::string_view alias, const ReportFilter& filter)
   if (filter.team) c.add(fmt::format("{}.team = ?", alias), *filter.team);
   if (filter.line) c.add(fmt::format("{}.line = ?", alias), *filter.line);
   return c;
+}
+
+ReportFilter without_place(ReportFilter filter) {
+  filter.team.reset();
+  filter.line.reset();
+  return filter;
+}
+
+bool has_ticket_dimension(const ReportFilter& filter) {
+  return filter.organization || filter.category || filter.channel;
+}
+
+std::unexpected<Error> unknown_figure(std::string_view report, std::string_view figure) {
+  return fail(ErrorCode::not_found,
+              fmt::format("the {} report has no tickets behind '{}'", report, figure));
 }
 
 void bind(Statement& statement, const Conditions& conditions) {

@@ -56,6 +56,14 @@ struct Conditions {
 // the team and line it is at now.
 [[nodiscard]] Conditions ticket_dimensions(std::string_view alias, const ReportFilter& filter);
 
+// The filter without its team and line (for queries that place them elsewhere than "the
+// team and line the ticket is at now"); whether it names a ticket dimension (organisation,
+// category or channel), i.e. whether a query over moves or contacts must join the ticket.
+[[nodiscard]] ReportFilter without_place(ReportFilter filter);
+[[nodiscard]] bool has_ticket_dimension(const ReportFilter& filter);
+// not_found naming the report and the figure.
+[[nodiscard]] std::unexpected<Error> unknown_figure(std::string_view report, std::string_view figure);
+
 // Binds the conditions' parameters (after any already bound).
 void bind(Statement& statement, const Conditions& conditions);
 
@@ -75,6 +83,9 @@ void bind(Statement& statement, const Conditions& conditions);
   if (const auto* d = std::get_if<double>(&v)) return static_cast<std::int64_t>(*d);
   return 0;
 }
+
+// A count from sum(), which is NULL over no rows.
+[[nodiscard]] inline ReportValue as_count(const ReportValue& v) { return count_of(v); }
 
 // One report: its tables and figures, and the tickets behind a figure.
 struct ReportQueries {
