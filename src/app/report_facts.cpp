@@ -37,7 +37,19 @@ void apply_event(TicketFacts& f, const Event& e, const std::function<bool(UserId
     f.opened_line = f.line = static_cast<int>(number_at(p, "line").value_or(1));
     f.opened_team = f.team = number_at(p, "team").value_or(0);
     f.at_team_since = e.at;
-    if (auto seconds = number_at(p, "call_seconds")) f.handling_seconds += *seconds;
+    // A ticket an agent logs from a call is that agent's contact.
+    auto seconds = number_at(p, "call_seconds");
+    if (seconds) f.handling_seconds += *seconds;
+    if (seconds && e.actor && acted_by_staff(e, p, is_staff)) {
+      changes.contacts.push_back({.event = e.id,
+                                  .ticket = f.ticket,
+                                  .at = e.at,
+                                  .agent = *e.actor,
+                                  .kind = "call",
+                                  .line = f.line,
+                                  .team = f.team,
+                                  .call_seconds = *seconds});
+    }
     return;
   }
   if (e.type == event_type::status_changed) {
@@ -61,8 +73,23 @@ void apply_event(TicketFacts& f, const Event& e, const std::function<bool(UserId
   }
   if (e.type == event_type::entry_added) {
     const std::string_view kind = text_at(p, "kind");
-    if (kind == "note") return;
     const bool by_staff = acted_by_staff(e, p, is_staff);
+    const std::int64_t worked = number_at(p, "time_spent_minutes").value_or(0) * 60;
+    if (kind == "note") {
+      // Not a contact with the user; recorded time still counts as handling.
+      if (worked > 0 && by_staff && e.actor) {
+        f.handling_seconds += worked;
+        changes.contacts.push_back({.event = e.id,
+                                    .ticket = f.ticket,
+                                    .at = e.at,
+                                    .agent = *e.actor,
+                                    .kind = "note",
+                                    .line = f.line,
+                                    .team = f.team,
+                                    .work_seconds = worked});
+      }
+      return;
+    }
     if (kind == "call" || !by_staff) ++f.customer_contacts;
     if (!by_staff || !e.actor) return;
     if (!f.first_response_at) f.first_response_at = e.at;
@@ -73,8 +100,9 @@ void apply_event(TicketFacts& f, const Event& e, const std::function<bool(UserId
                   .kind = std::string(kind),
                   .line = f.line,
                   .team = f.team,
-                  .call_seconds = number_at(p, "call_seconds").value_or(0)};
-    f.handling_seconds += c.call_seconds;
+                  .call_seconds = number_at(p, "call_seconds").value_or(0),
+                  .work_seconds = worked};
+    f.handling_seconds += c.call_seconds + c.work_seconds;
     if (kind == "reply") {
       ++f.staff_replies;
       answered_after_escalation(f, e.at, changes);
@@ -129,7 +157,20 @@ void apply_event(TicketFacts& f, const Event& e, const std::function<bool(UserId
     }
     return;
   }
-  if (e.type == event_type::sla_breached) ++f.sla_breaches;
+  if (e.type == event_type::sla_breached || e.type == event_type::sla_step_fired) {
+    const bool breach = e.type == event_type::sla_breached;
+    if (breach) ++f.sla_breaches;
+    // Read as sla_marks() (app/sla_history.hpp) reads them for the ladder.
+    auto metric = parse_name<SlaMetric>(text_at(p, "metric"));
+    if (!metric) return;
+    changes.sla_marks.push_back({.event = e.id,
+                                 .ticket = f.ticket,
+                                 .at = e.at,
+                                 .metric = *metric,
+                                 .cycle = static_cast<int>(number_at(p, "cycle").value_or(1)),
+                                 .percent = static_cast<int>(number_at(p, "percent").value_or(100)),
+                                 .breach = breach});
+  }
 }
 
 }  // namespace fl

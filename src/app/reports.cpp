@@ -56,6 +56,11 @@ Result<int> ReportFacts::follow() {
     f.organization = ticket->organization;
     f.priority = std::string(name_of(ticket->priority));
     f.assignee = ticket->assignee;
+    if (clocks_) {
+      auto clocks = clocks_(*ticket);
+      if (!clocks) return std::unexpected(clocks.error());
+      changes.sla_clocks.push_back({id, std::move(*clocks)});
+    }
     touched.push_back(std::move(f));
   }
   if (auto ok = store_.save_report_facts(touched, changes, events->back().id); !ok)
@@ -69,7 +74,7 @@ Result<std::int64_t> ReportFacts::catch_up(int max_batches) {
     auto n = follow();
     if (!n) return std::unexpected(n.error());
     total += *n;
-    if (*n < batch_) break;
+    if (*n == 0) break;
   }
   return total;
 }

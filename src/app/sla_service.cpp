@@ -2,7 +2,9 @@
 
 #include <date/tz.h>
 
+#include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <thread>
 
 #include <boost/json.hpp>
@@ -257,11 +259,39 @@ Result<TicketSla> SlaService::clocks_of(const std::shared_ptr<const Registry>& r
                                         const std::vector<Event>& events,
                                         const std::set<SlaMark>& marks, const Ticket& t,
                                         Timestamp now) {
-  auto moments = sla_moments(events, [this](UserId u) { return is_staff(u); });
+  return clocks_of(r, sla_moments(events, [this](UserId u) { return is_staff(u); }), marks, t, now);
+}
+
+Result<TicketSla> SlaService::clocks_of(const std::shared_ptr<const Registry>& r,
+                                        const std::vector<SlaMoment>& moments,
+                                        const std::set<SlaMark>& marks, const Ticket& t,
+                                        Timestamp now) {
   std::vector<std::shared_ptr<const PlanEntry>> keep;  // the plans the lookup points into
   auto lookup = lookup_for(r, moments, keep);
   if (!lookup) return std::unexpected(lookup.error());
   return evaluate(moments, marks, *lookup, t.sla_policy, t.sla_policy_version, now);
+}
+
+Result<std::vector<SlaClockFact>> SlaService::clock_facts(const Ticket& t) {
+  std::vector<SlaClockFact> out;
+  if (!t.sla_policy) return out;
+  auto events = store_.ticket_events(t.id);
+  if (!events) return std::unexpected(events.error());
+  const Timestamp now = clock_.now();
+  auto moments = sla_moments(*events, [this](UserId u) { return is_staff(u); });
+  // No marks: they only decide the upcoming steps, which the facts do not keep (and reading
+  // them parses every event again, on the follower's hot path).
+  auto sla = clocks_of(registry(), moments, {}, t, now);
+  if (!sla) return std::unexpected(sla.error());
+  out.reserve(sla->clocks.size());
+  for (auto& tc : sla->clocks) {
+    // The priority as the replay saw it at the stop: the last moment at or before it.
+    const Timestamp at = tc.clock.stopped_at.value_or(now);
+    auto after = std::ranges::upper_bound(moments, at, {}, &SlaMoment::at);
+    const Priority priority = after == moments.begin() ? t.priority : std::prev(after)->priority;
+    out.push_back({.ticket = t.id, .priority = priority, .clock = std::move(tc.clock)});
+  }
+  return out;
 }
 
 Result<TicketSla> SlaService::ticket_sla(const Actor& actor, TicketId id) {

@@ -22,6 +22,7 @@
 #include "app/clock.hpp"
 #include "app/sla_history.hpp"
 #include "core/business_calendar.hpp"
+#include "core/report_facts.hpp"
 #include "core/sla.hpp"
 #include "store/store.hpp"
 
@@ -89,6 +90,12 @@ class SlaService {
   // The clocks of a ticket the actor may view (staff only).
   Result<TicketSla> ticket_sla(const Actor& actor, TicketId id);
 
+  // A ticket's clocks as they stand at the clock's now, for the report facts (no actor: the
+  // follower reads every ticket), each with the priority whose target it ran on last (when it
+  // stopped, or now). None for a ticket no policy ever applied to. Errors only from the store
+  // (the ticket's events, old policy versions). Safe from any thread, like the rest.
+  Result<std::vector<SlaClockFact>> clock_facts(const Ticket& ticket);
+
   // The scheduler's work: every ticket whose check time has come, at most `limit`. For each
   // clock, fires the ladder steps whose share is reached (sla.step_fired with the users to
   // notify; raising the priority; escalating with reason sla_risk and a hand-off note) and
@@ -110,6 +117,9 @@ class SlaService {
   // The clocks of a ticket from its events (and the steps and breaches already recorded).
   Result<TicketSla> clocks_of(const std::shared_ptr<const Registry>& r,
                               const std::vector<Event>& events, const std::set<SlaMark>& marks,
+                              const Ticket& ticket, Timestamp now);
+  Result<TicketSla> clocks_of(const std::shared_ptr<const Registry>& r,
+                              const std::vector<SlaMoment>& moments, const std::set<SlaMark>& marks,
                               const Ticket& ticket, Timestamp now);
   bool is_staff(UserId id);
   Result<void> check_ticket(TicketId id, Timestamp now);

@@ -393,6 +393,10 @@ Result<Entry> TicketService::add_entry(const Actor& actor, TicketId id, const Ne
   const bool with_files = !req.attachments.empty() || !req.files.empty();
   if (req.kind != EntryKind::call && is_blank(req.body) && !with_files)
     return invalid_field("body", "required");
+  if (req.time_spent_minutes < 0 || req.time_spent_minutes > 1440)
+    return invalid_field("time_spent_minutes", "0 to 1440");
+  if (req.time_spent_minutes > 0 && !actor.is_staff())
+    return invalid_field("time_spent_minutes", "only staff record their time");
   if (req.kind == EntryKind::call) {
     if (!req.call) return invalid_field("direction", "a call needs a direction");
     if (req.call->duration_seconds < 0)
@@ -429,6 +433,7 @@ Result<Entry> TicketService::add_entry(const Actor& actor, TicketId id, const Ne
               .author = actor.user.id,
               .body = req.body,
               .call = req.kind == EntryKind::call ? req.call : std::nullopt,
+              .time_spent_minutes = req.time_spent_minutes,
               .created_at = now});
     std::vector<std::string> file_names;
     auto files = entry_files(actor, req.attachments, req.files, now, file_names);
@@ -438,6 +443,7 @@ Result<Entry> TicketService::add_entry(const Actor& actor, TicketId id, const Ne
     if (!file_names.empty()) added["attachments"] = json::value_from(file_names);
     if (req.live_chat) added["chat"] = true;
     if (req.kind == EntryKind::call && req.call) added["call_seconds"] = req.call->duration_seconds;
+    if (req.time_spent_minutes > 0) added["time_spent_minutes"] = req.time_spent_minutes;
     if (req.mail) {
       added["auto_submitted"] = req.mail->auto_submitted;
       change.mail = req.mail->record;

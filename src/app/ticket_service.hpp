@@ -63,6 +63,7 @@ struct NewEntry {
   EntryKind kind = EntryKind::reply;
   std::string body;                 // may be blank when files come with it
   std::optional<CallDetails> call;  // required for kind call
+  int time_spent_minutes = 0;       // time accounting by staff: 0..1440
   // As in NewTicket: bound or stored in the entry's commit, or nothing is written.
   std::vector<AttachmentId> attachments;
   std::vector<NewFile> files;

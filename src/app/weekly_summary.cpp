@@ -102,7 +102,7 @@ Result<MailMessage> WeeklySummary::compose(const User& supervisor, Timestamp wee
   const std::map<std::string, std::string> values{
       {"week", day},
       {"figures", figures},
-      {"reports.link", base + "/reports"},
+      {"reports.link", base + "/console/reports"},
       {"recipient.name", supervisor.name},
       {"desk.name", options_.from_name},
   };

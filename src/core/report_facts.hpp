@@ -1,6 +1,7 @@
 // Report facts (docs/reports.md): what the service-desk reports count, kept per ticket, per
 // move between teams (escalation, transfer, return) and per contact the desk made (a reply or
-// a call). Derived from the event history by app/report_facts.hpp; stored by the Store.
+// a call), and the SLA clocks and ladder marks of each ticket. Derived from the event history by
+// app/report_facts.hpp (the clocks by replaying them, app/sla_service.hpp); stored by the Store.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,8 @@
 
 #include "core/escalation.hpp"
 #include "core/ids.hpp"
+#include "core/priority.hpp"
+#include "core/sla.hpp"
 #include "core/time.hpp"
 
 namespace fl {
@@ -37,7 +40,7 @@ struct TicketFacts {
   int bounces = 0;  // transfers on from a team that had just received it by escalation
   int customer_contacts = 1;  // the opening contact, each later customer reply and each call
   int staff_replies = 0;
-  std::int64_t handling_seconds = 0;  // the calls' length
+  std::int64_t handling_seconds = 0;  // the calls' length and the time recorded on entries
   std::optional<int> csat_score;
   std::string csat_comment;
   std::optional<Timestamp> csat_at;
@@ -81,17 +84,48 @@ struct ContactFact {
   TicketId ticket = 0;
   Timestamp at{};
   UserId agent = 0;
-  std::string kind;  // "reply" or "call"
+  std::string kind;  // "reply" or "call"; "note" only for a note that recorded time
   int line = 1;
   TeamId team = 0;
   std::int64_t call_seconds = 0;
+  std::int64_t work_seconds = 0;  // time accounting: the minutes the agent recorded
 };
 
-// What one event changed besides the ticket's own facts.
+// One SLA clock of a ticket as its replay gives it now (SlaClock: its line and team are where
+// the ticket was when it started; for a line clock, the team it measures), with the priority
+// whose target it ran on last: the ticket's priority when it stopped, or now while it runs.
+struct SlaClockFact {
+  TicketId ticket = 0;
+  Priority priority = Priority::p4;
+  SlaClock clock;
+};
+
+// Every clock of one ticket: what the store keeps for it is replaced by these.
+struct TicketSlaClocks {
+  TicketId ticket = 0;
+  std::vector<SlaClockFact> clocks;
+};
+
+// A ladder step fired (sla.step_fired) or a breach recorded (sla.breached) for one clock,
+// named as the ladder names it (metric and cycle); `at` is when the event was recorded.
+struct SlaMarkFact {
+  EventId event = 0;
+  TicketId ticket = 0;
+  Timestamp at{};
+  SlaMetric metric = SlaMetric::resolution;
+  int cycle = 1;
+  int percent = 100;
+  bool breach = false;
+};
+
+// What events changed besides the tickets' own facts (apply_event adds moves, contacts,
+// asked-again marks and SLA marks; the follower adds the tickets' current SLA clocks).
 struct FactChanges {
   std::vector<MoveFact> moves;
   std::vector<ContactFact> contacts;
   std::vector<EventId> asked_again;  // escalations (by their event) found asked again
+  std::vector<SlaMarkFact> sla_marks;
+  std::vector<TicketSlaClocks> sla_clocks;
 };
 
 }  // namespace fl

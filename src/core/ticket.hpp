@@ -153,6 +153,9 @@ struct Entry {
   UserId author = 0;
   std::string body;
   std::optional<CallDetails> call;
+  // Time accounting: the minutes the author worked on the ticket for this entry (0: none
+  // recorded). A call's own length counts besides.
+  int time_spent_minutes = 0;
   Timestamp created_at{};
   std::vector<Attachment> attachments;  // oldest first; read back by the store
 };

@@ -149,6 +149,7 @@ Response add_entry(ApiServices& s, const Actor& actor, TicketId id, const Reques
   e.kind = body->enumeration<EntryKind>("kind", true).value_or(EntryKind::reply);
   e.body = body->string("body").value_or("");
   e.attachments = body->integers("attachment_ids").value_or(std::vector<std::int64_t>{});
+  e.time_spent_minutes = static_cast<int>(body->integer("time_spent_minutes").value_or(0));
   auto call = read_call(*body);
   if (e.kind == EntryKind::call) {
     if (!body->has("direction"))

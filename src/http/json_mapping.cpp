@@ -161,6 +161,7 @@ json::object to_json(const Entry& e) {
                  {"kind", name_of(e.kind)},
                  {"author_id", e.author},
                  {"body", e.body},
+                 {"time_spent_minutes", e.time_spent_minutes},
                  {"created_at", format_time(e.created_at)}};
   if (e.call)
     o["call"] = json::object{{"direction", name_of(e.call->direction)},

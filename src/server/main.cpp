@@ -512,8 +512,10 @@ int serve(const Config& c) {
     }
   });
   // Report facts follow the whole history. A first start after an upgrade reads it all, at
-  // most a few batches a tick, so the other jobs (SLA checks) keep their pace.
-  ReportFacts report_facts(*desk.store);
+  // most a few batches a tick, so the other jobs (SLA checks) keep their pace. The SLA clocks
+  // of the tickets in each batch are replayed by the SLA service.
+  ReportFacts report_facts(*desk.store, 2000,
+                           [sla = desk.sla.get()](const Ticket& t) { return sla->clock_facts(t); });
   scheduler.add("reports", std::chrono::seconds(2), [&report_facts](Timestamp) {
     if (auto read = report_facts.catch_up(10); !read)
       spdlog::error("reports: {}", read.error().message);

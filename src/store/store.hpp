@@ -654,11 +654,13 @@ class Store {
   // Open sessions not answered since `idle_before` become abandoned; returns how many.
   virtual Result<std::int64_t> abandon_idle_bot_sessions(Timestamp idle_before) = 0;
 
-  // Report facts (migration 23, app/reports.hpp): the stored facts of the tickets named (those
-  // that have some); and one follower batch written whole - ticket facts replaced, moves and
-  // contacts added (an event already stored is skipped), escalations marked asked again, and
-  // the follower's cursor ("reports") moved to `cursor`. reset: every fact and the cursor gone,
-  // for a rebuild from the history.
+  // Report facts (migrations 23 and 24, app/reports.hpp): the stored facts of the tickets named
+  // (those that have some); and one follower batch written whole - ticket facts replaced, moves,
+  // contacts and SLA marks added (an event already stored is skipped), escalations marked asked
+  // again, the SLA clocks of each ticket in changes.sla_clocks replaced by the ones given (none:
+  // its clocks are gone; a ticket not named keeps its clocks), and the follower's cursor
+  // ("reports") moved to `cursor`. reset: every fact and the cursor gone, for a rebuild from
+  // the history.
   virtual Result<std::vector<TicketFacts>> report_ticket_facts(const std::vector<TicketId>& ids) = 0;
   virtual Result<void> save_report_facts(const std::vector<TicketFacts>& tickets,
                                          const FactChanges& changes, EventId cursor) = 0;
@@ -678,7 +680,7 @@ class Store {
   // invalid_argument when that period is empty.
   virtual Result<StaffingMeasures> staffing_measures(const StaffingQuery& query,
                                                      Timestamp now) = 0;
-  // Settings documents (migration 25): one per name (e.g. "staffing_plan"), current version
+  // Settings documents (migration 26): one per name (e.g. "staffing_plan"), current version
   // only, saved like calendars (new: id 0, version 1; existing: only if its stored version is
   // still doc.version, else conflict; a name taken by another document is a conflict), the
   // event appended in the same transaction. setting: not_found when none is stored.

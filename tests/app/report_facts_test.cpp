@@ -157,5 +157,34 @@ TEST(ReportFacts, RatingsAndBreachesAreKept) {
   EXPECT_EQ(h.facts.csat_score, 4) << "a changed rating replaces the first";
 }
 
+TEST(ReportFacts, LadderStepsAndBreachesAreMarkedPerClock) {
+  History h;
+  h.created().at(45, event_type::sla_step_fired,
+                 {{"metric", "first_response"},
+                  {"cycle", 1},
+                  {"percent", 75},
+                  {"notify", boost::json::array{}}});
+  h.at(60, event_type::sla_breached,
+       {{"metric", "first_response"}, {"cycle", 1}, {"percent", 100}, {"target_minutes", 60}});
+  h.at(61, event_type::sla_step_fired,
+       {{"metric", "line_resolution"}, {"cycle", 2}, {"percent", 90}});
+  h.at(62, event_type::sla_step_fired, {{"metric", "no_such_metric"}, {"percent", 90}});
+  ASSERT_EQ(h.changes.sla_marks.size(), 3u) << "a mark names a clock the ladder knows";
+  const SlaMarkFact& step = h.changes.sla_marks[0];
+  EXPECT_EQ(step.event, 2);
+  EXPECT_EQ(step.ticket, 7);
+  EXPECT_EQ(step.at, minute(45));
+  EXPECT_EQ(step.metric, SlaMetric::first_response);
+  EXPECT_EQ(step.cycle, 1);
+  EXPECT_EQ(step.percent, 75);
+  EXPECT_FALSE(step.breach);
+  EXPECT_TRUE(h.changes.sla_marks[1].breach);
+  EXPECT_EQ(h.changes.sla_marks[1].percent, 100);
+  EXPECT_EQ(h.changes.sla_marks[2].metric, SlaMetric::line_resolution);
+  EXPECT_EQ(h.changes.sla_marks[2].cycle, 2);
+  EXPECT_EQ(h.facts.sla_breaches, 1);
+  EXPECT_TRUE(h.changes.sla_clocks.empty()) << "clocks are replayed, not read from events";
+}
+
 }  // namespace
 }  // namespace fl

@@ -200,6 +200,26 @@ TEST_F(ReportsTest, LineZeroCountsSelfServiceSessions) {
   EXPECT_EQ(gaps->rows[0][1], ReportValue(std::int64_t{2}));
 }
 
+TEST_F(ReportsTest, HandlingTimeCountsCallsAndTheTimeAgentsRecord) {
+  ok(tickets->add_entry(l1, waiting.id,
+                        {.kind = EntryKind::note, .body = "Checked the stock.", .time_spent_minutes = 12}));
+  ok(tickets->add_entry(l1, waiting.id,
+                        {.kind = EntryKind::reply, .body = "It ships Monday.", .time_spent_minutes = 3}));
+  EXPECT_EQ(tickets->add_entry(c2, waiting.id, {.body = "Thanks", .time_spent_minutes = 5}).error().code,
+            ErrorCode::invalid_argument)
+      << "only staff record time";
+  EXPECT_EQ(tickets->add_entry(l1, waiting.id, {.body = "x", .time_spent_minutes = 1441}).error().code,
+            ErrorCode::invalid_argument);
+  ReportFacts facts(*store);
+  ok(facts.catch_up());
+  const Report r = report("line1", period);
+  EXPECT_EQ(count(r, "contacts"), 2) << "two replies; the note is no contact";
+  EXPECT_EQ(count(r, "tickets_timed"), 1);
+  EXPECT_DOUBLE_EQ(share(r, "aht_seconds"), 15 * 60.0);
+  const auto entries = ok(store->entries(waiting.id));
+  EXPECT_EQ(entries.back().time_spent_minutes, 3) << "kept with the entry";
+}
+
 class NoTransport final : public MailTransport {
  public:
   Result<void> send(const Envelope&) override { return fail(ErrorCode::unavailable, "not here"); }
@@ -222,7 +242,7 @@ TEST_F(ReportsTest, TheWeeklySummaryShowsTheWeekBesideTheOneBefore) {
   EXPECT_EQ(mail.subject, "Service desk: the week of " + format_time(week).substr(0, 10));
   EXPECT_NE(mail.text.find("Tickets opened at line 1: 3 (0)"), std::string::npos) << mail.text;
   EXPECT_NE(mail.text.find("First-contact resolution: 33 % (–)"), std::string::npos) << mail.text;
-  EXPECT_NE(mail.text.find("https://desk.example/reports"), std::string::npos);
+  EXPECT_NE(mail.text.find("https://desk.example/console/reports"), std::string::npos);
   reader.language = "de";
   auto german = ok(summary.compose(reader, week));
   EXPECT_NE(german.text.find("Zufriedenheit (1-5): 5,0 (–)"), std::string::npos) << german.text;

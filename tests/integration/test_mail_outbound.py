@@ -406,7 +406,7 @@ class WeeklySummaryTest(MailCase):
         self.assertTrue(mail["Auto-Submitted"], "no auto-replies to it")
         text = plain_text(mail)
         self.assertIn("Erstlösungsquote", text)
-        self.assertIn("https://desk.firstline.example/reports", text)
+        self.assertIn("https://desk.firstline.example/console/reports", text)
         self.assertIn("<p>Hallo Sven Supervisor", mail.get_body(("html",)).get_content())
         self.server.restart()
         time.sleep(3)

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from firstline_harness import ServerTestCase, items
 
-NAMES = ["line0", "line1", "escalation", "backlog", "csat"]
+NAMES = ["line0", "line1", "escalation", "sla", "backlog", "csat"]
 
 
 def period(days: int = 30) -> dict[str, str]:

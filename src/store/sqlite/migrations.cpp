@@ -805,15 +805,71 @@ CREATE TABLE report_contacts (
 CREATE INDEX report_contacts_at ON report_contacts(at);
 )sql";
 
-// Migration 24 belongs to the SLA facts work (branch sla-facts), which was under way when this
-// was written: the placeholder keeps the numbering, and that migration takes its place when
-// the branches meet (it must not be applied as this empty one on a database that matters).
-constexpr const char* kMigration24 = "";
+// The SLA facts of the reports (app/reports.hpp): every clock of each ticket as its replay
+// gives it, replaced whole when the ticket has new events. A clock is named as the ladder
+// names it, by metric and cycle (SlaMark); `due_at` is a running clock's due time as of the
+// replay, so "running past its target now" needs no replay. The marks are the ladder steps
+// and breaches recorded, one per event. The facts kept so far are dropped with the follower's
+// cursor, so the follower reads the history again and every ticket gets its clocks.
+constexpr const char* kMigration24 = R"sql(
+CREATE TABLE report_sla_clocks (
+  ticket_id INTEGER NOT NULL,
+  metric TEXT NOT NULL,
+  cycle INTEGER NOT NULL,
+  line INTEGER NOT NULL,
+  team INTEGER NOT NULL,
+  policy_id INTEGER NOT NULL,
+  priority TEXT NOT NULL,
+  target_minutes INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  due_at INTEGER,
+  stopped_at INTEGER,
+  breached_at INTEGER,
+  state TEXT NOT NULL,
+  elapsed_ms INTEGER NOT NULL,
+  paused_ms INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, metric, cycle)
+) WITHOUT ROWID;
+CREATE INDEX report_sla_clocks_stopped ON report_sla_clocks(stopped_at)
+  WHERE stopped_at IS NOT NULL;
+CREATE INDEX report_sla_clocks_running ON report_sla_clocks(due_at) WHERE stopped_at IS NULL;
 
-// Migration 25: settings documents (store.hpp: save_setting), one per name, current version
+CREATE TABLE report_sla_marks (
+  event_id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  metric TEXT NOT NULL,
+  cycle INTEGER NOT NULL,
+  percent INTEGER NOT NULL,
+  breach INTEGER NOT NULL
+);
+CREATE INDEX report_sla_marks_at ON report_sla_marks(at);
+CREATE INDEX report_sla_marks_clock ON report_sla_marks(ticket_id, metric, cycle);
+
+DELETE FROM report_tickets;
+DELETE FROM report_moves;
+DELETE FROM report_contacts;
+DELETE FROM feed_cursors WHERE name = 'reports';
+)sql";
+
+// Migration 25: time accounting and the reports' indexes. An entry records the minutes its
+// author worked on the ticket; a contact in the report facts carries them (with a note that
+// records time as a contact of kind "note"). The indexes serve the reports (docs/reports.md):
+// ratings by when they were given, the open backlog (its condition written as the backlog
+// query writes it), and chatbot conversations by their start.
+constexpr const char* kMigration25 = R"sql(
+ALTER TABLE entries ADD COLUMN time_spent_minutes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE report_contacts ADD COLUMN work_seconds INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX report_tickets_rated ON report_tickets(csat_at) WHERE csat_at IS NOT NULL;
+CREATE INDEX report_tickets_open ON report_tickets(line, status, created_at)
+  WHERE status NOT IN ('resolved', 'closed');
+CREATE INDEX bot_sessions_created ON bot_sessions(created_at);
+)sql";
+
+// Migration 26: settings documents (store.hpp: save_setting), one per name, current version
 // only, in the shape save_current_document writes (id, unique name, version, body, time) -
 // e.g. the staffing plan (app/staffing_service.hpp).
-constexpr const char* kMigration25 = R"sql(
+constexpr const char* kMigration26 = R"sql(
 CREATE TABLE settings (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,
@@ -823,12 +879,12 @@ CREATE TABLE settings (
 );
 )sql";
 
-constexpr std::array<const char*, 25> kMigrations{
+constexpr std::array<const char*, 26> kMigrations{
     kMigration1,  kMigration2,  kMigration3,  kMigration4,  kMigration5,  kMigration6,
     kMigration7,  kMigration8,  kMigration9,  kMigration10, kMigration11, kMigration12,
     kMigration13, kMigration14, kMigration15, kMigration16, kMigration17, kMigration18,
     kMigration19, kMigration20, kMigration21, kMigration22, kMigration23, kMigration24,
-    kMigration25};
+    kMigration25, kMigration26};
 
 }  // namespace
 

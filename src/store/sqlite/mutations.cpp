@@ -265,7 +265,8 @@ Result<void> replace_tags(Connection& c, TicketId id, const std::vector<std::str
 Result<Entry> insert_entry(Connection& c, Entry entry) {
   auto statement = c.prepare(
       "INSERT INTO entries (ticket_id, kind, author_id, body, call_direction, "
-      "call_duration_seconds, call_caller, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      "call_duration_seconds, call_caller, created_at, time_spent_minutes) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!statement) return error_of(statement);
   statement->bind_all(entry.ticket, name_of(entry.kind), entry.author, entry.body);
   if (entry.call) {
@@ -274,7 +275,7 @@ Result<Entry> insert_entry(Connection& c, Entry entry) {
   } else {
     statement->bind_all(std::nullopt, std::nullopt, std::nullopt);
   }
-  statement->bind(entry.created_at);
+  statement->bind_all(entry.created_at, entry.time_spent_minutes);
   if (auto r = statement->run(); !r) {
     return std::unexpected(
         explain(c, std::move(r.error()), {{"entry.author", Table::users, entry.author}}));

@@ -138,6 +138,7 @@ Result<Entry> entry_from_row(const Statement& row) {
     e.call = CallDetails{*direction, row.int_at(6), row.text_at(7)};
   }
   e.created_at = row.time_at(8);
+  e.time_spent_minutes = row.int_at(9);
   return e;
 }
 
@@ -382,7 +383,7 @@ Result<std::vector<Entry>> load_entries(Connection& c, TicketId ticket) {
   if (auto r = require(c, Table::tickets, ticket, "ticket"); !r) return error_of(r);
   auto statement = c.prepare(
       "SELECT id, ticket_id, kind, author_id, body, call_direction, call_duration_seconds, "
-      "call_caller, created_at FROM entries WHERE ticket_id = ? ORDER BY id");
+      "call_caller, created_at, time_spent_minutes FROM entries WHERE ticket_id = ? ORDER BY id");
   if (!statement) return error_of(statement);
   statement->bind(ticket);
   auto entries = collect<Entry>(*statement, entry_from_row);

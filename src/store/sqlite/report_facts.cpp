@@ -1,5 +1,6 @@
-// Report facts: see report_facts.hpp. A follower batch is one savepoint: the facts and the
-// cursor move together, so a crash replays the batch from the same events.
+// Report facts: see report_facts.hpp. A follower batch is one savepoint: the facts (the SLA
+// clocks and marks with them) and the cursor move together, so a crash replays the batch from
+// the same events.
 #include "store/sqlite/report_facts.hpp"
 
 #include <spdlog/fmt/fmt.h>
@@ -115,10 +116,41 @@ Result<void> save_report_facts(Connection& c, const std::vector<TicketFacts>& ti
   for (const auto& k : changes.contacts) {
     auto statement = c.prepare(
         "INSERT OR IGNORE INTO report_contacts (event_id, ticket_id, at, agent_id, kind, line, "
-        "team, call_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        "team, call_seconds, work_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!statement) return error_of(statement);
-    statement->bind_all(k.event, k.ticket, k.at, k.agent, k.kind, k.line, k.team, k.call_seconds);
+    statement->bind_all(k.event, k.ticket, k.at, k.agent, k.kind, k.line, k.team, k.call_seconds,
+                        k.work_seconds);
     if (auto r = statement->run(); !r) return r;
+  }
+  for (const auto& m : changes.sla_marks) {
+    auto statement = c.prepare(
+        "INSERT OR IGNORE INTO report_sla_marks (event_id, ticket_id, at, metric, cycle, percent, "
+        "breach) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    if (!statement) return error_of(statement);
+    statement->bind_all(m.event, m.ticket, m.at, name_of(m.metric), m.cycle, m.percent, m.breach);
+    if (auto r = statement->run(); !r) return r;
+  }
+  for (const auto& t : changes.sla_clocks) {
+    auto forget = c.prepare("DELETE FROM report_sla_clocks WHERE ticket_id = ?");
+    if (!forget) return error_of(forget);
+    forget->bind(t.ticket);
+    if (auto r = forget->run(); !r) return r;
+    for (const auto& f : t.clocks) {
+      // OR REPLACE: a replay names each clock once; should it ever not, the last one stands
+      // rather than the follower stopping on the batch for good.
+      auto statement = c.prepare(
+          "INSERT OR REPLACE INTO report_sla_clocks (ticket_id, metric, cycle, line, team, "
+          "policy_id, priority, target_minutes, started_at, due_at, stopped_at, breached_at, "
+          "state, elapsed_ms, paused_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      if (!statement) return error_of(statement);
+      const SlaClock& k = f.clock;
+      statement->bind_all(t.ticket, name_of(k.metric), k.cycle, k.line, k.team, k.policy,
+                          name_of(f.priority), static_cast<std::int64_t>(k.target.count()),
+                          k.started_at, k.due_at, k.stopped_at, k.breached_at, name_of(k.state),
+                          static_cast<std::int64_t>(k.elapsed.count()),
+                          static_cast<std::int64_t>(k.paused.count()));
+      if (auto r = statement->run(); !r) return r;
+    }
   }
   for (EventId e : changes.asked_again) {
     auto statement = c.prepare("UPDATE report_moves SET asked_again = 1 WHERE event_id = ?");
@@ -130,8 +162,10 @@ Result<void> save_report_facts(Connection& c, const std::vector<TicketFacts>& ti
 }
 
 Result<void> reset_report_facts(Connection& c) {
-  for (const char* sql : {"DELETE FROM report_tickets", "DELETE FROM report_moves",
-                          "DELETE FROM report_contacts", "DELETE FROM feed_cursors WHERE name = 'reports'"})
+  for (const char* sql :
+       {"DELETE FROM report_tickets", "DELETE FROM report_moves", "DELETE FROM report_contacts",
+        "DELETE FROM report_sla_clocks", "DELETE FROM report_sla_marks",
+        "DELETE FROM feed_cursors WHERE name = 'reports'"})
     if (auto r = c.exec(sql); !r) return r;
   return {};
 }

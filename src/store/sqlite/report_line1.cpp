@@ -80,23 +80,36 @@ Result<Report> load_line1(Connection& c, const ReportFilter& f, Timestamp) {
 
   const Contacts contacts = line1_contacts(f);
   auto work = row_of(c,
-                     fmt::format("SELECT count(*), count(DISTINCT c.agent_id), "
-                                 "count(DISTINCT c.agent_id * 100000 + c.at / 86400000), "
+                     fmt::format("SELECT sum(c.kind <> 'note'), "
+                                 "count(DISTINCT CASE WHEN c.kind <> 'note' THEN c.agent_id END), "
+                                 "count(DISTINCT CASE WHEN c.kind <> 'note' THEN "
+                                 "c.agent_id * 100000 + c.at / 86400000 END), "
                                  "sum(c.kind = 'call'), "
                                  "sum(c.kind = 'call' AND c.call_seconds > 0), "
                                  "avg(CASE WHEN c.kind = 'call' AND c.call_seconds > 0 "
-                                 "THEN c.call_seconds END) FROM {} WHERE 1 = 1{}",
+                                 "THEN c.call_seconds END), "
+                                 "sum(c.call_seconds + c.work_seconds), "
+                                 "count(DISTINCT CASE WHEN c.call_seconds + c.work_seconds > 0 "
+                                 "THEN c.ticket_id END) FROM {} WHERE 1 = 1{}",
                                  contacts.from, contacts.where.sql),
-                     contacts.where, 6);
+                     contacts.where, 8);
   if (!work) return error_of(work);
   const auto& w = *work;
-  report.figures.push_back({"contacts", w[0], ""});
+  report.figures.push_back({"contacts", as_count(w[0]), ""});
   report.figures.push_back({"agents", w[1], ""});
   report.figures.push_back({"agent_days", w[2], ""});
   report.figures.push_back({"contacts_per_agent_day", rate_of(count_of(w[0]), count_of(w[2])), ""});
   report.figures.push_back({"calls", as_count(w[3]), ""});
   report.figures.push_back({"calls_timed", as_count(w[4]), ""});
-  report.figures.push_back({"aht_seconds", w[5], ""});
+  report.figures.push_back({"avg_call_seconds", w[5], ""});
+  // Handling time: the calls' length and the time agents recorded on entries, per ticket
+  // that has any.
+  const std::int64_t handled = count_of(w[6]);
+  const std::int64_t timed = count_of(w[7]);
+  report.figures.push_back({"tickets_timed", timed, ""});
+  report.figures.push_back(
+      {"handling_hours", static_cast<double>(handled) / 3600.0, ""});
+  report.figures.push_back({"aht_seconds", rate_of(handled, timed), ""});
 
   const std::vector<std::string> columns{"tickets",  "solved_at_line1",
                                          "escalated", "fcr", "line1_resolution_rate", "fcr_rate"};
@@ -115,11 +128,15 @@ Result<Report> load_line1(Connection& c, const ReportFilter& f, Timestamp) {
   auto agents = table_of(
       c, "agents",
       {"agent_id", "agent", "contacts", "replies", "calls", "days", "contacts_per_day",
-       "aht_seconds"},
-      fmt::format("SELECT c.agent_id, coalesce(u.name, ''), count(*), sum(c.kind = 'reply'), "
-                  "sum(c.kind = 'call'), count(DISTINCT c.at / 86400000), "
-                  "CAST(count(*) AS REAL) / count(DISTINCT c.at / 86400000), "
-                  "avg(CASE WHEN c.kind = 'call' AND c.call_seconds > 0 THEN c.call_seconds END) "
+       "handling_minutes", "aht_seconds"},
+      fmt::format("SELECT c.agent_id, coalesce(u.name, ''), sum(c.kind <> 'note'), "
+                  "sum(c.kind = 'reply'), sum(c.kind = 'call'), "
+                  "count(DISTINCT CASE WHEN c.kind <> 'note' THEN c.at / 86400000 END), "
+                  "CAST(sum(c.kind <> 'note') AS REAL) / "
+                  "nullif(count(DISTINCT CASE WHEN c.kind <> 'note' THEN c.at / 86400000 END), 0), "
+                  "sum(c.call_seconds + c.work_seconds) / 60.0, "
+                  "CAST(sum(c.call_seconds + c.work_seconds) AS REAL) / nullif(count(DISTINCT "
+                  "CASE WHEN c.call_seconds + c.work_seconds > 0 THEN c.ticket_id END), 0) "
                   "FROM {} LEFT JOIN users u ON u.id = c.agent_id WHERE 1 = 1{} "
                   "GROUP BY c.agent_id ORDER BY count(*) DESC, c.agent_id",
                   contacts.from, contacts.where.sql),

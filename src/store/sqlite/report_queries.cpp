@@ -12,8 +12,8 @@ namespace fl::sqlite {
 namespace {
 
 // The reports the store answers, by name.
-std::array<const ReportQueries*, 5> all_reports() {
-  return {&line0_report(), &line1_report(), &escalation_report(), &backlog_report(),
+std::array<const ReportQueries*, 6> all_reports() {
+  return {&line0_report(), &line1_report(), &escalation_report(), &sla_report(), &backlog_report(),
           &csat_report()};
 }
 

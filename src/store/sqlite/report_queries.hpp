@@ -102,5 +102,7 @@ struct ReportQueries {
 [[nodiscard]] const ReportQueries& backlog_report();
 [[nodiscard]] const ReportQueries& csat_report();
 [[nodiscard]] const ReportQueries& line0_report();
+// SLA compliance, breaches and paused time over the SLA facts (report_sla.cpp).
+[[nodiscard]] const ReportQueries& sla_report();
 
 }  // namespace fl::sqlite

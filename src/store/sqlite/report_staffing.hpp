@@ -1,5 +1,5 @@
 // Staffing measures (core/staffing_measures.hpp) over the report facts (migration 23) and
-// line 0's records, and the settings documents (migration 25) the staffing plan is kept in.
+// line 0's records, and the settings documents (migration 26) the staffing plan is kept in.
 // Reads run on a borrowed read connection; the settings write goes through
 // save_current_document (sla.hpp) on the writer.
 #pragma once

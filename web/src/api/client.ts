@@ -116,7 +116,17 @@ export async function attachmentBlob(id: number): Promise<Blob> {
 
 // Saves (or, for what the browser shows itself, opens) an attachment under its name.
 export async function download(id: number, filename: string): Promise<void> {
-  const url = URL.createObjectURL(await attachmentBlob(id));
+  save(await attachmentBlob(id), filename);
+}
+
+// Saves what a GET of `url` answers (a report's CSV) under `filename`: like an attachment, it
+// needs the bearer token, so it comes through fetch.
+export async function downloadFrom(url: string, filename: string): Promise<void> {
+  save(await (await authorised(url, { method: "GET" })).blob(), filename);
+}
+
+function save(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
   a.download = filename;

@@ -177,6 +177,7 @@ export interface Entry {
   author_id: number | null;
   body: string;
   call: CallDetails | null;
+  time_spent_minutes?: number; // time accounting; 0: none recorded
   created_at: string;
   attachments?: Attachment[]; // absent for events
   event?: { type: string; payload: Record<string, unknown> };

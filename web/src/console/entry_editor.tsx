@@ -126,6 +126,7 @@ export function EntryEditor(props: {
 }) {
   const { ticket, kind } = props;
   const [body, setBody] = useState("");
+  const [minutes, setMinutes] = useState("");
   const [files, setFiles] = useState<File[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -139,14 +140,18 @@ export function EntryEditor(props: {
     try {
       // Uploaded when sent: an upload nobody uses is deleted by the server after a day.
       const attachment_ids = await uploadAll(files);
-      await post<Entry>(`/api/v1/tickets/${ticket.id}/entries`, { kind, body, attachment_ids });
+      const time_spent_minutes = Number(minutes) || 0;
+      await post<Entry>(`/api/v1/tickets/${ticket.id}/entries`, { kind, body, attachment_ids, time_spent_minutes });
       setBody("");
+      setMinutes("");
       setFiles([]);
       toast(kind === "reply" ? t("editor.replySent") : t("editor.noteSaved"));
       props.onSaved();
     } catch (err) {
       setError(
-        err instanceof ApiError ? err.field("body") ?? err.field("attachment_ids") ?? err.message : String(err),
+        err instanceof ApiError
+          ? err.field("body") ?? err.field("attachment_ids") ?? err.field("time_spent_minutes") ?? err.message
+          : String(err),
       );
     } finally {
       setBusy(false);
@@ -186,6 +191,19 @@ export function EntryEditor(props: {
           {kind === "reply" ? t("editor.replyHint") : t("editor.noteHint")}
         </p>
         <AttachmentPicker id="entry-files" files={files} onChange={setFiles} texts={pickerTexts()} disabled={busy} />
+        <p class="time-spent">
+          <label for="entry-minutes">{t("editor.timeSpent")}</label>
+          <input
+            id="entry-minutes"
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={1440}
+            step={1}
+            value={minutes}
+            onInput={(e) => setMinutes(e.currentTarget.value)}
+          />
+        </p>
         {error && <p class="error" role="alert">{error}</p>}
         <button type="submit" disabled={busy}>
           {kind === "reply" ? t("editor.sendReply") : t("editor.saveNote")}

@@ -132,6 +132,9 @@ export function Timeline(props: { entries: Entry[]; dir: Directory | null; onRes
               <strong>{kindLabel(entry)}</strong>
               <span class="muted"> · {userName(props.dir, entry.author_id)}</span>
               <span class="muted"> · {formatTime(entry.created_at)}</span>
+              {!!entry.time_spent_minutes && (
+                <span class="muted"> · {t("entry.timeSpent", { minutes: entry.time_spent_minutes })}</span>
+              )}
             </p>
             {entry.body && <div class="entry-body">{entry.body}</div>}
             <AttachmentList files={entry.attachments} texts={listTexts()} />
