@@ -43,6 +43,8 @@ inline constexpr std::string_view macro_saved = "macro.saved";
 inline constexpr std::string_view rule_saved = "rule.saved";
 inline constexpr std::string_view rule_fired = "rule.fired";
 inline constexpr std::string_view bot_flow_saved = "bot.flow_saved";
+// The staffing plan (a settings document, app/staffing_service.hpp) was replaced.
+inline constexpr std::string_view staffing_plan_saved = "staffing.plan_saved";
 }  // namespace event_type
 
 struct Event {

@@ -20,6 +20,8 @@ void add_api_routes(Router& router, ApiServices& s) {
         return r;
       },
       Execution::quick);
+  // Before /api/v1/reports/{name}: the first matching route answers.
+  add_staffing_routes(router, s);
   add_people_routes(router, s);
   add_search_routes(router, s);  // before /tickets/{id}: the first matching route answers
   add_sla_routes(router, s);

@@ -18,6 +18,7 @@
 #include "app/saved_views.hpp"
 #include "app/search_service.hpp"
 #include "app/sla_service.hpp"
+#include "app/staffing_service.hpp"
 #include "app/ticket_service.hpp"
 #include "app/webhook_service.hpp"
 #include "http/router.hpp"
@@ -42,6 +43,7 @@ struct ApiServices {
   std::string openapi_yaml;  // served at /api/v1/openapi.yaml
   BotService* bot = nullptr;  // the chatbot; none: its routes are not served
   LiveChatService* live_chat = nullptr;  // live hand-over; none: its routes are not served
+  StaffingService* staffing = nullptr;  // the staffing report, plan and what-if; none: not served
   ReportService* reports = nullptr;  // the service-desk reports; none: their routes are not served
 };
 

@@ -95,4 +95,6 @@ void add_bot_routes(Router& router, ApiServices& s);
 void add_live_chat_routes(Router& router, ApiServices& s);
 // Last: /api/v1/reports/{name} answers only what no route registered before it took.
 void add_report_routes(Router& router, ApiServices& s);
+// GET /api/v1/reports/staffing: before any /api/v1/reports/{name} route.
+void add_staffing_routes(Router& router, ApiServices& s);
 }  // namespace fl::http

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 #include <fstream>
 
 #include "core/attachment.hpp"
@@ -22,6 +23,13 @@ Result<int> to_int(std::string_view key, std::string_view v, int lo, int hi) {
                                                  std::to_string(lo) + " to " + std::to_string(hi) +
                                                  ", got '" + std::string(v) + "'");
   return out;
+}
+
+// The shortest text that reads back as `v` (a TOML float, for a key's setter).
+std::string decimal_text(double v) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc{} ? std::string(buf, end) : std::string("nan");
 }
 
 Result<bool> to_bool(std::string_view key, std::string_view v) {
@@ -399,6 +407,30 @@ const std::vector<ConfigKey>& config_keys() {
       int_key("bot.live_chat_wait_seconds", &Config::bot_live_chat_wait_seconds, 10, 86400),
       int_key("bot.live_chat_idle_minutes", &Config::bot_live_chat_idle_minutes, 1, 1440),
       int_key("bot.session_idle_minutes", &Config::bot_session_idle_minutes, 1, 10080),
+      {"reports.default_handling_minutes",
+       [](Config& c, std::string_view v) -> Result<void> {
+         std::string text(v);
+         char* end = nullptr;
+         const double minutes = std::strtod(text.c_str(), &end);
+         if (text.empty() || end != text.c_str() + text.size() || !(minutes > 0) ||
+             minutes > 1440)
+           return fail(ErrorCode::invalid_argument,
+                       "reports.default_handling_minutes: a number of minutes above 0, at most "
+                       "1440, got '" +
+                           text + "'");
+         c.reports_default_handling_minutes = minutes;
+         return {};
+       }},
+      {"reports.time_zone",
+       [](Config& c, std::string_view v) -> Result<void> {
+         // The name is resolved when the server starts (an unknown zone stops it there).
+         if (v.empty() || v.size() > 64 || v.find_first_of(" \t\r\n") != std::string_view::npos)
+           return fail(ErrorCode::invalid_argument,
+                       "reports.time_zone: an IANA time zone such as Europe/Berlin, got '" +
+                           std::string(v) + "'");
+         c.reports_time_zone = std::string(v);
+         return {};
+       }},
       {"reports.weekly_summary",
        [](Config& c, std::string_view v) -> Result<void> {
          auto b = to_bool("reports.weekly_summary", v);
@@ -457,6 +489,8 @@ Result<void> apply_toml_file(Config& config, const std::filesystem::path& file) 
         text = std::to_string(*i);
       else if (auto b = value.value<bool>(); b && value.is_boolean())
         text = *b ? "true" : "false";
+      else if (auto f = value.value<double>(); f && value.is_floating_point())
+        text = decimal_text(*f);  // a key that wants a whole number refuses it
       else
         return fail(ErrorCode::invalid_argument,
                     file.string() + ": '" + key + "' must be a string, number or boolean");

@@ -128,6 +128,10 @@ struct Config {
   int bot_live_chat_idle_minutes = 30;    // an accepted chat where nobody writes ends
   int bot_session_idle_minutes = 60;      // an open conversation left alone counts as abandoned
 
+  // [reports] Staffing from measures (docs/staffing.md): the handling time of a desk and
+  // channel without a measured call, and the zone whose hours of the week the heat map shows.
+  double reports_default_handling_minutes = 10;
+  std::string reports_time_zone = "UTC";
   // [reports] A summary of last week's figures to every supervisor, Mondays from 06:00 UTC
   // (needs mail.smtp_url).
   bool reports_weekly_summary = false;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <date/tz.h>
 #include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
@@ -43,6 +44,7 @@
 #include "app/rule_service.hpp"
 #include "app/search_service.hpp"
 #include "app/sla_service.hpp"
+#include "app/staffing_service.hpp"
 #include "app/telephony.hpp"
 #include "app/ticket_service.hpp"
 #include "app/webhook_service.hpp"
@@ -740,6 +742,21 @@ int serve(const Config& c) {
                    spdlog::warn("bot: ending live chats failed: {}", n.error().message);
                });
   bot_jobs.start(std::chrono::milliseconds(500), background_priority);
+  // Staffing from measures: the report, the plan and the what-if (docs/staffing.md).
+  const date::time_zone* staffing_zone = nullptr;
+  if (c.reports_time_zone != "UTC") {
+    try {
+      staffing_zone = date::locate_zone(c.reports_time_zone);
+    } catch (const std::exception&) {
+      die("reports.time_zone: no time zone named '" + c.reports_time_zone + "'");
+    }
+  }
+  StaffingService staffing(
+      *desk.store, desk.clock,
+      StaffingOptions{.assumptions = {.default_handling_seconds =
+                                          c.reports_default_handling_minutes * 60},
+                      .zone = staffing_zone});
+  services.staffing = &staffing;
   http::Router router;
   http::add_api_routes(router, services);
   http::add_bot_socket_route(router, bot, *desk.auth, &chat_hub,

@@ -22,6 +22,7 @@
 #include "core/event.hpp"
 #include "core/report.hpp"
 #include "core/report_facts.hpp"
+#include "core/staffing_measures.hpp"
 #include "core/macro.hpp"
 #include "core/mail.hpp"
 #include "core/outbound_mail.hpp"
@@ -673,6 +674,18 @@ class Store {
   virtual Result<std::vector<TicketId>> report_drill(std::string_view name, std::string_view figure,
                                                      const ReportFilter& filter, Timestamp now,
                                                      int limit) = 0;
+
+  // Staffing (core/staffing_measures.hpp, docs/staffing.md): what the report facts and line 0's
+  // records measured for Erlang C and the simulation, over [query.filter.from, min(to, now)).
+  // invalid_argument when that period is empty.
+  virtual Result<StaffingMeasures> staffing_measures(const StaffingQuery& query,
+                                                     Timestamp now) = 0;
+  // Settings documents (migration 26): one per name (e.g. "staffing_plan"), current version
+  // only, saved like calendars (new: id 0, version 1; existing: only if its stored version is
+  // still doc.version, else conflict; a name taken by another document is a conflict), the
+  // event appended in the same transaction. setting: not_found when none is stored.
+  virtual Result<ConfigDocument> save_setting(const ConfigDocument& doc, const Event& event) = 0;
+  virtual Result<ConfigDocument> setting(std::string_view name) = 0;
 
   // Live chats (migration 22). insert: conflict when the ticket has a chat not ended. update:
   // the chat's fields replaced when its status is still `expected`, else conflict (another

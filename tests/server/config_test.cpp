@@ -402,4 +402,27 @@ TEST(Config, MailboxFoldersAreUtf8WithoutControlCharacters) {
   EXPECT_NE(error(head + "quarantine = \"Bad\\u007F\"\n").find("control"), std::string::npos);
 }
 
+TEST(Config, StaffingReportKeys) {
+  testing::TempDir dir;
+  Config c;
+  EXPECT_DOUBLE_EQ(c.reports_default_handling_minutes, 10);
+  EXPECT_EQ(c.reports_time_zone, "UTC");
+  ASSERT_TRUE(apply_toml_file(
+      c, write(dir, "[reports]\ndefault_handling_minutes = 7.5\ntime_zone = \"Europe/Berlin\"\n")));
+  EXPECT_DOUBLE_EQ(c.reports_default_handling_minutes, 7.5);
+  EXPECT_EQ(c.reports_time_zone, "Europe/Berlin");
+  ASSERT_TRUE(apply_toml_file(c, write(dir, "[reports]\ndefault_handling_minutes = 12\n")));
+  EXPECT_DOUBLE_EQ(c.reports_default_handling_minutes, 12);
+  for (const char* bad : {"0", "-3", "2000", "\"ten\""}) {
+    auto r = apply_toml_file(c, write(dir, std::string("[reports]\ndefault_handling_minutes = ") +
+                                               bad + "\n"));
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().message.find("reports.default_handling_minutes"), std::string::npos);
+  }
+  auto float_for_whole = apply_toml_file(c, write(dir, "[server]\nworker_threads = 2.5\n"));
+  ASSERT_FALSE(float_for_whole);
+  EXPECT_NE(float_for_whole.error().message.find("server.worker_threads"), std::string::npos);
+  EXPECT_FALSE(apply_toml_file(c, write(dir, "[reports]\ntime_zone = \"\"\n")));
+}
+
 }  // namespace fl

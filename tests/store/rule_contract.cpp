@@ -95,5 +95,37 @@ TEST_P(RuleContract, TheSystemAccountExistsButIsNotListed) {
     EXPECT_NE(u.login, kSystemLogin);
 }
 
+// Settings documents (the staffing plan is one): by name, versions checked like rules, the
+// event with the save; none stored is not_found.
+TEST_P(RuleContract, SettingsAreDocumentsByName) {
+  EXPECT_EQ(store().setting("staffing_plan").error().code, ErrorCode::not_found);
+  ConfigDocument doc{0, "staffing_plan", 0, R"({"desks":{}})", at(10)};
+  auto first =
+      must(store().save_setting(doc, event_of(event_type::staffing_plan_saved)), "save_setting");
+  EXPECT_EQ(first.version, 1);
+  auto read = must(store().setting("staffing_plan"), "setting");
+  EXPECT_EQ(read.id, first.id);
+  EXPECT_EQ(read.body, doc.body);
+  EXPECT_EQ(read.updated_at, at(10));
+  auto edited = read;
+  edited.body = R"({"desks":{"line1":{"shifts":[]}}})";
+  edited.updated_at = at(20);
+  auto second = must(store().save_setting(edited, event_of(event_type::staffing_plan_saved)),
+                     "edit setting");
+  EXPECT_EQ(second.version, 2);
+  EXPECT_EQ(store().save_setting(edited, event_of(event_type::staffing_plan_saved)).error().code,
+            ErrorCode::conflict)
+      << "version 1 is stale";
+  EXPECT_EQ(store().save_setting(doc, event_of(event_type::staffing_plan_saved)).error().code,
+            ErrorCode::conflict)
+      << "the name is taken";
+  EXPECT_EQ(must(store().setting("staffing_plan"), "setting").body, edited.body);
+  EXPECT_EQ(store().setting("other").error().code, ErrorCode::not_found);
+  int saved = 0;
+  for (const auto& e : must(store().events_after(0, 1000), "events"))
+    saved += e.type == event_type::staffing_plan_saved;
+  EXPECT_EQ(saved, 2);
+}
+
 }  // namespace
 }  // namespace fl::store_contract

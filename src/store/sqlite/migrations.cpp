@@ -884,12 +884,25 @@ CREATE INDEX deflection_sessions_report ON deflection_sessions(started_at, sugge
   first_open_at, ticket_at, query);
 )sql";
 
-constexpr std::array<const char*, 25> kMigrations{
+// Migration 26: settings documents (store.hpp: save_setting), one per name, current version
+// only, in the shape save_current_document writes (id, unique name, version, body, time) -
+// e.g. the staffing plan (app/staffing_service.hpp).
+constexpr const char* kMigration26 = R"sql(
+CREATE TABLE settings (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  version INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<const char*, 26> kMigrations{
     kMigration1,  kMigration2,  kMigration3,  kMigration4,  kMigration5,  kMigration6,
     kMigration7,  kMigration8,  kMigration9,  kMigration10, kMigration11, kMigration12,
     kMigration13, kMigration14, kMigration15, kMigration16, kMigration17, kMigration18,
     kMigration19, kMigration20, kMigration21, kMigration22, kMigration23, kMigration24,
-    kMigration25};
+    kMigration25, kMigration26};
 
 }  // namespace
 

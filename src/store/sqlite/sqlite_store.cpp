@@ -15,6 +15,7 @@
 #include "store/sqlite/bot_flows.hpp"
 #include "store/sqlite/report_facts.hpp"
 #include "store/sqlite/report_queries.hpp"
+#include "store/sqlite/report_staffing.hpp"
 #include "store/sqlite/macros.hpp"
 #include "store/sqlite/mail.hpp"
 #include "store/sqlite/mail_outbox.hpp"
@@ -753,6 +754,21 @@ Result<void> SqliteStore::record_deflection_ticket(std::optional<std::string_vie
   return impl_->write<void>([&](Connection& c) {
     return sqlite::record_deflection_ticket(c, session, user, ticket, since, at);
   });
+}
+
+Result<StaffingMeasures> SqliteStore::staffing_measures(const StaffingQuery& query,
+                                                        Timestamp now) {
+  return impl_->read([&](Connection& c) { return sqlite::load_staffing_measures(c, query, now); });
+}
+
+Result<ConfigDocument> SqliteStore::save_setting(const ConfigDocument& doc, const Event& event) {
+  return impl_->write<ConfigDocument>([&](Connection& c) {
+    return sqlite::save_current_document(c, "settings", "setting", doc, event);
+  });
+}
+
+Result<ConfigDocument> SqliteStore::setting(std::string_view name) {
+  return impl_->read([&](Connection& c) { return sqlite::load_setting(c, name); });
 }
 
 Result<DeflectionFigures> SqliteStore::deflection_figures(Timestamp from, Timestamp to,

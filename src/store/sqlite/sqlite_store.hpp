@@ -217,6 +217,9 @@ class SqliteStore final : public Store {
   Result<std::vector<TicketId>> report_drill(std::string_view name, std::string_view figure,
                                              const ReportFilter& filter, Timestamp now,
                                              int limit) override;
+  Result<StaffingMeasures> staffing_measures(const StaffingQuery& query, Timestamp now) override;
+  Result<ConfigDocument> save_setting(const ConfigDocument& doc, const Event& event) override;
+  Result<ConfigDocument> setting(std::string_view name) override;
   Result<void> insert_live_chat(const LiveChat& chat, const Event& event) override;
   Result<void> update_live_chat(const LiveChat& chat, LiveChatStatus expected,
                                 const Event& event) override;
