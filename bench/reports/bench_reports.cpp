@@ -468,6 +468,10 @@ std::vector<std::int64_t> creation_times(Rng& rng, std::int64_t n) {
     const std::size_t first = out.size();
     for (; made < upto; ++made)
       out.push_back(kStartMs + d * kDay + hour(rng.engine) * kHour + rng.between(0, kHour - 1));
+    // The last day takes what rounding left over, so there are exactly n.
+    if (d == kDays - 1)
+      for (; made < n; ++made)
+        out.push_back(kStartMs + d * kDay + hour(rng.engine) * kHour + rng.between(0, kHour - 1));
     std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
   }
   return out;
