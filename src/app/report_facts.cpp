@@ -41,6 +41,7 @@ void apply_event(TicketFacts& f, const Event& e, const std::function<bool(UserId
     auto seconds = number_at(p, "call_seconds");
     if (seconds) f.handling_seconds += *seconds;
     if (seconds && e.actor && acted_by_staff(e, p, is_staff)) {
+      f.first_response_at = e.at;  // the call was the desk's answer
       changes.contacts.push_back({.event = e.id,
                                   .ticket = f.ticket,
                                   .at = e.at,

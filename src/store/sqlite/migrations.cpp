@@ -874,6 +874,8 @@ CREATE INDEX report_moves_at_cover ON report_moves(at, kind, from_line, to_line,
 CREATE INDEX report_contacts_line_at ON report_contacts(line, at, team, agent_id, kind,
   call_seconds, work_seconds, ticket_id);
 CREATE INDEX bot_sessions_created ON bot_sessions(created_at, status, ticket_id);
+CREATE INDEX report_sla_clocks_stopped_cover ON report_sla_clocks(stopped_at, state, policy_id,
+  line, team, priority, metric, paused_ms, breached_at, target_minutes) WHERE stopped_at IS NOT NULL;
 
 ALTER TABLE deflection_sessions ADD COLUMN suggestions INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE deflection_sessions ADD COLUMN first_open_at INTEGER;

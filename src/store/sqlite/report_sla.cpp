@@ -17,8 +17,13 @@ namespace fl::sqlite {
 
 namespace {
 
-constexpr std::string_view kClocks =
-    "FROM report_sla_clocks c JOIN report_tickets t ON t.ticket_id = c.ticket_id WHERE 1";
+// The clocks, with their ticket's facts only when a ticket dimension filters (a join per
+// clock is most of the report's time on a large desk).
+std::string clocks_from(const ReportFilter& filter) {
+  return has_ticket_dimension(filter)
+             ? "FROM report_sla_clocks c JOIN report_tickets t ON t.ticket_id = c.ticket_id WHERE 1"
+             : "FROM report_sla_clocks c WHERE 1";
+}
 
 // The per-group columns after the key: clocks, met, breached, compliance, avg_paused_minutes.
 constexpr std::string_view kGroupFigures =
@@ -64,12 +69,13 @@ std::vector<std::string> group_columns(std::vector<std::string> keys) {
 Result<ReportTable> group_table(Connection& c, std::string name, std::vector<std::string> keys,
                                 std::string_view select_keys, std::string_view joins,
                                 std::string_view group_by, std::string_view order_by,
-                                const Conditions& conditions) {
+                                const Conditions& conditions, bool with_tickets) {
   const std::string sql = fmt::format(
-      "SELECT {}, {} FROM report_sla_clocks c "
-      "JOIN report_tickets t ON t.ticket_id = c.ticket_id {} WHERE 1{} "
+      "SELECT {}, {} FROM report_sla_clocks c {}{} WHERE 1{} "
       "GROUP BY {} ORDER BY {}",
-      select_keys, kGroupFigures, joins, conditions.sql, group_by, order_by);
+      select_keys, kGroupFigures,
+      with_tickets ? "JOIN report_tickets t ON t.ticket_id = c.ticket_id " : "", joins,
+      conditions.sql, group_by, order_by);
   return table_of(c, std::move(name), group_columns(std::move(keys)), sql, conditions);
 }
 
@@ -117,7 +123,7 @@ Result<Report> load(Connection& c, const ReportFilter& filter, Timestamp now) {
                        fmt::format("SELECT count(*), coalesce(sum(c.state = 'met'), 0), "
                                    "coalesce(sum(c.state = 'breached'), 0), "
                                    "coalesce(sum(c.paused_ms), 0) {}{}",
-                                   kClocks, stopped.sql),
+                                   clocks_from(filter), stopped.sql),
                        stopped, 4);
   if (!totals) return std::unexpected(totals.error());
   const std::int64_t met = count_of((*totals)[1]), breached = count_of((*totals)[2]);
@@ -128,16 +134,21 @@ Result<Report> load(Connection& c, const ReportFilter& filter, Timestamp now) {
   auto marked =
       row_of(c,
              fmt::format("SELECT coalesce(sum(m.breach), 0), coalesce(sum(1 - m.breach), 0) "
-                         "FROM report_sla_marks m "
-                         "JOIN report_tickets t ON t.ticket_id = m.ticket_id "
-                         "LEFT JOIN report_sla_clocks c ON c.ticket_id = m.ticket_id "
-                         "AND c.metric = m.metric AND c.cycle = m.cycle WHERE 1{}",
+                         "FROM report_sla_marks m {}{}WHERE 1{}",
+                         has_ticket_dimension(filter)
+                             ? "JOIN report_tickets t ON t.ticket_id = m.ticket_id "
+                             : "",
+                         filter.team || filter.line
+                             ? "LEFT JOIN report_sla_clocks c ON c.ticket_id = m.ticket_id "
+                               "AND c.metric = m.metric AND c.cycle = m.cycle "
+                             : "",
                          marks.sql),
              marks, 2);
   if (!marked) return std::unexpected(marked.error());
 
   const Conditions overdue = past_target(filter, now);
-  auto running = row_of(c, fmt::format("SELECT count(*) {}{}", kClocks, overdue.sql), overdue, 1);
+  auto running =
+      row_of(c, fmt::format("SELECT count(*) {}{}", clocks_from(filter), overdue.sql), overdue, 1);
   if (!running) return std::unexpected(running.error());
 
   report.figures = {
@@ -151,29 +162,32 @@ Result<Report> load(Connection& c, const ReportFilter& filter, Timestamp now) {
       {"running_breached", count_of((*running)[0]), "running_breached"},
   };
 
+  const bool with_tickets = has_ticket_dimension(filter);
   auto by_policy = group_table(
       c, "by_policy", {"policy", "policy_name"}, "c.policy_id, coalesce(p.name, '')",
-      "LEFT JOIN sla_policies p ON p.id = c.policy_id", "c.policy_id", "c.policy_id", stopped);
+      "LEFT JOIN sla_policies p ON p.id = c.policy_id", "c.policy_id", "c.policy_id", stopped,
+      with_tickets);
   if (!by_policy) return std::unexpected(by_policy.error());
   auto by_metric = group_table(c, "by_metric", {"metric"}, "c.metric", "", "c.metric",
                                "CASE c.metric WHEN 'first_response' THEN 1 "
                                "WHEN 'next_response' THEN 2 WHEN 'resolution' THEN 3 "
                                "WHEN 'line_response' THEN 4 ELSE 5 END",
-                               stopped);
+                               stopped, with_tickets);
   if (!by_metric) return std::unexpected(by_metric.error());
   by_metric->chart = "bar";
-  auto by_line = group_table(c, "by_line", {"line"}, "c.line", "", "c.line", "c.line", stopped);
+  auto by_line =
+      group_table(c, "by_line", {"line"}, "c.line", "", "c.line", "c.line", stopped, with_tickets);
   if (!by_line) return std::unexpected(by_line.error());
   by_line->drill_by = "line";
   by_line->drill_figure = "breached";
   auto by_team = group_table(c, "by_team", {"team", "team_name"}, "c.team, coalesce(tm.name, '')",
                              "LEFT JOIN teams tm ON tm.id = c.team", "c.team",
-                             "coalesce(tm.name, ''), c.team", stopped);
+                             "coalesce(tm.name, ''), c.team", stopped, with_tickets);
   if (!by_team) return std::unexpected(by_team.error());
   by_team->drill_by = "team";
   by_team->drill_figure = "breached";
   auto by_priority = group_table(c, "by_priority", {"priority"}, "c.priority", "", "c.priority",
-                                 "c.priority", stopped);
+                                 "c.priority", stopped, with_tickets);
   if (!by_priority) return std::unexpected(by_priority.error());
   by_priority->chart = "bar";
   auto breaches = breaches_table(c, stopped);
@@ -198,7 +212,7 @@ Result<std::vector<TicketId>> drill(Connection& c, std::string_view figure,
   }
   return ticket_ids(
       c,
-      fmt::format("SELECT DISTINCT c.ticket_id {}{} ORDER BY c.ticket_id DESC LIMIT ?", kClocks,
+      fmt::format("SELECT DISTINCT c.ticket_id {}{} ORDER BY c.ticket_id DESC LIMIT ?", clocks_from(filter),
                   conditions.sql),
       conditions, limit);
 }
