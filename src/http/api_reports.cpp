@@ -8,6 +8,7 @@
 #include "core/ticket.hpp"
 #include "http/api_common.hpp"
 #include "http/json_mapping.hpp"
+#include "http/report_json.hpp"
 
 namespace fl::http {
 
@@ -44,16 +45,6 @@ ReportFilter filter_of(const Request& r, std::vector<FieldError>& errors) {
   return f;
 }
 
-json::value to_json(const ReportValue& v) {
-  return std::visit(
-      [](const auto& x) -> json::value {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, std::monostate>) return nullptr;
-        else return json::value(x);
-      },
-      v);
-}
-
 json::object filters_json(const ReportFilter& f) {
   json::object o;
   if (f.organization) o["organization"] = *f.organization;
@@ -62,98 +53,6 @@ json::object filters_json(const ReportFilter& f) {
   if (f.category) o["category"] = *f.category;
   if (f.channel) o["channel"] = *f.channel;
   return o;
-}
-
-json::object report_json(const Report& report, const ReportFilter& f) {
-  json::array figures;
-  for (const auto& fig : report.figures)
-    figures.push_back({{"name", fig.name}, {"value", to_json(fig.value)}, {"drill", fig.drill}});
-  json::array tables;
-  for (const auto& t : report.tables) {
-    json::array columns(t.columns.begin(), t.columns.end());
-    json::array rows;
-    for (const auto& row : t.rows) {
-      json::array cells;
-      for (const auto& v : row) cells.push_back(to_json(v));
-      rows.push_back(std::move(cells));
-    }
-    tables.push_back({{"name", t.name},
-                      {"columns", std::move(columns)},
-                      {"rows", std::move(rows)},
-                      {"chart", t.chart},
-                      {"drill_by", t.drill_by},
-                      {"drill_figure", t.drill_figure}});
-  }
-  return {{"from", format_time(f.from)},
-          {"to", format_time(f.to)},
-          {"figures", std::move(figures)},
-          {"tables", std::move(tables)}};
-}
-
-// One CSV field (RFC 4180). Text that a spreadsheet would run as a formula is prefixed with
-// an apostrophe: comments and searches come from users.
-std::string csv_field(const ReportValue& v) {
-  if (std::holds_alternative<std::monostate>(v)) return {};
-  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
-  if (const auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
-  std::string text = std::get<std::string>(v);
-  if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos)
-    text.insert(0, "'");
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + '"';
-}
-
-std::string csv_line(const std::vector<ReportValue>& cells) {
-  std::string line;
-  for (std::size_t i = 0; i < cells.size(); ++i) {
-    if (i > 0) line += ',';
-    line += csv_field(cells[i]);
-  }
-  return line + "\r\n";
-}
-
-Response csv_response(std::string body, std::string_view filename) {
-  Response r;
-  r.content_type = "text/csv; charset=utf-8";
-  r.body = std::move(body);
-  r.headers.emplace_back("Content-Disposition", content_disposition(filename, false));
-  return r;
-}
-
-// The figures (with the previous period's beside them), or one table's rows.
-std::expected<Response, Response> csv_of(const ReportAnswer& a, std::optional<std::string_view> table) {
-  const Report& report = a.report;
-  std::string body;
-  const std::string period = fmt::format("{}_{}", format_time(a.filter.from).substr(0, 10),
-                                         format_time(a.filter.to).substr(0, 10));
-  if (!table) {
-    std::vector<ReportValue> head{std::string("figure"), std::string("value")};
-    if (a.previous) head.emplace_back(std::string("previous"));
-    body += csv_line(head);
-    for (const auto& f : report.figures) {
-      std::vector<ReportValue> row{f.name, f.value};
-      if (a.previous) {
-        const ReportFigure* before = a.previous->figure(f.name);
-        row.push_back(before ? before->value : ReportValue{});
-      }
-      body += csv_line(row);
-    }
-    return csv_response(std::move(body), fmt::format("{}_{}.csv", report.name, period));
-  }
-  const ReportTable* t = report.table(*table);
-  if (t == nullptr) {
-    std::string names;
-    for (const auto& each : report.tables) names += (names.empty() ? "" : ", ") + each.name;
-    return std::unexpected(problem(invalid_field("table", "one of: " + names).error()));
-  }
-  body += csv_line(std::vector<ReportValue>(t->columns.begin(), t->columns.end()));
-  for (const auto& row : t->rows) body += csv_line(row);
-  return csv_response(std::move(body), fmt::format("{}_{}_{}.csv", report.name, t->name, period));
 }
 
 json::object drilled_json(const Ticket& t) {
@@ -192,7 +91,9 @@ void add_report_routes(Router& router, ApiServices& s) {
     if (!answer) return problem(answer.error());
     if (csv) {
       auto table = r.param("table");
-      auto response = csv_of(*answer, table && !table->empty() ? table : std::nullopt);
+      auto response = report_csv(answer->report, answer->filter,
+                                 answer->previous ? &*answer->previous : nullptr,
+                                 table && !table->empty() ? table : std::nullopt);
       return response ? std::move(*response) : std::move(response.error());
     }
     json::object o = report_json(answer->report, answer->filter);

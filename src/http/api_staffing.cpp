@@ -9,6 +9,7 @@
 #include "app/staffing_service.hpp"
 #include "http/api_common.hpp"
 #include "http/json_mapping.hpp"
+#include "http/report_json.hpp"
 
 namespace fl::http {
 
@@ -20,53 +21,6 @@ namespace {
 constexpr int kMaxPeriodDays = 400;
 constexpr std::string_view kTimeHint = "a date (2026-11-01) or a time (2026-11-01T08:00:00Z)";
 
-json::value to_json(const ReportValue& v) {
-  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
-  if (const auto* d = std::get_if<double>(&v))
-    return std::isfinite(*d) ? json::value(*d) : json::value(nullptr);
-  if (const auto* s = std::get_if<std::string>(&v)) return json::value(*s);
-  return nullptr;
-}
-
-// The shortest text that reads back as the same double.
-std::string shortest(double v) {
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return ec == std::errc{} ? std::string(buf, end) : std::string();
-}
-
-std::string csv_cell(const ReportValue& v) {
-  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
-  if (const auto* d = std::get_if<double>(&v)) return std::isfinite(*d) ? shortest(*d) : "";
-  if (const auto* s = std::get_if<std::string>(&v)) {
-    if (s->find_first_of(",\"\r\n") == std::string::npos) return *s;
-    std::string out = "\"";
-    for (char c : *s) {
-      if (c == '"') out += '"';
-      out += c;
-    }
-    return out + "\"";
-  }
-  return "";
-}
-
-std::string csv_line(const std::vector<std::string>& cells) {
-  std::string out;
-  for (std::size_t i = 0; i < cells.size(); ++i) {
-    if (i > 0) out += ',';
-    out += csv_cell(ReportValue{cells[i]});
-  }
-  return out + "\r\n";
-}
-
-Response csv_response(std::string body, std::string_view name) {
-  Response r;
-  r.content_type = "text/csv; charset=utf-8";
-  r.body = std::move(body);
-  r.headers.emplace_back("Content-Disposition",
-                         "attachment; filename=\"staffing-" + std::string(name) + ".csv\"");
-  return r;
-}
 
 // The period, the dimensions and the target, from query parameters or a JSON body's fields:
 // `text(name)` gives a field's text (nullopt when absent).
@@ -183,62 +137,14 @@ json::object target_json(const staffing::ServiceTarget& t) {
           {"shrinkage", t.shrinkage}};
 }
 
-json::object report_json(const Report& report, const Asked& asked) {
-  json::array figures;
-  for (const auto& f : report.figures)
-    figures.push_back({{"name", f.name}, {"value", to_json(f.value)}, {"drill", f.drill}});
-  json::array tables;
-  for (const auto& t : report.tables) {
-    json::array columns;
-    for (const auto& c : t.columns) columns.emplace_back(c);
-    json::array rows;
-    for (const auto& row : t.rows) {
-      json::array cells;
-      for (const auto& cell : row) cells.push_back(to_json(cell));
-      rows.push_back(std::move(cells));
-    }
-    tables.push_back({{"name", t.name},
-                      {"columns", std::move(columns)},
-                      {"rows", std::move(rows)},
-                      {"chart", t.chart},
-                      {"drill_by", t.drill_by},
-                      {"drill_figure", t.drill_figure}});
-  }
+json::object staffing_json(const Report& report, const Asked& asked) {
+  json::object o = report_json(report, asked.request.filter);
   json::object filters = asked.filters;
   if (!filters.contains("line")) filters["line"] = desk_name(asked.request.desk);
-  return {{"report", report.name},
-          {"from", format_time(asked.request.filter.from)},
-          {"to", format_time(asked.request.filter.to)},
-          {"filters", std::move(filters)},
-          {"target", target_json(asked.request.target)},
-          {"figures", std::move(figures)},
-          {"tables", std::move(tables)}};
-}
-
-std::expected<Response, Response> report_csv(const Report& report, const Request& r) {
-  auto table_name = r.param("table");
-  std::string body;
-  if (!table_name || table_name->empty()) {
-    body = csv_line({"figure", "value"});
-    for (const auto& f : report.figures) body += f.name + "," + csv_cell(f.value) + "\r\n";
-    return csv_response(std::move(body), "figures");
-  }
-  const ReportTable* table = report.table(*table_name);
-  if (table == nullptr) {
-    std::string names;
-    for (const auto& t : report.tables) names += (names.empty() ? "" : ", ") + t.name;
-    return std::unexpected(
-        problem(invalid_field("table", "one of the report's tables: " + names).error()));
-  }
-  body = csv_line(table->columns);
-  for (const auto& row : table->rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      if (i > 0) body += ',';
-      body += csv_cell(row[i]);
-    }
-    body += "\r\n";
-  }
-  return csv_response(std::move(body), table->name);
+  o["report"] = report.name;
+  o["filters"] = std::move(filters);
+  o["target"] = target_json(asked.request.target);
+  return o;
 }
 
 json::value plan_json(const StaffingPlan& plan) {
@@ -301,10 +207,12 @@ void add_staffing_routes(Router& router, ApiServices& s) {
                auto report = staffing.report(**session, asked->request);
                if (!report) return problem(report.error());
                if (format && *format == "csv") {
-                 auto csv = report_csv(*report, r);
+                 auto table = r.param("table");
+                 auto csv = report_csv(*report, asked->request.filter, nullptr,
+                                       table && !table->empty() ? table : std::nullopt);
                  return csv ? *csv : csv.error();
                }
-               return json_response(200, report_json(*report, *asked));
+               return json_response(200, staffing_json(*report, *asked));
              });
 
   router.add("GET", "/api/v1/staffing/plan", [&s, &staffing](const Request& r, const PathParams&) {
