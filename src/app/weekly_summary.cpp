@@ -65,30 +65,33 @@ Timestamp WeeklySummary::week_of(Timestamp t) {
   return Timestamp(day - std::chrono::days(since_monday));
 }
 
-Result<MailMessage> WeeklySummary::compose(const User& supervisor, Timestamp week) {
-  const bool german = supervisor.language == "de";
+Result<WeeklySummary::Weeks> WeeklySummary::weeks_of(Timestamp week) {
   const ReportFilter this_week{.from = week, .to = week + std::chrono::days(7)};
   const ReportFilter week_before{.from = week - std::chrono::days(7), .to = week};
   const Timestamp now = clock_.now();
-  std::string figures;
-  std::string_view loaded;
-  Report current, previous;
+  Weeks weeks{.week = week};
   for (const Line& line : kLines) {
-    if (line.report != loaded) {
-      auto a = store_.report(line.report, this_week, now);
-      auto b = store_.report(line.report, week_before, now);
-      if (!a || !b) {
-        const Error& e = !a ? a.error() : b.error();
-        if (e.code != ErrorCode::not_found) return std::unexpected(e);
-        current = previous = Report{};
-      } else {
-        current = std::move(*a);
-        previous = std::move(*b);
-      }
-      loaded = line.report;
+    if (weeks.reports.contains(line.report)) continue;
+    auto a = store_.report(line.report, this_week, now);
+    auto b = store_.report(line.report, week_before, now);
+    if (!a || !b) {
+      const Error& e = !a ? a.error() : b.error();
+      if (e.code != ErrorCode::not_found) return std::unexpected(e);
+      continue;
     }
-    const ReportFigure* now_figure = current.figure(line.figure);
-    const ReportFigure* then_figure = previous.figure(line.figure);
+    weeks.reports.emplace(std::string(line.report), std::pair{std::move(*a), std::move(*b)});
+  }
+  return weeks;
+}
+
+Result<MailMessage> WeeklySummary::compose(const User& supervisor, const Weeks& weeks) {
+  const bool german = supervisor.language == "de";
+  std::string figures;
+  for (const Line& line : kLines) {
+    auto it = weeks.reports.find(line.report);
+    if (it == weeks.reports.end()) continue;
+    const ReportFigure* now_figure = it->second.first.figure(line.figure);
+    const ReportFigure* then_figure = it->second.second.figure(line.figure);
     if (now_figure == nullptr) continue;
     figures += fmt::format("{}: {} ({})\n", german ? line.de : line.en,
                            shown(now_figure->value, line.shown, german),
@@ -98,7 +101,7 @@ Result<MailMessage> WeeklySummary::compose(const User& supervisor, Timestamp wee
 
   std::string base = options_.base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  const std::string day = format_time(week).substr(0, 10);
+  const std::string day = format_time(weeks.week).substr(0, 10);
   const std::map<std::string, std::string> values{
       {"week", day},
       {"figures", figures},
@@ -115,7 +118,7 @@ Result<MailMessage> WeeklySummary::compose(const User& supervisor, Timestamp wee
   message.subject = body.subject;
   message.message_id = fmt::format("<fl-week-{}-{}@{}>", day, supervisor.id,
                                    mail_domain(options_.address));
-  message.date = now;
+  message.date = clock_.now();
   message.automatic = true;
   message.language = supervisor.language;
   message.text = body.text;
@@ -133,10 +136,12 @@ Result<int> WeeklySummary::send_due() {
   if (*sent >= to_millis(last_week)) return 0;
   auto supervisors = store_.users(Role::supervisor);
   if (!supervisors) return std::unexpected(supervisors.error());
+  auto weeks = weeks_of(last_week);
+  if (!weeks) return std::unexpected(weeks.error());
   int count = 0;
   for (const User& u : *supervisors) {
     if (!u.active || u.email.empty()) continue;
-    auto message = compose(u, last_week);
+    auto message = compose(u, *weeks);
     if (!message) return std::unexpected(message.error());
     auto raw = compose_message(*message);
     if (!raw) return std::unexpected(raw.error());

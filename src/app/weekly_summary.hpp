@@ -6,7 +6,9 @@
 // nobody misses it.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 
 #include "app/clock.hpp"
 #include "app/mail_templates.hpp"
@@ -32,10 +34,19 @@ class WeeklySummary {
         templates_(templates),
         options_(std::move(options)) {}
 
+  // The reports of the week starting at `week` (a Monday, 00:00 UTC) and of the week before,
+  // by report name (a report the store does not answer is left out). The same for every
+  // supervisor: read once per summary.
+  struct Weeks {
+    Timestamp week{};
+    std::map<std::string, std::pair<Report, Report>, std::less<>> reports;
+  };
+  Result<Weeks> weeks_of(Timestamp week);
+
   // Sends last week's summary when it is due and not sent yet; returns how many mails went.
   Result<int> send_due();
-  // The summary of the week starting at `week` (a Monday, 00:00 UTC) for one supervisor.
-  Result<MailMessage> compose(const User& supervisor, Timestamp week);
+  // The summary for one supervisor.
+  Result<MailMessage> compose(const User& supervisor, const Weeks& weeks);
 
   // The Monday 00:00 UTC that starts the week holding `t`.
   [[nodiscard]] static Timestamp week_of(Timestamp t);

@@ -236,15 +236,16 @@ TEST_F(ReportsTest, TheWeeklySummaryShowsTheWeekBesideTheOneBefore) {
   WeeklySummary summary(*store, clock, transport, templates,
                         {"desk@help.example", "IT-Service", "https://desk.example/"});
   const Timestamp week = WeeklySummary::week_of(clock.now());
+  const auto weeks = ok(summary.weeks_of(week));
   User reader = sup.user;
   reader.language = "en";
-  auto mail = ok(summary.compose(reader, week));
+  auto mail = ok(summary.compose(reader, weeks));
   EXPECT_EQ(mail.subject, "Service desk: the week of " + format_time(week).substr(0, 10));
   EXPECT_NE(mail.text.find("Tickets opened at line 1: 3 (0)"), std::string::npos) << mail.text;
   EXPECT_NE(mail.text.find("First-contact resolution: 33 % (–)"), std::string::npos) << mail.text;
   EXPECT_NE(mail.text.find("https://desk.example/console/reports"), std::string::npos);
   reader.language = "de";
-  auto german = ok(summary.compose(reader, week));
+  auto german = ok(summary.compose(reader, weeks));
   EXPECT_NE(german.text.find("Zufriedenheit (1-5): 5,0 (–)"), std::string::npos) << german.text;
 }
 
