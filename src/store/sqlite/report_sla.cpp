@@ -10,6 +10,10 @@
 // to end. So the by_team and by_line rows and their drill-downs count the same clocks.
 #include <spdlog/fmt/fmt.h>
 
+#include <map>
+#include <type_traits>
+#include <utility>
+
 #include "store/sqlite/records.hpp"
 #include "store/sqlite/report_queries.hpp"
 
@@ -60,57 +64,147 @@ Conditions past_target(const ReportFilter& filter, Timestamp now) {
   return c;
 }
 
+// The clocks that stopped in the period, counted per policy, metric, line, team and priority
+// in one pass over the period's index entries; the figures and the by_* tables fold from
+// these few hundred groups (six grouped statements read the period six times).
+struct GroupKey {
+  std::int64_t policy = 0;
+  std::string metric;
+  std::int64_t line = 0;
+  std::int64_t team = 0;
+  std::string priority;
+  auto operator<=>(const GroupKey&) const = default;
+};
+struct ClockCounts {
+  std::int64_t clocks = 0, met = 0, breached = 0, paused_ms = 0;
+  ClockCounts& operator+=(const ClockCounts& o) {
+    clocks += o.clocks;
+    met += o.met;
+    breached += o.breached;
+    paused_ms += o.paused_ms;
+    return *this;
+  }
+};
+using ClockGroups = std::map<GroupKey, ClockCounts>;
+
+Result<ClockGroups> stopped_groups(Connection& c, const ReportFilter& filter,
+                                   const Conditions& stopped) {
+  auto statement = c.prepare(fmt::format(
+      "SELECT c.policy_id, c.metric, c.line, c.team, c.priority, c.state = 'met', "
+      "c.state = 'breached', c.paused_ms {}{}",
+      clocks_from(filter), stopped.sql));
+  if (!statement) return error_of(statement);
+  bind(*statement, stopped);
+  ClockGroups groups;
+  GroupKey key;
+  ClockCounts* counts = nullptr;
+  for (;;) {
+    auto has_row = statement->step();
+    if (!has_row) return error_of(has_row);
+    if (!*has_row) return groups;
+    GroupKey row{statement->int64_at(0), statement->text_at(1), statement->int64_at(2),
+                 statement->int64_at(3), statement->text_at(4)};
+    // Consecutive clocks often share a group; skip the map then.
+    if (counts == nullptr || row != key) {
+      key = std::move(row);
+      counts = &groups[key];
+    }
+    counts->clocks += 1;
+    counts->met += statement->int64_at(5);
+    counts->breached += statement->int64_at(6);
+    counts->paused_ms += statement->int64_at(7);
+  }
+}
+
+// clocks, met, breached, compliance, avg_paused_minutes (appended to a row).
+void add_group_figures(std::vector<ReportValue>& row, const ClockCounts& n) {
+  row.emplace_back(n.clocks);
+  row.emplace_back(n.met);
+  row.emplace_back(n.breached);
+  row.push_back(rate_of(n.met, n.met + n.breached));
+  row.emplace_back(static_cast<double>(n.paused_ms) / static_cast<double>(n.clocks) / 60000.0);
+}
+
 std::vector<std::string> group_columns(std::vector<std::string> keys) {
   for (const char* name : {"clocks", "met", "breached", "compliance", "avg_paused_minutes"})
     keys.emplace_back(name);
   return keys;
 }
 
-Result<ReportTable> group_table(Connection& c, std::string name, std::vector<std::string> keys,
-                                std::string_view select_keys, std::string_view joins,
-                                std::string_view group_by, std::string_view order_by,
-                                const Conditions& conditions, bool with_tickets) {
-  const std::string sql = fmt::format(
-      "SELECT {}, {} FROM report_sla_clocks c {}{} WHERE 1{} "
-      "GROUP BY {} ORDER BY {}",
-      select_keys, kGroupFigures,
-      with_tickets ? "JOIN report_tickets t ON t.ticket_id = c.ticket_id " : "", joins,
-      conditions.sql, group_by, order_by);
-  return table_of(c, std::move(name), group_columns(std::move(keys)), sql, conditions);
+// id -> name of a small directory table (teams, sla_policies).
+Result<std::map<std::int64_t, std::string>> names_of(Connection& c, std::string_view table) {
+  auto statement = c.prepare(fmt::format("SELECT id, name FROM {}", table));
+  if (!statement) return error_of(statement);
+  std::map<std::int64_t, std::string> names;
+  for (;;) {
+    auto has_row = statement->step();
+    if (!has_row) return error_of(has_row);
+    if (!*has_row) return names;
+    names.emplace(statement->int64_at(0), statement->text_at(1));
+  }
 }
 
-// The newest 100 breached clocks that stopped in the period, each with the shares of its
-// ladder steps fired ("75,90,100").
-Result<ReportTable> breaches_table(Connection& c, const Conditions& conditions) {
+// One table of the groups folded by `key_of`, in the key's order; `cells` gives the row's
+// leading columns from its key.
+template <class KeyOf, class Cells>
+ReportTable fold(const ClockGroups& groups, std::string name, std::vector<std::string> columns,
+                 KeyOf key_of, Cells cells) {
+  std::map<std::invoke_result_t<KeyOf, const GroupKey&>, ClockCounts> folded;
+  for (const auto& [key, counts] : groups) folded[key_of(key)] += counts;
+  ReportTable table{.name = std::move(name), .columns = group_columns(std::move(columns))};
+  for (const auto& [key, counts] : folded) {
+    std::vector<ReportValue> row = cells(key);
+    add_group_figures(row, counts);
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+int metric_rank(std::string_view metric) {
+  if (metric == "first_response") return 1;
+  if (metric == "next_response") return 2;
+  if (metric == "resolution") return 3;
+  if (metric == "line_response") return 4;
+  return 5;
+}
+
+// The newest 100 breached clocks that stopped in the period, each with its ticket's number and
+// the shares of its ladder steps fired ("75,90,100").
+Result<ReportTable> breaches_table(Connection& c, const ReportFilter& filter,
+                                   const Conditions& stopped) {
   const std::string sql = fmt::format(
-      "SELECT c.ticket_id, k.number, c.metric, c.cycle, c.line, c.team, c.target_minutes, "
-      "c.breached_at, '' FROM report_sla_clocks c JOIN report_tickets t ON t.ticket_id = "
-      "c.ticket_id "
-      "JOIN tickets k ON k.id = c.ticket_id WHERE c.state = 'breached'{} "
+      "SELECT c.ticket_id, '', c.metric, c.cycle, c.line, c.team, c.target_minutes, "
+      "c.breached_at, '' {} AND c.state = 'breached'{} "
       "ORDER BY c.breached_at DESC, c.ticket_id DESC, c.metric, c.cycle LIMIT 100",
-      conditions.sql);
+      clocks_from(filter), stopped.sql);
   auto table = table_of(c, "breaches",
                         {"ticket_id", "number", "metric", "cycle", "line", "team", "target_minutes",
                          "breached_at", "steps"},
-                        sql, conditions);
+                        sql, stopped);
   if (!table) return table;
   for (auto& row : table->rows) {
-    auto statement = c.prepare(
+    auto number = c.prepare("SELECT number FROM tickets WHERE id = ?");
+    if (!number) return error_of(number);
+    number->bind(count_of(row[0]));
+    auto has_number = number->step();
+    if (!has_number) return error_of(has_number);
+    if (*has_number) row[1] = number->value_at(0);
+    auto steps = c.prepare(
         "SELECT DISTINCT percent FROM report_sla_marks WHERE ticket_id = ? AND metric = ? "
         "AND cycle = ? AND breach = 0 ORDER BY percent");
-    if (!statement) return error_of(statement);
-    statement->bind_all(count_of(row[0]), std::get<std::string>(row[2]), count_of(row[3]));
-    std::string steps;
+    if (!steps) return error_of(steps);
+    steps->bind_all(count_of(row[0]), std::get<std::string>(row[2]), count_of(row[3]));
+    std::string fired;
     for (;;) {
-      auto has_row = statement->step();
+      auto has_row = steps->step();
       if (!has_row) return error_of(has_row);
       if (!*has_row) break;
-      if (!steps.empty()) steps += ',';
-      steps += std::to_string(statement->int64_at(0));
+      if (!fired.empty()) fired += ',';
+      fired += std::to_string(steps->int64_at(0));
     }
     if (std::holds_alternative<std::int64_t>(row[7]))
       row[7] = format_time(from_millis(std::get<std::int64_t>(row[7])));
-    row[8] = std::move(steps);
+    row[8] = std::move(fired);
   }
   return table;
 }
@@ -118,15 +212,10 @@ Result<ReportTable> breaches_table(Connection& c, const Conditions& conditions) 
 Result<Report> load(Connection& c, const ReportFilter& filter, Timestamp now) {
   Report report;
   const Conditions stopped = stopped_in_period(filter);
-
-  auto totals = row_of(c,
-                       fmt::format("SELECT count(*), coalesce(sum(c.state = 'met'), 0), "
-                                   "coalesce(sum(c.state = 'breached'), 0), "
-                                   "coalesce(sum(c.paused_ms), 0) {}{}",
-                                   clocks_from(filter), stopped.sql),
-                       stopped, 4);
-  if (!totals) return std::unexpected(totals.error());
-  const std::int64_t met = count_of((*totals)[1]), breached = count_of((*totals)[2]);
+  auto groups = stopped_groups(c, filter, stopped);
+  if (!groups) return std::unexpected(groups.error());
+  ClockCounts total;
+  for (const auto& [key, counts] : *groups) total += counts;
 
   // The ladder's marks recorded in the period; the team and line are their clock's.
   Conditions marks = in_period("m.at", filter);
@@ -152,49 +241,55 @@ Result<Report> load(Connection& c, const ReportFilter& filter, Timestamp now) {
   if (!running) return std::unexpected(running.error());
 
   report.figures = {
-      {"clocks", count_of((*totals)[0]), "clocks"},
-      {"met", met, "met"},
-      {"breached", breached, "breached"},
-      {"compliance", rate_of(met, met + breached), ""},
-      {"paused_hours", static_cast<double>(count_of((*totals)[3])) / 3'600'000.0, ""},
+      {"clocks", total.clocks, "clocks"},
+      {"met", total.met, "met"},
+      {"breached", total.breached, "breached"},
+      {"compliance", rate_of(total.met, total.met + total.breached), ""},
+      {"paused_hours", static_cast<double>(total.paused_ms) / 3'600'000.0, ""},
       {"breach_events", count_of((*marked)[0]), ""},
       {"ladder_steps", count_of((*marked)[1]), ""},
       {"running_breached", count_of((*running)[0]), "running_breached"},
   };
 
-  const bool with_tickets = has_ticket_dimension(filter);
-  auto by_policy = group_table(
-      c, "by_policy", {"policy", "policy_name"}, "c.policy_id, coalesce(p.name, '')",
-      "LEFT JOIN sla_policies p ON p.id = c.policy_id", "c.policy_id", "c.policy_id", stopped,
-      with_tickets);
-  if (!by_policy) return std::unexpected(by_policy.error());
-  auto by_metric = group_table(c, "by_metric", {"metric"}, "c.metric", "", "c.metric",
-                               "CASE c.metric WHEN 'first_response' THEN 1 "
-                               "WHEN 'next_response' THEN 2 WHEN 'resolution' THEN 3 "
-                               "WHEN 'line_response' THEN 4 ELSE 5 END",
-                               stopped, with_tickets);
-  if (!by_metric) return std::unexpected(by_metric.error());
-  by_metric->chart = "bar";
-  auto by_line =
-      group_table(c, "by_line", {"line"}, "c.line", "", "c.line", "c.line", stopped, with_tickets);
-  if (!by_line) return std::unexpected(by_line.error());
-  by_line->drill_by = "line";
-  by_line->drill_figure = "breached";
-  auto by_team = group_table(c, "by_team", {"team", "team_name"}, "c.team, coalesce(tm.name, '')",
-                             "LEFT JOIN teams tm ON tm.id = c.team", "c.team",
-                             "coalesce(tm.name, ''), c.team", stopped, with_tickets);
-  if (!by_team) return std::unexpected(by_team.error());
-  by_team->drill_by = "team";
-  by_team->drill_figure = "breached";
-  auto by_priority = group_table(c, "by_priority", {"priority"}, "c.priority", "", "c.priority",
-                                 "c.priority", stopped, with_tickets);
-  if (!by_priority) return std::unexpected(by_priority.error());
-  by_priority->chart = "bar";
-  auto breaches = breaches_table(c, stopped);
+  auto policies = names_of(c, "sla_policies");
+  if (!policies) return std::unexpected(policies.error());
+  auto teams = names_of(c, "teams");
+  if (!teams) return std::unexpected(teams.error());
+  const auto name_in = [](const std::map<std::int64_t, std::string>& names, std::int64_t id) {
+    auto it = names.find(id);
+    return it == names.end() ? std::string() : it->second;
+  };
+
+  auto by_policy = fold(
+      *groups, "by_policy", {"policy", "policy_name"}, [](const GroupKey& k) { return k.policy; },
+      [&](std::int64_t id) { return std::vector<ReportValue>{id, name_in(*policies, id)}; });
+  auto by_metric = fold(
+      *groups, "by_metric", {"metric"},
+      [](const GroupKey& k) { return std::pair{metric_rank(k.metric), k.metric}; },
+      [](const std::pair<int, std::string>& k) { return std::vector<ReportValue>{k.second}; });
+  by_metric.chart = "bar";
+  auto by_line = fold(
+      *groups, "by_line", {"line"}, [](const GroupKey& k) { return k.line; },
+      [](std::int64_t line) { return std::vector<ReportValue>{line}; });
+  by_line.drill_by = "line";
+  by_line.drill_figure = "breached";
+  auto by_team = fold(
+      *groups, "by_team", {"team", "team_name"},
+      [&](const GroupKey& k) { return std::pair{name_in(*teams, k.team), k.team}; },
+      [](const std::pair<std::string, std::int64_t>& k) {
+        return std::vector<ReportValue>{k.second, k.first};
+      });
+  by_team.drill_by = "team";
+  by_team.drill_figure = "breached";
+  auto by_priority = fold(
+      *groups, "by_priority", {"priority"}, [](const GroupKey& k) { return k.priority; },
+      [](const std::string& p) { return std::vector<ReportValue>{p}; });
+  by_priority.chart = "bar";
+  auto breaches = breaches_table(c, filter, stopped);
   if (!breaches) return std::unexpected(breaches.error());
 
-  report.tables = {std::move(*by_policy), std::move(*by_metric),   std::move(*by_line),
-                   std::move(*by_team),   std::move(*by_priority), std::move(*breaches)};
+  report.tables = {std::move(by_policy), std::move(by_metric),   std::move(by_line),
+                   std::move(by_team),   std::move(by_priority), std::move(*breaches)};
   return report;
 }
 
