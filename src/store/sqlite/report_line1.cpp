@@ -2,6 +2,11 @@
 // what it hands on, from report_tickets, report_moves and report_contacts.
 #include <spdlog/fmt/fmt.h>
 
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_set>
+
 #include "store/sqlite/records.hpp"
 #include "store/sqlite/report_queries.hpp"
 
@@ -42,107 +47,217 @@ Contacts line1_contacts(const ReportFilter& f) {
   return c;
 }
 
-std::string by_dimension_sql(std::string_view column, const Conditions& where) {
-  return fmt::format(
-      "SELECT {0}, count(*), sum({1}), sum(t.escalations > 0), sum({2}), "
-      "CAST(sum({1}) AS REAL) / count(*), CAST(sum({2}) AS REAL) / count(*) "
-      "FROM report_tickets t WHERE 1 = 1{3} GROUP BY {0} ORDER BY count(*) DESC, {0}",
-      column, kSolvedAtLine1, kFcr, where.sql);
+// Line 1's tickets, counted as they are read: the totals and per category and channel.
+struct TicketCounts {
+  std::int64_t tickets = 0, solved = 0, escalated = 0, fcr = 0, unsolved = 0;
+  void add(const Statement& row) {
+    tickets += 1;
+    solved += row.int64_at(2);
+    escalated += row.int64_at(3);
+    fcr += row.int64_at(4);
+    unsolved += row.int64_at(5);
+  }
+};
+
+// A mean that is NULL over nothing, like SQL's avg().
+struct Mean {
+  double sum = 0;
+  std::int64_t n = 0;
+  void add(double v) {
+    sum += v;
+    ++n;
+  }
+  [[nodiscard]] ReportValue value() const {
+    if (n == 0) return std::monostate{};
+    return sum / static_cast<double>(n);
+  }
+};
+
+// by_category or by_channel: the biggest first, then by key.
+ReportTable by_dimension(std::string name, std::string key,
+                         const std::map<std::string, TicketCounts>& groups) {
+  ReportTable table{.name = std::move(name),
+                    .columns = {key, "tickets", "solved_at_line1", "escalated", "fcr",
+                                "line1_resolution_rate", "fcr_rate"},
+                    .chart = "bar",
+                    .drill_by = key,
+                    .drill_figure = "tickets"};
+  std::vector<const std::pair<const std::string, TicketCounts>*> order;
+  for (const auto& group : groups) order.push_back(&group);
+  std::ranges::stable_sort(order, [](const auto* a, const auto* b) {
+    return a->second.tickets > b->second.tickets;
+  });
+  for (const auto* group : order) {
+    const TicketCounts& n = group->second;
+    std::vector<ReportValue> row;
+    row.emplace_back(group->first);
+    row.emplace_back(n.tickets);
+    row.emplace_back(n.solved);
+    row.emplace_back(n.escalated);
+    row.emplace_back(n.fcr);
+    row.push_back(rate_of(n.solved, n.tickets));
+    row.push_back(rate_of(n.fcr, n.tickets));
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+// The tickets opened at line 1 in the period, read once (a grouped statement per table
+// would read the period again each time): the ticket figures and by_category, by_channel.
+Result<void> add_ticket_figures(Connection& c, const ReportFilter& f, Report& report) {
+  const Conditions tickets = line1_tickets(f);
+  auto statement = c.prepare(fmt::format(
+      "SELECT t.category, t.channel, {0}, t.escalations > 0, {1}, "
+      "t.resolved_at IS NULL AND t.escalations = 0, t.first_response_at - t.created_at, "
+      "CASE WHEN {0} THEN t.resolved_at - t.created_at END "
+      "FROM report_tickets t WHERE 1 = 1{2}",
+      kSolvedAtLine1, kFcr, tickets.sql));
+  if (!statement) return error_of(statement);
+  bind(*statement, tickets);
+  TicketCounts total;
+  std::map<std::string, TicketCounts> by_category, by_channel;
+  Mean first_response_minutes, resolution_hours;
+  for (;;) {
+    auto has_row = statement->step();
+    if (!has_row) return error_of(has_row);
+    if (!*has_row) break;
+    total.add(*statement);
+    by_category[statement->text_at(0)].add(*statement);
+    by_channel[statement->text_at(1)].add(*statement);
+    if (!statement->is_null(6))
+      first_response_minutes.add(static_cast<double>(statement->int64_at(6)) / 60000.0);
+    if (!statement->is_null(7))
+      resolution_hours.add(static_cast<double>(statement->int64_at(7)) / 3'600'000.0);
+  }
+  report.figures = {
+      {"tickets", total.tickets, "tickets"},
+      {"solved_at_line1", total.solved, "solved_at_line1"},
+      {"escalated", total.escalated, "escalated"},
+      {"unsolved", total.unsolved, "unsolved"},
+      {"fcr", total.fcr, "fcr"},
+      {"fcr_rate", rate_of(total.fcr, total.tickets), ""},
+      {"line1_resolution_rate", rate_of(total.solved, total.tickets), ""},
+      {"escalation_rate", rate_of(total.escalated, total.tickets), ""},
+      {"avg_first_response_minutes", first_response_minutes.value(), ""},
+      {"avg_resolution_hours_at_line1", resolution_hours.value(), ""},
+  };
+  report.tables.push_back(by_dimension("by_category", "category", by_category));
+  report.tables.push_back(by_dimension("by_channel", "channel", by_channel));
+  return {};
+}
+
+// One agent's contacts at line 1 in the period. A note counts only for its recorded time.
+struct AgentWork {
+  std::int64_t rows = 0, contacts = 0, replies = 0, calls = 0, handled_seconds = 0;
+  std::set<std::int64_t> days;              // with a contact
+  std::unordered_set<std::int64_t> timed;  // tickets with handling time
+};
+
+// The line-1 contacts of the period, read once: the work figures and the agents table
+// (distinct agents, agent-days and timed tickets are counted here, not by SQLite's
+// count(DISTINCT), which sorts the period's contacts once per column).
+Result<void> add_work_figures(Connection& c, const ReportFilter& f, Report& report) {
+  const Contacts contacts = line1_contacts(f);
+  auto statement = c.prepare(fmt::format(
+      "SELECT c.agent_id, c.kind, c.at, c.call_seconds, c.work_seconds, c.ticket_id "
+      "FROM {} WHERE 1 = 1{}",
+      contacts.from, contacts.where.sql));
+  if (!statement) return error_of(statement);
+  bind(*statement, contacts.where);
+  std::map<std::int64_t, AgentWork> agents;
+  std::unordered_set<std::int64_t> timed;
+  std::int64_t calls_timed = 0, call_seconds = 0;
+  AgentWork* agent = nullptr;
+  std::int64_t agent_id = 0;
+  for (;;) {
+    auto has_row = statement->step();
+    if (!has_row) return error_of(has_row);
+    if (!*has_row) break;
+    const std::int64_t id = statement->int64_at(0);
+    if (agent == nullptr || id != agent_id) {
+      agent_id = id;
+      agent = &agents[id];
+    }
+    const std::string kind = statement->text_at(1);
+    const std::int64_t call = statement->int64_at(3);
+    const std::int64_t handled = call + statement->int64_at(4);
+    agent->rows += 1;
+    if (kind != "note") {
+      agent->contacts += 1;
+      agent->days.insert(statement->int64_at(2) / 86'400'000);
+    }
+    if (kind == "reply") agent->replies += 1;
+    if (kind == "call") {
+      agent->calls += 1;
+      if (call > 0) {
+        calls_timed += 1;
+        call_seconds += call;
+      }
+    }
+    if (handled > 0) {
+      agent->handled_seconds += handled;
+      agent->timed.insert(statement->int64_at(5));
+      timed.insert(statement->int64_at(5));
+    }
+  }
+
+  std::int64_t contacts_n = 0, with_contacts = 0, agent_days = 0, calls = 0, handled = 0;
+  for (const auto& [id, a] : agents) {
+    contacts_n += a.contacts;
+    with_contacts += a.contacts > 0 ? 1 : 0;
+    agent_days += static_cast<std::int64_t>(a.days.size());
+    calls += a.calls;
+    handled += a.handled_seconds;
+  }
+  const auto timed_n = static_cast<std::int64_t>(timed.size());
+  report.figures.push_back({"contacts", contacts_n, ""});
+  report.figures.push_back({"agents", with_contacts, ""});
+  report.figures.push_back({"agent_days", agent_days, ""});
+  report.figures.push_back({"contacts_per_agent_day", rate_of(contacts_n, agent_days), ""});
+  report.figures.push_back({"calls", calls, ""});
+  report.figures.push_back({"calls_timed", calls_timed, ""});
+  report.figures.push_back({"avg_call_seconds", rate_of(call_seconds, calls_timed), ""});
+  // Handling time: the calls' length and the time agents recorded on entries, per ticket
+  // that has any.
+  report.figures.push_back({"tickets_timed", timed_n, ""});
+  report.figures.push_back({"handling_hours", static_cast<double>(handled) / 3600.0, ""});
+  report.figures.push_back({"aht_seconds", rate_of(handled, timed_n), ""});
+
+  ReportTable table{.name = "agents",
+                    .columns = {"agent_id", "agent", "contacts", "replies", "calls", "days",
+                                "contacts_per_day", "handling_minutes", "aht_seconds"}};
+  std::vector<std::pair<std::int64_t, const AgentWork*>> order;
+  for (const auto& [id, a] : agents) order.emplace_back(id, &a);
+  std::ranges::stable_sort(order, [](const auto& a, const auto& b) {
+    return a.second->rows > b.second->rows;
+  });
+  for (const auto& [id, a] : order) {
+    auto name = c.prepare("SELECT name FROM users WHERE id = ?");
+    if (!name) return error_of(name);
+    name->bind(id);
+    auto found = name->step();
+    if (!found) return error_of(found);
+    const auto days = static_cast<std::int64_t>(a->days.size());
+    std::vector<ReportValue> row;
+    row.emplace_back(id);
+    row.emplace_back(*found ? name->text_at(0) : std::string());
+    row.emplace_back(a->contacts);
+    row.emplace_back(a->replies);
+    row.emplace_back(a->calls);
+    row.emplace_back(days);
+    row.push_back(rate_of(a->contacts, days));
+    row.emplace_back(static_cast<double>(a->handled_seconds) / 60.0);
+    row.push_back(rate_of(a->handled_seconds, static_cast<std::int64_t>(a->timed.size())));
+    table.rows.push_back(std::move(row));
+  }
+  report.tables.push_back(std::move(table));
+  return {};
 }
 
 Result<Report> load_line1(Connection& c, const ReportFilter& f, Timestamp) {
   Report report;
-  const Conditions tickets = line1_tickets(f);
-  auto totals = row_of(c,
-                       fmt::format("SELECT count(*), sum({}), sum(t.escalations > 0), sum({}), "
-                                   "sum(t.resolved_at IS NULL AND t.escalations = 0), "
-                                   "avg((t.first_response_at - t.created_at) / 60000.0), "
-                                   "avg(CASE WHEN {} THEN (t.resolved_at - t.created_at) / "
-                                   "3600000.0 END) "
-                                   "FROM report_tickets t WHERE 1 = 1{}",
-                                   kSolvedAtLine1, kFcr, kSolvedAtLine1, tickets.sql),
-                       tickets, 7);
-  if (!totals) return error_of(totals);
-  const auto& v = *totals;
-  const std::int64_t count = count_of(v[0]);
-  report.figures = {
-      {"tickets", v[0], "tickets"},
-      {"solved_at_line1", as_count(v[1]), "solved_at_line1"},
-      {"escalated", as_count(v[2]), "escalated"},
-      {"unsolved", as_count(v[4]), "unsolved"},
-      {"fcr", as_count(v[3]), "fcr"},
-      {"fcr_rate", rate_of(count_of(v[3]), count), ""},
-      {"line1_resolution_rate", rate_of(count_of(v[1]), count), ""},
-      {"escalation_rate", rate_of(count_of(v[2]), count), ""},
-      {"avg_first_response_minutes", v[5], ""},
-      {"avg_resolution_hours_at_line1", v[6], ""},
-  };
-
-  const Contacts contacts = line1_contacts(f);
-  auto work = row_of(c,
-                     fmt::format("SELECT sum(c.kind <> 'note'), "
-                                 "count(DISTINCT CASE WHEN c.kind <> 'note' THEN c.agent_id END), "
-                                 "count(DISTINCT CASE WHEN c.kind <> 'note' THEN "
-                                 "c.agent_id * 100000 + c.at / 86400000 END), "
-                                 "sum(c.kind = 'call'), "
-                                 "sum(c.kind = 'call' AND c.call_seconds > 0), "
-                                 "avg(CASE WHEN c.kind = 'call' AND c.call_seconds > 0 "
-                                 "THEN c.call_seconds END), "
-                                 "sum(c.call_seconds + c.work_seconds), "
-                                 "count(DISTINCT CASE WHEN c.call_seconds + c.work_seconds > 0 "
-                                 "THEN c.ticket_id END) FROM {} WHERE 1 = 1{}",
-                                 contacts.from, contacts.where.sql),
-                     contacts.where, 8);
-  if (!work) return error_of(work);
-  const auto& w = *work;
-  report.figures.push_back({"contacts", as_count(w[0]), ""});
-  report.figures.push_back({"agents", w[1], ""});
-  report.figures.push_back({"agent_days", w[2], ""});
-  report.figures.push_back({"contacts_per_agent_day", rate_of(count_of(w[0]), count_of(w[2])), ""});
-  report.figures.push_back({"calls", as_count(w[3]), ""});
-  report.figures.push_back({"calls_timed", as_count(w[4]), ""});
-  report.figures.push_back({"avg_call_seconds", w[5], ""});
-  // Handling time: the calls' length and the time agents recorded on entries, per ticket
-  // that has any.
-  const std::int64_t handled = count_of(w[6]);
-  const std::int64_t timed = count_of(w[7]);
-  report.figures.push_back({"tickets_timed", timed, ""});
-  report.figures.push_back(
-      {"handling_hours", static_cast<double>(handled) / 3600.0, ""});
-  report.figures.push_back({"aht_seconds", rate_of(handled, timed), ""});
-
-  const std::vector<std::string> columns{"tickets",  "solved_at_line1",
-                                         "escalated", "fcr", "line1_resolution_rate", "fcr_rate"};
-  for (auto [name, column, key] : {std::tuple{"by_category", "t.category", "category"},
-                                   std::tuple{"by_channel", "t.channel", "channel"}}) {
-    std::vector<std::string> cols{key};
-    cols.insert(cols.end(), columns.begin(), columns.end());
-    auto table = table_of(c, name, std::move(cols), by_dimension_sql(column, tickets), tickets);
-    if (!table) return error_of(table);
-    table->chart = "bar";
-    table->drill_by = key;
-    table->drill_figure = "tickets";
-    report.tables.push_back(std::move(*table));
-  }
-
-  auto agents = table_of(
-      c, "agents",
-      {"agent_id", "agent", "contacts", "replies", "calls", "days", "contacts_per_day",
-       "handling_minutes", "aht_seconds"},
-      fmt::format("SELECT c.agent_id, coalesce(u.name, ''), sum(c.kind <> 'note'), "
-                  "sum(c.kind = 'reply'), sum(c.kind = 'call'), "
-                  "count(DISTINCT CASE WHEN c.kind <> 'note' THEN c.at / 86400000 END), "
-                  "CAST(sum(c.kind <> 'note') AS REAL) / "
-                  "nullif(count(DISTINCT CASE WHEN c.kind <> 'note' THEN c.at / 86400000 END), 0), "
-                  "sum(c.call_seconds + c.work_seconds) / 60.0, "
-                  "CAST(sum(c.call_seconds + c.work_seconds) AS REAL) / nullif(count(DISTINCT "
-                  "CASE WHEN c.call_seconds + c.work_seconds > 0 THEN c.ticket_id END), 0) "
-                  "FROM {} LEFT JOIN users u ON u.id = c.agent_id WHERE 1 = 1{} "
-                  "GROUP BY c.agent_id ORDER BY count(*) DESC, c.agent_id",
-                  contacts.from, contacts.where.sql),
-      contacts.where);
-  if (!agents) return error_of(agents);
-  report.tables.push_back(std::move(*agents));
+  if (auto done = add_ticket_figures(c, f, report); !done) return error_of(done);
+  if (auto done = add_work_figures(c, f, report); !done) return error_of(done);
   return report;
 }
 
