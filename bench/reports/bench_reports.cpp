@@ -733,10 +733,10 @@ void write_line0(const fs::path& file, const std::vector<std::int64_t>& ticket_c
           must(g.run(), "insert suggestion");
         }
         if (opened) {
-          auto o = must(c.prepare("INSERT INTO deflection_opens (session_id, article_id, at) "
-                                  "VALUES (?, ?, ?)"),
+          auto o = must(c.prepare("INSERT INTO deflection_opens (session_id, article_id, at, "
+                                  "session_started_at) VALUES (?, ?, ?, ?)"),
                         "open");
-          o.bind_all(id, base + rng.between(0, found - 1), open_at);
+          o.bind_all(id, base + rng.between(0, found - 1), open_at, at);
           must(o.run(), "insert open");
         }
       } else {  // a chatbot conversation

@@ -48,21 +48,35 @@ TEST_F(DeflectionTest, TicketWithinTheWindowIsNotADeflection) {
   clock.advance(10min);
   Ticket t = open_ticket(c1, "Drucker leer");
   ASSERT_TRUE(deflection->ticket_filed(c1, std::nullopt, t));  // same user, no session named
+  // Another user reads the same article and files nothing.
+  auto other = ok(deflection->offer(c2, "Drucker leer", "", std::nullopt));
+  ASSERT_TRUE(deflection->opened(other.session, printer.id));
   clock.advance(1h);
   auto f = figures();
-  EXPECT_EQ(f.deflected, 0);
+  EXPECT_EQ(f.deflected, 1);
   EXPECT_EQ(f.tickets_filed, 1);
   ASSERT_FALSE(f.articles.empty());
   EXPECT_EQ(f.articles[0].tickets_despite, 1);
-  // Line 0's report names the article that failed.
+  // Line 0's report names the article that failed: opened twice, once with a ticket anyway.
   auto line0 = ok(store->report("line0", {.from = clock.now() - 2h, .to = clock.now()}, clock.now()));
-  EXPECT_EQ(line0.figure("search_sessions")->value, ReportValue(std::int64_t{1}));
+  EXPECT_EQ(line0.figure("search_sessions")->value, ReportValue(std::int64_t{2}));
   EXPECT_EQ(line0.figure("no_result_searches")->value, ReportValue(std::int64_t{0}));
   const ReportTable* failed = line0.table("failed_articles");
   ASSERT_NE(failed, nullptr);
   ASSERT_EQ(failed->rows.size(), 1u);
-  EXPECT_EQ(failed->rows[0][0], ReportValue(printer.id));
-  EXPECT_EQ(failed->rows[0][3], ReportValue(std::int64_t{1}));
+  EXPECT_EQ(failed->rows[0],
+            (std::vector<ReportValue>{printer.id, std::string(printer.title), std::int64_t{2},
+                                      std::int64_t{1}}));
+  const ReportTable* days = line0.table("by_day");
+  ASSERT_NE(days, nullptr);
+  ASSERT_EQ(days->rows.size(), 1u);
+  EXPECT_EQ(days->rows[0][1], ReportValue(std::int64_t{2}));
+  EXPECT_EQ(days->rows[0][2], ReportValue(std::int64_t{0}));
+  // Sessions of another period do not count.
+  auto earlier = ok(store->report("line0", {.from = clock.now() - 48h, .to = clock.now() - 24h},
+                                  clock.now()));
+  EXPECT_TRUE(earlier.table("failed_articles")->rows.empty());
+  EXPECT_TRUE(earlier.table("by_day")->rows.empty());
 }
 
 TEST_F(DeflectionTest, NotOpeningAnythingIsNoDeflection) {

@@ -302,6 +302,38 @@ TEST_F(SqliteStoreTest, AFileAtSchema7GainsTheSlaSchema) {
             "1000000 250000 40000 1");
 }
 
+// Migration 27 copies each article open's session start onto the open, for line 0's failed
+// articles (report_line0.cpp), and counts an article's opens in a period from its index.
+TEST_F(SqliteStoreTest, AFileAtSchema26GivesItsArticleOpensTheirSessionStart) {
+  {
+    RawDatabase raw(file());
+    raw.exec("BEGIN");
+    const auto migrations = sqlite::migrations();
+    for (std::size_t i = 0; i < 26; ++i) raw.exec(migrations[i]);
+    raw.exec("PRAGMA user_version = 26");
+    raw.exec(R"sql(
+      INSERT INTO users (id, login, name, email, role, language, created_at)
+      VALUES (9001, 'author', '', '', 'admin', 'en', 0);
+      INSERT INTO articles (id, title, body, language, kind, audience, status, version,
+                            author_id, created_at, updated_at)
+      VALUES (1, 'VPN', '', 'en', 'faq', 'public', 'published', 1, 9001, 0, 0);
+      INSERT INTO deflection_sessions (id, query, started_at) VALUES ('s1', 'vpn', 5000);
+      INSERT INTO deflection_opens (session_id, article_id, at) VALUES ('s1', 1, 7000);
+    )sql");
+    raw.exec("COMMIT");
+  }
+  auto store = open();
+  EXPECT_EQ(store->schema_version(), SqliteStore::latest_schema_version());
+  store.reset();
+  RawDatabase raw(file());
+  EXPECT_EQ(raw.text("SELECT session_started_at FROM deflection_opens"), "5000");
+  const auto plan = raw.plan(
+      "SELECT count(*) FROM deflection_opens WHERE article_id = 1 AND session_started_at >= 0 "
+      "AND session_started_at < 10000");
+  EXPECT_THAT(plan, ::testing::Contains(::testing::HasSubstr(
+                        "USING COVERING INDEX deflection_opens_article")));
+}
+
 // The scheduler asks often: its query must walk the partial index from the earliest check and
 // stop after `limit` rows, never scan or sort the tickets. Plans follow from the statistics
 // that migrations 2 and 8 install, so a fresh file shows the plan a large one gets.

@@ -40,7 +40,9 @@ Result<void> start_deflection_session(Connection& c, const DeflectionSession& s,
 Result<void> record_deflection_open(Connection& c, std::string_view session, ArticleId article,
                                     Timestamp at) {
   auto statement = c.prepare(
-      "INSERT OR IGNORE INTO deflection_opens (session_id, article_id, at) VALUES (?, ?, ?)");
+      "INSERT OR IGNORE INTO deflection_opens (session_id, article_id, at, session_started_at) "
+      "VALUES (?1, ?2, ?3, coalesce((SELECT started_at FROM deflection_sessions WHERE id = ?1), "
+      "0))");
   if (!statement) return error_of(statement);
   statement->bind_all(session, article, at);
   if (auto r = statement->run(); !r) {

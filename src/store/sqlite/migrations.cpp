@@ -899,12 +899,21 @@ CREATE TABLE settings (
 );
 )sql";
 
-constexpr std::array<const char*, 26> kMigrations{
+// Migration 27: an article's opens carry their session's start, so line 0's failed articles
+// count an article's opens in a period from one index range instead of a probe per session.
+constexpr const char* kMigration27 = R"sql(
+ALTER TABLE deflection_opens ADD COLUMN session_started_at INTEGER NOT NULL DEFAULT 0;
+UPDATE deflection_opens SET session_started_at = coalesce((SELECT s.started_at
+  FROM deflection_sessions s WHERE s.id = deflection_opens.session_id), 0);
+CREATE INDEX deflection_opens_article ON deflection_opens(article_id, session_started_at);
+)sql";
+
+constexpr std::array<const char*, 27> kMigrations{
     kMigration1,  kMigration2,  kMigration3,  kMigration4,  kMigration5,  kMigration6,
     kMigration7,  kMigration8,  kMigration9,  kMigration10, kMigration11, kMigration12,
     kMigration13, kMigration14, kMigration15, kMigration16, kMigration17, kMigration18,
     kMigration19, kMigration20, kMigration21, kMigration22, kMigration23, kMigration24,
-    kMigration25, kMigration26};
+    kMigration25, kMigration26, kMigration27};
 
 }  // namespace
 

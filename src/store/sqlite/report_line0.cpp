@@ -3,6 +3,10 @@
 // which articles failed. Line 0's sessions have no ticket dimensions: the period filters them.
 #include <spdlog/fmt/fmt.h>
 
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <utility>
 
 #include "store/sqlite/deflection.hpp"
 #include "store/sqlite/records.hpp"
@@ -11,6 +15,89 @@
 namespace fl::sqlite {
 
 namespace {
+
+// Articles opened in sessions of the period that still ended in a ticket within the window,
+// the 25 with the most such tickets. Only the sessions that filed a ticket are joined to
+// their opens; an article's opens in the period are one range of deflection_opens_article.
+Result<ReportTable> failed_articles(Connection& c, const ReportFilter& f,
+                                    const Conditions& sessions) {
+  Conditions despite;
+  despite.params.emplace_back(static_cast<std::int64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(kDeflectionWindow).count()));
+  despite += sessions;
+  auto statement = c.prepare(
+      "SELECT o.article_id FROM deflection_sessions s JOIN deflection_opens o "
+      "ON o.session_id = s.id WHERE s.first_open_at IS NOT NULL AND s.ticket_at IS NOT NULL "
+      "AND s.ticket_at <= s.started_at + ?" + sessions.sql);
+  if (!statement) return error_of(statement);
+  bind(*statement, despite);
+  std::map<std::int64_t, std::int64_t> tickets_despite;
+  for (;;) {
+    auto has_row = statement->step();
+    if (!has_row) return error_of(has_row);
+    if (!*has_row) break;
+    ++tickets_despite[statement->int64_at(0)];
+  }
+  std::vector<std::pair<std::int64_t, std::int64_t>> top(tickets_despite.begin(),
+                                                         tickets_despite.end());
+  std::ranges::stable_sort(top, [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (top.size() > 25) top.resize(25);
+
+  ReportTable table{.name = "failed_articles",
+                    .columns = {"article_id", "title", "opened", "tickets_despite"}};
+  for (const auto& [article, filed] : top) {
+    auto opened = c.prepare(
+        "SELECT count(*), (SELECT title FROM articles WHERE id = ?1) FROM deflection_opens "
+        "WHERE article_id = ?1 AND session_started_at >= ?2 AND session_started_at < ?3");
+    if (!opened) return error_of(opened);
+    opened->bind_all(article, f.from, f.to);
+    auto has_row = opened->step();
+    if (!has_row) return error_of(has_row);
+    std::vector<ReportValue> row;
+    row.emplace_back(article);
+    row.emplace_back(opened->is_null(1) ? std::string() : opened->text_at(1));
+    row.emplace_back(opened->int64_at(0));
+    row.emplace_back(filed);
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+// Search sessions and chatbot conversations per day (UTC), counted as the two indexes are
+// read (a UNION grouped by day sorts the period's sessions).
+Result<ReportTable> sessions_by_day(Connection& c, const Conditions& sessions,
+                                    const Conditions& bot_period) {
+  std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> days;
+  for (bool bot : {false, true}) {
+    const Conditions& where = bot ? bot_period : sessions;
+    auto statement = c.prepare(
+        bot ? "SELECT created_at FROM bot_sessions WHERE 1 = 1" + where.sql
+            : "SELECT s.started_at FROM deflection_sessions s WHERE 1 = 1" + where.sql);
+    if (!statement) return error_of(statement);
+    bind(*statement, where);
+    for (;;) {
+      auto has_row = statement->step();
+      if (!has_row) return error_of(has_row);
+      if (!*has_row) break;
+      auto& day = days[statement->int64_at(0) / 86'400'000];
+      ++(bot ? day.second : day.first);
+    }
+  }
+  ReportTable table{.name = "by_day", .columns = {"day", "search_sessions", "bot_sessions"},
+                    .chart = "line"};
+  for (const auto& [day, counts] : days) {
+    const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{day}}};
+    std::vector<ReportValue> row;
+    row.emplace_back(fmt::format("{:04}-{:02}-{:02}", static_cast<int>(date.year()),
+                                 static_cast<unsigned>(date.month()),
+                                 static_cast<unsigned>(date.day())));
+    row.emplace_back(counts.first);
+    row.emplace_back(counts.second);
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
 
 Result<Report> load_line0(Connection& c, const ReportFilter& f, Timestamp now) {
   auto search = load_deflection_totals(c, f.from, f.to, now, kDeflectionWindow);
@@ -59,36 +146,12 @@ Result<Report> load_line0(Connection& c, const ReportFilter& f, Timestamp now) {
   if (!gaps) return error_of(gaps);
   report.tables.push_back(std::move(*gaps));
 
-  // Articles opened in a session that still ended in a ticket within the window: only the
-  // sessions that opened one are joined.
-  Conditions failed_params;
-  failed_params.params.emplace_back(static_cast<std::int64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(kDeflectionWindow).count()));
-  failed_params += sessions;
-  auto failed = table_of(
-      c, "failed_articles", {"article_id", "title", "opened", "tickets_despite"},
-      "SELECT o.article_id, coalesce(a.title, ''), count(*), "
-      "sum(s.ticket_at IS NOT NULL AND s.ticket_at <= s.started_at + ?) AS despite "
-      "FROM deflection_sessions s JOIN deflection_opens o ON o.session_id = s.id "
-      "LEFT JOIN articles a ON a.id = o.article_id WHERE s.first_open_at IS NOT NULL" +
-          sessions.sql +
-          " GROUP BY o.article_id HAVING despite > 0 ORDER BY despite DESC, o.article_id LIMIT 25",
-      failed_params);
+  auto failed = failed_articles(c, f, sessions);
   if (!failed) return error_of(failed);
   report.tables.push_back(std::move(*failed));
 
-  Conditions by_day_params = sessions;
-  by_day_params += bot_period;
-  auto by_day = table_of(
-      c, "by_day", {"day", "search_sessions", "bot_sessions"},
-      "SELECT date(day * 86400, 'unixepoch'), sum(search), sum(bot) FROM ("
-      "SELECT s.started_at / 86400000 AS day, 1 AS search, 0 AS bot FROM deflection_sessions s "
-      "WHERE 1 = 1" + sessions.sql +
-          " UNION ALL SELECT created_at / 86400000, 0, 1 FROM bot_sessions WHERE 1 = 1" +
-          bot_period.sql + ") GROUP BY day ORDER BY day",
-      by_day_params);
+  auto by_day = sessions_by_day(c, sessions, bot_period);
   if (!by_day) return error_of(by_day);
-  by_day->chart = "line";
   report.tables.push_back(std::move(*by_day));
   return report;
 }
