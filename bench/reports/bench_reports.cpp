@@ -25,10 +25,11 @@
 //
 // usage: bench_reports [--dir DIR] [--tickets N] [--slice-tickets N] [--runs N] [--regenerate]
 //                      [--no-rebuild] [--explain-ms MS] [--mmap-mib N] [--cache-mib N]
-//                      [--try-indexes] [--only REPORT,...]
+//                      [--try-indexes] [--only REPORT,...] [--dump FILE]
 #include <sqlite3.h>
 #include <time.h>
 #include <spdlog/fmt/fmt.h>
+#include <spdlog/fmt/ranges.h>
 
 #include <algorithm>
 #include <atomic>
@@ -901,7 +902,35 @@ struct Options {
   std::vector<std::string> only;  // --only: these reports (default: all)
   double explain_ms = 50;
   std::uint64_t seed = 8;
+  fs::path dump;  // --dump: every measured report's figures and rows, to compare two builds
 };
+
+// A report as lines of text (each figure, then each table's rows), for diffing two builds'
+// answers: a query rewritten for speed must give the same report.
+std::string value_text(const ReportValue& value) {
+  return std::visit(
+      [](const auto& x) -> std::string {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::monostate>) return "null";
+        else if constexpr (std::is_same_v<T, double>) return fmt::format("{:.9g}", x);
+        else return fmt::format("{}", x);
+      },
+      value);
+}
+
+void dump_report(std::ostream& out, const std::string& label, const Report& report) {
+  for (const auto& f : report.figures)
+    out << fmt::format("{} figure {} = {}\n", label, f.name, value_text(f.value));
+  for (const auto& t : report.tables) {
+    out << fmt::format("{} table {} [{}] chart={} drill={}/{}\n", label, t.name,
+                       fmt::join(t.columns, ","), t.chart, t.drill_by, t.drill_figure);
+    for (const auto& row : t.rows) {
+      std::string line;
+      for (const auto& v : row) line += (line.empty() ? "" : " | ") + value_text(v);
+      out << fmt::format("{} row {}: {}\n", label, t.name, line);
+    }
+  }
+}
 
 bool complete(const fs::path& db) { return fs::exists(db.string() + ".done") && fs::exists(db); }
 
@@ -1062,6 +1091,12 @@ void measure_reports(const fs::path& db, const Options& o) {
                  describe(filter), t.median, t.max, t.cpu_median, verdict(t));
       std::fflush(stdout);
     }
+    if (!o.dump.empty()) {
+      std::ofstream out(o.dump, std::ios::app);
+      for (const auto& filter : filters)
+        dump_report(out, fmt::format("{} {}", name, describe(filter)),
+                    must(store->report(name, filter, now), "report"));
+    }
     std::string drill;
     for (const auto& f : first->figures)
       if (!f.drill.empty()) {
@@ -1173,6 +1208,7 @@ int main(int argc, char** argv) {
     else if (a == "--cache-mib") g_cache_mib = std::stoll(next());
     else if (a == "--no-rebuild") o.rebuild = false;
     else if (a == "--try-indexes") o.try_indexes = true;
+    else if (a == "--dump") o.dump = next();
     else if (a == "--only") {
       std::string list = next();
       for (std::size_t at = 0; at <= list.size();) {
@@ -1185,7 +1221,7 @@ int main(int argc, char** argv) {
       fmt::print(stderr,
                  "usage: bench_reports [--dir DIR] [--tickets N] [--slice-tickets N] [--runs N] "
                  "[--regenerate] [--no-rebuild] [--explain-ms MS] [--mmap-mib N] [--cache-mib N] "
-                 "[--try-indexes] [--only REPORT,...]\n");
+                 "[--try-indexes] [--only REPORT,...] [--dump FILE]\n");
       return 2;
     }
   }
