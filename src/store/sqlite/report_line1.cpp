@@ -304,118 +304,216 @@ Conditions created_tickets(const ReportFilter& f) {
   return c;
 }
 
+// The escalation report reads the period's moves once and its tickets once, and folds its
+// figures and tables from those rows (a statement per table read the period up to five times).
+struct LineFlow {
+  std::int64_t arrivals = 0, escalations = 0, returns = 0, bounces = 0;
+  Mean hours_at_line;
+};
+struct ReasonFlow {
+  std::int64_t escalations = 0;
+  Mean note_chars, asked_again;
+};
+struct TeamHandoff {
+  std::int64_t received = 0, asked_again = 0, bounced_on = 0;
+  Mean note_chars;
+};
+struct CategoryFlow {
+  std::int64_t tickets = 0, escalated = 0, returns = 0, bounces = 0;
+};
+
 Result<Report> load_escalation(Connection& c, const ReportFilter& f, Timestamp) {
+  std::map<std::int64_t, LineFlow> lines;
+  std::map<std::string, ReasonFlow> reasons;
+  std::map<std::int64_t, TeamHandoff> teams;
+  std::int64_t escalations = 0, transfers = 0, returns = 0, bounces = 0, asked_again = 0;
+  std::unordered_set<std::int64_t> escalated_tickets;
+  Mean note_chars, hours_before;
+  {
+    const Contacts moves = moves_in(f);
+    auto statement = c.prepare(fmt::format(
+        "SELECT m.kind, m.ticket_id, m.from_line, m.to_line, m.from_team, m.to_team, m.bounce, "
+        "m.asked_again, m.note_chars, m.ms_at_previous, m.reason FROM {} WHERE 1 = 1{}",
+        moves.from, moves.where.sql));
+    if (!statement) return error_of(statement);
+    bind(*statement, moves.where);
+    for (;;) {
+      auto has_row = statement->step();
+      if (!has_row) return error_of(has_row);
+      if (!*has_row) break;
+      const std::string kind = statement->text_at(0);
+      const std::int64_t from_line = statement->int64_at(2), to_line = statement->int64_at(3);
+      const std::int64_t from_team = statement->int64_at(4), to_team = statement->int64_at(5);
+      const bool bounce = statement->int64_at(6) != 0;
+      const std::int64_t asked = statement->int64_at(7), chars = statement->int64_at(8);
+      const auto ms = static_cast<double>(statement->int64_at(9));
+      const bool escalation = kind == "escalation", back = kind == "return";
+      escalations += escalation ? 1 : 0;
+      transfers += kind == "transfer" ? 1 : 0;
+      returns += back ? 1 : 0;
+      bounces += bounce ? 1 : 0;
+      // Arrivals at a line: moves reaching it from another; what leaves a line counts there.
+      LineFlow& to = lines[to_line];
+      to.arrivals += to_line != from_line ? 1 : 0;
+      if (to_line != from_line || bounce) {
+        LineFlow& from = lines[from_line];
+        from.escalations += escalation ? 1 : 0;
+        from.returns += back ? 1 : 0;
+        from.bounces += bounce ? 1 : 0;
+        from.hours_at_line.add(ms);
+      }
+      if (bounce) teams[from_team].bounced_on += 1;
+      if (!escalation) continue;
+      escalated_tickets.insert(statement->int64_at(1));
+      asked_again += asked;
+      note_chars.add(static_cast<double>(chars));
+      hours_before.add(ms / 3'600'000.0);
+      ReasonFlow& reason = reasons[statement->text_at(10)];
+      reason.escalations += 1;
+      reason.note_chars.add(static_cast<double>(chars));
+      reason.asked_again.add(static_cast<double>(asked));
+      TeamHandoff& team = teams[to_team];
+      team.received += 1;
+      team.asked_again += asked;
+      team.note_chars.add(static_cast<double>(chars));
+    }
+  }
+
+  std::map<std::string, CategoryFlow> categories;
+  std::int64_t created = 0, created_escalated = 0;
+  {
+    const Conditions where = created_tickets(f);
+    auto statement = c.prepare(fmt::format(
+        "SELECT t.opened_line, t.category, t.escalations > 0, t.returns, t.bounces "
+        "FROM report_tickets t WHERE 1 = 1{}",
+        where.sql));
+    if (!statement) return error_of(statement);
+    bind(*statement, where);
+    for (;;) {
+      auto has_row = statement->step();
+      if (!has_row) return error_of(has_row);
+      if (!*has_row) break;
+      const std::int64_t escalated = statement->int64_at(2);
+      LineFlow& line = lines[statement->int64_at(0)];
+      line.arrivals += 1;
+      CategoryFlow& category = categories[statement->text_at(1)];
+      category.tickets += 1;
+      category.escalated += escalated;
+      category.returns += statement->int64_at(3);
+      category.bounces += statement->int64_at(4);
+      created += 1;
+      created_escalated += escalated;
+    }
+  }
+
   Report report;
-  const Contacts moves = moves_in(f);
-  auto totals = row_of(
-      c,
-      fmt::format("SELECT sum(m.kind = 'escalation'), sum(m.kind = 'transfer'), "
-                  "sum(m.kind = 'return'), sum(m.bounce), "
-                  "count(DISTINCT CASE WHEN m.kind = 'escalation' THEN m.ticket_id END), "
-                  "sum(m.kind = 'escalation' AND m.asked_again), "
-                  "avg(CASE WHEN m.kind = 'escalation' THEN m.note_chars END), "
-                  "avg(CASE WHEN m.kind = 'escalation' THEN m.ms_at_previous / 3600000.0 END) "
-                  "FROM {} WHERE 1 = 1{}",
-                  moves.from, moves.where.sql),
-      moves.where, 8);
-  if (!totals) return error_of(totals);
-  const auto& v = *totals;
-  const Conditions created = created_tickets(f);
-  auto tickets = row_of(c,
-                        fmt::format("SELECT count(*), sum(t.escalations > 0) FROM report_tickets t "
-                                    "WHERE 1 = 1{}",
-                                    created.sql),
-                        created, 2);
-  if (!tickets) return error_of(tickets);
-  const auto& t = *tickets;
   report.figures = {
-      {"escalations", as_count(v[0]), "escalated"},
-      {"transfers", as_count(v[1]), "transferred"},
-      {"returns", as_count(v[2]), "returned"},
-      {"bounces", as_count(v[3]), "bounced"},
-      {"tickets_escalated", v[4], "escalated"},
-      {"tickets_created", t[0], "created"},
-      {"escalation_rate", rate_of(count_of(t[1]), count_of(t[0])), ""},
-      {"asked_again", as_count(v[5]), "asked_again"},
-      {"asked_again_rate", rate_of(count_of(v[5]), count_of(v[0])), ""},
-      {"avg_note_chars", v[6], ""},
-      {"avg_hours_before_escalation", v[7], ""},
+      {"escalations", escalations, "escalated"},
+      {"transfers", transfers, "transferred"},
+      {"returns", returns, "returned"},
+      {"bounces", bounces, "bounced"},
+      {"tickets_escalated", static_cast<std::int64_t>(escalated_tickets.size()), "escalated"},
+      {"tickets_created", created, "created"},
+      {"escalation_rate", rate_of(created_escalated, created), ""},
+      {"asked_again", asked_again, "asked_again"},
+      {"asked_again_rate", rate_of(asked_again, escalations), ""},
+      {"avg_note_chars", note_chars.value(), ""},
+      {"avg_hours_before_escalation", hours_before.value(), ""},
   };
 
-  // Arrivals at a line: tickets opened there and moves reaching it from another line.
-  Conditions by_line_params = created;
-  by_line_params += moves.where;
-  by_line_params += moves.where;
-  auto by_line = table_of(
-      c, "by_line",
-      {"line", "arrivals", "escalations", "escalation_rate", "returns", "bounces",
-       "avg_hours_at_line"},
-      fmt::format(
-          "SELECT line, sum(arrived), sum(escalated), "
-          "CAST(sum(escalated) AS REAL) / nullif(sum(arrived), 0), sum(returned), "
-          "sum(bounced), avg(ms) / 3600000.0 FROM ("
-          "SELECT t.opened_line AS line, 1 AS arrived, 0 AS escalated, 0 AS returned, "
-          "0 AS bounced, NULL AS ms FROM report_tickets t WHERE 1 = 1{0} "
-          "UNION ALL SELECT m.to_line, m.to_line <> m.from_line, 0, 0, 0, NULL FROM {1} "
-          "WHERE 1 = 1{2} "
-          "UNION ALL SELECT m.from_line, 0, m.kind = 'escalation', m.kind = 'return', m.bounce, "
-          "m.ms_at_previous FROM {1} WHERE (m.to_line <> m.from_line OR m.bounce){2}) "
-          "GROUP BY line ORDER BY line",
-          created.sql, moves.from, moves.where.sql),
-      by_line_params);
-  if (!by_line) return error_of(by_line);
-  by_line->chart = "bar";
-  by_line->drill_by = "line";
-  by_line->drill_figure = "escalated";
-  report.tables.push_back(std::move(*by_line));
+  ReportTable by_line{.name = "by_line",
+                      .columns = {"line", "arrivals", "escalations", "escalation_rate", "returns",
+                                  "bounces", "avg_hours_at_line"},
+                      .chart = "bar",
+                      .drill_by = "line",
+                      .drill_figure = "escalated"};
+  for (const auto& [line, n] : lines) {
+    std::vector<ReportValue> row;
+    row.emplace_back(line);
+    row.emplace_back(n.arrivals);
+    row.emplace_back(n.escalations);
+    row.push_back(rate_of(n.escalations, n.arrivals));
+    row.emplace_back(n.returns);
+    row.emplace_back(n.bounces);
+    ReportValue hours = n.hours_at_line.value();
+    if (auto* h = std::get_if<double>(&hours)) *h /= 3'600'000.0;
+    row.push_back(std::move(hours));
+    by_line.rows.push_back(std::move(row));
+  }
+  report.tables.push_back(std::move(by_line));
 
-  auto by_reason = table_of(c, "by_reason", {"reason", "escalations", "avg_note_chars",
-                                             "asked_again_rate"},
-                            fmt::format("SELECT m.reason, count(*), avg(m.note_chars), "
-                                        "avg(m.asked_again) FROM {} WHERE m.kind = 'escalation'{} "
-                                        "GROUP BY m.reason ORDER BY count(*) DESC, m.reason",
-                                        moves.from, moves.where.sql),
-                            moves.where);
-  if (!by_reason) return error_of(by_reason);
-  by_reason->chart = "bar";
-  report.tables.push_back(std::move(*by_reason));
+  ReportTable by_reason{.name = "by_reason",
+                        .columns = {"reason", "escalations", "avg_note_chars", "asked_again_rate"},
+                        .chart = "bar"};
+  std::vector<const std::pair<const std::string, ReasonFlow>*> reason_order;
+  for (const auto& r : reasons) reason_order.push_back(&r);
+  std::ranges::stable_sort(reason_order, [](const auto* a, const auto* b) {
+    return a->second.escalations > b->second.escalations;
+  });
+  for (const auto* r : reason_order) {
+    std::vector<ReportValue> row;
+    row.emplace_back(r->first);
+    row.emplace_back(r->second.escalations);
+    row.push_back(r->second.note_chars.value());
+    row.push_back(r->second.asked_again.value());
+    by_reason.rows.push_back(std::move(row));
+  }
+  report.tables.push_back(std::move(by_reason));
 
-  auto by_category = table_of(
-      c, "by_category", {"category", "tickets", "escalated", "escalation_rate", "returns",
-                         "bounces"},
-      fmt::format("SELECT t.category, count(*), sum(t.escalations > 0), "
-                  "avg(t.escalations > 0), sum(t.returns), sum(t.bounces) FROM report_tickets t "
-                  "WHERE 1 = 1{} GROUP BY t.category ORDER BY sum(t.escalations > 0) DESC, "
-                  "t.category",
-                  created.sql),
-      created);
-  if (!by_category) return error_of(by_category);
-  by_category->chart = "bar";
-  by_category->drill_by = "category";
-  by_category->drill_figure = "created_escalated";
-  report.tables.push_back(std::move(*by_category));
+  ReportTable by_category{.name = "by_category",
+                          .columns = {"category", "tickets", "escalated", "escalation_rate",
+                                      "returns", "bounces"},
+                          .chart = "bar",
+                          .drill_by = "category",
+                          .drill_figure = "created_escalated"};
+  std::vector<const std::pair<const std::string, CategoryFlow>*> category_order;
+  for (const auto& k : categories) category_order.push_back(&k);
+  std::ranges::stable_sort(category_order, [](const auto* a, const auto* b) {
+    return a->second.escalated > b->second.escalated;
+  });
+  for (const auto* k : category_order) {
+    const CategoryFlow& n = k->second;
+    std::vector<ReportValue> row;
+    row.emplace_back(k->first);
+    row.emplace_back(n.tickets);
+    row.emplace_back(n.escalated);
+    row.push_back(rate_of(n.escalated, n.tickets));
+    row.emplace_back(n.returns);
+    row.emplace_back(n.bounces);
+    by_category.rows.push_back(std::move(row));
+  }
+  report.tables.push_back(std::move(by_category));
 
   // The hand-off's quality by the team that received it: how long the notes were, how often
   // it asked the user again within the hour, how often it passed the ticket straight on.
-  Contacts bounced = moves_in(f, "b");
-  Conditions handoff_params = bounced.where;
-  handoff_params += moves.where;
-  auto handoff = table_of(
-      c, "handoff_by_team",
-      {"team_id", "team", "received", "avg_note_chars", "asked_again", "asked_again_rate",
-       "bounced_on"},
-      fmt::format("SELECT m.to_team, coalesce(tm.name, ''), count(*), avg(m.note_chars), "
-                  "sum(m.asked_again), avg(m.asked_again), "
-                  "(SELECT count(*) FROM {0} WHERE b.bounce AND b.from_team = m.to_team{1}) "
-                  "FROM {2} LEFT JOIN teams tm ON tm.id = m.to_team "
-                  "WHERE m.kind = 'escalation'{3} GROUP BY m.to_team ORDER BY count(*) DESC, "
-                  "m.to_team",
-                  bounced.from, bounced.where.sql, moves.from, moves.where.sql),
-      handoff_params);
-  if (!handoff) return error_of(handoff);
-  handoff->drill_by = "team";
-  handoff->drill_figure = "escalated";
-  report.tables.push_back(std::move(*handoff));
+  ReportTable handoff{.name = "handoff_by_team",
+                      .columns = {"team_id", "team", "received", "avg_note_chars", "asked_again",
+                                  "asked_again_rate", "bounced_on"},
+                      .drill_by = "team",
+                      .drill_figure = "escalated"};
+  std::vector<std::pair<std::int64_t, const TeamHandoff*>> team_order;
+  for (const auto& [id, n] : teams)
+    if (n.received > 0) team_order.emplace_back(id, &n);
+  std::ranges::stable_sort(team_order, [](const auto& a, const auto& b) {
+    return a.second->received > b.second->received;
+  });
+  for (const auto& [id, n] : team_order) {
+    auto name = c.prepare("SELECT name FROM teams WHERE id = ?");
+    if (!name) return error_of(name);
+    name->bind(id);
+    auto found = name->step();
+    if (!found) return error_of(found);
+    std::vector<ReportValue> row;
+    row.emplace_back(id);
+    row.emplace_back(*found ? name->text_at(0) : std::string());
+    row.emplace_back(n->received);
+    row.push_back(n->note_chars.value());
+    row.emplace_back(n->asked_again);
+    row.push_back(rate_of(n->asked_again, n->received));
+    row.emplace_back(n->bounced_on);
+    handoff.rows.push_back(std::move(row));
+  }
+  report.tables.push_back(std::move(handoff));
   return report;
 }
 
