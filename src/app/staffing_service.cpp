@@ -115,13 +115,13 @@ std::string_view to_string(AhtSource source) {
 
 std::array<DeskLoad, kDeskCount> desk_loads(const StaffingMeasures& m,
                                             const StaffingAssumptions& a) {
-  struct Calls {
-    std::int64_t calls = 0;
+  struct Timed {
+    std::int64_t tickets = 0;
     double seconds = 0;
   };
   std::array<WeekGrid<double>, kDeskCount> counts{};
   std::array<std::map<std::string, std::int64_t>, kDeskCount> arrivals_by_channel;
-  std::array<std::map<std::string, Calls>, kDeskCount> calls_by_channel;
+  std::array<std::map<std::string, Timed>, kDeskCount> timed_by_channel;
   for (const ArrivalSeries& s : m.arrivals) {
     const auto d = static_cast<std::size_t>(index(desk_of(s.line, s.outsourced)));
     for (int h = 0; h < kHoursPerWeek; ++h)
@@ -130,10 +130,10 @@ std::array<DeskLoad, kDeskCount> desk_loads(const StaffingMeasures& m,
     arrivals_by_channel[d][s.channel] += s.total;
   }
   for (const HandlingSample& h : m.handling) {
-    auto& c =
-        calls_by_channel[static_cast<std::size_t>(index(desk_of(h.line, h.outsourced)))][h.channel];
-    c.calls += h.calls;
-    c.seconds += h.call_seconds;
+    auto& t =
+        timed_by_channel[static_cast<std::size_t>(index(desk_of(h.line, h.outsourced)))][h.channel];
+    t.tickets += h.tickets_timed;
+    t.seconds += h.handled_seconds;
   }
 
   std::array<DeskLoad, kDeskCount> out;
@@ -142,12 +142,12 @@ std::array<DeskLoad, kDeskCount> desk_loads(const StaffingMeasures& m,
     for (std::size_t h = 0; h < kHoursPerWeek; ++h)
       load.arrivals_per_hour[h] =
           m.hours_in_period[h] > 0 ? counts[d][h] / static_cast<double>(m.hours_in_period[h]) : 0;
-    Calls all_calls;
-    for (const auto& [channel, c] : calls_by_channel[d]) {
-      all_calls.calls += c.calls;
-      all_calls.seconds += c.seconds;
+    Timed all_timed;
+    for (const auto& [channel, t] : timed_by_channel[d]) {
+      all_timed.tickets += t.tickets;
+      all_timed.seconds += t.seconds;
     }
-    load.calls_measured = all_calls.calls;
+    load.tickets_timed = all_timed.tickets;
     std::int64_t arrivals = 0;
     double weighted = 0;
     int measured = 0;
@@ -155,10 +155,10 @@ std::array<DeskLoad, kDeskCount> desk_loads(const StaffingMeasures& m,
       ChannelLoad cl;
       cl.channel = channel;
       cl.arrivals_per_week = static_cast<double>(n);  // a count until scaled below
-      auto c = calls_by_channel[d].find(channel);
-      if (c != calls_by_channel[d].end() && c->second.calls > 0) {
-        cl.calls_measured = c->second.calls;
-        cl.aht_seconds = c->second.seconds / static_cast<double>(c->second.calls);
+      auto t = timed_by_channel[d].find(channel);
+      if (t != timed_by_channel[d].end() && t->second.tickets > 0) {
+        cl.tickets_timed = t->second.tickets;
+        cl.aht_seconds = t->second.seconds / static_cast<double>(t->second.tickets);
         ++measured;
       } else {
         cl.aht_seconds = a.default_handling_seconds;
@@ -179,8 +179,8 @@ std::array<DeskLoad, kDeskCount> desk_loads(const StaffingMeasures& m,
       load.aht_source = measured == 0                                        ? AhtSource::assumed
                         : measured == static_cast<int>(load.channels.size()) ? AhtSource::measured
                                                                              : AhtSource::mixed;
-    } else if (all_calls.calls > 0) {
-      load.aht_seconds = all_calls.seconds / static_cast<double>(all_calls.calls);
+    } else if (all_timed.tickets > 0) {
+      load.aht_seconds = all_timed.seconds / static_cast<double>(all_timed.tickets);
       load.aht_source = AhtSource::measured;
     } else {
       load.aht_seconds = a.default_handling_seconds;
@@ -429,7 +429,7 @@ Result<Report> staffing_report(const StaffingMeasures& m, const StaffingAssumpti
   figure("arrivals_per_week", rounded(load.arrivals_per_week, 2));
   figure("aht_seconds", rounded(load.aht_seconds, 1));
   figure("aht_source", std::string(to_string(load.aht_source)));
-  figure("calls_measured", load.calls_measured);
+  figure("tickets_timed", load.tickets_timed);
   figure("peak_needed", static_cast<std::int64_t>(map.peak_needed));
   figure("agent_hours_needed", rounded(map.needed_agent_hours, 1));
   if (has_plan) {
@@ -479,7 +479,7 @@ Result<Report> staffing_report(const StaffingMeasures& m, const StaffingAssumpti
   ReportTable by_line{
       .name = "by_line",
       .columns = {"line", "desk", "arrivals_per_week", "aht_seconds", "aht_source",
-                  "calls_measured", "peak_needed", "agent_hours_needed", "agent_hours_planned"},
+                  "tickets_timed", "peak_needed", "agent_hours_needed", "agent_hours_planned"},
       .chart = "bar"};
   for (int i = 0; i < kDeskCount; ++i) {
     const auto d = static_cast<Desk>(i);
@@ -490,7 +490,7 @@ Result<Report> staffing_report(const StaffingMeasures& m, const StaffingAssumpti
     by_line.rows.push_back(
         {static_cast<std::int64_t>(kDeskLines[u]), std::string(kDeskNames[u]),
          rounded(loads[u].arrivals_per_week, 2), rounded(loads[u].aht_seconds, 1),
-         std::string(to_string(loads[u].aht_source)), loads[u].calls_measured,
+         std::string(to_string(loads[u].aht_source)), loads[u].tickets_timed,
          static_cast<std::int64_t>(maps[u].peak_needed), rounded(maps[u].needed_agent_hours, 1),
          planned_desk ? ReportValue{rounded(maps[u].planned_agent_hours, 1)}
                       : ReportValue{std::monostate{}}});
@@ -499,12 +499,12 @@ Result<Report> staffing_report(const StaffingMeasures& m, const StaffingAssumpti
 
   ReportTable by_channel{
       .name = "by_channel",
-      .columns = {"channel", "arrivals_per_week", "aht_seconds", "aht_source", "calls_measured"},
+      .columns = {"channel", "arrivals_per_week", "aht_seconds", "aht_source", "tickets_timed"},
       .chart = "bar"};
   for (const ChannelLoad& c : load.channels)
     by_channel.rows.push_back(
         {c.channel, rounded(c.arrivals_per_week, 2), rounded(c.aht_seconds, 1),
-         std::string(c.calls_measured > 0 ? "measured" : "assumed"), c.calls_measured});
+         std::string(c.tickets_timed > 0 ? "measured" : "assumed"), c.tickets_timed});
   r.tables.push_back(std::move(by_channel));
   return r;
 }

@@ -33,7 +33,7 @@ struct StaffingAssumptions {
 };
 
 // Where a desk's average handling time comes from: every channel it took tickets from had
-// calls with a length, none had, or some had.
+// tickets with measured time (calls, recorded minutes), none had, or some had.
 enum class AhtSource { measured, assumed, mixed };
 [[nodiscard]] std::string_view to_string(AhtSource source);
 
@@ -41,7 +41,7 @@ struct ChannelLoad {
   std::string channel;
   double arrivals_per_week = 0;
   double aht_seconds = 0;
-  std::int64_t calls_measured = 0;
+  std::int64_t tickets_timed = 0;
 };
 
 // One desk's measured load: mean arrivals per hour of the week (the count in each cell over
@@ -53,7 +53,7 @@ struct DeskLoad {
   double arrivals_per_week = 0;
   double aht_seconds = 0;
   AhtSource aht_source = AhtSource::assumed;
-  std::int64_t calls_measured = 0;
+  std::int64_t tickets_timed = 0;
   std::vector<ChannelLoad> channels;  // by name
 };
 [[nodiscard]] std::array<DeskLoad, staffing::kDeskCount> desk_loads(const StaffingMeasures& m,

@@ -46,15 +46,16 @@ struct ArrivalSeries {
   std::int64_t total = 0;
 };
 
-// Calls with a length (call_seconds > 0) the desk made or took in the period, by the line and
-// team of the agent and the ticket's channel. Replies have no length: a channel without calls
-// has no measured handling time.
+// The time the desk's agents spent on tickets in the period, by the line and team of the agent
+// and the ticket's channel: calls with a length (call_seconds) and the minutes recorded on
+// replies and notes (time accounting), over the tickets that have any. A channel without
+// either has no measured handling time.
 struct HandlingSample {
   int line = 1;
   bool outsourced = false;
   std::string channel;
-  std::int64_t calls = 0;
-  double call_seconds = 0;  // their total length
+  std::int64_t tickets_timed = 0;  // distinct tickets with time at this line and desk
+  double handled_seconds = 0;      // their calls' length and recorded time
 };
 
 // Tickets opened at line 1 in the period, at in-house teams or at the partner desk.

@@ -73,7 +73,7 @@ StaffingMeasures ten_erlangs_on_monday_at_nine(int weeks) {
   StaffingMeasures m = weeks_of(weeks);
   arrive(m, 1, false, "phone", kMonday9, 200);
   m.handling.push_back(
-      {.line = 1, .outsourced = false, .channel = "phone", .calls = 100, .call_seconds = 18000});
+      {.line = 1, .outsourced = false, .channel = "phone", .tickets_timed = 100, .handled_seconds = 18000});
   m.tickets = 200 * weeks;
   return m;
 }
@@ -101,7 +101,7 @@ TEST(StaffingReport, ErlangCAtAMeasuredHourOfTenErlangs) {
     EXPECT_EQ(number(figure(*r, "peak_needed")), 14);
     EXPECT_DOUBLE_EQ(number(figure(*r, "aht_seconds")), 180);
     EXPECT_EQ(std::get<std::string>(figure(*r, "aht_source")), "measured");
-    EXPECT_EQ(number(figure(*r, "calls_measured")), 100);
+    EXPECT_EQ(number(figure(*r, "tickets_timed")), 100);
     EXPECT_DOUBLE_EQ(number(figure(*r, "arrivals_per_week")), 200);
     EXPECT_DOUBLE_EQ(number(figure(*r, "agent_hours_needed")), 14);
     EXPECT_TRUE(is_null(figure(*r, "planned_agents")));
@@ -231,7 +231,7 @@ StaffingMeasures measured_desk() {
   m.self_service_decided = 50;
   m.self_service_deflected = 25;
   m.handling.push_back(
-      {.line = 1, .outsourced = false, .channel = "phone", .calls = 10, .call_seconds = 3000});
+      {.line = 1, .outsourced = false, .channel = "phone", .tickets_timed = 10, .handled_seconds = 3000});
   return m;
 }
 
@@ -287,7 +287,7 @@ StaffingMeasures office_week() {
   m.self_service_decided = 1000;
   m.self_service_deflected = 667;  // 667 / (667 + 6000): a tenth
   m.handling.push_back(
-      {.line = 1, .outsourced = false, .channel = "phone", .calls = 1000, .call_seconds = 360000});
+      {.line = 1, .outsourced = false, .channel = "phone", .tickets_timed = 1000, .handled_seconds = 360000});
   return m;
 }
 
@@ -370,7 +370,7 @@ TEST(StaffingWhatIf, TheLeversAreChecked) {
 TEST(StaffingWhatIf, ABusyDeskSimulatesOneWeek) {
   StaffingMeasures m = weeks_of(1);
   for (int h = 0; h < 168; ++h) arrive(m, 1, false, "phone", h, 1150);
-  m.handling.push_back({.line = 1, .channel = "phone", .calls = 10, .call_seconds = 1800});
+  m.handling.push_back({.line = 1, .channel = "phone", .tickets_timed = 10, .handled_seconds = 1800});
   const auto started = std::chrono::steady_clock::now();
   auto w = staffing_what_if(m, {}, {}, std::nullopt, {.arrival_factor = 1.1});
   const double seconds =
@@ -413,11 +413,15 @@ TEST_F(StaffingServiceTest, MeasuresComeFromTheReportFacts) {
                         {.kind = EntryKind::call,
                          .body = "Talked it through.",
                          .call = CallDetails{.duration_seconds = 240, .caller = "+4930123"}}));
+  ok(tickets->add_entry(l1, a.id,
+                        {.kind = EntryKind::note, .body = "Reset the tray.", .time_spent_minutes = 3}));
   ok(tickets->update(l1, a.id, {.status = TicketStatus::resolved}));
   const Ticket b = open_ticket(c1, "VPN drops");
   clock.advance(10min);
   ok(tickets->escalate(l1, b.id, {.to_line = 2, .to_team = desktop.id, .handoff_note = "Tried."}));
   const Ticket c = open_ticket(c2, "Mail is slow");
+  ok(tickets->add_entry(l1, c.id,
+                        {.kind = EntryKind::reply, .body = "Looking.", .time_spent_minutes = 5}));
   clock.advance(1h);
   ReportFacts facts(*store);
   ok(facts.catch_up());
@@ -440,9 +444,16 @@ TEST_F(StaffingServiceTest, MeasuresComeFromTheReportFacts) {
   }
   EXPECT_EQ(total, 4) << "three opened, one escalated";
   EXPECT_EQ(at_line2, 1);
-  ASSERT_EQ(m.handling.size(), 1u);
-  EXPECT_EQ(m.handling[0].calls, 1);
-  EXPECT_DOUBLE_EQ(m.handling[0].call_seconds, 240);
+  // Handling time: a's call and recorded minutes, c's recorded minutes; b has none.
+  std::int64_t timed = 0;
+  double handled = 0;
+  for (const auto& h : m.handling) {
+    EXPECT_EQ(h.line, 1);
+    timed += h.tickets_timed;
+    handled += h.handled_seconds;
+  }
+  EXPECT_EQ(timed, 2);
+  EXPECT_DOUBLE_EQ(handled, 240 + 3 * 60 + 5 * 60);
   std::int64_t hours = 0;
   for (auto n : m.hours_in_period) hours += n;
   EXPECT_EQ(hours, 3) << "from an hour before the start to now (1 h 12 min after it)";

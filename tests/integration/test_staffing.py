@@ -100,7 +100,7 @@ class StaffingApiTest(ServerTestCase):
             self.assertEqual(set(f), {"name", "value", "drill"}, f)
         fig = figures(body)
         for name in ("tickets", "weeks", "arrivals_per_week", "aht_seconds", "aht_source",
-                     "calls_measured", "peak_needed", "agent_hours_needed", "planned_agents",
+                     "tickets_timed", "peak_needed", "agent_hours_needed", "planned_agents",
                      "deflection_rate", "first_line_resolution", "outsourced_share"):
             self.assertIn(name, fig)
         self.assertGreaterEqual(fig["tickets"], 3)

@@ -165,16 +165,16 @@ Result<StaffingMeasures> load_staffing_measures(Connection& c, const StaffingQue
     }
   }
 
-  // Handling time: calls with a length.
+  // Handling time: calls with a length and recorded minutes, per ticket that has any.
   {
     Conditions where = in_period("ct.at", f);
     where += dimensions(f, "ct.team");
     auto statement = c.prepare(
-        "SELECT ct.line, coalesce(tm.kind = 'outsourced', 0), t.channel, count(*), "
-        "  sum(ct.call_seconds) "
+        "SELECT ct.line, coalesce(tm.kind = 'outsourced', 0), t.channel, "
+        "  count(DISTINCT ct.ticket_id), sum(ct.call_seconds + ct.work_seconds) "
         "FROM report_contacts ct JOIN report_tickets t ON t.ticket_id = ct.ticket_id "
         "LEFT JOIN teams tm ON tm.id = ct.team "
-        "WHERE ct.kind = 'call' AND ct.call_seconds > 0" +
+        "WHERE ct.call_seconds + ct.work_seconds > 0" +
         where.sql + " GROUP BY 1, 2, 3");
     if (!statement) return error_of(statement);
     bind(*statement, where);
@@ -186,8 +186,8 @@ Result<StaffingMeasures> load_staffing_measures(Connection& c, const StaffingQue
       sample.line = statement->int_at(0);
       sample.outsourced = statement->int64_at(1) != 0;
       sample.channel = statement->text_at(2);
-      sample.calls = statement->int64_at(3);
-      sample.call_seconds = static_cast<double>(statement->int64_at(4));
+      sample.tickets_timed = statement->int64_at(3);
+      sample.handled_seconds = static_cast<double>(statement->int64_at(4));
       if (sample.line >= 1 && sample.line <= 4) m.handling.push_back(std::move(sample));
     }
   }
