@@ -458,6 +458,9 @@ export function StaffingView(props: { query: Query; period: Period }) {
       </p>
     );
   const report = shown.report;
+  // The desk of the week shown (the API echoes it as `line`): while another loads, the old
+  // week keeps its own name.
+  const shownDesk = typeof report.filters.line === "string" ? report.filters.line : desk;
   const week = report.tables.find((t) => t.name === "week");
   const byLine = report.tables.find((t) => t.name === "by_line");
   const desks = byLine ? byLine.rows.map((r) => String(r[byLine.columns.indexOf("desk")])) : [];
@@ -487,10 +490,14 @@ export function StaffingView(props: { query: Query; period: Period }) {
         <Figures report={report} />
       </section>
       <section class="report-table" aria-labelledby="staffing-week">
-        <h2 id="staffing-week">{rt("staffing.week", { desk: nameOf(desk) })}</h2>
+        <h2 id="staffing-week">{rt("staffing.week", { desk: nameOf(shownDesk) })}</h2>
         <p class="hint">{rt("staffing.weekIntro")}</p>
-        {week ? <WeekHeatMap table={week} caption={rt("staffing.caption", { desk: nameOf(desk) })} /> : <p class="empty">{rt("reports.emptyTable")}</p>}
-        <WeekCsv params={params} period={period} desk={desk} />
+        {week ? (
+          <WeekHeatMap table={week} caption={rt("staffing.caption", { desk: nameOf(shownDesk) })} />
+        ) : (
+          <p class="empty">{rt("reports.emptyTable")}</p>
+        )}
+        <WeekCsv params={shown.key} period={period} desk={shownDesk} />
       </section>
       <Desks report={report} />
       <WhatIf key={whatIfKey.toString()} report={report} period={period} query={query} desk={desk} />
