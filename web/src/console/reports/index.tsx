@@ -13,6 +13,7 @@ import { navigate, onLink } from "../../router";
 import { Dialog } from "../dialog";
 import { useDirectory, type Directory } from "../directory";
 import { chartable, ReportChart } from "./chart";
+import { StaffingView } from "./staffing";
 import {
   apiParams,
   changeText,
@@ -39,9 +40,12 @@ type Period = { from: string; to: string };
 
 // The tabs, in order. A tab draws the generic report (figures and tables) unless it brings
 // its own view: one more report, or a page of another kind (staffing), is one more entry.
+// `omits`: controls that mean nothing to the tab's view, hidden while it shows (the query
+// keeps their values for the other tabs).
 export interface ReportTab {
   name: string;
   view?: (props: { query: Query; period: Period }) => JSX.Element;
+  omits?: ("compare" | "line")[];
 }
 
 export const TABS: ReportTab[] = [
@@ -51,6 +55,8 @@ export const TABS: ReportTab[] = [
   { name: "sla" },
   { name: "backlog" },
   { name: "csat" },
+  // The desk selector of the staffing view takes the line filter's place.
+  { name: "staffing", view: StaffingView, omits: ["compare", "line"] },
 ];
 
 const DEFAULT_TAB = "line1";
@@ -83,8 +89,9 @@ function Tabs(props: { current: string; search: string }) {
   );
 }
 
-function Controls(props: { query: Query; dir: Directory | null; onChange: (q: Query) => void }) {
+function Controls(props: { query: Query; dir: Directory | null; omits: ReportTab["omits"]; onChange: (q: Query) => void }) {
   const { query: q, dir } = props;
+  const shows = (control: "compare" | "line") => !props.omits?.includes(control);
   const set = (patch: Partial<Query>) => props.onChange({ ...q, ...patch });
   const filter = (name: FilterName, value: string) => set({ filters: { ...q.filters, [name]: value || undefined } });
   const [category, setCategory] = useState(q.filters.category ?? "");
@@ -118,10 +125,12 @@ function Controls(props: { query: Query; dir: Directory | null; onChange: (q: Qu
               </label>
             </>
           )}
-          <label class="check">
-            <input type="checkbox" checked={q.compare} onChange={(e) => set({ compare: e.currentTarget.checked })} />
-            {rt("reports.compare")}
-          </label>
+          {shows("compare") && (
+            <label class="check">
+              <input type="checkbox" checked={q.compare} onChange={(e) => set({ compare: e.currentTarget.checked })} />
+              {rt("reports.compare")}
+            </label>
+          )}
         </div>
         {badPeriod && (
           <p class="error" role="alert">
@@ -143,17 +152,19 @@ function Controls(props: { query: Query; dir: Directory | null; onChange: (q: Qu
               ))}
             </select>
           </label>
-          <label class="field">
-            {rt("reports.line")}
-            <select value={q.filters.line ?? ""} onChange={(e) => filter("line", e.currentTarget.value)}>
-              <option value="">{rt("reports.all")}</option>
-              {lines.map((line) => (
-                <option key={line} value={String(line)}>
-                  {rt("reports.lineN", { line })}
-                </option>
-              ))}
-            </select>
-          </label>
+          {shows("line") && (
+            <label class="field">
+              {rt("reports.line")}
+              <select value={q.filters.line ?? ""} onChange={(e) => filter("line", e.currentTarget.value)}>
+                <option value="">{rt("reports.all")}</option>
+                {lines.map((line) => (
+                  <option key={line} value={String(line)}>
+                    {rt("reports.lineN", { line })}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <label class="field">
             {rt("reports.category")}
             <input
@@ -547,7 +558,7 @@ export function ReportsPage(props: { path: string }) {
     <div class="reports">
       <h1>{rt("reports.title")}</h1>
       <Tabs current={tab.name} search={search} />
-      <Controls query={query} dir={dir} onChange={setQuery} />
+      <Controls query={query} dir={dir} omits={tab.omits} onChange={setQuery} />
       {period && (View ? <View query={query} period={period} /> : <ReportView name={tab.name} query={query} period={period} dir={dir} />)}
     </div>
   );

@@ -19,7 +19,7 @@ export interface ReportTable {
   name: string;
   columns: string[];
   rows: ReportValue[][];
-  chart: "" | "bar" | "line";
+  chart: "" | "bar" | "line" | "heat";
   drill_by: string;
   drill_figure: string;
 }
@@ -151,8 +151,22 @@ export function apiParams(
 // --- values
 export type Unit = "rate" | "seconds" | "minutes" | "hours" | "days" | "count";
 
-// Shares named without a `_rate` suffix.
-const RATES = new Set(["rate", "share", "compliance"]);
+// Shares named without a `_rate` suffix (the staffing report's among them).
+const RATES = new Set([
+  "rate",
+  "share",
+  "compliance",
+  "first_line_resolution",
+  "partner_first_line_resolution",
+  "self_service_deflection",
+  "service_level",
+  "service_level_target",
+  "wait_probability",
+  "utilisation",
+  "escalation_rate_line1",
+  "escalation_rate_line2",
+  "escalation_rate_line3",
+]);
 
 // A name's unit: a share, or a time by the unit word anywhere in it ("aht_seconds",
 // "avg_hours_at_line"); days only in an average ("avg_open_age_days": "agent_days" and
@@ -167,7 +181,7 @@ export function unitOf(name: string): Unit {
 
 export const TO_SECONDS: Record<Unit, number> = { rate: 1, count: 1, seconds: 1, minutes: 60, hours: 3600, days: 86_400 };
 
-function numberText(n: number, digits: number): string {
+export function numberText(n: number, digits: number): string {
   return new Intl.NumberFormat(language() === "de" ? "de-DE" : "en-GB", { maximumFractionDigits: digits }).format(n);
 }
 
