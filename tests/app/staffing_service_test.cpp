@@ -422,6 +422,10 @@ TEST_F(StaffingServiceTest, MeasuresComeFromTheReportFacts) {
   const Ticket c = open_ticket(c2, "Mail is slow");
   ok(tickets->add_entry(l1, c.id,
                         {.kind = EntryKind::reply, .body = "Looking.", .time_spent_minutes = 5}));
+  clock.advance(5min);
+  // b comes back down to line 1; c moves between the in-house and the partner desk.
+  ok(tickets->return_to(l2, b.id, {.note = "Needs a password reset first."}));
+  ok(tickets->transfer(sup, c.id, {.to_team = c.team == partner.id ? desk.id : partner.id}));
   clock.advance(1h);
   ReportFacts facts(*store);
   ok(facts.catch_up());
@@ -442,8 +446,12 @@ TEST_F(StaffingServiceTest, MeasuresComeFromTheReportFacts) {
     total += s.total;
     if (s.line == 2) at_line2 += s.total;
   }
-  EXPECT_EQ(total, 4) << "three opened, one escalated";
+  EXPECT_EQ(total, 6) << "three opened, one escalated, one returned, one transferred";
   EXPECT_EQ(at_line2, 1);
+  std::int64_t at_partner = 0;
+  for (const auto& s : m.arrivals)
+    if (s.outsourced) at_partner += s.total;
+  EXPECT_EQ(at_partner, 1) << "c, at the partner desk once: opened or transferred there";
   // Handling time: a's call and recorded minutes, c's recorded minutes; b has none.
   std::int64_t timed = 0;
   double handled = 0;
@@ -456,7 +464,7 @@ TEST_F(StaffingServiceTest, MeasuresComeFromTheReportFacts) {
   EXPECT_DOUBLE_EQ(handled, 240 + 3 * 60 + 5 * 60);
   std::int64_t hours = 0;
   for (auto n : m.hours_in_period) hours += n;
-  EXPECT_EQ(hours, 3) << "from an hour before the start to now (1 h 12 min after it)";
+  EXPECT_EQ(hours, 3) << "from an hour before the start to now (1 h 17 min after it)";
 
   q.filter.organization = globex.id;
   auto only_globex = ok(store->staffing_measures(q, clock.now()));

@@ -113,7 +113,9 @@ Result<StaffingMeasures> load_staffing_measures(Connection& c, const StaffingQue
     }
   }
 
-  // Arrivals: at the opening line by creation time, at lines 2-4 by escalation.
+  // Arrivals: at the opening desk by creation time, and at another desk by each move that
+  // reaches it (an escalation up, a return down, a transfer between the in-house and the
+  // partner desk), by the move's time. A transfer within a desk is no new arrival.
   {
     std::map<SeriesKey, ArrivalSeries> series;
     Conditions opened = in_period("t.created_at", f);
@@ -127,17 +129,18 @@ Result<StaffingMeasures> load_staffing_measures(Connection& c, const StaffingQue
             opened, query.zone, series, &m.opened_at);
         !r)
       return std::unexpected(std::move(r.error()));
-    Conditions escalated = in_period("m.at", f);
-    escalated += dimensions(f, "m.to_team");
+    Conditions moved = in_period("m.at", f);
+    moved += dimensions(f, "m.to_team");
     if (auto r = add_arrivals(
             c,
             "SELECT m.at / 3600000, m.to_line, coalesce(tm.kind = 'outsourced', 0), t.channel, "
             "  count(*) "
             "FROM report_moves m JOIN report_tickets t ON t.ticket_id = m.ticket_id "
-            "LEFT JOIN teams tm ON tm.id = m.to_team "
-            "WHERE m.kind = 'escalation' AND m.to_line BETWEEN 2 AND 4" +
-                escalated.sql + " GROUP BY 1, 2, 3, 4",
-            escalated, query.zone, series);
+            "LEFT JOIN teams tm ON tm.id = m.to_team LEFT JOIN teams fm ON fm.id = m.from_team "
+            "WHERE (m.to_line <> m.from_line OR coalesce(tm.kind = 'outsourced', 0) <> "
+            "  coalesce(fm.kind = 'outsourced', 0))" +
+                moved.sql + " GROUP BY 1, 2, 3, 4",
+            moved, query.zone, series);
         !r)
       return std::unexpected(std::move(r.error()));
     m.arrivals.reserve(series.size());
