@@ -247,6 +247,15 @@ TEST_F(ReportsTest, TheWeeklySummaryShowsTheWeekBesideTheOneBefore) {
   reader.language = "de";
   auto german = ok(summary.compose(reader, weeks));
   EXPECT_NE(german.text.find("Zufriedenheit (1-5): 5,0 (–)"), std::string::npos) << german.text;
+
+  // Next Monday after 06:00 the week is due; a send that fails leaves it unsent, so the next
+  // try (the integration test sends through a real SMTP server) sends it again.
+  clock.advance(std::chrono::duration_cast<std::chrono::milliseconds>(week + 7 * 24h + 7h -
+                                                                      clock.now()));
+  auto failed = summary.send_due();
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, ErrorCode::unavailable);
+  EXPECT_EQ(ok(store->feed_cursor("weekly_summary")), 0) << "the week is not remembered as sent";
 }
 
 }  // namespace fl::testing
