@@ -6,6 +6,7 @@
 
 #include "http/api.hpp"
 #include "http/json_body.hpp"
+#include "http/json_mapping.hpp"
 #include "http/problem.hpp"
 
 namespace fl::http {
@@ -40,6 +41,17 @@ inline std::optional<std::string> language_of(const Request& r, std::vector<Fiel
   if (!v || v->empty()) return std::nullopt;
   if (*v != "de" && *v != "en") errors.push_back({name, "de or en"});
   return std::string(*v);
+}
+
+// A required time field of a period (`from`, `to`) as the reports and the deflection figures
+// take it: a date or an RFC 3339 time; missing or wrong, it is added to `errors`.
+inline std::optional<Timestamp> period_time(std::string_view name,
+                                            std::optional<std::string_view> value,
+                                            std::vector<FieldError>& errors) {
+  constexpr std::string_view hint = "a date (2026-11-01) or a time (2026-11-01T08:00:00Z)";
+  auto t = value ? parse_time(*value) : std::nullopt;
+  if (!t) errors.push_back({std::string(name), (value ? "" : "required: ") + std::string(hint)});
+  return t;
 }
 
 inline Response bad_id(std::string_view what) {

@@ -331,21 +331,8 @@ void add_knowledge_routes(Router& router, ApiServices& s) {
     auto actor = member(s, r);
     if (!actor) return actor.error();
     std::vector<FieldError> errors;
-    auto time_param = [&](std::string_view name) -> std::optional<Timestamp> {
-      auto v = r.param(name);
-      if (!v) {
-        errors.push_back(
-            {std::string(name), "required: a date (2026-11-01) or a time (2026-11-01T08:00:00Z)"});
-        return std::nullopt;
-      }
-      auto t = parse_time(*v);
-      if (!t)
-        errors.push_back(
-            {std::string(name), "a date (2026-11-01) or a time (2026-11-01T08:00:00Z)"});
-      return t;
-    };
-    auto from = time_param("from");
-    auto to = time_param("to");
+    auto from = period_time("from", r.param("from"), errors);
+    auto to = period_time("to", r.param("to"), errors);
     if (!errors.empty()) return problem(invalid_fields(std::move(errors)).error());
     auto f = s.deflection.figures(**actor, *from, *to);
     if (!f) return problem(f.error());

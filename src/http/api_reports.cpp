@@ -16,17 +16,11 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::string_view kTimeHint = "a date (2026-11-01) or a time (2026-11-01T08:00:00Z)";
-
 // The period and filters of a report request; wrong values are added to `errors`.
 ReportFilter filter_of(const Request& r, std::vector<FieldError>& errors) {
   ReportFilter f;
-  for (auto [name, target] : {std::pair{"from", &f.from}, std::pair{"to", &f.to}}) {
-    auto v = r.param(name);
-    auto t = v ? parse_time(*v) : std::nullopt;
-    if (!t) errors.push_back({name, v ? std::string(kTimeHint) : "required: " + std::string(kTimeHint)});
-    else *target = *t;
-  }
+  for (auto [name, target] : {std::pair{"from", &f.from}, std::pair{"to", &f.to}})
+    if (auto t = period_time(name, r.param(name), errors)) *target = *t;
   auto id = [&](const char* name) -> std::optional<std::int64_t> {
     auto v = r.param(name);
     if (!v || v->empty()) return std::nullopt;

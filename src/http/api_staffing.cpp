@@ -19,7 +19,6 @@ using staffing::Desk;
 namespace {
 
 constexpr int kMaxPeriodDays = 400;
-constexpr std::string_view kTimeHint = "a date (2026-11-01) or a time (2026-11-01T08:00:00Z)";
 
 
 // The period, the dimensions and the target, from query parameters or a JSON body's fields:
@@ -33,18 +32,8 @@ template <class TextOf, class NumberOf>
 std::expected<Asked, Response> read_request(TextOf text, NumberOf number) {
   Asked a;
   std::vector<FieldError> errors;
-  auto time_of = [&](std::string_view name) -> std::optional<Timestamp> {
-    auto v = text(name);
-    if (!v) {
-      errors.push_back({std::string(name), "required: " + std::string(kTimeHint)});
-      return std::nullopt;
-    }
-    auto t = parse_time(*v);
-    if (!t) errors.push_back({std::string(name), std::string(kTimeHint)});
-    return t;
-  };
-  auto from = time_of("from");
-  auto to = time_of("to");
+  auto from = period_time("from", text("from"), errors);
+  auto to = period_time("to", text("to"), errors);
   if (from && to) {
     if (*to <= *from)
       errors.push_back({"to", "must be after from"});
