@@ -23,6 +23,20 @@ void answered_after_escalation(TicketFacts& f, Timestamp at, FactChanges& change
   f.last_escalated_at.reset();
 }
 
+// The acting agent's contact at the ticket's line and team now (the event has an actor).
+ContactFact contact_of(const Event& e, const TicketFacts& f, std::string_view kind,
+                       std::int64_t call_seconds, std::int64_t work_seconds) {
+  return {.event = e.id,
+          .ticket = f.ticket,
+          .at = e.at,
+          .agent = *e.actor,
+          .kind = std::string(kind),
+          .line = f.line,
+          .team = f.team,
+          .call_seconds = call_seconds,
+          .work_seconds = work_seconds};
+}
+
 }  // namespace
 
 void apply_event(TicketFacts& f, const Event& e, const std::function<bool(UserId)>& is_staff,
@@ -42,14 +56,7 @@ void apply_event(TicketFacts& f, const Event& e, const std::function<bool(UserId
     if (seconds) f.handling_seconds += *seconds;
     if (seconds && e.actor && acted_by_staff(e, p, is_staff)) {
       f.first_response_at = e.at;  // the call was the desk's answer
-      changes.contacts.push_back({.event = e.id,
-                                  .ticket = f.ticket,
-                                  .at = e.at,
-                                  .agent = *e.actor,
-                                  .kind = "call",
-                                  .line = f.line,
-                                  .team = f.team,
-                                  .call_seconds = *seconds});
+      changes.contacts.push_back(contact_of(e, f, "call", *seconds, 0));
     }
     return;
   }
@@ -80,29 +87,14 @@ void apply_event(TicketFacts& f, const Event& e, const std::function<bool(UserId
       // Not a contact with the user; recorded time still counts as handling.
       if (worked > 0 && by_staff && e.actor) {
         f.handling_seconds += worked;
-        changes.contacts.push_back({.event = e.id,
-                                    .ticket = f.ticket,
-                                    .at = e.at,
-                                    .agent = *e.actor,
-                                    .kind = "note",
-                                    .line = f.line,
-                                    .team = f.team,
-                                    .work_seconds = worked});
+        changes.contacts.push_back(contact_of(e, f, "note", 0, worked));
       }
       return;
     }
     if (kind == "call" || !by_staff) ++f.customer_contacts;
     if (!by_staff || !e.actor) return;
     if (!f.first_response_at) f.first_response_at = e.at;
-    ContactFact c{.event = e.id,
-                  .ticket = f.ticket,
-                  .at = e.at,
-                  .agent = *e.actor,
-                  .kind = std::string(kind),
-                  .line = f.line,
-                  .team = f.team,
-                  .call_seconds = number_at(p, "call_seconds").value_or(0),
-                  .work_seconds = worked};
+    ContactFact c = contact_of(e, f, kind, number_at(p, "call_seconds").value_or(0), worked);
     f.handling_seconds += c.call_seconds + c.work_seconds;
     if (kind == "reply") {
       ++f.staff_replies;
