@@ -25,19 +25,15 @@ Result<ReportTable> failed_articles(Connection& c, const ReportFilter& f,
   despite.params.emplace_back(static_cast<std::int64_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(kDeflectionWindow).count()));
   despite += sessions;
-  auto statement = c.prepare(
+  std::map<std::int64_t, std::int64_t> tickets_despite;
+  auto read = each_row(
+      c,
       "SELECT o.article_id FROM deflection_sessions s JOIN deflection_opens o "
       "ON o.session_id = s.id WHERE s.first_open_at IS NOT NULL AND s.ticket_at IS NOT NULL "
-      "AND s.ticket_at <= s.started_at + ?" + sessions.sql);
-  if (!statement) return error_of(statement);
-  bind(*statement, despite);
-  std::map<std::int64_t, std::int64_t> tickets_despite;
-  for (;;) {
-    auto has_row = statement->step();
-    if (!has_row) return error_of(has_row);
-    if (!*has_row) break;
-    ++tickets_despite[statement->int64_at(0)];
-  }
+      "AND s.ticket_at <= s.started_at + ?" +
+          sessions.sql,
+      despite, [&](const Statement& row) { ++tickets_despite[row.int64_at(0)]; });
+  if (!read) return std::unexpected(read.error());
   std::vector<std::pair<std::int64_t, std::int64_t>> top(tickets_despite.begin(),
                                                          tickets_despite.end());
   std::ranges::stable_sort(top, [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -70,18 +66,15 @@ Result<ReportTable> sessions_by_day(Connection& c, const Conditions& sessions,
   std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> days;
   for (bool bot : {false, true}) {
     const Conditions& where = bot ? bot_period : sessions;
-    auto statement = c.prepare(
-        bot ? "SELECT created_at FROM bot_sessions WHERE 1 = 1" + where.sql
-            : "SELECT s.started_at FROM deflection_sessions s WHERE 1 = 1" + where.sql);
-    if (!statement) return error_of(statement);
-    bind(*statement, where);
-    for (;;) {
-      auto has_row = statement->step();
-      if (!has_row) return error_of(has_row);
-      if (!*has_row) break;
-      auto& day = days[statement->int64_at(0) / 86'400'000];
-      ++(bot ? day.second : day.first);
-    }
+    auto read =
+        each_row(c,
+                 bot ? "SELECT created_at FROM bot_sessions WHERE 1 = 1" + where.sql
+                     : "SELECT s.started_at FROM deflection_sessions s WHERE 1 = 1" + where.sql,
+                 where, [&](const Statement& row) {
+                   auto& day = days[row.int64_at(0) / 86'400'000];
+                   ++(bot ? day.second : day.first);
+                 });
+    if (!read) return std::unexpected(read.error());
   }
   ReportTable table{.name = "by_day", .columns = {"day", "search_sessions", "bot_sessions"},
                     .chart = "line"};

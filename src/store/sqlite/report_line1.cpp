@@ -106,29 +106,27 @@ ReportTable by_dimension(std::string name, std::string key,
 // would read the period again each time): the ticket figures and by_category, by_channel.
 Result<void> add_ticket_figures(Connection& c, const ReportFilter& f, Report& report) {
   const Conditions tickets = line1_tickets(f);
-  auto statement = c.prepare(fmt::format(
-      "SELECT t.category, t.channel, {0}, t.escalations > 0, {1}, "
-      "t.resolved_at IS NULL AND t.escalations = 0, t.first_response_at - t.created_at, "
-      "CASE WHEN {0} THEN t.resolved_at - t.created_at END "
-      "FROM report_tickets t WHERE 1 = 1{2}",
-      kSolvedAtLine1, kFcr, tickets.sql));
-  if (!statement) return error_of(statement);
-  bind(*statement, tickets);
   TicketCounts total;
   std::map<std::string, TicketCounts> by_category, by_channel;
   Mean first_response_minutes, resolution_hours;
-  for (;;) {
-    auto has_row = statement->step();
-    if (!has_row) return error_of(has_row);
-    if (!*has_row) break;
-    total.add(*statement);
-    by_category[statement->text_at(0)].add(*statement);
-    by_channel[statement->text_at(1)].add(*statement);
-    if (!statement->is_null(6))
-      first_response_minutes.add(static_cast<double>(statement->int64_at(6)) / 60000.0);
-    if (!statement->is_null(7))
-      resolution_hours.add(static_cast<double>(statement->int64_at(7)) / 3'600'000.0);
-  }
+  auto read = each_row(
+      c,
+      fmt::format(
+          "SELECT t.category, t.channel, {0}, t.escalations > 0, {1}, "
+          "t.resolved_at IS NULL AND t.escalations = 0, t.first_response_at - t.created_at, "
+          "CASE WHEN {0} THEN t.resolved_at - t.created_at END "
+          "FROM report_tickets t WHERE 1 = 1{2}",
+          kSolvedAtLine1, kFcr, tickets.sql),
+      tickets, [&](const Statement& row) {
+        total.add(row);
+        by_category[row.text_at(0)].add(row);
+        by_channel[row.text_at(1)].add(row);
+        if (!row.is_null(6))
+          first_response_minutes.add(static_cast<double>(row.int64_at(6)) / 60000.0);
+        if (!row.is_null(7))
+          resolution_hours.add(static_cast<double>(row.int64_at(7)) / 3'600'000.0);
+      });
+  if (!read) return std::unexpected(read.error());
   report.figures = {
       {"tickets", total.tickets, "tickets"},
       {"solved_at_line1", total.solved, "solved_at_line1"},
@@ -158,48 +156,45 @@ struct AgentWork {
 // count(DISTINCT), which sorts the period's contacts once per column).
 Result<void> add_work_figures(Connection& c, const ReportFilter& f, Report& report) {
   const Contacts contacts = line1_contacts(f);
-  auto statement = c.prepare(fmt::format(
-      "SELECT c.agent_id, c.kind, c.at, c.call_seconds, c.work_seconds, c.ticket_id "
-      "FROM {} WHERE 1 = 1{}",
-      contacts.from, contacts.where.sql));
-  if (!statement) return error_of(statement);
-  bind(*statement, contacts.where);
   std::map<std::int64_t, AgentWork> agents;
   std::unordered_set<std::int64_t> timed;
   std::int64_t calls_timed = 0, call_seconds = 0;
   AgentWork* agent = nullptr;
   std::int64_t agent_id = 0;
-  for (;;) {
-    auto has_row = statement->step();
-    if (!has_row) return error_of(has_row);
-    if (!*has_row) break;
-    const std::int64_t id = statement->int64_at(0);
-    if (agent == nullptr || id != agent_id) {
-      agent_id = id;
-      agent = &agents[id];
-    }
-    const std::string kind = statement->text_at(1);
-    const std::int64_t call = statement->int64_at(3);
-    const std::int64_t handled = call + statement->int64_at(4);
-    agent->rows += 1;
-    if (kind != "note") {
-      agent->contacts += 1;
-      agent->days.insert(statement->int64_at(2) / 86'400'000);
-    }
-    if (kind == "reply") agent->replies += 1;
-    if (kind == "call") {
-      agent->calls += 1;
-      if (call > 0) {
-        calls_timed += 1;
-        call_seconds += call;
-      }
-    }
-    if (handled > 0) {
-      agent->handled_seconds += handled;
-      agent->timed.insert(statement->int64_at(5));
-      timed.insert(statement->int64_at(5));
-    }
-  }
+  auto read = each_row(
+      c,
+      fmt::format("SELECT c.agent_id, c.kind, c.at, c.call_seconds, c.work_seconds, c.ticket_id "
+                  "FROM {} WHERE 1 = 1{}",
+                  contacts.from, contacts.where.sql),
+      contacts.where, [&](const Statement& row) {
+        const std::int64_t id = row.int64_at(0);
+        if (agent == nullptr || id != agent_id) {
+          agent_id = id;
+          agent = &agents[id];
+        }
+        const std::string kind = row.text_at(1);
+        const std::int64_t call = row.int64_at(3);
+        const std::int64_t handled = call + row.int64_at(4);
+        agent->rows += 1;
+        if (kind != "note") {
+          agent->contacts += 1;
+          agent->days.insert(row.int64_at(2) / 86'400'000);
+        }
+        if (kind == "reply") agent->replies += 1;
+        if (kind == "call") {
+          agent->calls += 1;
+          if (call > 0) {
+            calls_timed += 1;
+            call_seconds += call;
+          }
+        }
+        if (handled > 0) {
+          agent->handled_seconds += handled;
+          agent->timed.insert(row.int64_at(5));
+          timed.insert(row.int64_at(5));
+        }
+      });
+  if (!read) return std::unexpected(read.error());
 
   std::int64_t contacts_n = 0, with_contacts = 0, agent_days = 0, calls = 0, handled = 0;
   for (const auto& [id, a] : agents) {
@@ -331,79 +326,74 @@ Result<Report> load_escalation(Connection& c, const ReportFilter& f, Timestamp) 
   Mean note_chars, hours_before;
   {
     const Contacts moves = moves_in(f);
-    auto statement = c.prepare(fmt::format(
-        "SELECT m.kind, m.ticket_id, m.from_line, m.to_line, m.from_team, m.to_team, m.bounce, "
-        "m.asked_again, m.note_chars, m.ms_at_previous, m.reason FROM {} WHERE 1 = 1{}",
-        moves.from, moves.where.sql));
-    if (!statement) return error_of(statement);
-    bind(*statement, moves.where);
-    for (;;) {
-      auto has_row = statement->step();
-      if (!has_row) return error_of(has_row);
-      if (!*has_row) break;
-      const std::string kind = statement->text_at(0);
-      const std::int64_t from_line = statement->int64_at(2), to_line = statement->int64_at(3);
-      const std::int64_t from_team = statement->int64_at(4), to_team = statement->int64_at(5);
-      const bool bounce = statement->int64_at(6) != 0;
-      const std::int64_t asked = statement->int64_at(7), chars = statement->int64_at(8);
-      const auto ms = static_cast<double>(statement->int64_at(9));
-      const bool escalation = kind == "escalation", back = kind == "return";
-      escalations += escalation ? 1 : 0;
-      transfers += kind == "transfer" ? 1 : 0;
-      returns += back ? 1 : 0;
-      bounces += bounce ? 1 : 0;
-      // Arrivals at a line: moves reaching it from another; what leaves a line counts there.
-      LineFlow& to = lines[to_line];
-      to.arrivals += to_line != from_line ? 1 : 0;
-      if (to_line != from_line || bounce) {
-        LineFlow& from = lines[from_line];
-        from.escalations += escalation ? 1 : 0;
-        from.returns += back ? 1 : 0;
-        from.bounces += bounce ? 1 : 0;
-        from.hours_at_line.add(ms);
-      }
-      if (bounce) teams[from_team].bounced_on += 1;
-      if (!escalation) continue;
-      escalated_tickets.insert(statement->int64_at(1));
-      asked_again += asked;
-      note_chars.add(static_cast<double>(chars));
-      hours_before.add(ms / 3'600'000.0);
-      ReasonFlow& reason = reasons[statement->text_at(10)];
-      reason.escalations += 1;
-      reason.note_chars.add(static_cast<double>(chars));
-      reason.asked_again.add(static_cast<double>(asked));
-      TeamHandoff& team = teams[to_team];
-      team.received += 1;
-      team.asked_again += asked;
-      team.note_chars.add(static_cast<double>(chars));
-    }
+    auto read = each_row(
+        c,
+        fmt::format(
+            "SELECT m.kind, m.ticket_id, m.from_line, m.to_line, m.from_team, m.to_team, m.bounce, "
+            "m.asked_again, m.note_chars, m.ms_at_previous, m.reason FROM {} WHERE 1 = 1{}",
+            moves.from, moves.where.sql),
+        moves.where, [&](const Statement& row) {
+          const std::string kind = row.text_at(0);
+          const std::int64_t from_line = row.int64_at(2), to_line = row.int64_at(3);
+          const std::int64_t from_team = row.int64_at(4), to_team = row.int64_at(5);
+          const bool bounce = row.int64_at(6) != 0;
+          const std::int64_t asked = row.int64_at(7), chars = row.int64_at(8);
+          const auto ms = static_cast<double>(row.int64_at(9));
+          const bool escalation = kind == "escalation", back = kind == "return";
+          escalations += escalation ? 1 : 0;
+          transfers += kind == "transfer" ? 1 : 0;
+          returns += back ? 1 : 0;
+          bounces += bounce ? 1 : 0;
+          // Arrivals at a line: moves reaching it from another; what leaves a line counts there.
+          LineFlow& to = lines[to_line];
+          to.arrivals += to_line != from_line ? 1 : 0;
+          if (to_line != from_line || bounce) {
+            LineFlow& from = lines[from_line];
+            from.escalations += escalation ? 1 : 0;
+            from.returns += back ? 1 : 0;
+            from.bounces += bounce ? 1 : 0;
+            from.hours_at_line.add(ms);
+          }
+          if (bounce) teams[from_team].bounced_on += 1;
+          if (!escalation) return;
+          escalated_tickets.insert(row.int64_at(1));
+          asked_again += asked;
+          note_chars.add(static_cast<double>(chars));
+          hours_before.add(ms / 3'600'000.0);
+          ReasonFlow& reason = reasons[row.text_at(10)];
+          reason.escalations += 1;
+          reason.note_chars.add(static_cast<double>(chars));
+          reason.asked_again.add(static_cast<double>(asked));
+          TeamHandoff& team = teams[to_team];
+          team.received += 1;
+          team.asked_again += asked;
+          team.note_chars.add(static_cast<double>(chars));
+        });
+    if (!read) return std::unexpected(read.error());
   }
 
   std::map<std::string, CategoryFlow> categories;
   std::int64_t created = 0, created_escalated = 0;
   {
     const Conditions where = created_tickets(f);
-    auto statement = c.prepare(fmt::format(
-        "SELECT t.opened_line, t.category, t.escalations > 0, t.returns, t.bounces "
-        "FROM report_tickets t WHERE 1 = 1{}",
-        where.sql));
-    if (!statement) return error_of(statement);
-    bind(*statement, where);
-    for (;;) {
-      auto has_row = statement->step();
-      if (!has_row) return error_of(has_row);
-      if (!*has_row) break;
-      const std::int64_t escalated = statement->int64_at(2);
-      LineFlow& line = lines[statement->int64_at(0)];
-      line.arrivals += 1;
-      CategoryFlow& category = categories[statement->text_at(1)];
-      category.tickets += 1;
-      category.escalated += escalated;
-      category.returns += statement->int64_at(3);
-      category.bounces += statement->int64_at(4);
-      created += 1;
-      created_escalated += escalated;
-    }
+    auto read = each_row(
+        c,
+        fmt::format("SELECT t.opened_line, t.category, t.escalations > 0, t.returns, t.bounces "
+                    "FROM report_tickets t WHERE 1 = 1{}",
+                    where.sql),
+        where, [&](const Statement& row) {
+          const std::int64_t escalated = row.int64_at(2);
+          LineFlow& line = lines[row.int64_at(0)];
+          line.arrivals += 1;
+          CategoryFlow& category = categories[row.text_at(1)];
+          category.tickets += 1;
+          category.escalated += escalated;
+          category.returns += row.int64_at(3);
+          category.bounces += row.int64_at(4);
+          created += 1;
+          created_escalated += escalated;
+        });
+    if (!read) return std::unexpected(read.error());
   }
 
   Report report;

@@ -74,6 +74,22 @@ void bind(Statement& statement, const Conditions& conditions);
 // The first row of `sql` as values (one per column); empty values when there is no row.
 [[nodiscard]] Result<std::vector<ReportValue>> row_of(Connection& c, std::string_view sql,
                                                       const Conditions& conditions, int columns);
+// Runs `sql` with the conditions' parameters and calls `on_row(row)` for each row: for the
+// reports that read a period's rows once and count them in C++.
+template <class OnRow>
+[[nodiscard]] Result<void> each_row(Connection& c, std::string_view sql,
+                                    const Conditions& conditions, OnRow on_row) {
+  auto statement = c.prepare(sql);
+  if (!statement) return std::unexpected(statement.error());
+  bind(*statement, conditions);
+  for (;;) {
+    auto has_row = statement->step();
+    if (!has_row) return std::unexpected(has_row.error());
+    if (!*has_row) return {};
+    on_row(static_cast<const Statement&>(*statement));
+  }
+}
+
 // The ticket ids of `sql` (one column), at most `limit` (bound last).
 [[nodiscard]] Result<std::vector<TicketId>> ticket_ids(Connection& c, std::string_view sql,
                                                        const Conditions& conditions, int limit);

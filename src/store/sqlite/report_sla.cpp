@@ -89,31 +89,29 @@ using ClockGroups = std::map<GroupKey, ClockCounts>;
 
 Result<ClockGroups> stopped_groups(Connection& c, const ReportFilter& filter,
                                    const Conditions& stopped) {
-  auto statement = c.prepare(fmt::format(
-      "SELECT c.policy_id, c.metric, c.line, c.team, c.priority, c.state = 'met', "
-      "c.state = 'breached', c.paused_ms {}{}",
-      clocks_from(filter), stopped.sql));
-  if (!statement) return error_of(statement);
-  bind(*statement, stopped);
   ClockGroups groups;
   GroupKey key;
   ClockCounts* counts = nullptr;
-  for (;;) {
-    auto has_row = statement->step();
-    if (!has_row) return error_of(has_row);
-    if (!*has_row) return groups;
-    GroupKey row{statement->int64_at(0), statement->text_at(1), statement->int64_at(2),
-                 statement->int64_at(3), statement->text_at(4)};
-    // Consecutive clocks often share a group; skip the map then.
-    if (counts == nullptr || row != key) {
-      key = std::move(row);
-      counts = &groups[key];
-    }
-    counts->clocks += 1;
-    counts->met += statement->int64_at(5);
-    counts->breached += statement->int64_at(6);
-    counts->paused_ms += statement->int64_at(7);
-  }
+  auto read = each_row(
+      c,
+      fmt::format("SELECT c.policy_id, c.metric, c.line, c.team, c.priority, c.state = 'met', "
+                  "c.state = 'breached', c.paused_ms {}{}",
+                  clocks_from(filter), stopped.sql),
+      stopped, [&](const Statement& row) {
+        GroupKey clock{row.int64_at(0), row.text_at(1), row.int64_at(2), row.int64_at(3),
+                       row.text_at(4)};
+        // Consecutive clocks often share a group; skip the map then.
+        if (counts == nullptr || clock != key) {
+          key = std::move(clock);
+          counts = &groups[key];
+        }
+        counts->clocks += 1;
+        counts->met += row.int64_at(5);
+        counts->breached += row.int64_at(6);
+        counts->paused_ms += row.int64_at(7);
+      });
+  if (!read) return std::unexpected(read.error());
+  return groups;
 }
 
 // clocks, met, breached, compliance, avg_paused_minutes (appended to a row).
@@ -133,15 +131,12 @@ std::vector<std::string> group_columns(std::vector<std::string> keys) {
 
 // id -> name of a small directory table (teams, sla_policies).
 Result<std::map<std::int64_t, std::string>> names_of(Connection& c, std::string_view table) {
-  auto statement = c.prepare(fmt::format("SELECT id, name FROM {}", table));
-  if (!statement) return error_of(statement);
   std::map<std::int64_t, std::string> names;
-  for (;;) {
-    auto has_row = statement->step();
-    if (!has_row) return error_of(has_row);
-    if (!*has_row) return names;
-    names.emplace(statement->int64_at(0), statement->text_at(1));
-  }
+  auto read =
+      each_row(c, fmt::format("SELECT id, name FROM {}", table), {},
+               [&](const Statement& row) { names.emplace(row.int64_at(0), row.text_at(1)); });
+  if (!read) return std::unexpected(read.error());
+  return names;
 }
 
 // One table of the groups folded by `key_of`, in the key's order; `cells` gives the row's

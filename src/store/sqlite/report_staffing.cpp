@@ -42,19 +42,13 @@ using SeriesKey = std::tuple<int, bool, std::string>;  // line, outsourced, chan
 Result<void> add_arrivals(Connection& c, std::string_view sql, const Conditions& conditions,
                           const date::time_zone* zone, std::map<SeriesKey, ArrivalSeries>& series,
                           std::array<std::int64_t, 5>* totals_by_line = nullptr) {
-  auto statement = c.prepare(sql);
-  if (!statement) return error_of(statement);
-  bind(*statement, conditions);
-  for (;;) {
-    auto has_row = statement->step();
-    if (!has_row) return error_of(has_row);
-    if (!*has_row) return {};
-    const std::int64_t hour = statement->int64_at(0);
-    const int line = statement->int_at(1);
-    if (line < 1 || line > 4) continue;
-    const bool outsourced = statement->int64_at(2) != 0;
-    std::string channel = statement->text_at(3);
-    const std::int64_t count = statement->int64_at(4);
+  auto read = each_row(c, sql, conditions, [&](const Statement& row) {
+    const std::int64_t hour = row.int64_at(0);
+    const int line = row.int_at(1);
+    if (line < 1 || line > 4) return;
+    const bool outsourced = row.int64_at(2) != 0;
+    std::string channel = row.text_at(3);
+    const std::int64_t count = row.int64_at(4);
     SeriesKey key{line, outsourced, channel};
     auto [it, fresh] = series.try_emplace(key);
     if (fresh) {
@@ -66,7 +60,9 @@ Result<void> add_arrivals(Connection& c, std::string_view sql, const Conditions&
     it->second.per_hour_of_week[static_cast<std::size_t>(cell)] += count;
     it->second.total += count;
     if (totals_by_line) (*totals_by_line)[static_cast<std::size_t>(line)] += count;
-  }
+  });
+  if (!read) return std::unexpected(read.error());
+  return {};
 }
 
 }  // namespace
@@ -93,24 +89,21 @@ Result<StaffingMeasures> load_staffing_measures(Connection& c, const StaffingQue
     if (!row) return error_of(row);
     m.tickets = count_of((*row)[0]);
 
-    auto statement = c.prepare(
-        "SELECT coalesce(tm.kind = 'outsourced', 0), count(*), "
-        "  coalesce(sum(t.first_resolved_at IS NOT NULL OR t.escalations > 0), 0), "
-        "  coalesce(sum(t.first_resolved_at IS NOT NULL AND t.escalations = 0), 0) "
-        "FROM report_tickets t LEFT JOIN teams tm ON tm.id = t.opened_team "
-        "WHERE t.opened_line = 1" +
-        where.sql + " GROUP BY 1");
-    if (!statement) return error_of(statement);
-    bind(*statement, where);
-    for (;;) {
-      auto has_row = statement->step();
-      if (!has_row) return error_of(has_row);
-      if (!*has_row) break;
-      FirstLineCounts& counts = statement->int64_at(0) != 0 ? m.partner : m.in_house;
-      counts.opened += statement->int64_at(1);
-      counts.decided += statement->int64_at(2);
-      counts.resolved += statement->int64_at(3);
-    }
+    auto read =
+        each_row(c,
+                 "SELECT coalesce(tm.kind = 'outsourced', 0), count(*), "
+                 "  coalesce(sum(t.first_resolved_at IS NOT NULL OR t.escalations > 0), 0), "
+                 "  coalesce(sum(t.first_resolved_at IS NOT NULL AND t.escalations = 0), 0) "
+                 "FROM report_tickets t LEFT JOIN teams tm ON tm.id = t.opened_team "
+                 "WHERE t.opened_line = 1" +
+                     where.sql + " GROUP BY 1",
+                 where, [&](const Statement& row) {
+                   FirstLineCounts& counts = row.int64_at(0) != 0 ? m.partner : m.in_house;
+                   counts.opened += row.int64_at(1);
+                   counts.decided += row.int64_at(2);
+                   counts.resolved += row.int64_at(3);
+                 });
+    if (!read) return std::unexpected(read.error());
   }
 
   // Arrivals: at the opening desk by creation time, and at another desk by each move that
@@ -151,48 +144,42 @@ Result<StaffingMeasures> load_staffing_measures(Connection& c, const StaffingQue
   {
     Conditions where = in_period("m.at", f);
     where += dimensions(f, "m.from_team");
-    auto statement = c.prepare(
-        "SELECT m.from_line, count(*) FROM report_moves m "
-        "JOIN report_tickets t ON t.ticket_id = m.ticket_id "
-        "WHERE m.kind = 'escalation'" +
-        where.sql + " GROUP BY 1");
-    if (!statement) return error_of(statement);
-    bind(*statement, where);
-    for (;;) {
-      auto has_row = statement->step();
-      if (!has_row) return error_of(has_row);
-      if (!*has_row) break;
-      const int line = statement->int_at(0);
-      if (line >= 1 && line <= 4)
-        m.escalated_from[static_cast<std::size_t>(line)] += statement->int64_at(1);
-    }
+    auto read = each_row(c,
+                         "SELECT m.from_line, count(*) FROM report_moves m "
+                         "JOIN report_tickets t ON t.ticket_id = m.ticket_id "
+                         "WHERE m.kind = 'escalation'" +
+                             where.sql + " GROUP BY 1",
+                         where, [&](const Statement& row) {
+                           const int line = row.int_at(0);
+                           if (line >= 1 && line <= 4)
+                             m.escalated_from[static_cast<std::size_t>(line)] += row.int64_at(1);
+                         });
+    if (!read) return std::unexpected(read.error());
   }
 
   // Handling time: calls with a length and recorded minutes, per ticket that has any.
   {
     Conditions where = in_period("ct.at", f);
     where += dimensions(f, "ct.team");
-    auto statement = c.prepare(
-        "SELECT ct.line, coalesce(tm.kind = 'outsourced', 0), t.channel, "
-        "  count(DISTINCT ct.ticket_id), sum(ct.call_seconds + ct.work_seconds) "
-        "FROM report_contacts ct JOIN report_tickets t ON t.ticket_id = ct.ticket_id "
-        "LEFT JOIN teams tm ON tm.id = ct.team "
-        "WHERE ct.call_seconds + ct.work_seconds > 0" +
-        where.sql + " GROUP BY 1, 2, 3");
-    if (!statement) return error_of(statement);
-    bind(*statement, where);
-    for (;;) {
-      auto has_row = statement->step();
-      if (!has_row) return error_of(has_row);
-      if (!*has_row) break;
-      HandlingSample sample;
-      sample.line = statement->int_at(0);
-      sample.outsourced = statement->int64_at(1) != 0;
-      sample.channel = statement->text_at(2);
-      sample.tickets_timed = statement->int64_at(3);
-      sample.handled_seconds = static_cast<double>(statement->int64_at(4));
-      if (sample.line >= 1 && sample.line <= 4) m.handling.push_back(std::move(sample));
-    }
+    auto read =
+        each_row(c,
+                 "SELECT ct.line, coalesce(tm.kind = 'outsourced', 0), t.channel, "
+                 "  count(DISTINCT ct.ticket_id), sum(ct.call_seconds + ct.work_seconds) "
+                 "FROM report_contacts ct JOIN report_tickets t ON t.ticket_id = ct.ticket_id "
+                 "LEFT JOIN teams tm ON tm.id = ct.team "
+                 "WHERE ct.call_seconds + ct.work_seconds > 0" +
+                     where.sql + " GROUP BY 1, 2, 3",
+                 where, [&](const Statement& row) {
+                   HandlingSample sample;
+                   sample.line = row.int_at(0);
+                   sample.outsourced = row.int64_at(1) != 0;
+                   sample.channel = row.text_at(2);
+                   sample.tickets_timed = row.int64_at(3);
+                   sample.handled_seconds = static_cast<double>(row.int64_at(4));
+                   if (sample.line >= 1 && sample.line <= 4)
+                     m.handling.push_back(std::move(sample));
+                 });
+    if (!read) return std::unexpected(read.error());
   }
 
   // Line 0: knowledge-base sessions whose window is over or that filed a ticket, and chatbot
