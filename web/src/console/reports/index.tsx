@@ -7,12 +7,13 @@
 // read reports, never download it or the chart library.
 import { useEffect, useState } from "preact/hooks";
 import type { JSX } from "preact";
-import { ApiError, downloadFrom, get } from "../../api/client";
+import { ApiError, get } from "../../api/client";
 import { formatTime, t, useLanguage, type Key } from "../../i18n";
 import { navigate, onLink } from "../../router";
 import { Dialog } from "../dialog";
 import { useDirectory, type Directory } from "../directory";
 import { chartable, ReportChart } from "./chart";
+import { CsvDownload } from "./csv_link";
 import { StaffingView } from "./staffing";
 import {
   apiParams,
@@ -215,35 +216,12 @@ function Controls(props: { query: Query; dir: Directory | null; omits: ReportTab
 }
 
 function CsvLink(props: { report: string; period: Period; query: Query; table?: string; label: string }) {
-  const [failed, setFailed] = useState("");
   const extra: Record<string, string> = { format: "csv" };
   if (props.table) extra.table = props.table;
   if (props.query.compare && !props.table) extra.compare = "previous";
   const url = `/api/v1/reports/${props.report}?${apiParams(props.period, props.query, extra)}`;
   const filename = `${props.report}${props.table ? "-" + props.table : ""}-${props.period.from}-${lastDay(props.period.to)}.csv`;
-  return (
-    <span class="csv">
-      <a
-        href={url}
-        download={filename}
-        onClick={(e) => {
-          e.preventDefault();
-          setFailed("");
-          downloadFrom(url, filename).catch((err: unknown) =>
-            setFailed(err instanceof ApiError ? err.message : String(err)),
-          );
-        }}
-      >
-        {props.label}
-      </a>
-      {failed && (
-        <span class="error" role="alert">
-          {" "}
-          {rt("reports.csvFailed", { detail: failed })}
-        </span>
-      )}
-    </span>
-  );
+  return <CsvDownload url={url} filename={filename} label={props.label} />;
 }
 
 function Figures(props: { report: Report; onDrill: (d: Drill) => void }) {

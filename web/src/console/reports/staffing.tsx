@@ -7,7 +7,8 @@
 // selector takes the line's place).
 import type { ComponentChild } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, downloadFrom, get, post } from "../../api/client";
+import { ApiError, get, post } from "../../api/client";
+import { CsvDownload } from "./csv_link";
 import { WeekHeatMap } from "./heatmap";
 import { apiParams, dayText, lastDay, nameOf, numberText, rt, valueText, type Query, type Report, type ReportValue } from "./kit";
 import { PlanEditor } from "./plan";
@@ -110,30 +111,9 @@ function Desks(props: { report: Report }) {
 }
 
 function WeekCsv(props: { params: string; period: Period; desk: string }) {
-  const [failed, setFailed] = useState("");
   const url = `/api/v1/reports/staffing?${props.params}&format=csv&table=week`;
   const filename = `staffing-${props.desk}-week-${props.period.from}-${lastDay(props.period.to)}.csv`;
-  return (
-    <p class="csv">
-      <a
-        href={url}
-        download={filename}
-        onClick={(e) => {
-          e.preventDefault();
-          setFailed("");
-          downloadFrom(url, filename).catch((err: unknown) => setFailed(err instanceof ApiError ? err.message : String(err)));
-        }}
-      >
-        {rt("staffing.csvWeek")}
-      </a>
-      {failed && (
-        <span class="error" role="alert">
-          {" "}
-          {rt("reports.csvFailed", { detail: failed })}
-        </span>
-      )}
-    </p>
-  );
+  return <CsvDownload url={url} filename={filename} label={rt("staffing.csvWeek")} block />;
 }
 
 // --- the what-if
