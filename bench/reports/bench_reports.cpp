@@ -46,13 +46,14 @@
 
 #include "app/report_facts.hpp"
 #include "app/reports.hpp"
+#include "app/staffing_service.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace {
 
 using namespace fl;
-using Clock = std::chrono::steady_clock;
+using Stopwatch = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
 constexpr std::int64_t kMinute = 60'000;
@@ -63,8 +64,8 @@ const std::int64_t kStartMs =
     to_millis(Timestamp{std::chrono::sys_days{std::chrono::year{2024} / 11 / 4}});
 const std::int64_t kEndMs = kStartMs + kDays * kDay;
 
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
+double seconds_since(Stopwatch::time_point t0) {
+  return std::chrono::duration<double>(Stopwatch::now() - t0).count();
 }
 
 template <class T>
@@ -627,7 +628,7 @@ GenerationStats write_tickets(const fs::path& file, std::int64_t n, std::uint64_
   const auto is_staff = [](UserId u) { return u < kFirstCustomer; };
   constexpr std::int64_t kBatch = 2'000;
   std::vector<Event> events;
-  const auto t0 = Clock::now();
+  const auto t0 = Stopwatch::now();
   for (std::int64_t first = 0; first < n; first += kBatch) {
     const std::int64_t last = std::min(n, first + kBatch);
     std::vector<TicketFacts> facts;
@@ -841,11 +842,11 @@ Timing time_runs(int runs, Fn&& fn) {
   std::vector<double> ms;
   std::vector<double> cpu;
   for (int i = 0; i < runs; ++i) {
-    const auto t0 = Clock::now();
+    const auto t0 = Stopwatch::now();
     const double c0 = thread_cpu_ms();
     fn();
     cpu.push_back(thread_cpu_ms() - c0);
-    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    ms.push_back(std::chrono::duration<double, std::milli>(Stopwatch::now() - t0).count());
   }
   std::sort(ms.begin(), ms.end());
   std::sort(cpu.begin(), cpu.end());
@@ -974,7 +975,7 @@ void try_line0_aggregate(const fs::path& copy, int runs) {
   }
   fmt::print("\nline 0's proposed aggregate (per-session columns), on the copy:\n");
   if (!present) {
-    const auto t0 = Clock::now();
+    const auto t0 = Stopwatch::now();
     for (const char* sql : kLine0Aggregate) {
       if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
         fmt::print("  failed: {}: {}\n", sql, sqlite3_errmsg(db));
@@ -1054,9 +1055,9 @@ void measure_reports(const fs::path& db, const Options& o) {
   std::vector<std::string> over;
   for (std::string_view name : {"line0", "line1", "escalation", "sla", "backlog", "csat"}) {
     if (!o.only.empty() && std::ranges::find(o.only, name) == o.only.end()) continue;
-    const auto t_first = Clock::now();
+    const auto t_first = Stopwatch::now();
     auto first = store->report(name, period, now);
-    const double first_ms = std::chrono::duration<double, std::milli>(Clock::now() - t_first).count();
+    const double first_ms = std::chrono::duration<double, std::milli>(Stopwatch::now() - t_first).count();
     if (!first && first.error().code == ErrorCode::not_found) {
       fmt::print("  {:<11} not available ({})\n", name, first.error().message);
       continue;
@@ -1138,6 +1139,46 @@ void measure_reports(const fs::path& db, const Options& o) {
       }
     }
   }
+  if (o.only.empty() || std::ranges::find(o.only, "staffing") != o.only.end()) {
+    // The staffing report (measured arrivals and handling, Erlang C for each hour of the week)
+    // and one what-if (its simulation included), as a supervisor asks for them.
+    struct FixedClock final : fl::Clock {
+      Timestamp at;
+      [[nodiscard]] Timestamp now() const override { return at; }
+    } clock;
+    clock.at = now;
+    StaffingService staffing(*store, clock, {});
+    Actor supervisor;
+    supervisor.user.id = 1;
+    supervisor.user.role = Role::supervisor;
+    supervisor.user.active = true;
+    auto first = staffing.report(supervisor, {.filter = period});
+    if (!first) {
+      fmt::print("  staffing    error: {}\n", first.error().message);
+    } else {
+      for (const auto& filter : filters) {
+        Timing t = time_runs(o.runs, [&] {
+          must(staffing.report(supervisor, {.filter = filter}), "staffing report");
+        });
+        if (t.max > 500) over.emplace_back("staffing");
+        fmt::print("    {:<11} {:<18} median {:8.1f} ms  max {:8.1f} ms  cpu {:8.1f} ms  {}\n",
+                   "staffing", describe(filter), t.median, t.max, t.cpu_median, verdict(t));
+      }
+      {
+        StaffingQuery q;
+        q.filter = period;
+        Timing m = time_runs(o.runs, [&] { must(store->staffing_measures(q, now), "measures"); });
+        fmt::print("    {:<11} {:<18} median {:8.1f} ms  max {:8.1f} ms  cpu {:8.1f} ms\n",
+                   "(measures)", "unfiltered", m.median, m.max, m.cpu_median);
+      }
+      Timing t = time_runs(o.runs, [&] {
+        must(staffing.what_if(supervisor, {.filter = period}, {.first_line_resolution = 0.9}),
+             "what-if");
+      });
+      fmt::print("    {:<11} {:<18} median {:8.1f} ms  max {:8.1f} ms  cpu {:8.1f} ms\n",
+                 "what-if", "fcr=0.9", t.median, t.max, t.cpu_median);
+    }
+  }
   sqlite3_close(raw);
   fmt::print("\n  load average {}\n", load_average());
   fmt::print("\n{}\n", over.empty() ? "every report available returned within 500 ms"
@@ -1149,7 +1190,7 @@ void measure_rebuild(const fs::path& slice, const Options& o) {
   const EventId latest = must(store->latest_event_id(), "latest event");
   {
     ReportFacts follower(*store);  // the server's: default batch
-    const auto t0 = Clock::now();
+    const auto t0 = Stopwatch::now();
     const std::int64_t read = must(follower.rebuild(), "rebuild (default batch)");
     fmt::print("  rebuild() with the default batch (2000): read {} events in {:.2f} s, then "
                "stopped{}\n",
@@ -1159,7 +1200,7 @@ void measure_rebuild(const fs::path& slice, const Options& o) {
                            : "");
   }
   ReportFacts follower(*store, 1000);
-  const auto t0 = Clock::now();
+  const auto t0 = Stopwatch::now();
   const std::int64_t read = must(follower.rebuild(), "rebuild");
   const double s = seconds_since(t0);
   fmt::print("  rebuild() with batch 1000: {} events in {:.1f} s = {:.0f} events/s "
@@ -1236,11 +1277,11 @@ int main(int argc, char** argv) {
   if (o.regenerate || !complete(db)) {
     remove_db(db);
     fmt::print("generating (tickets, facts through apply_event and save_report_facts):\n");
-    const auto t0 = Clock::now();
+    const auto t0 = Stopwatch::now();
     std::vector<std::int64_t> created;
     GenerationStats stats = write_tickets(db, o.tickets, o.seed, false, &created);
     const double tickets_s = seconds_since(t0);
-    const auto t1 = Clock::now();
+    const auto t1 = Stopwatch::now();
     write_line0(db, created, o.tickets * 3 / 2, o.tickets / 2, o.seed, stats);
     const double line0_s = seconds_since(t1);
     {
@@ -1264,7 +1305,7 @@ int main(int argc, char** argv) {
   }
   if (o.try_indexes) {
     const fs::path copy = o.dir / fmt::format("reports-{}-s{}-proposed.db", o.tickets, schema);
-    const auto t0 = Clock::now();
+    const auto t0 = Stopwatch::now();
     if (!fs::exists(copy)) {
       fmt::print("\ncopying the file to {}\n", copy.string());
       fs::copy_file(db, copy, fs::copy_options::overwrite_existing);
@@ -1273,7 +1314,7 @@ int main(int argc, char** argv) {
     {
       auto c = open_bulk(copy);
       for (const char* sql : kProposedIndexes) {
-        const auto t1 = Clock::now();
+        const auto t1 = Stopwatch::now();
         exec(c, sql);
         fmt::print("  {:5.1f} s  {};\n", seconds_since(t1), sql);
       }
@@ -1291,7 +1332,7 @@ int main(int argc, char** argv) {
                o.slice_tickets, slice.string());
     if (o.regenerate || !complete(slice)) {
       remove_db(slice);
-      const auto t0 = Clock::now();
+      const auto t0 = Stopwatch::now();
       GenerationStats stats = write_tickets(slice, o.slice_tickets, o.seed + 1, true, nullptr);
       {
         auto c = open_bulk(slice);

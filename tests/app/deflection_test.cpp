@@ -96,6 +96,29 @@ TEST_F(DeflectionTest, NamedSessionOfAnAgentFilingForACaller) {
   EXPECT_EQ(figures().tickets_filed, 1);
 }
 
+// The staffing measures count line 0 as the line 0 report does: a session is decided once it
+// filed a ticket within the window or its window is over; deflected when it also opened an
+// article and filed nothing in time.
+TEST_F(DeflectionTest, StaffingCountsTheDecidedAndDeflectedSessions) {
+  const Timestamp start = clock.now();
+  auto read = ok(deflection->offer(c1, "Drucker leer", "", std::nullopt));
+  ASSERT_TRUE(deflection->opened(read.session, printer.id));            // deflected
+  auto filed = ok(deflection->offer(c2, "Drucker leer", "", std::nullopt));
+  ASSERT_TRUE(deflection->opened(filed.session, printer.id));
+  Ticket t = open_ticket(c2, "Drucker leer");
+  ASSERT_TRUE(deflection->ticket_filed(c2, std::string_view(filed.session), t));  // decided
+  ok(deflection->offer(l1, "Drucker leer", "", std::nullopt));           // nothing opened
+  clock.advance(40min);
+  auto pending = ok(deflection->offer(l2, "Drucker leer", "", std::nullopt));
+  ASSERT_TRUE(deflection->opened(pending.session, printer.id));         // window still open
+  StaffingQuery q;
+  q.filter.from = start - 1h;
+  q.filter.to = clock.now() + 1h;
+  auto m = ok(store->staffing_measures(q, clock.now()));
+  EXPECT_EQ(m.self_service_decided, 3);
+  EXPECT_EQ(m.self_service_deflected, 1);
+}
+
 TEST_F(DeflectionTest, FiguresAreForSupervisors) {
   EXPECT_EQ(deflection->figures(l1, clock.now() - 1h, clock.now()).error().code, ErrorCode::permission_denied);
   EXPECT_EQ(deflection->figures(sup, clock.now(), clock.now() - 1h).error().code, ErrorCode::invalid_argument);

@@ -15,6 +15,7 @@
 #include <variant>
 
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/report_staffing.hpp"
 #include "store/sqlite/notifications.hpp"
 #include "store/sqlite/records.hpp"
 #include "store/sqlite/sla.hpp"
@@ -332,6 +333,17 @@ TEST_F(SqliteStoreTest, AFileAtSchema26GivesItsArticleOpensTheirSessionStart) {
       "AND session_started_at < 10000");
   EXPECT_THAT(plan, ::testing::Contains(::testing::HasSubstr(
                         "USING COVERING INDEX deflection_opens_article")));
+}
+
+// The staffing report counts a period's chatbot conversations that had no article session of
+// their own (report_staffing.cpp) from migration 28's index alone: a conversation's row sits
+// under a random text key, so reading it per conversation costs a probe each.
+TEST_F(SqliteStoreTest, ChatbotOutcomesOfAPeriodComeFromTheirIndexAlone) {
+  open().reset();
+  const auto plan = RawDatabase(file()).plan(sqlite::kChatbotOutcomesSql);
+  for (const auto& line : plan) std::cout << "[ plan     ] chatbot outcomes: " << line << "\n";
+  ASSERT_EQ(plan.size(), 1u);
+  EXPECT_THAT(plan[0], ::testing::HasSubstr("USING COVERING INDEX bot_sessions_own_outcome"));
 }
 
 // The scheduler asks often: its query must walk the partial index from the earliest check and

@@ -12,6 +12,14 @@
 
 namespace fl::sqlite {
 
+// The chatbot conversations of [?1, ?2) that ended deflected or handed over, and those
+// deflected, without an article session of their own (counted through that session):
+// answered from migration 28's index alone.
+inline constexpr std::string_view kChatbotOutcomesSql =
+    "SELECT coalesce(sum(b.status IN ('deflected', 'handed_off')), 0), "
+    "coalesce(sum(b.status = 'deflected'), 0) FROM bot_sessions b "
+    "WHERE b.created_at >= ?1 AND b.created_at < ?2 AND b.deflection_session = ''";
+
 [[nodiscard]] Result<StaffingMeasures> load_staffing_measures(Connection& c,
                                                               const StaffingQuery& query,
                                                               Timestamp now);
