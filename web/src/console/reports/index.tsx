@@ -14,6 +14,7 @@ import { Dialog } from "../dialog";
 import { useDirectory, type Directory } from "../directory";
 import { chartable, ReportChart } from "./chart";
 import { CsvDownload } from "./csv_link";
+import { useReport } from "./use_report";
 import { StaffingView } from "./staffing";
 import {
   apiParams,
@@ -460,25 +461,10 @@ function ReportView(props: { name: string; query: Query; period: Period; dir: Di
   const { name, query, period, dir } = props;
   // The report shown, and the request it answers: while another loads, the old one stays,
   // marked busy, so the page does not jump.
-  const [shown, setShown] = useState<{ key: string; report: Report } | null>(null);
-  const [error, setError] = useState("");
   const [drill, setDrill] = useState<Drill | null>(null);
   const params = apiParams(period, query, query.compare ? { compare: "previous" } : {});
   const key = `${name}?${params}`;
-  useEffect(() => {
-    let current = true;
-    setError("");
-    get<Report>(`/api/v1/reports/${key}`).then(
-      (report) => current && setShown({ key, report }),
-      (err: unknown) => {
-        if (!current) return;
-        setShown(null);
-        const detail = err instanceof Error ? err.message : String(err);
-        setError(err instanceof ApiError && err.status === 403 ? rt("reports.forbidden") : rt("reports.failed", { detail }));
-      },
-    );
-    return () => void (current = false);
-  }, [key]);
+  const { shown, error } = useReport(key, `/api/v1/reports/${key}`);
   if (error)
     return (
       <p class="error" role="alert">

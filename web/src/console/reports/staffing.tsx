@@ -6,9 +6,10 @@
 // the ticket filters are the page's; the line filter and "compare" do not apply here (the desk
 // selector takes the line's place).
 import type { ComponentChild } from "preact";
-import { useEffect, useState } from "preact/hooks";
-import { ApiError, get, post } from "../../api/client";
+import { useState } from "preact/hooks";
+import { ApiError, post } from "../../api/client";
 import { CsvDownload } from "./csv_link";
+import { useReport } from "./use_report";
 import { WeekHeatMap } from "./heatmap";
 import { apiParams, dayText, lastDay, nameOf, numberText, rt, valueText, type Query, type Report, type ReportValue } from "./kit";
 import { PlanEditor } from "./plan";
@@ -407,24 +408,9 @@ function WhatIf(props: { report: Report; period: Period; query: Query; desk: str
 export function StaffingView(props: { query: Query; period: Period }) {
   const { query, period } = props;
   const [desk, setDesk] = useState("line1");
-  const [shown, setShown] = useState<{ key: string; report: Report } | null>(null);
-  const [error, setError] = useState("");
   const [planVersion, setPlanVersion] = useState(0); // a saved plan reloads the report
   const params = apiParams(period, { ...query, filters: dimensions(query) }, { line: desk });
-  useEffect(() => {
-    let current = true;
-    setError("");
-    get<Report>(`/api/v1/reports/staffing?${params}`).then(
-      (report) => current && setShown({ key: params, report }),
-      (err: unknown) => {
-        if (!current) return;
-        setShown(null);
-        const detail = err instanceof Error ? err.message : String(err);
-        setError(err instanceof ApiError && err.status === 403 ? rt("reports.forbidden") : rt("reports.failed", { detail }));
-      },
-    );
-    return () => void (current = false);
-  }, [params, planVersion]);
+  const { shown, error } = useReport(params, `/api/v1/reports/staffing?${params}`, planVersion);
   if (error)
     return (
       <p class="error" role="alert">
