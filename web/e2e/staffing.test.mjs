@@ -165,6 +165,14 @@ test("a supervisor reads the staffing heat map and runs a what-if", async () => 
   assert.deepEqual(saved.desks.line1, { shifts: [{ days: ["mon"], from: 0, to: 1, agents: 1 }] });
   // The map reloads with the saved plan: line 2 now has planned agents.
   await page.getByRole("table", { name: /^Week of Line 2/ }).locator("td.heat-cell").first().getByText(/planned/).waitFor();
+
+  // A line filter set on another tab is hidden here, and so is "Clear filters" for it alone.
+  await page.goto(`${e2e.url}/console/reports/line1?line=2`);
+  await page.getByRole("button", { name: "Clear filters" }).waitFor();
+  await page.getByRole("navigation", { name: "Reports" }).getByRole("link", { name: "Staffing" }).click();
+  await page.waitForURL(/\/console\/reports\/staffing\?line=2$/);
+  await page.getByRole("table", { name: /^Week of / }).waitFor();
+  assert.equal(await page.getByRole("button", { name: "Clear filters" }).count(), 0);
   await context.close();
 });
 

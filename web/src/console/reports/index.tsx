@@ -198,13 +198,14 @@ function Controls(props: { query: Query; dir: Directory | null; omits: ReportTab
               ))}
             </select>
           </label>
-          {Object.values(q.filters).some(Boolean) && (
+          {Object.entries(q.filters).some(([name, value]) => value && (name !== "line" || shows("line"))) && (
             <button
               type="button"
               class="secondary"
               onClick={() => {
                 setCategory("");
-                set({ filters: {} });
+                // A filter the tab hides (the line, on Staffing) is neither shown nor cleared.
+                set({ filters: shows("line") ? {} : { line: q.filters.line } });
               }}
             >
               {rt("reports.reset")}
