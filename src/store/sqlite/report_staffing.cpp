@@ -220,19 +220,4 @@ Result<StaffingMeasures> load_staffing_measures(Connection& c, const StaffingQue
   return m;
 }
 
-Result<ConfigDocument> load_setting(Connection& c, std::string_view name) {
-  return one<ConfigDocument>(
-      c, "SELECT id, name, version, body, updated_at FROM settings WHERE name = ?", name,
-      [](const Statement& row) -> Result<ConfigDocument> {
-        ConfigDocument d;
-        d.id = row.int64_at(0);
-        d.name = row.text_at(1);
-        d.version = row.int64_at(2);
-        d.body = row.text_at(3);
-        d.updated_at = row.time_at(4);
-        return d;
-      },
-      fmt::format("setting '{}'", name));
-}
-
 }  // namespace fl::sqlite

@@ -24,7 +24,4 @@ inline constexpr std::string_view kChatbotOutcomesSql =
                                                               const StaffingQuery& query,
                                                               Timestamp now);
 
-// not_found when no document has that name.
-[[nodiscard]] Result<ConfigDocument> load_setting(Connection& c, std::string_view name);
-
 }  // namespace fl::sqlite

@@ -93,6 +93,13 @@ Result<std::vector<ConfigDocument>> load_current_documents(Connection& c, std::s
   return collect<ConfigDocument>(*statement, document_from_row);
 }
 
+Result<ConfigDocument> load_current_document(Connection& c, std::string_view table,
+                                             std::string_view what, std::string_view name) {
+  return one<ConfigDocument>(
+      c, fmt::format("SELECT id, name, version, body, updated_at FROM {} WHERE name = ?", table),
+      name, document_from_row, fmt::format("{} '{}'", what, name));
+}
+
 Result<ConfigDocument> save_calendar(Connection& c, const ConfigDocument& doc, const Event& event) {
   return save_current_document(c, "sla_calendars", "calendar", doc, event);
 }

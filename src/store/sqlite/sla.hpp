@@ -30,6 +30,10 @@ inline constexpr std::string_view kTicketsDueForSlaSql =
                                                            const Event& event);
 [[nodiscard]] Result<std::vector<ConfigDocument>> load_current_documents(Connection& c,
                                                                          std::string_view table);
+// The document named `name`; not_found naming it as `what` when there is none.
+[[nodiscard]] Result<ConfigDocument> load_current_document(Connection& c, std::string_view table,
+                                                           std::string_view what,
+                                                           std::string_view name);
 
 [[nodiscard]] Result<ConfigDocument> save_calendar(Connection& c, const ConfigDocument& doc,
                                                 const Event& event);

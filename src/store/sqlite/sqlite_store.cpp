@@ -768,7 +768,8 @@ Result<ConfigDocument> SqliteStore::save_setting(const ConfigDocument& doc, cons
 }
 
 Result<ConfigDocument> SqliteStore::setting(std::string_view name) {
-  return impl_->read([&](Connection& c) { return sqlite::load_setting(c, name); });
+  return impl_->read(
+      [&](Connection& c) { return sqlite::load_current_document(c, "settings", "setting", name); });
 }
 
 Result<DeflectionFigures> SqliteStore::deflection_figures(Timestamp from, Timestamp to,
