@@ -34,14 +34,13 @@ Result<ReportTable> failed_articles(Connection& c, const ReportFilter& f,
           sessions.sql,
       despite, [&](const Statement& row) { ++tickets_despite[row.int64_at(0)]; });
   if (!read) return std::unexpected(read.error());
-  std::vector<std::pair<std::int64_t, std::int64_t>> top(tickets_despite.begin(),
-                                                         tickets_despite.end());
-  std::ranges::stable_sort(top, [](const auto& a, const auto& b) { return a.second > b.second; });
+  auto top = largest_first(tickets_despite, std::identity{});
   if (top.size() > 25) top.resize(25);
 
   ReportTable table{.name = "failed_articles",
                     .columns = {"article_id", "title", "opened", "tickets_despite"}};
-  for (const auto& [article, filed] : top) {
+  for (const auto* entry : top) {
+    const auto& [article, filed] = *entry;
     auto opened = c.prepare(
         "SELECT count(*), (SELECT title FROM articles WHERE id = ?1) FROM deflection_opens "
         "WHERE article_id = ?1 AND session_started_at >= ?2 AND session_started_at < ?3");

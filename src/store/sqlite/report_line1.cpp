@@ -82,12 +82,7 @@ ReportTable by_dimension(std::string name, std::string key,
                     .chart = "bar",
                     .drill_by = key,
                     .drill_figure = "tickets"};
-  std::vector<const std::pair<const std::string, TicketCounts>*> order;
-  for (const auto& group : groups) order.push_back(&group);
-  std::ranges::stable_sort(order, [](const auto* a, const auto* b) {
-    return a->second.tickets > b->second.tickets;
-  });
-  for (const auto* group : order) {
+  for (const auto* group : largest_first(groups, &TicketCounts::tickets)) {
     const TicketCounts& n = group->second;
     std::vector<ReportValue> row;
     row.emplace_back(group->first);
@@ -221,28 +216,24 @@ Result<void> add_work_figures(Connection& c, const ReportFilter& f, Report& repo
   ReportTable table{.name = "agents",
                     .columns = {"agent_id", "agent", "contacts", "replies", "calls", "days",
                                 "contacts_per_day", "handling_minutes", "aht_seconds"}};
-  std::vector<std::pair<std::int64_t, const AgentWork*>> order;
-  for (const auto& [id, a] : agents) order.emplace_back(id, &a);
-  std::ranges::stable_sort(order, [](const auto& a, const auto& b) {
-    return a.second->rows > b.second->rows;
-  });
-  for (const auto& [id, a] : order) {
+  for (const auto* agent : largest_first(agents, &AgentWork::rows)) {
+    const auto& [id, a] = *agent;
     auto name = c.prepare("SELECT name FROM users WHERE id = ?");
     if (!name) return error_of(name);
     name->bind(id);
     auto found = name->step();
     if (!found) return error_of(found);
-    const auto days = static_cast<std::int64_t>(a->days.size());
+    const auto days = static_cast<std::int64_t>(a.days.size());
     std::vector<ReportValue> row;
     row.emplace_back(id);
     row.emplace_back(*found ? name->text_at(0) : std::string());
-    row.emplace_back(a->contacts);
-    row.emplace_back(a->replies);
-    row.emplace_back(a->calls);
+    row.emplace_back(a.contacts);
+    row.emplace_back(a.replies);
+    row.emplace_back(a.calls);
     row.emplace_back(days);
-    row.push_back(rate_of(a->contacts, days));
-    row.emplace_back(static_cast<double>(a->handled_seconds) / 60.0);
-    row.push_back(rate_of(a->handled_seconds, static_cast<std::int64_t>(a->timed.size())));
+    row.push_back(rate_of(a.contacts, days));
+    row.emplace_back(static_cast<double>(a.handled_seconds) / 60.0);
+    row.push_back(rate_of(a.handled_seconds, static_cast<std::int64_t>(a.timed.size())));
     table.rows.push_back(std::move(row));
   }
   report.tables.push_back(std::move(table));
@@ -435,12 +426,7 @@ Result<Report> load_escalation(Connection& c, const ReportFilter& f, Timestamp) 
   ReportTable by_reason{.name = "by_reason",
                         .columns = {"reason", "escalations", "avg_note_chars", "asked_again_rate"},
                         .chart = "bar"};
-  std::vector<const std::pair<const std::string, ReasonFlow>*> reason_order;
-  for (const auto& r : reasons) reason_order.push_back(&r);
-  std::ranges::stable_sort(reason_order, [](const auto* a, const auto* b) {
-    return a->second.escalations > b->second.escalations;
-  });
-  for (const auto* r : reason_order) {
+  for (const auto* r : largest_first(reasons, &ReasonFlow::escalations)) {
     std::vector<ReportValue> row;
     row.emplace_back(r->first);
     row.emplace_back(r->second.escalations);
@@ -456,12 +442,7 @@ Result<Report> load_escalation(Connection& c, const ReportFilter& f, Timestamp) 
                           .chart = "bar",
                           .drill_by = "category",
                           .drill_figure = "created_escalated"};
-  std::vector<const std::pair<const std::string, CategoryFlow>*> category_order;
-  for (const auto& k : categories) category_order.push_back(&k);
-  std::ranges::stable_sort(category_order, [](const auto* a, const auto* b) {
-    return a->second.escalated > b->second.escalated;
-  });
-  for (const auto* k : category_order) {
+  for (const auto* k : largest_first(categories, &CategoryFlow::escalated)) {
     const CategoryFlow& n = k->second;
     std::vector<ReportValue> row;
     row.emplace_back(k->first);
@@ -481,13 +462,9 @@ Result<Report> load_escalation(Connection& c, const ReportFilter& f, Timestamp) 
                                   "asked_again_rate", "bounced_on"},
                       .drill_by = "team",
                       .drill_figure = "escalated"};
-  std::vector<std::pair<std::int64_t, const TeamHandoff*>> team_order;
-  for (const auto& [id, n] : teams)
-    if (n.received > 0) team_order.emplace_back(id, &n);
-  std::ranges::stable_sort(team_order, [](const auto& a, const auto& b) {
-    return a.second->received > b.second->received;
-  });
-  for (const auto& [id, n] : team_order) {
+  for (const auto* team : largest_first(teams, &TeamHandoff::received)) {
+    const auto& [id, n] = *team;
+    if (n.received == 0) continue;  // a team that only bounced tickets on
     auto name = c.prepare("SELECT name FROM teams WHERE id = ?");
     if (!name) return error_of(name);
     name->bind(id);
@@ -496,11 +473,11 @@ Result<Report> load_escalation(Connection& c, const ReportFilter& f, Timestamp) 
     std::vector<ReportValue> row;
     row.emplace_back(id);
     row.emplace_back(*found ? name->text_at(0) : std::string());
-    row.emplace_back(n->received);
-    row.push_back(n->note_chars.value());
-    row.emplace_back(n->asked_again);
-    row.push_back(rate_of(n->asked_again, n->received));
-    row.emplace_back(n->bounced_on);
+    row.emplace_back(n.received);
+    row.push_back(n.note_chars.value());
+    row.emplace_back(n.asked_again);
+    row.push_back(rate_of(n.asked_again, n.received));
+    row.emplace_back(n.bounced_on);
     handoff.rows.push_back(std::move(row));
   }
   report.tables.push_back(std::move(handoff));

@@ -4,6 +4,8 @@
 // and read a query's rows as a report table.
 #pragma once
 
+#include <algorithm>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -88,6 +90,19 @@ template <class OnRow>
     if (!*has_row) return {};
     on_row(static_cast<const Statement&>(*statement));
   }
+}
+
+// A map's entries (groups counted in C++), the largest `size_of(value)` first; equal ones in
+// the map's key order - as SQL's `ORDER BY count DESC, key`.
+template <class Map, class SizeOf>
+[[nodiscard]] std::vector<const typename Map::value_type*> largest_first(const Map& groups,
+                                                                         SizeOf size_of) {
+  std::vector<const typename Map::value_type*> order;
+  order.reserve(groups.size());
+  for (const auto& group : groups) order.push_back(&group);
+  std::ranges::stable_sort(order, std::greater<>{},
+                           [&](const auto* group) { return std::invoke(size_of, group->second); });
+  return order;
 }
 
 // The ticket ids of `sql` (one column), at most `limit` (bound last).
