@@ -22,10 +22,7 @@ constexpr std::int64_t kHourMs = 3600 * 1000;
 // The ticket dimensions under alias `t` (report_tickets), and the team the row is about:
 // the team a ticket opened at, an escalation reached or left, or a call was made for.
 Conditions dimensions(const ReportFilter& f, std::string_view team_column) {
-  Conditions c;
-  if (f.organization) c.add("t.organization_id = ?", *f.organization);
-  if (f.category) c.add("t.category = ?", *f.category);
-  if (f.channel) c.add("t.channel = ?", *f.channel);
+  Conditions c = ticket_dimensions("t", without_place(f));
   if (f.team) c.add(fmt::format("{} = ?", team_column), *f.team);
   return c;
 }
@@ -136,10 +133,8 @@ Result<StaffingMeasures> load_staffing_measures(Connection& c, const StaffingQue
   // Moves in the period, read once: arrivals at another desk (a team filter: the team
   // reached) and escalations from each line (a team filter: the team left).
   {
-    ReportFilter tickets_only = f;
-    tickets_only.team.reset();
     Conditions where = in_period("m.at", f);
-    where += dimensions(tickets_only, "");
+    where += ticket_dimensions("t", without_place(f));
     auto read = each_row(
         c,
         "SELECT m.at, m.kind = 'escalation', m.from_line, m.to_line, m.from_team, m.to_team, "
