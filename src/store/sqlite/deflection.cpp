@@ -83,28 +83,31 @@ Result<void> record_deflection_ticket(Connection& c, std::optional<std::string_v
 
 Result<DeflectionFigures> load_deflection_totals(Connection& c, Timestamp from, Timestamp to,
                                                  Timestamp now, std::chrono::milliseconds window) {
-  // ?1 from, ?2 to, ?3 window (ms), ?4 now. The session's own columns (suggestions, first
-  // open) answer it from the index deflection_sessions_report alone.
-  static const std::string totals =
-      "SELECT count(*), coalesce(sum(suggestions > 0), 0), "
-      "coalesce(sum(first_open_at IS NOT NULL), 0), "
-      "coalesce(sum(first_open_at IS NOT NULL AND NOT filed AND started_at + ?3 <= ?4), 0), "
-      "coalesce(sum(filed), 0), coalesce(sum(NOT filed AND started_at + ?3 > ?4), 0) "
-      "FROM (SELECT started_at, suggestions, first_open_at, "
-      "  (ticket_at IS NOT NULL AND ticket_at <= started_at + ?3) AS filed "
-      "  FROM deflection_sessions WHERE started_at >= ?1 AND started_at < ?2)";
-  auto statement = c.prepare(totals);
+  // The session's own columns (suggestions, first open) answer it from the index
+  // deflection_sessions_report alone; the sessions are counted here as they are read (as
+  // SQL sums, the subquery's `filed` was computed once per sum that used it).
+  auto statement = c.prepare(
+      "SELECT started_at, suggestions > 0, first_open_at IS NOT NULL, "
+      "ticket_at IS NOT NULL AND ticket_at <= started_at + ?3 "
+      "FROM deflection_sessions WHERE started_at >= ?1 AND started_at < ?2");
   if (!statement) return error_of(statement);
-  statement->bind_all(from, to, static_cast<std::int64_t>(window.count()), now);
-  auto row = statement->step();
-  if (!row) return error_of(row);
+  statement->bind_all(from, to, static_cast<std::int64_t>(window.count()));
+  const std::int64_t over_by =
+      to_millis(now) - window.count();  // a window that began by then is over
   DeflectionFigures f;
-  f.sessions = statement->int64_at(0);
-  f.with_suggestions = statement->int64_at(1);
-  f.opened = statement->int64_at(2);
-  f.deflected = statement->int64_at(3);
-  f.tickets_filed = statement->int64_at(4);
-  f.pending = statement->int64_at(5);
+  for (;;) {
+    auto row = statement->step();
+    if (!row) return error_of(row);
+    if (!*row) break;
+    const bool over = statement->int64_at(0) <= over_by;
+    const bool opened = statement->int64_at(2) != 0, filed = statement->int64_at(3) != 0;
+    f.sessions += 1;
+    f.with_suggestions += statement->int64_at(1);
+    f.opened += opened ? 1 : 0;
+    f.deflected += opened && !filed && over ? 1 : 0;
+    f.tickets_filed += filed ? 1 : 0;
+    f.pending += !filed && !over ? 1 : 0;
+  }
   return f;
 }
 
