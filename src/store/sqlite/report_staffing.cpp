@@ -10,6 +10,7 @@
 #include <tuple>
 #include <unordered_set>
 
+#include "store/sqlite/deflection.hpp"
 #include "store/sqlite/records.hpp"
 #include "store/sqlite/report_queries.hpp"
 
@@ -191,23 +192,14 @@ Result<StaffingMeasures> load_staffing_measures(Connection& c, const StaffingQue
   // conversations that ended solved or handed over without a deflection session of their own
   // (a conversation that showed an article is counted through that session).
   {
-    auto sessions = c.prepare(
-        "SELECT count(*), coalesce(sum(s.started_at + ?3 <= ?4 AND s.first_open_at IS NOT NULL "
-        "  AND NOT (s.ticket_at IS NOT NULL AND s.ticket_at <= s.started_at + ?3)), 0) "
-        "FROM deflection_sessions s WHERE s.started_at >= ?1 AND s.started_at < ?2 AND "
-        "  ((s.ticket_at IS NOT NULL AND s.ticket_at <= s.started_at + ?3) "
-        "   OR s.started_at + ?3 <= ?4)");
+    auto sessions = load_deflection_totals(c, f.from, to, now, query.deflection_window);
     if (!sessions) return error_of(sessions);
-    sessions->bind_all(f.from, to, static_cast<std::int64_t>(query.deflection_window.count()),
-                       now);
-    auto has_row = sessions->step();
-    if (!has_row) return error_of(has_row);
-    m.self_service_decided = sessions->int64_at(0);
-    m.self_service_deflected = sessions->int64_at(1);
+    m.self_service_decided = sessions->sessions - sessions->pending;
+    m.self_service_deflected = sessions->deflected;
     auto bot = c.prepare(kChatbotOutcomesSql);
     if (!bot) return error_of(bot);
     bot->bind_all(f.from, to);
-    has_row = bot->step();
+    auto has_row = bot->step();
     if (!has_row) return error_of(has_row);
     m.self_service_decided += bot->int64_at(0);
     m.self_service_deflected += bot->int64_at(1);
