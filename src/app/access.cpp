@@ -167,6 +167,8 @@ bool may_read_bot_flows(const Actor& actor) { return is_manager(actor); }
 
 bool may_read_reports(const Actor& actor) { return is_manager(actor); }
 
+bool may_plan_staffing(const Actor& actor) { return is_manager(actor); }
+
 bool may_manage_bot_flows(const Actor& actor) { return actor.user.role == Role::admin; }
 
 bool may_set_availability(const Actor& actor, UserId user) {

@@ -94,6 +94,9 @@ enum class DirectoryAction { list, manage };
 // The service-desk reports and their drill-down: supervisors and admins (the tickets behind a
 // number are still only those they may view).
 [[nodiscard]] bool may_read_reports(const Actor& actor);
+// The staffing plan (planned shifts per desk): supervisors and admins, who read the staffing
+// report and the what-if as a report.
+[[nodiscard]] bool may_plan_staffing(const Actor& actor);
 
 // SLA calendars and policies: staff other than vendors read them, admins change them. Staff
 // who may view a ticket see its clocks; customers do not.

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "app/access.hpp"
 #include "app/deflection.hpp"
 #include "app/event_json.hpp"
 #include "staffing/erlang_c.hpp"
@@ -61,10 +62,6 @@ ReportValue value_of(const std::optional<double>& v, int digits = 4) {
 ReportValue finite_or_null(double v, int digits) {
   if (!std::isfinite(v)) return std::monostate{};
   return rounded(v, digits);
-}
-
-bool is_manager(const Actor& actor) {
-  return actor.user.role == Role::supervisor || actor.user.role == Role::admin;
 }
 
 Result<void> check_target(const ServiceTarget& t) {
@@ -716,7 +713,7 @@ Result<std::optional<StaffingPlan>> StaffingService::stored_plan() {
 }
 
 Result<Report> StaffingService::report(const Actor& actor, const StaffingRequest& request) {
-  if (!is_manager(actor))
+  if (!may_read_reports(actor))
     return fail(ErrorCode::permission_denied, "staffing: supervisors and admins only");
   if (auto ok = check_target(request.target); !ok) return std::unexpected(ok.error());
   auto m = measures(request);
@@ -728,7 +725,7 @@ Result<Report> StaffingService::report(const Actor& actor, const StaffingRequest
 
 Result<StaffingWhatIf> StaffingService::what_if(const Actor& actor, const StaffingRequest& request,
                                                 const WhatIfLevers& levers) {
-  if (!is_manager(actor))
+  if (!may_read_reports(actor))
     return fail(ErrorCode::permission_denied, "staffing: supervisors and admins only");
   if (auto ok = check_target(request.target); !ok) return std::unexpected(ok.error());
   if (auto ok = check_levers(levers); !ok) return std::unexpected(ok.error());
@@ -740,7 +737,7 @@ Result<StaffingWhatIf> StaffingService::what_if(const Actor& actor, const Staffi
 }
 
 Result<StaffingPlan> StaffingService::plan(const Actor& actor) {
-  if (!is_manager(actor))
+  if (!may_plan_staffing(actor))
     return fail(ErrorCode::permission_denied, "staffing plan: supervisors and admins only");
   auto plan = stored_plan();
   if (!plan) return std::unexpected(plan.error());
@@ -749,7 +746,7 @@ Result<StaffingPlan> StaffingService::plan(const Actor& actor) {
 
 Result<StaffingPlan> StaffingService::save_plan(const Actor& actor, const StaffingPlan& plan,
                                                 std::optional<std::int64_t> expected_version) {
-  if (!is_manager(actor))
+  if (!may_plan_staffing(actor))
     return fail(ErrorCode::permission_denied, "staffing plan: supervisors and admins only");
   ConfigDocument doc;
   doc.name = std::string(kPlanSetting);
